@@ -1,0 +1,26 @@
+/* A container's annotations as an ordered list of key/value strings. */
+#ifndef SRIOV_HOOK_ANNOTATIONS_H
+#define SRIOV_HOOK_ANNOTATIONS_H
+
+#include <stddef.h>
+#include <yajl/yajl_tree.h>
+
+#include "sriov-hook/error.h"
+
+struct sh_kv {
+	char *key;
+	char *value;
+};
+
+struct sh_annotations {
+	struct sh_kv *items;
+	size_t n;
+};
+
+/* Copies a JSON object of strings; what names it in errors. */
+int annotations_from_json(yajl_val obj, const char *what, struct sh_annotations *out, struct sh_error *err);
+int annotations_add(struct sh_annotations *a, const char *key, const char *value);
+const char *annotations_get(const struct sh_annotations *a, const char *key);
+void annotations_free(struct sh_annotations *a);
+
+#endif

@@ -1,0 +1,92 @@
+/* The claim store under state_dir: one lock file and one claim record per VF, keyed by the VF's
+ * PCI address.
+ *
+ *   <state_dir>/locks/<pci>.lock   flock()ed by whichever hook is acting on the VF
+ *   <state_dir>/claims/<pci>.json  the claim: owner, netns, the VF's original state
+ *   <state_dir>/netns/<id>         the container's netns, bind-mounted (pinned)
+ *
+ * A VF is claimed while its record exists and its owner is alive. The lock is held only while a
+ * hook acts on the VF, so a crashed hook never blocks it; a record left by a hook that died while
+ * attaching, or whose container is gone, is stale and the next claim restores the VF and takes it. */
+#ifndef SRIOV_HOOK_CLAIM_H
+#define SRIOV_HOOK_CLAIM_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sriov-hook/error.h"
+#include "sriov-hook/request.h"
+
+enum sh_claim_phase {
+	SH_PHASE_ATTACHING, /* the hook is changing the VF: if it died, the claim is stale */
+	SH_PHASE_ATTACHED,  /* the container has the VF */
+};
+
+struct sh_record {
+	char id[256]; /* container id */
+	enum sh_claim_phase phase;
+	int pid;                     /* container init pid at createRuntime, 0 if unknown */
+	unsigned long long pid_start; /* its start time (/proc/<pid>/stat field 22) */
+	uint64_t netns_dev, netns_ino;
+	char pin[PATH_MAX]; /* bind mount of the container netns, "" if none */
+
+	char pf_name[IFNAMSIZ];
+	char pf_pci[SH_PCI_LEN];
+	int pf_ifindex;
+	unsigned vf_index;
+	char vf_pci[SH_PCI_LEN];
+
+	/* The VF netdev on the host before the claim. */
+	char host_name[IFNAMSIZ];
+	int host_ifindex;
+	uint8_t host_mac[6];
+	unsigned host_mtu;
+	bool host_up;
+
+	/* Inside the container. */
+	char cont_name[IFNAMSIZ];
+	int cont_ifindex;
+
+	/* PF-side settings: knobs the hook may change and their values before the claim. */
+	unsigned knobs;
+	struct sh_vf_cfg orig;
+};
+
+struct sh_claim {
+	int lock_fd;
+	char pci[SH_PCI_LEN];
+	char lock_path[PATH_MAX];
+	char rec_path[PATH_MAX];
+};
+
+#define SH_CLAIM_INIT { .lock_fd = -1 }
+
+/* Creates state_dir and its subdirectories. */
+int claim_store_init(const char *state_dir, struct sh_error *err);
+/* Locks the VF. wait=false: -EBUSY at once when another hook holds it. */
+int claim_lock(const char *state_dir, const char *pci, bool wait, struct sh_claim *c, struct sh_error *err);
+/* Drops the lock, keeping the record. */
+void claim_unlock(struct sh_claim *c);
+/* Removes the record and the lock file, then unlocks. */
+int claim_release(struct sh_claim *c, struct sh_error *err);
+
+/* -ENOENT when the VF has no record. */
+int claim_read(const struct sh_claim *c, struct sh_record *r, struct sh_error *err);
+/* Atomic: written to a temporary file, fsync'd, renamed over the record. */
+int claim_write(const struct sh_claim *c, const struct sh_record *r, struct sh_error *err);
+int record_to_json(const struct sh_record *r, char **out);
+int record_from_json(const char *json, struct sh_record *r, struct sh_error *err);
+
+/* Whether the record's owner is gone (so the claim is stale). Called with the lock held. */
+bool record_is_stale(const struct sh_record *r);
+/* Start time of a process, 0 when it does not exist. */
+unsigned long long proc_start_time(int pid);
+
+/* Calls fn for every record's VF PCI address; stops at fn's first non-zero return. */
+int claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data), void *data,
+		  struct sh_error *err);
+
+#endif

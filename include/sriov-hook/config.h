@@ -1,0 +1,36 @@
+/* The hook's own configuration file (JSON). Unknown keys are errors. */
+#ifndef SRIOV_HOOK_CONFIG_H
+#define SRIOV_HOOK_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sriov-hook/error.h"
+
+#define SH_DEFAULT_CONFIG "/etc/sriov-hook/config.json"
+#define SH_DEFAULT_STATE_DIR "/run/sriov-hook"
+#define SH_DEFAULT_SYSFS "/sys"
+#define SH_DEFAULT_POSTSTOP_TIMEOUT_MS 3000
+#define SH_MAX_ALLOWED_PFS 64
+
+struct sh_config {
+	char state_dir[PATH_MAX];
+	char sysfs_root[PATH_MAX];
+	char *allowed_pfs[SH_MAX_ALLOWED_PFS];
+	size_t n_allowed_pfs; /* 0 with has_allowed_pfs false: any SR-IOV PF */
+	bool has_allowed_pfs;
+	char log[PATH_MAX]; /* "syslog", "stderr" or an absolute path */
+	unsigned poststop_timeout_ms;
+	bool env_fallback;    /* SRIOV_<KEY> in process.env act as annotations */
+	char runc[PATH_MAX];  /* sriov-runc: the real runtime; "" = search the system paths */
+};
+
+void config_defaults(struct sh_config *cfg);
+int config_parse(const char *json, struct sh_config *cfg, struct sh_error *err);
+/* path NULL: the default file, whose absence means defaults; a given path must exist. */
+int config_load(const char *path, struct sh_config *cfg, struct sh_error *err);
+bool config_pf_allowed(const struct sh_config *cfg, const char *pf_name, const char *pf_pci);
+void config_free(struct sh_config *cfg);
+
+#endif

@@ -1,0 +1,51 @@
+/* Netlink through libnl-route-3: sockets bound to a namespace, link moves, MTU/MAC/up, addresses
+ * and routes inside the container, and the PF-side VF settings. */
+#ifndef SRIOV_HOOK_NL_H
+#define SRIOV_HOOK_NL_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sriov-hook/error.h"
+#include "sriov-hook/request.h"
+
+struct nl_sock;
+
+/* A route socket in the caller's namespace. */
+int nl_open(struct nl_sock **sk, struct sh_error *err);
+/* A route socket that talks to the namespace nsfd: connected while the thread sat there. */
+int nl_open_in(int nsfd, struct nl_sock **sk, struct sh_error *err);
+void nl_close(struct nl_sock *sk);
+
+struct sh_link {
+	int ifindex;
+	char name[IFNAMSIZ];
+	uint8_t mac[6];
+	unsigned mtu;
+	bool up;
+	unsigned n_addrs; /* filled by link_get_addrs only */
+};
+
+/* By ifindex (> 0) or else by name. -ENODEV when absent. */
+int link_get(struct nl_sock *sk, int ifindex, const char *name, struct sh_link *l, struct sh_error *err);
+int link_count_addrs(struct nl_sock *sk, int ifindex, unsigned *n, struct sh_error *err);
+/* Moves the link into the namespace nsfd and renames it there, in one RTM_NEWLINK. */
+int link_move(struct nl_sock *sk, int ifindex, int nsfd, const char *newname, struct sh_error *err);
+int link_set_up(struct nl_sock *sk, int ifindex, bool up, struct sh_error *err);
+int link_set_mtu(struct nl_sock *sk, int ifindex, unsigned mtu, struct sh_error *err);
+int link_set_mac(struct nl_sock *sk, int ifindex, const uint8_t mac[6], struct sh_error *err);
+int link_set_name(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err);
+
+int addr_add(struct nl_sock *sk, int ifindex, const struct sh_ip *ip, struct sh_error *err);
+int route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw, struct sh_error *err);
+
+/* PF-side settings of VF vf on the PF pf_ifindex. -EOPNOTSUPP when the PF reports no such VF. */
+int vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_vf_cfg *cfg, struct sh_error *err);
+/* Applies one knob (one attribute per request, so a refused knob leaves the others untouched). */
+int vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned vf, enum sh_knob knob, const struct sh_vf_cfg *cfg,
+		struct sh_error *err);
+bool vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *a, const struct sh_vf_cfg *b);
+const char *vf_knob_name(enum sh_knob knob);
+
+#endif

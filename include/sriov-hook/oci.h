@@ -1,0 +1,45 @@
+/* The OCI inputs: the state on the hook's stdin and the bundle's config.json (annotations,
+ * network namespace, process environment). */
+#ifndef SRIOV_HOOK_OCI_H
+#define SRIOV_HOOK_OCI_H
+
+#include <stdbool.h>
+
+#include "sriov-hook/annotations.h"
+
+struct sh_state {
+	char *id;
+	char *status;
+	int pid; /* 0 when absent */
+	char *bundle;
+	bool has_annotations;
+	struct sh_annotations annotations;
+};
+
+enum sh_netns_kind {
+	SH_NETNS_HOST, /* no network namespace entry: host networking */
+	SH_NETNS_NEW,  /* its own, created by the runtime: /proc/<pid>/ns/net */
+	SH_NETNS_PATH, /* joins an existing one */
+};
+
+struct sh_spec {
+	struct sh_annotations annotations;
+	enum sh_netns_kind netns;
+	char *netns_path; /* SH_NETNS_PATH only */
+	char **env;       /* process.env, "KEY=VALUE" */
+	size_t n_env;
+};
+
+int oci_state_parse(const char *json, struct sh_state *st, struct sh_error *err);
+/* A container id must be safe as a file name. */
+int oci_id_validate(const char *id, struct sh_error *err);
+void oci_state_free(struct sh_state *st);
+
+int oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *err);
+int oci_spec_load(const char *bundle, struct sh_spec *spec, struct sh_error *err);
+void oci_spec_free(struct sh_spec *spec);
+
+/* The network namespace the hook acts on: an absolute path in out (PATH_MAX bytes). */
+int oci_netns_path(const struct sh_state *st, const struct sh_spec *spec, char *out, struct sh_error *err);
+
+#endif

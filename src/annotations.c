@@ -1,0 +1,63 @@
+/* Annotations as a small ordered list: few entries, so lookups scan. */
+#include "sriov-hook/annotations.h"
+
+#include <errno.h>
+#include <string.h>
+
+int annotations_add(struct sh_annotations *a, const char *key, const char *value)
+{
+	struct sh_kv *items = realloc(a->items, (a->n + 1) * sizeof(*items));
+
+	if (!items)
+		return -ENOMEM;
+	a->items = items;
+	items[a->n].key = strdup(key);
+	items[a->n].value = strdup(value);
+	if (!items[a->n].key || !items[a->n].value) {
+		free(items[a->n].key);
+		free(items[a->n].value);
+		return -ENOMEM;
+	}
+	a->n++;
+	return 0;
+}
+
+int annotations_from_json(yajl_val obj, const char *what, struct sh_annotations *out, struct sh_error *err)
+{
+	size_t i;
+
+	if (!YAJL_IS_OBJECT(obj))
+		return sh_err(err, EINVAL, "%s: annotations is not an object", what);
+	for (i = 0; i < obj->u.object.len; i++) {
+		yajl_val v = obj->u.object.values[i];
+
+		if (!YAJL_IS_STRING(v))
+			return sh_err(err, EINVAL, "%s: annotation %s is not a string", what, obj->u.object.keys[i]);
+		if (annotations_add(out, obj->u.object.keys[i], YAJL_GET_STRING(v)) < 0)
+			return sh_err(err, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+const char *annotations_get(const struct sh_annotations *a, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (!strcmp(a->items[i].key, key))
+			return a->items[i].value;
+	return NULL;
+}
+
+void annotations_free(struct sh_annotations *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		free(a->items[i].key);
+		free(a->items[i].value);
+	}
+	free(a->items);
+	a->items = NULL;
+	a->n = 0;
+}

@@ -1,0 +1,150 @@
+/* The hook's configuration file. Every key is checked; an unknown one is an error, so a typo in
+ * an admin's file never silently falls back to a default. */
+#include "sriov-hook/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "sriov-hook/json.h"
+
+#define CONFIG_MAX_BYTES (1u << 20)
+
+void config_defaults(struct sh_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", SH_DEFAULT_STATE_DIR);
+	snprintf(cfg->sysfs_root, sizeof(cfg->sysfs_root), "%s", SH_DEFAULT_SYSFS);
+	snprintf(cfg->log, sizeof(cfg->log), "syslog");
+	cfg->poststop_timeout_ms = SH_DEFAULT_POSTSTOP_TIMEOUT_MS;
+}
+
+static int set_path(yajl_val v, const char *key, char *dst, struct sh_error *err)
+{
+	const char *s = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
+
+	if (!s || s[0] != '/')
+		return sh_err(err, EINVAL, "config: \"%s\" must be an absolute path", key);
+	if (strlen(s) >= PATH_MAX - 64)
+		return sh_err(err, ENAMETOOLONG, "config: \"%s\" is too long", key);
+	snprintf(dst, PATH_MAX, "%s", s);
+	return 0;
+}
+
+static int set_allowed_pfs(yajl_val v, struct sh_config *cfg, struct sh_error *err)
+{
+	size_t i;
+
+	if (!YAJL_IS_ARRAY(v))
+		return sh_err(err, EINVAL, "config: \"allowed_pfs\" must be an array of PF names or PCI addresses");
+	if (v->u.array.len > SH_MAX_ALLOWED_PFS)
+		return sh_err(err, EINVAL, "config: \"allowed_pfs\" has more than %d entries", SH_MAX_ALLOWED_PFS);
+	cfg->has_allowed_pfs = true;
+	for (i = 0; i < v->u.array.len; i++) {
+		const char *s = YAJL_GET_STRING(v->u.array.values[i]);
+
+		if (!s || !*s)
+			return sh_err(err, EINVAL, "config: \"allowed_pfs\"[%zu] is not a PF name or PCI address", i);
+		cfg->allowed_pfs[cfg->n_allowed_pfs] = strdup(s);
+		if (!cfg->allowed_pfs[cfg->n_allowed_pfs])
+			return sh_err(err, ENOMEM, "out of memory");
+		cfg->n_allowed_pfs++;
+	}
+	return 0;
+}
+
+static int set_log(yajl_val v, struct sh_config *cfg, struct sh_error *err)
+{
+	const char *s = YAJL_IS_STRING(v) ? YAJL_GET_STRING(v) : NULL;
+
+	if (s && s[0] == '/')
+		return set_path(v, "log", cfg->log, err);
+	if (!s || (strcmp(s, "syslog") && strcmp(s, "stderr")))
+		return sh_err(err, EINVAL, "config: \"log\" must be \"syslog\", \"stderr\" or an absolute file path");
+	snprintf(cfg->log, sizeof(cfg->log), "%s", s);
+	return 0;
+}
+
+static int set_key(const char *key, yajl_val v, struct sh_config *cfg, struct sh_error *err)
+{
+	if (!strcmp(key, "state_dir"))
+		return set_path(v, key, cfg->state_dir, err);
+	if (!strcmp(key, "sysfs_root"))
+		return set_path(v, key, cfg->sysfs_root, err);
+	if (!strcmp(key, "runc"))
+		return set_path(v, key, cfg->runc, err);
+	if (!strcmp(key, "allowed_pfs"))
+		return set_allowed_pfs(v, cfg, err);
+	if (!strcmp(key, "log"))
+		return set_log(v, cfg, err);
+	if (!strcmp(key, "poststop_timeout_ms")) {
+		if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0 || YAJL_GET_INTEGER(v) > 600000)
+			return sh_err(err, EINVAL, "config: \"poststop_timeout_ms\" must be an integer from 0 to 600000");
+		cfg->poststop_timeout_ms = (unsigned)YAJL_GET_INTEGER(v);
+		return 0;
+	}
+	if (!strcmp(key, "env_fallback")) {
+		if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
+			return sh_err(err, EINVAL, "config: \"env_fallback\" must be true or false");
+		cfg->env_fallback = YAJL_IS_TRUE(v);
+		return 0;
+	}
+	return sh_err(err, EINVAL,
+		      "config: unknown key \"%s\" (known: state_dir, sysfs_root, allowed_pfs, log, "
+		      "poststop_timeout_ms, env_fallback, runc)",
+		      key);
+}
+
+int config_parse(const char *json, struct sh_config *cfg, struct sh_error *err)
+{
+	yajl_val root;
+	size_t i;
+	int r = 0;
+
+	if ((r = json_parse(json, "config", &root, err)) < 0)
+		return r;
+	for (i = 0; i < root->u.object.len && r == 0; i++)
+		r = set_key(root->u.object.keys[i], root->u.object.values[i], cfg, err);
+	yajl_tree_free(root);
+	return r;
+}
+
+int config_load(const char *path, struct sh_config *cfg, struct sh_error *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	const char *file = path ? path : SH_DEFAULT_CONFIG;
+	struct stat sb;
+	int r;
+
+	config_defaults(cfg);
+	if (!path && stat(file, &sb) < 0 && errno == ENOENT)
+		return 0;
+	if ((r = json_read_file(file, CONFIG_MAX_BYTES, &buf, err)) < 0)
+		return sh_err_ctx(err, "load config");
+	if ((r = config_parse(buf, cfg, err)) < 0)
+		return sh_err_ctx(err, "%s", file);
+	return 0;
+}
+
+bool config_pf_allowed(const struct sh_config *cfg, const char *pf_name, const char *pf_pci)
+{
+	size_t i;
+
+	if (!cfg->has_allowed_pfs)
+		return true;
+	for (i = 0; i < cfg->n_allowed_pfs; i++)
+		if (!strcmp(cfg->allowed_pfs[i], pf_name) || !strcasecmp(cfg->allowed_pfs[i], pf_pci))
+			return true;
+	return false;
+}
+
+void config_free(struct sh_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_allowed_pfs; i++)
+		free(cfg->allowed_pfs[i]);
+	cfg->n_allowed_pfs = 0;
+}

@@ -1,0 +1,217 @@
+/* The OCI inputs: runtime state on stdin and the bundle's config.json. Only what the hook needs
+ * is kept; everything is validated before the hook acts. */
+#include "sriov-hook/oci.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sriov-hook/json.h"
+
+#define SPEC_MAX_BYTES (4u << 20)
+
+static int dup_string(yajl_val root, const char *key, bool required, char **out, const char *what,
+		      struct sh_error *err)
+{
+	const char *s;
+	int r = json_get_string(root, key, &s);
+
+	if (r == -ENOENT && !required)
+		return 0;
+	if (r == -ENOENT)
+		return sh_err(err, EINVAL, "%s: missing \"%s\"", what, key);
+	if (r < 0)
+		return sh_err(err, EINVAL, "%s: \"%s\" is not a string", what, key);
+	*out = strdup(s);
+	return *out ? 0 : sh_err(err, ENOMEM, "out of memory");
+}
+
+int oci_id_validate(const char *id, struct sh_error *err)
+{
+	size_t i, len = strlen(id);
+
+	if (len == 0 || len > 200 || id[0] == '.')
+		return sh_err(err, EINVAL, "OCI state: container id \"%.64s\" is not a valid id", id);
+	for (i = 0; i < len; i++) {
+		char c = id[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+		      c == '_' || c == '.' || c == '+'))
+			return sh_err(err, EINVAL, "OCI state: container id \"%.64s\" has a character other than "
+					       "[A-Za-z0-9_.+-]", id);
+	}
+	return 0;
+}
+
+static int state_from_tree(yajl_val root, struct sh_state *st, struct sh_error *err)
+{
+	long long pid = 0;
+	yajl_val ann;
+	int r;
+
+	if ((r = dup_string(root, "id", true, &st->id, "OCI state", err)) < 0 ||
+	    (r = oci_id_validate(st->id, err)) < 0 ||
+	    (r = dup_string(root, "status", false, &st->status, "OCI state", err)) < 0 ||
+	    (r = dup_string(root, "bundle", true, &st->bundle, "OCI state", err)) < 0)
+		return r;
+	if (st->bundle[0] != '/')
+		return sh_err(err, EINVAL, "OCI state: bundle \"%s\" is not an absolute path", st->bundle);
+	r = json_get_int(root, "pid", &pid);
+	if (r == -EINVAL || (r == 0 && (pid < 0 || pid > INT_MAX)))
+		return sh_err(err, EINVAL, "OCI state: \"pid\" is not a valid process id");
+	st->pid = (int)pid;
+	ann = json_get(root, "annotations");
+	if (ann && !YAJL_IS_NULL(ann)) {
+		st->has_annotations = true;
+		if ((r = annotations_from_json(ann, "OCI state", &st->annotations, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+int oci_state_parse(const char *json, struct sh_state *st, struct sh_error *err)
+{
+	yajl_val root;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	if ((r = json_parse(json, "OCI state", &root, err)) < 0)
+		return r;
+	r = state_from_tree(root, st, err);
+	yajl_tree_free(root);
+	if (r < 0)
+		oci_state_free(st);
+	return r;
+}
+
+void oci_state_free(struct sh_state *st)
+{
+	free(st->id);
+	free(st->status);
+	free(st->bundle);
+	annotations_free(&st->annotations);
+	memset(st, 0, sizeof(*st));
+}
+
+static int spec_namespaces(yajl_val root, struct sh_spec *spec, struct sh_error *err)
+{
+	const char *path[] = {"linux", "namespaces", NULL};
+	yajl_val nss = yajl_tree_get(root, path, yajl_t_any);
+	size_t i;
+
+	spec->netns = SH_NETNS_HOST;
+	if (!nss)
+		return 0;
+	if (!YAJL_IS_ARRAY(nss))
+		return sh_err(err, EINVAL, "config.json: linux.namespaces is not an array");
+	for (i = 0; i < nss->u.array.len; i++) {
+		yajl_val ns = nss->u.array.values[i];
+		const char *type, *p;
+
+		if (json_get_string(ns, "type", &type) < 0)
+			return sh_err(err, EINVAL, "config.json: linux.namespaces[%zu] has no type", i);
+		if (strcmp(type, "network"))
+			continue;
+		if (json_get_string(ns, "path", &p) == 0 && *p) {
+			if (p[0] != '/')
+				return sh_err(err, EINVAL, "config.json: network namespace path \"%s\" is not absolute", p);
+			spec->netns = SH_NETNS_PATH;
+			spec->netns_path = strdup(p);
+			if (!spec->netns_path)
+				return sh_err(err, ENOMEM, "out of memory");
+		} else {
+			spec->netns = SH_NETNS_NEW;
+		}
+	}
+	return 0;
+}
+
+static int spec_env(yajl_val root, struct sh_spec *spec, struct sh_error *err)
+{
+	const char *path[] = {"process", "env", NULL};
+	yajl_val env = yajl_tree_get(root, path, yajl_t_array);
+	size_t i;
+
+	if (!env)
+		return 0;
+	spec->env = calloc(env->u.array.len + 1, sizeof(char *));
+	if (!spec->env)
+		return sh_err(err, ENOMEM, "out of memory");
+	for (i = 0; i < env->u.array.len; i++) {
+		const char *e = YAJL_GET_STRING(env->u.array.values[i]);
+
+		if (!e)
+			continue;
+		spec->env[spec->n_env] = strdup(e);
+		if (!spec->env[spec->n_env])
+			return sh_err(err, ENOMEM, "out of memory");
+		spec->n_env++;
+	}
+	return 0;
+}
+
+int oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *err)
+{
+	yajl_val root, ann;
+	int r;
+
+	memset(spec, 0, sizeof(*spec));
+	if ((r = json_parse(json, "config.json", &root, err)) < 0)
+		return r;
+	ann = json_get(root, "annotations");
+	r = 0;
+	if (ann && !YAJL_IS_NULL(ann))
+		r = annotations_from_json(ann, "config.json", &spec->annotations, err);
+	if (r == 0)
+		r = spec_namespaces(root, spec, err);
+	if (r == 0)
+		r = spec_env(root, spec, err);
+	yajl_tree_free(root);
+	if (r < 0)
+		oci_spec_free(spec);
+	return r;
+}
+
+int oci_spec_load(const char *bundle, struct sh_spec *spec, struct sh_error *err)
+{
+	char path[PATH_MAX];
+	_cleanup_free_ char *buf = NULL;
+	int r;
+
+	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path))
+		return sh_err(err, ENAMETOOLONG, "bundle path too long");
+	if ((r = json_read_file(path, SPEC_MAX_BYTES, &buf, err)) < 0)
+		return sh_err_ctx(err, "read bundle config");
+	return oci_spec_parse(buf, spec, err);
+}
+
+void oci_spec_free(struct sh_spec *spec)
+{
+	size_t i;
+
+	annotations_free(&spec->annotations);
+	free(spec->netns_path);
+	for (i = 0; i < spec->n_env; i++)
+		free(spec->env[i]);
+	free(spec->env);
+	memset(spec, 0, sizeof(*spec));
+}
+
+int oci_netns_path(const struct sh_state *st, const struct sh_spec *spec, char *out, struct sh_error *err)
+{
+	switch (spec->netns) {
+	case SH_NETNS_HOST:
+		return sh_err(err, EINVAL, "the container has no network namespace of its own (host networking): "
+				       "refusing to move a VF into the host namespace");
+	case SH_NETNS_PATH:
+		snprintf(out, PATH_MAX, "%s", spec->netns_path);
+		return 0;
+	case SH_NETNS_NEW:
+		break;
+	}
+	if (st->pid <= 0)
+		return sh_err(err, EINVAL, "OCI state has no pid, and config.json names no network namespace path");
+	snprintf(out, PATH_MAX, "/proc/%d/ns/net", st->pid);
+	return 0;
+}
