@@ -70,6 +70,8 @@ int claim_store_init(const char *state_dir, struct sh_error *err);
 int claim_lock(const char *state_dir, const char *pci, bool wait, struct sh_claim *c, struct sh_error *err);
 /* Drops the lock, keeping the record. */
 void claim_unlock(struct sh_claim *c);
+/* Removes the record only, keeping the lock (a takeover goes on to claim the VF). */
+int claim_release_record(struct sh_claim *c, struct sh_error *err);
 /* Removes the record and the lock file, then unlocks. */
 int claim_release(struct sh_claim *c, struct sh_error *err);
 

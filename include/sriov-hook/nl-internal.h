@@ -1,0 +1,11 @@
+/* Shared by the netlink modules only: libnl error codes to errno and messages. */
+#ifndef SRIOV_HOOK_NL_INTERNAL_H
+#define SRIOV_HOOK_NL_INTERNAL_H
+
+#include "sriov-hook/error.h"
+
+int nle_errno(int nle);
+/* Sets err to "<fmt>: <libnl's text for nle>" and returns the negative errno. */
+int nl_err(struct sh_error *err, int nle, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,337 @@
+/* createRuntime: resolve and claim each requested VF, record its original state, configure it,
+ * move it into the container, set it up there. Any failure puts back every VF already touched. */
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "sriov-hook/hook.h"
+#include "sriov-hook/log.h"
+#include "sriov-hook/netns.h"
+#include "sriov-hook/nl.h"
+#include "sriov-hook/sysfs.h"
+
+struct attach {
+	const struct sh_ctx *ctx;
+	int nsfd;
+	uint64_t ns_dev, ns_ino;
+	char pin[PATH_MAX];
+	struct nl_sock *host_sk, *cont_sk;
+	struct sh_claim claims[SH_MAX_VFS];
+	struct sh_record records[SH_MAX_VFS];
+	size_t n; /* VFs claimed so far, records written */
+};
+
+static int resolve_pf(const struct attach *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
+		      struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	int r;
+
+	if (v->select == SH_VF_PCI) {
+		if ((r = sysfs_vf_by_pci(cfg->sysfs_root, v->vf_pci, pf, vf, err)) < 0)
+			return r;
+		if (v->pf[0] && strcmp(v->pf, pf->name) && strcasecmp(v->pf, pf->pci))
+			return sh_err(err, EINVAL, "VF %s belongs to %s, not to %s", v->vf_pci, pf->name, v->pf);
+	} else if ((r = sysfs_pf_resolve(cfg->sysfs_root, v->pf, pf, err)) < 0) {
+		return r;
+	}
+	if (!config_pf_allowed(cfg, pf->name, pf->pci))
+		return sh_err(err, EPERM, "PF %s (%s) is not in allowed_pfs of the configuration", pf->name, pf->pci);
+	return 0;
+}
+
+/* Takes the lock of vf and checks that the VF is free and usable. With a stale claim on it, the
+ * VF is restored first and the claim taken over. On success the lock is kept. */
+static int try_claim(struct attach *a, struct sh_vf *vf, struct sh_claim *c, struct sh_link *host,
+		     struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	struct sh_record old;
+	unsigned naddrs;
+	int r;
+
+	if ((r = claim_lock(cfg->state_dir, vf->pci, false, c, err)) < 0)
+		return r;
+	r = claim_read(c, &old, err);
+	if (r == 0 && !record_is_stale(&old)) {
+		r = sh_err(err, EBUSY, "already held by %s", old.id);
+		goto fail;
+	}
+	if (r == 0) {
+		log_msg(LOG_NOTICE, "VF %s: taking over the stale claim of %s", vf->pci, old.id);
+		if ((r = restore_vf(cfg, a->host_sk, &old, err)) < 0)
+			goto fail;
+		if ((r = claim_release_record(c, err)) < 0 || (r = unpin_if_unused(cfg, old.id, old.pin, err)) < 0)
+			goto fail;
+	} else if (r != -ENOENT) {
+		goto fail;
+	}
+	if ((r = sysfs_vf_netdev(cfg->sysfs_root, vf->pci, vf->netdev)) < 0) {
+		r = sh_err_errno(err, r, "read sysfs");
+		goto fail;
+	}
+	if (!vf->netdev[0]) {
+		if (!vf->driver[0])
+			r = sh_err(err, ENODEV, "not bound to any driver");
+		else if (!strcmp(vf->driver, "vfio-pci") || !strncmp(vf->driver, "uio", 3))
+			r = sh_err(err, EOPNOTSUPP, "bound to %s, which gives no netdev (vfio/DPDK mode is not supported yet)",
+				   vf->driver);
+		else
+			r = sh_err(err, EBUSY, "in use: its netdev is not in the host namespace");
+		goto fail;
+	}
+	if ((r = link_get(a->host_sk, 0, vf->netdev, host, err)) < 0) {
+		r = sh_err(err, EBUSY, "in use: its netdev %s is not in the host namespace", vf->netdev);
+		goto fail;
+	}
+	if ((r = link_count_addrs(a->host_sk, host->ifindex, &naddrs, err)) < 0)
+		goto fail;
+	if (host->up && naddrs) {
+		r = sh_err(err, EBUSY, "in use by the host: %s is up with addresses", host->name);
+		goto fail;
+	}
+	return 0;
+fail:
+	claim_unlock(c);
+	return r;
+}
+
+static int pick_vf(struct attach *a, const struct sh_vf_request *v, const struct sh_pf *pf, struct sh_vf *vf,
+		   struct sh_claim *c, struct sh_link *host, struct sh_error *err)
+{
+	const char *root = a->ctx->cfg->sysfs_root;
+	struct sh_error why;
+	unsigned i;
+	int r;
+
+	if (v->select != SH_VF_AUTO) {
+		if (v->select == SH_VF_INDEX && (r = sysfs_vf_get(root, pf, v->vf_index, vf, err)) < 0)
+			return r;
+		if ((r = try_claim(a, vf, c, host, err)) < 0)
+			return sh_err_ctx(err, "claim VF %u (%s) of %s", vf->index, vf->pci, pf->name);
+		return 0;
+	}
+	for (i = 0; i < pf->numvfs; i++) {
+		if (sysfs_vf_get(root, pf, i, vf, &why) < 0 || try_claim(a, vf, c, host, &why) < 0)
+			continue;
+		return 0;
+	}
+	return sh_err(err, EBUSY, "claim a VF of %s: no free VF (all %u are claimed or in use)", pf->name, pf->numvfs);
+}
+
+/* eth0 when free in the container, else net1, net2, ... */
+static int pick_ifname(struct attach *a, const struct sh_vf_request *v, char *name, struct sh_error *err)
+{
+	struct sh_link l;
+	struct sh_error ignored;
+	unsigned i;
+
+	if (v->ifname[0]) {
+		if (link_get(a->cont_sk, 0, v->ifname, &l, &ignored) == 0)
+			return sh_err(err, EEXIST, "interface name %s already exists in the container", v->ifname);
+		snprintf(name, IFNAMSIZ, "%s", v->ifname);
+		return 0;
+	}
+	snprintf(name, IFNAMSIZ, "eth0");
+	for (i = 1; link_get(a->cont_sk, 0, name, &l, &ignored) == 0; i++) {
+		if (i > 64)
+			return sh_err(err, EEXIST, "no free interface name in the container");
+		snprintf(name, IFNAMSIZ, "net%u", i);
+	}
+	return 0;
+}
+
+/* The PF-side values to set: what was asked, the rest as it is now. */
+static void desired_cfg(const struct sh_vf_request *v, const struct sh_vf_cfg *cur, struct sh_vf_cfg *want)
+{
+	*want = *cur;
+	memcpy(want->mac, v->cfg.mac, 6);
+	want->spoofchk = v->cfg.spoofchk;
+	want->trust = v->cfg.trust;
+	want->link_state = v->cfg.link_state;
+	if (v->has_vlan)
+		want->vlan = v->cfg.vlan;
+	want->qos = v->has_qos ? v->cfg.qos : 0;
+	want->vlan_proto = v->has_vlan_proto ? v->cfg.vlan_proto : ETH_P_8021Q;
+	if (v->has_min_tx_rate)
+		want->min_tx_rate = v->cfg.min_tx_rate;
+	if (v->has_max_tx_rate)
+		want->max_tx_rate = v->cfg.max_tx_rate;
+}
+
+static int apply_knobs(struct attach *a, const struct sh_vf_request *v, const struct sh_record *r,
+		       const struct sh_link *host, struct sh_error *err)
+{
+	struct sh_vf_cfg want;
+	int k, ret;
+
+	desired_cfg(v, &r->orig, &want);
+	if (want.min_tx_rate && want.max_tx_rate && want.min_tx_rate > want.max_tx_rate)
+		return sh_err(err, EINVAL, "min_tx_rate %u would exceed the VF's max_tx_rate %u", want.min_tx_rate,
+			      want.max_tx_rate);
+	for (k = 0; k < SH_KNOB_COUNT; k++) {
+		if (!(v->knobs & SH_KNOB_BIT(k)))
+			continue;
+		if ((ret = vf_knob_set(a->host_sk, r->pf_ifindex, r->vf_index, k, &want, err)) < 0)
+			return sh_err_ctx(err, "configure %s", r->pf_name);
+	}
+	/* The PF-side MAC reaches the VF netdev only at its next reset: give it to the netdev now. */
+	if ((v->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) && (ret = link_set_mac(a->host_sk, host->ifindex, v->cfg.mac, err)) < 0)
+		return sh_err_ctx(err, "configure %s", host->name);
+	return 0;
+}
+
+static int configure_inside(struct attach *a, const struct sh_vf_request *v, struct sh_record *r,
+			    struct sh_claim *c, struct sh_error *err)
+{
+	struct sh_link l;
+	size_t i;
+	int ret;
+
+	if ((ret = link_get(a->cont_sk, 0, r->cont_name, &l, err)) < 0)
+		return ret;
+	r->cont_ifindex = l.ifindex;
+	if ((ret = claim_write(c, r, err)) < 0)
+		return ret;
+	if (v->mtu && (ret = link_set_mtu(a->cont_sk, l.ifindex, v->mtu, err)) < 0)
+		return ret;
+	if ((ret = link_set_up(a->cont_sk, l.ifindex, true, err)) < 0)
+		return ret;
+	for (i = 0; i < v->n_addrs; i++)
+		if ((ret = addr_add(a->cont_sk, l.ifindex, &v->addrs[i], err)) < 0)
+			return ret;
+	for (i = 0; i < v->n_gateways; i++)
+		if ((ret = route_add_default(a->cont_sk, l.ifindex, &v->gateways[i], err)) < 0)
+			return ret;
+	return 0;
+}
+
+static void record_init(struct attach *a, const struct sh_vf *vf, const struct sh_pf *pf, int pf_ifindex,
+			const struct sh_link *host, struct sh_record *r)
+{
+	const struct sh_state *st = a->ctx->state;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "%s", st->id);
+	r->phase = SH_PHASE_ATTACHING;
+	r->pid = st->pid;
+	r->pid_start = st->pid > 0 ? proc_start_time(st->pid) : 0;
+	r->netns_dev = a->ns_dev;
+	r->netns_ino = a->ns_ino;
+	snprintf(r->pin, sizeof(r->pin), "%s", a->pin);
+	snprintf(r->pf_name, sizeof(r->pf_name), "%s", pf->name);
+	snprintf(r->pf_pci, sizeof(r->pf_pci), "%s", pf->pci);
+	r->pf_ifindex = pf_ifindex;
+	r->vf_index = vf->index;
+	snprintf(r->vf_pci, sizeof(r->vf_pci), "%s", vf->pci);
+	snprintf(r->host_name, sizeof(r->host_name), "%s", host->name);
+	r->host_ifindex = host->ifindex;
+	memcpy(r->host_mac, host->mac, 6);
+	r->host_mtu = host->mtu;
+	r->host_up = host->up;
+}
+
+/* Claims, records and configures one VF. Once its record is written it is in a->records and a
+ * failure is rolled back by the caller. */
+static int attach_one(struct attach *a, const struct sh_vf_request *v, struct sh_error *err)
+{
+	struct sh_claim *c = &a->claims[a->n];
+	struct sh_record *r = &a->records[a->n];
+	struct sh_pf pf;
+	struct sh_vf vf;
+	struct sh_link host, pf_link;
+	char what[128];
+	int ret;
+
+	if ((ret = resolve_pf(a, v, &pf, &vf, err)) < 0)
+		return ret;
+	if ((ret = link_get(a->host_sk, 0, pf.name, &pf_link, err)) < 0)
+		return sh_err_ctx(err, "PF %s", pf.name);
+	if ((ret = pick_vf(a, v, &pf, &vf, c, &host, err)) < 0)
+		return ret;
+	snprintf(what, sizeof(what), "VF %u (%s) of %s", vf.index, vf.pci, pf.name);
+	record_init(a, &vf, &pf, pf_link.ifindex, &host, r);
+	r->knobs = v->knobs;
+	if (v->knobs && (ret = vf_cfg_get(a->host_sk, pf_link.ifindex, vf.index, &r->orig, err)) < 0)
+		goto unclaimed;
+	if ((ret = pick_ifname(a, v, r->cont_name, err)) < 0)
+		goto unclaimed;
+	if ((ret = claim_write(c, r, err)) < 0)
+		goto unclaimed;
+	a->n++; /* from here on, rollback restores this VF */
+	if ((ret = apply_knobs(a, v, r, &host, err)) < 0)
+		return sh_err_ctx(err, "%s", what);
+	if ((ret = link_move(a->host_sk, host.ifindex, a->nsfd, r->cont_name, err)) < 0)
+		return sh_err_ctx(err, "%s", what);
+	if ((ret = configure_inside(a, v, r, c, err)) < 0)
+		return sh_err_ctx(err, "%s: set up %s in the container", what, r->cont_name);
+	log_msg(LOG_INFO, "%s (%s) attached as %s", what, host.name, r->cont_name);
+	return 0;
+unclaimed:
+	claim_release(c, NULL);
+	return sh_err_ctx(err, "%s", what);
+}
+
+static void rollback(struct attach *a)
+{
+	struct sh_error err;
+
+	while (a->n > 0) {
+		a->n--;
+		if (release_vf(a->ctx->cfg, a->host_sk, &a->claims[a->n], &a->records[a->n], &err) < 0)
+			log_failure(err.msg);
+	}
+	netns_unpin(a->pin, NULL);
+}
+
+static int attach_all(struct attach *a, struct sh_error *err)
+{
+	const struct sh_ctx *ctx = a->ctx;
+	size_t i;
+	int r;
+
+	if ((r = netns_open(ctx->netns_path, &a->nsfd, err)) < 0)
+		return r;
+	if ((r = netns_identity(a->nsfd, &a->ns_dev, &a->ns_ino)) < 0)
+		return sh_err_errno(err, -r, "identify network namespace %s", ctx->netns_path);
+	if ((r = nl_open(&a->host_sk, err)) < 0 || (r = nl_open_in(a->nsfd, &a->cont_sk, err)) < 0)
+		return r;
+	if ((r = netns_pin(ctx->cfg->state_dir, ctx->state->id, ctx->netns_path, a->pin, err)) < 0)
+		return r;
+	for (i = 0; i < ctx->req->n; i++) {
+		if ((r = attach_one(a, &ctx->req->vf[i], err)) < 0) {
+			rollback(a);
+			return r;
+		}
+	}
+	for (i = 0; i < a->n; i++) {
+		a->records[i].phase = SH_PHASE_ATTACHED;
+		if ((r = claim_write(&a->claims[i], &a->records[i], err)) < 0) {
+			rollback(a);
+			return r;
+		}
+	}
+	for (i = 0; i < a->n; i++)
+		claim_unlock(&a->claims[i]);
+	return 0;
+}
+
+int hook_attach(const struct sh_ctx *ctx, struct sh_error *err)
+{
+	struct attach a = {.ctx = ctx, .nsfd = -1};
+	int r;
+
+	if (ctx->req->n == 0)
+		return 0;
+	if ((r = claim_store_init(ctx->cfg->state_dir, err)) < 0)
+		return r;
+	r = attach_all(&a, err);
+	nl_close(a.cont_sk);
+	nl_close(a.host_sk);
+	if (a.nsfd >= 0)
+		close(a.nsfd);
+	return r;
+}

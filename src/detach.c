@@ -1,0 +1,82 @@
+/* poststop: every VF claimed by the container goes back to the host as it was, and its claim and
+ * the netns pin go. Nothing to release is success: runc and docker run poststop after a failed
+ * createRuntime too, and a second poststop must be harmless. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sriov-hook/hook.h"
+#include "sriov-hook/log.h"
+#include "sriov-hook/netns.h"
+#include "sriov-hook/nl.h"
+
+struct owned {
+	const char *state_dir, *id;
+	char pci[SH_MAX_VFS * 4][SH_PCI_LEN];
+	size_t n;
+};
+
+static int collect_owned(const char *pci, void *data)
+{
+	struct owned *o = data;
+	struct sh_claim c = SH_CLAIM_INIT;
+	struct sh_record r;
+	struct sh_error ignored;
+
+	snprintf(c.rec_path, sizeof(c.rec_path), "%s/claims/%s.json", o->state_dir, pci);
+	if (claim_read(&c, &r, &ignored) == 0 && !strcmp(r.id, o->id) && o->n < SH_ARRAY_SIZE(o->pci))
+		snprintf(o->pci[o->n++], SH_PCI_LEN, "%s", pci);
+	return 0;
+}
+
+/* Under the VF's lock, re-checks that the claim is still this container's (a new container may
+ * have taken the VF over since), then releases it. */
+static int detach_one(const struct sh_ctx *ctx, struct nl_sock *sk, const char *pci, struct sh_error *err)
+{
+	struct sh_claim c = SH_CLAIM_INIT;
+	struct sh_record r;
+	int ret;
+
+	if ((ret = claim_lock(ctx->cfg->state_dir, pci, true, &c, err)) < 0)
+		return ret;
+	ret = claim_read(&c, &r, err);
+	if (ret == -ENOENT || (ret == 0 && strcmp(r.id, ctx->state->id))) {
+		claim_unlock(&c);
+		return 0;
+	}
+	if (ret < 0) {
+		claim_unlock(&c);
+		return ret;
+	}
+	if ((ret = release_vf(ctx->cfg, sk, &c, &r, err)) < 0)
+		return sh_err_ctx(err, "release VF %u (%s) of %s", r.vf_index, r.vf_pci, r.pf_name);
+	log_msg(LOG_INFO, "VF %u (%s) of %s released as %s", r.vf_index, r.vf_pci, r.pf_name, r.host_name);
+	return 0;
+}
+
+int hook_detach(const struct sh_ctx *ctx, struct sh_error *err)
+{
+	struct owned o = {.state_dir = ctx->cfg->state_dir, .id = ctx->state->id};
+	struct nl_sock *sk = NULL;
+	struct sh_error one;
+	char pin[PATH_MAX];
+	size_t i;
+	int r, first = 0;
+
+	if ((r = claim_foreach(ctx->cfg->state_dir, collect_owned, &o, err)) < 0)
+		return r;
+	if (o.n > 0 && (r = nl_open(&sk, err)) < 0)
+		return r;
+	for (i = 0; i < o.n; i++) {
+		if ((r = detach_one(ctx, sk, o.pci[i], &one)) < 0 && !first) {
+			first = r;
+			*err = one;
+		}
+	}
+	nl_close(sk);
+	/* A pin left without claims (a hook that died between pinning and claiming) goes too. */
+	netns_pin_path(ctx->cfg->state_dir, ctx->state->id, pin);
+	if (!first && (r = unpin_if_unused(ctx->cfg, ctx->state->id, pin, err)) < 0)
+		return r;
+	return first;
+}

@@ -1,0 +1,303 @@
+/* Netlink sockets and link, address and route operations through libnl-route-3. Sockets are
+ * bound to a namespace when connected, so the hook never stays in the container's namespace. */
+#define _GNU_SOURCE
+#include "sriov-hook/nl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_arp.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sriov-hook/nl-internal.h"
+
+int nle_errno(int nle)
+{
+	switch (nle < 0 ? -nle : nle) {
+	case NLE_EXIST:
+		return EEXIST;
+	case NLE_NODEV:
+	case NLE_OBJ_NOTFOUND:
+		return ENODEV;
+	case NLE_OPNOTSUPP:
+		return EOPNOTSUPP;
+	case NLE_PERM:
+		return EPERM;
+	case NLE_RANGE:
+		return ERANGE;
+	case NLE_BUSY:
+		return EBUSY;
+	case NLE_AGAIN:
+		return EAGAIN;
+	case NLE_NOMEM:
+		return ENOMEM;
+	case NLE_PROTO_MISMATCH:
+		return EPROTONOSUPPORT;
+	case NLE_NOADDR:
+		return EADDRNOTAVAIL;
+	case NLE_INVAL:
+		return EINVAL;
+	default:
+		return EIO;
+	}
+}
+
+int nl_err(struct sh_error *err, int nle, const char *fmt, ...)
+{
+	char msg[SH_ERR_MAX / 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return sh_err(err, nle_errno(nle), "%s: %s", msg, nl_geterror(nle));
+}
+
+int nl_open(struct nl_sock **sk, struct sh_error *err)
+{
+	int r;
+
+	*sk = nl_socket_alloc();
+	if (!*sk)
+		return sh_err(err, ENOMEM, "allocate netlink socket");
+	if ((r = nl_connect(*sk, NETLINK_ROUTE)) < 0) {
+		nl_socket_free(*sk);
+		*sk = NULL;
+		return nl_err(err, r, "connect netlink socket");
+	}
+	return 0;
+}
+
+int nl_open_in(int nsfd, struct nl_sock **sk, struct sh_error *err)
+{
+	_cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (self < 0)
+		return sh_err_errno(err, errno, "open own network namespace");
+	if (setns(nsfd, CLONE_NEWNET) < 0)
+		return sh_err_errno(err, errno, "enter the container network namespace");
+	r = nl_open(sk, err);
+	if (setns(self, CLONE_NEWNET) < 0) {
+		/* Staying in the container's namespace would make every later step wrong. */
+		fprintf(stderr, "sriov-hook: cannot return to the host network namespace: %s\n", strerror(errno));
+		abort();
+	}
+	return r;
+}
+
+void nl_close(struct nl_sock *sk)
+{
+	if (sk)
+		nl_socket_free(sk);
+}
+
+static void link_fill(struct rtnl_link *link, struct sh_link *l)
+{
+	struct nl_addr *addr = rtnl_link_get_addr(link);
+
+	memset(l, 0, sizeof(*l));
+	l->ifindex = rtnl_link_get_ifindex(link);
+	snprintf(l->name, sizeof(l->name), "%s", rtnl_link_get_name(link) ? rtnl_link_get_name(link) : "");
+	if (addr && nl_addr_get_len(addr) == 6)
+		memcpy(l->mac, nl_addr_get_binary_addr(addr), 6);
+	l->mtu = rtnl_link_get_mtu(link);
+	l->up = rtnl_link_get_flags(link) & IFF_UP;
+}
+
+int link_get(struct nl_sock *sk, int ifindex, const char *name, struct sh_link *l, struct sh_error *err)
+{
+	struct rtnl_link *link = NULL;
+	int r = rtnl_link_get_kernel(sk, ifindex, ifindex > 0 ? NULL : name, &link);
+
+	if (r < 0) {
+		if (ifindex > 0)
+			return nl_err(err, r, "look up interface %d", ifindex);
+		return nl_err(err, r, "look up interface %s", name);
+	}
+	link_fill(link, l);
+	rtnl_link_put(link);
+	return 0;
+}
+
+/* Applies the attributes set on change to the link ifindex. */
+static int link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change)
+{
+	struct rtnl_link *orig = NULL;
+	int r;
+
+	/* orig must come from the kernel: rtnl_link_change addresses the device by its ifindex. */
+	if ((r = rtnl_link_get_kernel(sk, ifindex, NULL, &orig)) < 0)
+		return r;
+	r = rtnl_link_change(sk, orig, change, 0);
+	rtnl_link_put(orig);
+	return r;
+}
+
+int link_move(struct nl_sock *sk, int ifindex, int nsfd, const char *newname, struct sh_error *err)
+{
+	struct rtnl_link *change = rtnl_link_alloc();
+	int r;
+
+	if (!change)
+		return sh_err(err, ENOMEM, "out of memory");
+	rtnl_link_set_ns_fd(change, nsfd);
+	rtnl_link_set_name(change, newname);
+	r = link_change(sk, ifindex, change);
+	rtnl_link_put(change);
+	return r < 0 ? nl_err(err, r, "move interface %d into the namespace as %s", ifindex, newname) : 0;
+}
+
+int link_set_up(struct nl_sock *sk, int ifindex, bool up, struct sh_error *err)
+{
+	struct rtnl_link *change = rtnl_link_alloc();
+	int r;
+
+	if (!change)
+		return sh_err(err, ENOMEM, "out of memory");
+	if (up)
+		rtnl_link_set_flags(change, IFF_UP);
+	else
+		rtnl_link_unset_flags(change, IFF_UP);
+	r = link_change(sk, ifindex, change);
+	rtnl_link_put(change);
+	return r < 0 ? nl_err(err, r, "set interface %d %s", ifindex, up ? "up" : "down") : 0;
+}
+
+int link_set_mtu(struct nl_sock *sk, int ifindex, unsigned mtu, struct sh_error *err)
+{
+	struct rtnl_link *change = rtnl_link_alloc();
+	int r;
+
+	if (!change)
+		return sh_err(err, ENOMEM, "out of memory");
+	rtnl_link_set_mtu(change, mtu);
+	r = link_change(sk, ifindex, change);
+	rtnl_link_put(change);
+	return r < 0 ? nl_err(err, r, "set MTU %u", mtu) : 0;
+}
+
+int link_set_mac(struct nl_sock *sk, int ifindex, const uint8_t mac[6], struct sh_error *err)
+{
+	struct rtnl_link *change = rtnl_link_alloc();
+	struct nl_addr *addr = nl_addr_build(AF_LLC, mac, 6);
+	char buf[18];
+	int r = -NLE_NOMEM;
+
+	if (change && addr) {
+		rtnl_link_set_addr(change, addr);
+		r = link_change(sk, ifindex, change);
+	}
+	nl_addr_put(addr);
+	rtnl_link_put(change);
+	return r < 0 ? nl_err(err, r, "set MAC %s", format_mac(mac, buf)) : 0;
+}
+
+int link_set_name(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err)
+{
+	struct rtnl_link *change = rtnl_link_alloc();
+	int r;
+
+	if (!change)
+		return sh_err(err, ENOMEM, "out of memory");
+	rtnl_link_set_name(change, name);
+	r = link_change(sk, ifindex, change);
+	rtnl_link_put(change);
+	return r < 0 ? nl_err(err, r, "rename interface %d to %s", ifindex, name) : 0;
+}
+
+struct addr_count {
+	int ifindex;
+	unsigned n;
+};
+
+static void count_addr(struct nl_object *obj, void *data)
+{
+	struct rtnl_addr *a = (struct rtnl_addr *)obj;
+	struct addr_count *c = data;
+
+	/* Link-local addresses come with every up interface; only others show the host uses it. */
+	if (rtnl_addr_get_ifindex(a) == c->ifindex && rtnl_addr_get_scope(a) < RT_SCOPE_LINK)
+		c->n++;
+}
+
+int link_count_addrs(struct nl_sock *sk, int ifindex, unsigned *n, struct sh_error *err)
+{
+	struct nl_cache *cache = NULL;
+	struct addr_count c = {.ifindex = ifindex};
+	int r = rtnl_addr_alloc_cache(sk, &cache);
+
+	if (r < 0)
+		return nl_err(err, r, "list addresses");
+	nl_cache_foreach(cache, count_addr, &c);
+	nl_cache_free(cache);
+	*n = c.n;
+	return 0;
+}
+
+static struct nl_addr *ip_to_nl(const struct sh_ip *ip, unsigned prefix)
+{
+	struct nl_addr *a = nl_addr_build(ip->family, &ip->a, ip->family == AF_INET ? 4 : 16);
+
+	if (a)
+		nl_addr_set_prefixlen(a, prefix);
+	return a;
+}
+
+int addr_add(struct nl_sock *sk, int ifindex, const struct sh_ip *ip, struct sh_error *err)
+{
+	struct rtnl_addr *addr = rtnl_addr_alloc();
+	struct nl_addr *local = ip_to_nl(ip, ip->prefix);
+	char buf[64];
+	int r = -NLE_NOMEM;
+
+	if (addr && local) {
+		rtnl_addr_set_ifindex(addr, ifindex);
+		rtnl_addr_set_family(addr, ip->family);
+		rtnl_addr_set_local(addr, local);
+		/* The container starts right away: its IPv6 address must not wait for DAD. */
+		if (ip->family == AF_INET6)
+			rtnl_addr_set_flags(addr, IFA_F_NODAD);
+		r = rtnl_addr_add(sk, addr, 0);
+	}
+	nl_addr_put(local);
+	rtnl_addr_put(addr);
+	return r < 0 ? nl_err(err, r, "add address %s", format_ip(ip, buf, sizeof(buf))) : 0;
+}
+
+int route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw, struct sh_error *err)
+{
+	struct rtnl_route *route = rtnl_route_alloc();
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct sh_ip any = {.family = gw->family};
+	struct nl_addr *dst = ip_to_nl(&any, 0), *via = ip_to_nl(gw, gw->family == AF_INET ? 32 : 128);
+	char buf[64];
+	int r = -NLE_NOMEM;
+
+	if (route && nh && dst && via) {
+		rtnl_route_set_family(route, gw->family);
+		rtnl_route_set_table(route, RT_TABLE_MAIN);
+		rtnl_route_set_scope(route, RT_SCOPE_UNIVERSE);
+		rtnl_route_set_protocol(route, RTPROT_BOOT);
+		rtnl_route_set_type(route, RTN_UNICAST);
+		rtnl_route_set_dst(route, dst);
+		rtnl_route_nh_set_ifindex(nh, ifindex);
+		rtnl_route_nh_set_gateway(nh, via);
+		rtnl_route_add_nexthop(route, nh);
+		nh = NULL; /* owned by route now */
+		r = rtnl_route_add(sk, route, NLM_F_EXCL);
+	}
+	if (nh)
+		rtnl_route_nh_free(nh);
+	nl_addr_put(dst);
+	nl_addr_put(via);
+	rtnl_route_put(route);
+	return r < 0 ? nl_err(err, r, "add default route via %s", format_ip(gw, buf, sizeof(buf))) : 0;
+}

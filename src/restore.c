@@ -1,0 +1,180 @@
+/* Giving a VF back: shared by poststop, by createRuntime's rollback and by the takeover of a stale
+ * claim. Everything is compared with what the record says and changed only where it differs, so
+ * running it again, or on a VF that was never fully attached, is harmless. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sriov-hook/hook.h"
+#include "sriov-hook/log.h"
+#include "sriov-hook/netns.h"
+#include "sriov-hook/nl.h"
+#include "sriov-hook/sysfs.h"
+
+/* Moves the VF back to the host from the pinned netns if it is there. 0 when moved or absent. */
+static int return_from_pin(const struct sh_record *r, struct sh_error *err)
+{
+	_cleanup_close_ int nsfd = -1, hostfd = -1;
+	struct nl_sock *sk = NULL;
+	struct sh_link l;
+	struct sh_error ignored;
+	int r1, candidates[2] = {r->cont_ifindex, r->host_ifindex};
+	size_t i;
+
+	if (!r->pin[0] || access(r->pin, F_OK) < 0 || netns_open(r->pin, &nsfd, &ignored) < 0)
+		return 0;
+	if ((r1 = nl_open_in(nsfd, &sk, err)) < 0)
+		return r1;
+	hostfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (hostfd < 0) {
+		nl_close(sk);
+		return sh_err_errno(err, errno, "open the host network namespace");
+	}
+	/* The kernel keeps a moved device's ifindex when it is free: look for the VF under the index
+	 * it had in the container, else on the host, and only under the name the hook gave it. */
+	for (i = 0; i < SH_ARRAY_SIZE(candidates); i++) {
+		if (candidates[i] <= 0 || link_get(sk, candidates[i], NULL, &l, &ignored) < 0)
+			continue;
+		if (strcmp(l.name, r->cont_name))
+			continue;
+		r1 = link_move(sk, l.ifindex, hostfd, r->host_name, err);
+		nl_close(sk);
+		return r1 < 0 ? sh_err_ctx(err, "move %s back to the host as %s", r->cont_name, r->host_name) : 0;
+	}
+	nl_close(sk);
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Finds the VF netdev on the host by its PCI address, waiting up to timeout_ms for the kernel to
+ * bring it back from a destroyed namespace. -ENODEV when it does not come. */
+static int find_on_host(const struct sh_config *cfg, struct nl_sock *sk, const struct sh_record *r,
+			unsigned timeout_ms, struct sh_link *l)
+{
+	long long deadline = now_ms() + timeout_ms;
+	struct sh_error ignored;
+	char name[IFNAMSIZ];
+
+	for (;;) {
+		if (sysfs_vf_netdev(cfg->sysfs_root, r->vf_pci, name) == 0 && name[0] &&
+		    link_get(sk, 0, name, l, &ignored) == 0)
+			return 0;
+		if (now_ms() >= deadline)
+			return -ENODEV;
+		usleep(10000);
+	}
+}
+
+static int restore_netdev(struct nl_sock *sk, const struct sh_record *r, struct sh_link *l, struct sh_error *err)
+{
+	char mac[18];
+	int ret;
+
+	if (strcmp(l->name, r->host_name)) {
+		if (l->up && (ret = link_set_up(sk, l->ifindex, false, err)) < 0)
+			return ret;
+		l->up = false;
+		if ((ret = link_set_name(sk, l->ifindex, r->host_name, err)) < 0)
+			return ret;
+	}
+	if (l->mtu != r->host_mtu && (ret = link_set_mtu(sk, l->ifindex, r->host_mtu, err)) < 0)
+		return ret;
+	if (memcmp(l->mac, r->host_mac, 6) && link_set_mac(sk, l->ifindex, r->host_mac, err) < 0)
+		/* Some VF drivers refuse MAC changes from the VF side; the PF-side MAC is restored below. */
+		log_msg(LOG_WARNING, "%s: cannot restore MAC %s: %s", r->host_name, format_mac(r->host_mac, mac), err->msg);
+	if (l->up != r->host_up && (ret = link_set_up(sk, l->ifindex, r->host_up, err)) < 0)
+		return ret;
+	return 0;
+}
+
+static int restore_knobs(struct nl_sock *sk, const struct sh_record *r, struct sh_error *err)
+{
+	struct sh_vf_cfg cur;
+	int k, ret, first = 0;
+
+	if (!r->knobs)
+		return 0;
+	if ((ret = vf_cfg_get(sk, r->pf_ifindex, r->vf_index, &cur, err)) < 0)
+		return sh_err_ctx(err, "%s", r->pf_name);
+	for (k = SH_KNOB_COUNT - 1; k >= 0; k--) {
+		if (!(r->knobs & SH_KNOB_BIT(k)) || vf_knob_equal(k, &cur, &r->orig))
+			continue;
+		ret = vf_knob_set(sk, r->pf_ifindex, r->vf_index, k, &r->orig, err);
+		if (ret < 0 && !first)
+			first = sh_err_ctx(err, "%s", r->pf_name);
+	}
+	return first;
+}
+
+int restore_vf(const struct sh_config *cfg, struct nl_sock *host_sk, const struct sh_record *r, struct sh_error *err)
+{
+	struct sh_link l;
+	bool pinned = r->pin[0] && access(r->pin, F_OK) == 0;
+	int ret;
+
+	if ((ret = return_from_pin(r, err)) < 0)
+		return ret;
+	/* Without a pin the kernel may still be bringing the VF back from a dying namespace. */
+	if (find_on_host(cfg, host_sk, r, pinned ? 0 : cfg->poststop_timeout_ms, &l) == 0) {
+		if ((ret = restore_netdev(host_sk, r, &l, err)) < 0)
+			return sh_err_ctx(err, "restore %s", r->host_name);
+	} else {
+		log_msg(LOG_WARNING, "VF %s (%s) did not come back to the host: its netdev is gone", r->vf_pci,
+			r->host_name);
+	}
+	return restore_knobs(host_sk, r, err);
+}
+
+struct pin_user {
+	const char *id, *state_dir;
+	bool used;
+};
+
+static int find_pin_user(const char *pci, void *data)
+{
+	struct pin_user *u = data;
+	struct sh_claim c = SH_CLAIM_INIT;
+	struct sh_record r;
+	struct sh_error ignored;
+
+	snprintf(c.rec_path, sizeof(c.rec_path), "%s/claims/%s.json", u->state_dir, pci);
+	if (claim_read(&c, &r, &ignored) == 0 && !strcmp(r.id, u->id))
+		u->used = true;
+	return u->used;
+}
+
+int unpin_if_unused(const struct sh_config *cfg, const char *id, const char *pin, struct sh_error *err)
+{
+	struct pin_user u = {.id = id, .state_dir = cfg->state_dir};
+
+	if (!pin[0])
+		return 0;
+	claim_foreach(cfg->state_dir, find_pin_user, &u, NULL);
+	return u.used ? 0 : netns_unpin(pin, err);
+}
+
+int release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_claim *c, const struct sh_record *r,
+	       struct sh_error *err)
+{
+	int ret;
+
+	if ((ret = restore_vf(cfg, host_sk, r, err)) < 0) {
+		/* Keep the record: it is all that says how to put this VF back, and the next claim or
+		 * poststop retries. */
+		claim_unlock(c);
+		return ret;
+	}
+	if ((ret = claim_release(c, err)) < 0)
+		return ret;
+	return unpin_if_unused(cfg, r->id, r->pin, err);
+}

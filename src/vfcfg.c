@@ -1,0 +1,165 @@
+/* PF-side settings of a VF (what `ip link set PF vf N ...` changes), read and written with
+ * libnl's rtnl_link_vf_* objects, one attribute per request. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/sriov.h>
+#include <string.h>
+
+#include "sriov-hook/nl-internal.h"
+#include "sriov-hook/nl.h"
+
+static const char *const knob_names[SH_KNOB_COUNT] = {
+	[SH_KNOB_MAC] = "mac",
+	[SH_KNOB_VLAN] = "vlan",
+	[SH_KNOB_SPOOFCHK] = "spoofchk",
+	[SH_KNOB_TRUST] = "trust",
+	[SH_KNOB_LINK_STATE] = "link_state",
+	[SH_KNOB_RATE] = "tx_rate",
+};
+
+const char *vf_knob_name(enum sh_knob knob)
+{
+	return knob < SH_KNOB_COUNT ? knob_names[knob] : "?";
+}
+
+static void vf_read(struct rtnl_link_vf *vf, struct sh_vf_cfg *cfg)
+{
+	struct nl_addr *mac = NULL;
+	nl_vf_vlans_t *vlans = NULL;
+	struct nl_vf_rate rate = {.api = RTNL_LINK_VF_RATE_API_NEW};
+	uint32_t v;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->vlan_proto = ETH_P_8021Q;
+	cfg->link_state = IFLA_VF_LINK_STATE_AUTO;
+	if (rtnl_link_vf_get_addr(vf, &mac) == 0 && nl_addr_get_len(mac) >= 6)
+		memcpy(cfg->mac, nl_addr_get_binary_addr(mac), 6);
+	if (rtnl_link_vf_get_vlans(vf, &vlans) == 0 && vlans && vlans->size > 0) {
+		cfg->vlan = vlans->vlans[0].vf_vlan;
+		cfg->qos = vlans->vlans[0].vf_vlan_qos;
+		cfg->vlan_proto = vlans->vlans[0].vf_vlan_proto ? vlans->vlans[0].vf_vlan_proto : ETH_P_8021Q;
+	}
+	if (rtnl_link_vf_get_spoofchk(vf, &v) == 0)
+		cfg->spoofchk = v;
+	if (rtnl_link_vf_get_trust(vf, &v) == 0)
+		cfg->trust = v;
+	if (rtnl_link_vf_get_linkstate(vf, &v) == 0)
+		cfg->link_state = v;
+	if (rtnl_link_vf_get_rate(vf, &rate) == 0) {
+		cfg->min_tx_rate = rate.min_tx_rate;
+		cfg->max_tx_rate = rate.max_tx_rate;
+	}
+}
+
+int vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_vf_cfg *cfg, struct sh_error *err)
+{
+	struct rtnl_link *link = NULL;
+	struct rtnl_link_vf *vf = NULL;
+	int r;
+
+	if ((r = rtnl_link_get_kernel(sk, pf_ifindex, NULL, &link)) < 0)
+		return nl_err(err, r, "read VF settings from the PF");
+	if (rtnl_link_has_vf_list(link))
+		vf = rtnl_link_vf_get(link, index);
+	if (!vf) {
+		rtnl_link_put(link);
+		return sh_err(err, EOPNOTSUPP,
+			      "the PF reports no settings for VF %u (its driver has no SR-IOV netlink support)", index);
+	}
+	vf_read(vf, cfg);
+	rtnl_link_vf_put(vf);
+	rtnl_link_put(link);
+	return 0;
+}
+
+bool vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *a, const struct sh_vf_cfg *b)
+{
+	switch (knob) {
+	case SH_KNOB_MAC:
+		return !memcmp(a->mac, b->mac, 6);
+	case SH_KNOB_VLAN:
+		return a->vlan == b->vlan && a->qos == b->qos && (a->vlan == 0 || a->vlan_proto == b->vlan_proto);
+	case SH_KNOB_SPOOFCHK:
+		return a->spoofchk == b->spoofchk;
+	case SH_KNOB_TRUST:
+		return a->trust == b->trust;
+	case SH_KNOB_LINK_STATE:
+		return a->link_state == b->link_state;
+	case SH_KNOB_RATE:
+		return a->min_tx_rate == b->min_tx_rate && a->max_tx_rate == b->max_tx_rate;
+	default:
+		return true;
+	}
+}
+
+static int vf_put_knob(struct rtnl_link_vf *vf, enum sh_knob knob, const struct sh_vf_cfg *cfg)
+{
+	struct nl_vf_rate rate = {.api = RTNL_LINK_VF_RATE_API_NEW};
+	nl_vf_vlans_t *vlans = NULL;
+	struct nl_addr *mac;
+
+	switch (knob) {
+	case SH_KNOB_MAC:
+		if (!(mac = nl_addr_build(AF_LLC, cfg->mac, 6)))
+			return -NLE_NOMEM;
+		rtnl_link_vf_set_addr(vf, mac);
+		nl_addr_put(mac);
+		return 0;
+	case SH_KNOB_VLAN:
+		if (rtnl_link_vf_vlan_alloc(&vlans, 1) < 0)
+			return -NLE_NOMEM;
+		vlans->vlans[0].vf_vlan = cfg->vlan;
+		vlans->vlans[0].vf_vlan_qos = cfg->qos;
+		/* libnl puts vf_vlan_proto on the wire as given, but compares it with ETH_P_8021Q in
+		 * host order to choose the legacy IFLA_VF_VLAN: 802.1Q in host order, 802.1ad in
+		 * network order. */
+		vlans->vlans[0].vf_vlan_proto = cfg->vlan_proto == ETH_P_8021AD ? htons(ETH_P_8021AD) : ETH_P_8021Q;
+		rtnl_link_vf_set_vlans(vf, vlans);
+		rtnl_link_vf_vlan_put(vlans);
+		return 0;
+	case SH_KNOB_SPOOFCHK:
+		rtnl_link_vf_set_spoofchk(vf, cfg->spoofchk);
+		return 0;
+	case SH_KNOB_TRUST:
+		rtnl_link_vf_set_trust(vf, cfg->trust);
+		return 0;
+	case SH_KNOB_LINK_STATE:
+		rtnl_link_vf_set_linkstate(vf, cfg->link_state);
+		return 0;
+	case SH_KNOB_RATE:
+		/* IFLA_VF_RATE carries both: the caller passes the full pair. */
+		rate.min_tx_rate = cfg->min_tx_rate;
+		rate.max_tx_rate = cfg->max_tx_rate;
+		rtnl_link_vf_set_rate(vf, &rate);
+		return 0;
+	default:
+		return -NLE_INVAL;
+	}
+}
+
+int vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned index, enum sh_knob knob, const struct sh_vf_cfg *cfg,
+		struct sh_error *err)
+{
+	struct rtnl_link *orig = NULL, *change = rtnl_link_alloc();
+	struct rtnl_link_vf *vf = rtnl_link_vf_alloc();
+	int r = -NLE_NOMEM;
+
+	if (change && vf) {
+		rtnl_link_vf_set_index(vf, index);
+		r = vf_put_knob(vf, knob, cfg);
+		if (r == 0)
+			r = rtnl_link_vf_add(change, vf);
+		if (r == 0)
+			r = rtnl_link_get_kernel(sk, pf_ifindex, NULL, &orig);
+		if (r == 0)
+			r = rtnl_link_change(sk, orig, change, 0);
+	}
+	rtnl_link_vf_put(vf);
+	rtnl_link_put(change);
+	rtnl_link_put(orig);
+	return r < 0 ? nl_err(err, r, "set %s of VF %u", vf_knob_name(knob), index) : 0;
+}

@@ -1,0 +1,551 @@
+/* sriov-runc's logic: understand runc's command line well enough to find `create` and its bundle,
+ * decide whether the spec asks for SR-IOV, add the hook to config.json without disturbing anything
+ * else in it, and name the real runc. The wrapper never guesses on behalf of containers that did
+ * not ask: whatever it cannot read is left to runc. */
+#include "sriov-hook/wrapper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "sriov-hook/json.h"
+
+const char *const sh_wrapper_runc_paths[] = {
+	"/usr/sbin/runc",
+	"/usr/bin/runc",
+	"/usr/local/sbin/runc",
+	"/usr/local/bin/runc",
+	NULL,
+};
+
+/* runc's global options and create's options that take a separate value (urfave/cli accepts
+ * "-name value", "--name value" and "--name=value" alike). */
+static const char *const global_value_opts[] = { "log", "log-format", "root", "criu", "rootless", NULL };
+static const char *const create_value_opts[] = { "console-socket", "pid-file", "preserve-fds", NULL };
+
+static bool in_list(const char *const *list, const char *name, size_t len)
+{
+	for (; *list; list++)
+		if (strlen(*list) == len && !strncmp(*list, name, len))
+			return true;
+	return false;
+}
+
+/* For "-x", "--x", "-x=v", "--x=v": the name (without dashes), its length and the inline value. */
+static bool split_option(const char *arg, const char **name, size_t *len, const char **value)
+{
+	const char *eq;
+
+	if (arg[0] != '-' || arg[1] == '\0' || !strcmp(arg, "--"))
+		return false;
+	*name = arg + (arg[1] == '-' ? 2 : 1);
+	eq = strchr(*name, '=');
+	*len = eq ? (size_t)(eq - *name) : strlen(*name);
+	*value = eq ? eq + 1 : NULL;
+	return true;
+}
+
+static bool is_name(const char *name, size_t len, const char *want)
+{
+	return strlen(want) == len && !strncmp(name, want, len);
+}
+
+static void scan_create(struct sh_runc_cmdline *cl)
+{
+	const char *name, *value;
+	size_t len;
+	int i;
+
+	for (i = cl->cmd + 1; i < cl->argc; i++) {
+		if (!strcmp(cl->argv[i], "--"))
+			break;
+		if (!split_option(cl->argv[i], &name, &len, &value))
+			continue; /* the container id */
+		if (is_name(name, len, "bundle") || is_name(name, len, "b")) {
+			if (!value && i + 1 < cl->argc)
+				value = cl->argv[++i];
+			if (value)
+				cl->bundle = value; /* the last one wins, as in runc */
+		} else if (!value && in_list(create_value_opts, name, len)) {
+			i++;
+		}
+	}
+}
+
+int wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, struct sh_error *err)
+{
+	const char *name, *value;
+	size_t len;
+	int i;
+
+	memset(cl, 0, sizeof(*cl));
+	cl->cmd = -1;
+	cl->argv = calloc(argc + 1, sizeof(*cl->argv));
+	if (!cl->argv)
+		return sh_err(err, ENOMEM, "out of memory");
+	if (argc > 0)
+		cl->argv[cl->argc++] = argv[0];
+
+	for (i = 1; i < argc; i++) {
+		if (cl->cmd >= 0) {
+			cl->argv[cl->argc++] = argv[i];
+			continue;
+		}
+		if (!strcmp(argv[i], "--")) { /* ends the global options: the subcommand follows */
+			cl->argv[cl->argc++] = argv[i];
+			if (i + 1 < argc)
+				cl->cmd = cl->argc;
+			continue;
+		}
+		if (!split_option(argv[i], &name, &len, &value)) {
+			cl->cmd = cl->argc;
+			cl->argv[cl->argc++] = argv[i];
+			continue;
+		}
+		if (is_name(name, len, SH_WRAPPER_CONFIG_OPT + 2)) {
+			if (!value && i + 1 < argc)
+				value = argv[++i];
+			if (!value || !*value) {
+				wrapper_cmdline_free(cl);
+				return sh_err(err, EINVAL, "option %s needs a file name", SH_WRAPPER_CONFIG_OPT);
+			}
+			cl->config = value;
+			continue; /* runc never sees it */
+		}
+		cl->argv[cl->argc++] = argv[i];
+		if (!value && in_list(global_value_opts, name, len) && i + 1 < argc)
+			cl->argv[cl->argc++] = argv[++i];
+	}
+	cl->argv[cl->argc] = NULL;
+	if (wrapper_is_create(cl))
+		scan_create(cl);
+	return 0;
+}
+
+void wrapper_cmdline_free(struct sh_runc_cmdline *cl)
+{
+	free(cl->argv);
+	cl->argv = NULL;
+	cl->argc = 0;
+}
+
+bool wrapper_is_create(const struct sh_runc_cmdline *cl)
+{
+	return cl->cmd >= 0 && cl->cmd < cl->argc && !strcmp(cl->argv[cl->cmd], "create");
+}
+
+int wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config,
+			struct sh_error *err)
+{
+	const char *p = cl->config;
+
+	if (!p) {
+		p = getenv(SH_WRAPPER_CONFIG_ENV);
+		if (p && !*p)
+			p = NULL;
+	}
+	*path = p;
+	hook_config[0] = '\0';
+	if (!p)
+		return 0;
+	/* The hook runs from another working directory: hand it an absolute path. */
+	if (!realpath(p, hook_config)) {
+		hook_config[0] = '\0';
+		return sh_err_errno(err, errno, "config %s", p);
+	}
+	if (!strcmp(hook_config, SH_DEFAULT_CONFIG))
+		hook_config[0] = '\0';
+	return 0;
+}
+
+/* Whether path is this very executable: a runc "found" there would exec the wrapper forever. */
+static bool is_self(const char *path)
+{
+	struct stat a, b;
+
+	return stat(path, &a) == 0 && stat("/proc/self/exe", &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* 0 for an executable regular file, else a negative errno. */
+static int check_executable(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0)
+		return -errno;
+	if (!S_ISREG(sb.st_mode))
+		return -EACCES;
+	return access(path, X_OK) < 0 ? -errno : 0;
+}
+
+int wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error *err)
+{
+	const char *const *p;
+	int r;
+
+	if (cfg->runc[0]) {
+		if ((r = check_executable(cfg->runc)) < 0)
+			return sh_err_errno(err, -r, "runc %s (config \"runc\")", cfg->runc);
+		if (is_self(cfg->runc))
+			return sh_err(err, ELOOP, "runc %s (config \"runc\") is sriov-runc itself", cfg->runc);
+		snprintf(out, PATH_MAX, "%s", cfg->runc);
+		return 0;
+	}
+	for (p = sh_wrapper_runc_paths; *p; p++) {
+		if (check_executable(*p) == 0 && !is_self(*p)) {
+			snprintf(out, PATH_MAX, "%s", *p);
+			return 0;
+		}
+	}
+	return sh_err(err, ENOENT,
+		      "no runc found in /usr/sbin, /usr/bin, /usr/local/sbin or /usr/local/bin; "
+		      "set \"runc\" in the config file");
+}
+
+int wrapper_hook_path(char *out, struct sh_error *err)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int r;
+
+	if (n < 0)
+		return sh_err_errno(err, errno, "find own executable");
+	self[n] = '\0';
+	if ((size_t)snprintf(out, PATH_MAX, "%s/%s", dirname(self), SH_WRAPPER_HOOK_NAME) >= PATH_MAX)
+		return sh_err(err, ENAMETOOLONG, "hook path too long");
+	if ((r = check_executable(out)) < 0)
+		return sh_err_errno(err, -r, "hook %s (expected next to sriov-runc)", out);
+	return 0;
+}
+
+bool wrapper_spec_wants_sriov(yajl_val spec, bool env_fallback)
+{
+	yajl_val ann = json_get(spec, "annotations"), env;
+	const char *e, *eq;
+	size_t i;
+
+	if (YAJL_IS_OBJECT(ann))
+		for (i = 0; i < ann->u.object.len; i++)
+			if (!strncmp(ann->u.object.keys[i], "io.sriov.", strlen("io.sriov.")))
+				return true;
+	if (!env_fallback)
+		return false;
+	env = json_get(json_get(spec, "process"), "env");
+	if (!YAJL_IS_ARRAY(env))
+		return false;
+	for (i = 0; i < env->u.array.len; i++) {
+		if (!YAJL_IS_STRING(env->u.array.values[i]))
+			continue;
+		e = YAJL_GET_STRING(env->u.array.values[i]);
+		eq = strchr(e, '=');
+		if (!strncmp(e, "SRIOV_", 6) && eq && eq > e + 6)
+			return true;
+	}
+	return false;
+}
+
+/* An entry runs our hook when its path is ours or a file named sriov-hook elsewhere (an admin's
+ * own spelling): adding a second one would attach twice. */
+static int stage_has_hook(yajl_val stage, const char *stage_name, const char *path, bool *has,
+			  struct sh_error *err)
+{
+	const char *p, *slash;
+	size_t i;
+
+	*has = false;
+	if (!stage || YAJL_IS_NULL(stage))
+		return 0;
+	if (!YAJL_IS_ARRAY(stage))
+		return sh_err(err, EINVAL, "config.json: \"hooks.%s\" is not an array", stage_name);
+	for (i = 0; i < stage->u.array.len; i++) {
+		if (json_get_string(stage->u.array.values[i], "path", &p) < 0)
+			continue;
+		slash = strrchr(p, '/');
+		if (!strcmp(p, path) || !strcmp(slash ? slash + 1 : p, SH_WRAPPER_HOOK_NAME))
+			*has = true;
+	}
+	return 0;
+}
+
+static yajl_gen_status gen_value(yajl_gen g, yajl_val v)
+{
+	yajl_gen_status s = yajl_gen_status_ok;
+	size_t i;
+
+	switch (v ? v->type : yajl_t_null) {
+	case yajl_t_string:
+		return yajl_gen_string(g, (const unsigned char *)v->u.string, strlen(v->u.string));
+	case yajl_t_number:
+		/* The original text: 1e3 stays 1e3, 18446744073709551615 is not clamped. */
+		return yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+	case yajl_t_true:
+		return yajl_gen_bool(g, 1);
+	case yajl_t_false:
+		return yajl_gen_bool(g, 0);
+	case yajl_t_object:
+		s = yajl_gen_map_open(g);
+		for (i = 0; i < v->u.object.len && s == yajl_gen_status_ok; i++) {
+			s = yajl_gen_string(g, (const unsigned char *)v->u.object.keys[i], strlen(v->u.object.keys[i]));
+			if (s == yajl_gen_status_ok)
+				s = gen_value(g, v->u.object.values[i]);
+		}
+		return s == yajl_gen_status_ok ? yajl_gen_map_close(g) : s;
+	case yajl_t_array:
+		s = yajl_gen_array_open(g);
+		for (i = 0; i < v->u.array.len && s == yajl_gen_status_ok; i++)
+			s = gen_value(g, v->u.array.values[i]);
+		return s == yajl_gen_status_ok ? yajl_gen_array_close(g) : s;
+	default:
+		return yajl_gen_null(g);
+	}
+}
+
+static yajl_gen_status gen_hook_entry(yajl_gen g, const struct sh_hook_ref *hook, const char *stage)
+{
+	json_gen_str(g, "path");
+	json_gen_str(g, hook->path);
+	json_gen_str(g, "args");
+	yajl_gen_array_open(g);
+	json_gen_str(g, SH_WRAPPER_HOOK_NAME);
+	if (hook->config && *hook->config) {
+		json_gen_str(g, "--config");
+		json_gen_str(g, hook->config);
+	}
+	json_gen_str(g, stage);
+	yajl_gen_array_close(g);
+	return yajl_gen_status_ok;
+}
+
+/* A stage array: the entries already there, then ours when needed. */
+static yajl_gen_status gen_stage(yajl_gen g, yajl_val old, const struct sh_hook_ref *hook, const char *stage,
+				 bool add)
+{
+	yajl_gen_status s = yajl_gen_array_open(g);
+	size_t i;
+
+	if (YAJL_IS_ARRAY(old))
+		for (i = 0; i < old->u.array.len && s == yajl_gen_status_ok; i++)
+			s = gen_value(g, old->u.array.values[i]);
+	if (s == yajl_gen_status_ok && add) {
+		s = yajl_gen_map_open(g);
+		if (s == yajl_gen_status_ok)
+			s = gen_hook_entry(g, hook, stage);
+		if (s == yajl_gen_status_ok)
+			s = yajl_gen_map_close(g);
+	}
+	return s == yajl_gen_status_ok ? yajl_gen_array_close(g) : s;
+}
+
+static yajl_gen_status gen_hooks(yajl_gen g, yajl_val old, const struct sh_hook_ref *hook, bool add_cr,
+				 bool add_ps)
+{
+	yajl_gen_status s = yajl_gen_map_open(g);
+	bool seen_cr = false, seen_ps = false;
+	const char *k;
+	size_t i;
+
+	for (i = 0; YAJL_IS_OBJECT(old) && i < old->u.object.len && s == yajl_gen_status_ok; i++) {
+		k = old->u.object.keys[i];
+		json_gen_str(g, k);
+		if (!strcmp(k, "createRuntime")) {
+			seen_cr = true;
+			s = gen_stage(g, old->u.object.values[i], hook, k, add_cr);
+		} else if (!strcmp(k, "poststop")) {
+			seen_ps = true;
+			s = gen_stage(g, old->u.object.values[i], hook, k, add_ps);
+		} else {
+			s = gen_value(g, old->u.object.values[i]);
+		}
+	}
+	if (s == yajl_gen_status_ok && !seen_cr && add_cr) {
+		json_gen_str(g, "createRuntime");
+		s = gen_stage(g, NULL, hook, "createRuntime", true);
+	}
+	if (s == yajl_gen_status_ok && !seen_ps && add_ps) {
+		json_gen_str(g, "poststop");
+		s = gen_stage(g, NULL, hook, "poststop", true);
+	}
+	return s == yajl_gen_status_ok ? yajl_gen_map_close(g) : s;
+}
+
+int wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out, size_t *len, struct sh_error *err)
+{
+	yajl_val hooks = json_get(spec, "hooks");
+	bool has_cr, has_ps, seen_hooks = false;
+	yajl_gen_status s = yajl_gen_status_ok;
+	const unsigned char *buf;
+	size_t i, n;
+	yajl_gen g;
+	int r;
+
+	*out = NULL;
+	*len = 0;
+	if (!YAJL_IS_OBJECT(spec))
+		return sh_err(err, EINVAL, "config.json is not a JSON object");
+	if (hooks && !YAJL_IS_NULL(hooks) && !YAJL_IS_OBJECT(hooks))
+		return sh_err(err, EINVAL, "config.json: \"hooks\" is not an object");
+	if ((r = stage_has_hook(json_get(hooks, "createRuntime"), "createRuntime", hook->path, &has_cr, err)) < 0 ||
+	    (r = stage_has_hook(json_get(hooks, "poststop"), "poststop", hook->path, &has_ps, err)) < 0)
+		return r;
+	if (has_cr && has_ps)
+		return 0;
+
+	g = yajl_gen_alloc(NULL);
+	if (!g)
+		return sh_err(err, ENOMEM, "out of memory");
+	s = yajl_gen_map_open(g);
+	for (i = 0; i < spec->u.object.len && s == yajl_gen_status_ok; i++) {
+		const char *k = spec->u.object.keys[i];
+
+		s = yajl_gen_string(g, (const unsigned char *)k, strlen(k));
+		if (s != yajl_gen_status_ok)
+			break;
+		if (!strcmp(k, "hooks") && !seen_hooks) {
+			seen_hooks = true;
+			s = gen_hooks(g, spec->u.object.values[i], hook, !has_cr, !has_ps);
+		} else {
+			s = gen_value(g, spec->u.object.values[i]);
+		}
+	}
+	if (s == yajl_gen_status_ok && !seen_hooks) {
+		json_gen_str(g, "hooks");
+		s = gen_hooks(g, NULL, hook, !has_cr, !has_ps);
+	}
+	if (s == yajl_gen_status_ok)
+		s = yajl_gen_map_close(g);
+	if (s == yajl_gen_status_ok)
+		s = yajl_gen_get_buf(g, &buf, &n);
+	if (s != yajl_gen_status_ok) {
+		yajl_gen_free(g);
+		return sh_err(err, EINVAL, "config.json: cannot serialize (yajl_gen status %d)", (int)s);
+	}
+	*out = malloc(n + 1);
+	if (!*out) {
+		yajl_gen_free(g);
+		return sh_err(err, ENOMEM, "out of memory");
+	}
+	memcpy(*out, buf, n);
+	(*out)[n] = '\0';
+	*len = n;
+	yajl_gen_free(g);
+	return 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int wrapper_write_atomic(const char *path, const char *buf, size_t len, struct sh_error *err)
+{
+	char dir[PATH_MAX], base[PATH_MAX], tmp[PATH_MAX];
+	_cleanup_close_ int dfd = -1;
+	mode_t mode = 0644;
+	struct stat sb;
+	bool have_owner = false;
+	int fd, r;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(base, sizeof(base), "%s", path);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.sriov-XXXXXX", dirname(dir), basename(base)) >= sizeof(tmp))
+		return sh_err(err, ENAMETOOLONG, "write %s: path too long", path);
+	if (stat(path, &sb) == 0) {
+		mode = sb.st_mode & 07777;
+		have_owner = true;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return sh_err_errno(err, errno, "write %s: create temporary file in %s", path, dir);
+	/* Only root can give the file away; an unprivileged caller already owns it. */
+	if (fchmod(fd, mode) < 0 || (have_owner && fchown(fd, sb.st_uid, sb.st_gid) < 0 && errno != EPERM)) {
+		r = sh_err_errno(err, errno, "write %s: set mode and owner of %s", path, tmp);
+		goto fail;
+	}
+	if ((r = write_all(fd, buf, len)) < 0) {
+		r = sh_err_errno(err, -r, "write %s", tmp);
+		goto fail;
+	}
+	if (fsync(fd) < 0) {
+		r = sh_err_errno(err, errno, "fsync %s", tmp);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		r = sh_err_errno(err, errno, "close %s", tmp);
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		r = sh_err_errno(err, errno, "rename %s to %s", tmp, path);
+		goto fail;
+	}
+	/* The rename itself must survive a crash too. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		(void)fsync(dfd);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return r;
+}
+
+int wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, const struct sh_hook_ref *hook,
+			   bool *changed, struct sh_error *err)
+{
+	_cleanup_free_ char *buf = NULL, *out = NULL;
+	struct sh_hook_ref ref = *hook;
+	char path[PATH_MAX], hook_path[PATH_MAX];
+	struct sh_error ignored = { 0 };
+	yajl_val spec = NULL;
+	size_t len;
+	int r;
+
+	*changed = false;
+	if ((size_t)snprintf(path, sizeof(path), "%s/config.json", bundle ? bundle : ".") >= sizeof(path))
+		return sh_err(err, ENAMETOOLONG, "bundle path too long");
+	/* Unreadable or broken: runc says so in its own words; that is not the wrapper's business. */
+	if (json_read_file(path, SH_WRAPPER_SPEC_MAX, &buf, &ignored) < 0 ||
+	    json_parse(buf, "config.json", &spec, &ignored) < 0)
+		return 0;
+	if (!wrapper_spec_wants_sriov(spec, cfg->env_fallback)) {
+		yajl_tree_free(spec);
+		return 0;
+	}
+	if (!ref.path) {
+		if ((r = wrapper_hook_path(hook_path, err)) < 0)
+			goto out;
+		ref.path = hook_path;
+	}
+	if ((r = wrapper_add_hooks(spec, &ref, &out, &len, err)) < 0)
+		goto out;
+	if (out) {
+		if ((r = wrapper_write_atomic(path, out, len, err)) < 0)
+			goto out;
+		*changed = true;
+	}
+	r = 0;
+out:
+	yajl_tree_free(spec);
+	if (r < 0)
+		return sh_err_ctx(err, "bundle %s", bundle ? bundle : ".");
+	return 0;
+}
