@@ -306,9 +306,10 @@ unsigned long long proc_start_time(int pid)
 	buf[n] = '\0';
 	/* The command name may hold spaces and parentheses: count fields after the last ')'. */
 	p = strrchr(buf, ')');
-	if (!p)
+	/* A zombie has exited: it only waits for a parent that may never reap it. */
+	if (!p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
 		return 0;
-	for (field = 2; field < 21 && p; field++)
+	for (field = 2; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	if (p)
 		sscanf(p + 1, "%llu", &start);
