@@ -97,6 +97,7 @@ int main(int argc, char **argv)
 	int c;
 
 	log_set_prefix("-");
+	opterr = 0; /* one line of our own instead of getopt's */
 	while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -109,7 +110,8 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			usage(stderr);
+			fprintf(stderr, "sriov-hook: %s: unknown option or missing value (see sriov-hook --help)\n",
+				argv[optind - 1]);
 			return 2;
 		}
 	}

@@ -152,13 +152,17 @@ static bool ip_in_subnet(const struct sh_ip *gw, const struct sh_ip *cidr)
 static int parse_ip_list(const char *key, const char *value, bool cidr, struct sh_ip *out, size_t max, size_t *n,
 			 struct sh_error *err)
 {
-	char buf[1024], *tok, *save = NULL;
+	char buf[1024], *tok, *next;
 
 	if (strlen(value) >= sizeof(buf))
 		return sh_err(err, EINVAL, "annotation %s: value too long", key);
 	snprintf(buf, sizeof(buf), "%s", value);
 	*n = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* Not strtok: "a,,b" and "a," hold an empty entry, which is an error, not nothing. */
+	for (tok = buf; tok; tok = next) {
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = '\0';
 		while (isspace((unsigned char)*tok))
 			tok++;
 		for (char *e = tok + strlen(tok); e > tok && isspace((unsigned char)e[-1]); e--)
