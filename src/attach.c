@@ -234,6 +234,22 @@ static void record_init(struct attach *a, const struct sh_vf *vf, const struct s
 	r->host_up = host->up;
 }
 
+static int record_altnames(struct attach *a, struct sh_record *r, struct sh_error *err)
+{
+	struct sh_altnames alt;
+	int ret;
+
+	if ((ret = link_get_altnames(a->host_sk, r->host_ifindex, &alt, err)) < 0)
+		return ret;
+	if (alt.n > SH_ARRAY_SIZE(r->host_altnames))
+		return sh_err(err, E2BIG, "%s has more than %zu alternative names", r->host_name,
+			      SH_ARRAY_SIZE(r->host_altnames));
+	for (r->n_host_altnames = 0; r->n_host_altnames < alt.n; r->n_host_altnames++)
+		snprintf(r->host_altnames[r->n_host_altnames], sizeof(r->host_altnames[0]), "%s",
+			 alt.name[r->n_host_altnames]);
+	return 0;
+}
+
 /* Claims, records and configures one VF. Once its record is written it is in a->records and a
  * failure is rolled back by the caller. */
 static int attach_one(struct attach *a, const struct sh_vf_request *v, struct sh_error *err)
@@ -255,6 +271,8 @@ static int attach_one(struct attach *a, const struct sh_vf_request *v, struct sh
 	snprintf(what, sizeof(what), "VF %u (%s) of %s", vf.index, vf.pci, pf.name);
 	record_init(a, &vf, &pf, pf_link.ifindex, &host, r);
 	r->knobs = v->knobs;
+	if ((ret = record_altnames(a, r, err)) < 0)
+		goto unclaimed;
 	if (v->knobs && (ret = vf_cfg_get(a->host_sk, pf_link.ifindex, vf.index, &r->orig, err)) < 0)
 		goto unclaimed;
 	if ((ret = pick_ifname(a, v, r->cont_name, err)) < 0)

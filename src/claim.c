@@ -140,6 +140,11 @@ int record_to_json(const struct sh_record *r, char **out)
 	json_gen_kv_int(g, "host_mtu", r->host_mtu);
 	json_gen_str(g, "host_up");
 	yajl_gen_bool(g, r->host_up);
+	json_gen_str(g, "host_altnames");
+	yajl_gen_array_open(g);
+	for (size_t i = 0; i < r->n_host_altnames; i++)
+		json_gen_str(g, r->host_altnames[i]);
+	yajl_gen_array_close(g);
 	json_gen_kv_str(g, "cont_name", r->cont_name);
 	json_gen_kv_int(g, "cont_ifindex", r->cont_ifindex);
 	json_gen_kv_int(g, "knobs", r->knobs);
@@ -188,6 +193,23 @@ static int parse_vf_cfg(yajl_val v, struct sh_vf_cfg *c)
 	return 0;
 }
 
+static int parse_altnames(yajl_val a, struct sh_record *r)
+{
+	size_t i;
+
+	if (!YAJL_IS_ARRAY(a) || a->u.array.len > SH_ARRAY_SIZE(r->host_altnames))
+		return -EINVAL;
+	for (i = 0; i < a->u.array.len; i++) {
+		const char *s = YAJL_GET_STRING(a->u.array.values[i]);
+
+		if (!s || strlen(s) >= sizeof(r->host_altnames[0]))
+			return -EINVAL;
+		snprintf(r->host_altnames[i], sizeof(r->host_altnames[0]), "%s", s);
+	}
+	r->n_host_altnames = i;
+	return 0;
+}
+
 static int record_from_tree(yajl_val t, struct sh_record *r)
 {
 	long long n[12];
@@ -203,6 +225,7 @@ static int record_from_tree(yajl_val t, struct sh_record *r)
 	    get_str(t, "host_name", r->host_name, sizeof(r->host_name)) < 0 || get_num(t, "host_ifindex", &n[6]) < 0 ||
 	    get_str(t, "host_mac", mac, sizeof(mac)) < 0 || parse_mac(mac, r->host_mac) < 0 ||
 	    get_num(t, "host_mtu", &n[7]) < 0 || json_get_bool(t, "host_up", &up) < 0 ||
+	    parse_altnames(json_get(t, "host_altnames"), r) < 0 ||
 	    get_str(t, "cont_name", r->cont_name, sizeof(r->cont_name)) < 0 || get_num(t, "cont_ifindex", &n[8]) < 0 ||
 	    get_num(t, "knobs", &n[9]) < 0 || parse_vf_cfg(json_get(t, "orig"), &r->orig) < 0)
 		return -EINVAL;

@@ -75,6 +75,24 @@ static int find_on_host(const struct sh_config *cfg, struct nl_sock *sk, const s
 	}
 }
 
+static int drop_new_altnames(struct nl_sock *sk, const struct sh_record *r, const struct sh_link *l,
+			     struct sh_error *err)
+{
+	struct sh_altnames now;
+	size_t i, j;
+	int ret;
+
+	if ((ret = link_get_altnames(sk, l->ifindex, &now, err)) < 0)
+		return ret;
+	for (i = 0; i < now.n; i++) {
+		for (j = 0; j < r->n_host_altnames && strcmp(now.name[i], r->host_altnames[j]); j++)
+			;
+		if (j == r->n_host_altnames && (ret = link_del_altname(sk, l->ifindex, now.name[i], err)) < 0)
+			return ret;
+	}
+	return 0;
+}
+
 static int restore_netdev(struct nl_sock *sk, const struct sh_record *r, struct sh_link *l, struct sh_error *err)
 {
 	char mac[18];
@@ -92,6 +110,8 @@ static int restore_netdev(struct nl_sock *sk, const struct sh_record *r, struct 
 	if (memcmp(l->mac, r->host_mac, 6) && link_set_mac(sk, l->ifindex, r->host_mac, err) < 0)
 		/* Some VF drivers refuse MAC changes from the VF side; the PF-side MAC is restored below. */
 		log_msg(LOG_WARNING, "%s: cannot restore MAC %s: %s", r->host_name, format_mac(r->host_mac, mac), err->msg);
+	if ((ret = drop_new_altnames(sk, r, l, err)) < 0)
+		return ret;
 	if (l->up != r->host_up && (ret = link_set_up(sk, l->ifindex, r->host_up, err)) < 0)
 		return ret;
 	return 0;

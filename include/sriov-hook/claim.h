@@ -45,6 +45,8 @@ struct sh_record {
 	uint8_t host_mac[6];
 	unsigned host_mtu;
 	bool host_up;
+	char host_altnames[8][128]; /* its alternative names: others found on return are dropped */
+	size_t n_host_altnames;
 
 	/* Inside the container. */
 	char cont_name[IFNAMSIZ];

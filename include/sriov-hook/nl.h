@@ -37,6 +37,15 @@ int link_set_mtu(struct nl_sock *sk, int ifindex, unsigned mtu, struct sh_error 
 int link_set_mac(struct nl_sock *sk, int ifindex, const uint8_t mac[6], struct sh_error *err);
 int link_set_name(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err);
 
+#define SH_MAX_ALTNAMES 8
+#define SH_ALTNAME_LEN 128 /* ALTIFNAMSIZ */
+struct sh_altnames {
+	char name[SH_MAX_ALTNAMES][SH_ALTNAME_LEN];
+	size_t n;
+};
+int link_get_altnames(struct nl_sock *sk, int ifindex, struct sh_altnames *out, struct sh_error *err);
+int link_del_altname(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err);
+
 int addr_add(struct nl_sock *sk, int ifindex, const struct sh_ip *ip, struct sh_error *err);
 int route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw, struct sh_error *err);
 
