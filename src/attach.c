@@ -166,21 +166,25 @@ static int apply_knobs(struct attach *a, const struct sh_vf_request *v, const st
 		       const struct sh_link *host, struct sh_error *err)
 {
 	struct sh_vf_cfg want;
+	bool mac_ok;
 	int k, ret;
 
 	desired_cfg(v, &r->orig, &want);
 	if (want.min_tx_rate && want.max_tx_rate && want.min_tx_rate > want.max_tx_rate)
 		return sh_err(err, EINVAL, "min_tx_rate %u would exceed the VF's max_tx_rate %u", want.min_tx_rate,
 			      want.max_tx_rate);
+	/* A MAC set on the PF reaches the VF netdev only at the VF's next reset, and some PFs (igb)
+	 * then forbid an untrusted VF to set any MAC itself, even that one: give the netdev its MAC
+	 * first, and again after the PF-side MAC for drivers that want that order. */
+	mac_ok = !(v->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) || link_set_mac(a->host_sk, host->ifindex, want.mac, err) == 0;
 	for (k = 0; k < SH_KNOB_COUNT; k++) {
 		if (!(v->knobs & SH_KNOB_BIT(k)))
 			continue;
 		if ((ret = vf_knob_set(a->host_sk, r->pf_ifindex, r->vf_index, k, &want, err)) < 0)
 			return sh_err_ctx(err, "configure %s", r->pf_name);
 	}
-	/* The PF-side MAC reaches the VF netdev only at its next reset: give it to the netdev now. */
-	if ((v->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) && (ret = link_set_mac(a->host_sk, host->ifindex, v->cfg.mac, err)) < 0)
-		return sh_err_ctx(err, "configure %s", host->name);
+	if (!mac_ok && (ret = link_set_mac(a->host_sk, host->ifindex, want.mac, err)) < 0)
+		return sh_err_ctx(err, "configure %s (with trust off, some PFs forbid the VF its own MAC)", host->name);
 	return 0;
 }
 

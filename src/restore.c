@@ -144,15 +144,18 @@ int restore_vf(const struct sh_config *cfg, struct nl_sock *host_sk, const struc
 
 	if ((ret = return_from_pin(r, err)) < 0)
 		return ret;
+	/* PF side first: while the PF enforces a MAC, some VFs (igb) cannot take back their own. */
+	if ((ret = restore_knobs(host_sk, r, err)) < 0)
+		return ret;
 	/* Without a pin the kernel may still be bringing the VF back from a dying namespace. */
-	if (find_on_host(cfg, host_sk, r, pinned ? 0 : cfg->poststop_timeout_ms, &l) == 0) {
-		if ((ret = restore_netdev(host_sk, r, &l, err)) < 0)
-			return sh_err_ctx(err, "restore %s", r->host_name);
-	} else {
+	if (find_on_host(cfg, host_sk, r, pinned ? 0 : cfg->poststop_timeout_ms, &l) < 0) {
 		log_msg(LOG_WARNING, "VF %s (%s) did not come back to the host: its netdev is gone", r->vf_pci,
 			r->host_name);
+		return 0;
 	}
-	return restore_knobs(host_sk, r, err);
+	if ((ret = restore_netdev(host_sk, r, &l, err)) < 0)
+		return sh_err_ctx(err, "restore %s", r->host_name);
+	return 0;
 }
 
 struct pin_user {

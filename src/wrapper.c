@@ -187,10 +187,11 @@ static int check_executable(const char *path)
 int wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error *err)
 {
 	const char *const *p;
-	int r;
 
 	if (cfg->runc[0]) {
-		if ((r = check_executable(cfg->runc)) < 0)
+		int r = check_executable(cfg->runc);
+
+		if (r < 0)
 			return sh_err_errno(err, -r, "runc %s (config \"runc\")", cfg->runc);
 		if (is_self(cfg->runc))
 			return sh_err(err, ELOOP, "runc %s (config \"runc\") is sriov-runc itself", cfg->runc);
@@ -327,10 +328,9 @@ static yajl_gen_status gen_stage(yajl_gen g, yajl_val old, const struct sh_hook_
 				 bool add)
 {
 	yajl_gen_status s = yajl_gen_array_open(g);
-	size_t i;
 
 	if (YAJL_IS_ARRAY(old))
-		for (i = 0; i < old->u.array.len && s == yajl_gen_status_ok; i++)
+		for (size_t i = 0; i < old->u.array.len && s == yajl_gen_status_ok; i++)
 			s = gen_value(g, old->u.array.values[i]);
 	if (s == yajl_gen_status_ok && add) {
 		s = yajl_gen_map_open(g);
@@ -347,11 +347,10 @@ static yajl_gen_status gen_hooks(yajl_gen g, yajl_val old, const struct sh_hook_
 {
 	yajl_gen_status s = yajl_gen_map_open(g);
 	bool seen_cr = false, seen_ps = false;
-	const char *k;
-	size_t i;
 
-	for (i = 0; YAJL_IS_OBJECT(old) && i < old->u.object.len && s == yajl_gen_status_ok; i++) {
-		k = old->u.object.keys[i];
+	for (size_t i = 0; YAJL_IS_OBJECT(old) && i < old->u.object.len && s == yajl_gen_status_ok; i++) {
+		const char *k = old->u.object.keys[i];
+
 		json_gen_str(g, k);
 		if (!strcmp(k, "createRuntime")) {
 			seen_cr = true;
@@ -439,10 +438,9 @@ int wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out,
 
 static int write_all(int fd, const char *buf, size_t len)
 {
-	ssize_t n;
-
 	while (len > 0) {
-		n = write(fd, buf, len);
+		ssize_t n = write(fd, buf, len);
+
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
