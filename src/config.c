@@ -39,6 +39,8 @@ static int set_allowed_pfs(yajl_val v, struct sh_config *cfg, struct sh_error *e
 
 	if (!YAJL_IS_ARRAY(v))
 		return sh_err(err, EINVAL, "config: \"allowed_pfs\" must be an array of PF names or PCI addresses");
+	if (cfg->has_allowed_pfs)
+		return sh_err(err, EINVAL, "config: \"allowed_pfs\" is given twice");
 	if (v->u.array.len > SH_MAX_ALLOWED_PFS)
 		return sh_err(err, EINVAL, "config: \"allowed_pfs\" has more than %d entries", SH_MAX_ALLOWED_PFS);
 	cfg->has_allowed_pfs = true;

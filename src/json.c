@@ -17,10 +17,6 @@ int json_read_fd(int fd, size_t max, char **out, struct sh_error *err)
 		return sh_err(err, ENOMEM, "out of memory");
 	for (;;) {
 		if (len == cap) {
-			if (cap >= max) {
-				free(buf);
-				return sh_err(err, EFBIG, "larger than %zu bytes", max);
-			}
 			cap *= 2;
 			nbuf = realloc(buf, cap + 1);
 			if (!nbuf) {
@@ -40,6 +36,10 @@ int json_read_fd(int fd, size_t max, char **out, struct sh_error *err)
 		if (n == 0)
 			break;
 		len += n;
+		if (len > max) {
+			free(buf);
+			return sh_err(err, EFBIG, "larger than %zu bytes", max);
+		}
 	}
 	buf[len] = '\0';
 	*out = buf;

@@ -113,6 +113,8 @@ static int spec_namespaces(yajl_val root, struct sh_spec *spec, struct sh_error 
 			return sh_err(err, EINVAL, "config.json: linux.namespaces[%zu] has no type", i);
 		if (strcmp(type, "network"))
 			continue;
+		if (spec->netns != SH_NETNS_HOST)
+			return sh_err(err, EINVAL, "config.json: linux.namespaces has more than one network entry");
 		if (json_get_string(ns, "path", &p) == 0 && *p) {
 			if (p[0] != '/')
 				return sh_err(err, EINVAL, "config.json: network namespace path \"%s\" is not absolute", p);

@@ -56,14 +56,18 @@ bool ifname_valid(const char *name)
 
 bool pci_addr_valid(const char *s)
 {
-	unsigned dom, bus, dev, fn;
-	char tail;
+	/* dddd:bb:dd.f, every d/b a hex digit: sscanf's %x would also take signs, spaces and 0x. */
+	static const char shape[] = "xxxx:xx:xx.x";
+	unsigned dev, fn;
+	size_t i;
 
-	if (strlen(s) != 12)
+	if (strlen(s) != sizeof(shape) - 1)
 		return false;
-	if (sscanf(s, "%4x:%2x:%2x.%1x%c", &dom, &bus, &dev, &fn, &tail) != 4)
-		return false;
-	return isxdigit((unsigned char)s[0]) && s[4] == ':' && s[7] == ':' && s[10] == '.' && dev < 32 && fn < 8;
+	for (i = 0; shape[i]; i++)
+		if (shape[i] == 'x' ? !isxdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	sscanf(s + 8, "%2x.%1x", &dev, &fn);
+	return dev < 32 && fn < 8;
 }
 
 int parse_mac(const char *s, uint8_t mac[6])
@@ -232,6 +236,9 @@ static int set_field(struct sh_vf_request *v, const char *name, const char *key,
 		if (!ifname_valid(value) && !pci_addr_valid(value))
 			return bad(err, key, value, "a PF netdev name or PCI address (0000:3b:00.0)");
 		snprintf(v->pf, sizeof(v->pf), "%s", value);
+		if (pci_addr_valid(value)) /* sysfs spells PCI addresses in lower case */
+			for (char *p = v->pf; *p; p++)
+				*p = (char)tolower((unsigned char)*p);
 		return 0;
 	}
 	if (!strcmp(name, "vf"))

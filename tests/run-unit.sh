@@ -9,7 +9,8 @@ for bin in "$@"; do
 	printf '%s\n' "$out" | awk -v s="unit/$name" '
 		/^ok [0-9]+ - / { sub(/^ok [0-9]+ - /, ""); print "PASS " s "/" $0; next }
 		/^not ok [0-9]+ - / { sub(/^not ok [0-9]+ - /, ""); print "FAIL " s "/" $0; next }
-		/^#/ { print "  " $0 }'
+		/^(#|1\.\.)/ { next }
+		{ print "  " $0 }'
 	if [ "$status" -ne 0 ]; then
 		rc=1
 		printf '%s\n' "$out" | grep -q '^not ok' || echo "FAIL unit/$name: exited with status $status"

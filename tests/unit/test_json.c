@@ -1,0 +1,344 @@
+/* The yajl helpers: bounded reads of a whole fd or file, parse errors that name the document, the
+ * typed getters' -ENOENT / -EINVAL, and the generator shorthands. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sriov-hook/json.h"
+
+/* ---- reads ----------------------------------------------------------------------------------- */
+
+/* A temporary file holding len bytes of 'x'; its fd is positioned at the start, the file unlinked. */
+static int tmp_fd_with(size_t len)
+{
+	char path[] = "/tmp/sriov-hook-test-json-XXXXXX";
+	int fd = mkstemp(path);
+	char *buf;
+
+	assert_true(fd >= 0);
+	unlink(path);
+	buf = malloc(len ? len : 1);
+	assert_non_null(buf);
+	memset(buf, 'x', len);
+	assert_int_equal(write(fd, buf, len), (ssize_t)len);
+	free(buf);
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+static int read_len(size_t len, size_t max, size_t *got, struct sh_error *err)
+{
+	char *out = NULL;
+	int fd = tmp_fd_with(len);
+	int r = json_read_fd(fd, max, &out, err);
+
+	close(fd);
+	if (r == 0) {
+		assert_non_null(out);
+		*got = strlen(out); /* NUL-terminated, no NUL inside */
+		free(out);
+	}
+	return r;
+}
+
+static void test_read_fd_small_and_empty(void **state)
+{
+	struct sh_error err = { 0 };
+	size_t got = 1;
+
+	(void)state;
+	assert_int_equal(read_len(0, 1 << 20, &got, &err), 0);
+	assert_int_equal(got, 0);
+	assert_int_equal(read_len(10, 1 << 20, &got, &err), 0);
+	assert_int_equal(got, 10);
+	/* across the growth of the internal buffer */
+	assert_int_equal(read_len(100000, 1 << 20, &got, &err), 0);
+	assert_int_equal(got, 100000);
+}
+
+static void test_read_fd_over_limit(void **state)
+{
+	struct sh_error err = { 0 };
+	size_t got = 0;
+
+	(void)state;
+	assert_int_equal(read_len(8193, 8192, &got, &err), -EFBIG);
+	assert_int_equal(err.code, EFBIG);
+	assert_non_null(strstr(err.msg, "8192"));
+	assert_int_equal(read_len((1 << 20) + 1, 1 << 20, &got, &err), -EFBIG);
+}
+
+/* "at most max bytes": a document of exactly max bytes is within the limit. */
+static void test_read_fd_exactly_max(void **state)
+{
+	struct sh_error err = { 0 };
+	size_t got = 0;
+	int r;
+
+	(void)state;
+	r = read_len(8192, 8192, &got, &err);
+	if (r != 0)
+		fail_msg("8192 bytes with max 8192: %d (%s)", r, err.msg);
+	assert_int_equal(got, 8192);
+}
+
+/* The limit holds for any max, not only for multiples of the internal buffer size. */
+static void test_read_fd_limit_not_rounded(void **state)
+{
+	static const struct {
+		size_t len, max;
+	} cases[] = {
+		{ 100, 10 },
+		{ 4096, 100 },
+		{ 6000, 5000 },
+		{ 20000, 10000 },
+	};
+	size_t i, got = 0;
+	int failures = 0;
+
+	(void)state;
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		struct sh_error err = { 0 };
+		int r = read_len(cases[i].len, cases[i].max, &got, &err);
+
+		if (r != -EFBIG) {
+			print_error("json_read_fd: %zu bytes with max %zu gave %d, want -EFBIG\n", cases[i].len, cases[i].max,
+				    r);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+}
+
+static void test_read_fd_bad_fd(void **state)
+{
+	struct sh_error err = { 0 };
+	char *out = NULL;
+	int fd = open("/", O_RDONLY | O_DIRECTORY);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(json_read_fd(fd, 4096, &out, &err), -EISDIR);
+	assert_null(out);
+	assert_non_null(strstr(err.msg, "read"));
+	close(fd);
+}
+
+static void test_read_file(void **state)
+{
+	char path[] = "/tmp/sriov-hook-test-json-XXXXXX";
+	struct sh_error err = { 0 };
+	char *out = NULL;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "{\"a\":1}", 7), 7);
+	close(fd);
+	assert_int_equal(json_read_file(path, 4096, &out, &err), 0);
+	assert_string_equal(out, "{\"a\":1}");
+	free(out);
+	out = NULL;
+	unlink(path);
+	assert_int_equal(json_read_file(path, 4096, &out, &err), -ENOENT);
+	assert_int_equal(err.code, ENOENT);
+	assert_non_null(strstr(err.msg, path));
+	assert_null(out);
+}
+
+static void test_read_file_limit_names_file(void **state)
+{
+	char path[] = "/tmp/sriov-hook-test-json-XXXXXX";
+	struct sh_error err = { 0 };
+	char *out = NULL;
+	char big[8200];
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	memset(big, ' ', sizeof(big));
+	assert_int_equal(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
+	close(fd);
+	assert_int_equal(json_read_file(path, 8192, &out, &err), -EFBIG);
+	assert_non_null(strstr(err.msg, path));
+	unlink(path);
+}
+
+/* ---- parse ----------------------------------------------------------------------------------- */
+
+static void test_parse_ok(void **state)
+{
+	struct sh_error err = { 0 };
+	yajl_val v = NULL;
+
+	(void)state;
+	assert_int_equal(json_parse("{\"a\": {\"b\": [1, 2]}, \"c\": \"d\"}", "doc", &v, &err), 0);
+	assert_non_null(v);
+	assert_true(YAJL_IS_OBJECT(v));
+	yajl_tree_free(v);
+	assert_int_equal(json_parse("  {}  ", "doc", &v, &err), 0);
+	yajl_tree_free(v);
+}
+
+static void test_parse_errors(void **state)
+{
+	static const struct {
+		const char *json;
+		const char *msg;
+	} cases[] = {
+		{ "", "my doc is not valid JSON" },
+		{ "{", "my doc is not valid JSON" },
+		{ "{\"a\":}", "my doc is not valid JSON" },
+		{ "{\"a\":1,}", "my doc is not valid JSON" },
+		{ "{'a':1}", "my doc is not valid JSON" },
+		{ "{\"a\":1} x", "my doc is not valid JSON" },
+		{ "nul", "my doc is not valid JSON" },
+		{ "[]", "my doc is not a JSON object" },
+		{ "[{\"a\":1}]", "my doc is not a JSON object" },
+		{ "\"str\"", "my doc is not a JSON object" },
+		{ "42", "my doc is not a JSON object" },
+		{ "null", "my doc is not a JSON object" },
+		{ "true", "my doc is not a JSON object" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		struct sh_error err = { 0 };
+		yajl_val v = (yajl_val)1;
+		int r = json_parse(cases[i].json, "my doc", &v, &err);
+
+		if (r != -EINVAL)
+			fail_msg("json_parse(\"%s\"): want -EINVAL, got %d", cases[i].json, r);
+		assert_null(v);
+		assert_int_equal(err.code, EINVAL);
+		if (!strstr(err.msg, cases[i].msg))
+			fail_msg("json_parse(\"%s\"): message \"%s\" lacks \"%s\"", cases[i].json, err.msg, cases[i].msg);
+		/* one line: yajl's caret display is cut */
+		assert_null(strchr(err.msg, '\n'));
+	}
+}
+
+/* ---- getters --------------------------------------------------------------------------------- */
+
+static const char doc[] = "{\"s\": \"str\", \"empty\": \"\", \"i\": 42, \"neg\": -7, \"big\": 9007199254740993,"
+			  " \"d\": 1.5, \"t\": true, \"f\": false, \"n\": null, \"o\": {\"s\": \"inner\"}, \"a\": [1]}";
+
+static void test_getters(void **state)
+{
+	struct sh_error err = { 0 };
+	yajl_val v;
+	const char *s;
+	long long i;
+	int b;
+
+	(void)state;
+	assert_int_equal(json_parse(doc, "doc", &v, &err), 0);
+
+	assert_int_equal(json_get_string(v, "s", &s), 0);
+	assert_string_equal(s, "str");
+	assert_int_equal(json_get_string(v, "empty", &s), 0);
+	assert_string_equal(s, "");
+	assert_int_equal(json_get_string(v, "missing", &s), -ENOENT);
+	assert_int_equal(json_get_string(v, "i", &s), -EINVAL);
+	assert_int_equal(json_get_string(v, "n", &s), -EINVAL);
+	assert_int_equal(json_get_string(v, "o", &s), -EINVAL);
+	assert_int_equal(json_get_string(v, "a", &s), -EINVAL);
+	assert_int_equal(json_get_string(v, "t", &s), -EINVAL);
+
+	assert_int_equal(json_get_int(v, "i", &i), 0);
+	assert_int_equal(i, 42);
+	assert_int_equal(json_get_int(v, "neg", &i), 0);
+	assert_int_equal(i, -7);
+	assert_int_equal(json_get_int(v, "big", &i), 0);
+	assert_true(i == 9007199254740993LL);
+	assert_int_equal(json_get_int(v, "missing", &i), -ENOENT);
+	assert_int_equal(json_get_int(v, "d", &i), -EINVAL);
+	assert_int_equal(json_get_int(v, "s", &i), -EINVAL);
+	assert_int_equal(json_get_int(v, "t", &i), -EINVAL);
+	assert_int_equal(json_get_int(v, "n", &i), -EINVAL);
+
+	assert_int_equal(json_get_bool(v, "t", &b), 0);
+	assert_int_equal(b, 1);
+	assert_int_equal(json_get_bool(v, "f", &b), 0);
+	assert_int_equal(b, 0);
+	assert_int_equal(json_get_bool(v, "missing", &b), -ENOENT);
+	assert_int_equal(json_get_bool(v, "i", &b), -EINVAL);
+	assert_int_equal(json_get_bool(v, "s", &b), -EINVAL);
+	assert_int_equal(json_get_bool(v, "n", &b), -EINVAL);
+
+	/* json_get looks at the object's own keys only, and at objects only */
+	assert_null(json_get(v, "inner"));
+	assert_non_null(json_get(json_get(v, "o"), "s"));
+	assert_null(json_get(json_get(v, "a"), "s"));
+	assert_null(json_get(NULL, "s"));
+	assert_int_equal(json_get_string(json_get(v, "a"), "s", &s), -ENOENT);
+	yajl_tree_free(v);
+}
+
+/* ---- generator ------------------------------------------------------------------------------- */
+
+static void test_gen(void **state)
+{
+	yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	struct sh_error err = { 0 };
+	yajl_val v;
+	const char *s;
+	long long i;
+	size_t len;
+	char *copy;
+
+	(void)state;
+	assert_non_null(g);
+	yajl_gen_map_open(g);
+	json_gen_kv_str(g, "name", "a \"quoted\"\n\\ value");
+	json_gen_kv_int(g, "n", -1234567890123LL);
+	json_gen_str(g, "list");
+	yajl_gen_array_open(g);
+	json_gen_str(g, "x");
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	assert_int_equal(yajl_gen_get_buf(g, &buf, &len), yajl_gen_status_ok);
+	copy = strndup((const char *)buf, len);
+	yajl_gen_free(g);
+
+	assert_int_equal(json_parse(copy, "generated", &v, &err), 0);
+	assert_int_equal(json_get_string(v, "name", &s), 0);
+	assert_string_equal(s, "a \"quoted\"\n\\ value");
+	assert_int_equal(json_get_int(v, "n", &i), 0);
+	assert_true(i == -1234567890123LL);
+	assert_true(YAJL_IS_ARRAY(json_get(v, "list")));
+	yajl_tree_free(v);
+	free(copy);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_fd_small_and_empty),
+		cmocka_unit_test(test_read_fd_over_limit),
+		cmocka_unit_test(test_read_fd_exactly_max),
+		cmocka_unit_test(test_read_fd_limit_not_rounded),
+		cmocka_unit_test(test_read_fd_bad_fd),
+		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_read_file_limit_names_file),
+		cmocka_unit_test(test_parse_ok),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_getters),
+		cmocka_unit_test(test_gen),
+	};
+
+	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
+}

@@ -1,0 +1,420 @@
+/* The OCI inputs: the state on stdin (runc's and podman's), the container id check, the bundle's
+ * config.json (annotations, network namespace, process.env) and which netns the hook acts on. */
+#define _GNU_SOURCE /* nftw */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sriov-hook/oci.h"
+
+/* ---- state ------------------------------------------------------------------------------------- */
+
+/* What runc 1.1 writes on a createRuntime hook's stdin. */
+static const char runc_state[] =
+	"{\"ociVersion\":\"1.0.2-dev\",\"id\":\"3f2a9c1d\",\"status\":\"creating\",\"pid\":12345,"
+	"\"bundle\":\"/run/bundles/3f2a9c1d\"}";
+
+/* podman (through crun) adds the annotations. */
+static const char podman_state[] =
+	"{\"ociVersion\":\"1.0.0\",\"id\":\"9c1d0e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d\","
+	"\"status\":\"created\",\"pid\":4242,"
+	"\"bundle\":\"/var/lib/containers/storage/overlay-containers/9c1d/userdata\","
+	"\"annotations\":{\"io.container.manager\":\"libpod\",\"io.sriov.pf\":\"ens1f0\",\"io.sriov.vf\":\"auto\"}}";
+
+static void test_state_runc(void **state)
+{
+	struct sh_state st;
+	struct sh_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(oci_state_parse(runc_state, &st, &err), 0);
+	assert_string_equal(st.id, "3f2a9c1d");
+	assert_string_equal(st.status, "creating");
+	assert_int_equal(st.pid, 12345);
+	assert_string_equal(st.bundle, "/run/bundles/3f2a9c1d");
+	assert_false(st.has_annotations);
+	assert_int_equal(st.annotations.n, 0);
+	oci_state_free(&st);
+	assert_null(st.id);
+}
+
+static void test_state_podman(void **state)
+{
+	struct sh_state st;
+	struct sh_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(oci_state_parse(podman_state, &st, &err), 0);
+	assert_string_equal(st.id, "9c1d0e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d");
+	assert_int_equal(st.pid, 4242);
+	assert_true(st.has_annotations);
+	assert_int_equal(st.annotations.n, 3);
+	assert_string_equal(annotations_get(&st.annotations, "io.sriov.pf"), "ens1f0");
+	assert_string_equal(annotations_get(&st.annotations, "io.sriov.vf"), "auto");
+	assert_string_equal(annotations_get(&st.annotations, "io.container.manager"), "libpod");
+	oci_state_free(&st);
+}
+
+static void test_state_optional_fields(void **state)
+{
+	struct sh_state st;
+	struct sh_error err = { 0 };
+
+	(void)state;
+	/* poststop: no pid, no status; null annotations count as none */
+	assert_int_equal(oci_state_parse("{\"id\":\"c1\",\"bundle\":\"/b\",\"annotations\":null}", &st, &err), 0);
+	assert_int_equal(st.pid, 0);
+	assert_null(st.status);
+	assert_false(st.has_annotations);
+	oci_state_free(&st);
+	/* an empty annotations object is still "the state carries annotations" */
+	assert_int_equal(oci_state_parse("{\"id\":\"c1\",\"bundle\":\"/b\",\"pid\":0,\"annotations\":{}}", &st, &err), 0);
+	assert_true(st.has_annotations);
+	assert_int_equal(st.annotations.n, 0);
+	oci_state_free(&st);
+}
+
+static const struct {
+	const char *json;
+	const char *msg;
+} bad_states[] = {
+	{ "{\"bundle\":\"/b\",\"pid\":1}", "missing \"id\"" },
+	{ "{\"id\":\"c1\",\"pid\":1}", "missing \"bundle\"" },
+	{ "{\"id\":42,\"bundle\":\"/b\"}", "\"id\" is not a string" },
+	{ "{\"id\":null,\"bundle\":\"/b\"}", "\"id\" is not a string" },
+	{ "{\"id\":\"c1\",\"bundle\":[\"/b\"]}", "\"bundle\" is not a string" },
+	{ "{\"id\":\"c1\",\"bundle\":\"/b\",\"status\":1}", "\"status\" is not a string" },
+	{ "{\"id\":\"c1/../x\",\"bundle\":\"/b\"}", "container id" },
+	{ "{\"id\":\"c 1\",\"bundle\":\"/b\"}", "container id" },
+	{ "{\"id\":\"\",\"bundle\":\"/b\"}", "container id" },
+	{ "{\"id\":\".hidden\",\"bundle\":\"/b\"}", "container id" },
+	{ "{\"id\":\"..\",\"bundle\":\"/b\"}", "container id" },
+	{ "{\"id\":\"c1\\n\",\"bundle\":\"/b\"}", "container id" },
+	{ "{\"id\":\"c1:2\",\"bundle\":\"/b\"}", "container id" },
+	{ "{\"id\":\"c1\",\"bundle\":\"relative/bundle\"}", "not an absolute path" },
+	{ "{\"id\":\"c1\",\"bundle\":\"\"}", "not an absolute path" },
+	{ "{\"id\":\"c1\",\"bundle\":\"/b\",\"pid\":-1}", "\"pid\"" },
+	{ "{\"id\":\"c1\",\"bundle\":\"/b\",\"pid\":4294967296}", "\"pid\"" },
+	{ "{\"id\":\"c1\",\"bundle\":\"/b\",\"pid\":\"12\"}", "\"pid\"" },
+	{ "{\"id\":\"c1\",\"bundle\":\"/b\",\"pid\":1.5}", "\"pid\"" },
+	{ "{\"id\":\"c1\",\"bundle\":\"/b\",\"annotations\":[]}", "annotations is not an object" },
+	{ "{\"id\":\"c1\",\"bundle\":\"/b\",\"annotations\":{\"io.sriov.vf\":3}}", "io.sriov.vf is not a string" },
+	{ "not json", "OCI state is not valid JSON" },
+	{ "", "OCI state is not valid JSON" },
+	{ "{\"id\":\"c1\",", "OCI state is not valid JSON" },
+	{ "[{\"id\":\"c1\",\"bundle\":\"/b\"}]", "OCI state is not a JSON object" },
+};
+
+static void test_state_invalid(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SH_ARRAY_SIZE(bad_states); i++) {
+		struct sh_state st;
+		struct sh_error err = { 0 };
+		int r = oci_state_parse(bad_states[i].json, &st, &err);
+
+		if (r != -EINVAL)
+			fail_msg("%s: want -EINVAL, got %d", bad_states[i].json, r);
+		if (!strstr(err.msg, bad_states[i].msg))
+			fail_msg("%s: message \"%s\" lacks \"%s\"", bad_states[i].json, err.msg, bad_states[i].msg);
+		/* nothing is left allocated (and freeing again is harmless) */
+		assert_null(st.id);
+		assert_null(st.bundle);
+		assert_int_equal(st.annotations.n, 0);
+		oci_state_free(&st);
+	}
+}
+
+static void test_id_validate(void **state)
+{
+	static const struct {
+		const char *id;
+		bool ok;
+	} cases[] = {
+		{ "c1", true },
+		{ "a", true },
+		{ "My_Container-1.2+3", true },
+		{ "9c1d0e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d", true },
+		{ "c..1", true },
+		{ "", false },
+		{ ".", false },
+		{ "..", false },
+		{ ".c", false },
+		{ "a/b", false },
+		{ "/", false },
+		{ "a b", false },
+		{ "a\tb", false },
+		{ "a:b", false },
+		{ "a*", false },
+		{ "caf\xc3\xa9", false },
+	};
+	char long_id[256];
+	struct sh_error err = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		int r = oci_id_validate(cases[i].id, &err);
+
+		if ((r == 0) != cases[i].ok)
+			fail_msg("oci_id_validate(\"%s\"): %d", cases[i].id, r);
+		if (r)
+			assert_int_equal(r, -EINVAL);
+	}
+	/* safe as a file name: bounded length */
+	memset(long_id, 'a', sizeof(long_id));
+	long_id[200] = '\0';
+	assert_int_equal(oci_id_validate(long_id, &err), 0);
+	long_id[200] = 'a';
+	long_id[201] = '\0';
+	assert_int_equal(oci_id_validate(long_id, &err), -EINVAL);
+}
+
+/* ---- config.json ------------------------------------------------------------------------------ */
+
+static void test_spec_full(void **state)
+{
+	static const char spec_json[] =
+		"{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"env\":[\"PATH=/bin\",\"SRIOV_VF=auto\",\"TERM=xterm\"]},"
+		"\"annotations\":{\"io.sriov.pf\":\"ens1f0\",\"io.sriov.vf\":\"0\",\"io.sriov.ip\":\"10.100.0.10/24\"},"
+		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"mount\"}]}}";
+	struct sh_spec spec;
+	struct sh_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(oci_spec_parse(spec_json, &spec, &err), 0);
+	assert_int_equal(spec.annotations.n, 3);
+	assert_string_equal(annotations_get(&spec.annotations, "io.sriov.ip"), "10.100.0.10/24");
+	assert_int_equal(spec.netns, SH_NETNS_NEW);
+	assert_null(spec.netns_path);
+	assert_int_equal(spec.n_env, 3);
+	assert_string_equal(spec.env[0], "PATH=/bin");
+	assert_string_equal(spec.env[1], "SRIOV_VF=auto");
+	assert_string_equal(spec.env[2], "TERM=xterm");
+	oci_spec_free(&spec);
+}
+
+static void test_spec_netns(void **state)
+{
+	static const struct {
+		const char *json;
+		enum sh_netns_kind kind;
+		const char *path;
+	} cases[] = {
+		/* no linux section, no namespaces, no network entry: host networking */
+		{ "{}", SH_NETNS_HOST, NULL },
+		{ "{\"linux\":{}}", SH_NETNS_HOST, NULL },
+		{ "{\"linux\":{\"namespaces\":[]}}", SH_NETNS_HOST, NULL },
+		{ "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"uts\"}]}}", SH_NETNS_HOST, NULL },
+		{ "{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}", SH_NETNS_NEW, NULL },
+		{ "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"\"}]}}", SH_NETNS_NEW, NULL },
+		{ "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/var/run/netns/cni-1\"}]}}", SH_NETNS_PATH,
+		  "/var/run/netns/cni-1" },
+		{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\",\"path\":\"/x\"},{\"type\":\"network\",\"path\":"
+		  "\"/proc/77/ns/net\"}]}}",
+		  SH_NETNS_PATH, "/proc/77/ns/net" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		struct sh_spec spec;
+		struct sh_error err = { 0 };
+
+		if (oci_spec_parse(cases[i].json, &spec, &err) != 0)
+			fail_msg("%s: %s", cases[i].json, err.msg);
+		if (spec.netns != cases[i].kind)
+			fail_msg("%s: netns kind %d, want %d", cases[i].json, spec.netns, cases[i].kind);
+		if (cases[i].path)
+			assert_string_equal(spec.netns_path, cases[i].path);
+		else
+			assert_null(spec.netns_path);
+		oci_spec_free(&spec);
+	}
+}
+
+static const struct {
+	const char *json;
+	const char *msg;
+} bad_specs[] = {
+	{ "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"run/netns/x\"}]}}", "not absolute" },
+	{ "{\"linux\":{\"namespaces\":{\"type\":\"network\"}}}", "linux.namespaces is not an array" },
+	{ "{\"linux\":{\"namespaces\":[{\"path\":\"/x\"}]}}", "has no type" },
+	{ "{\"linux\":{\"namespaces\":[{\"type\":5}]}}", "has no type" },
+	{ "{\"annotations\":[\"io.sriov.pf=x\"]}", "annotations is not an object" },
+	{ "{\"annotations\":{\"io.sriov.pf\":null}}", "io.sriov.pf is not a string" },
+	{ "{\"annotations\":{\"io.sriov.mtu\":1500}}", "io.sriov.mtu is not a string" },
+	{ "{", "config.json is not valid JSON" },
+	{ "[]", "config.json is not a JSON object" },
+};
+
+static void test_spec_invalid(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SH_ARRAY_SIZE(bad_specs); i++) {
+		struct sh_spec spec;
+		struct sh_error err = { 0 };
+		int r = oci_spec_parse(bad_specs[i].json, &spec, &err);
+
+		if (r != -EINVAL)
+			fail_msg("%s: want -EINVAL, got %d", bad_specs[i].json, r);
+		if (!strstr(err.msg, bad_specs[i].msg))
+			fail_msg("%s: message \"%s\" lacks \"%s\"", bad_specs[i].json, err.msg, bad_specs[i].msg);
+		assert_int_equal(spec.annotations.n, 0);
+		assert_null(spec.netns_path);
+		assert_null(spec.env);
+	}
+}
+
+static void test_spec_no_annotations_no_env(void **state)
+{
+	struct sh_spec spec;
+	struct sh_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(oci_spec_parse("{\"annotations\":null,\"process\":{\"args\":[\"sh\"]}}", &spec, &err), 0);
+	assert_int_equal(spec.annotations.n, 0);
+	assert_int_equal(spec.n_env, 0);
+	oci_spec_free(&spec);
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static int tmpdir_setup(void **state)
+{
+	char *dir = strdup("/tmp/sriov-hook-test-oci-XXXXXX");
+
+	if (!dir || !mkdtemp(dir))
+		return -1;
+	*state = dir;
+	return 0;
+}
+
+static int tmpdir_teardown(void **state)
+{
+	nftw(*state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(*state);
+	return 0;
+}
+
+static void test_spec_load(void **state)
+{
+	const char *bundle = *state;
+	char path[PATH_MAX];
+	struct sh_spec spec;
+	struct sh_error err = { 0 };
+	FILE *f;
+
+	/* no config.json in the bundle */
+	assert_int_equal(oci_spec_load(bundle, &spec, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "read bundle config"));
+	assert_non_null(strstr(err.msg, bundle));
+
+	snprintf(path, sizeof(path), "%s/config.json", bundle);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"annotations\":{\"io.sriov.pf\":\"p0\"},\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}", f);
+	fclose(f);
+	assert_int_equal(oci_spec_load(bundle, &spec, &err), 0);
+	assert_string_equal(annotations_get(&spec.annotations, "io.sriov.pf"), "p0");
+	assert_int_equal(spec.netns, SH_NETNS_NEW);
+	oci_spec_free(&spec);
+}
+
+/* ---- which network namespace -------------------------------------------------------------------- */
+
+static void test_netns_path(void **state)
+{
+	struct sh_state st = { .pid = 4242 };
+	struct sh_spec spec = { .netns = SH_NETNS_NEW };
+	struct sh_error err = { 0 };
+	char out[PATH_MAX];
+
+	(void)state;
+	/* the runtime created it: the container's init holds it */
+	assert_int_equal(oci_netns_path(&st, &spec, out, &err), 0);
+	assert_string_equal(out, "/proc/4242/ns/net");
+
+	/* a given path wins over the pid */
+	spec.netns = SH_NETNS_PATH;
+	spec.netns_path = "/var/run/netns/cni-1234";
+	assert_int_equal(oci_netns_path(&st, &spec, out, &err), 0);
+	assert_string_equal(out, "/var/run/netns/cni-1234");
+	st.pid = 0;
+	assert_int_equal(oci_netns_path(&st, &spec, out, &err), 0);
+	assert_string_equal(out, "/var/run/netns/cni-1234");
+
+	/* neither a pid nor a path */
+	spec.netns = SH_NETNS_NEW;
+	spec.netns_path = NULL;
+	assert_int_equal(oci_netns_path(&st, &spec, out, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "no pid"));
+
+	/* host networking is refused, pid or not */
+	st.pid = 4242;
+	spec.netns = SH_NETNS_HOST;
+	assert_int_equal(oci_netns_path(&st, &spec, out, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "host networking"));
+}
+
+/* From the two JSON documents to the path, as the hook does. */
+static void test_netns_path_from_documents(void **state)
+{
+	struct sh_state st;
+	struct sh_spec spec;
+	struct sh_error err = { 0 };
+	char out[PATH_MAX];
+
+	(void)state;
+	assert_int_equal(oci_state_parse(runc_state, &st, &err), 0);
+	assert_int_equal(oci_spec_parse("{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}", &spec, &err), 0);
+	assert_int_equal(oci_netns_path(&st, &spec, out, &err), 0);
+	assert_string_equal(out, "/proc/12345/ns/net");
+	oci_spec_free(&spec);
+
+	assert_int_equal(oci_spec_parse("{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", &spec, &err), 0);
+	assert_int_equal(oci_netns_path(&st, &spec, out, &err), -EINVAL);
+	oci_spec_free(&spec);
+	oci_state_free(&st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_state_runc),
+		cmocka_unit_test(test_state_podman),
+		cmocka_unit_test(test_state_optional_fields),
+		cmocka_unit_test(test_state_invalid),
+		cmocka_unit_test(test_id_validate),
+		cmocka_unit_test(test_spec_full),
+		cmocka_unit_test(test_spec_netns),
+		cmocka_unit_test(test_spec_invalid),
+		cmocka_unit_test(test_spec_no_annotations_no_env),
+		cmocka_unit_test_setup_teardown(test_spec_load, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test(test_netns_path),
+		cmocka_unit_test(test_netns_path_from_documents),
+	};
+
+	return cmocka_run_group_tests_name("oci", tests, NULL, NULL);
+}

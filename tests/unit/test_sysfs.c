@@ -1,0 +1,539 @@
+/* PF and VF discovery on fake sysfs trees that mirror the real layout, symlinks included:
+ *
+ *   ROOT/devices/pci0000:00/<pf>/{sriov_numvfs, sriov_totalvfs, virtfnK -> ../<vf>, net/<pfname>/device -> ../../../<pf>}
+ *   ROOT/devices/pci0000:00/<vf>/{physfn -> ../<pf>, net/<vfname>/, driver -> ../../../bus/pci/drivers/<drv>}
+ *   ROOT/bus/pci/devices/<pci> -> ../../../devices/pci0000:00/<pci>
+ *   ROOT/class/net/<name> -> ../../devices/pci0000:00/<pci>/net/<name>
+ */
+#define _GNU_SOURCE /* nftw */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sriov-hook/sysfs.h"
+
+#define PF_PCI "0000:3b:00.0"
+#define PF_NAME "ens1f0"
+
+/* ---- building the tree ------------------------------------------------------------------------- */
+
+static void mkdir_p(const char *path)
+{
+	char buf[PATH_MAX], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			fail_msg("mkdir %s: %s", buf, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		fail_msg("mkdir %s: %s", buf, strerror(errno));
+}
+
+static void pathf(char *out, const char *root, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void pathf(char *out, const char *root, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(out, PATH_MAX, "%s/", root);
+
+	assert_true(n > 0 && n < PATH_MAX);
+	va_start(ap, fmt);
+	vsnprintf(out + n, PATH_MAX - n, fmt, ap);
+	va_end(ap);
+}
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		fail_msg("create %s: %s", path, strerror(errno));
+	fputs(text, f);
+	fclose(f);
+}
+
+static void put_link(const char *target, const char *path)
+{
+	if (symlink(target, path) < 0)
+		fail_msg("symlink %s -> %s: %s", path, target, strerror(errno));
+}
+
+/* A PCI device: devices/pci0000:00/<pci> and its bus/pci/devices link. */
+static void add_pci(const char *root, const char *pci)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+
+	pathf(path, root, "devices/pci0000:00/%s", pci);
+	mkdir_p(path);
+	pathf(path, root, "bus/pci/devices");
+	mkdir_p(path);
+	pathf(path, root, "bus/pci/devices/%s", pci);
+	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s", pci);
+	put_link(target, path);
+}
+
+/* A netdev of a PCI device: net/<name>/device and class/net/<name>. */
+static void add_netdev(const char *root, const char *pci, const char *name)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+
+	pathf(path, root, "devices/pci0000:00/%s/net/%s", pci, name);
+	mkdir_p(path);
+	pathf(path, root, "devices/pci0000:00/%s/net/%s/device", pci, name);
+	snprintf(target, sizeof(target), "../../../%s", pci);
+	put_link(target, path);
+	pathf(path, root, "class/net");
+	mkdir_p(path);
+	pathf(path, root, "class/net/%s", name);
+	snprintf(target, sizeof(target), "../../devices/pci0000:00/%s/net/%s", pci, name);
+	put_link(target, path);
+}
+
+static void set_driver(const char *root, const char *pci, const char *driver)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+
+	pathf(path, root, "bus/pci/drivers/%s", driver);
+	mkdir_p(path);
+	pathf(path, root, "devices/pci0000:00/%s/driver", pci);
+	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
+	put_link(target, path);
+}
+
+static void add_pf(const char *root, const char *pci, const char *name, const char *numvfs, const char *totalvfs)
+{
+	char path[PATH_MAX];
+
+	add_pci(root, pci);
+	if (name)
+		add_netdev(root, pci, name);
+	set_driver(root, pci, "igb");
+	if (numvfs) {
+		pathf(path, root, "devices/pci0000:00/%s/sriov_numvfs", pci);
+		put_file(path, numvfs);
+	}
+	if (totalvfs) {
+		pathf(path, root, "devices/pci0000:00/%s/sriov_totalvfs", pci);
+		put_file(path, totalvfs);
+	}
+}
+
+/* netdev: NULL for no net/ directory, "" for an empty one (the netdev is in another namespace). */
+static void add_vf(const char *root, const char *pf_pci, unsigned index, const char *pci, const char *netdev,
+		   const char *driver)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+
+	add_pci(root, pci);
+	pathf(path, root, "devices/pci0000:00/%s/physfn", pci);
+	snprintf(target, sizeof(target), "../%s", pf_pci);
+	put_link(target, path);
+	pathf(path, root, "devices/pci0000:00/%s/virtfn%u", pf_pci, index);
+	snprintf(target, sizeof(target), "../%s", pci);
+	put_link(target, path);
+	if (netdev && *netdev) {
+		add_netdev(root, pci, netdev);
+	} else if (netdev) {
+		pathf(path, root, "devices/pci0000:00/%s/net", pci);
+		mkdir_p(path);
+	}
+	if (driver)
+		set_driver(root, pci, driver);
+}
+
+/*
+ * ens1f0 (0000:3b:00.0): sriov_numvfs 4, sriov_totalvfs 8, VFs at addresses that are not contiguous:
+ *   0 0000:3b:02.0 ens1f0v0 igbvf
+ *   1 0000:3b:02.1 (empty net/: moved into a container) igbvf
+ *   2 0000:3b:0a.0 ens1f0v2 igbvf
+ *   3 0000:3b:02.3 (no net/) vfio-pci
+ * ens1f1 (0000:3b:00.1): SR-IOV capable, sriov_numvfs 0
+ * 0000:3b:00.2: SR-IOV capable but no netdev
+ * eno1 (0000:00:1f.6): no SR-IOV
+ * veth0: a virtual device (no device link)
+ */
+static int tree_setup(void **state)
+{
+	char *root = strdup("/tmp/sriov-hook-test-sysfs-XXXXXX");
+	char path[PATH_MAX];
+
+	if (!root || !mkdtemp(root))
+		return -1;
+	add_pf(root, PF_PCI, PF_NAME, "4\n", "8\n");
+	add_vf(root, PF_PCI, 0, "0000:3b:02.0", "ens1f0v0", "igbvf");
+	add_vf(root, PF_PCI, 1, "0000:3b:02.1", "", "igbvf");
+	add_vf(root, PF_PCI, 2, "0000:3b:0a.0", "ens1f0v2", "igbvf");
+	add_vf(root, PF_PCI, 3, "0000:3b:02.3", NULL, "vfio-pci");
+	add_pf(root, "0000:3b:00.1", "ens1f1", "0\n", "8\n");
+	add_pf(root, "0000:3b:00.2", NULL, "2\n", "8\n");
+	add_pf(root, "0000:00:1f.6", "eno1", NULL, NULL);
+	pathf(path, root, "devices/virtual/net/veth0");
+	mkdir_p(path);
+	pathf(path, root, "class/net/veth0");
+	put_link("../../devices/virtual/net/veth0", path);
+	*state = root;
+	return 0;
+}
+
+static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static int tree_teardown(void **state)
+{
+	nftw(*state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(*state);
+	return 0;
+}
+
+/* The fixture is what real sysfs looks like: the links resolve to the devices. */
+static void test_tree_is_realistic(void **state)
+{
+	const char *root = *state;
+	char path[PATH_MAX], real[PATH_MAX], want[PATH_MAX];
+
+	pathf(path, root, "class/net/%s/device/virtfn2/physfn/net/%s", PF_NAME, PF_NAME);
+	assert_non_null(realpath(path, real));
+	pathf(want, root, "devices/pci0000:00/%s/net/%s", PF_PCI, PF_NAME);
+	assert_string_equal(real, want);
+	pathf(path, root, "bus/pci/devices/0000:3b:02.0/driver");
+	assert_non_null(realpath(path, real));
+	pathf(want, root, "bus/pci/drivers/igbvf");
+	assert_string_equal(real, want);
+}
+
+/* ---- PFs ---------------------------------------------------------------------------------------- */
+
+static void test_pf_by_name(void **state)
+{
+	const char *root = *state;
+	struct sh_pf pf;
+	struct sh_error err = { 0 };
+
+	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_string_equal(pf.name, PF_NAME);
+	assert_string_equal(pf.pci, PF_PCI);
+	assert_int_equal(pf.numvfs, 4);
+
+	assert_int_equal(sysfs_pf_resolve(root, "ens1f1", &pf, &err), 0);
+	assert_string_equal(pf.pci, "0000:3b:00.1");
+	assert_int_equal(pf.numvfs, 0);
+}
+
+static void test_pf_by_pci(void **state)
+{
+	const char *root = *state;
+	struct sh_pf pf;
+	struct sh_error err = { 0 };
+
+	assert_int_equal(sysfs_pf_resolve(root, PF_PCI, &pf, &err), 0);
+	assert_string_equal(pf.name, PF_NAME);
+	assert_string_equal(pf.pci, PF_PCI);
+	assert_int_equal(pf.numvfs, 4);
+}
+
+static void test_pf_errors(void **state)
+{
+	static const struct {
+		const char *spec;
+		int ret;
+		const char *msg;
+	} cases[] = {
+		{ "ens9", -ENODEV, "ens9: no such network interface" },
+		{ "0000:3b:00.7", -ENODEV, "0000:3b:00.7: no such PCI device" },
+		{ "0000:3b:00.2", -ENODEV, "0000:3b:00.2 has no network interface" },
+		{ "eno1", -ENOTSUP, "not an SR-IOV PF" },
+		{ "0000:00:1f.6", -ENOTSUP, "not an SR-IOV PF" },
+		{ "veth0", -ENODEV, "veth0 is not a PCI device" },
+		/* a VF is never taken for a PF, by name or by address */
+		{ "ens1f0v0", -EINVAL, "is a VF, not a PF" },
+		{ "0000:3b:02.0", -EINVAL, "is a VF, not a PF" },
+		{ "0000:3b:02.3", -ENODEV, "no network interface" }, /* vfio-bound VF: no netdev at all */
+	};
+	const char *root = *state;
+	size_t i;
+
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		struct sh_pf pf;
+		struct sh_error err = { 0 };
+		int r = sysfs_pf_resolve(root, cases[i].spec, &pf, &err);
+
+		if (r != cases[i].ret)
+			fail_msg("%s: want %d, got %d (%s)", cases[i].spec, cases[i].ret, r, err.msg);
+		if (!strstr(err.msg, cases[i].msg))
+			fail_msg("%s: message \"%s\" lacks \"%s\"", cases[i].spec, err.msg, cases[i].msg);
+	}
+}
+
+static void test_pf_numvfs_unreadable(void **state)
+{
+	const char *root = *state;
+	char path[PATH_MAX];
+	struct sh_pf pf;
+	struct sh_error err = { 0 };
+
+	pathf(path, root, "devices/pci0000:00/%s/sriov_numvfs", PF_PCI);
+	put_file(path, "garbage\n");
+	assert_true(sysfs_pf_resolve(root, PF_NAME, &pf, &err) < 0);
+	put_file(path, "");
+	assert_true(sysfs_pf_resolve(root, PF_NAME, &pf, &err) < 0);
+	put_file(path, "7");
+	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_int_equal(pf.numvfs, 7);
+}
+
+static void test_pf_missing_root(void **state)
+{
+	struct sh_pf pf;
+	struct sh_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(sysfs_pf_resolve("/nonexistent/sriov-hook-sysfs", PF_NAME, &pf, &err), -ENODEV);
+	assert_int_equal(sysfs_pf_resolve("/nonexistent/sriov-hook-sysfs", PF_PCI, &pf, &err), -ENODEV);
+}
+
+/* ---- VFs by index ------------------------------------------------------------------------------- */
+
+static void test_vf_get(void **state)
+{
+	static const struct {
+		unsigned index;
+		const char *pci, *netdev, *driver;
+	} cases[] = {
+		{ 0, "0000:3b:02.0", "ens1f0v0", "igbvf" },
+		{ 1, "0000:3b:02.1", "", "igbvf" },    /* net/ empty: no netdev on the host */
+		{ 2, "0000:3b:0a.0", "ens1f0v2", "igbvf" },
+		{ 3, "0000:3b:02.3", "", "vfio-pci" }, /* bound to vfio: no netdev at all */
+	};
+	const char *root = *state;
+	struct sh_pf pf;
+	struct sh_error err = { 0 };
+	size_t i;
+
+	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		struct sh_vf vf;
+
+		memset(&vf, 0xa5, sizeof(vf));
+		if (sysfs_vf_get(root, &pf, cases[i].index, &vf, &err) != 0)
+			fail_msg("VF %u: %s", cases[i].index, err.msg);
+		assert_int_equal(vf.index, cases[i].index);
+		assert_string_equal(vf.pf_name, PF_NAME);
+		assert_string_equal(vf.pf_pci, PF_PCI);
+		assert_string_equal(vf.pci, cases[i].pci);
+		assert_string_equal(vf.netdev, cases[i].netdev);
+		assert_string_equal(vf.driver, cases[i].driver);
+	}
+}
+
+static void test_vf_get_unbound(void **state)
+{
+	const char *root = *state;
+	char path[PATH_MAX];
+	struct sh_pf pf;
+	struct sh_vf vf;
+	struct sh_error err = { 0 };
+
+	pathf(path, root, "devices/pci0000:00/0000:3b:02.3/driver");
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_int_equal(sysfs_vf_get(root, &pf, 3, &vf, &err), 0);
+	assert_string_equal(vf.driver, "");
+	assert_string_equal(vf.netdev, "");
+}
+
+static void test_vf_get_out_of_range(void **state)
+{
+	const char *root = *state;
+	struct sh_pf pf;
+	struct sh_vf vf;
+	struct sh_error err = { 0 };
+
+	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	/* sriov_numvfs is 4: VF 4 does not exist, even though the device could have 8 */
+	assert_int_equal(sysfs_vf_get(root, &pf, 4, &vf, &err), -ERANGE);
+	assert_non_null(strstr(err.msg, "VF 4 of ens1f0"));
+	assert_non_null(strstr(err.msg, "sriov_numvfs is 4"));
+	assert_int_equal(sysfs_vf_get(root, &pf, 65535, &vf, &err), -ERANGE);
+	/* a PF with no VFs enabled */
+	assert_int_equal(sysfs_pf_resolve(root, "ens1f1", &pf, &err), 0);
+	assert_int_equal(sysfs_vf_get(root, &pf, 0, &vf, &err), -ERANGE);
+	assert_non_null(strstr(err.msg, "sriov_numvfs is 0"));
+}
+
+/* sriov_numvfs says more than the virtfn links show (VFs being created or removed). */
+static void test_vf_get_missing_virtfn(void **state)
+{
+	const char *root = *state;
+	char path[PATH_MAX];
+	struct sh_pf pf;
+	struct sh_vf vf;
+	struct sh_error err = { 0 };
+
+	pathf(path, root, "devices/pci0000:00/%s/sriov_numvfs", PF_PCI);
+	put_file(path, "6\n");
+	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_int_equal(sysfs_vf_get(root, &pf, 5, &vf, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "virtfn5"));
+}
+
+/* The VF's host netdev is read fresh: after a rename, or once the kernel brought it back. */
+static void test_vf_netdev(void **state)
+{
+	const char *root = *state;
+	char from[PATH_MAX], to[PATH_MAX], name[IFNAMSIZ];
+
+	assert_int_equal(sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
+	assert_string_equal(name, "ens1f0v0");
+	pathf(from, root, "devices/pci0000:00/0000:3b:02.0/net/ens1f0v0");
+	pathf(to, root, "devices/pci0000:00/0000:3b:02.0/net/dev17");
+	assert_int_equal(rename(from, to), 0);
+	assert_int_equal(sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
+	assert_string_equal(name, "dev17");
+	/* gone into a container */
+	pathf(from, root, "devices/pci0000:00/0000:3b:02.0/net/dev17/device");
+	unlink(from);
+	assert_int_equal(rmdir(to), 0);
+	assert_int_equal(sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
+	assert_string_equal(name, "");
+	/* no net/ at all, no such device */
+	assert_int_equal(sysfs_vf_netdev(root, "0000:3b:02.3", name), 0);
+	assert_string_equal(name, "");
+	assert_int_equal(sysfs_vf_netdev(root, "0000:3b:1f.7", name), 0);
+	assert_string_equal(name, "");
+}
+
+/* ---- VFs by PCI address --------------------------------------------------------------------------- */
+
+static void test_vf_by_pci(void **state)
+{
+	static const struct {
+		const char *pci;
+		unsigned index;
+		const char *netdev;
+	} cases[] = {
+		{ "0000:3b:02.0", 0, "ens1f0v0" },
+		{ "0000:3b:02.1", 1, "" },
+		{ "0000:3b:0a.0", 2, "ens1f0v2" }, /* not at 02.2: found by scanning the virtfn links */
+		{ "0000:3b:02.3", 3, "" },
+	};
+	const char *root = *state;
+	size_t i;
+
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		struct sh_pf pf;
+		struct sh_vf vf;
+		struct sh_error err = { 0 };
+
+		if (sysfs_vf_by_pci(root, cases[i].pci, &pf, &vf, &err) != 0)
+			fail_msg("%s: %s", cases[i].pci, err.msg);
+		assert_string_equal(pf.name, PF_NAME);
+		assert_string_equal(pf.pci, PF_PCI);
+		assert_int_equal(pf.numvfs, 4);
+		assert_int_equal(vf.index, cases[i].index);
+		assert_string_equal(vf.pci, cases[i].pci);
+		assert_string_equal(vf.netdev, cases[i].netdev);
+		assert_string_equal(vf.pf_name, PF_NAME);
+	}
+}
+
+/* Without sriov_totalvfs the scan still covers every enabled VF. */
+static void test_vf_by_pci_no_totalvfs(void **state)
+{
+	const char *root = *state;
+	char path[PATH_MAX];
+	struct sh_pf pf;
+	struct sh_vf vf;
+	struct sh_error err = { 0 };
+
+	pathf(path, root, "devices/pci0000:00/%s/sriov_totalvfs", PF_PCI);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(sysfs_vf_by_pci(root, "0000:3b:02.3", &pf, &vf, &err), 0);
+	assert_int_equal(vf.index, 3);
+}
+
+static void test_vf_by_pci_errors(void **state)
+{
+	static const struct {
+		const char *pci;
+		const char *msg;
+	} cases[] = {
+		{ PF_PCI, "no physfn" },         /* a PF is not a VF */
+		{ "0000:00:1f.6", "no physfn" }, /* nor is any other device */
+		{ "0000:3b:1f.7", "no physfn" }, /* no such device */
+	};
+	const char *root = *state;
+	size_t i;
+
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		struct sh_pf pf;
+		struct sh_vf vf;
+		struct sh_error err = { 0 };
+		int r = sysfs_vf_by_pci(root, cases[i].pci, &pf, &vf, &err);
+
+		if (r != -ENODEV)
+			fail_msg("%s: want -ENODEV, got %d (%s)", cases[i].pci, r, err.msg);
+		if (!strstr(err.msg, cases[i].msg) || !strstr(err.msg, cases[i].pci))
+			fail_msg("%s: message \"%s\"", cases[i].pci, err.msg);
+	}
+}
+
+/* A VF whose physfn points at a PF that does not list it among its virtfn links. */
+static void test_vf_by_pci_not_listed(void **state)
+{
+	const char *root = *state;
+	char path[PATH_MAX];
+	struct sh_pf pf;
+	struct sh_vf vf;
+	struct sh_error err = { 0 };
+
+	add_pci(root, "0000:3b:03.0");
+	pathf(path, root, "devices/pci0000:00/0000:3b:03.0/physfn");
+	put_link("../" PF_PCI, path);
+	assert_int_equal(sysfs_vf_by_pci(root, "0000:3b:03.0", &pf, &vf, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "not among the VFs of ens1f0"));
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, tree_setup, tree_teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_tree_is_realistic),
+		T(test_pf_by_name),
+		T(test_pf_by_pci),
+		T(test_pf_errors),
+		T(test_pf_numvfs_unreadable),
+		cmocka_unit_test(test_pf_missing_root),
+		T(test_vf_get),
+		T(test_vf_get_unbound),
+		T(test_vf_get_out_of_range),
+		T(test_vf_get_missing_virtfn),
+		T(test_vf_netdev),
+		T(test_vf_by_pci),
+		T(test_vf_by_pci_no_totalvfs),
+		T(test_vf_by_pci_errors),
+		T(test_vf_by_pci_not_listed),
+	};
+#undef T
+
+	return cmocka_run_group_tests_name("sysfs", tests, NULL, NULL);
+}
