@@ -45,14 +45,13 @@ int link_get_altnames(struct nl_sock *sk, int ifindex, struct sh_altnames *out, 
 
 	memset(out, 0, sizeof(*out));
 	if (msg && cb && nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0) {
-		/* The kernel answers a GETLINK with one message: with an ACK requested as well, a
-		 * reply and its ACK might be read apart. */
-		nl_socket_disable_auto_ack(sk);
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse_altnames, &rep);
 		r = nl_send_auto(sk, msg);
+		/* The reply and the ACK come as two datagrams: read one, then wait for the other. */
 		if (r >= 0)
 			r = nl_recvmsgs(sk, cb);
-		nl_socket_enable_auto_ack(sk);
+		if (r >= 0)
+			r = nl_wait_for_ack(sk);
 	}
 	nl_cb_put(cb);
 	nlmsg_free(msg);

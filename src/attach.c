@@ -43,83 +43,107 @@ static int resolve_pf(const struct attach *a, const struct sh_vf_request *v, str
 	return 0;
 }
 
+/* Checks, under the VF's lock and with no claim on it, that the VF can be handed out. */
+static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host, struct sh_error *err)
+{
+	unsigned naddrs;
+	int r;
+
+	if ((r = sysfs_vf_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev)) < 0)
+		return sh_err_errno(err, r, "read sysfs");
+	if (!vf->netdev[0]) {
+		if (!vf->driver[0])
+			return sh_err(err, ENODEV, "not bound to any driver");
+		if (!strcmp(vf->driver, "vfio-pci") || !strncmp(vf->driver, "uio", 3))
+			return sh_err(err, EOPNOTSUPP, "bound to %s, which gives no netdev (vfio/DPDK mode is not supported yet)",
+				      vf->driver);
+		return sh_err(err, EBUSY, "in use: its netdev is not in the host namespace");
+	}
+	if (link_get(a->host_sk, 0, vf->netdev, host, err) < 0)
+		return sh_err(err, EBUSY, "in use: its netdev %s is not in the host namespace", vf->netdev);
+	if ((r = link_count_addrs(a->host_sk, host->ifindex, &naddrs, err)) < 0)
+		return r;
+	if (host->up && naddrs)
+		return sh_err(err, EBUSY, "in use by the host: %s is up with addresses", host->name);
+	return 0;
+}
+
 /* Takes the lock of vf and checks that the VF is free and usable. With a stale claim on it, the
- * VF is restored first and the claim taken over. On success the lock is kept. */
+ * VF is restored first and the claim taken over. On success the lock is kept; on failure the lock
+ * file goes too unless a claim record still needs it. */
 static int try_claim(struct attach *a, struct sh_vf *vf, struct sh_claim *c, struct sh_link *host,
 		     struct sh_error *err)
 {
 	const struct sh_config *cfg = a->ctx->cfg;
 	struct sh_record old;
-	unsigned naddrs;
 	int r;
 
 	if ((r = claim_lock(cfg->state_dir, vf->pci, false, c, err)) < 0)
 		return r;
 	r = claim_read(c, &old, err);
-	if (r == 0 && !record_is_stale(&old)) {
+	if (r == 0 && !record_is_stale(&old))
 		r = sh_err(err, EBUSY, "already held by %s", old.id);
-		goto fail;
-	}
-	if (r == 0) {
+	else if (r == 0) {
 		log_msg(LOG_NOTICE, "VF %s: taking over the stale claim of %s", vf->pci, old.id);
-		if ((r = restore_vf(cfg, a->host_sk, &old, err)) < 0)
-			goto fail;
-		if ((r = claim_release_record(c, err)) < 0 || (r = unpin_if_unused(cfg, old.id, old.pin, err)) < 0)
-			goto fail;
-	} else if (r != -ENOENT) {
-		goto fail;
+		if ((r = restore_vf(cfg, a->host_sk, &old, err)) == 0 && (r = claim_release_record(c, err)) == 0)
+			r = unpin_if_unused(cfg, old.id, old.pin, err);
+		if (r < 0)
+			sh_err_ctx(err, "take over the stale claim of %s", old.id);
+	} else if (r == -ENOENT) {
+		r = 0;
 	}
-	if ((r = sysfs_vf_netdev(cfg->sysfs_root, vf->pci, vf->netdev)) < 0) {
-		r = sh_err_errno(err, r, "read sysfs");
-		goto fail;
+	if (r < 0) {
+		claim_unlock(c); /* a claim record remains: its lock file stays with it */
+		return r;
 	}
-	if (!vf->netdev[0]) {
-		if (!vf->driver[0])
-			r = sh_err(err, ENODEV, "not bound to any driver");
-		else if (!strcmp(vf->driver, "vfio-pci") || !strncmp(vf->driver, "uio", 3))
-			r = sh_err(err, EOPNOTSUPP, "bound to %s, which gives no netdev (vfio/DPDK mode is not supported yet)",
-				   vf->driver);
-		else
-			r = sh_err(err, EBUSY, "in use: its netdev is not in the host namespace");
-		goto fail;
-	}
-	if ((r = link_get(a->host_sk, 0, vf->netdev, host, err)) < 0) {
-		r = sh_err(err, EBUSY, "in use: its netdev %s is not in the host namespace", vf->netdev);
-		goto fail;
-	}
-	if ((r = link_count_addrs(a->host_sk, host->ifindex, &naddrs, err)) < 0)
-		goto fail;
-	if (host->up && naddrs) {
-		r = sh_err(err, EBUSY, "in use by the host: %s is up with addresses", host->name);
-		goto fail;
-	}
-	return 0;
-fail:
-	claim_unlock(c);
+	if ((r = check_usable(a, vf, host, err)) < 0)
+		claim_release(c, NULL);
 	return r;
+}
+
+static bool has_record(const struct attach *a, const char *pci)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/claims/%s.json", a->ctx->cfg->state_dir, pci);
+	return access(path, F_OK) == 0;
+}
+
+/* auto: the lowest VF nobody claimed whose netdev is on the host; failing that, the lowest VF
+ * whose claim is stale (taken over). Claimed and in-use VFs cost no lock and no parse. */
+static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf, struct sh_claim *c,
+		     struct sh_link *host, struct sh_error *err)
+{
+	const char *root = a->ctx->cfg->sysfs_root;
+	struct sh_error why;
+	int pass;
+	unsigned i;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < pf->numvfs; i++) {
+			if (sysfs_vf_get(root, pf, i, vf, &why) < 0)
+				continue;
+			if (has_record(a, vf->pci) != (pass == 1) || (pass == 0 && !vf->netdev[0]))
+				continue;
+			if (try_claim(a, vf, c, host, &why) == 0)
+				return 0;
+		}
+	}
+	return sh_err(err, EBUSY, "claim a VF of %s: no free VF (all %u are claimed or in use)", pf->name, pf->numvfs);
 }
 
 static int pick_vf(struct attach *a, const struct sh_vf_request *v, const struct sh_pf *pf, struct sh_vf *vf,
 		   struct sh_claim *c, struct sh_link *host, struct sh_error *err)
 {
-	const char *root = a->ctx->cfg->sysfs_root;
-	struct sh_error why;
-	unsigned i;
 	int r;
 
-	if (v->select != SH_VF_AUTO) {
-		if (v->select == SH_VF_INDEX && (r = sysfs_vf_get(root, pf, v->vf_index, vf, err)) < 0)
-			return r;
-		if ((r = try_claim(a, vf, c, host, err)) < 0)
-			return sh_err_ctx(err, "claim VF %u (%s) of %s", vf->index, vf->pci, pf->name);
-		return 0;
-	}
-	for (i = 0; i < pf->numvfs; i++) {
-		if (sysfs_vf_get(root, pf, i, vf, &why) < 0 || try_claim(a, vf, c, host, &why) < 0)
-			continue;
-		return 0;
-	}
-	return sh_err(err, EBUSY, "claim a VF of %s: no free VF (all %u are claimed or in use)", pf->name, pf->numvfs);
+	if (v->select == SH_VF_AUTO)
+		return pick_auto(a, pf, vf, c, host, err);
+	if (v->select == SH_VF_INDEX && (r = sysfs_vf_get(a->ctx->cfg->sysfs_root, pf, v->vf_index, vf, err)) < 0)
+		return r;
+	if ((r = try_claim(a, vf, c, host, err)) < 0)
+		return sh_err_ctx(err, "claim VF %u (%s) of %s", vf->index, vf->pci, pf->name);
+	return 0;
 }
 
 /* eth0 when free in the container, else net1, net2, ... */
@@ -162,29 +186,56 @@ static void desired_cfg(const struct sh_vf_request *v, const struct sh_vf_cfg *c
 		want->max_tx_rate = v->cfg.max_tx_rate;
 }
 
-static int apply_knobs(struct attach *a, const struct sh_vf_request *v, const struct sh_record *r,
+/* Whether the PF enforces the MAC it reports for the VF. A VF that has been up reports its own MAC
+ * through the PF, enforced or not: with trust off, an enforced MAC shows as the VF refusing to
+ * change its own (igb), so try a change and undo it. */
+static bool pf_enforces_mac(struct attach *a, const struct sh_record *r)
+{
+	static const uint8_t probe[6] = {0x02, 0x00, 0x5e, 0xff, 0xff, 0xfe};
+	static const uint8_t zero[6];
+	struct sh_error ignored;
+
+	if (!memcmp(r->orig.mac, zero, 6))
+		return false;
+	if (memcmp(r->orig.mac, r->host_mac, 6))
+		return true; /* set on the PF, not yet taken by the VF */
+	if (r->orig.trust)
+		return false; /* a trusted VF changes its MAC either way: nothing to tell, nothing to keep */
+	if (link_set_mac(a->host_sk, r->host_ifindex, probe, &ignored) < 0)
+		return true;
+	link_set_mac(a->host_sk, r->host_ifindex, r->host_mac, &ignored);
+	return false;
+}
+
+static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct sh_record *r,
 		       const struct sh_link *host, struct sh_error *err)
 {
 	struct sh_vf_cfg want;
-	bool mac_ok;
 	int k, ret;
 
 	desired_cfg(v, &r->orig, &want);
 	if (want.min_tx_rate && want.max_tx_rate && want.min_tx_rate > want.max_tx_rate)
 		return sh_err(err, EINVAL, "min_tx_rate %u would exceed the VF's max_tx_rate %u", want.min_tx_rate,
 			      want.max_tx_rate);
-	/* A MAC set on the PF reaches the VF netdev only at the VF's next reset, and some PFs (igb)
-	 * then forbid an untrusted VF to set any MAC itself, even that one: give the netdev its MAC
-	 * first, and again after the PF-side MAC for drivers that want that order. */
-	mac_ok = !(v->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) || link_set_mac(a->host_sk, host->ifindex, want.mac, err) == 0;
+	if (v->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) {
+		/* A MAC set on the PF reaches the VF netdev only when the VF resets, and while the PF
+		 * enforces one an untrusted VF may set none itself (igb): lift the PF's MAC, give the
+		 * netdev its MAC, then have the PF enforce it (in the loop below). Restore does the
+		 * same in reverse; a MAC the PF did not enforce before is restored as none. */
+		if (!pf_enforces_mac(a, r))
+			memset(r->orig.mac, 0, 6);
+		if ((ret = claim_write(&a->claims[a->n - 1], r, err)) < 0)
+			return ret;
+		if ((ret = vf_clear_mac(a->host_sk, r->pf_ifindex, r->vf_index, err)) < 0 ||
+		    (ret = link_set_mac(a->host_sk, host->ifindex, want.mac, err)) < 0)
+			return sh_err_ctx(err, "configure %s", host->name);
+	}
 	for (k = 0; k < SH_KNOB_COUNT; k++) {
 		if (!(v->knobs & SH_KNOB_BIT(k)))
 			continue;
 		if ((ret = vf_knob_set(a->host_sk, r->pf_ifindex, r->vf_index, k, &want, err)) < 0)
 			return sh_err_ctx(err, "configure %s", r->pf_name);
 	}
-	if (!mac_ok && (ret = link_set_mac(a->host_sk, host->ifindex, want.mac, err)) < 0)
-		return sh_err_ctx(err, "configure %s (with trust off, some PFs forbid the VF its own MAC)", host->name);
 	return 0;
 }
 

@@ -57,7 +57,11 @@ int nl_err(struct sh_error *err, int nle, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return sh_err(err, nle_errno(nle), "%s: %s", msg, nl_geterror(nle));
+	int e = nle_errno(nle);
+
+	/* The kernel's errno reads as users know it from ip(8); libnl's own text only where it has
+	 * no errno. */
+	return sh_err(err, e, "%s: %s", msg, e == EIO ? nl_geterror(nle) : strerror(e));
 }
 
 int nl_open(struct nl_sock **sk, struct sh_error *err)
@@ -128,14 +132,16 @@ int link_get(struct nl_sock *sk, int ifindex, const char *name, struct sh_link *
 }
 
 /* Applies the attributes set on change to the link ifindex. */
-static int link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change)
+int link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change)
 {
-	struct rtnl_link *orig = NULL;
+	struct rtnl_link *orig = rtnl_link_alloc();
 	int r;
 
-	/* orig must come from the kernel: rtnl_link_change addresses the device by its ifindex. */
-	if ((r = rtnl_link_get_kernel(sk, ifindex, NULL, &orig)) < 0)
-		return r;
+	if (!orig)
+		return -NLE_NOMEM;
+	/* rtnl_link_change addresses the device by orig's ifindex (never by a name, which change
+	 * may be replacing): no need to fetch the whole link, VF info included, from the kernel. */
+	rtnl_link_set_ifindex(orig, ifindex);
 	r = rtnl_link_change(sk, orig, change, 0);
 	rtnl_link_put(orig);
 	return r;

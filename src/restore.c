@@ -117,16 +117,17 @@ static int restore_netdev(struct nl_sock *sk, const struct sh_record *r, struct 
 	return 0;
 }
 
+/* The PF-side settings other than the MAC, which restore_vf handles around the netdev. */
 static int restore_knobs(struct nl_sock *sk, const struct sh_record *r, struct sh_error *err)
 {
 	struct sh_vf_cfg cur;
 	int k, ret, first = 0;
 
-	if (!r->knobs)
+	if (!(r->knobs & ~SH_KNOB_BIT(SH_KNOB_MAC)))
 		return 0;
 	if ((ret = vf_cfg_get(sk, r->pf_ifindex, r->vf_index, &cur, err)) < 0)
 		return sh_err_ctx(err, "%s", r->pf_name);
-	for (k = SH_KNOB_COUNT - 1; k >= 0; k--) {
+	for (k = SH_KNOB_COUNT - 1; k > SH_KNOB_MAC; k--) {
 		if (!(r->knobs & SH_KNOB_BIT(k)) || vf_knob_equal(k, &cur, &r->orig))
 			continue;
 		ret = vf_knob_set(sk, r->pf_ifindex, r->vf_index, k, &r->orig, err);
@@ -134,6 +135,18 @@ static int restore_knobs(struct nl_sock *sk, const struct sh_record *r, struct s
 			first = sh_err_ctx(err, "%s", r->pf_name);
 	}
 	return first;
+}
+
+/* The PF-side MAC as it was: none (the PF enforced none), or the one the PF enforced. */
+static int restore_pf_mac(struct nl_sock *sk, const struct sh_record *r, struct sh_error *err)
+{
+	static const uint8_t zero[6];
+	int ret;
+
+	if (!(r->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) || !memcmp(r->orig.mac, zero, 6))
+		return 0;
+	ret = vf_knob_set(sk, r->pf_ifindex, r->vf_index, SH_KNOB_MAC, &r->orig, err);
+	return ret < 0 ? sh_err_ctx(err, "%s", r->pf_name) : 0;
 }
 
 int restore_vf(const struct sh_config *cfg, struct nl_sock *host_sk, const struct sh_record *r, struct sh_error *err)
@@ -144,18 +157,19 @@ int restore_vf(const struct sh_config *cfg, struct nl_sock *host_sk, const struc
 
 	if ((ret = return_from_pin(r, err)) < 0)
 		return ret;
-	/* PF side first: while the PF enforces a MAC, some VFs (igb) cannot take back their own. */
+	/* While the PF enforces a MAC, an untrusted VF cannot take back its own (igb): lift it first,
+	 * and enforce the original one again, if there was one, once the netdev is restored. */
+	if ((r->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) && (ret = vf_clear_mac(host_sk, r->pf_ifindex, r->vf_index, err)) < 0)
+		return sh_err_ctx(err, "%s", r->pf_name);
 	if ((ret = restore_knobs(host_sk, r, err)) < 0)
 		return ret;
 	/* Without a pin the kernel may still be bringing the VF back from a dying namespace. */
-	if (find_on_host(cfg, host_sk, r, pinned ? 0 : cfg->poststop_timeout_ms, &l) < 0) {
+	if (find_on_host(cfg, host_sk, r, pinned ? 0 : cfg->poststop_timeout_ms, &l) < 0)
 		log_msg(LOG_WARNING, "VF %s (%s) did not come back to the host: its netdev is gone", r->vf_pci,
 			r->host_name);
-		return 0;
-	}
-	if ((ret = restore_netdev(host_sk, r, &l, err)) < 0)
+	else if ((ret = restore_netdev(host_sk, r, &l, err)) < 0)
 		return sh_err_ctx(err, "restore %s", r->host_name);
-	return 0;
+	return restore_pf_mac(host_sk, r, err);
 }
 
 struct pin_user {

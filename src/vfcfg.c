@@ -7,6 +7,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/sriov.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sriov-hook/nl-internal.h"
@@ -141,10 +142,50 @@ static int vf_put_knob(struct rtnl_link_vf *vf, enum sh_knob knob, const struct 
 	}
 }
 
+const char *vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *c, char *buf, size_t len)
+{
+	static const char *const states[] = {"auto", "enable", "disable"};
+	char mac[18];
+
+	switch (knob) {
+	case SH_KNOB_MAC:
+		snprintf(buf, len, "mac %s", format_mac(c->mac, mac));
+		break;
+	case SH_KNOB_VLAN:
+		snprintf(buf, len, "vlan %u qos %u proto %s", c->vlan, c->qos,
+			 c->vlan_proto == ETH_P_8021AD ? "802.1ad" : "802.1Q");
+		break;
+	case SH_KNOB_SPOOFCHK:
+		snprintf(buf, len, "spoofchk %s", c->spoofchk ? "on" : "off");
+		break;
+	case SH_KNOB_TRUST:
+		snprintf(buf, len, "trust %s", c->trust ? "on" : "off");
+		break;
+	case SH_KNOB_LINK_STATE:
+		snprintf(buf, len, "state %s", c->link_state < 3 ? states[c->link_state] : "?");
+		break;
+	case SH_KNOB_RATE:
+		snprintf(buf, len, "min_tx_rate %u max_tx_rate %u", c->min_tx_rate, c->max_tx_rate);
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+	return buf;
+}
+
+int vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_error *err)
+{
+	struct sh_vf_cfg none = {0};
+
+	return vf_knob_set(sk, pf_ifindex, index, SH_KNOB_MAC, &none, err);
+}
+
 int vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned index, enum sh_knob knob, const struct sh_vf_cfg *cfg,
 		struct sh_error *err)
 {
-	struct rtnl_link *orig = NULL, *change = rtnl_link_alloc();
+	char what[96];
+
+	struct rtnl_link *change = rtnl_link_alloc();
 	struct rtnl_link_vf *vf = rtnl_link_vf_alloc();
 	int r = -NLE_NOMEM;
 
@@ -154,12 +195,9 @@ int vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned index, enum sh_knob
 		if (r == 0)
 			r = rtnl_link_vf_add(change, vf);
 		if (r == 0)
-			r = rtnl_link_get_kernel(sk, pf_ifindex, NULL, &orig);
-		if (r == 0)
-			r = rtnl_link_change(sk, orig, change, 0);
+			r = link_change(sk, pf_ifindex, change);
 	}
 	rtnl_link_vf_put(vf);
 	rtnl_link_put(change);
-	rtnl_link_put(orig);
-	return r < 0 ? nl_err(err, r, "set %s of VF %u", vf_knob_name(knob), index) : 0;
+	return r < 0 ? nl_err(err, r, "set vf %u %s", index, vf_knob_describe(knob, cfg, what, sizeof(what))) : 0;
 }

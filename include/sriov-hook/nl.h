@@ -5,6 +5,7 @@
 
 #include <net/if.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sriov-hook/error.h"
@@ -54,6 +55,10 @@ int vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_vf_cfg
 /* Applies one knob (one attribute per request, so a refused knob leaves the others untouched). */
 int vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned vf, enum sh_knob knob, const struct sh_vf_cfg *cfg,
 		struct sh_error *err);
+/* Sets the PF-side MAC of the VF to none: the PF stops enforcing one. */
+int vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_error *err);
+/* The knob's value as `ip link set PF vf N ...` spells it ("vlan 10 qos 3 proto 802.1Q"). */
+const char *vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *cfg, char *buf, size_t len);
 bool vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *a, const struct sh_vf_cfg *b);
 const char *vf_knob_name(enum sh_knob knob);
 
