@@ -1,0 +1,60 @@
+#!/bin/bash
+# vf=auto: the lowest free VF; VFs held by a live container, bound to a driver without netdev
+# (vfio-pci) or used by the host (up with addresses) are skipped; none free is a clear error. The
+# skipped VFs are left exactly as they were, and no file of theirs stays in the state dir.
+REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
+. "$REPO/tests/lib/testlib.sh"
+. "$REPO/tests/lib/standin.sh"
+. "$REPO/tests/lib/bundle.sh"
+t_init auto "$REPO"
+t_require_hook
+standin_init || exit 1
+standin_pf_create a 3b 4 || { t_fail setup "stand-ins could not be made"; exit 1; }
+PF=$(standin_pf_name a)
+CFG=$(standin_config auto)
+STATE=$(standin_state_dir auto)
+V1=$(standin_vf_name a 1)
+
+# vf_of ID: the index of the stand-in VF in ID's netns, or "none".
+vf_of() {
+	local k links
+	links=$(ns_links "$(ct_pid "$1")")
+	for k in 0 1 2 3; do
+		printf '%s' "$links" | grep -qi "$(standin_vf_mac a "$k")" && { echo "$k"; return; }
+	done
+	echo none
+}
+
+# VF 0 held by a live container, VF 1 used by the host, VF 2 bound to vfio-pci: auto gives VF 3.
+ct_create holder "$CFG" pf="$PF" vf=0
+t_check skip/holder_gets_0 "rc $HOOK_RC: $HOOK_ERR; has $(vf_of holder)" "$HOOK_RC/$(vf_of holder)" = 0/0
+ip addr add 10.98.0.1/24 dev "$V1"
+ip link set "$V1" up
+standin_vf_set_driver a 2 vfio-pci
+ct_create picker "$CFG" pf="$PF" vf=auto
+t_check skip/gets_3 "rc $HOOK_RC: $HOOK_ERR; has $(vf_of picker)" "$HOOK_RC/$(vf_of picker)" = 0/3
+t_contains skip/host_vf_untouched "$(ip -o addr show dev "$V1" 2>/dev/null)" "10.98.0.1/24" "VF 1 on the host"
+t_check skip/locks_only_for_claims "lock files: $(ls "$STATE/locks" 2>&1 | tr '\n' ' ')" \
+	"$(ls "$STATE/locks" 2>/dev/null | tr '\n' ' ')" = "$(standin_vf_pci a 0).lock $(standin_vf_pci a 3).lock "
+
+# None free: a clear error, nothing changed.
+ct_create loser "$CFG" pf="$PF" vf=auto
+t_check none_free/fails "rc $HOOK_RC" "$HOOK_RC" != 0
+t_check none_free/message "message: $HOOK_ERR" \
+	-n "$(printf '%s' "$HOOK_ERR" | grep '^sriov-hook: loser: createRuntime: ' | grep -iE 'free|available|all .*(busy|held|in use)')"
+t_check none_free/holders_keep "holder $(vf_of holder), picker $(vf_of picker)" "$(vf_of holder)/$(vf_of picker)" = 0/3
+t_check none_free/loser_has_none "loser has $(vf_of loser)" "$(vf_of loser)" = none
+ct_kill loser
+
+for id in holder picker; do
+	ct_poststop "$id" "$CFG"
+	t_check "release/$id" "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+	ct_kill "$id"
+done
+ip addr flush dev "$V1"
+ip link set "$V1" down
+standin_vf_set_driver a 2 igbvf
+t_empty release/vfs_restored "stand-ins" "$(standin_vf_problems a)"
+t_empty release/no_residue "left under state_dir" "$(standin_state_residue "$STATE")"
+
+t_end
