@@ -1,0 +1,275 @@
+#!/bin/bash
+# Host side of the QEMU igb suite: fetch QEMU >= 8 and a Debian kernel (cached outside the work
+# tree), pack an initramfs with the freshly built hook, boot it, and turn what the guest prints on
+# its serial console into PASS/FAIL lines and an exit code. A guest that never reports is a FAIL.
+#
+# Environment: BUILD (default build), SRIOV_VM_CACHE (default /var/cache/sriov-hook-vm),
+# SRIOV_VM_TIMEOUT (seconds for the whole boot, default 240), SRIOV_VM_TESTS (space-separated
+# guest test names to run instead of all), SRIOV_VM_VERBOSE=1 (echo the whole console).
+set -u -o pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+cache=${SRIOV_VM_CACHE:-/var/cache/sriov-hook-vm}
+vmtimeout=${SRIOV_VM_TIMEOUT:-240}
+out=$BUILD/vm
+t_start=$(date +%s.%N)
+
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Setup failures are test failures: CI must see them, never a silent skip.
+die() {
+	echo "FAIL vm/setup: $*"
+	echo "vm: 0 passed, 1 failed"
+	exit 1
+}
+
+[ "$(id -u)" = 0 ] || die "must run as root (apt-get, and the cache in $cache)"
+[ -x "$BUILD/sriov-hook" ] || die "$BUILD/sriov-hook not built (run make all)"
+
+# The archive URI for bookworm, read from the machine's own apt sources (deb822 or one-line).
+bookworm_uri() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk 'BEGIN { RS = ""; FS = "\n" }
+		{
+			uri = ""; deb = 0; bw = 0
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^#/) continue
+				n = split($i, w, /[ \t]+/)
+				if (w[1] == "Types:") for (j = 2; j <= n; j++) if (w[j] == "deb") deb = 1
+				if (w[1] == "URIs:" && uri == "") uri = w[2]
+				if (w[1] == "Suites:") for (j = 2; j <= n; j++) if (w[j] == "bookworm") bw = 1
+			}
+			if (deb && bw && uri != "") { print uri; exit }
+		}' "$f"
+	done
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -e 's/\[[^]]*\]//' "$f" | awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }'
+	done
+}
+
+apt_updated=0
+apt_update() {
+	[ $apt_updated = 1 ] && return 0
+	apt-get update -q >"$out/apt-update.log" 2>&1 || die "apt-get update failed: $(tail -n 3 "$out/apt-update.log" | tr '\n' ' ')"
+	apt_updated=1
+}
+
+qemu_ok() {
+	command -v qemu-system-x86_64 >/dev/null || return 1
+	local v
+	v=$(qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([0-9]*\).*/\1/p')
+	[ -n "$v" ] && [ "$v" -ge 8 ] || return 1
+	qemu-system-x86_64 -device help 2>/dev/null | grep -q '"igb"'
+}
+
+ensure_qemu() {
+	qemu_ok && return 0
+	if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+		local uri
+		uri=$(bookworm_uri | head -n 1)
+		[ -n "$uri" ] || die "no apt source for bookworm found to derive the backports URI from"
+		printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+			"$uri" >/etc/apt/sources.list.d/sriov-hook-vm-backports.sources
+		apt_updated=0
+	fi
+	apt_update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		-t bookworm-backports qemu-system-x86 >"$out/apt-qemu.log" 2>&1 ||
+		die "installing qemu-system-x86 from bookworm-backports failed: $(tail -n 3 "$out/apt-qemu.log" | tr '\n' ' ')"
+	qemu_ok || die "qemu-system-x86_64 is still older than 8 or lacks -device igb"
+}
+
+ensure_host_tools() {
+	local p missing=""
+	for p in busybox-static runc iproute2; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	apt_update
+	# shellcheck disable=SC2086 # a list of package names
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing >"$out/apt-tools.log" 2>&1 ||
+		die "installing$missing failed: $(tail -n 3 "$out/apt-tools.log" | tr '\n' ' ')"
+}
+
+mods="kernel/drivers/dca/dca kernel/drivers/i2c/algos/i2c-algo-bit kernel/drivers/net/ethernet/intel/igb/igb kernel/drivers/net/ethernet/intel/igbvf/igbvf"
+
+# Kernel: bookworm's candidate linux-image-*-amd64, unpacked with dpkg -x (never installed); only
+# vmlinuz and the four modules are kept, decompressed. A cached kernel is reused without apt.
+ensure_kernel() {
+	kdir=$(ls -d "$cache"/kernel-*/ 2>/dev/null | sort -V | tail -n 1)
+	kdir=${kdir%/}
+	if [ -n "$kdir" ] && [ -f "$kdir/vmlinuz" ] && [ -f "$kdir/igbvf.ko" ]; then
+		return 0
+	fi
+	apt_update
+	local pkg tmp deb kver m f
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	[ -n "$pkg" ] || die "cannot resolve linux-image-amd64 to a kernel package"
+	tmp=$(mktemp -d "$cache/unpack.XXXXXX")
+	chmod 755 "$tmp"
+	if ! (cd "$tmp" && apt-get download -q "$pkg" >"$tmp/download.log" 2>&1); then
+		local why
+		why=$(grep -E '^(E|W):' "$tmp/download.log" | head -n 2 | tr '\n' ' ')
+		rm -rf "$tmp"
+		die "apt-get download $pkg failed: $why"
+	fi
+	deb=$(ls "$tmp"/*.deb 2>/dev/null | head -n 1)
+	[ -n "$deb" ] || { rm -rf "$tmp"; die "apt-get download $pkg produced no .deb"; }
+	dpkg -x "$deb" "$tmp/root" || { rm -rf "$tmp"; die "dpkg -x $deb failed"; }
+	kver=$(ls "$tmp/root/lib/modules" | head -n 1)
+	mkdir -p "$cache/kernel-$kver.new"
+	cp "$tmp/root/boot/vmlinuz-$kver" "$cache/kernel-$kver.new/vmlinuz" || { rm -rf "$tmp"; die "no vmlinuz in $pkg"; }
+	for m in $mods; do
+		f=$(ls "$tmp/root/lib/modules/$kver/$m".ko* 2>/dev/null | head -n 1)
+		[ -n "$f" ] || { rm -rf "$tmp"; die "module $m missing from $pkg"; }
+		case $f in
+		*.ko) cp "$f" "$cache/kernel-$kver.new/" ;;
+		*.ko.xz) xz -dc "$f" >"$cache/kernel-$kver.new/$(basename "$f" .xz)" ;;
+		*.ko.zst) zstd -qdc "$f" >"$cache/kernel-$kver.new/$(basename "$f" .zst)" ;;
+		*.ko.gz) gzip -dc "$f" >"$cache/kernel-$kver.new/$(basename "$f" .gz)" ;;
+		*) rm -rf "$tmp"; die "unknown module format $f" ;;
+		esac || { rm -rf "$tmp"; die "cannot decompress $f"; }
+	done
+	echo "$pkg" >"$cache/kernel-$kver.new/package"
+	rm -rf "$cache/kernel-$kver"
+	mv "$cache/kernel-$kver.new" "$cache/kernel-$kver"
+	rm -rf "$tmp"
+	kdir=$cache/kernel-$kver
+}
+
+# Copy a binary and every shared library ldd names, at the same paths, into the initramfs.
+copy_bin() {
+	local src=$1 dst=$2 lib
+	mkdir -p "$root$(dirname "$dst")"
+	cp -L "$src" "$root$dst" || die "cannot copy $src"
+	for lib in $(ldd "$src" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib" || die "cannot copy $lib (needed by $src)"
+	done
+}
+
+build_initramfs() {
+	root=$out/root
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,etc/sriov-hook,lib/modules,proc,sys,dev,run,tmp,vm,opt/rootfs/bin,var/tmp}
+	cp /bin/busybox "$root/bin/busybox"
+	local a m
+	for a in $(/bin/busybox --list); do
+		case $a in busybox | ip) continue ;; esac
+		ln -sf busybox "$root/bin/$a"
+	done
+	copy_bin /usr/sbin/ip /usr/sbin/ip
+	copy_bin /usr/sbin/runc /usr/sbin/runc
+	copy_bin "$BUILD/sriov-hook" /usr/local/bin/sriov-hook
+	[ -x "$BUILD/sriov-runc" ] && copy_bin "$BUILD/sriov-runc" /usr/local/bin/sriov-runc
+	for m in dca i2c-algo-bit igb igbvf; do
+		cp "$kdir/$m.ko" "$root/lib/modules/"
+	done
+	# The container's rootfs: busybox alone.
+	cp /bin/busybox "$root/opt/rootfs/bin/busybox"
+	for a in $(/bin/busybox --list); do
+		[ "$a" = busybox ] || ln -sf busybox "$root/opt/rootfs/bin/$a"
+	done
+	cp "$here/guest/init" "$root/init"
+	cp "$here/guest/tests.sh" "$root/vm/tests.sh"
+	chmod 755 "$root/init" "$root/vm/tests.sh"
+	printf '%s\n' "${SRIOV_VM_TESTS:-}" >"$root/vm/only"
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
+	printf 'root:x:0:\n' >"$root/etc/group"
+	(cd "$root" && find . | LC_ALL=C sort | /bin/busybox cpio -o -H newc 2>/dev/null) >"$out/initramfs.cpio" ||
+		die "cannot pack the initramfs"
+}
+
+mkdir -p "$cache" "$out" || die "cannot create $cache or $out"
+ensure_host_tools
+ensure_qemu
+ensure_kernel
+build_initramfs
+t_ready=$(date +%s.%N)
+echo "vm: $(qemu-system-x86_64 --version | head -n 1), kernel $(cat "$kdir/package" 2>/dev/null || basename "$kdir"), setup $(elapsed "$t_start") s"
+
+# Boot. The guest prints "PLAN <names>", then one PASS/FAIL line per test, "KNOB|..." rows for the
+# table, and "VM-DONE" before it powers off.
+log=$out/console.log
+: >"$log"
+timeout --kill-after=10 "$vmtimeout" qemu-system-x86_64 \
+	-machine q35 -accel tcg -cpu max -smp 2 -m 512 \
+	-nographic -no-reboot -nodefaults -serial stdio \
+	-kernel "$kdir/vmlinuz" -initrd "$out/initramfs.cpio" \
+	-append 'console=ttyS0 panic=-1 quiet' \
+	-netdev hubport,id=n0,hubid=0 \
+	-device pcie-root-port,id=rp0,chassis=1,slot=1 \
+	-device igb,bus=rp0,netdev=n0 </dev/null 2>&1 |
+	tr -d '\r' | while IFS= read -r line; do
+		printf '%s\n' "$line" >>"$log"
+		case $line in
+		PASS\ vm/* | FAIL\ vm/* | SKIP\ vm/*) echo "$line" ;;
+		TIME\ *) echo "vm: ${line#TIME }" ;;
+		\#*) echo "  $line" ;;
+		*) [ "${SRIOV_VM_VERBOSE:-0}" = 1 ] && echo "  | $line" ;;
+		esac
+	done
+qrc=${PIPESTATUS[0]}
+boot_s=$(elapsed "$t_ready")
+
+pass=$(grep -c '^PASS vm/' "$log")
+fail=$(grep -c '^FAIL vm/' "$log")
+plan=$(sed -n 's/^PLAN //p' "$log" | head -n 1)
+if [ -z "$plan" ]; then
+	echo "FAIL vm/guest: the guest never started its tests (qemu exit $qrc); last console lines:"
+	tail -n 30 "$log" | sed 's/^/  | /'
+	fail=$((fail + 1))
+else
+	for t in $plan; do
+		grep -Eq "^(PASS|FAIL|SKIP) vm/$t(:|\$)" "$log" && continue
+		echo "FAIL vm/$t: the guest never reported it (crash or timeout, qemu exit $qrc)"
+		fail=$((fail + 1))
+	done
+fi
+if ! grep -q '^VM-DONE' "$log"; then
+	echo "FAIL vm/guest: no VM-DONE from the guest (qemu exit $qrc after ${boot_s} s, timeout ${vmtimeout} s)"
+	tail -n 30 "$log" | sed 's/^/  | /'
+	fail=$((fail + 1))
+fi
+
+# The driver's knob table, from what the guest measured; the committed copy must match it.
+# (Only from a complete setup: a guest cut short prints half a table.)
+if grep -q '^PASS vm/setup' "$log"; then
+	{
+		echo "# VF knobs on igb (QEMU igb, Debian kernel igb driver)"
+		echo
+		echo "Measured by \`make vm-check\` in the QEMU guest (generated: tests/vm/run.sh writes it to"
+		echo "build/vm/KNOBS.md and fails when it differs from this copy). Each row is one \`ip link set\`"
+		echo "run directly against the driver, \`<pf> vf N ...\` unless it names the VF's own netdev, and"
+		echo "what the driver answered. igb enforces a MAC set on the PF: the VF can no longer change its"
+		echo "own MAC unless it is trusted. A knob the driver refuses makes createRuntime fail, and the hook"
+		echo "rolls back every knob it had already set."
+		echo
+		echo "| knob | ip link arguments | condition | igb |"
+		echo "|---|---|---|---|"
+		sed -n 's/^KNOB|\(.*\)$/| \1 |/p' "$log" | sed 's/|/ | /g; s/  */ /g; s/^ //; s/ $//'
+	} >"$out/KNOBS.md"
+	if ! cmp -s "$out/KNOBS.md" "$here/KNOBS.md"; then
+		echo "FAIL vm/knob-table: measured knob table differs from tests/vm/KNOBS.md:"
+		diff -u "$here/KNOBS.md" "$out/KNOBS.md" | sed 's/^/  | /'
+		echo "  (if the new measurement is right: cp $out/KNOBS.md $here/KNOBS.md)"
+		fail=$((fail + 1))
+	else
+		echo "PASS vm/knob-table"
+		pass=$((pass + 1))
+	fi
+fi
+
+if [ "$fail" -gt 0 ]; then
+	echo "vm: console log: $log"
+fi
+echo "vm: boot+suite ${boot_s} s, total $(elapsed "$t_start") s"
+echo "vm: $pass passed, $fail failed"
+[ "$fail" = 0 ]
