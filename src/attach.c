@@ -115,17 +115,19 @@ static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf,
 		     struct sh_link *host, struct sh_error *err)
 {
 	const char *root = a->ctx->cfg->sysfs_root;
+	char pci[SH_PCI_LEN], netdev[IFNAMSIZ];
 	struct sh_error why;
 	int pass;
 	unsigned i;
 
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < pf->numvfs; i++) {
-			if (sysfs_vf_get(root, pf, i, vf, &why) < 0)
+			/* Cheap checks first: this loop may walk hundreds of VFs. */
+			if (sysfs_vf_pci(root, pf, i, pci) < 0 || has_record(a, pci) != (pass == 1))
 				continue;
-			if (has_record(a, vf->pci) != (pass == 1) || (pass == 0 && !vf->netdev[0]))
+			if (pass == 0 && (sysfs_vf_netdev(root, pci, netdev) < 0 || !netdev[0]))
 				continue;
-			if (try_claim(a, vf, c, host, &why) == 0)
+			if (sysfs_vf_get(root, pf, i, vf, &why) == 0 && try_claim(a, vf, c, host, &why) == 0)
 				return 0;
 		}
 	}

@@ -74,9 +74,10 @@ int hook_detach(const struct sh_ctx *ctx, struct sh_error *err)
 		}
 	}
 	nl_close(sk);
-	/* A pin left without claims (a hook that died between pinning and claiming) goes too. */
+	if (first)
+		return first; /* the claims left still need the pin */
+	/* Every claim of the container is gone: its pin goes, also one left without claims (by a
+	 * hook that died between pinning and claiming). */
 	netns_pin_path(ctx->cfg->state_dir, ctx->state->id, pin);
-	if (!first && (r = unpin_if_unused(ctx->cfg, ctx->state->id, pin, err)) < 0)
-		return r;
-	return first;
+	return netns_unpin(pin, err);
 }

@@ -211,7 +211,5 @@ int release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_c
 		claim_unlock(c);
 		return ret;
 	}
-	if ((ret = claim_release(c, err)) < 0)
-		return ret;
-	return unpin_if_unused(cfg, r->id, r->pin, err);
+	return claim_release(c, err);
 }

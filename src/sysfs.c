@@ -137,9 +137,17 @@ static int vf_fill(const char *root, struct sh_vf *vf)
 	return 0;
 }
 
-int sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err)
+int sysfs_vf_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN])
 {
 	char path[PATH_MAX];
+
+	if (path_fmt(path, "%s/bus/pci/devices/%s/virtfn%u", root, pf->pci, index) < 0)
+		return -ENAMETOOLONG;
+	return link_basename(path, pci, SH_PCI_LEN);
+}
+
+int sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err)
+{
 	int r;
 
 	memset(vf, 0, sizeof(*vf));
@@ -149,8 +157,7 @@ int sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struc
 	snprintf(vf->pf_name, sizeof(vf->pf_name), "%s", pf->name);
 	snprintf(vf->pf_pci, sizeof(vf->pf_pci), "%s", pf->pci);
 	vf->index = index;
-	if (path_fmt(path, "%s/bus/pci/devices/%s/virtfn%u", root, pf->pci, index) < 0 ||
-	    (r = link_basename(path, vf->pci, sizeof(vf->pci))) < 0)
+	if (sysfs_vf_pci(root, pf, index, vf->pci) < 0)
 		return sh_err(err, ENODEV, "VF %u of %s: no virtfn%u in sysfs", index, pf->name, index);
 	if ((r = vf_fill(root, vf)) < 0)
 		return sh_err_errno(err, r, "VF %u of %s: read sysfs", index, pf->name);

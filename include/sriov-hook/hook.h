@@ -26,7 +26,8 @@ struct nl_sock;
  * netns (or found by PCI address where the kernel returned it), renamed, MTU, MAC, up state and
  * the PF-side settings the claim changed. Idempotent. The caller holds the VF's lock. */
 int restore_vf(const struct sh_config *cfg, struct nl_sock *host_sk, const struct sh_record *r, struct sh_error *err);
-/* restore_vf, then the record, the lock and (when no other VF of the container uses it) the pin go. */
+/* restore_vf, then the record and the lock go (the pin is the caller's). On failure the record
+ * stays, for the next poststop or claim to retry. */
 int release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_claim *c, const struct sh_record *r,
 	       struct sh_error *err);
 /* Unpins the container's netns unless another claim record still names the pin. */
