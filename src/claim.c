@@ -371,3 +371,35 @@ int claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data),
 	closedir(d);
 	return r;
 }
+
+struct owned {
+	const char *state_dir, *id;
+	char (*pci)[SH_PCI_LEN];
+	size_t max, n;
+};
+
+static int collect_owned(const char *pci, void *data)
+{
+	struct owned *o = data;
+	struct sh_claim c = SH_CLAIM_INIT;
+	struct sh_record r;
+	struct sh_error ignored;
+
+	snprintf(c.rec_path, sizeof(c.rec_path), "%s/claims/%s.json", o->state_dir, pci);
+	if (claim_read(&c, &r, &ignored) == 0 && !strcmp(r.id, o->id)) {
+		if (o->n < o->max)
+			snprintf(o->pci[o->n], SH_PCI_LEN, "%s", pci);
+		o->n++;
+	}
+	return 0;
+}
+
+int claim_list_owned(const char *state_dir, const char *id, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,
+		     struct sh_error *err)
+{
+	struct owned o = {.state_dir = state_dir, .id = id, .pci = pci, .max = max};
+	int r = claim_foreach(state_dir, collect_owned, &o, err);
+
+	*n = o.n;
+	return r;
+}

@@ -10,25 +10,6 @@
 #include "sriov-hook/netns.h"
 #include "sriov-hook/nl.h"
 
-struct owned {
-	const char *state_dir, *id;
-	char pci[SH_MAX_VFS * 4][SH_PCI_LEN];
-	size_t n;
-};
-
-static int collect_owned(const char *pci, void *data)
-{
-	struct owned *o = data;
-	struct sh_claim c = SH_CLAIM_INIT;
-	struct sh_record r;
-	struct sh_error ignored;
-
-	snprintf(c.rec_path, sizeof(c.rec_path), "%s/claims/%s.json", o->state_dir, pci);
-	if (claim_read(&c, &r, &ignored) == 0 && !strcmp(r.id, o->id) && o->n < SH_ARRAY_SIZE(o->pci))
-		snprintf(o->pci[o->n++], SH_PCI_LEN, "%s", pci);
-	return 0;
-}
-
 /* Under the VF's lock, re-checks that the claim is still this container's (a new container may
  * have taken the VF over since), then releases it. */
 static int detach_one(const struct sh_ctx *ctx, struct nl_sock *sk, const char *pci, struct sh_error *err)
@@ -56,19 +37,20 @@ static int detach_one(const struct sh_ctx *ctx, struct nl_sock *sk, const char *
 
 int hook_detach(const struct sh_ctx *ctx, struct sh_error *err)
 {
-	struct owned o = {.state_dir = ctx->cfg->state_dir, .id = ctx->state->id};
+	char pci[SH_MAX_VFS * 4][SH_PCI_LEN], pin[PATH_MAX];
 	struct nl_sock *sk = NULL;
 	struct sh_error one;
-	char pin[PATH_MAX];
-	size_t i;
+	size_t i, n;
 	int r, first = 0;
 
-	if ((r = claim_foreach(ctx->cfg->state_dir, collect_owned, &o, err)) < 0)
+	if ((r = claim_list_owned(ctx->cfg->state_dir, ctx->state->id, pci, SH_ARRAY_SIZE(pci), &n, err)) < 0)
 		return r;
-	if (o.n > 0 && (r = nl_open(&sk, err)) < 0)
+	if (n > SH_ARRAY_SIZE(pci)) /* more than any createRuntime makes */
+		return sh_err(err, E2BIG, "%zu claims name this container: the state directory is corrupt", n);
+	if (n > 0 && (r = nl_open(&sk, err)) < 0)
 		return r;
-	for (i = 0; i < o.n; i++) {
-		if ((r = detach_one(ctx, sk, o.pci[i], &one)) < 0 && !first) {
+	for (i = 0; i < n; i++) {
+		if ((r = detach_one(ctx, sk, pci[i], &one)) < 0 && !first) {
 			first = r;
 			*err = one;
 		}

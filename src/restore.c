@@ -172,32 +172,14 @@ int restore_vf(const struct sh_config *cfg, struct nl_sock *host_sk, const struc
 	return restore_pf_mac(host_sk, r, err);
 }
 
-struct pin_user {
-	const char *id, *state_dir;
-	bool used;
-};
-
-static int find_pin_user(const char *pci, void *data)
-{
-	struct pin_user *u = data;
-	struct sh_claim c = SH_CLAIM_INIT;
-	struct sh_record r;
-	struct sh_error ignored;
-
-	snprintf(c.rec_path, sizeof(c.rec_path), "%s/claims/%s.json", u->state_dir, pci);
-	if (claim_read(&c, &r, &ignored) == 0 && !strcmp(r.id, u->id))
-		u->used = true;
-	return u->used;
-}
-
 int unpin_if_unused(const struct sh_config *cfg, const char *id, const char *pin, struct sh_error *err)
 {
-	struct pin_user u = {.id = id, .state_dir = cfg->state_dir};
+	size_t n = 0;
 
 	if (!pin[0])
 		return 0;
-	claim_foreach(cfg->state_dir, find_pin_user, &u, NULL);
-	return u.used ? 0 : netns_unpin(pin, err);
+	claim_list_owned(cfg->state_dir, id, NULL, 0, &n, NULL);
+	return n ? 0 : netns_unpin(pin, err);
 }
 
 int release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_claim *c, const struct sh_record *r,

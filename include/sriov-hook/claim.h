@@ -92,5 +92,9 @@ unsigned long long proc_start_time(int pid);
 /* Calls fn for every record's VF PCI address; stops at fn's first non-zero return. */
 int claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data), void *data,
 		  struct sh_error *err);
+/* The VFs (PCI addresses) whose records name container id, read without locks: *n counts them
+ * all, at most max are stored in pci. */
+int claim_list_owned(const char *state_dir, const char *id, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,
+		     struct sh_error *err);
 
 #endif
