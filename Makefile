@@ -56,7 +56,7 @@ check: deps all $(UNIT_BINS)
 	@tests/run-all.sh
 
 demo: deps all
-	@tests/demo.sh
+	@PF="$(PF)" tests/demo.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/sriov-hook
