@@ -1,0 +1,256 @@
+# shellcheck shell=bash
+# Shared by the engine tests: the result protocol (`PASS engines/<name>`, `FAIL engines/<name>:
+# <reason>`), a busybox image tarball, podman with private storage, and a private dockerd. Builds on
+# tests/lib/standin.sh (stand-in PF/VFs, EXIT cleanup) and tests/lib/bundle.sh (busybox rootfs).
+#
+# Usage (bash, root):
+#   . tests/engines/lib.sh
+#   e_init podman                  # standin_init + REPO, HOOK, RUNC_WRAPPER, E_NAME
+#   e_pass check / e_fail check why / e_check check why test-args... / e_contains check text needle
+#   e_image_tar                    # prints the path of a busybox rootfs tarball
+#   e_hooksd DIR CONFIG            # hooks.d files for the build tree, passing --config CONFIG
+#   e_podman ...                   # podman with private root/runroot/tmpdir/network config
+#   e_dockerd_start CONFIG         # private dockerd with the sriov runtime; e_docker ...
+#   e_wait_vf_back TAG K [SECONDS] # waits until the stand-in VF is on the host as created
+#   e_end
+
+E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=${REPO:-$(cd "$E_DIR/../.." && pwd)}
+# shellcheck source=../lib/standin.sh
+. "$REPO/tests/lib/standin.sh"
+# shellcheck source=../lib/bundle.sh
+. "$REPO/tests/lib/bundle.sh"
+
+E_FAILS=0
+E_CHECKS=0
+# The client that matches Debian's docker.io 20.10 daemon; a newer one may be first on PATH.
+E_DOCKER_CLIENT=${E_DOCKER_CLIENT:-/usr/bin/docker}
+
+# e_init NAME: the suite's name prefixes its checks; sets up the stand-ins' temp dir and cleanup.
+e_init() {
+	E_NAME=$1
+	E_BUILD=${E_BUILD:-$REPO/build}
+	HOOK=${HOOK:-$E_BUILD/sriov-hook}
+	RUNC_WRAPPER=${RUNC_WRAPPER:-$E_BUILD/sriov-runc}
+	export REPO E_BUILD HOOK RUNC_WRAPPER
+	standin_init || exit 1
+}
+
+e_pass() {
+	E_CHECKS=$((E_CHECKS + 1))
+	echo "PASS engines/$E_NAME/$1"
+}
+
+# e_fail CHECK REASON: the reason is folded onto one line.
+e_fail() {
+	E_CHECKS=$((E_CHECKS + 1))
+	E_FAILS=$((E_FAILS + 1))
+	echo "FAIL engines/$E_NAME/$1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c1-500)"
+}
+
+# e_check CHECK REASON EXPR...: PASS when `[ EXPR ]` holds.
+e_check() {
+	local name=$1 why=$2
+	shift 2
+	if [ "$@" ]; then e_pass "$name"; else e_fail "$name" "$why"; fi
+}
+
+# e_contains CHECK TEXT NEEDLE [WHAT]: PASS when TEXT contains NEEDLE (fixed string).
+e_contains() {
+	if printf '%s' "$2" | grep -qF -- "$3"; then
+		e_pass "$1"
+	else
+		e_fail "$1" "${4:-output} lacks '$3': $2"
+	fi
+}
+
+# e_lacks CHECK TEXT NEEDLE [WHAT]: PASS when TEXT does not contain NEEDLE.
+e_lacks() {
+	if printf '%s' "$2" | grep -qF -- "$3"; then
+		e_fail "$1" "${4:-output} has '$3': $2"
+	else
+		e_pass "$1"
+	fi
+}
+
+# e_empty CHECK WHAT TEXT: PASS when TEXT is empty.
+e_empty() {
+	if [ -z "$3" ]; then e_pass "$1"; else e_fail "$1" "$2: $3"; fi
+}
+
+e_require_build() {
+	local f
+	for f in "$HOOK" "$RUNC_WRAPPER"; do
+		if [ ! -x "$f" ]; then
+			e_fail build "$f is missing: run make all"
+			exit 1
+		fi
+	done
+}
+
+# e_skip_unless CMD...: a missing engine is a failure, named once, not a silent skip.
+e_require_cmd() {
+	local c
+	for c in "$@"; do
+		if ! command -v "$c" >/dev/null 2>&1 && [ ! -x "$c" ]; then
+			e_fail "require-$(basename "$c")" "$c is not installed (make deps)"
+			e_end
+		fi
+	done
+}
+
+e_end() {
+	[ "$E_FAILS" -eq 0 ]
+	exit $?
+}
+
+# e_image_tar: a tarball of the busybox rootfs, made once per suite.
+e_image_tar() {
+	local t="$SH_TMP/busybox.tar"
+	if [ ! -f "$t" ]; then
+		bundle_rootfs "$SH_TMP/image" >/dev/null || return 1
+		tar -C "$SH_TMP/image/rootfs" -cf "$t" . || return 1
+	fi
+	echo "$t"
+}
+
+# e_hooksd DIR CONFIG [VARIANT]: the two hooks.d files of the build tree (make hooksd; VARIANT
+# "crio" for the CRI-O sandbox-only ones), with `--config CONFIG` added to args so the hook uses
+# the test's state dir and fake sysfs.
+e_hooksd() {
+	local dir=$1 cfg=$2 src="$E_BUILD/hooks.d${3:+/$3}" f
+	mkdir -p "$dir"
+	for f in "$src"/*.json; do
+		[ -f "$f" ] || { echo "e_hooksd: no $src/*.json (make hooksd)" >&2; return 1; }
+		"$SH_PY" - "$f" "$cfg" >"$dir/$(basename "$f")" <<'EOF'
+import json, sys
+path, cfg = sys.argv[1:3]
+h = json.load(open(path))
+args = h["hook"]["args"]
+h["hook"]["args"] = args[:1] + ["--config", cfg] + args[1:]
+print(json.dumps(h, indent=2))
+EOF
+	done
+}
+
+# e_wait_vf_back TAG K [SECONDS]: podman runs poststop from its cleanup process, after `podman
+# run` may have returned. Returns 0 once the VF is back as created, else prints the difference.
+e_wait_vf_back() {
+	local tag=$1 k=$2 secs=${3:-10} i p
+	for ((i = 0; i < secs * 20; i++)); do
+		p=$(standin_vf_problems "$tag" "$k")
+		[ -z "$p" ] && return 0
+		sleep 0.05
+	done
+	echo "$p"
+	return 1
+}
+
+# e_wait_no_claim STATE_DIR [SECONDS]: waits until the claim store holds no record.
+e_wait_no_claim() {
+	local dir=$1 secs=${2:-10} i
+	for ((i = 0; i < secs * 20; i++)); do
+		[ -z "$(ls -A "$dir/claims" 2>/dev/null)" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# e_claims STATE_DIR: the container ids holding claims, one per line.
+e_claims() {
+	local f
+	for f in "$1"/claims/*.json; do
+		[ -f "$f" ] || continue
+		"$SH_PY" -c 'import json,sys; print(json.load(open(sys.argv[1])).get("id", "?"))' "$f" 2>/dev/null || echo "?"
+	done
+}
+
+# ---- podman -------------------------------------------------------------------------------
+
+# Private storage, state, network config; the settings this VM needs (FIELD-NOTES).
+e_podman_init() {
+	local d="$SH_TMP/podman"
+	mkdir -p "$d"/{root,runroot,tmp,net}
+	cat >"$d/containers.conf" <<'EOF'
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
+
+[engine]
+runtime = "runc"
+events_logger = "file"
+cgroup_manager = "cgroupfs"
+EOF
+	export CONTAINERS_CONF="$d/containers.conf"
+	E_PODMAN_ARGS=(--root "$d/root" --runroot "$d/runroot" --tmpdir "$d/tmp" --storage-driver vfs
+		--network-config-dir "$d/net" --runtime runc)
+	E_PODMAN_HAD_BRIDGE=$(ip link show podman0 >/dev/null 2>&1 && echo yes)
+	standin_atexit "_e_podman_cleanup"
+}
+
+e_podman() {
+	podman "${E_PODMAN_ARGS[@]}" "$@"
+}
+
+_e_podman_cleanup() {
+	local d="$SH_TMP/podman"
+	e_podman rm -af -t 0 >/dev/null 2>&1
+	e_podman system reset -f >/dev/null 2>&1
+	[ -n "$E_PODMAN_HAD_BRIDGE" ] || ip link del podman0 >/dev/null 2>&1
+	rm -rf --one-file-system "$d"
+}
+
+# ---- docker -------------------------------------------------------------------------------
+
+# e_dockerd_start CONFIG [CONFIG2]: a private dockerd whose daemon.json registers the wrapper as
+# runtime "sriov", handing it CONFIG through runtimeArgs (the README's setup), and with CONFIG2 as
+# "sriov-strict" too. Sets E_DOCKER_SOCK.
+e_dockerd_start() {
+	local cfg=$1 cfg2=${2:-} d="$SH_TMP/docker" i strict=""
+	mkdir -p "$d"/{data,exec}
+	[ -z "$cfg2" ] || strict=$(printf ',\n    "sriov-strict": {"path": "%s", "runtimeArgs": ["--sriov-config", "%s"]}' \
+		"$RUNC_WRAPPER" "$cfg2")
+	cat >"$d/daemon.json" <<EOF
+{
+  "runtimes": {
+    "sriov": {
+      "path": "$RUNC_WRAPPER",
+      "runtimeArgs": ["--sriov-config", "$cfg"]
+    }$strict
+  }
+}
+EOF
+	E_DOCKER_SOCK="unix://$d/docker.sock"
+	E_DOCKERD_PIDFILE="$d/docker.pid"
+	standin_atexit "_e_dockerd_stop"
+	dockerd --config-file "$d/daemon.json" --data-root "$d/data" --exec-root "$d/exec" \
+		--pidfile "$E_DOCKERD_PIDFILE" -H "$E_DOCKER_SOCK" --iptables=false --ip-masq=false \
+		--bridge=none --storage-driver vfs >"$d/dockerd.log" 2>&1 &
+	E_DOCKERD_PID=$!
+	for ((i = 0; i < 300; i++)); do
+		e_docker version >/dev/null 2>&1 && return 0
+		kill -0 "$E_DOCKERD_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "dockerd did not start: $(tail -5 "$d/dockerd.log")" >&2
+	return 1
+}
+
+e_docker() {
+	DOCKER_CONFIG="$SH_TMP/docker/client" "$E_DOCKER_CLIENT" -H "$E_DOCKER_SOCK" "$@"
+}
+
+# Stops the dockerd this suite started (by its pid) and what it left: containers, its managed
+# containerd (a child that exits with it), mounts under the data root.
+_e_dockerd_stop() {
+	local d="$SH_TMP/docker" i
+	[ -n "${E_DOCKERD_PID:-}" ] || return 0
+	e_docker ps -aq 2>/dev/null | xargs -r "$E_DOCKER_CLIENT" -H "$E_DOCKER_SOCK" rm -f >/dev/null 2>&1
+	kill -TERM "$E_DOCKERD_PID" 2>/dev/null
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$E_DOCKERD_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$E_DOCKERD_PID" 2>/dev/null
+	# Mounts under SH_TMP (netns files, shm) are unmounted by standin_cleanup.
+	return 0
+}
