@@ -1,10 +1,12 @@
 /* createRuntime: resolve and claim each requested VF, record its original state, configure it,
  * move it into the container, set it up there. Any failure puts back every VF already touched. */
+#include <dirent.h>
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sriov-hook/hook.h"
@@ -362,8 +364,36 @@ static void rollback(struct attach *a)
 	netns_unpin(a->pin, NULL);
 }
 
+/* The live container, other than ours, whose pin is this netns (a pod: CRI-O copies the pod's
+ * annotations onto each of its containers, which all join the sandbox's netns). "" when none. */
+static void netns_holder(const struct attach *a, char *holder, size_t len)
+{
+	const struct sh_ctx *ctx = a->ctx;
+	char dir[PATH_MAX + 8], path[PATH_MAX + 264];
+	struct dirent *e;
+	struct stat sb;
+	size_t n;
+	DIR *d;
+
+	*holder = '\0';
+	snprintf(dir, sizeof(dir), "%s/netns", ctx->cfg->state_dir);
+	if (!(d = opendir(dir)))
+		return;
+	while (!*holder && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, ctx->state->id))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (stat(path, &sb) < 0 || sb.st_dev != a->ns_dev || sb.st_ino != a->ns_ino)
+			continue;
+		if (claim_list_owned(ctx->cfg->state_dir, e->d_name, NULL, 0, &n, NULL) == 0 && n > 0)
+			snprintf(holder, len, "%s", e->d_name);
+	}
+	closedir(d);
+}
+
 static int attach_all(struct attach *a, struct sh_error *err)
 {
+	char holder[256];
 	const struct sh_ctx *ctx = a->ctx;
 	size_t i;
 	int r;
@@ -372,6 +402,11 @@ static int attach_all(struct attach *a, struct sh_error *err)
 		return r;
 	if ((r = netns_identity(a->nsfd, &a->ns_dev, &a->ns_ino)) < 0)
 		return sh_err_errno(err, -r, "identify network namespace %s", ctx->netns_path);
+	netns_holder(a, holder, sizeof(holder));
+	if (*holder) {
+		log_msg(LOG_NOTICE, "the network namespace already has the VFs of %s: nothing to do", holder);
+		return 0;
+	}
 	if ((r = nl_open(&a->host_sk, err)) < 0 || (r = nl_open_in(a->nsfd, &a->cont_sk, err)) < 0)
 		return r;
 	if ((r = netns_pin(ctx->cfg->state_dir, ctx->state->id, ctx->netns_path, a->pin, err)) < 0)
