@@ -10,7 +10,7 @@ for s in $suites; do
 	case $s in
 	unit) cmd="make -s check-unit" ;;
 	integration) cmd="tests/run-integration.sh" ;;
-	engines) cmd="tests/engines/run.sh" ;;
+	engines) cmd="make -s check-engines" ;;
 	vm) cmd="make -s vm-check" ;;
 	*) echo "FAIL $s: unknown suite" | tee -a "$log"; continue ;;
 	esac
