@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sriov-hook/fileio.h"
 #include "sriov-hook/json.h"
 
 #define RECORD_MAX_BYTES (64u << 10)
@@ -268,21 +269,6 @@ int claim_read(const struct sh_claim *c, struct sh_record *r, struct sh_error *e
 		return sh_err_errno(err, errno, "open %s", c->rec_path);
 	if (json_read_fd(fd, RECORD_MAX_BYTES, &buf, err) < 0 || record_from_json(buf, r, err) < 0)
 		return sh_err_ctx(err, "read %s", c->rec_path);
-	return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= n;
-	}
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "sriov-hook/fileio.h"
 #include "sriov-hook/json.h"
 
 const char *const sh_wrapper_runc_paths[] = {
@@ -433,21 +434,6 @@ int wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out,
 	(*out)[n] = '\0';
 	*len = n;
 	yajl_gen_free(g);
-	return 0;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= n;
-	}
 	return 0;
 }
 
