@@ -35,7 +35,8 @@ static void usage(FILE *out)
 static int build_request(const struct sh_config *cfg, const struct sh_state *st, struct sh_spec *spec,
 			 struct sh_request *req, struct sh_error *err)
 {
-	struct sh_annotations *ann = st->has_annotations ? (struct sh_annotations *)&st->annotations : &spec->annotations;
+	struct sh_annotations *ann =
+		st->has_annotations ? (struct sh_annotations *)&st->annotations : &spec->annotations;
 	int r;
 
 	if (cfg->env_fallback && (r = request_env_fallback(ann, spec->env, spec->n_env, err)) < 0)
@@ -68,7 +69,8 @@ static int run(enum stage stage, const char *config, struct sh_error *err)
 		goto out;
 	}
 	if (stage == STAGE_CREATE_RUNTIME) {
-		if ((r = oci_spec_load(st.bundle, &spec, err)) < 0 || (r = build_request(&cfg, &st, &spec, &req, err)) < 0)
+		if ((r = oci_spec_load(st.bundle, &spec, err)) < 0 ||
+		    (r = build_request(&cfg, &st, &spec, &req, err)) < 0)
 			goto out;
 		if (req.n > 0 && (r = oci_netns_path(&st, &spec, ctx.netns_path, err)) < 0)
 			goto out;
@@ -124,7 +126,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[optind], "poststop"))
 		stage = STAGE_POSTSTOP;
 	else {
-		fprintf(stderr, "sriov-hook: unknown stage \"%s\" (expected createRuntime or poststop)\n", argv[optind]);
+		fprintf(stderr, "sriov-hook: unknown stage \"%s\" (expected createRuntime or poststop)\n",
+			argv[optind]);
 		return 2;
 	}
 	if (run(stage, config, &err) < 0) {

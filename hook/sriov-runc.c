@@ -19,7 +19,7 @@ static int fail(const struct sh_error *err)
 int main(int argc, char **argv)
 {
 	struct sh_runc_cmdline cl;
-	struct sh_error err = { 0 };
+	struct sh_error err = {0};
 	struct sh_config cfg;
 	char hook_config[PATH_MAX], runc[PATH_MAX];
 	const char *config;
@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 		return fail(&err);
 
 	if (wrapper_is_create(&cl)) {
-		struct sh_hook_ref hook = { .path = NULL, .config = hook_config };
+		struct sh_hook_ref hook = {.path = NULL, .config = hook_config};
 
 		if (wrapper_prepare_bundle(cl.bundle, &cfg, &hook, &changed, &err) < 0)
 			return fail(&err);

@@ -23,11 +23,13 @@ static int parse_altnames(struct nl_msg *msg, void *data)
 	struct nlattr *tb[IFLA_MAX + 1], *a;
 	int rem;
 
-	if (nlmsg_hdr(msg)->nlmsg_type != RTM_NEWLINK || nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
+	if (nlmsg_hdr(msg)->nlmsg_type != RTM_NEWLINK ||
+	    nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
 		return NL_SKIP;
 	if (!tb[IFLA_PROP_LIST])
 		return NL_OK;
-	nla_for_each_nested(a, tb[IFLA_PROP_LIST], rem) {
+	nla_for_each_nested(a, tb[IFLA_PROP_LIST], rem)
+	{
 		if (nla_type(a) != IFLA_ALT_IFNAME || rep->out->n >= SH_MAX_ALTNAMES)
 			continue;
 		nla_strlcpy(rep->out->name[rep->out->n++], a, SH_ALTNAME_LEN);

@@ -57,7 +57,8 @@ static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host
 		if (!vf->driver[0])
 			return sh_err(err, ENODEV, "not bound to any driver");
 		if (!strcmp(vf->driver, "vfio-pci") || !strncmp(vf->driver, "uio", 3))
-			return sh_err(err, EOPNOTSUPP, "bound to %s, which gives no netdev (vfio/DPDK mode is not supported yet)",
+			return sh_err(err, EOPNOTSUPP,
+				      "bound to %s, which gives no netdev (vfio/DPDK mode is not supported yet)",
 				      vf->driver);
 		return sh_err(err, EBUSY, "in use: its netdev is not in the host namespace");
 	}
@@ -73,8 +74,7 @@ static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host
 /* Takes the lock of vf and checks that the VF is free and usable. With a stale claim on it, the
  * VF is restored first and the claim taken over. On success the lock is kept; on failure the lock
  * file goes too unless a claim record still needs it. */
-static int try_claim(struct attach *a, struct sh_vf *vf, struct sh_claim *c, struct sh_link *host,
-		     struct sh_error *err)
+static int try_claim(struct attach *a, struct sh_vf *vf, struct sh_claim *c, struct sh_link *host, struct sh_error *err)
 {
 	const struct sh_config *cfg = a->ctx->cfg;
 	struct sh_record old;
@@ -211,8 +211,8 @@ static bool pf_enforces_mac(struct attach *a, const struct sh_record *r)
 	return false;
 }
 
-static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct sh_record *r,
-		       const struct sh_link *host, struct sh_error *err)
+static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct sh_record *r, const struct sh_link *host,
+		       struct sh_error *err)
 {
 	struct sh_vf_cfg want;
 	int k, ret;
@@ -243,8 +243,8 @@ static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct s
 	return 0;
 }
 
-static int configure_inside(struct attach *a, const struct sh_vf_request *v, struct sh_record *r,
-			    struct sh_claim *c, struct sh_error *err)
+static int configure_inside(struct attach *a, const struct sh_vf_request *v, struct sh_record *r, struct sh_claim *c,
+			    struct sh_error *err)
 {
 	struct sh_link l;
 	size_t i;

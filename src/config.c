@@ -83,7 +83,8 @@ static int set_key(const char *key, yajl_val v, struct sh_config *cfg, struct sh
 		return set_log(v, cfg, err);
 	if (!strcmp(key, "poststop_timeout_ms")) {
 		if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0 || YAJL_GET_INTEGER(v) > 600000)
-			return sh_err(err, EINVAL, "config: \"poststop_timeout_ms\" must be an integer from 0 to 600000");
+			return sh_err(err, EINVAL,
+				      "config: \"poststop_timeout_ms\" must be an integer from 0 to 600000");
 		cfg->poststop_timeout_ms = (unsigned)YAJL_GET_INTEGER(v);
 		return 0;
 	}

@@ -11,8 +11,7 @@
 
 #define SPEC_MAX_BYTES (4u << 20)
 
-static int dup_string(yajl_val root, const char *key, bool required, char **out, const char *what,
-		      struct sh_error *err)
+static int dup_string(yajl_val root, const char *key, bool required, char **out, const char *what, struct sh_error *err)
 {
 	const char *s;
 	int r = json_get_string(root, key, &s);
@@ -38,8 +37,10 @@ int oci_id_validate(const char *id, struct sh_error *err)
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
 		      c == '_' || c == '.' || c == '+'))
-			return sh_err(err, EINVAL, "OCI state: container id \"%.64s\" has a character other than "
-					       "[A-Za-z0-9_.+-]", id);
+			return sh_err(err, EINVAL,
+				      "OCI state: container id \"%.64s\" has a character other than "
+				      "[A-Za-z0-9_.+-]",
+				      id);
 	}
 	return 0;
 }
@@ -117,7 +118,8 @@ static int spec_namespaces(yajl_val root, struct sh_spec *spec, struct sh_error 
 			return sh_err(err, EINVAL, "config.json: linux.namespaces has more than one network entry");
 		if (json_get_string(ns, "path", &p) == 0 && *p) {
 			if (p[0] != '/')
-				return sh_err(err, EINVAL, "config.json: network namespace path \"%s\" is not absolute", p);
+				return sh_err(err, EINVAL, "config.json: network namespace path \"%s\" is not absolute",
+					      p);
 			spec->netns = SH_NETNS_PATH;
 			spec->netns_path = strdup(p);
 			if (!spec->netns_path)
@@ -204,8 +206,9 @@ int oci_netns_path(const struct sh_state *st, const struct sh_spec *spec, char *
 {
 	switch (spec->netns) {
 	case SH_NETNS_HOST:
-		return sh_err(err, EINVAL, "the container has no network namespace of its own (host networking): "
-				       "refusing to move a VF into the host namespace");
+		return sh_err(err, EINVAL,
+			      "the container has no network namespace of its own (host networking): "
+			      "refusing to move a VF into the host namespace");
 	case SH_NETNS_PATH:
 		snprintf(out, PATH_MAX, "%s", spec->netns_path);
 		return 0;

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
-#define KEYS_HELP                                                                                            \
-	"pf, vf, ifname, mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, min_tx_rate, max_tx_rate, " \
+#define KEYS_HELP                                                                                                      \
+	"pf, vf, ifname, mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, min_tx_rate, max_tx_rate, "          \
 	"mtu, ip, gateway"
 
 struct slot {
@@ -76,8 +76,8 @@ int parse_mac(const char *s, uint8_t mac[6])
 	char tail;
 	int i;
 
-	if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-				      &tail) != 6)
+	if (strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
 		return -EINVAL;
 	for (i = 0; i < 6; i++) {
 		if (!isxdigit((unsigned char)s[i * 3]) || !isxdigit((unsigned char)s[i * 3 + 1]))
@@ -362,8 +362,9 @@ static int check_combination(struct sh_vf_request *v, const char *p, struct sh_e
 			if (v->addrs[j].family == gw->family)
 				reachable = reachable || linklocal || ip_in_subnet(gw, &v->addrs[j]);
 		if (!reachable)
-			return sh_err(err, EINVAL, "annotation %sgateway: %s is not in the subnet of any IPv%d address of %sip",
-				      p, format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6, p);
+			return sh_err(err, EINVAL,
+				      "annotation %sgateway: %s is not in the subnet of any IPv%d address of %sip", p,
+				      format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6, p);
 	}
 	return 0;
 }
@@ -400,7 +401,8 @@ int request_from_annotations(const struct sh_annotations *a, struct sh_request *
 		else
 			snprintf(p, sizeof(p), "io.sriov.");
 		if (!slots[s].has_vf)
-			return sh_err(err, EINVAL, "annotation %svf is required (a VF index, \"auto\" or a VF PCI address)", p);
+			return sh_err(err, EINVAL,
+				      "annotation %svf is required (a VF index, \"auto\" or a VF PCI address)", p);
 		if ((r = check_combination(&vfs[s], p, err)) < 0)
 			return r;
 		req->vf[req->n++] = vfs[s];

@@ -58,8 +58,8 @@ static long long now_ms(void)
 
 /* Finds the VF netdev on the host by its PCI address, waiting up to timeout_ms for the kernel to
  * bring it back from a destroyed namespace. -ENODEV when it does not come. */
-static int find_on_host(const struct sh_config *cfg, struct nl_sock *sk, const struct sh_record *r,
-			unsigned timeout_ms, struct sh_link *l)
+static int find_on_host(const struct sh_config *cfg, struct nl_sock *sk, const struct sh_record *r, unsigned timeout_ms,
+			struct sh_link *l)
 {
 	long long deadline = now_ms() + timeout_ms;
 	struct sh_error ignored;
@@ -109,7 +109,8 @@ static int restore_netdev(struct nl_sock *sk, const struct sh_record *r, struct 
 		return ret;
 	if (memcmp(l->mac, r->host_mac, 6) && link_set_mac(sk, l->ifindex, r->host_mac, err) < 0)
 		/* Some VF drivers refuse MAC changes from the VF side; the PF-side MAC is restored below. */
-		log_msg(LOG_WARNING, "%s: cannot restore MAC %s: %s", r->host_name, format_mac(r->host_mac, mac), err->msg);
+		log_msg(LOG_WARNING, "%s: cannot restore MAC %s: %s", r->host_name, format_mac(r->host_mac, mac),
+			err->msg);
 	if ((ret = drop_new_altnames(sk, r, l, err)) < 0)
 		return ret;
 	if (l->up != r->host_up && (ret = link_set_up(sk, l->ifindex, r->host_up, err)) < 0)

@@ -8,15 +8,17 @@
 #include <sys/socket.h>
 
 static const char *const allowed[] = {
-	"read", "write", "readv", "writev", "pread64", "open", "openat", "close", "fstat", "stat", "lstat",
-	"newfstatat", "statx", "statfs", "fstatfs", "lseek", "mmap", "munmap", "mprotect", "brk", "mremap",
-	"madvise", "bind", "connect", "getsockname", "sendto", "sendmsg", "recvfrom", "recvmsg", "setsockopt",
-	"getsockopt", "setns", "umount2", "flock", "rename", "renameat", "renameat2", "unlink", "unlinkat", "mkdir",
-	"mkdirat", "getdents", "getdents64", "readlink", "readlinkat", "access", "faccessat", "faccessat2",
-	"getpid", "gettid", "getppid", "getuid", "geteuid", "getgid", "getegid", "clock_gettime", "gettimeofday",
-	"time", "nanosleep", "clock_nanosleep", "exit", "exit_group", "rt_sigreturn", "rt_sigprocmask",
-	"rt_sigaction", "tgkill", "fcntl", "fsync", "fdatasync", "ioctl", "getrandom", "futex", "uname",
-	"restart_syscall", "poll", "ppoll",
+	"read",		  "write",	  "readv",	"writev",	   "pread64",	 "open",       "openat",
+	"close",	  "fstat",	  "stat",	"lstat",	   "newfstatat", "statx",      "statfs",
+	"fstatfs",	  "lseek",	  "mmap",	"munmap",	   "mprotect",	 "brk",	       "mremap",
+	"madvise",	  "bind",	  "connect",	"getsockname",	   "sendto",	 "sendmsg",    "recvfrom",
+	"recvmsg",	  "setsockopt",	  "getsockopt", "setns",	   "umount2",	 "flock",      "rename",
+	"renameat",	  "renameat2",	  "unlink",	"unlinkat",	   "mkdir",	 "mkdirat",    "getdents",
+	"getdents64",	  "readlink",	  "readlinkat", "access",	   "faccessat",	 "faccessat2", "getpid",
+	"gettid",	  "getppid",	  "getuid",	"geteuid",	   "getgid",	 "getegid",    "clock_gettime",
+	"gettimeofday",	  "time",	  "nanosleep",	"clock_nanosleep", "exit",	 "exit_group", "rt_sigreturn",
+	"rt_sigprocmask", "rt_sigaction", "tgkill",	"fcntl",	   "fsync",	 "fdatasync",  "ioctl",
+	"getrandom",	  "futex",	  "uname",	"restart_syscall", "poll",	 "ppoll",
 };
 
 int sandbox_install(struct sh_error *err)

@@ -117,8 +117,7 @@ int sysfs_pf_resolve(const char *root, const char *spec, struct sh_pf *pf, struc
 		return r;
 	if (path_fmt(path, "%s/bus/pci/devices/%s/physfn", root, pf->pci) == 0 && access(path, F_OK) == 0)
 		return sh_err(err, EINVAL, "%s (%s) is a VF, not a PF", pf->name, pf->pci);
-	if (path_fmt(path, "%s/bus/pci/devices/%s/sriov_numvfs", root, pf->pci) < 0 ||
-	    read_uint(path, &pf->numvfs) < 0)
+	if (path_fmt(path, "%s/bus/pci/devices/%s/sriov_numvfs", root, pf->pci) < 0 || read_uint(path, &pf->numvfs) < 0)
 		return sh_err(err, ENOTSUP, "%s (%s) is not an SR-IOV PF (no sriov_numvfs)", pf->name, pf->pci);
 	return 0;
 }

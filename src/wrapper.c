@@ -18,17 +18,13 @@
 #include "sriov-hook/json.h"
 
 const char *const sh_wrapper_runc_paths[] = {
-	"/usr/sbin/runc",
-	"/usr/bin/runc",
-	"/usr/local/sbin/runc",
-	"/usr/local/bin/runc",
-	NULL,
+	"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc", NULL,
 };
 
 /* runc's global options and create's options that take a separate value (urfave/cli accepts
  * "-name value", "--name value" and "--name=value" alike). */
-static const char *const global_value_opts[] = { "log", "log-format", "root", "criu", "rootless", NULL };
-static const char *const create_value_opts[] = { "console-socket", "pid-file", "preserve-fds", NULL };
+static const char *const global_value_opts[] = {"log", "log-format", "root", "criu", "rootless", NULL};
+static const char *const create_value_opts[] = {"console-socket", "pid-file", "preserve-fds", NULL};
 
 static bool in_list(const char *const *list, const char *name, size_t len)
 {
@@ -141,8 +137,7 @@ bool wrapper_is_create(const struct sh_runc_cmdline *cl)
 	return cl->cmd >= 0 && cl->cmd < cl->argc && !strcmp(cl->argv[cl->cmd], "create");
 }
 
-int wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config,
-			struct sh_error *err)
+int wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config, struct sh_error *err)
 {
 	const char *p = cl->config;
 
@@ -254,8 +249,7 @@ bool wrapper_spec_wants_sriov(yajl_val spec, bool env_fallback)
 
 /* An entry runs our hook when its path is ours or a file named sriov-hook elsewhere (an admin's
  * own spelling): adding a second one would attach twice. */
-static int stage_has_hook(yajl_val stage, const char *stage_name, const char *path, bool *has,
-			  struct sh_error *err)
+static int stage_has_hook(yajl_val stage, const char *stage_name, const char *path, bool *has, struct sh_error *err)
 {
 	const char *p, *slash;
 	size_t i;
@@ -325,8 +319,7 @@ static yajl_gen_status gen_hook_entry(yajl_gen g, const struct sh_hook_ref *hook
 }
 
 /* A stage array: the entries already there, then ours when needed. */
-static yajl_gen_status gen_stage(yajl_gen g, yajl_val old, const struct sh_hook_ref *hook, const char *stage,
-				 bool add)
+static yajl_gen_status gen_stage(yajl_gen g, yajl_val old, const struct sh_hook_ref *hook, const char *stage, bool add)
 {
 	yajl_gen_status s = yajl_gen_array_open(g);
 
@@ -343,8 +336,7 @@ static yajl_gen_status gen_stage(yajl_gen g, yajl_val old, const struct sh_hook_
 	return s == yajl_gen_status_ok ? yajl_gen_array_close(g) : s;
 }
 
-static yajl_gen_status gen_hooks(yajl_gen g, yajl_val old, const struct sh_hook_ref *hook, bool add_cr,
-				 bool add_ps)
+static yajl_gen_status gen_hooks(yajl_gen g, yajl_val old, const struct sh_hook_ref *hook, bool add_cr, bool add_ps)
 {
 	yajl_gen_status s = yajl_gen_map_open(g);
 	bool seen_cr = false, seen_ps = false;
@@ -498,7 +490,7 @@ int wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, cons
 	_cleanup_free_ char *buf = NULL, *out = NULL;
 	struct sh_hook_ref ref = *hook;
 	char path[PATH_MAX], hook_path[PATH_MAX];
-	struct sh_error ignored = { 0 };
+	struct sh_error ignored = {0};
 	yajl_val spec = NULL;
 	size_t len;
 	int r;

@@ -28,7 +28,7 @@ enum sh_claim_phase {
 struct sh_record {
 	char id[256]; /* container id */
 	enum sh_claim_phase phase;
-	int pid;                     /* container init pid at createRuntime, 0 if unknown */
+	int pid;		      /* container init pid at createRuntime, 0 if unknown */
 	unsigned long long pid_start; /* its start time (/proc/<pid>/stat field 22) */
 	uint64_t netns_dev, netns_ino;
 	char pin[PATH_MAX]; /* bind mount of the container netns, "" if none */
@@ -64,7 +64,7 @@ struct sh_claim {
 	char rec_path[PATH_MAX];
 };
 
-#define SH_CLAIM_INIT { .lock_fd = -1 }
+#define SH_CLAIM_INIT ((struct sh_claim){.lock_fd = -1})
 
 /* Creates state_dir and its subdirectories. */
 int claim_store_init(const char *state_dir, struct sh_error *err);
@@ -90,8 +90,7 @@ bool record_is_stale(const struct sh_record *r);
 unsigned long long proc_start_time(int pid);
 
 /* Calls fn for every record's VF PCI address; stops at fn's first non-zero return. */
-int claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data), void *data,
-		  struct sh_error *err);
+int claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data), void *data, struct sh_error *err);
 /* The VFs (PCI addresses) whose records name container id, read without locks: *n counts them
  * all, at most max are stored in pci. */
 int claim_list_owned(const char *state_dir, const char *id, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,

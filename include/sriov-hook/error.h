@@ -17,12 +17,14 @@ struct sh_error {
 /* Sets err to "<fmt>" (no errno text) and returns -errnum. */
 int sh_err(struct sh_error *err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Sets err to "<fmt>: <strerror(errnum)>" and returns -errnum. */
-int sh_err_errno(struct sh_error *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int sh_err_errno(struct sh_error *err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Prefixes the message already in err with "<fmt>: " and returns -err->code. */
 int sh_err_ctx(struct sh_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static inline void sh_freep(void *p) { free(*(void **)p); }
+static inline void sh_freep(void *p)
+{
+	free(*(void **)p);
+}
 static inline void sh_closep(int *fd)
 {
 	if (*fd >= 0)

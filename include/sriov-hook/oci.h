@@ -26,7 +26,7 @@ struct sh_spec {
 	struct sh_annotations annotations;
 	enum sh_netns_kind netns;
 	char *netns_path; /* SH_NETNS_PATH only */
-	char **env;       /* process.env, "KEY=VALUE" */
+	char **env;	  /* process.env, "KEY=VALUE" */
 	size_t n_env;
 };
 

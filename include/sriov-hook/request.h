@@ -56,7 +56,7 @@ struct sh_vf_request {
 	unsigned vf_index;
 	char vf_pci[SH_PCI_LEN];
 	char ifname[IFNAMSIZ]; /* "" = eth0 if free in the container, else net1 */
-	unsigned knobs;        /* SH_KNOB_BIT()s requested */
+	unsigned knobs;	       /* SH_KNOB_BIT()s requested */
 	/* Within SH_KNOB_VLAN / SH_KNOB_RATE: which parts were given. */
 	bool has_vlan, has_qos, has_vlan_proto, has_min_tx_rate, has_max_tx_rate;
 	struct sh_vf_cfg cfg;

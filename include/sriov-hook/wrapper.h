@@ -24,9 +24,9 @@
 
 /* runc's command line, as the wrapper understands it. */
 struct sh_runc_cmdline {
-	char **argv;        /* what the real runc gets: argv without the wrapper's own option, NULL-ended */
+	char **argv; /* what the real runc gets: argv without the wrapper's own option, NULL-ended */
 	int argc;
-	int cmd;            /* index of the subcommand in argv; -1 when there is none (runc --version) */
+	int cmd;	    /* index of the subcommand in argv; -1 when there is none (runc --version) */
 	const char *bundle; /* create: the bundle option's value; NULL means the working directory */
 	const char *config; /* SH_WRAPPER_CONFIG_OPT's value; NULL when absent */
 };
@@ -41,8 +41,7 @@ bool wrapper_is_create(const struct sh_runc_cmdline *cl);
 
 /* The config file in effect: the option, else $SRIOV_HOOK_CONFIG, else NULL (the default file).
  * hook_config (PATH_MAX bytes) gets the absolute path to hand the hook, "" for the default. */
-int wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config,
-			struct sh_error *err);
+int wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config, struct sh_error *err);
 
 /* The real runc: cfg->runc when set, else the first executable of the system paths below —
  * never a PATH lookup, since the daemon's PATH may lead back to the wrapper. */
