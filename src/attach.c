@@ -316,7 +316,7 @@ static int attach_one(struct attach *a, const struct sh_vf_request *v, struct sh
 	struct sh_claim *c = &a->claims[a->n];
 	struct sh_record *r = &a->records[a->n];
 	struct sh_pf pf;
-	struct sh_vf vf;
+	struct sh_vf vf = {0};
 	struct sh_link host, pf_link;
 	char what[128];
 	int ret;

@@ -105,7 +105,7 @@ int wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, str
 			cl->argv[cl->argc++] = argv[i];
 			continue;
 		}
-		if (is_name(name, len, SH_WRAPPER_CONFIG_OPT + 2)) {
+		if (is_name(name, len, &SH_WRAPPER_CONFIG_OPT[2])) {
 			if (!value && i + 1 < argc)
 				value = argv[++i];
 			if (!value || !*value) {
