@@ -16,7 +16,7 @@
 
 #define RECORD_MAX_BYTES (64u << 10)
 
-static const char *const subdirs[] = {"locks", "claims", "netns"};
+static const char *const subdirs[] = {"locks", "claims", "netns", "owners"};
 
 int claim_store_init(const char *state_dir, struct sh_error *err)
 {
@@ -39,7 +39,9 @@ int claim_lock(const char *state_dir, const char *pci, bool wait, struct sh_clai
 	int fd;
 
 	c->lock_fd = -1;
+	c->owner[0] = '\0';
 	snprintf(c->pci, sizeof(c->pci), "%s", pci);
+	snprintf(c->state_dir, sizeof(c->state_dir), "%s", state_dir);
 	snprintf(c->lock_path, sizeof(c->lock_path), "%s/locks/%s.lock", state_dir, pci);
 	snprintf(c->rec_path, sizeof(c->rec_path), "%s/claims/%s.json", state_dir, pci);
 	/* A releaser unlinks the lock file while holding it: after locking, make sure the file we
@@ -73,10 +75,64 @@ void claim_unlock(struct sh_claim *c)
 	c->lock_fd = -1;
 }
 
+static int index_path(char *out, size_t len, const char *state_dir, const char *id, const char *pci)
+{
+	int n = pci ? snprintf(out, len, "%s/owners/%s/%s", state_dir, id, pci)
+		    : snprintf(out, len, "%s/owners/%s", state_dir, id);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int index_add(const char *state_dir, const char *id, const char *pci)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (index_path(path, sizeof(path), state_dir, id, NULL) < 0)
+		return -ENAMETOOLONG;
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (index_path(path, sizeof(path), state_dir, id, pci) < 0)
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+void claim_index_del(const char *state_dir, const char *id, const char *pci)
+{
+	char path[PATH_MAX];
+
+	if (index_path(path, sizeof(path), state_dir, id, pci) == 0)
+		unlink(path);
+	if (index_path(path, sizeof(path), state_dir, id, NULL) == 0)
+		rmdir(path); /* fails while other VFs of the container are listed */
+}
+
+void claim_index_drop(const char *state_dir, const char *id)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64];
+	struct dirent *e;
+	DIR *d;
+
+	if (index_path(dir, sizeof(dir), state_dir, id, NULL) < 0 || !(d = opendir(dir)))
+		return;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path))
+			unlink(path);
+	closedir(d);
+	rmdir(dir);
+}
+
 int claim_release_record(struct sh_claim *c, struct sh_error *err)
 {
 	if (unlink(c->rec_path) < 0 && errno != ENOENT)
 		return sh_err_errno(err, errno, "remove claim %s", c->rec_path);
+	if (c->owner[0] && c->state_dir[0])
+		claim_index_del(c->state_dir, c->owner, c->pci);
+	c->owner[0] = '\0';
 	return 0;
 }
 
@@ -258,7 +314,7 @@ int record_from_json(const char *json, struct sh_record *r, struct sh_error *err
 	return ret < 0 ? sh_err(err, EINVAL, "claim record is incomplete or corrupt") : 0;
 }
 
-int claim_read(const struct sh_claim *c, struct sh_record *r, struct sh_error *err)
+int claim_read(struct sh_claim *c, struct sh_record *r, struct sh_error *err)
 {
 	_cleanup_free_ char *buf = NULL;
 	_cleanup_close_ int fd = open(c->rec_path, O_RDONLY | O_CLOEXEC);
@@ -269,10 +325,11 @@ int claim_read(const struct sh_claim *c, struct sh_record *r, struct sh_error *e
 		return sh_err_errno(err, errno, "open %s", c->rec_path);
 	if (json_read_fd(fd, RECORD_MAX_BYTES, &buf, err) < 0 || record_from_json(buf, r, err) < 0)
 		return sh_err_ctx(err, "read %s", c->rec_path);
+	snprintf(c->owner, sizeof(c->owner), "%s", r->id);
 	return 0;
 }
 
-int claim_write(const struct sh_claim *c, const struct sh_record *r, struct sh_error *err)
+int claim_write(struct sh_claim *c, const struct sh_record *r, struct sh_error *err)
 {
 	_cleanup_free_ char *json = NULL;
 	char tmp[PATH_MAX + 32];
@@ -280,6 +337,10 @@ int claim_write(const struct sh_claim *c, const struct sh_record *r, struct sh_e
 
 	if (record_to_json(r, &json) < 0)
 		return sh_err(err, ENOMEM, "out of memory");
+	/* The index entry comes first: the index may list a VF without a record, never the reverse. */
+	if (c->state_dir[0] && (ret = index_add(c->state_dir, r->id, c->pci)) < 0)
+		return sh_err_errno(err, -ret, "index the claim of %s for %s", c->pci, r->id);
+	snprintf(c->owner, sizeof(c->owner), "%s", r->id);
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", c->rec_path, (int)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -358,34 +419,33 @@ int claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data),
 	return r;
 }
 
-struct owned {
-	const char *state_dir, *id;
-	char (*pci)[SH_PCI_LEN];
-	size_t max, n;
-};
-
-static int collect_owned(const char *pci, void *data)
-{
-	struct owned *o = data;
-	struct sh_claim c = SH_CLAIM_INIT;
-	struct sh_record r;
-	struct sh_error ignored;
-
-	snprintf(c.rec_path, sizeof(c.rec_path), "%s/claims/%s.json", o->state_dir, pci);
-	if (claim_read(&c, &r, &ignored) == 0 && !strcmp(r.id, o->id)) {
-		if (o->n < o->max)
-			snprintf(o->pci[o->n], SH_PCI_LEN, "%s", pci);
-		o->n++;
-	}
-	return 0;
-}
-
 int claim_list_owned(const char *state_dir, const char *id, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,
 		     struct sh_error *err)
 {
-	struct owned o = {.state_dir = state_dir, .id = id, .pci = pci, .max = max};
-	int r = claim_foreach(state_dir, collect_owned, &o, err);
+	char dir[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
 
-	*n = o.n;
-	return r;
+	*n = 0;
+	if (index_path(dir, sizeof(dir), state_dir, id, NULL) < 0)
+		return sh_err(err, ENAMETOOLONG, "container id too long");
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : sh_err_errno(err, errno, "open %s", dir);
+	while ((e = readdir(d))) {
+		struct sh_claim c = SH_CLAIM_INIT;
+		struct sh_record r;
+		struct sh_error ignored;
+
+		if (e->d_name[0] == '.' || strlen(e->d_name) >= SH_PCI_LEN)
+			continue;
+		snprintf(c.rec_path, sizeof(c.rec_path), "%s/claims/%s.json", state_dir, e->d_name);
+		if (claim_read(&c, &r, &ignored) < 0 || strcmp(r.id, id))
+			continue; /* an entry whose record is gone or another's: poststop drops it */
+		if (*n < max)
+			snprintf(pci[*n], SH_PCI_LEN, "%s", e->d_name);
+		(*n)++;
+	}
+	closedir(d);
+	return 0;
 }

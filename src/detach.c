@@ -60,6 +60,7 @@ int hook_detach(const struct sh_ctx *ctx, struct sh_error *err)
 		return first; /* the claims left still need the pin */
 	/* Every claim of the container is gone: its pin goes, also one left without claims (by a
 	 * hook that died between pinning and claiming). */
+	claim_index_drop(ctx->cfg->state_dir, ctx->state->id);
 	netns_pin_path(ctx->cfg->state_dir, ctx->state->id, pin);
 	return netns_unpin(pin, err);
 }

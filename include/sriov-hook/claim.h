@@ -4,6 +4,8 @@
  *   <state_dir>/locks/<pci>.lock   flock()ed by whichever hook is acting on the VF
  *   <state_dir>/claims/<pci>.json  the claim: owner, netns, the VF's original state
  *   <state_dir>/netns/<id>         the container's netns, bind-mounted (pinned)
+ *   <state_dir>/owners/<id>/<pci>  an index: the VFs container <id> may hold (a superset; each is
+ *                                  checked against its record), so poststop never scans them all
  *
  * A VF is claimed while its record exists and its owner is alive. The lock is held only while a
  * hook acts on the VF, so a crashed hook never blocks it; a record left by a hook that died while
@@ -60,6 +62,8 @@ struct sh_record {
 struct sh_claim {
 	int lock_fd;
 	char pci[SH_PCI_LEN];
+	char state_dir[PATH_MAX];
+	char owner[256]; /* the id of the record last read or written, "" if none */
 	char lock_path[PATH_MAX];
 	char rec_path[PATH_MAX];
 };
@@ -72,15 +76,21 @@ int claim_store_init(const char *state_dir, struct sh_error *err);
 int claim_lock(const char *state_dir, const char *pci, bool wait, struct sh_claim *c, struct sh_error *err);
 /* Drops the lock, keeping the record. */
 void claim_unlock(struct sh_claim *c);
-/* Removes the record only, keeping the lock (a takeover goes on to claim the VF). */
+/* Removes the record (and its owner's index entry) only, keeping the lock (a takeover goes on to
+ * claim the VF). */
 int claim_release_record(struct sh_claim *c, struct sh_error *err);
 /* Removes the record and the lock file, then unlocks. */
 int claim_release(struct sh_claim *c, struct sh_error *err);
 
 /* -ENOENT when the VF has no record. */
-int claim_read(const struct sh_claim *c, struct sh_record *r, struct sh_error *err);
-/* Atomic: written to a temporary file, fsync'd, renamed over the record. */
-int claim_write(const struct sh_claim *c, const struct sh_record *r, struct sh_error *err);
+int claim_read(struct sh_claim *c, struct sh_record *r, struct sh_error *err);
+/* Atomic: written to a temporary file, fsync'd, renamed over the record; the owners/ index entry
+ * is made first. */
+int claim_write(struct sh_claim *c, const struct sh_record *r, struct sh_error *err);
+/* Removes container id's index entry for VF pci (and its directory once empty). */
+void claim_index_del(const char *state_dir, const char *id, const char *pci);
+/* Removes container id's whole index (poststop, once all its claims are released). */
+void claim_index_drop(const char *state_dir, const char *id);
 int record_to_json(const struct sh_record *r, char **out);
 int record_from_json(const char *json, struct sh_record *r, struct sh_error *err);
 
@@ -91,8 +101,8 @@ unsigned long long proc_start_time(int pid);
 
 /* Calls fn for every record's VF PCI address; stops at fn's first non-zero return. */
 int claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data), void *data, struct sh_error *err);
-/* The VFs (PCI addresses) whose records name container id, read without locks: *n counts them
- * all, at most max are stored in pci. */
+/* The VFs (PCI addresses) whose records name container id, found through the owners/ index and
+ * read without locks: *n counts them all, at most max are stored in pci. */
 int claim_list_owned(const char *state_dir, const char *id, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,
 		     struct sh_error *err);
 

@@ -723,6 +723,61 @@ static void test_release(void **state)
 	assert_false(exists(lock));
 }
 
+/* The owners/ index: claim_write lists the VF under its container, claim_list_owned finds a
+ * container's VFs through it (checking each record), releases and claim_index_drop empty it. */
+static void test_owner_index(void **state)
+{
+	struct fixture *f = *state;
+	struct sh_claim a = SH_CLAIM_INIT, b = SH_CLAIM_INIT, c = SH_CLAIM_INIT;
+	struct sh_record r;
+	struct sh_error err = { 0 };
+	char pci[4][SH_PCI_LEN], path[PATH_MAX];
+	size_t n;
+
+	fill_record(&r);
+	snprintf(r.id, sizeof(r.id), "ctr1");
+	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &a, &err), 0);
+	assert_int_equal(claim_write(&a, &r, &err), 0);
+	assert_int_equal(claim_lock(f->state_dir, PCI_B, false, &b, &err), 0);
+	assert_int_equal(claim_write(&b, &r, &err), 0);
+	snprintf(r.id, sizeof(r.id), "ctr2");
+	assert_int_equal(claim_lock(f->state_dir, PCI_C, false, &c, &err), 0);
+	assert_int_equal(claim_write(&c, &r, &err), 0);
+	path_in(path, f, "owners/ctr1/" PCI_A);
+	assert_true(exists(path));
+
+	assert_int_equal(claim_list_owned(f->state_dir, "ctr1", pci, 4, &n, &err), 0);
+	assert_int_equal(n, 2);
+	assert_true((!strcmp(pci[0], PCI_A) && !strcmp(pci[1], PCI_B)) ||
+		    (!strcmp(pci[0], PCI_B) && !strcmp(pci[1], PCI_A)));
+	assert_int_equal(claim_list_owned(f->state_dir, "ctr2", pci, 4, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(pci[0], PCI_C);
+	assert_int_equal(claim_list_owned(f->state_dir, "nobody", pci, 4, &n, &err), 0);
+	assert_int_equal(n, 0);
+
+	/* an index entry whose record went to another container is not counted */
+	snprintf(r.id, sizeof(r.id), "ctr2");
+	assert_int_equal(claim_write(&b, &r, &err), 0);
+	assert_int_equal(claim_list_owned(f->state_dir, "ctr1", pci, 4, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(pci[0], PCI_A);
+
+	/* releasing removes the entry, and the directory with the last one */
+	assert_int_equal(claim_release(&a, &err), 0);
+	assert_false(exists(path));
+	path_in(path, f, "owners/ctr2/" PCI_C);
+	assert_true(exists(path));
+	assert_int_equal(claim_release(&c, &err), 0);
+	assert_false(exists(path));
+	claim_index_drop(f->state_dir, "ctr1");
+	path_in(path, f, "owners/ctr1");
+	assert_false(exists(path));
+	assert_int_equal(claim_release(&b, &err), 0);
+	path_in(path, f, "owners/ctr2");
+	assert_false(exists(path));
+}
+
 struct seen {
 	char pci[8][SH_PCI_LEN];
 	int n;
@@ -1025,6 +1080,7 @@ int main(void)
 		cmocka_unit_test(test_record_bad_values),
 		T(test_claim_read_corrupt),
 		T(test_release),
+		T(test_owner_index),
 		T(test_foreach),
 		T(test_foreach_no_store),
 		cmocka_unit_test(test_proc_start_time_self),
