@@ -211,8 +211,8 @@ static bool pf_enforces_mac(struct attach *a, const struct sh_record *r)
 	return false;
 }
 
-static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct sh_record *r, const struct sh_link *host,
-		       struct sh_error *err)
+static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct sh_claim *c, struct sh_record *r,
+		       const struct sh_link *host, struct sh_error *err)
 {
 	struct sh_vf_cfg want;
 	int k, ret;
@@ -228,7 +228,7 @@ static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct s
 		 * same in reverse; a MAC the PF did not enforce before is restored as none. */
 		if (!pf_enforces_mac(a, r))
 			memset(r->orig.mac, 0, 6);
-		if ((ret = claim_write(&a->claims[a->n - 1], r, err)) < 0)
+		if ((ret = claim_write(c, r, err)) < 0)
 			return ret;
 		if ((ret = vf_clear_mac(a->host_sk, r->pf_ifindex, r->vf_index, err)) < 0 ||
 		    (ret = link_set_mac(a->host_sk, host->ifindex, want.mac, err)) < 0)
@@ -339,7 +339,7 @@ static int attach_one(struct attach *a, const struct sh_vf_request *v, struct sh
 	if ((ret = claim_write(c, r, err)) < 0)
 		goto unclaimed;
 	a->n++; /* from here on, rollback restores this VF */
-	if ((ret = apply_knobs(a, v, r, &host, err)) < 0)
+	if ((ret = apply_knobs(a, v, c, r, &host, err)) < 0)
 		return sh_err_ctx(err, "%s", what);
 	if ((ret = link_move(a->host_sk, host.ifindex, a->nsfd, r->cont_name, err)) < 0)
 		return sh_err_ctx(err, "%s", what);
