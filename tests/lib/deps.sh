@@ -11,5 +11,11 @@ done
 [ -z "$missing" ] && exit 0
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
-apt-get install -y -q $missing >/dev/null
+log=$(mktemp)
+if ! { apt-get update -q && apt-get install -y -q $missing; } >"$log" 2>&1; then
+	tail -n 20 "$log" >&2
+	echo "deps: could not install$missing" >&2
+	rm -f "$log"
+	exit 1
+fi
+rm -f "$log"
