@@ -3,40 +3,47 @@
 #include "sriov-hook/error.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+/* Fills err from fmt, with ": <strerror>" after it when with_errno; returns -errnum. */
+static int set_error(struct sh_error *err, int errnum, bool with_errno, const char *fmt, va_list ap)
+{
+	size_t len;
+
+	if (errnum < 0)
+		errnum = -errnum;
+	if (!err)
+		return -errnum;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	len = strlen(err->msg);
+	if (with_errno)
+		snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
+	err->code = errnum;
+	return -errnum;
+}
 
 int sh_err(struct sh_error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
+	int r;
 
-	if (errnum < 0)
-		errnum = -errnum;
-	if (err) {
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-		err->code = errnum;
-	}
-	return -errnum;
+	va_start(ap, fmt);
+	r = set_error(err, errnum, false, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 int sh_err_errno(struct sh_error *err, int errnum, const char *fmt, ...)
 {
 	va_list ap;
-	size_t len;
+	int r;
 
-	if (errnum < 0)
-		errnum = -errnum;
-	if (err) {
-		va_start(ap, fmt);
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-		va_end(ap);
-		len = strlen(err->msg);
-		snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
-		err->code = errnum;
-	}
-	return -errnum;
+	va_start(ap, fmt);
+	r = set_error(err, errnum, true, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 int sh_err_ctx(struct sh_error *err, const char *fmt, ...)
