@@ -35,7 +35,10 @@ install-engines: $(ENGINES_HOOKSD:%=$(BUILD)/hooks.d-install/%) $(ENGINES_CRIO:%
 	install -m 0644 $(ENGINES_HOOKSD:%=$(BUILD)/hooks.d-install/%) $(DESTDIR)$(ENGINES_HOOKSDIR)/
 	install -m 0644 $(ENGINES_CRIO:%=$(BUILD)/hooks.d-install/crio/%) $(DESTDIR)$(ENGINES_CRIODIR)/
 	install -m 0644 $(ENGINES_MANS) $(DESTDIR)$(ENGINES_MANDIR)/
-	@# An admin's config is never overwritten.
+	@# The example under the prefix, always; the live file the hook reads, /etc/sriov-hook/config.json,
+	@# only when there is none: an admin's config is never overwritten.
+	install -d $(DESTDIR)$(PREFIX)/etc/sriov-hook
+	install -m 0644 etc/config.json.example $(DESTDIR)$(PREFIX)/etc/sriov-hook/config.json
 	test -e $(DESTDIR)/etc/sriov-hook/config.json || \
 		install -m 0644 etc/config.json.example $(DESTDIR)/etc/sriov-hook/config.json
 

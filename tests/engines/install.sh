@@ -84,6 +84,7 @@ e_lacks hooksd-no-placeholder "$(cat "$H"/*.json "$D$P"/share/sriov-hook/crio-ho
 
 C=$D/etc/sriov-hook/config.json
 e_check config/installed "$C missing" -s "$C"
+e_check config/example-under-prefix "$D$P/etc/sriov-hook/config.json missing" -s "$D$P/etc/sriov-hook/config.json"
 # The example loads (the config parser is the hook's; the wrapper then just execs runc --version).
 out=$(env -i "$D$P/bin/sriov-runc" --sriov-config "$C" --version 2>&1)
 e_contains config/valid "$out" "runc version" "sriov-runc on the example config"
