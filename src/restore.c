@@ -33,12 +33,14 @@ static int return_from_pin(const struct sh_record *r, struct sh_error *err)
 		nl_close(sk);
 		return sh_err_errno(err, errno, "open the host network namespace");
 	}
-	/* The kernel keeps a moved device's ifindex when it is free: look for the VF under the index
-	 * it had in the container, else on the host, and only under the name the hook gave it. */
+	/* The VF is the link with the ifindex it got in the container, whatever the container renamed
+	 * it to (a netns hands out indexes without reuse). If the hook died before recording that
+	 * index, look under the index it had on the host (kept on a move when free), and only under
+	 * the name the hook gave it. */
 	for (i = 0; i < SH_ARRAY_SIZE(candidates); i++) {
 		if (candidates[i] <= 0 || link_get(sk, candidates[i], NULL, &l, &ignored) < 0)
 			continue;
-		if (strcmp(l.name, r->cont_name))
+		if (i > 0 && strcmp(l.name, r->cont_name))
 			continue;
 		r1 = link_move(sk, l.ifindex, hostfd, r->host_name, err);
 		nl_close(sk);

@@ -98,6 +98,18 @@ t_empty altname/no_residue "left under state_dir" "$(standin_state_residue "$STA
 ip link property del dev "$VF1" altname "${SH_PREFIX}keep" 2>/dev/null
 ct_kill alt
 
+# The container renames the VF (and changes its MTU): poststop still finds it, by the ifindex it
+# got in the container, and puts it back under its host name and MTU.
+ct_create renamed "$CFG" pf="$PF" vf=0
+t_check renamed/create "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+nsenter -t "$(ct_pid renamed)" -n sh -c 'ip link set eth0 down && ip link set eth0 name wan7 && ip link set wan7 mtu 1280 up'
+t_contains renamed/renamed_inside "$(ns_links "$(ct_pid renamed)")" "wan7" "container links"
+ct_poststop renamed "$CFG"
+t_check renamed/poststop_0 "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+t_empty renamed/restored "stand-in" "$(standin_vf_problems a 0)"
+t_empty renamed/no_residue "left under state_dir" "$(standin_state_residue "$STATE")"
+ct_kill renamed
+
 # The log file (config "log": path) got a line for each failure, as stderr did.
 t_contains log/failure_logged "$(cat "$SH_TMP/ps.log" 2>/dev/null)" "failed: createRuntime" "log file"
 
