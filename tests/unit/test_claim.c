@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "sriov-hook/claim.h"
 #include "sriov-hook/json.h"
 
@@ -32,14 +33,6 @@
 #define PCI_C "0000:3b:0a.3"
 
 /* ---- fixtures ---------------------------------------------------------------------------------- */
-
-static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
 
 /* A state_dir under a fresh temporary directory, removed whatever the test's outcome. */
 struct fixture {
@@ -70,7 +63,7 @@ static int store_teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	nftw(f->tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree(f->tmp);
 	free(f);
 	return 0;
 }
@@ -646,15 +639,6 @@ static void test_record_bad_values(void **state)
 		free(bad);
 	}
 	free(json);
-}
-
-static void write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
 }
 
 static void test_claim_read_corrupt(void **state)

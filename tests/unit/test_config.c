@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "sriov-hook/config.h"
 
 static void test_defaults(void **state)
@@ -309,41 +310,6 @@ static void test_load_explicit_missing(void **state)
 	assert_non_null(strstr(err.msg, "load config"));
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-/* A fresh temporary directory per test, removed whatever the test's outcome. */
-static int tmpdir_setup(void **state)
-{
-	char *dir = strdup("/tmp/sriov-hook-test-config-XXXXXX");
-
-	if (!dir || !mkdtemp(dir))
-		return -1;
-	*state = dir;
-	return 0;
-}
-
-static int tmpdir_teardown(void **state)
-{
-	nftw(*state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(*state);
-	return 0;
-}
-
 static void test_load_file(void **state)
 {
 	const char *dir = *state;
@@ -354,7 +320,7 @@ static void test_load_file(void **state)
 	snprintf(path, sizeof(path), "%s/config.json", dir);
 
 	/* keys not in the file keep their defaults */
-	write_file(path, "{\"sysfs_root\": \"/tmp/fake\", \"allowed_pfs\": [\"p0\"]}");
+	write_text(path, "{\"sysfs_root\": \"/tmp/fake\", \"allowed_pfs\": [\"p0\"]}");
 	assert_int_equal(config_load(path, &cfg, &err), 0);
 	assert_string_equal(cfg.sysfs_root, "/tmp/fake");
 	assert_string_equal(cfg.state_dir, SH_DEFAULT_STATE_DIR);
@@ -365,13 +331,13 @@ static void test_load_file(void **state)
 	config_free(&cfg);
 
 	/* a bad file: the message names the file and the key */
-	write_file(path, "{\"sysfs_root\": \"/tmp/fake\", \"colour\": \"blue\"}");
+	write_text(path, "{\"sysfs_root\": \"/tmp/fake\", \"colour\": \"blue\"}");
 	assert_int_equal(config_load(path, &cfg, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, path));
 	assert_non_null(strstr(err.msg, "\"colour\""));
 	config_free(&cfg);
 
-	write_file(path, "not json");
+	write_text(path, "not json");
 	assert_int_equal(config_load(path, &cfg, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, path));
 	config_free(&cfg);
@@ -380,6 +346,11 @@ static void test_load_file(void **state)
 	assert_true(config_load(dir, &cfg, &err) < 0);
 	assert_non_null(strstr(err.msg, dir));
 	config_free(&cfg);
+}
+
+static int tmpdir_setup(void **state)
+{
+	return tmpdir_setup_for(state, "config");
 }
 
 int main(void)

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "sriov-hook/oci.h"
 
 /* ---- state ------------------------------------------------------------------------------------- */
@@ -293,31 +294,6 @@ static void test_spec_no_annotations_no_env(void **state)
 	oci_spec_free(&spec);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static int tmpdir_setup(void **state)
-{
-	char *dir = strdup("/tmp/sriov-hook-test-oci-XXXXXX");
-
-	if (!dir || !mkdtemp(dir))
-		return -1;
-	*state = dir;
-	return 0;
-}
-
-static int tmpdir_teardown(void **state)
-{
-	nftw(*state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(*state);
-	return 0;
-}
-
 static void test_spec_load(void **state)
 {
 	const char *bundle = *state;
@@ -397,6 +373,11 @@ static void test_netns_path_from_documents(void **state)
 	assert_int_equal(oci_netns_path(&st, &spec, out, &err), -EINVAL);
 	oci_spec_free(&spec);
 	oci_state_free(&st);
+}
+
+static int tmpdir_setup(void **state)
+{
+	return tmpdir_setup_for(state, "oci");
 }
 
 int main(void)

@@ -24,6 +24,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "sriov-hook/claim.h"
 #include "sriov-hook/log.h"
 #include "sriov-hook/netns.h"
@@ -146,34 +147,14 @@ static void check_ran_to_end(const struct results *res)
 
 /* ---- fixtures ----------------------------------------------------------------------------------- */
 
-static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static int tmpdir_setup(void **state)
-{
-	char *dir = strdup("/tmp/sriov-hook-test-sandbox-XXXXXX");
-
-	if (!dir || !mkdtemp(dir))
-		return -1;
-	*state = dir;
-	return 0;
-}
-
-static int tmpdir_teardown(void **state)
+static int sandbox_teardown(void **state)
 {
 	char pin[PATH_MAX];
 
 	/* a pin left mounted by a failed test would keep the directory */
 	snprintf(pin, sizeof(pin), "%s/state/netns/sandboxed", (char *)*state);
 	umount2(pin, MNT_DETACH);
-	nftw(*state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(*state);
-	return 0;
+	return tmpdir_teardown(state);
 }
 
 /* ---- what is denied ----------------------------------------------------------------------------- */
@@ -473,13 +454,18 @@ static void test_hook_work_allowed(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
+static int tmpdir_setup(void **state)
+{
+	return tmpdir_setup_for(state, "sandbox");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_denied, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_denied, tmpdir_setup, sandbox_teardown),
 		cmocka_unit_test(test_denied_control),
-		cmocka_unit_test_setup_teardown(test_allowed, tmpdir_setup, tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_hook_work_allowed, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_allowed, tmpdir_setup, sandbox_teardown),
+		cmocka_unit_test_setup_teardown(test_hook_work_allowed, tmpdir_setup, sandbox_teardown),
 	};
 
 	return cmocka_run_group_tests_name("sandbox", tests, NULL, NULL);

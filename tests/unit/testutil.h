@@ -1,0 +1,57 @@
+/* Shared by the unit tests (include after cmocka.h, with _GNU_SOURCE for nftw): temporary
+ * directories that go whatever a test's outcome, and files written in one call. */
+#ifndef SRIOV_HOOK_TESTUTIL_H
+#define SRIOV_HOOK_TESTUTIL_H
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static inline int testutil_rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Removes path and everything under it, without following links. */
+static inline void rm_tree(const char *path)
+{
+	nftw(path, testutil_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A new /tmp/sriov-hook-test-<concern>-XXXXXX as *state (cmocka setup). */
+static inline int tmpdir_setup_for(void **state, const char *concern)
+{
+	char *dir = malloc(64);
+
+	if (!dir)
+		return -1;
+	snprintf(dir, 64, "/tmp/sriov-hook-test-%s-XXXXXX", concern);
+	if (!mkdtemp(dir)) {
+		free(dir);
+		return -1;
+	}
+	*state = dir;
+	return 0;
+}
+
+/* Removes the directory of tmpdir_setup_for (cmocka teardown). */
+static inline int tmpdir_teardown(void **state)
+{
+	rm_tree(*state);
+	free(*state);
+	return 0;
+}
+
+static inline void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+#endif
