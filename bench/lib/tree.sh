@@ -16,25 +16,9 @@ bench_vf_pci() {
 
 bench_pf_create() {
 	local tag=$1 bus=$2 n=$3 real=$4
-	local d="$SH_TMP/standin/$tag" pf="${SH_PREFIX}${tag}p" pfpci="0000:$bus:00.0"
+	local d="$SH_TMP/standin/$tag" pfpci="0000:$bus:00.0"
 	local dev="$SH_SYSFS/devices/pci0000:00" k vf vfpci mac idx
-	mkdir -p "$d" || return 1
-	echo "$pf" >"$d/pf_name"
-	echo "$pfpci" >"$d/pf_pci"
-	echo "$n" >"$d/nvfs"
-	ip link add "$pf" type veth peer name "${SH_PREFIX}${tag}q" || return 1
-	ip link set "${SH_PREFIX}${tag}q" up
-	ip link set "$pf" up
-
-	mkdir -p "$dev/$pfpci/net/$pf"
-	echo "$n" >"$dev/$pfpci/sriov_numvfs"
-	echo "$n" >"$dev/$pfpci/sriov_totalvfs"
-	echo 0x8086 >"$dev/$pfpci/vendor"
-	echo 0x10c9 >"$dev/$pfpci/device"
-	ln -s "../../../bus/pci/drivers/igb" "$dev/$pfpci/driver"
-	ln -s "../../../$pfpci" "$dev/$pfpci/net/$pf/device"
-	ln -s "../../../devices/pci0000:00/$pfpci" "$SH_SYSFS/bus/pci/devices/$pfpci"
-	ln -s "../../devices/pci0000:00/$pfpci/net/$pf" "$SH_SYSFS/class/net/$pf"
+	standin_pf_device "$tag" "$bus" "$n" || return 1
 
 	# The tree of a 1024-VF PF is thousands of directories and links: written in one go.
 	"$SH_PY" - "$dev" "$SH_SYSFS" "$pfpci" "$bus" "$n" "$d" <<'PY' || return 1

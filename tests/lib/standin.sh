@@ -61,15 +61,13 @@ standin_vf_mtu() { _standin_vf_field "$1" "$2" 4; }
 standin_vf_mac() { _standin_vf_field "$1" "$2" 5; }
 standin_vf_kind() { _standin_vf_field "$1" "$2" 6; }
 
-# standin_pf_create TAG BUS NVFS [veth|tap]
-# TAG: one character, unique within the test. BUS: two hex digits, unique within the test.
-# The PF is a veth end named <prefix><tag>p (peer <prefix><tag>q), at PCI 0000:BUS:00.0; VF k is
-# <prefix><tag>v<k> at 0000:BUS:10.k: a veth end (peer <name>x, up, so the VF has carrier) or a tap
-# (max MTU 65521, so the kernel rejects MTU 65530 that the hook's range allows).
-standin_pf_create() {
-	local tag=$1 bus=$2 n=$3 kind=${4:-veth}
+# standin_pf_device TAG BUS NVFS: the PF half of standin_pf_create: the PF netdev (a veth end
+# <prefix><tag>p, peer <prefix><tag>q) and its sysfs device at 0000:BUS:00.0 claiming NVFS VFs,
+# without the VFs (the callers add them). Records TAG's pf_name, pf_pci and nvfs.
+standin_pf_device() {
+	local tag=$1 bus=$2 n=$3
 	local d="$SH_TMP/standin/$tag" pf="${SH_PREFIX}${tag}p" pfpci="0000:$bus:00.0"
-	local dev="$SH_SYSFS/devices/pci0000:00" k vf vfpci mac idx
+	local dev="$SH_SYSFS/devices/pci0000:00"
 	mkdir -p "$d" || return 1
 	echo "$pf" >"$d/pf_name"
 	echo "$pfpci" >"$d/pf_pci"
@@ -88,6 +86,18 @@ standin_pf_create() {
 	ln -s "../../../$pfpci" "$dev/$pfpci/net/$pf/device"
 	ln -s "../../../devices/pci0000:00/$pfpci" "$SH_SYSFS/bus/pci/devices/$pfpci"
 	ln -s "../../devices/pci0000:00/$pfpci/net/$pf" "$SH_SYSFS/class/net/$pf"
+}
+
+# standin_pf_create TAG BUS NVFS [veth|tap]
+# TAG: one character, unique within the test. BUS: two hex digits, unique within the test.
+# The PF is a veth end named <prefix><tag>p (peer <prefix><tag>q), at PCI 0000:BUS:00.0; VF k is
+# <prefix><tag>v<k> at 0000:BUS:10.k: a veth end (peer <name>x, up, so the VF has carrier) or a tap
+# (max MTU 65521, so the kernel rejects MTU 65530 that the hook's range allows).
+standin_pf_create() {
+	local tag=$1 bus=$2 n=$3 kind=${4:-veth}
+	local d="$SH_TMP/standin/$tag" pfpci="0000:$bus:00.0"
+	local dev="$SH_SYSFS/devices/pci0000:00" k vf vfpci mac idx
+	standin_pf_device "$tag" "$bus" "$n" || return 1
 
 	for ((k = 0; k < n; k++)); do
 		vf="${SH_PREFIX}${tag}v$k"
