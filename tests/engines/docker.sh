@@ -6,8 +6,6 @@
 # createRuntime that fails (the VF is taken) fails `docker run` with the hook's own message.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=../lib/testlib.sh
-. "$REPO/tests/lib/testlib.sh" # hook_run
 e_init docker
 e_require_build
 e_require_cmd dockerd containerd "$E_DOCKER_CLIENT"

@@ -21,14 +21,16 @@ REPO=${REPO:-$(cd "$E_DIR/../.." && pwd)}
 # shellcheck source=../lib/bundle.sh
 . "$REPO/tests/lib/bundle.sh"
 
-E_FAILS=0
-E_CHECKS=0
+T_GROUP=engines
+# shellcheck source=../lib/testlib.sh
+. "$REPO/tests/lib/testlib.sh"
 # The client that matches Debian's docker.io 20.10 daemon; a newer one may be first on PATH.
 E_DOCKER_CLIENT=${E_DOCKER_CLIENT:-/usr/bin/docker}
 
 # e_init NAME: the suite's name prefixes its checks; sets up the stand-ins' temp dir and cleanup.
 e_init() {
 	E_NAME=$1
+	T_SUITE=$1
 	E_BUILD=${E_BUILD:-$REPO/build}
 	HOOK=${HOOK:-$E_BUILD/sriov-hook}
 	RUNC_WRAPPER=${RUNC_WRAPPER:-$E_BUILD/sriov-runc}
@@ -36,24 +38,11 @@ e_init() {
 	standin_init || exit 1
 }
 
-e_pass() {
-	E_CHECKS=$((E_CHECKS + 1))
-	echo "PASS engines/$E_NAME/$1"
-}
-
+e_pass() { t_pass "$@"; }
 # e_fail CHECK REASON: the reason is folded onto one line.
-e_fail() {
-	E_CHECKS=$((E_CHECKS + 1))
-	E_FAILS=$((E_FAILS + 1))
-	echo "FAIL engines/$E_NAME/$1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c1-500)"
-}
-
+e_fail() { t_fail "$@"; }
 # e_check CHECK REASON EXPR...: PASS when `[ EXPR ]` holds.
-e_check() {
-	local name=$1 why=$2
-	shift 2
-	if [ "$@" ]; then e_pass "$name"; else e_fail "$name" "$why"; fi
-}
+e_check() { t_check "$@"; }
 
 # e_contains CHECK TEXT NEEDLE [WHAT]: PASS when TEXT contains NEEDLE (fixed string).
 e_contains() {
@@ -100,7 +89,7 @@ e_require_cmd() {
 }
 
 e_end() {
-	[ "$E_FAILS" -eq 0 ]
+	[ "$T_FAILS" -eq 0 ]
 	exit $?
 }
 

@@ -5,8 +5,6 @@
 # A createRuntime that fails (the VF is taken) fails `podman run` with the hook's own message.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-# shellcheck source=../lib/testlib.sh
-. "$REPO/tests/lib/testlib.sh" # hook_run
 e_init podman
 e_require_build
 e_require_cmd podman runc

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# The result protocol of the integration suite: one line per check, `PASS integration/<name>` or
-# `FAIL integration/<name>: <reason>`; a script exits non-zero when any of its checks failed.
+# The result protocol of the shell suites: one line per check, `PASS <group>/<name>` or
+# `FAIL <group>/<name>: <reason>` (group: T_GROUP, default integration); a script exits non-zero
+# when any of its checks failed.
 # Also runs the hook the way a runtime does and keeps what it said.
 #
 # Usage (bash):
@@ -11,6 +12,7 @@
 
 T_FAILS=0
 T_CHECKS=0
+T_GROUP=${T_GROUP:-integration}
 
 # t_init SUITE [REPO]: sets T_SUITE, REPO, HOOK (absolute path of build/sriov-hook).
 t_init() {
@@ -23,14 +25,14 @@ t_init() {
 
 t_pass() {
 	T_CHECKS=$((T_CHECKS + 1))
-	echo "PASS integration/$T_SUITE/$1"
+	echo "PASS $T_GROUP/$T_SUITE/$1"
 }
 
 # t_fail CHECK REASON: the reason is folded onto one line.
 t_fail() {
 	T_CHECKS=$((T_CHECKS + 1))
 	T_FAILS=$((T_FAILS + 1))
-	echo "FAIL integration/$T_SUITE/$1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c1-400)"
+	echo "FAIL $T_GROUP/$T_SUITE/$1: $(printf '%s' "$2" | tr '\n' ' ' | cut -c1-500)"
 }
 
 # t_check CHECK REASON EXPR...: PASS when `[ EXPR ]` holds, else FAIL with REASON.
