@@ -31,12 +31,12 @@ static void usage(FILE *out)
 		     "  --config FILE  configuration (default " SH_DEFAULT_CONFIG ")\n");
 }
 
-/* Annotations from the state when it carries them (podman), else from config.json (runc). */
-static int build_request(const struct sh_config *cfg, const struct sh_state *st, struct sh_spec *spec,
+/* Annotations from the state when it carries them (podman), else from config.json (runc); with
+ * env_fallback, SRIOV_<KEY> variables fill in the keys they lack. */
+static int build_request(const struct sh_config *cfg, struct sh_state *st, struct sh_spec *spec,
 			 struct sh_request *req, struct sh_error *err)
 {
-	struct sh_annotations *ann =
-		st->has_annotations ? (struct sh_annotations *)&st->annotations : &spec->annotations;
+	struct sh_annotations *ann = st->has_annotations ? &st->annotations : &spec->annotations;
 	int r;
 
 	if (cfg->env_fallback && (r = request_env_fallback(ann, spec->env, spec->n_env, err)) < 0)
