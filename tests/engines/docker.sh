@@ -27,14 +27,6 @@ if ! out=$(e_docker import "$(e_image_tar)" "$IMG" 2>&1); then
 	e_end
 fi
 
-after_exit() {
-	local p
-	if p=$(e_wait_vf_back d 0 10); then e_pass "$1/vf-back"; else e_fail "$1/vf-back" "$p"; fi
-	if e_wait_no_claim "$STATE" 5; then e_pass "$1/released"; else
-		e_fail "$1/released" "claims left: $(e_claims "$STATE" | tr '\n' ' ')"
-	fi
-	e_empty "$1/no-residue" "left in the state dir" "$(standin_state_residue "$STATE")"
-}
 
 # ---- env_fallback on: SRIOV_ variables act as annotations ------------------------------------
 out=$(e_docker run --rm --runtime sriov -e SRIOV_VF=auto -e "SRIOV_PF=$PF" -e SRIOV_IP=10.98.0.2/24 \
@@ -44,7 +36,7 @@ e_check env/run "rc=$rc: $out" "$rc" = 0
 vf_block=$(printf '%s\n' "$out" | awk '/^[0-9]+: /{show = ($2 ~ /^eth0(@|:)/)} show')
 e_contains env/vf-is-eth0 "$vf_block" "$VF0_MAC" "eth0 in the container"
 e_contains env/address "$vf_block" "inet 10.98.0.2/24" "eth0 in the container"
-after_exit env
+e_after_exit d env
 
 # ---- the wrapper leaves other containers alone ---------------------------------------------------
 out=$(e_docker run --rm --runtime sriov --network none "$IMG" sh -c 'ip -o link | wc -l' 2>&1)
@@ -76,7 +68,7 @@ else
 	e_check taken/no-container-left "containers: $(e_docker ps -aq)" -z "$(e_docker ps -aq)"
 	hook_run "$CFG" poststop "$(hook_state holder 0 "$SH_TMP/holder")"
 	e_check taken/holder-release "poststop rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
-	after_exit taken
+	e_after_exit d taken
 fi
 
 e_end

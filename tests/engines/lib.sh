@@ -88,6 +88,17 @@ e_require_cmd() {
 	done
 }
 
+# e_after_exit TAG CHECK: VF 0 of stand-in TAG is back as created, nothing is claimed, nothing is
+# left in $STATE.
+e_after_exit() {
+	local p
+	if p=$(e_wait_vf_back "$1" 0 10); then e_pass "$2/vf-back"; else e_fail "$2/vf-back" "$p"; fi
+	if e_wait_no_claim "$STATE" 5; then e_pass "$2/released"; else
+		e_fail "$2/released" "claims left: $(e_claims "$STATE" | tr '\n' ' ')"
+	fi
+	e_empty "$2/no-residue" "left in the state dir" "$(standin_state_residue "$STATE")"
+}
+
 e_end() {
 	[ "$T_FAILS" -eq 0 ]
 	exit $?

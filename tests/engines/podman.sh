@@ -24,15 +24,6 @@ if ! out=$(e_podman import -q "$(e_image_tar)" "$IMG" 2>&1); then
 	e_end
 fi
 
-# after_exit CHECK: the VF is back as created, nothing claimed, nothing left in the state dir.
-after_exit() {
-	local p
-	if p=$(e_wait_vf_back a 0 10); then e_pass "$1/vf-back"; else e_fail "$1/vf-back" "$p"; fi
-	if e_wait_no_claim "$STATE" 5; then e_pass "$1/released"; else
-		e_fail "$1/released" "claims left: $(e_claims "$STATE" | tr '\n' ' ')"
-	fi
-	e_empty "$1/no-residue" "left in the state dir" "$(standin_state_residue "$STATE")"
-}
 
 run_sriov() { # NETWORK-ARGS... -- CMD...: podman run with the VF requested
 	local net=()
@@ -49,7 +40,7 @@ e_check none/run "rc=$rc: $out" "$rc" = 0
 vf_block=$(printf '%s\n' "$out" | awk '/^[0-9]+: /{show = ($2 ~ /^eth0(@|:)/)} show')
 e_contains none/vf-is-eth0 "$vf_block" "$VF0_MAC" "eth0 in the container"
 e_contains none/address "$vf_block" "inet 10.99.0.2/24" "eth0 in the container"
-after_exit none
+e_after_exit a none
 
 # ---- default bridge: eth0 is podman's, the VF becomes net1 -----------------------------------
 out=$(run_sriov -- ip addr 2>&1)
@@ -58,7 +49,7 @@ e_check bridge/run "rc=$rc: $out" "$rc" = 0
 vf_block=$(printf '%s\n' "$out" | awk '/^[0-9]+: /{show = ($2 ~ /^net1(@|:)/)} show')
 e_contains bridge/vf-is-net1 "$vf_block" "$VF0_MAC" "net1 in the container"
 e_contains bridge/eth0-is-bridge "$out" "eth0@" "the container's links"
-after_exit bridge
+e_after_exit a bridge
 
 # ---- no io.sriov annotation: the hook is not part of the container ----------------------------
 # Kept (no --rm) so that the OCI spec podman wrote can be read: it names every createRuntime hook.
@@ -89,7 +80,7 @@ e_podman --hooks-dir "$HOOKSD" run --name fired --network none --annotation "io.
 hooks=$(spec_hooks fired)
 e_check fired/spec-names-hook "createRuntime hooks: $hooks" "$hooks" = "$HOOK"
 e_podman rm -f fired >/dev/null 2>&1
-after_exit fired
+e_after_exit a fired
 e_empty not-fired/vf-untouched "VF" "$(standin_vf_problems a)"
 
 # ---- CRI-O's sandbox-only files -------------------------------------------------------------
@@ -113,7 +104,7 @@ for type in sandbox container absent; do
 		e_check "crio/$type/not-fired" "rc=$rc, createRuntime hooks: $hooks $out" "$rc:$hooks" = "0:"
 	fi
 	e_podman rm -f "crio-$type" >/dev/null 2>&1
-	after_exit "crio/$type"
+	e_after_exit a "crio/$type"
 done
 
 # ---- the VF is taken: podman run fails with the hook's message, leaves no claim -------------------
@@ -134,7 +125,7 @@ else
 	e_check taken/no-container-left "containers: $(e_podman ps -aq)" -z "$(e_podman ps -aq)"
 	hook_run "$CFG" poststop "$(hook_state holder 0 "$SH_TMP/holder")"
 	e_check taken/holder-release "poststop rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
-	after_exit taken
+	e_after_exit a taken
 fi
 
 e_end
