@@ -13,20 +13,6 @@
 #include "sriov-hook/nl-internal.h"
 #include "sriov-hook/nl.h"
 
-static const char *const knob_names[SH_KNOB_COUNT] = {
-	[SH_KNOB_MAC] = "mac",
-	[SH_KNOB_VLAN] = "vlan",
-	[SH_KNOB_SPOOFCHK] = "spoofchk",
-	[SH_KNOB_TRUST] = "trust",
-	[SH_KNOB_LINK_STATE] = "link_state",
-	[SH_KNOB_RATE] = "tx_rate",
-};
-
-const char *vf_knob_name(enum sh_knob knob)
-{
-	return knob < SH_KNOB_COUNT ? knob_names[knob] : "?";
-}
-
 static void vf_read(struct rtnl_link_vf *vf, struct sh_vf_cfg *cfg)
 {
 	struct nl_addr *mac = NULL;

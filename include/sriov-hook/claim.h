@@ -99,7 +99,8 @@ bool record_is_stale(const struct sh_record *r);
 /* Start time of a process, 0 when it does not exist. */
 unsigned long long proc_start_time(int pid);
 
-/* Calls fn for every record's VF PCI address; stops at fn's first non-zero return. */
+/* Calls fn for every record's VF PCI address (the whole store, for admin tools such as a future
+ * `list` or `gc`); stops at fn's first non-zero return. */
 int claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data), void *data, struct sh_error *err);
 /* The VFs (PCI addresses) whose records name container id, found through the owners/ index and
  * read without locks: *n counts them all, at most max are stored in pci. */

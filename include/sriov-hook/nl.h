@@ -60,6 +60,5 @@ int vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_erro
 /* The knob's value as `ip link set PF vf N ...` spells it ("vlan 10 qos 3 proto 802.1Q"). */
 const char *vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *cfg, char *buf, size_t len);
 bool vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *a, const struct sh_vf_cfg *b);
-const char *vf_knob_name(enum sh_knob knob);
 
 #endif
