@@ -6,10 +6,16 @@ VERSION  := 0.1.0
 
 PKGS     := yajl libnl-3.0 libnl-route-3.0 libseccomp
 CC       ?= cc
+# CFLAGS is the user's (make CFLAGS=-O1 CC=clang): the project's own flags are kept apart so that
+# overriding it never drops the warnings, the include path or the libraries' flags.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Iinclude -DSRIOV_HOOK_VERSION='"$(VERSION)"' \
+SH_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude -DSRIOV_HOOK_VERSION='"$(VERSION)"' \
             $(shell pkg-config --cflags $(PKGS))
+# The library's symbols stay inside the binaries: nothing of ours is exported or can interpose on
+# a shared library's symbol of the same name.
+LIB_CFLAGS := -fvisibility=hidden
 LDLIBS   += $(shell pkg-config --libs $(PKGS))
+ALL_CFLAGS = $(SH_CFLAGS) $(CFLAGS)
 
 LIB_SRCS := $(sort $(wildcard src/*.c))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -25,18 +31,18 @@ all: $(HOOKS)
 Q ?= @
 $(BUILD)/obj/%.o: src/%.c $(wildcard include/sriov-hook/*.h) | $(BUILD)/obj
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/%: hook/%.c $(LIB)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB) | $(BUILD)/tests
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@

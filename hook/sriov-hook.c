@@ -39,9 +39,9 @@ static int build_request(const struct sh_config *cfg, struct sh_state *st, struc
 	struct sh_annotations *ann = st->has_annotations ? &st->annotations : &spec->annotations;
 	int r;
 
-	if (cfg->env_fallback && (r = request_env_fallback(ann, spec->env, spec->n_env, err)) < 0)
+	if (cfg->env_fallback && (r = sh_request_env_fallback(ann, spec->env, spec->n_env, err)) < 0)
 		return r;
-	return request_from_annotations(ann, req, err);
+	return sh_request_from_annotations(ann, req, err);
 }
 
 static int run(enum stage stage, const char *config, struct sh_error *err)
@@ -56,32 +56,32 @@ static int run(enum stage stage, const char *config, struct sh_error *err)
 	int r;
 
 	memset(&st, 0, sizeof(st));
-	if ((r = json_read_fd(STDIN_FILENO, STATE_MAX_BYTES, &input, err)) < 0)
+	if ((r = sh_json_read_fd(STDIN_FILENO, STATE_MAX_BYTES, &input, err)) < 0)
 		return sh_err_ctx(err, "read OCI state from stdin");
-	if ((r = oci_state_parse(input, &st, err)) < 0)
+	if ((r = sh_oci_state_parse(input, &st, err)) < 0)
 		return r;
 	snprintf(prefix, sizeof(prefix), "%s: %s", st.id, stage == STAGE_POSTSTOP ? "poststop" : "createRuntime");
-	log_set_prefix(prefix);
-	if ((r = config_load(config, &cfg, err)) < 0)
+	sh_log_set_prefix(prefix);
+	if ((r = sh_config_load(config, &cfg, err)) < 0)
 		goto out;
-	if ((r = log_open(cfg.log)) < 0) {
+	if ((r = sh_log_open(cfg.log)) < 0) {
 		r = sh_err_errno(err, -r, "open log %s", cfg.log);
 		goto out;
 	}
 	if (stage == STAGE_CREATE_RUNTIME) {
-		if ((r = oci_spec_load(st.bundle, &spec, err)) < 0 ||
+		if ((r = sh_oci_spec_load(st.bundle, &spec, err)) < 0 ||
 		    (r = build_request(&cfg, &st, &spec, &req, err)) < 0)
 			goto out;
-		if (req.n > 0 && (r = oci_netns_path(&st, &spec, ctx.netns_path, err)) < 0)
+		if (req.n > 0 && (r = sh_oci_netns_path(&st, &spec, ctx.netns_path, err)) < 0)
 			goto out;
 	}
-	if ((r = sandbox_install(err)) < 0)
+	if ((r = sh_sandbox_install(err)) < 0)
 		goto out;
-	r = stage == STAGE_CREATE_RUNTIME ? hook_attach(&ctx, err) : hook_detach(&ctx, err);
+	r = stage == STAGE_CREATE_RUNTIME ? sh_hook_attach(&ctx, err) : sh_hook_detach(&ctx, err);
 out:
-	oci_spec_free(&spec);
-	oci_state_free(&st);
-	config_free(&cfg);
+	sh_oci_spec_free(&spec);
+	sh_oci_state_free(&st);
+	sh_config_free(&cfg);
 	return r;
 }
 
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 	enum stage stage;
 	int c;
 
-	log_set_prefix("-");
+	sh_log_set_prefix("-");
 	opterr = 0; /* one line of our own instead of getopt's */
 	while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -131,10 +131,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (run(stage, config, &err) < 0) {
-		log_failure(err.msg);
-		log_close();
+		sh_log_failure(err.msg);
+		sh_log_close();
 		return 1;
 	}
-	log_close();
+	sh_log_close();
 	return 0;
 }

@@ -25,19 +25,19 @@ int main(int argc, char **argv)
 	const char *config;
 	bool changed;
 
-	if (wrapper_parse_cmdline(argc, argv, &cl, &err) < 0)
+	if (sh_wrapper_parse_cmdline(argc, argv, &cl, &err) < 0)
 		return fail(&err);
-	if (wrapper_config_path(&cl, &config, hook_config, &err) < 0 || config_load(config, &cfg, &err) < 0 ||
-	    wrapper_find_runc(&cfg, runc, &err) < 0)
+	if (sh_wrapper_config_path(&cl, &config, hook_config, &err) < 0 || sh_config_load(config, &cfg, &err) < 0 ||
+	    sh_wrapper_find_runc(&cfg, runc, &err) < 0)
 		return fail(&err);
 
-	if (wrapper_is_create(&cl)) {
+	if (sh_wrapper_is_create(&cl)) {
 		struct sh_hook_ref hook = {.path = NULL, .config = hook_config};
 
-		if (wrapper_prepare_bundle(cl.bundle, &cfg, &hook, &changed, &err) < 0)
+		if (sh_wrapper_prepare_bundle(cl.bundle, &cfg, &hook, &changed, &err) < 0)
 			return fail(&err);
 	}
-	config_free(&cfg);
+	sh_config_free(&cfg);
 
 	execv(runc, cl.argv);
 	sh_err_errno(&err, errno, "exec %s", runc);

@@ -37,7 +37,7 @@ static int parse_altnames(struct nl_msg *msg, void *data)
 	return NL_OK;
 }
 
-int link_get_altnames(struct nl_sock *sk, int ifindex, struct sh_altnames *out, struct sh_error *err)
+int sh_link_get_altnames(struct nl_sock *sk, int ifindex, struct sh_altnames *out, struct sh_error *err)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
 	struct altnames_reply rep = {.out = out, .ifindex = ifindex};
@@ -57,10 +57,10 @@ int link_get_altnames(struct nl_sock *sk, int ifindex, struct sh_altnames *out, 
 	}
 	nl_cb_put(cb);
 	nlmsg_free(msg);
-	return r < 0 ? nl_err(err, r, "read alternative names of interface %d", ifindex) : 0;
+	return r < 0 ? sh_nl_err(err, r, "read alternative names of interface %d", ifindex) : 0;
 }
 
-int link_del_altname(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err)
+int sh_link_del_altname(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_DELLINKPROP, NLM_F_REQUEST);
@@ -74,5 +74,5 @@ int link_del_altname(struct nl_sock *sk, int ifindex, const char *name, struct s
 		msg = NULL;
 	}
 	nlmsg_free(msg);
-	return r < 0 ? nl_err(err, r, "remove alternative name %s", name) : 0;
+	return r < 0 ? sh_nl_err(err, r, "remove alternative name %s", name) : 0;
 }

@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-int annotations_add(struct sh_annotations *a, const char *key, const char *value)
+int sh_annotations_add(struct sh_annotations *a, const char *key, const char *value)
 {
 	struct sh_kv *items = realloc(a->items, (a->n + 1) * sizeof(*items));
 
@@ -22,7 +22,7 @@ int annotations_add(struct sh_annotations *a, const char *key, const char *value
 	return 0;
 }
 
-int annotations_from_json(yajl_val obj, const char *what, struct sh_annotations *out, struct sh_error *err)
+int sh_annotations_from_json(yajl_val obj, const char *what, struct sh_annotations *out, struct sh_error *err)
 {
 	size_t i;
 
@@ -33,13 +33,13 @@ int annotations_from_json(yajl_val obj, const char *what, struct sh_annotations 
 
 		if (!YAJL_IS_STRING(v))
 			return sh_err(err, EINVAL, "%s: annotation %s is not a string", what, obj->u.object.keys[i]);
-		if (annotations_add(out, obj->u.object.keys[i], YAJL_GET_STRING(v)) < 0)
+		if (sh_annotations_add(out, obj->u.object.keys[i], YAJL_GET_STRING(v)) < 0)
 			return sh_err(err, ENOMEM, "out of memory");
 	}
 	return 0;
 }
 
-const char *annotations_get(const struct sh_annotations *a, const char *key)
+const char *sh_annotations_get(const struct sh_annotations *a, const char *key)
 {
 	size_t i;
 
@@ -49,7 +49,7 @@ const char *annotations_get(const struct sh_annotations *a, const char *key)
 	return NULL;
 }
 
-void annotations_free(struct sh_annotations *a)
+void sh_annotations_free(struct sh_annotations *a)
 {
 	size_t i;
 

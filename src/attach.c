@@ -33,14 +33,14 @@ static int resolve_pf(const struct attach *a, const struct sh_vf_request *v, str
 	int r;
 
 	if (v->select == SH_VF_PCI) {
-		if ((r = sysfs_vf_by_pci(cfg->sysfs_root, v->vf_pci, pf, vf, err)) < 0)
+		if ((r = sh_sysfs_vf_by_pci(cfg->sysfs_root, v->vf_pci, pf, vf, err)) < 0)
 			return r;
 		if (v->pf[0] && strcmp(v->pf, pf->name) && strcasecmp(v->pf, pf->pci))
 			return sh_err(err, EINVAL, "VF %s belongs to %s, not to %s", v->vf_pci, pf->name, v->pf);
-	} else if ((r = sysfs_pf_resolve(cfg->sysfs_root, v->pf, pf, err)) < 0) {
+	} else if ((r = sh_sysfs_pf_resolve(cfg->sysfs_root, v->pf, pf, err)) < 0) {
 		return r;
 	}
-	if (!config_pf_allowed(cfg, pf->name, pf->pci))
+	if (!sh_config_pf_allowed(cfg, pf->name, pf->pci))
 		return sh_err(err, EPERM, "PF %s (%s) is not in allowed_pfs of the configuration", pf->name, pf->pci);
 	return 0;
 }
@@ -51,7 +51,7 @@ static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host
 	unsigned naddrs;
 	int r;
 
-	if ((r = sysfs_vf_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev)) < 0)
+	if ((r = sh_sysfs_vf_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev)) < 0)
 		return sh_err_errno(err, r, "read sysfs");
 	if (!vf->netdev[0]) {
 		if (!vf->driver[0])
@@ -62,9 +62,9 @@ static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host
 				      vf->driver);
 		return sh_err(err, EBUSY, "in use: its netdev is not in the host namespace");
 	}
-	if (link_get(a->host_sk, 0, vf->netdev, host, err) < 0)
+	if (sh_link_get(a->host_sk, 0, vf->netdev, host, err) < 0)
 		return sh_err(err, EBUSY, "in use: its netdev %s is not in the host namespace", vf->netdev);
-	if ((r = link_count_addrs(a->host_sk, host->ifindex, &naddrs, err)) < 0)
+	if ((r = sh_link_count_addrs(a->host_sk, host->ifindex, &naddrs, err)) < 0)
 		return r;
 	if (host->up && naddrs)
 		return sh_err(err, EBUSY, "in use by the host: %s is up with addresses", host->name);
@@ -80,26 +80,26 @@ static int try_claim(struct attach *a, struct sh_vf *vf, struct sh_claim *c, str
 	struct sh_record old;
 	int r;
 
-	if ((r = claim_lock(cfg->state_dir, vf->pci, false, c, err)) < 0)
+	if ((r = sh_claim_lock(cfg->state_dir, vf->pci, false, c, err)) < 0)
 		return r;
-	r = claim_read(c, &old, err);
-	if (r == 0 && !record_is_stale(&old))
+	r = sh_claim_read(c, &old, err);
+	if (r == 0 && !sh_record_is_stale(&old))
 		r = sh_err(err, EBUSY, "already held by %s", old.id);
 	else if (r == 0) {
-		log_msg(LOG_NOTICE, "VF %s: taking over the stale claim of %s", vf->pci, old.id);
-		if ((r = restore_vf(cfg, a->host_sk, &old, err)) == 0 && (r = claim_release_record(c, err)) == 0)
-			r = unpin_if_unused(cfg, old.id, old.pin, err);
+		sh_log_msg(LOG_NOTICE, "VF %s: taking over the stale claim of %s", vf->pci, old.id);
+		if ((r = sh_restore_vf(cfg, a->host_sk, &old, err)) == 0 && (r = sh_claim_release_record(c, err)) == 0)
+			r = sh_unpin_if_unused(cfg, old.id, old.pin, err);
 		if (r < 0)
 			sh_err_ctx(err, "take over the stale claim of %s", old.id);
 	} else if (r == -ENOENT) {
 		r = 0;
 	}
 	if (r < 0) {
-		claim_unlock(c); /* a claim record remains: its lock file stays with it */
+		sh_claim_unlock(c); /* a claim record remains: its lock file stays with it */
 		return r;
 	}
 	if ((r = check_usable(a, vf, host, err)) < 0)
-		claim_release(c, NULL);
+		sh_claim_release(c, NULL);
 	return r;
 }
 
@@ -125,11 +125,11 @@ static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf,
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < pf->numvfs; i++) {
 			/* Cheap checks first: this loop may walk hundreds of VFs. */
-			if (sysfs_vf_pci(root, pf, i, pci) < 0 || has_record(a, pci) != (pass == 1))
+			if (sh_sysfs_vf_pci(root, pf, i, pci) < 0 || has_record(a, pci) != (pass == 1))
 				continue;
-			if (pass == 0 && (sysfs_vf_netdev(root, pci, netdev) < 0 || !netdev[0]))
+			if (pass == 0 && (sh_sysfs_vf_netdev(root, pci, netdev) < 0 || !netdev[0]))
 				continue;
-			if (sysfs_vf_get(root, pf, i, vf, &why) == 0 && try_claim(a, vf, c, host, &why) == 0)
+			if (sh_sysfs_vf_get(root, pf, i, vf, &why) == 0 && try_claim(a, vf, c, host, &why) == 0)
 				return 0;
 		}
 	}
@@ -143,7 +143,7 @@ static int pick_vf(struct attach *a, const struct sh_vf_request *v, const struct
 
 	if (v->select == SH_VF_AUTO)
 		return pick_auto(a, pf, vf, c, host, err);
-	if (v->select == SH_VF_INDEX && (r = sysfs_vf_get(a->ctx->cfg->sysfs_root, pf, v->vf_index, vf, err)) < 0)
+	if (v->select == SH_VF_INDEX && (r = sh_sysfs_vf_get(a->ctx->cfg->sysfs_root, pf, v->vf_index, vf, err)) < 0)
 		return r;
 	if ((r = try_claim(a, vf, c, host, err)) < 0)
 		return sh_err_ctx(err, "claim VF %u (%s) of %s", vf->index, vf->pci, pf->name);
@@ -158,13 +158,13 @@ static int pick_ifname(struct attach *a, const struct sh_vf_request *v, char *na
 	unsigned i;
 
 	if (v->ifname[0]) {
-		if (link_get(a->cont_sk, 0, v->ifname, &l, &ignored) == 0)
+		if (sh_link_get(a->cont_sk, 0, v->ifname, &l, &ignored) == 0)
 			return sh_err(err, EEXIST, "interface name %s already exists in the container", v->ifname);
 		snprintf(name, IFNAMSIZ, "%s", v->ifname);
 		return 0;
 	}
 	snprintf(name, IFNAMSIZ, "eth0");
-	for (i = 1; link_get(a->cont_sk, 0, name, &l, &ignored) == 0; i++) {
+	for (i = 1; sh_link_get(a->cont_sk, 0, name, &l, &ignored) == 0; i++) {
 		if (i > 64)
 			return sh_err(err, EEXIST, "no free interface name in the container");
 		snprintf(name, IFNAMSIZ, "net%u", i);
@@ -205,9 +205,9 @@ static bool pf_enforces_mac(struct attach *a, const struct sh_record *r)
 		return true; /* set on the PF, not yet taken by the VF */
 	if (r->orig.trust)
 		return false; /* a trusted VF changes its MAC either way: nothing to tell, nothing to keep */
-	if (link_set_mac(a->host_sk, r->host_ifindex, probe, &ignored) < 0)
+	if (sh_link_set_mac(a->host_sk, r->host_ifindex, probe, &ignored) < 0)
 		return true;
-	link_set_mac(a->host_sk, r->host_ifindex, r->host_mac, &ignored);
+	sh_link_set_mac(a->host_sk, r->host_ifindex, r->host_mac, &ignored);
 	return false;
 }
 
@@ -228,16 +228,16 @@ static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct s
 		 * same in reverse; a MAC the PF did not enforce before is restored as none. */
 		if (!pf_enforces_mac(a, r))
 			memset(r->orig.mac, 0, 6);
-		if ((ret = claim_write(c, r, err)) < 0)
+		if ((ret = sh_claim_write(c, r, err)) < 0)
 			return ret;
-		if ((ret = vf_clear_mac(a->host_sk, r->pf_ifindex, r->vf_index, err)) < 0 ||
-		    (ret = link_set_mac(a->host_sk, host->ifindex, want.mac, err)) < 0)
+		if ((ret = sh_vf_clear_mac(a->host_sk, r->pf_ifindex, r->vf_index, err)) < 0 ||
+		    (ret = sh_link_set_mac(a->host_sk, host->ifindex, want.mac, err)) < 0)
 			return sh_err_ctx(err, "configure %s", host->name);
 	}
 	for (k = 0; k < SH_KNOB_COUNT; k++) {
 		if (!(v->knobs & SH_KNOB_BIT(k)))
 			continue;
-		if ((ret = vf_knob_set(a->host_sk, r->pf_ifindex, r->vf_index, k, &want, err)) < 0)
+		if ((ret = sh_vf_knob_set(a->host_sk, r->pf_ifindex, r->vf_index, k, &want, err)) < 0)
 			return sh_err_ctx(err, "configure %s", r->pf_name);
 	}
 	return 0;
@@ -250,20 +250,20 @@ static int configure_inside(struct attach *a, const struct sh_vf_request *v, str
 	size_t i;
 	int ret;
 
-	if ((ret = link_get(a->cont_sk, 0, r->cont_name, &l, err)) < 0)
+	if ((ret = sh_link_get(a->cont_sk, 0, r->cont_name, &l, err)) < 0)
 		return ret;
 	r->cont_ifindex = l.ifindex;
-	if ((ret = claim_write(c, r, err)) < 0)
+	if ((ret = sh_claim_write(c, r, err)) < 0)
 		return ret;
-	if (v->mtu && (ret = link_set_mtu(a->cont_sk, l.ifindex, v->mtu, err)) < 0)
+	if (v->mtu && (ret = sh_link_set_mtu(a->cont_sk, l.ifindex, v->mtu, err)) < 0)
 		return ret;
-	if ((ret = link_set_up(a->cont_sk, l.ifindex, true, err)) < 0)
+	if ((ret = sh_link_set_up(a->cont_sk, l.ifindex, true, err)) < 0)
 		return ret;
 	for (i = 0; i < v->n_addrs; i++)
-		if ((ret = addr_add(a->cont_sk, l.ifindex, &v->addrs[i], err)) < 0)
+		if ((ret = sh_addr_add(a->cont_sk, l.ifindex, &v->addrs[i], err)) < 0)
 			return ret;
 	for (i = 0; i < v->n_gateways; i++)
-		if ((ret = route_add_default(a->cont_sk, l.ifindex, &v->gateways[i], err)) < 0)
+		if ((ret = sh_route_add_default(a->cont_sk, l.ifindex, &v->gateways[i], err)) < 0)
 			return ret;
 	return 0;
 }
@@ -277,7 +277,7 @@ static void record_init(struct attach *a, const struct sh_vf *vf, const struct s
 	snprintf(r->id, sizeof(r->id), "%s", st->id);
 	r->phase = SH_PHASE_ATTACHING;
 	r->pid = st->pid;
-	r->pid_start = st->pid > 0 ? proc_start_time(st->pid) : 0;
+	r->pid_start = st->pid > 0 ? sh_proc_start_time(st->pid) : 0;
 	r->netns_dev = a->ns_dev;
 	r->netns_ino = a->ns_ino;
 	snprintf(r->pin, sizeof(r->pin), "%s", a->pin);
@@ -298,7 +298,7 @@ static int record_altnames(struct attach *a, struct sh_record *r, struct sh_erro
 	struct sh_altnames alt;
 	int ret;
 
-	if ((ret = link_get_altnames(a->host_sk, r->host_ifindex, &alt, err)) < 0)
+	if ((ret = sh_link_get_altnames(a->host_sk, r->host_ifindex, &alt, err)) < 0)
 		return ret;
 	if (alt.n > SH_ARRAY_SIZE(r->host_altnames))
 		return sh_err(err, E2BIG, "%s has more than %zu alternative names", r->host_name,
@@ -323,7 +323,7 @@ static int attach_one(struct attach *a, const struct sh_vf_request *v, struct sh
 
 	if ((ret = resolve_pf(a, v, &pf, &vf, err)) < 0)
 		return ret;
-	if ((ret = link_get(a->host_sk, 0, pf.name, &pf_link, err)) < 0)
+	if ((ret = sh_link_get(a->host_sk, 0, pf.name, &pf_link, err)) < 0)
 		return sh_err_ctx(err, "PF %s", pf.name);
 	if ((ret = pick_vf(a, v, &pf, &vf, c, &host, err)) < 0)
 		return ret;
@@ -332,23 +332,23 @@ static int attach_one(struct attach *a, const struct sh_vf_request *v, struct sh
 	r->knobs = v->knobs;
 	if ((ret = record_altnames(a, r, err)) < 0)
 		goto unclaimed;
-	if (v->knobs && (ret = vf_cfg_get(a->host_sk, pf_link.ifindex, vf.index, &r->orig, err)) < 0)
+	if (v->knobs && (ret = sh_vf_cfg_get(a->host_sk, pf_link.ifindex, vf.index, &r->orig, err)) < 0)
 		goto unclaimed;
 	if ((ret = pick_ifname(a, v, r->cont_name, err)) < 0)
 		goto unclaimed;
-	if ((ret = claim_write(c, r, err)) < 0)
+	if ((ret = sh_claim_write(c, r, err)) < 0)
 		goto unclaimed;
 	a->n++; /* from here on, rollback restores this VF */
 	if ((ret = apply_knobs(a, v, c, r, &host, err)) < 0)
 		return sh_err_ctx(err, "%s", what);
-	if ((ret = link_move(a->host_sk, host.ifindex, a->nsfd, r->cont_name, err)) < 0)
+	if ((ret = sh_link_move(a->host_sk, host.ifindex, a->nsfd, r->cont_name, err)) < 0)
 		return sh_err_ctx(err, "%s", what);
 	if ((ret = configure_inside(a, v, r, c, err)) < 0)
 		return sh_err_ctx(err, "%s: set up %s in the container", what, r->cont_name);
-	log_msg(LOG_INFO, "%s (%s) attached as %s", what, host.name, r->cont_name);
+	sh_log_msg(LOG_INFO, "%s (%s) attached as %s", what, host.name, r->cont_name);
 	return 0;
 unclaimed:
-	claim_release(c, NULL);
+	sh_claim_release(c, NULL);
 	return sh_err_ctx(err, "%s", what);
 }
 
@@ -358,10 +358,10 @@ static void rollback(struct attach *a)
 
 	while (a->n > 0) {
 		a->n--;
-		if (release_vf(a->ctx->cfg, a->host_sk, &a->claims[a->n], &a->records[a->n], &err) < 0)
-			log_failure(err.msg);
+		if (sh_release_vf(a->ctx->cfg, a->host_sk, &a->claims[a->n], &a->records[a->n], &err) < 0)
+			sh_log_failure(err.msg);
 	}
-	netns_unpin(a->pin, NULL);
+	sh_netns_unpin(a->pin, NULL);
 }
 
 /* The live container, other than ours, whose pin is this netns (a pod: CRI-O copies the pod's
@@ -385,7 +385,7 @@ static void netns_holder(const struct attach *a, char *holder, size_t len)
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (stat(path, &sb) < 0 || sb.st_dev != a->ns_dev || sb.st_ino != a->ns_ino)
 			continue;
-		if (claim_list_owned(ctx->cfg->state_dir, e->d_name, NULL, 0, &n, NULL) == 0 && n > 0)
+		if (sh_claim_list_owned(ctx->cfg->state_dir, e->d_name, NULL, 0, &n, NULL) == 0 && n > 0)
 			snprintf(holder, len, "%s", e->d_name);
 	}
 	closedir(d);
@@ -398,18 +398,18 @@ static int attach_all(struct attach *a, struct sh_error *err)
 	size_t i;
 	int r;
 
-	if ((r = netns_open(ctx->netns_path, &a->nsfd, err)) < 0)
+	if ((r = sh_netns_open(ctx->netns_path, &a->nsfd, err)) < 0)
 		return r;
-	if ((r = netns_identity(a->nsfd, &a->ns_dev, &a->ns_ino)) < 0)
+	if ((r = sh_netns_identity(a->nsfd, &a->ns_dev, &a->ns_ino)) < 0)
 		return sh_err_errno(err, -r, "identify network namespace %s", ctx->netns_path);
 	netns_holder(a, holder, sizeof(holder));
 	if (*holder) {
-		log_msg(LOG_NOTICE, "the network namespace already has the VFs of %s: nothing to do", holder);
+		sh_log_msg(LOG_NOTICE, "the network namespace already has the VFs of %s: nothing to do", holder);
 		return 0;
 	}
-	if ((r = nl_open(&a->host_sk, err)) < 0 || (r = nl_open_in(a->nsfd, &a->cont_sk, err)) < 0)
+	if ((r = sh_nl_open(&a->host_sk, err)) < 0 || (r = sh_nl_open_in(a->nsfd, &a->cont_sk, err)) < 0)
 		return r;
-	if ((r = netns_pin(ctx->cfg->state_dir, ctx->state->id, ctx->netns_path, a->pin, err)) < 0)
+	if ((r = sh_netns_pin(ctx->cfg->state_dir, ctx->state->id, ctx->netns_path, a->pin, err)) < 0)
 		return r;
 	for (i = 0; i < ctx->req->n; i++) {
 		if ((r = attach_one(a, &ctx->req->vf[i], err)) < 0) {
@@ -419,28 +419,28 @@ static int attach_all(struct attach *a, struct sh_error *err)
 	}
 	for (i = 0; i < a->n; i++) {
 		a->records[i].phase = SH_PHASE_ATTACHED;
-		if ((r = claim_write(&a->claims[i], &a->records[i], err)) < 0) {
+		if ((r = sh_claim_write(&a->claims[i], &a->records[i], err)) < 0) {
 			rollback(a);
 			return r;
 		}
 	}
 	for (i = 0; i < a->n; i++)
-		claim_unlock(&a->claims[i]);
+		sh_claim_unlock(&a->claims[i]);
 	return 0;
 }
 
-int hook_attach(const struct sh_ctx *ctx, struct sh_error *err)
+int sh_hook_attach(const struct sh_ctx *ctx, struct sh_error *err)
 {
 	struct attach a = {.ctx = ctx, .nsfd = -1};
 	int r;
 
 	if (ctx->req->n == 0)
 		return 0;
-	if ((r = claim_store_init(ctx->cfg->state_dir, err)) < 0)
+	if ((r = sh_claim_store_init(ctx->cfg->state_dir, err)) < 0)
 		return r;
 	r = attach_all(&a, err);
-	nl_close(a.cont_sk);
-	nl_close(a.host_sk);
+	sh_nl_close(a.cont_sk);
+	sh_nl_close(a.host_sk);
 	if (a.nsfd >= 0)
 		close(a.nsfd);
 	return r;

@@ -18,7 +18,7 @@
 
 static const char *const subdirs[] = {"locks", "claims", "netns", "owners"};
 
-int claim_store_init(const char *state_dir, struct sh_error *err)
+int sh_claim_store_init(const char *state_dir, struct sh_error *err)
 {
 	char path[PATH_MAX];
 	size_t i;
@@ -33,7 +33,7 @@ int claim_store_init(const char *state_dir, struct sh_error *err)
 	return 0;
 }
 
-int claim_lock(const char *state_dir, const char *pci, bool wait, struct sh_claim *c, struct sh_error *err)
+int sh_claim_lock(const char *state_dir, const char *pci, bool wait, struct sh_claim *c, struct sh_error *err)
 {
 	struct stat fd_st, path_st;
 	int fd;
@@ -68,7 +68,7 @@ int claim_lock(const char *state_dir, const char *pci, bool wait, struct sh_clai
 	return 0;
 }
 
-void claim_unlock(struct sh_claim *c)
+void sh_claim_unlock(struct sh_claim *c)
 {
 	if (c->lock_fd >= 0)
 		close(c->lock_fd);
@@ -101,7 +101,7 @@ static int index_add(const char *state_dir, const char *id, const char *pci)
 	return 0;
 }
 
-void claim_index_del(const char *state_dir, const char *id, const char *pci)
+void sh_claim_index_del(const char *state_dir, const char *id, const char *pci)
 {
 	char path[PATH_MAX];
 
@@ -111,7 +111,7 @@ void claim_index_del(const char *state_dir, const char *id, const char *pci)
 		rmdir(path); /* fails while other VFs of the container are listed */
 }
 
-void claim_index_drop(const char *state_dir, const char *id)
+void sh_claim_index_drop(const char *state_dir, const char *id)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 64];
 	struct dirent *e;
@@ -126,23 +126,23 @@ void claim_index_drop(const char *state_dir, const char *id)
 	rmdir(dir);
 }
 
-int claim_release_record(struct sh_claim *c, struct sh_error *err)
+int sh_claim_release_record(struct sh_claim *c, struct sh_error *err)
 {
 	if (unlink(c->rec_path) < 0 && errno != ENOENT)
 		return sh_err_errno(err, errno, "remove claim %s", c->rec_path);
 	if (c->owner[0] && c->state_dir[0])
-		claim_index_del(c->state_dir, c->owner, c->pci);
+		sh_claim_index_del(c->state_dir, c->owner, c->pci);
 	c->owner[0] = '\0';
 	return 0;
 }
 
-int claim_release(struct sh_claim *c, struct sh_error *err)
+int sh_claim_release(struct sh_claim *c, struct sh_error *err)
 {
-	int r = claim_release_record(c, err);
+	int r = sh_claim_release_record(c, err);
 
 	if (unlink(c->lock_path) < 0 && errno != ENOENT && r == 0)
 		r = sh_err_errno(err, errno, "remove lock %s", c->lock_path);
-	claim_unlock(c);
+	sh_claim_unlock(c);
 	return r;
 }
 
@@ -156,19 +156,19 @@ static void gen_vf_cfg(yajl_gen g, const struct sh_vf_cfg *v)
 	char mac[18];
 
 	yajl_gen_map_open(g);
-	json_gen_kv_str(g, "mac", format_mac(v->mac, mac));
-	json_gen_kv_int(g, "vlan", v->vlan);
-	json_gen_kv_int(g, "qos", v->qos);
-	json_gen_kv_int(g, "vlan_proto", v->vlan_proto);
-	json_gen_kv_int(g, "spoofchk", v->spoofchk);
-	json_gen_kv_int(g, "trust", v->trust);
-	json_gen_kv_int(g, "link_state", v->link_state);
-	json_gen_kv_int(g, "min_tx_rate", v->min_tx_rate);
-	json_gen_kv_int(g, "max_tx_rate", v->max_tx_rate);
+	sh_json_gen_kv_str(g, "mac", sh_format_mac(v->mac, mac));
+	sh_json_gen_kv_int(g, "vlan", v->vlan);
+	sh_json_gen_kv_int(g, "qos", v->qos);
+	sh_json_gen_kv_int(g, "vlan_proto", v->vlan_proto);
+	sh_json_gen_kv_int(g, "spoofchk", v->spoofchk);
+	sh_json_gen_kv_int(g, "trust", v->trust);
+	sh_json_gen_kv_int(g, "link_state", v->link_state);
+	sh_json_gen_kv_int(g, "min_tx_rate", v->min_tx_rate);
+	sh_json_gen_kv_int(g, "max_tx_rate", v->max_tx_rate);
 	yajl_gen_map_close(g);
 }
 
-int record_to_json(const struct sh_record *r, char **out)
+int sh_record_to_json(const struct sh_record *r, char **out)
 {
 	yajl_gen g = yajl_gen_alloc(NULL);
 	const unsigned char *buf;
@@ -179,33 +179,33 @@ int record_to_json(const struct sh_record *r, char **out)
 		return -ENOMEM;
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_map_open(g);
-	json_gen_kv_str(g, "id", r->id);
-	json_gen_kv_str(g, "phase", phase_name(r->phase));
-	json_gen_kv_int(g, "pid", r->pid);
-	json_gen_kv_int(g, "pid_start", (long long)r->pid_start);
-	json_gen_kv_int(g, "netns_dev", (long long)r->netns_dev);
-	json_gen_kv_int(g, "netns_ino", (long long)r->netns_ino);
-	json_gen_kv_str(g, "pin", r->pin);
-	json_gen_kv_str(g, "pf_name", r->pf_name);
-	json_gen_kv_str(g, "pf_pci", r->pf_pci);
-	json_gen_kv_int(g, "pf_ifindex", r->pf_ifindex);
-	json_gen_kv_int(g, "vf_index", r->vf_index);
-	json_gen_kv_str(g, "vf_pci", r->vf_pci);
-	json_gen_kv_str(g, "host_name", r->host_name);
-	json_gen_kv_int(g, "host_ifindex", r->host_ifindex);
-	json_gen_kv_str(g, "host_mac", format_mac(r->host_mac, mac));
-	json_gen_kv_int(g, "host_mtu", r->host_mtu);
-	json_gen_str(g, "host_up");
+	sh_json_gen_kv_str(g, "id", r->id);
+	sh_json_gen_kv_str(g, "phase", phase_name(r->phase));
+	sh_json_gen_kv_int(g, "pid", r->pid);
+	sh_json_gen_kv_int(g, "pid_start", (long long)r->pid_start);
+	sh_json_gen_kv_int(g, "netns_dev", (long long)r->netns_dev);
+	sh_json_gen_kv_int(g, "netns_ino", (long long)r->netns_ino);
+	sh_json_gen_kv_str(g, "pin", r->pin);
+	sh_json_gen_kv_str(g, "pf_name", r->pf_name);
+	sh_json_gen_kv_str(g, "pf_pci", r->pf_pci);
+	sh_json_gen_kv_int(g, "pf_ifindex", r->pf_ifindex);
+	sh_json_gen_kv_int(g, "vf_index", r->vf_index);
+	sh_json_gen_kv_str(g, "vf_pci", r->vf_pci);
+	sh_json_gen_kv_str(g, "host_name", r->host_name);
+	sh_json_gen_kv_int(g, "host_ifindex", r->host_ifindex);
+	sh_json_gen_kv_str(g, "host_mac", sh_format_mac(r->host_mac, mac));
+	sh_json_gen_kv_int(g, "host_mtu", r->host_mtu);
+	sh_json_gen_str(g, "host_up");
 	yajl_gen_bool(g, r->host_up);
-	json_gen_str(g, "host_altnames");
+	sh_json_gen_str(g, "host_altnames");
 	yajl_gen_array_open(g);
 	for (size_t i = 0; i < r->n_host_altnames; i++)
-		json_gen_str(g, r->host_altnames[i]);
+		sh_json_gen_str(g, r->host_altnames[i]);
 	yajl_gen_array_close(g);
-	json_gen_kv_str(g, "cont_name", r->cont_name);
-	json_gen_kv_int(g, "cont_ifindex", r->cont_ifindex);
-	json_gen_kv_int(g, "knobs", r->knobs);
-	json_gen_str(g, "orig");
+	sh_json_gen_kv_str(g, "cont_name", r->cont_name);
+	sh_json_gen_kv_int(g, "cont_ifindex", r->cont_ifindex);
+	sh_json_gen_kv_int(g, "knobs", r->knobs);
+	sh_json_gen_str(g, "orig");
 	gen_vf_cfg(g, &r->orig);
 	yajl_gen_map_close(g);
 	yajl_gen_get_buf(g, &buf, &len);
@@ -218,7 +218,7 @@ static int get_str(yajl_val root, const char *key, char *dst, size_t len)
 {
 	const char *s;
 
-	if (json_get_string(root, key, &s) < 0 || strlen(s) >= len)
+	if (sh_json_get_string(root, key, &s) < 0 || strlen(s) >= len)
 		return -EINVAL;
 	snprintf(dst, len, "%s", s);
 	return 0;
@@ -226,7 +226,7 @@ static int get_str(yajl_val root, const char *key, char *dst, size_t len)
 
 static int get_num(yajl_val root, const char *key, long long *out)
 {
-	return json_get_int(root, key, out) < 0 ? -EINVAL : 0;
+	return sh_json_get_int(root, key, out) < 0 ? -EINVAL : 0;
 }
 
 static int parse_vf_cfg(yajl_val v, struct sh_vf_cfg *c)
@@ -234,7 +234,7 @@ static int parse_vf_cfg(yajl_val v, struct sh_vf_cfg *c)
 	long long n[8];
 	char mac[18];
 
-	if (get_str(v, "mac", mac, sizeof(mac)) < 0 || parse_mac(mac, c->mac) < 0 || get_num(v, "vlan", &n[0]) < 0 ||
+	if (get_str(v, "mac", mac, sizeof(mac)) < 0 || sh_parse_mac(mac, c->mac) < 0 || get_num(v, "vlan", &n[0]) < 0 ||
 	    get_num(v, "qos", &n[1]) < 0 || get_num(v, "vlan_proto", &n[2]) < 0 || get_num(v, "spoofchk", &n[3]) < 0 ||
 	    get_num(v, "trust", &n[4]) < 0 || get_num(v, "link_state", &n[5]) < 0 ||
 	    get_num(v, "min_tx_rate", &n[6]) < 0 || get_num(v, "max_tx_rate", &n[7]) < 0)
@@ -280,11 +280,11 @@ static int record_from_tree(yajl_val t, struct sh_record *r)
 	    get_str(t, "pf_pci", r->pf_pci, sizeof(r->pf_pci)) < 0 || get_num(t, "pf_ifindex", &n[4]) < 0 ||
 	    get_num(t, "vf_index", &n[5]) < 0 || get_str(t, "vf_pci", r->vf_pci, sizeof(r->vf_pci)) < 0 ||
 	    get_str(t, "host_name", r->host_name, sizeof(r->host_name)) < 0 || get_num(t, "host_ifindex", &n[6]) < 0 ||
-	    get_str(t, "host_mac", mac, sizeof(mac)) < 0 || parse_mac(mac, r->host_mac) < 0 ||
-	    get_num(t, "host_mtu", &n[7]) < 0 || json_get_bool(t, "host_up", &up) < 0 ||
-	    parse_altnames(json_get(t, "host_altnames"), r) < 0 ||
+	    get_str(t, "host_mac", mac, sizeof(mac)) < 0 || sh_parse_mac(mac, r->host_mac) < 0 ||
+	    get_num(t, "host_mtu", &n[7]) < 0 || sh_json_get_bool(t, "host_up", &up) < 0 ||
+	    parse_altnames(sh_json_get(t, "host_altnames"), r) < 0 ||
 	    get_str(t, "cont_name", r->cont_name, sizeof(r->cont_name)) < 0 || get_num(t, "cont_ifindex", &n[8]) < 0 ||
-	    get_num(t, "knobs", &n[9]) < 0 || parse_vf_cfg(json_get(t, "orig"), &r->orig) < 0)
+	    get_num(t, "knobs", &n[9]) < 0 || parse_vf_cfg(sh_json_get(t, "orig"), &r->orig) < 0)
 		return -EINVAL;
 	r->phase = strcmp(phase, "attached") ? SH_PHASE_ATTACHING : SH_PHASE_ATTACHED;
 	r->pid = (int)n[0];
@@ -301,20 +301,20 @@ static int record_from_tree(yajl_val t, struct sh_record *r)
 	return 0;
 }
 
-int record_from_json(const char *json, struct sh_record *r, struct sh_error *err)
+int sh_record_from_json(const char *json, struct sh_record *r, struct sh_error *err)
 {
 	yajl_val t;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
-	if ((ret = json_parse(json, "claim record", &t, err)) < 0)
+	if ((ret = sh_json_parse(json, "claim record", &t, err)) < 0)
 		return ret;
 	ret = record_from_tree(t, r);
 	yajl_tree_free(t);
 	return ret < 0 ? sh_err(err, EINVAL, "claim record is incomplete or corrupt") : 0;
 }
 
-int claim_read(struct sh_claim *c, struct sh_record *r, struct sh_error *err)
+int sh_claim_read(struct sh_claim *c, struct sh_record *r, struct sh_error *err)
 {
 	_cleanup_free_ char *buf = NULL;
 	_cleanup_close_ int fd = open(c->rec_path, O_RDONLY | O_CLOEXEC);
@@ -323,19 +323,19 @@ int claim_read(struct sh_claim *c, struct sh_record *r, struct sh_error *err)
 		return -ENOENT;
 	if (fd < 0)
 		return sh_err_errno(err, errno, "open %s", c->rec_path);
-	if (json_read_fd(fd, RECORD_MAX_BYTES, &buf, err) < 0 || record_from_json(buf, r, err) < 0)
+	if (sh_json_read_fd(fd, RECORD_MAX_BYTES, &buf, err) < 0 || sh_record_from_json(buf, r, err) < 0)
 		return sh_err_ctx(err, "read %s", c->rec_path);
 	snprintf(c->owner, sizeof(c->owner), "%s", r->id);
 	return 0;
 }
 
-int claim_write(struct sh_claim *c, const struct sh_record *r, struct sh_error *err)
+int sh_claim_write(struct sh_claim *c, const struct sh_record *r, struct sh_error *err)
 {
 	_cleanup_free_ char *json = NULL;
 	char tmp[PATH_MAX + 32];
 	int fd, ret;
 
-	if (record_to_json(r, &json) < 0)
+	if (sh_record_to_json(r, &json) < 0)
 		return sh_err(err, ENOMEM, "out of memory");
 	/* The index entry comes first: the index may list a VF without a record, never the reverse. */
 	if (c->state_dir[0] && (ret = index_add(c->state_dir, r->id, c->pci)) < 0)
@@ -345,7 +345,7 @@ int claim_write(struct sh_claim *c, const struct sh_record *r, struct sh_error *
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return sh_err_errno(err, errno, "create %s", tmp);
-	ret = write_all(fd, json, strlen(json));
+	ret = sh_write_all(fd, json, strlen(json));
 	if (ret == 0 && fsync(fd) < 0)
 		ret = -errno;
 	close(fd);
@@ -358,7 +358,7 @@ int claim_write(struct sh_claim *c, const struct sh_record *r, struct sh_error *
 	return 0;
 }
 
-unsigned long long proc_start_time(int pid)
+unsigned long long sh_proc_start_time(int pid)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long start = 0;
@@ -386,17 +386,17 @@ unsigned long long proc_start_time(int pid)
 	return start;
 }
 
-bool record_is_stale(const struct sh_record *r)
+bool sh_record_is_stale(const struct sh_record *r)
 {
 	/* We hold the lock: a record still "attaching" belongs to a hook that died mid-way. */
 	if (r->phase == SH_PHASE_ATTACHING)
 		return true;
 	if (r->pid > 0)
-		return proc_start_time(r->pid) != r->pid_start;
+		return sh_proc_start_time(r->pid) != r->pid_start;
 	return false;
 }
 
-int claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data), void *data, struct sh_error *err)
+int sh_claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data), void *data, struct sh_error *err)
 {
 	char path[PATH_MAX], pci[SH_PCI_LEN];
 	struct dirent *e;
@@ -419,7 +419,7 @@ int claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data),
 	return r;
 }
 
-int claim_list_owned(const char *state_dir, const char *id, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,
+int sh_claim_list_owned(const char *state_dir, const char *id, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,
 		     struct sh_error *err)
 {
 	char dir[PATH_MAX];
@@ -440,10 +440,10 @@ int claim_list_owned(const char *state_dir, const char *id, char (*pci)[SH_PCI_L
 		if (e->d_name[0] == '.' || strlen(e->d_name) >= SH_PCI_LEN)
 			continue;
 		snprintf(c.rec_path, sizeof(c.rec_path), "%s/claims/%s.json", state_dir, e->d_name);
-		if (claim_read(&c, &r, &ignored) < 0 || strcmp(r.id, id))
+		if (sh_claim_read(&c, &r, &ignored) < 0 || strcmp(r.id, id))
 			continue; /* an entry whose record is gone or another's: poststop drops it */
 		if (*n < max)
-			snprintf(pci[*n], SH_PCI_LEN, "%s", e->d_name);
+			memcpy(pci[*n], e->d_name, strlen(e->d_name) + 1);
 		(*n)++;
 	}
 	closedir(d);

@@ -12,7 +12,7 @@
 
 #define CONFIG_MAX_BYTES (1u << 20)
 
-void config_defaults(struct sh_config *cfg)
+void sh_config_defaults(struct sh_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", SH_DEFAULT_STATE_DIR);
@@ -100,13 +100,13 @@ static int set_key(const char *key, yajl_val v, struct sh_config *cfg, struct sh
 		      key);
 }
 
-int config_parse(const char *json, struct sh_config *cfg, struct sh_error *err)
+int sh_config_parse(const char *json, struct sh_config *cfg, struct sh_error *err)
 {
 	yajl_val root;
 	size_t i;
 	int r = 0;
 
-	if ((r = json_parse(json, "config", &root, err)) < 0)
+	if ((r = sh_json_parse(json, "config", &root, err)) < 0)
 		return r;
 	for (i = 0; i < root->u.object.len && r == 0; i++)
 		r = set_key(root->u.object.keys[i], root->u.object.values[i], cfg, err);
@@ -114,24 +114,24 @@ int config_parse(const char *json, struct sh_config *cfg, struct sh_error *err)
 	return r;
 }
 
-int config_load(const char *path, struct sh_config *cfg, struct sh_error *err)
+int sh_config_load(const char *path, struct sh_config *cfg, struct sh_error *err)
 {
 	_cleanup_free_ char *buf = NULL;
 	const char *file = path ? path : SH_DEFAULT_CONFIG;
 	struct stat sb;
 	int r;
 
-	config_defaults(cfg);
+	sh_config_defaults(cfg);
 	if (!path && stat(file, &sb) < 0 && errno == ENOENT)
 		return 0;
-	if ((r = json_read_file(file, CONFIG_MAX_BYTES, &buf, err)) < 0)
+	if ((r = sh_json_read_file(file, CONFIG_MAX_BYTES, &buf, err)) < 0)
 		return sh_err_ctx(err, "load config");
-	if ((r = config_parse(buf, cfg, err)) < 0)
+	if ((r = sh_config_parse(buf, cfg, err)) < 0)
 		return sh_err_ctx(err, "%s", file);
 	return 0;
 }
 
-bool config_pf_allowed(const struct sh_config *cfg, const char *pf_name, const char *pf_pci)
+bool sh_config_pf_allowed(const struct sh_config *cfg, const char *pf_name, const char *pf_pci)
 {
 	size_t i;
 
@@ -143,7 +143,7 @@ bool config_pf_allowed(const struct sh_config *cfg, const char *pf_name, const c
 	return false;
 }
 
-void config_free(struct sh_config *cfg)
+void sh_config_free(struct sh_config *cfg)
 {
 	size_t i;
 

@@ -18,24 +18,24 @@ static int detach_one(const struct sh_ctx *ctx, struct nl_sock *sk, const char *
 	struct sh_record r;
 	int ret;
 
-	if ((ret = claim_lock(ctx->cfg->state_dir, pci, true, &c, err)) < 0)
+	if ((ret = sh_claim_lock(ctx->cfg->state_dir, pci, true, &c, err)) < 0)
 		return ret;
-	ret = claim_read(&c, &r, err);
+	ret = sh_claim_read(&c, &r, err);
 	if (ret == -ENOENT || (ret == 0 && strcmp(r.id, ctx->state->id))) {
-		claim_unlock(&c);
+		sh_claim_unlock(&c);
 		return 0;
 	}
 	if (ret < 0) {
-		claim_unlock(&c);
+		sh_claim_unlock(&c);
 		return ret;
 	}
-	if ((ret = release_vf(ctx->cfg, sk, &c, &r, err)) < 0)
+	if ((ret = sh_release_vf(ctx->cfg, sk, &c, &r, err)) < 0)
 		return sh_err_ctx(err, "release VF %u (%s) of %s", r.vf_index, r.vf_pci, r.pf_name);
-	log_msg(LOG_INFO, "VF %u (%s) of %s released as %s", r.vf_index, r.vf_pci, r.pf_name, r.host_name);
+	sh_log_msg(LOG_INFO, "VF %u (%s) of %s released as %s", r.vf_index, r.vf_pci, r.pf_name, r.host_name);
 	return 0;
 }
 
-int hook_detach(const struct sh_ctx *ctx, struct sh_error *err)
+int sh_hook_detach(const struct sh_ctx *ctx, struct sh_error *err)
 {
 	char pci[SH_MAX_VFS * 4][SH_PCI_LEN], pin[PATH_MAX];
 	struct nl_sock *sk = NULL;
@@ -43,11 +43,11 @@ int hook_detach(const struct sh_ctx *ctx, struct sh_error *err)
 	size_t i, n;
 	int r, first = 0;
 
-	if ((r = claim_list_owned(ctx->cfg->state_dir, ctx->state->id, pci, SH_ARRAY_SIZE(pci), &n, err)) < 0)
+	if ((r = sh_claim_list_owned(ctx->cfg->state_dir, ctx->state->id, pci, SH_ARRAY_SIZE(pci), &n, err)) < 0)
 		return r;
 	if (n > SH_ARRAY_SIZE(pci)) /* more than any createRuntime makes */
 		return sh_err(err, E2BIG, "%zu claims name this container: the state directory is corrupt", n);
-	if (n > 0 && (r = nl_open(&sk, err)) < 0)
+	if (n > 0 && (r = sh_nl_open(&sk, err)) < 0)
 		return r;
 	for (i = 0; i < n; i++) {
 		if ((r = detach_one(ctx, sk, pci[i], &one)) < 0 && !first) {
@@ -55,12 +55,12 @@ int hook_detach(const struct sh_ctx *ctx, struct sh_error *err)
 			*err = one;
 		}
 	}
-	nl_close(sk);
+	sh_nl_close(sk);
 	if (first)
 		return first; /* the claims left still need the pin */
 	/* Every claim of the container is gone: its pin goes, also one left without claims (by a
 	 * hook that died between pinning and claiming). */
-	claim_index_drop(ctx->cfg->state_dir, ctx->state->id);
-	netns_pin_path(ctx->cfg->state_dir, ctx->state->id, pin);
-	return netns_unpin(pin, err);
+	sh_claim_index_drop(ctx->cfg->state_dir, ctx->state->id);
+	sh_netns_pin_path(ctx->cfg->state_dir, ctx->state->id, pin);
+	return sh_netns_unpin(pin, err);
 }

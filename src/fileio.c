@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-int write_all(int fd, const char *buf, size_t len)
+int sh_write_all(int fd, const char *buf, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, buf, len);

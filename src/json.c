@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int json_read_fd(int fd, size_t max, char **out, struct sh_error *err)
+int sh_json_read_fd(int fd, size_t max, char **out, struct sh_error *err)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap + 1), *nbuf;
@@ -46,18 +46,18 @@ int json_read_fd(int fd, size_t max, char **out, struct sh_error *err)
 	return 0;
 }
 
-int json_read_file(const char *path, size_t max, char **out, struct sh_error *err)
+int sh_json_read_file(const char *path, size_t max, char **out, struct sh_error *err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return sh_err_errno(err, errno, "open %s", path);
-	if (json_read_fd(fd, max, out, err) < 0)
+	if (sh_json_read_fd(fd, max, out, err) < 0)
 		return sh_err_ctx(err, "%s", path);
 	return 0;
 }
 
-int json_parse(const char *buf, const char *what, yajl_val *out, struct sh_error *err)
+int sh_json_parse(const char *buf, const char *what, yajl_val *out, struct sh_error *err)
 {
 	char ebuf[256];
 	char *nl;
@@ -78,7 +78,7 @@ int json_parse(const char *buf, const char *what, yajl_val *out, struct sh_error
 	return 0;
 }
 
-yajl_val json_get(yajl_val obj, const char *key)
+yajl_val sh_json_get(yajl_val obj, const char *key)
 {
 	size_t i;
 
@@ -90,9 +90,9 @@ yajl_val json_get(yajl_val obj, const char *key)
 	return NULL;
 }
 
-int json_get_string(yajl_val obj, const char *key, const char **out)
+int sh_json_get_string(yajl_val obj, const char *key, const char **out)
 {
-	yajl_val v = json_get(obj, key);
+	yajl_val v = sh_json_get(obj, key);
 
 	if (!v)
 		return -ENOENT;
@@ -102,9 +102,9 @@ int json_get_string(yajl_val obj, const char *key, const char **out)
 	return 0;
 }
 
-int json_get_int(yajl_val obj, const char *key, long long *out)
+int sh_json_get_int(yajl_val obj, const char *key, long long *out)
 {
-	yajl_val v = json_get(obj, key);
+	yajl_val v = sh_json_get(obj, key);
 
 	if (!v)
 		return -ENOENT;
@@ -114,9 +114,9 @@ int json_get_int(yajl_val obj, const char *key, long long *out)
 	return 0;
 }
 
-int json_get_bool(yajl_val obj, const char *key, int *out)
+int sh_json_get_bool(yajl_val obj, const char *key, int *out)
 {
-	yajl_val v = json_get(obj, key);
+	yajl_val v = sh_json_get(obj, key);
 
 	if (!v)
 		return -ENOENT;
@@ -129,19 +129,19 @@ int json_get_bool(yajl_val obj, const char *key, int *out)
 	return 0;
 }
 
-void json_gen_str(yajl_gen g, const char *s)
+void sh_json_gen_str(yajl_gen g, const char *s)
 {
 	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
 }
 
-void json_gen_kv_str(yajl_gen g, const char *key, const char *value)
+void sh_json_gen_kv_str(yajl_gen g, const char *key, const char *value)
 {
-	json_gen_str(g, key);
-	json_gen_str(g, value);
+	sh_json_gen_str(g, key);
+	sh_json_gen_str(g, value);
 }
 
-void json_gen_kv_int(yajl_gen g, const char *key, long long value)
+void sh_json_gen_kv_int(yajl_gen g, const char *key, long long value)
 {
-	json_gen_str(g, key);
+	sh_json_gen_str(g, key);
 	yajl_gen_integer(g, value);
 }

@@ -16,7 +16,7 @@ static enum sink log_sink = SINK_STDERR;
 static int log_fd = -1;
 static char log_prefix[512];
 
-int log_open(const char *target)
+int sh_log_open(const char *target)
 {
 	if (!target || !strcmp(target, "syslog")) {
 		openlog("sriov-hook", LOG_PID | LOG_NDELAY, LOG_DAEMON);
@@ -34,7 +34,7 @@ int log_open(const char *target)
 	return 0;
 }
 
-void log_set_prefix(const char *prefix)
+void sh_log_set_prefix(const char *prefix)
 {
 	snprintf(log_prefix, sizeof(log_prefix), "%s", prefix ? prefix : "");
 }
@@ -68,7 +68,7 @@ static void log_line(int priority, const char *msg)
 	}
 }
 
-void log_msg(int priority, const char *fmt, ...)
+void sh_log_msg(int priority, const char *fmt, ...)
 {
 	char msg[1536];
 	va_list ap;
@@ -79,14 +79,14 @@ void log_msg(int priority, const char *fmt, ...)
 	log_line(priority, msg);
 }
 
-void log_failure(const char *msg)
+void sh_log_failure(const char *msg)
 {
 	if (log_sink != SINK_STDERR)
 		log_line(LOG_ERR, msg);
 	fprintf(stderr, "sriov-hook: %s%s%s\n", log_prefix, *log_prefix ? ": " : "", msg);
 }
 
-void log_close(void)
+void sh_log_close(void)
 {
 	if (log_sink == SINK_SYSLOG)
 		closelog();

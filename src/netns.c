@@ -14,7 +14,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-int netns_open(const char *path, int *fd, struct sh_error *err)
+int sh_netns_open(const char *path, int *fd, struct sh_error *err)
 {
 	struct statfs sf;
 
@@ -29,7 +29,7 @@ int netns_open(const char *path, int *fd, struct sh_error *err)
 	return 0;
 }
 
-int netns_identity(int fd, uint64_t *dev, uint64_t *ino)
+int sh_netns_identity(int fd, uint64_t *dev, uint64_t *ino)
 {
 	struct stat sb;
 
@@ -40,7 +40,7 @@ int netns_identity(int fd, uint64_t *dev, uint64_t *ino)
 	return 0;
 }
 
-void netns_pin_path(const char *state_dir, const char *id, char *pin)
+void sh_netns_pin_path(const char *state_dir, const char *id, char *pin)
 {
 	snprintf(pin, PATH_MAX, "%s/netns/%s", state_dir, id);
 }
@@ -52,11 +52,11 @@ static bool is_nsfs(const char *path)
 	return statfs(path, &sf) == 0 && sf.f_type == NSFS_MAGIC;
 }
 
-int netns_pin(const char *state_dir, const char *id, const char *path, char *pin, struct sh_error *err)
+int sh_netns_pin(const char *state_dir, const char *id, const char *path, char *pin, struct sh_error *err)
 {
 	int fd;
 
-	netns_pin_path(state_dir, id, pin);
+	sh_netns_pin_path(state_dir, id, pin);
 	if (is_nsfs(pin))
 		return 0;
 	fd = open(pin, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -71,7 +71,7 @@ int netns_pin(const char *state_dir, const char *id, const char *path, char *pin
 	return 0;
 }
 
-int netns_unpin(const char *pin, struct sh_error *err)
+int sh_netns_unpin(const char *pin, struct sh_error *err)
 {
 	if (!pin || !*pin)
 		return 0;

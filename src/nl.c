@@ -18,7 +18,7 @@
 
 #include "sriov-hook/nl-internal.h"
 
-int nle_errno(int nle)
+int sh_nle_errno(int nle)
 {
 	switch (nle < 0 ? -nle : nle) {
 	case NLE_EXIST:
@@ -49,7 +49,7 @@ int nle_errno(int nle)
 	}
 }
 
-int nl_err(struct sh_error *err, int nle, const char *fmt, ...)
+int sh_nl_err(struct sh_error *err, int nle, const char *fmt, ...)
 {
 	char msg[SH_ERR_MAX / 2];
 	va_list ap;
@@ -57,14 +57,14 @@ int nl_err(struct sh_error *err, int nle, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	int e = nle_errno(nle);
+	int e = sh_nle_errno(nle);
 
 	/* The kernel's errno reads as users know it from ip(8); libnl's own text only where it has
 	 * no errno. */
 	return sh_err(err, e, "%s: %s", msg, e == EIO ? nl_geterror(nle) : strerror(e));
 }
 
-int nl_open(struct nl_sock **sk, struct sh_error *err)
+int sh_nl_open(struct nl_sock **sk, struct sh_error *err)
 {
 	int r;
 
@@ -74,12 +74,12 @@ int nl_open(struct nl_sock **sk, struct sh_error *err)
 	if ((r = nl_connect(*sk, NETLINK_ROUTE)) < 0) {
 		nl_socket_free(*sk);
 		*sk = NULL;
-		return nl_err(err, r, "connect netlink socket");
+		return sh_nl_err(err, r, "connect netlink socket");
 	}
 	return 0;
 }
 
-int nl_open_in(int nsfd, struct nl_sock **sk, struct sh_error *err)
+int sh_nl_open_in(int nsfd, struct nl_sock **sk, struct sh_error *err)
 {
 	_cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	int r;
@@ -88,7 +88,7 @@ int nl_open_in(int nsfd, struct nl_sock **sk, struct sh_error *err)
 		return sh_err_errno(err, errno, "open own network namespace");
 	if (setns(nsfd, CLONE_NEWNET) < 0)
 		return sh_err_errno(err, errno, "enter the container network namespace");
-	r = nl_open(sk, err);
+	r = sh_nl_open(sk, err);
 	if (setns(self, CLONE_NEWNET) < 0) {
 		/* Staying in the container's namespace would make every later step wrong. */
 		fprintf(stderr, "sriov-hook: cannot return to the host network namespace: %s\n", strerror(errno));
@@ -97,7 +97,7 @@ int nl_open_in(int nsfd, struct nl_sock **sk, struct sh_error *err)
 	return r;
 }
 
-void nl_close(struct nl_sock *sk)
+void sh_nl_close(struct nl_sock *sk)
 {
 	if (sk)
 		nl_socket_free(sk);
@@ -116,15 +116,15 @@ static void link_fill(struct rtnl_link *link, struct sh_link *l)
 	l->up = rtnl_link_get_flags(link) & IFF_UP;
 }
 
-int link_get(struct nl_sock *sk, int ifindex, const char *name, struct sh_link *l, struct sh_error *err)
+int sh_link_get(struct nl_sock *sk, int ifindex, const char *name, struct sh_link *l, struct sh_error *err)
 {
 	struct rtnl_link *link = NULL;
 	int r = rtnl_link_get_kernel(sk, ifindex, ifindex > 0 ? NULL : name, &link);
 
 	if (r < 0) {
 		if (ifindex > 0)
-			return nl_err(err, r, "look up interface %d", ifindex);
-		return nl_err(err, r, "look up interface %s", name);
+			return sh_nl_err(err, r, "look up interface %d", ifindex);
+		return sh_nl_err(err, r, "look up interface %s", name);
 	}
 	link_fill(link, l);
 	rtnl_link_put(link);
@@ -132,7 +132,7 @@ int link_get(struct nl_sock *sk, int ifindex, const char *name, struct sh_link *
 }
 
 /* Applies the attributes set on change to the link ifindex. */
-int link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change)
+int sh_link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change)
 {
 	struct rtnl_link *orig = rtnl_link_alloc();
 	int r;
@@ -147,7 +147,7 @@ int link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change)
 	return r;
 }
 
-int link_move(struct nl_sock *sk, int ifindex, int nsfd, const char *newname, struct sh_error *err)
+int sh_link_move(struct nl_sock *sk, int ifindex, int nsfd, const char *newname, struct sh_error *err)
 {
 	struct rtnl_link *change = rtnl_link_alloc();
 	int r;
@@ -156,12 +156,12 @@ int link_move(struct nl_sock *sk, int ifindex, int nsfd, const char *newname, st
 		return sh_err(err, ENOMEM, "out of memory");
 	rtnl_link_set_ns_fd(change, nsfd);
 	rtnl_link_set_name(change, newname);
-	r = link_change(sk, ifindex, change);
+	r = sh_link_change(sk, ifindex, change);
 	rtnl_link_put(change);
-	return r < 0 ? nl_err(err, r, "move interface %d into the namespace as %s", ifindex, newname) : 0;
+	return r < 0 ? sh_nl_err(err, r, "move interface %d into the namespace as %s", ifindex, newname) : 0;
 }
 
-int link_set_up(struct nl_sock *sk, int ifindex, bool up, struct sh_error *err)
+int sh_link_set_up(struct nl_sock *sk, int ifindex, bool up, struct sh_error *err)
 {
 	struct rtnl_link *change = rtnl_link_alloc();
 	int r;
@@ -172,12 +172,12 @@ int link_set_up(struct nl_sock *sk, int ifindex, bool up, struct sh_error *err)
 		rtnl_link_set_flags(change, IFF_UP);
 	else
 		rtnl_link_unset_flags(change, IFF_UP);
-	r = link_change(sk, ifindex, change);
+	r = sh_link_change(sk, ifindex, change);
 	rtnl_link_put(change);
-	return r < 0 ? nl_err(err, r, "set interface %d %s", ifindex, up ? "up" : "down") : 0;
+	return r < 0 ? sh_nl_err(err, r, "set interface %d %s", ifindex, up ? "up" : "down") : 0;
 }
 
-int link_set_mtu(struct nl_sock *sk, int ifindex, unsigned mtu, struct sh_error *err)
+int sh_link_set_mtu(struct nl_sock *sk, int ifindex, unsigned mtu, struct sh_error *err)
 {
 	struct rtnl_link *change = rtnl_link_alloc();
 	int r;
@@ -185,12 +185,12 @@ int link_set_mtu(struct nl_sock *sk, int ifindex, unsigned mtu, struct sh_error 
 	if (!change)
 		return sh_err(err, ENOMEM, "out of memory");
 	rtnl_link_set_mtu(change, mtu);
-	r = link_change(sk, ifindex, change);
+	r = sh_link_change(sk, ifindex, change);
 	rtnl_link_put(change);
-	return r < 0 ? nl_err(err, r, "set MTU %u", mtu) : 0;
+	return r < 0 ? sh_nl_err(err, r, "set MTU %u", mtu) : 0;
 }
 
-int link_set_mac(struct nl_sock *sk, int ifindex, const uint8_t mac[6], struct sh_error *err)
+int sh_link_set_mac(struct nl_sock *sk, int ifindex, const uint8_t mac[6], struct sh_error *err)
 {
 	struct rtnl_link *change = rtnl_link_alloc();
 	struct nl_addr *addr = nl_addr_build(AF_LLC, mac, 6);
@@ -199,14 +199,14 @@ int link_set_mac(struct nl_sock *sk, int ifindex, const uint8_t mac[6], struct s
 
 	if (change && addr) {
 		rtnl_link_set_addr(change, addr);
-		r = link_change(sk, ifindex, change);
+		r = sh_link_change(sk, ifindex, change);
 	}
 	nl_addr_put(addr);
 	rtnl_link_put(change);
-	return r < 0 ? nl_err(err, r, "set MAC %s", format_mac(mac, buf)) : 0;
+	return r < 0 ? sh_nl_err(err, r, "set MAC %s", sh_format_mac(mac, buf)) : 0;
 }
 
-int link_set_name(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err)
+int sh_link_set_name(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err)
 {
 	struct rtnl_link *change = rtnl_link_alloc();
 	int r;
@@ -214,9 +214,9 @@ int link_set_name(struct nl_sock *sk, int ifindex, const char *name, struct sh_e
 	if (!change)
 		return sh_err(err, ENOMEM, "out of memory");
 	rtnl_link_set_name(change, name);
-	r = link_change(sk, ifindex, change);
+	r = sh_link_change(sk, ifindex, change);
 	rtnl_link_put(change);
-	return r < 0 ? nl_err(err, r, "rename interface %d to %s", ifindex, name) : 0;
+	return r < 0 ? sh_nl_err(err, r, "rename interface %d to %s", ifindex, name) : 0;
 }
 
 struct addr_count {
@@ -234,14 +234,14 @@ static void count_addr(struct nl_object *obj, void *data)
 		c->n++;
 }
 
-int link_count_addrs(struct nl_sock *sk, int ifindex, unsigned *n, struct sh_error *err)
+int sh_link_count_addrs(struct nl_sock *sk, int ifindex, unsigned *n, struct sh_error *err)
 {
 	struct nl_cache *cache = NULL;
 	struct addr_count c = {.ifindex = ifindex};
 	int r = rtnl_addr_alloc_cache(sk, &cache);
 
 	if (r < 0)
-		return nl_err(err, r, "list addresses");
+		return sh_nl_err(err, r, "list addresses");
 	nl_cache_foreach(cache, count_addr, &c);
 	nl_cache_free(cache);
 	*n = c.n;
@@ -257,7 +257,7 @@ static struct nl_addr *ip_to_nl(const struct sh_ip *ip, unsigned prefix)
 	return a;
 }
 
-int addr_add(struct nl_sock *sk, int ifindex, const struct sh_ip *ip, struct sh_error *err)
+int sh_addr_add(struct nl_sock *sk, int ifindex, const struct sh_ip *ip, struct sh_error *err)
 {
 	struct rtnl_addr *addr = rtnl_addr_alloc();
 	struct nl_addr *local = ip_to_nl(ip, ip->prefix);
@@ -275,10 +275,10 @@ int addr_add(struct nl_sock *sk, int ifindex, const struct sh_ip *ip, struct sh_
 	}
 	nl_addr_put(local);
 	rtnl_addr_put(addr);
-	return r < 0 ? nl_err(err, r, "add address %s", format_ip(ip, buf, sizeof(buf))) : 0;
+	return r < 0 ? sh_nl_err(err, r, "add address %s", sh_format_ip(ip, buf, sizeof(buf))) : 0;
 }
 
-int route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw, struct sh_error *err)
+int sh_route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw, struct sh_error *err)
 {
 	struct rtnl_route *route = rtnl_route_alloc();
 	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
@@ -305,5 +305,5 @@ int route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw, s
 	nl_addr_put(dst);
 	nl_addr_put(via);
 	rtnl_route_put(route);
-	return r < 0 ? nl_err(err, r, "add default route via %s", format_ip(gw, buf, sizeof(buf))) : 0;
+	return r < 0 ? sh_nl_err(err, r, "add default route via %s", sh_format_ip(gw, buf, sizeof(buf))) : 0;
 }

@@ -14,7 +14,7 @@
 static int dup_string(yajl_val root, const char *key, bool required, char **out, const char *what, struct sh_error *err)
 {
 	const char *s;
-	int r = json_get_string(root, key, &s);
+	int r = sh_json_get_string(root, key, &s);
 
 	if (r == -ENOENT && !required)
 		return 0;
@@ -26,7 +26,7 @@ static int dup_string(yajl_val root, const char *key, bool required, char **out,
 	return *out ? 0 : sh_err(err, ENOMEM, "out of memory");
 }
 
-int oci_id_validate(const char *id, struct sh_error *err)
+int sh_oci_id_validate(const char *id, struct sh_error *err)
 {
 	size_t i, len = strlen(id);
 
@@ -52,46 +52,46 @@ static int state_from_tree(yajl_val root, struct sh_state *st, struct sh_error *
 	int r;
 
 	if ((r = dup_string(root, "id", true, &st->id, "OCI state", err)) < 0 ||
-	    (r = oci_id_validate(st->id, err)) < 0 ||
+	    (r = sh_oci_id_validate(st->id, err)) < 0 ||
 	    (r = dup_string(root, "status", false, &st->status, "OCI state", err)) < 0 ||
 	    (r = dup_string(root, "bundle", true, &st->bundle, "OCI state", err)) < 0)
 		return r;
 	if (st->bundle[0] != '/')
 		return sh_err(err, EINVAL, "OCI state: bundle \"%s\" is not an absolute path", st->bundle);
-	r = json_get_int(root, "pid", &pid);
+	r = sh_json_get_int(root, "pid", &pid);
 	if (r == -EINVAL || (r == 0 && (pid < 0 || pid > INT_MAX)))
 		return sh_err(err, EINVAL, "OCI state: \"pid\" is not a valid process id");
 	st->pid = (int)pid;
-	ann = json_get(root, "annotations");
+	ann = sh_json_get(root, "annotations");
 	if (ann && !YAJL_IS_NULL(ann)) {
 		st->has_annotations = true;
-		if ((r = annotations_from_json(ann, "OCI state", &st->annotations, err)) < 0)
+		if ((r = sh_annotations_from_json(ann, "OCI state", &st->annotations, err)) < 0)
 			return r;
 	}
 	return 0;
 }
 
-int oci_state_parse(const char *json, struct sh_state *st, struct sh_error *err)
+int sh_oci_state_parse(const char *json, struct sh_state *st, struct sh_error *err)
 {
 	yajl_val root;
 	int r;
 
 	memset(st, 0, sizeof(*st));
-	if ((r = json_parse(json, "OCI state", &root, err)) < 0)
+	if ((r = sh_json_parse(json, "OCI state", &root, err)) < 0)
 		return r;
 	r = state_from_tree(root, st, err);
 	yajl_tree_free(root);
 	if (r < 0)
-		oci_state_free(st);
+		sh_oci_state_free(st);
 	return r;
 }
 
-void oci_state_free(struct sh_state *st)
+void sh_oci_state_free(struct sh_state *st)
 {
 	free(st->id);
 	free(st->status);
 	free(st->bundle);
-	annotations_free(&st->annotations);
+	sh_annotations_free(&st->annotations);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -110,13 +110,13 @@ static int spec_namespaces(yajl_val root, struct sh_spec *spec, struct sh_error 
 		yajl_val ns = nss->u.array.values[i];
 		const char *type, *p;
 
-		if (json_get_string(ns, "type", &type) < 0)
+		if (sh_json_get_string(ns, "type", &type) < 0)
 			return sh_err(err, EINVAL, "config.json: linux.namespaces[%zu] has no type", i);
 		if (strcmp(type, "network"))
 			continue;
 		if (spec->netns != SH_NETNS_HOST)
 			return sh_err(err, EINVAL, "config.json: linux.namespaces has more than one network entry");
-		if (json_get_string(ns, "path", &p) == 0 && *p) {
+		if (sh_json_get_string(ns, "path", &p) == 0 && *p) {
 			if (p[0] != '/')
 				return sh_err(err, EINVAL, "config.json: network namespace path \"%s\" is not absolute",
 					      p);
@@ -155,29 +155,29 @@ static int spec_env(yajl_val root, struct sh_spec *spec, struct sh_error *err)
 	return 0;
 }
 
-int oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *err)
+int sh_oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *err)
 {
 	yajl_val root, ann;
 	int r;
 
 	memset(spec, 0, sizeof(*spec));
-	if ((r = json_parse(json, "config.json", &root, err)) < 0)
+	if ((r = sh_json_parse(json, "config.json", &root, err)) < 0)
 		return r;
-	ann = json_get(root, "annotations");
+	ann = sh_json_get(root, "annotations");
 	r = 0;
 	if (ann && !YAJL_IS_NULL(ann))
-		r = annotations_from_json(ann, "config.json", &spec->annotations, err);
+		r = sh_annotations_from_json(ann, "config.json", &spec->annotations, err);
 	if (r == 0)
 		r = spec_namespaces(root, spec, err);
 	if (r == 0)
 		r = spec_env(root, spec, err);
 	yajl_tree_free(root);
 	if (r < 0)
-		oci_spec_free(spec);
+		sh_oci_spec_free(spec);
 	return r;
 }
 
-int oci_spec_load(const char *bundle, struct sh_spec *spec, struct sh_error *err)
+int sh_oci_spec_load(const char *bundle, struct sh_spec *spec, struct sh_error *err)
 {
 	char path[PATH_MAX];
 	_cleanup_free_ char *buf = NULL;
@@ -185,16 +185,16 @@ int oci_spec_load(const char *bundle, struct sh_spec *spec, struct sh_error *err
 
 	if (snprintf(path, sizeof(path), "%s/config.json", bundle) >= (int)sizeof(path))
 		return sh_err(err, ENAMETOOLONG, "bundle path too long");
-	if ((r = json_read_file(path, SPEC_MAX_BYTES, &buf, err)) < 0)
+	if ((r = sh_json_read_file(path, SPEC_MAX_BYTES, &buf, err)) < 0)
 		return sh_err_ctx(err, "read bundle config");
-	return oci_spec_parse(buf, spec, err);
+	return sh_oci_spec_parse(buf, spec, err);
 }
 
-void oci_spec_free(struct sh_spec *spec)
+void sh_oci_spec_free(struct sh_spec *spec)
 {
 	size_t i;
 
-	annotations_free(&spec->annotations);
+	sh_annotations_free(&spec->annotations);
 	free(spec->netns_path);
 	for (i = 0; i < spec->n_env; i++)
 		free(spec->env[i]);
@@ -202,7 +202,7 @@ void oci_spec_free(struct sh_spec *spec)
 	memset(spec, 0, sizeof(*spec));
 }
 
-int oci_netns_path(const struct sh_state *st, const struct sh_spec *spec, char *out, struct sh_error *err)
+int sh_oci_netns_path(const struct sh_state *st, const struct sh_spec *spec, char *out, struct sh_error *err)
 {
 	switch (spec->netns) {
 	case SH_NETNS_HOST:

@@ -42,7 +42,7 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-bool ifname_valid(const char *name)
+bool sh_ifname_valid(const char *name)
 {
 	size_t len = strlen(name);
 
@@ -54,7 +54,7 @@ bool ifname_valid(const char *name)
 	return true;
 }
 
-bool pci_addr_valid(const char *s)
+bool sh_pci_addr_valid(const char *s)
 {
 	/* dddd:bb:dd.f, every d/b a hex digit: sscanf's %x would also take signs, spaces and 0x. */
 	static const char shape[] = "xxxx:xx:xx.x";
@@ -70,7 +70,7 @@ bool pci_addr_valid(const char *s)
 	return dev < 32 && fn < 8;
 }
 
-int parse_mac(const char *s, uint8_t mac[6])
+int sh_parse_mac(const char *s, uint8_t mac[6])
 {
 	unsigned b[6];
 	char tail;
@@ -87,13 +87,13 @@ int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-const char *format_mac(const uint8_t mac[6], char buf[18])
+const char *sh_format_mac(const uint8_t mac[6], char buf[18])
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
 	return buf;
 }
 
-int parse_ip(const char *s, bool cidr, struct sh_ip *out)
+int sh_parse_ip(const char *s, bool cidr, struct sh_ip *out)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	char *slash;
@@ -122,7 +122,7 @@ int parse_ip(const char *s, bool cidr, struct sh_ip *out)
 	return 0;
 }
 
-const char *format_ip(const struct sh_ip *ip, char *buf, size_t len)
+const char *sh_format_ip(const struct sh_ip *ip, char *buf, size_t len)
 {
 	char a[INET6_ADDRSTRLEN];
 
@@ -173,7 +173,7 @@ static int parse_ip_list(const char *key, const char *value, bool cidr, struct s
 			e[-1] = '\0';
 		if (*n == max)
 			return sh_err(err, EINVAL, "annotation %s: more than %zu entries", key, max);
-		if (parse_ip(tok, cidr, &out[*n]) < 0)
+		if (sh_parse_ip(tok, cidr, &out[*n]) < 0)
 			return bad(err, key, tok,
 				   cidr ? "an IPv4 or IPv6 address with a prefix length (10.0.0.2/24, fd00::2/64)"
 					: "an IPv4 or IPv6 address");
@@ -201,7 +201,7 @@ static int set_vf(struct sh_vf_request *v, const char *key, const char *value, s
 
 	if (!strcmp(value, "auto")) {
 		v->select = SH_VF_AUTO;
-	} else if (pci_addr_valid(value)) {
+	} else if (sh_pci_addr_valid(value)) {
 		v->select = SH_VF_PCI;
 		snprintf(v->vf_pci, sizeof(v->vf_pci), "%s", value);
 		for (char *p = v->vf_pci; *p; p++)
@@ -233,10 +233,10 @@ static int set_field(struct sh_vf_request *v, const char *name, const char *key,
 		     struct sh_error *err)
 {
 	if (!strcmp(name, "pf")) {
-		if (!ifname_valid(value) && !pci_addr_valid(value))
+		if (!sh_ifname_valid(value) && !sh_pci_addr_valid(value))
 			return bad(err, key, value, "a PF netdev name or PCI address (0000:3b:00.0)");
 		snprintf(v->pf, sizeof(v->pf), "%s", value);
-		if (pci_addr_valid(value)) /* sysfs spells PCI addresses in lower case */
+		if (sh_pci_addr_valid(value)) /* sysfs spells PCI addresses in lower case */
 			for (char *p = v->pf; *p; p++)
 				*p = (char)tolower((unsigned char)*p);
 		return 0;
@@ -244,14 +244,14 @@ static int set_field(struct sh_vf_request *v, const char *name, const char *key,
 	if (!strcmp(name, "vf"))
 		return set_vf(v, key, value, err);
 	if (!strcmp(name, "ifname")) {
-		if (!ifname_valid(value))
+		if (!sh_ifname_valid(value))
 			return bad(err, key, value, "a valid interface name (1-15 characters, no '/', ':' or spaces)");
 		snprintf(v->ifname, sizeof(v->ifname), "%s", value);
 		return 0;
 	}
 	if (!strcmp(name, "mac")) {
 		static const uint8_t zero[6];
-		if (parse_mac(value, v->cfg.mac) < 0 || (v->cfg.mac[0] & 1) || !memcmp(v->cfg.mac, zero, 6))
+		if (sh_parse_mac(value, v->cfg.mac) < 0 || (v->cfg.mac[0] & 1) || !memcmp(v->cfg.mac, zero, 6))
 			return bad(err, key, value, "a unicast MAC address (02:00:00:00:00:01)");
 		v->knobs |= SH_KNOB_BIT(SH_KNOB_MAC);
 		return 0;
@@ -364,12 +364,12 @@ static int check_combination(struct sh_vf_request *v, const char *p, struct sh_e
 		if (!reachable)
 			return sh_err(err, EINVAL,
 				      "annotation %sgateway: %s is not in the subnet of any IPv%d address of %sip", p,
-				      format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6, p);
+				      sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6, p);
 	}
 	return 0;
 }
 
-int request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err)
+int sh_request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err)
 {
 	struct slot slots[SH_MAX_VFS] = {0};
 	struct sh_vf_request vfs[SH_MAX_VFS];
@@ -410,7 +410,7 @@ int request_from_annotations(const struct sh_annotations *a, struct sh_request *
 	return 0;
 }
 
-int request_env_fallback(struct sh_annotations *a, char *const *env, size_t n_env, struct sh_error *err)
+int sh_request_env_fallback(struct sh_annotations *a, char *const *env, size_t n_env, struct sh_error *err)
 {
 	size_t i;
 
@@ -430,9 +430,9 @@ int request_env_fallback(struct sh_annotations *a, char *const *env, size_t n_en
 			key[len++] = c;
 		}
 		key[len] = '\0';
-		if (annotations_get(a, key))
+		if (sh_annotations_get(a, key))
 			continue; /* annotations win */
-		if (annotations_add(a, key, eq + 1) < 0)
+		if (sh_annotations_add(a, key, eq + 1) < 0)
 			return sh_err(err, ENOMEM, "out of memory");
 	}
 	return 0;

@@ -24,13 +24,13 @@ static int return_from_pin(const struct sh_record *r, struct sh_error *err)
 	int r1, candidates[2] = {r->cont_ifindex, r->host_ifindex};
 	size_t i;
 
-	if (!r->pin[0] || access(r->pin, F_OK) < 0 || netns_open(r->pin, &nsfd, &ignored) < 0)
+	if (!r->pin[0] || access(r->pin, F_OK) < 0 || sh_netns_open(r->pin, &nsfd, &ignored) < 0)
 		return 0;
-	if ((r1 = nl_open_in(nsfd, &sk, err)) < 0)
+	if ((r1 = sh_nl_open_in(nsfd, &sk, err)) < 0)
 		return r1;
 	hostfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (hostfd < 0) {
-		nl_close(sk);
+		sh_nl_close(sk);
 		return sh_err_errno(err, errno, "open the host network namespace");
 	}
 	/* The VF is the link with the ifindex it got in the container, whatever the container renamed
@@ -38,15 +38,15 @@ static int return_from_pin(const struct sh_record *r, struct sh_error *err)
 	 * index, look under the index it had on the host (kept on a move when free), and only under
 	 * the name the hook gave it. */
 	for (i = 0; i < SH_ARRAY_SIZE(candidates); i++) {
-		if (candidates[i] <= 0 || link_get(sk, candidates[i], NULL, &l, &ignored) < 0)
+		if (candidates[i] <= 0 || sh_link_get(sk, candidates[i], NULL, &l, &ignored) < 0)
 			continue;
 		if (i > 0 && strcmp(l.name, r->cont_name))
 			continue;
-		r1 = link_move(sk, l.ifindex, hostfd, r->host_name, err);
-		nl_close(sk);
+		r1 = sh_link_move(sk, l.ifindex, hostfd, r->host_name, err);
+		sh_nl_close(sk);
 		return r1 < 0 ? sh_err_ctx(err, "move %s back to the host as %s", r->cont_name, r->host_name) : 0;
 	}
-	nl_close(sk);
+	sh_nl_close(sk);
 	return 0;
 }
 
@@ -68,8 +68,8 @@ static int find_on_host(const struct sh_config *cfg, struct nl_sock *sk, const s
 	char name[IFNAMSIZ];
 
 	for (;;) {
-		if (sysfs_vf_netdev(cfg->sysfs_root, r->vf_pci, name) == 0 && name[0] &&
-		    link_get(sk, 0, name, l, &ignored) == 0)
+		if (sh_sysfs_vf_netdev(cfg->sysfs_root, r->vf_pci, name) == 0 && name[0] &&
+		    sh_link_get(sk, 0, name, l, &ignored) == 0)
 			return 0;
 		if (now_ms() >= deadline)
 			return -ENODEV;
@@ -84,12 +84,12 @@ static int drop_new_altnames(struct nl_sock *sk, const struct sh_record *r, cons
 	size_t i, j;
 	int ret;
 
-	if ((ret = link_get_altnames(sk, l->ifindex, &now, err)) < 0)
+	if ((ret = sh_link_get_altnames(sk, l->ifindex, &now, err)) < 0)
 		return ret;
 	for (i = 0; i < now.n; i++) {
 		for (j = 0; j < r->n_host_altnames && strcmp(now.name[i], r->host_altnames[j]); j++)
 			;
-		if (j == r->n_host_altnames && (ret = link_del_altname(sk, l->ifindex, now.name[i], err)) < 0)
+		if (j == r->n_host_altnames && (ret = sh_link_del_altname(sk, l->ifindex, now.name[i], err)) < 0)
 			return ret;
 	}
 	return 0;
@@ -101,21 +101,21 @@ static int restore_netdev(struct nl_sock *sk, const struct sh_record *r, struct 
 	int ret;
 
 	if (strcmp(l->name, r->host_name)) {
-		if (l->up && (ret = link_set_up(sk, l->ifindex, false, err)) < 0)
+		if (l->up && (ret = sh_link_set_up(sk, l->ifindex, false, err)) < 0)
 			return ret;
 		l->up = false;
-		if ((ret = link_set_name(sk, l->ifindex, r->host_name, err)) < 0)
+		if ((ret = sh_link_set_name(sk, l->ifindex, r->host_name, err)) < 0)
 			return ret;
 	}
-	if (l->mtu != r->host_mtu && (ret = link_set_mtu(sk, l->ifindex, r->host_mtu, err)) < 0)
+	if (l->mtu != r->host_mtu && (ret = sh_link_set_mtu(sk, l->ifindex, r->host_mtu, err)) < 0)
 		return ret;
-	if (memcmp(l->mac, r->host_mac, 6) && link_set_mac(sk, l->ifindex, r->host_mac, err) < 0)
+	if (memcmp(l->mac, r->host_mac, 6) && sh_link_set_mac(sk, l->ifindex, r->host_mac, err) < 0)
 		/* Some VF drivers refuse MAC changes from the VF side; the PF-side MAC is restored below. */
-		log_msg(LOG_WARNING, "%s: cannot restore MAC %s: %s", r->host_name, format_mac(r->host_mac, mac),
+		sh_log_msg(LOG_WARNING, "%s: cannot restore MAC %s: %s", r->host_name, sh_format_mac(r->host_mac, mac),
 			err->msg);
 	if ((ret = drop_new_altnames(sk, r, l, err)) < 0)
 		return ret;
-	if (l->up != r->host_up && (ret = link_set_up(sk, l->ifindex, r->host_up, err)) < 0)
+	if (l->up != r->host_up && (ret = sh_link_set_up(sk, l->ifindex, r->host_up, err)) < 0)
 		return ret;
 	return 0;
 }
@@ -128,12 +128,12 @@ static int restore_knobs(struct nl_sock *sk, const struct sh_record *r, struct s
 
 	if (!(r->knobs & ~SH_KNOB_BIT(SH_KNOB_MAC)))
 		return 0;
-	if ((ret = vf_cfg_get(sk, r->pf_ifindex, r->vf_index, &cur, err)) < 0)
+	if ((ret = sh_vf_cfg_get(sk, r->pf_ifindex, r->vf_index, &cur, err)) < 0)
 		return sh_err_ctx(err, "%s", r->pf_name);
 	for (k = SH_KNOB_COUNT - 1; k > SH_KNOB_MAC; k--) {
-		if (!(r->knobs & SH_KNOB_BIT(k)) || vf_knob_equal(k, &cur, &r->orig))
+		if (!(r->knobs & SH_KNOB_BIT(k)) || sh_vf_knob_equal(k, &cur, &r->orig))
 			continue;
-		ret = vf_knob_set(sk, r->pf_ifindex, r->vf_index, k, &r->orig, err);
+		ret = sh_vf_knob_set(sk, r->pf_ifindex, r->vf_index, k, &r->orig, err);
 		if (ret < 0 && !first)
 			first = sh_err_ctx(err, "%s", r->pf_name);
 	}
@@ -148,11 +148,11 @@ static int restore_pf_mac(struct nl_sock *sk, const struct sh_record *r, struct 
 
 	if (!(r->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) || !memcmp(r->orig.mac, zero, 6))
 		return 0;
-	ret = vf_knob_set(sk, r->pf_ifindex, r->vf_index, SH_KNOB_MAC, &r->orig, err);
+	ret = sh_vf_knob_set(sk, r->pf_ifindex, r->vf_index, SH_KNOB_MAC, &r->orig, err);
 	return ret < 0 ? sh_err_ctx(err, "%s", r->pf_name) : 0;
 }
 
-int restore_vf(const struct sh_config *cfg, struct nl_sock *host_sk, const struct sh_record *r, struct sh_error *err)
+int sh_restore_vf(const struct sh_config *cfg, struct nl_sock *host_sk, const struct sh_record *r, struct sh_error *err)
 {
 	struct sh_link l;
 	bool pinned = r->pin[0] && access(r->pin, F_OK) == 0;
@@ -162,39 +162,39 @@ int restore_vf(const struct sh_config *cfg, struct nl_sock *host_sk, const struc
 		return ret;
 	/* While the PF enforces a MAC, an untrusted VF cannot take back its own (igb): lift it first,
 	 * and enforce the original one again, if there was one, once the netdev is restored. */
-	if ((r->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) && (ret = vf_clear_mac(host_sk, r->pf_ifindex, r->vf_index, err)) < 0)
+	if ((r->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) && (ret = sh_vf_clear_mac(host_sk, r->pf_ifindex, r->vf_index, err)) < 0)
 		return sh_err_ctx(err, "%s", r->pf_name);
 	if ((ret = restore_knobs(host_sk, r, err)) < 0)
 		return ret;
 	/* Without a pin the kernel may still be bringing the VF back from a dying namespace. */
 	if (find_on_host(cfg, host_sk, r, pinned ? 0 : cfg->poststop_timeout_ms, &l) < 0)
-		log_msg(LOG_WARNING, "VF %s (%s) did not come back to the host: its netdev is gone", r->vf_pci,
+		sh_log_msg(LOG_WARNING, "VF %s (%s) did not come back to the host: its netdev is gone", r->vf_pci,
 			r->host_name);
 	else if ((ret = restore_netdev(host_sk, r, &l, err)) < 0)
 		return sh_err_ctx(err, "restore %s", r->host_name);
 	return restore_pf_mac(host_sk, r, err);
 }
 
-int unpin_if_unused(const struct sh_config *cfg, const char *id, const char *pin, struct sh_error *err)
+int sh_unpin_if_unused(const struct sh_config *cfg, const char *id, const char *pin, struct sh_error *err)
 {
 	size_t n = 0;
 
 	if (!pin[0])
 		return 0;
-	claim_list_owned(cfg->state_dir, id, NULL, 0, &n, NULL);
-	return n ? 0 : netns_unpin(pin, err);
+	sh_claim_list_owned(cfg->state_dir, id, NULL, 0, &n, NULL);
+	return n ? 0 : sh_netns_unpin(pin, err);
 }
 
-int release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_claim *c, const struct sh_record *r,
+int sh_release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_claim *c, const struct sh_record *r,
 	       struct sh_error *err)
 {
 	int ret;
 
-	if ((ret = restore_vf(cfg, host_sk, r, err)) < 0) {
+	if ((ret = sh_restore_vf(cfg, host_sk, r, err)) < 0) {
 		/* Keep the record: it is all that says how to put this VF back, and the next claim or
 		 * poststop retries. */
-		claim_unlock(c);
+		sh_claim_unlock(c);
 		return ret;
 	}
-	return claim_release(c, err);
+	return sh_claim_release(c, err);
 }

@@ -21,7 +21,7 @@ static const char *const allowed[] = {
 	"getrandom",	  "futex",	  "uname",	"restart_syscall", "poll",	 "ppoll",
 };
 
-int sandbox_install(struct sh_error *err)
+int sh_sandbox_install(struct sh_error *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	size_t i;
@@ -37,11 +37,11 @@ int sandbox_install(struct sh_error *err)
 	}
 	/* Sockets: netlink (rtnetlink) and unix (syslog) only; mounts: bind mounts (pins) only. */
 	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_NETLINK));
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_NETLINK, 0));
 	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX, 0));
 	if (r == 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mount), 1, SCMP_A3(SCMP_CMP_EQ, MS_BIND));
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mount), 1, SCMP_A3(SCMP_CMP_EQ, MS_BIND, 0));
 	if (r == 0)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);

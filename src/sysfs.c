@@ -71,7 +71,7 @@ static int first_entry(const char *dir, char *out, size_t len)
 	return 0;
 }
 
-int sysfs_vf_netdev(const char *root, const char *pci, char name[IFNAMSIZ])
+int sh_sysfs_vf_netdev(const char *root, const char *pci, char name[IFNAMSIZ])
 {
 	char path[PATH_MAX];
 
@@ -106,13 +106,13 @@ static int pf_by_name(const char *root, const char *name, struct sh_pf *pf, stru
 	return 0;
 }
 
-int sysfs_pf_resolve(const char *root, const char *spec, struct sh_pf *pf, struct sh_error *err)
+int sh_sysfs_pf_resolve(const char *root, const char *spec, struct sh_pf *pf, struct sh_error *err)
 {
 	char path[PATH_MAX];
 	int r;
 
 	memset(pf, 0, sizeof(*pf));
-	r = pci_addr_valid(spec) ? pf_by_pci(root, spec, pf, err) : pf_by_name(root, spec, pf, err);
+	r = sh_pci_addr_valid(spec) ? pf_by_pci(root, spec, pf, err) : pf_by_name(root, spec, pf, err);
 	if (r < 0)
 		return r;
 	if (path_fmt(path, "%s/bus/pci/devices/%s/physfn", root, pf->pci) == 0 && access(path, F_OK) == 0)
@@ -127,7 +127,7 @@ static int vf_fill(const char *root, struct sh_vf *vf)
 	char path[PATH_MAX];
 	int r;
 
-	if ((r = sysfs_vf_netdev(root, vf->pci, vf->netdev)) < 0)
+	if ((r = sh_sysfs_vf_netdev(root, vf->pci, vf->netdev)) < 0)
 		return r;
 	if (path_fmt(path, "%s/bus/pci/devices/%s/driver", root, vf->pci) < 0)
 		return -ENAMETOOLONG;
@@ -136,7 +136,7 @@ static int vf_fill(const char *root, struct sh_vf *vf)
 	return 0;
 }
 
-int sysfs_vf_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN])
+int sh_sysfs_vf_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN])
 {
 	char path[PATH_MAX];
 
@@ -145,7 +145,7 @@ int sysfs_vf_pci(const char *root, const struct sh_pf *pf, unsigned index, char 
 	return link_basename(path, pci, SH_PCI_LEN);
 }
 
-int sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err)
+int sh_sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err)
 {
 	int r;
 
@@ -156,14 +156,14 @@ int sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struc
 	snprintf(vf->pf_name, sizeof(vf->pf_name), "%s", pf->name);
 	snprintf(vf->pf_pci, sizeof(vf->pf_pci), "%s", pf->pci);
 	vf->index = index;
-	if (sysfs_vf_pci(root, pf, index, vf->pci) < 0)
+	if (sh_sysfs_vf_pci(root, pf, index, vf->pci) < 0)
 		return sh_err(err, ENODEV, "VF %u of %s: no virtfn%u in sysfs", index, pf->name, index);
 	if ((r = vf_fill(root, vf)) < 0)
 		return sh_err_errno(err, r, "VF %u of %s: read sysfs", index, pf->name);
 	return 0;
 }
 
-int sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct sh_vf *vf, struct sh_error *err)
+int sh_sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct sh_vf *vf, struct sh_error *err)
 {
 	char path[PATH_MAX], pf_pci[SH_PCI_LEN], virtfn[SH_PCI_LEN];
 	unsigned i, total = 0;
@@ -172,7 +172,7 @@ int sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct 
 	if (path_fmt(path, "%s/bus/pci/devices/%s/physfn", root, pci) < 0 ||
 	    link_basename(path, pf_pci, sizeof(pf_pci)) < 0)
 		return sh_err(err, ENODEV, "VF %s: no such VF (no physfn in sysfs)", pci);
-	if ((r = sysfs_pf_resolve(root, pf_pci, pf, err)) < 0)
+	if ((r = sh_sysfs_pf_resolve(root, pf_pci, pf, err)) < 0)
 		return r;
 	/* VF PCI addresses are not contiguous: scan every virtfn link the PF may have. */
 	if (path_fmt(path, "%s/bus/pci/devices/%s/sriov_totalvfs", root, pf_pci) < 0 || read_uint(path, &total) < 0)
@@ -182,7 +182,7 @@ int sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct 
 		    link_basename(path, virtfn, sizeof(virtfn)) < 0)
 			continue;
 		if (!strcmp(virtfn, pci))
-			return sysfs_vf_get(root, pf, i, vf, err);
+			return sh_sysfs_vf_get(root, pf, i, vf, err);
 	}
 	return sh_err(err, ENODEV, "VF %s: not among the VFs of %s", pci, pf->name);
 }

@@ -42,14 +42,14 @@ static void vf_read(struct rtnl_link_vf *vf, struct sh_vf_cfg *cfg)
 	}
 }
 
-int vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_vf_cfg *cfg, struct sh_error *err)
+int sh_vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_vf_cfg *cfg, struct sh_error *err)
 {
 	struct rtnl_link *link = NULL;
 	struct rtnl_link_vf *vf = NULL;
 	int r;
 
 	if ((r = rtnl_link_get_kernel(sk, pf_ifindex, NULL, &link)) < 0)
-		return nl_err(err, r, "read VF settings from the PF");
+		return sh_nl_err(err, r, "read VF settings from the PF");
 	if (rtnl_link_has_vf_list(link))
 		vf = rtnl_link_vf_get(link, index);
 	if (!vf) {
@@ -63,7 +63,7 @@ int vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_vf_
 	return 0;
 }
 
-bool vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *a, const struct sh_vf_cfg *b)
+bool sh_vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *a, const struct sh_vf_cfg *b)
 {
 	switch (knob) {
 	case SH_KNOB_MAC:
@@ -128,14 +128,14 @@ static int vf_put_knob(struct rtnl_link_vf *vf, enum sh_knob knob, const struct 
 	}
 }
 
-const char *vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *c, char *buf, size_t len)
+const char *sh_vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *c, char *buf, size_t len)
 {
 	static const char *const states[] = {"auto", "enable", "disable"};
 	char mac[18];
 
 	switch (knob) {
 	case SH_KNOB_MAC:
-		snprintf(buf, len, "mac %s", format_mac(c->mac, mac));
+		snprintf(buf, len, "mac %s", sh_format_mac(c->mac, mac));
 		break;
 	case SH_KNOB_VLAN:
 		snprintf(buf, len, "vlan %u qos %u proto %s", c->vlan, c->qos,
@@ -159,14 +159,14 @@ const char *vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *c, char 
 	return buf;
 }
 
-int vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_error *err)
+int sh_vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_error *err)
 {
 	struct sh_vf_cfg none = {0};
 
-	return vf_knob_set(sk, pf_ifindex, index, SH_KNOB_MAC, &none, err);
+	return sh_vf_knob_set(sk, pf_ifindex, index, SH_KNOB_MAC, &none, err);
 }
 
-int vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned index, enum sh_knob knob, const struct sh_vf_cfg *cfg,
+int sh_vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned index, enum sh_knob knob, const struct sh_vf_cfg *cfg,
 		struct sh_error *err)
 {
 	char what[96];
@@ -181,9 +181,9 @@ int vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned index, enum sh_knob
 		if (r == 0)
 			r = rtnl_link_vf_add(change, vf);
 		if (r == 0)
-			r = link_change(sk, pf_ifindex, change);
+			r = sh_link_change(sk, pf_ifindex, change);
 	}
 	rtnl_link_vf_put(vf);
 	rtnl_link_put(change);
-	return r < 0 ? nl_err(err, r, "set vf %u %s", index, vf_knob_describe(knob, cfg, what, sizeof(what))) : 0;
+	return r < 0 ? sh_nl_err(err, r, "set vf %u %s", index, sh_vf_knob_describe(knob, cfg, what, sizeof(what))) : 0;
 }

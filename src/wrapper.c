@@ -75,7 +75,7 @@ static void scan_create(struct sh_runc_cmdline *cl)
 	}
 }
 
-int wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, struct sh_error *err)
+int sh_wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, struct sh_error *err)
 {
 	const char *name, *value;
 	size_t len;
@@ -109,7 +109,7 @@ int wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, str
 			if (!value && i + 1 < argc)
 				value = argv[++i];
 			if (!value || !*value) {
-				wrapper_cmdline_free(cl);
+				sh_wrapper_cmdline_free(cl);
 				return sh_err(err, EINVAL, "option %s needs a file name", SH_WRAPPER_CONFIG_OPT);
 			}
 			cl->config = value;
@@ -120,24 +120,24 @@ int wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, str
 			cl->argv[cl->argc++] = argv[++i];
 	}
 	cl->argv[cl->argc] = NULL;
-	if (wrapper_is_create(cl))
+	if (sh_wrapper_is_create(cl))
 		scan_create(cl);
 	return 0;
 }
 
-void wrapper_cmdline_free(struct sh_runc_cmdline *cl)
+void sh_wrapper_cmdline_free(struct sh_runc_cmdline *cl)
 {
 	free(cl->argv);
 	cl->argv = NULL;
 	cl->argc = 0;
 }
 
-bool wrapper_is_create(const struct sh_runc_cmdline *cl)
+bool sh_wrapper_is_create(const struct sh_runc_cmdline *cl)
 {
 	return cl->cmd >= 0 && cl->cmd < cl->argc && !strcmp(cl->argv[cl->cmd], "create");
 }
 
-int wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config, struct sh_error *err)
+int sh_wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config, struct sh_error *err)
 {
 	const char *p = cl->config;
 
@@ -180,7 +180,7 @@ static int check_executable(const char *path)
 	return access(path, X_OK) < 0 ? -errno : 0;
 }
 
-int wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error *err)
+int sh_wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error *err)
 {
 	const char *const *p;
 
@@ -205,7 +205,7 @@ int wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error *e
 		      "set \"runc\" in the config file");
 }
 
-int wrapper_hook_path(char *out, struct sh_error *err)
+int sh_wrapper_hook_path(char *out, struct sh_error *err)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -221,9 +221,9 @@ int wrapper_hook_path(char *out, struct sh_error *err)
 	return 0;
 }
 
-bool wrapper_spec_wants_sriov(yajl_val spec, bool env_fallback)
+bool sh_wrapper_spec_wants_sriov(yajl_val spec, bool env_fallback)
 {
-	yajl_val ann = json_get(spec, "annotations"), env;
+	yajl_val ann = sh_json_get(spec, "annotations"), env;
 	const char *e, *eq;
 	size_t i;
 
@@ -233,7 +233,7 @@ bool wrapper_spec_wants_sriov(yajl_val spec, bool env_fallback)
 				return true;
 	if (!env_fallback)
 		return false;
-	env = json_get(json_get(spec, "process"), "env");
+	env = sh_json_get(sh_json_get(spec, "process"), "env");
 	if (!YAJL_IS_ARRAY(env))
 		return false;
 	for (i = 0; i < env->u.array.len; i++) {
@@ -260,7 +260,7 @@ static int stage_has_hook(yajl_val stage, const char *stage_name, const char *pa
 	if (!YAJL_IS_ARRAY(stage))
 		return sh_err(err, EINVAL, "config.json: \"hooks.%s\" is not an array", stage_name);
 	for (i = 0; i < stage->u.array.len; i++) {
-		if (json_get_string(stage->u.array.values[i], "path", &p) < 0)
+		if (sh_json_get_string(stage->u.array.values[i], "path", &p) < 0)
 			continue;
 		slash = strrchr(p, '/');
 		if (!strcmp(p, path) || !strcmp(slash ? slash + 1 : p, SH_WRAPPER_HOOK_NAME))
@@ -304,16 +304,16 @@ static yajl_gen_status gen_value(yajl_gen g, yajl_val v)
 
 static yajl_gen_status gen_hook_entry(yajl_gen g, const struct sh_hook_ref *hook, const char *stage)
 {
-	json_gen_str(g, "path");
-	json_gen_str(g, hook->path);
-	json_gen_str(g, "args");
+	sh_json_gen_str(g, "path");
+	sh_json_gen_str(g, hook->path);
+	sh_json_gen_str(g, "args");
 	yajl_gen_array_open(g);
-	json_gen_str(g, SH_WRAPPER_HOOK_NAME);
+	sh_json_gen_str(g, SH_WRAPPER_HOOK_NAME);
 	if (hook->config && *hook->config) {
-		json_gen_str(g, "--config");
-		json_gen_str(g, hook->config);
+		sh_json_gen_str(g, "--config");
+		sh_json_gen_str(g, hook->config);
 	}
-	json_gen_str(g, stage);
+	sh_json_gen_str(g, stage);
 	yajl_gen_array_close(g);
 	return yajl_gen_status_ok;
 }
@@ -344,7 +344,7 @@ static yajl_gen_status gen_hooks(yajl_gen g, yajl_val old, const struct sh_hook_
 	for (size_t i = 0; YAJL_IS_OBJECT(old) && i < old->u.object.len && s == yajl_gen_status_ok; i++) {
 		const char *k = old->u.object.keys[i];
 
-		json_gen_str(g, k);
+		sh_json_gen_str(g, k);
 		if (!strcmp(k, "createRuntime")) {
 			seen_cr = true;
 			s = gen_stage(g, old->u.object.values[i], hook, k, add_cr);
@@ -356,19 +356,19 @@ static yajl_gen_status gen_hooks(yajl_gen g, yajl_val old, const struct sh_hook_
 		}
 	}
 	if (s == yajl_gen_status_ok && !seen_cr && add_cr) {
-		json_gen_str(g, "createRuntime");
+		sh_json_gen_str(g, "createRuntime");
 		s = gen_stage(g, NULL, hook, "createRuntime", true);
 	}
 	if (s == yajl_gen_status_ok && !seen_ps && add_ps) {
-		json_gen_str(g, "poststop");
+		sh_json_gen_str(g, "poststop");
 		s = gen_stage(g, NULL, hook, "poststop", true);
 	}
 	return s == yajl_gen_status_ok ? yajl_gen_map_close(g) : s;
 }
 
-int wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out, size_t *len, struct sh_error *err)
+int sh_wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out, size_t *len, struct sh_error *err)
 {
-	yajl_val hooks = json_get(spec, "hooks");
+	yajl_val hooks = sh_json_get(spec, "hooks");
 	bool has_cr, has_ps, seen_hooks = false;
 	yajl_gen_status s = yajl_gen_status_ok;
 	const unsigned char *buf;
@@ -382,8 +382,8 @@ int wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out,
 		return sh_err(err, EINVAL, "config.json is not a JSON object");
 	if (hooks && !YAJL_IS_NULL(hooks) && !YAJL_IS_OBJECT(hooks))
 		return sh_err(err, EINVAL, "config.json: \"hooks\" is not an object");
-	if ((r = stage_has_hook(json_get(hooks, "createRuntime"), "createRuntime", hook->path, &has_cr, err)) < 0 ||
-	    (r = stage_has_hook(json_get(hooks, "poststop"), "poststop", hook->path, &has_ps, err)) < 0)
+	if ((r = stage_has_hook(sh_json_get(hooks, "createRuntime"), "createRuntime", hook->path, &has_cr, err)) < 0 ||
+	    (r = stage_has_hook(sh_json_get(hooks, "poststop"), "poststop", hook->path, &has_ps, err)) < 0)
 		return r;
 	if (has_cr && has_ps)
 		return 0;
@@ -406,7 +406,7 @@ int wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out,
 		}
 	}
 	if (s == yajl_gen_status_ok && !seen_hooks) {
-		json_gen_str(g, "hooks");
+		sh_json_gen_str(g, "hooks");
 		s = gen_hooks(g, NULL, hook, !has_cr, !has_ps);
 	}
 	if (s == yajl_gen_status_ok)
@@ -429,7 +429,7 @@ int wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out,
 	return 0;
 }
 
-int wrapper_write_atomic(const char *path, const char *buf, size_t len, struct sh_error *err)
+int sh_wrapper_write_atomic(const char *path, const char *buf, size_t len, struct sh_error *err)
 {
 	char dir[PATH_MAX], base[PATH_MAX], tmp[PATH_MAX];
 	_cleanup_close_ int dfd = -1;
@@ -454,7 +454,7 @@ int wrapper_write_atomic(const char *path, const char *buf, size_t len, struct s
 		r = sh_err_errno(err, errno, "write %s: set mode and owner of %s", path, tmp);
 		goto fail;
 	}
-	if ((r = write_all(fd, buf, len)) < 0) {
+	if ((r = sh_write_all(fd, buf, len)) < 0) {
 		r = sh_err_errno(err, -r, "write %s", tmp);
 		goto fail;
 	}
@@ -484,7 +484,7 @@ fail:
 	return r;
 }
 
-int wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, const struct sh_hook_ref *hook,
+int sh_wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, const struct sh_hook_ref *hook,
 			   bool *changed, struct sh_error *err)
 {
 	_cleanup_free_ char *buf = NULL, *out = NULL;
@@ -499,22 +499,22 @@ int wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, cons
 	if ((size_t)snprintf(path, sizeof(path), "%s/config.json", bundle ? bundle : ".") >= sizeof(path))
 		return sh_err(err, ENAMETOOLONG, "bundle path too long");
 	/* Unreadable or broken: runc says so in its own words; that is not the wrapper's business. */
-	if (json_read_file(path, SH_WRAPPER_SPEC_MAX, &buf, &ignored) < 0 ||
-	    json_parse(buf, "config.json", &spec, &ignored) < 0)
+	if (sh_json_read_file(path, SH_WRAPPER_SPEC_MAX, &buf, &ignored) < 0 ||
+	    sh_json_parse(buf, "config.json", &spec, &ignored) < 0)
 		return 0;
-	if (!wrapper_spec_wants_sriov(spec, cfg->env_fallback)) {
+	if (!sh_wrapper_spec_wants_sriov(spec, cfg->env_fallback)) {
 		yajl_tree_free(spec);
 		return 0;
 	}
 	if (!ref.path) {
-		if ((r = wrapper_hook_path(hook_path, err)) < 0)
+		if ((r = sh_wrapper_hook_path(hook_path, err)) < 0)
 			goto out;
 		ref.path = hook_path;
 	}
-	if ((r = wrapper_add_hooks(spec, &ref, &out, &len, err)) < 0)
+	if ((r = sh_wrapper_add_hooks(spec, &ref, &out, &len, err)) < 0)
 		goto out;
 	if (out) {
-		if ((r = wrapper_write_atomic(path, out, len, err)) < 0)
+		if ((r = sh_wrapper_write_atomic(path, out, len, err)) < 0)
 			goto out;
 		*changed = true;
 	}

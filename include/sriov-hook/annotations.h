@@ -18,9 +18,9 @@ struct sh_annotations {
 };
 
 /* Copies a JSON object of strings; what names it in errors. */
-int annotations_from_json(yajl_val obj, const char *what, struct sh_annotations *out, struct sh_error *err);
-int annotations_add(struct sh_annotations *a, const char *key, const char *value);
-const char *annotations_get(const struct sh_annotations *a, const char *key);
-void annotations_free(struct sh_annotations *a);
+int sh_annotations_from_json(yajl_val obj, const char *what, struct sh_annotations *out, struct sh_error *err);
+int sh_annotations_add(struct sh_annotations *a, const char *key, const char *value);
+const char *sh_annotations_get(const struct sh_annotations *a, const char *key);
+void sh_annotations_free(struct sh_annotations *a);
 
 #endif

@@ -71,40 +71,40 @@ struct sh_claim {
 #define SH_CLAIM_INIT ((struct sh_claim){.lock_fd = -1})
 
 /* Creates state_dir and its subdirectories. */
-int claim_store_init(const char *state_dir, struct sh_error *err);
+int sh_claim_store_init(const char *state_dir, struct sh_error *err);
 /* Locks the VF. wait=false: -EBUSY at once when another hook holds it. */
-int claim_lock(const char *state_dir, const char *pci, bool wait, struct sh_claim *c, struct sh_error *err);
+int sh_claim_lock(const char *state_dir, const char *pci, bool wait, struct sh_claim *c, struct sh_error *err);
 /* Drops the lock, keeping the record. */
-void claim_unlock(struct sh_claim *c);
+void sh_claim_unlock(struct sh_claim *c);
 /* Removes the record (and its owner's index entry) only, keeping the lock (a takeover goes on to
  * claim the VF). */
-int claim_release_record(struct sh_claim *c, struct sh_error *err);
+int sh_claim_release_record(struct sh_claim *c, struct sh_error *err);
 /* Removes the record and the lock file, then unlocks. */
-int claim_release(struct sh_claim *c, struct sh_error *err);
+int sh_claim_release(struct sh_claim *c, struct sh_error *err);
 
 /* -ENOENT when the VF has no record. */
-int claim_read(struct sh_claim *c, struct sh_record *r, struct sh_error *err);
+int sh_claim_read(struct sh_claim *c, struct sh_record *r, struct sh_error *err);
 /* Atomic: written to a temporary file, fsync'd, renamed over the record; the owners/ index entry
  * is made first. */
-int claim_write(struct sh_claim *c, const struct sh_record *r, struct sh_error *err);
+int sh_claim_write(struct sh_claim *c, const struct sh_record *r, struct sh_error *err);
 /* Removes container id's index entry for VF pci (and its directory once empty). */
-void claim_index_del(const char *state_dir, const char *id, const char *pci);
+void sh_claim_index_del(const char *state_dir, const char *id, const char *pci);
 /* Removes container id's whole index (poststop, once all its claims are released). */
-void claim_index_drop(const char *state_dir, const char *id);
-int record_to_json(const struct sh_record *r, char **out);
-int record_from_json(const char *json, struct sh_record *r, struct sh_error *err);
+void sh_claim_index_drop(const char *state_dir, const char *id);
+int sh_record_to_json(const struct sh_record *r, char **out);
+int sh_record_from_json(const char *json, struct sh_record *r, struct sh_error *err);
 
 /* Whether the record's owner is gone (so the claim is stale). Called with the lock held. */
-bool record_is_stale(const struct sh_record *r);
+bool sh_record_is_stale(const struct sh_record *r);
 /* Start time of a process, 0 when it does not exist. */
-unsigned long long proc_start_time(int pid);
+unsigned long long sh_proc_start_time(int pid);
 
 /* Calls fn for every record's VF PCI address (the whole store, for admin tools such as a future
  * `list` or `gc`); stops at fn's first non-zero return. */
-int claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data), void *data, struct sh_error *err);
+int sh_claim_foreach(const char *state_dir, int (*fn)(const char *pci, void *data), void *data, struct sh_error *err);
 /* The VFs (PCI addresses) whose records name container id, found through the owners/ index and
  * read without locks: *n counts them all, at most max are stored in pci. */
-int claim_list_owned(const char *state_dir, const char *id, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,
+int sh_claim_list_owned(const char *state_dir, const char *id, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,
 		     struct sh_error *err);
 
 #endif

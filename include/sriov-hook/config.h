@@ -26,11 +26,11 @@ struct sh_config {
 	char runc[PATH_MAX]; /* sriov-runc: the real runtime; "" = search the system paths */
 };
 
-void config_defaults(struct sh_config *cfg);
-int config_parse(const char *json, struct sh_config *cfg, struct sh_error *err);
+void sh_config_defaults(struct sh_config *cfg);
+int sh_config_parse(const char *json, struct sh_config *cfg, struct sh_error *err);
 /* path NULL: the default file, whose absence means defaults; a given path must exist. */
-int config_load(const char *path, struct sh_config *cfg, struct sh_error *err);
-bool config_pf_allowed(const struct sh_config *cfg, const char *pf_name, const char *pf_pci);
-void config_free(struct sh_config *cfg);
+int sh_config_load(const char *path, struct sh_config *cfg, struct sh_error *err);
+bool sh_config_pf_allowed(const struct sh_config *cfg, const char *pf_name, const char *pf_pci);
+void sh_config_free(struct sh_config *cfg);
 
 #endif

@@ -5,6 +5,6 @@
 #include <stddef.h>
 
 /* Writes all of buf, retrying short writes and EINTR. 0 or a negative errno. */
-int write_all(int fd, const char *buf, size_t len);
+int sh_write_all(int fd, const char *buf, size_t len);
 
 #endif

@@ -7,11 +7,11 @@
 #include <syslog.h>
 
 /* target: "syslog", "stderr" or an absolute path. prefix: e.g. "<id>: createRuntime". */
-int log_open(const char *target);
-void log_set_prefix(const char *prefix);
-void log_msg(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int sh_log_open(const char *target);
+void sh_log_set_prefix(const char *prefix);
+void sh_log_msg(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A failure: one line on stderr ("sriov-hook: <prefix>: <msg>") and in the log. */
-void log_failure(const char *msg);
-void log_close(void);
+void sh_log_failure(const char *msg);
+void sh_log_close(void);
 
 #endif

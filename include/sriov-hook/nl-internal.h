@@ -7,10 +7,10 @@
 struct nl_sock;
 struct rtnl_link;
 
-int nle_errno(int nle);
+int sh_nle_errno(int nle);
 /* Sends the attributes set on change to the link ifindex (RTM_NEWLINK). libnl error on failure. */
-int link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change);
+int sh_link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change);
 /* Sets err to "<fmt>: <libnl's text for nle>" and returns the negative errno. */
-int nl_err(struct sh_error *err, int nle, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int sh_nl_err(struct sh_error *err, int nle, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

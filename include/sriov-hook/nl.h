@@ -14,10 +14,10 @@
 struct nl_sock;
 
 /* A route socket in the caller's namespace. */
-int nl_open(struct nl_sock **sk, struct sh_error *err);
+int sh_nl_open(struct nl_sock **sk, struct sh_error *err);
 /* A route socket that talks to the namespace nsfd: connected while the thread sat there. */
-int nl_open_in(int nsfd, struct nl_sock **sk, struct sh_error *err);
-void nl_close(struct nl_sock *sk);
+int sh_nl_open_in(int nsfd, struct nl_sock **sk, struct sh_error *err);
+void sh_nl_close(struct nl_sock *sk);
 
 struct sh_link {
 	int ifindex;
@@ -29,14 +29,14 @@ struct sh_link {
 };
 
 /* By ifindex (> 0) or else by name. -ENODEV when absent. */
-int link_get(struct nl_sock *sk, int ifindex, const char *name, struct sh_link *l, struct sh_error *err);
-int link_count_addrs(struct nl_sock *sk, int ifindex, unsigned *n, struct sh_error *err);
+int sh_link_get(struct nl_sock *sk, int ifindex, const char *name, struct sh_link *l, struct sh_error *err);
+int sh_link_count_addrs(struct nl_sock *sk, int ifindex, unsigned *n, struct sh_error *err);
 /* Moves the link into the namespace nsfd and renames it there, in one RTM_NEWLINK. */
-int link_move(struct nl_sock *sk, int ifindex, int nsfd, const char *newname, struct sh_error *err);
-int link_set_up(struct nl_sock *sk, int ifindex, bool up, struct sh_error *err);
-int link_set_mtu(struct nl_sock *sk, int ifindex, unsigned mtu, struct sh_error *err);
-int link_set_mac(struct nl_sock *sk, int ifindex, const uint8_t mac[6], struct sh_error *err);
-int link_set_name(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err);
+int sh_link_move(struct nl_sock *sk, int ifindex, int nsfd, const char *newname, struct sh_error *err);
+int sh_link_set_up(struct nl_sock *sk, int ifindex, bool up, struct sh_error *err);
+int sh_link_set_mtu(struct nl_sock *sk, int ifindex, unsigned mtu, struct sh_error *err);
+int sh_link_set_mac(struct nl_sock *sk, int ifindex, const uint8_t mac[6], struct sh_error *err);
+int sh_link_set_name(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err);
 
 #define SH_MAX_ALTNAMES 8
 #define SH_ALTNAME_LEN 128 /* ALTIFNAMSIZ */
@@ -44,21 +44,21 @@ struct sh_altnames {
 	char name[SH_MAX_ALTNAMES][SH_ALTNAME_LEN];
 	size_t n;
 };
-int link_get_altnames(struct nl_sock *sk, int ifindex, struct sh_altnames *out, struct sh_error *err);
-int link_del_altname(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err);
+int sh_link_get_altnames(struct nl_sock *sk, int ifindex, struct sh_altnames *out, struct sh_error *err);
+int sh_link_del_altname(struct nl_sock *sk, int ifindex, const char *name, struct sh_error *err);
 
-int addr_add(struct nl_sock *sk, int ifindex, const struct sh_ip *ip, struct sh_error *err);
-int route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw, struct sh_error *err);
+int sh_addr_add(struct nl_sock *sk, int ifindex, const struct sh_ip *ip, struct sh_error *err);
+int sh_route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw, struct sh_error *err);
 
 /* PF-side settings of VF vf on the PF pf_ifindex. -EOPNOTSUPP when the PF reports no such VF. */
-int vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_vf_cfg *cfg, struct sh_error *err);
+int sh_vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_vf_cfg *cfg, struct sh_error *err);
 /* Applies one knob (one attribute per request, so a refused knob leaves the others untouched). */
-int vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned vf, enum sh_knob knob, const struct sh_vf_cfg *cfg,
+int sh_vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned vf, enum sh_knob knob, const struct sh_vf_cfg *cfg,
 		struct sh_error *err);
 /* Sets the PF-side MAC of the VF to none: the PF stops enforcing one. */
-int vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_error *err);
+int sh_vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_error *err);
 /* The knob's value as `ip link set PF vf N ...` spells it ("vlan 10 qos 3 proto 802.1Q"). */
-const char *vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *cfg, char *buf, size_t len);
-bool vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *a, const struct sh_vf_cfg *b);
+const char *sh_vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *cfg, char *buf, size_t len);
+bool sh_vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *a, const struct sh_vf_cfg *b);
 
 #endif

@@ -30,16 +30,16 @@ struct sh_spec {
 	size_t n_env;
 };
 
-int oci_state_parse(const char *json, struct sh_state *st, struct sh_error *err);
+int sh_oci_state_parse(const char *json, struct sh_state *st, struct sh_error *err);
 /* A container id must be safe as a file name. */
-int oci_id_validate(const char *id, struct sh_error *err);
-void oci_state_free(struct sh_state *st);
+int sh_oci_id_validate(const char *id, struct sh_error *err);
+void sh_oci_state_free(struct sh_state *st);
 
-int oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *err);
-int oci_spec_load(const char *bundle, struct sh_spec *spec, struct sh_error *err);
-void oci_spec_free(struct sh_spec *spec);
+int sh_oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *err);
+int sh_oci_spec_load(const char *bundle, struct sh_spec *spec, struct sh_error *err);
+void sh_oci_spec_free(struct sh_spec *spec);
 
 /* The network namespace the hook acts on: an absolute path in out (PATH_MAX bytes). */
-int oci_netns_path(const struct sh_state *st, const struct sh_spec *spec, char *out, struct sh_error *err);
+int sh_oci_netns_path(const struct sh_state *st, const struct sh_spec *spec, char *out, struct sh_error *err);
 
 #endif

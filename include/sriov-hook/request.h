@@ -73,15 +73,15 @@ struct sh_request {
 };
 
 /* Builds the request from annotations. Returns 0 with req->n == 0 when no io.sriov.* key is set. */
-int request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err);
+int sh_request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err);
 /* Adds SRIOV_<KEY>=v entries of env as io.sriov.<key> annotations unless already set. */
-int request_env_fallback(struct sh_annotations *a, char *const *env, size_t n_env, struct sh_error *err);
+int sh_request_env_fallback(struct sh_annotations *a, char *const *env, size_t n_env, struct sh_error *err);
 
-int parse_ip(const char *s, bool cidr, struct sh_ip *out);
-int parse_mac(const char *s, uint8_t mac[6]);
-const char *format_mac(const uint8_t mac[6], char buf[18]);
-const char *format_ip(const struct sh_ip *ip, char *buf, size_t len);
-bool ifname_valid(const char *name);
-bool pci_addr_valid(const char *s);
+int sh_parse_ip(const char *s, bool cidr, struct sh_ip *out);
+int sh_parse_mac(const char *s, uint8_t mac[6]);
+const char *sh_format_mac(const uint8_t mac[6], char buf[18]);
+const char *sh_format_ip(const struct sh_ip *ip, char *buf, size_t len);
+bool sh_ifname_valid(const char *name);
+bool sh_pci_addr_valid(const char *s);
 
 #endif

@@ -5,6 +5,6 @@
 #include "sriov-hook/error.h"
 
 /* Everything not on the list (execve among it) fails with EPERM. */
-int sandbox_install(struct sh_error *err);
+int sh_sandbox_install(struct sh_error *err);
 
 #endif

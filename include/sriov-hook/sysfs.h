@@ -23,13 +23,13 @@ struct sh_vf {
 };
 
 /* spec: a PF netdev name or PCI address. Fails when it is absent or not an SR-IOV PF. */
-int sysfs_pf_resolve(const char *root, const char *spec, struct sh_pf *pf, struct sh_error *err);
+int sh_sysfs_pf_resolve(const char *root, const char *spec, struct sh_pf *pf, struct sh_error *err);
 /* Just the PCI address of VF index (its virtfn link). */
-int sysfs_vf_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN]);
-int sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err);
+int sh_sysfs_vf_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN]);
+int sh_sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err);
 /* Finds a VF from its own PCI address (its physfn gives the PF). */
-int sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct sh_vf *vf, struct sh_error *err);
+int sh_sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct sh_vf *vf, struct sh_error *err);
 /* Re-reads the VF's current host netdev name (empty when none). */
-int sysfs_vf_netdev(const char *root, const char *pci, char name[IFNAMSIZ]);
+int sh_sysfs_vf_netdev(const char *root, const char *pci, char name[IFNAMSIZ]);
 
 #endif

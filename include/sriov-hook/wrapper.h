@@ -34,25 +34,25 @@ struct sh_runc_cmdline {
 /* Splits argv into runc's global options, its subcommand and, for create, the bundle. Only a
  * missing value of the wrapper's own option is an error: anything runc does not accept is left
  * for runc to refuse. */
-int wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, struct sh_error *err);
-void wrapper_cmdline_free(struct sh_runc_cmdline *cl);
+int sh_wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, struct sh_error *err);
+void sh_wrapper_cmdline_free(struct sh_runc_cmdline *cl);
 /* Whether the invocation is a `create` (the only one the wrapper changes anything for). */
-bool wrapper_is_create(const struct sh_runc_cmdline *cl);
+bool sh_wrapper_is_create(const struct sh_runc_cmdline *cl);
 
 /* The config file in effect: the option, else $SRIOV_HOOK_CONFIG, else NULL (the default file).
  * hook_config (PATH_MAX bytes) gets the absolute path to hand the hook, "" for the default. */
-int wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config, struct sh_error *err);
+int sh_wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config, struct sh_error *err);
 
 /* The real runc: cfg->runc when set, else the first executable of the system paths below —
  * never a PATH lookup, since the daemon's PATH may lead back to the wrapper. */
 extern const char *const sh_wrapper_runc_paths[];
-int wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error *err);
+int sh_wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error *err);
 /* The sriov-hook next to the running executable (PATH_MAX bytes). */
-int wrapper_hook_path(char *out, struct sh_error *err);
+int sh_wrapper_hook_path(char *out, struct sh_error *err);
 
 /* Whether the spec asks for SR-IOV: an io.sriov.* annotation, or with env_fallback an
  * SRIOV_<KEY>= entry of process.env. */
-bool wrapper_spec_wants_sriov(yajl_val spec, bool env_fallback);
+bool sh_wrapper_spec_wants_sriov(yajl_val spec, bool env_fallback);
 
 /* The hook entries to add: path, and the config file to pass it ("" or NULL: none). */
 struct sh_hook_ref {
@@ -64,15 +64,15 @@ struct sh_hook_ref {
  * for it is there already (same path, or a file named sriov-hook). Every other field is written
  * back as read, numbers in their original text. *out is NULL (and 0 returned) when nothing needed
  * adding. Fails when "hooks" or one of its two stages has the wrong type. */
-int wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out, size_t *len, struct sh_error *err);
+int sh_wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out, size_t *len, struct sh_error *err);
 
 /* Replaces path by buf: a temporary file in the same directory, the old file's mode (and owner),
  * fsync, rename, fsync of the directory. */
-int wrapper_write_atomic(const char *path, const char *buf, size_t len, struct sh_error *err);
+int sh_wrapper_write_atomic(const char *path, const char *buf, size_t len, struct sh_error *err);
 
 /* The create step: reads <bundle>/config.json and, when it asks for SR-IOV, rewrites it with the
  * hook added. A config.json the wrapper cannot read or parse is left to runc (*changed false). */
-int wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, const struct sh_hook_ref *hook,
+int sh_wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, const struct sh_hook_ref *hook,
 			   bool *changed, struct sh_error *err);
 
 #endif

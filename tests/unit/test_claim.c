@@ -51,7 +51,7 @@ static int store_setup(void **state)
 	if (!mkdtemp(f->tmp))
 		return -1;
 	snprintf(f->state_dir, sizeof(f->state_dir), "%s/state", f->tmp);
-	if (claim_store_init(f->state_dir, &err) < 0) {
+	if (sh_claim_store_init(f->state_dir, &err) < 0) {
 		fprintf(stderr, "claim_store_init: %s\n", err.msg);
 		return -1;
 	}
@@ -116,11 +116,11 @@ static void test_store_init(void **state)
 		assert_int_equal(sb.st_mode & 0777, 0700);
 	}
 	/* idempotent: every hook calls it */
-	assert_int_equal(claim_store_init(f->state_dir, &err), 0);
+	assert_int_equal(sh_claim_store_init(f->state_dir, &err), 0);
 	/* a subdirectory a crash or an admin removed comes back */
 	path_in(path, f, "netns");
 	assert_int_equal(rmdir(path), 0);
-	assert_int_equal(claim_store_init(f->state_dir, &err), 0);
+	assert_int_equal(sh_claim_store_init(f->state_dir, &err), 0);
 	assert_true(exists(path));
 }
 
@@ -136,7 +136,7 @@ static void test_store_init_fails(void **state)
 	fp = fopen(path, "w");
 	assert_non_null(fp);
 	fclose(fp);
-	assert_true(claim_store_init(path, &err) < 0);
+	assert_true(sh_claim_store_init(path, &err) < 0);
 	assert_non_null(strstr(err.msg, path));
 }
 
@@ -149,7 +149,7 @@ static void test_lock_basic(void **state)
 	struct sh_error err = { 0 };
 	char path[PATH_MAX];
 
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &c, &err), 0);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &c, &err), 0);
 	assert_true(c.lock_fd >= 0);
 	assert_string_equal(c.pci, PCI_A);
 	path_in(path, f, "locks/" PCI_A ".lock");
@@ -160,9 +160,9 @@ static void test_lock_basic(void **state)
 	assert_false(exists(path)); /* locking writes no record */
 	/* the lock fd does not leak into anything the hook might exec */
 	assert_true(fcntl(c.lock_fd, F_GETFD) & FD_CLOEXEC);
-	claim_unlock(&c);
+	sh_claim_unlock(&c);
 	assert_int_equal(c.lock_fd, -1);
-	claim_unlock(&c); /* harmless twice */
+	sh_claim_unlock(&c); /* harmless twice */
 }
 
 /* flock() belongs to the open file description: a second open in the same process conflicts. */
@@ -172,17 +172,17 @@ static void test_lock_twice_same_process(void **state)
 	struct sh_claim c1 = SH_CLAIM_INIT, c2 = SH_CLAIM_INIT, c3 = SH_CLAIM_INIT;
 	struct sh_error err = { 0 };
 
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &c1, &err), 0);
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &c2, &err), -EBUSY);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &c1, &err), 0);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &c2, &err), -EBUSY);
 	assert_int_equal(err.code, EBUSY);
 	assert_non_null(strstr(err.msg, PCI_A));
 	assert_int_equal(c2.lock_fd, -1);
 	/* another VF is independent */
-	assert_int_equal(claim_lock(f->state_dir, PCI_B, false, &c3, &err), 0);
-	claim_unlock(&c1);
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &c2, &err), 0);
-	claim_unlock(&c2);
-	claim_unlock(&c3);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_B, false, &c3, &err), 0);
+	sh_claim_unlock(&c1);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &c2, &err), 0);
+	sh_claim_unlock(&c2);
+	sh_claim_unlock(&c3);
 }
 
 /* A child that locks the VF, reports on `ready`, and waits for a byte on `go` (or to be killed). */
@@ -198,7 +198,7 @@ static pid_t spawn_holder(const char *state_dir, const char *pci, int *ready_rd,
 	if (pid == 0) {
 		struct sh_claim c = SH_CLAIM_INIT;
 		struct sh_error err = { 0 };
-		char b = claim_lock(state_dir, pci, false, &c, &err) == 0 ? 'L' : 'E';
+		char b = sh_claim_lock(state_dir, pci, false, &c, &err) == 0 ? 'L' : 'E';
 
 		close(ready[0]);
 		close(go[1]);
@@ -226,14 +226,14 @@ static void test_lock_held_by_other_process(void **state)
 
 	assert_int_equal(read(ready, &b, 1), 1);
 	assert_int_equal(b, 'L');
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &c, &err), -EBUSY);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &c, &err), -EBUSY);
 	assert_non_null(strstr(err.msg, "another sriov-hook"));
 	/* the holder crashes without unlocking: the kernel drops its lock */
 	assert_int_equal(kill(pid, SIGKILL), 0);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status));
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &c, &err), 0);
-	claim_unlock(&c);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &c, &err), 0);
+	sh_claim_unlock(&c);
 	close(ready);
 	close(go);
 }
@@ -258,9 +258,9 @@ static void test_lock_wait(void **state)
 		_exit(0);
 	}
 	t0 = now_ms();
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, true, &c, &err), 0);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, true, &c, &err), 0);
 	assert_true(now_ms() - t0 >= 200);
-	claim_unlock(&c);
+	sh_claim_unlock(&c);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	while (wait(NULL) > 0)
@@ -280,7 +280,7 @@ static void test_lock_after_release_is_exclusive(void **state)
 	char b = 0;
 	pid_t pid;
 
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &holder, &err), 0);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &holder, &err), 0);
 	assert_int_equal(pipe(report), 0);
 	assert_int_equal(pipe(go), 0);
 	pid = fork();
@@ -295,7 +295,7 @@ static void test_lock_after_release_is_exclusive(void **state)
 		close(report[0]);
 		close(go[1]);
 		/* blocks on the holder's file */
-		b = claim_lock(f->state_dir, PCI_A, true, &c, &e) == 0 ? 'L' : 'E';
+		b = sh_claim_lock(f->state_dir, PCI_A, true, &c, &e) == 0 ? 'L' : 'E';
 		if (b == 'L' && (fstat(c.lock_fd, &fd_st) < 0 || stat(c.lock_path, &path_st) < 0 ||
 				 fd_st.st_ino != path_st.st_ino || fd_st.st_nlink == 0))
 			b = 'U'; /* holds a file that is no longer at the path */
@@ -306,17 +306,17 @@ static void test_lock_after_release_is_exclusive(void **state)
 	close(report[1]);
 	close(go[0]);
 	sleep_ms(200); /* let the child block in flock() on the current file */
-	assert_int_equal(claim_release(&holder, &err), 0);
+	assert_int_equal(sh_claim_release(&holder, &err), 0);
 	assert_int_equal(read(report[0], &b, 1), 1);
 	if (b != 'L')
 		fail_msg("the waiting hook got '%c' (U: it locked the unlinked file)", b);
 	/* the child holds the lock at the path: nobody else gets it */
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &third, &err), -EBUSY);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &third, &err), -EBUSY);
 	assert_int_equal(write(go[1], "x", 1), 1);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &third, &err), 0);
-	claim_unlock(&third);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &third, &err), 0);
+	sh_claim_unlock(&third);
 	close(report[0]);
 	close(go[1]);
 }
@@ -329,7 +329,7 @@ static void test_lock_missing_store(void **state)
 	char dir[PATH_MAX];
 
 	snprintf(dir, sizeof(dir), "%s/nonexistent", f->tmp);
-	assert_int_equal(claim_lock(dir, PCI_A, false, &c, &err), -ENOENT);
+	assert_int_equal(sh_claim_lock(dir, PCI_A, false, &c, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "open lock"));
 	assert_int_equal(c.lock_fd, -1);
 }
@@ -421,10 +421,10 @@ static void test_record_json_roundtrip(void **state)
 
 	(void)state;
 	fill_record(&r);
-	assert_int_equal(record_to_json(&r, &json), 0);
+	assert_int_equal(sh_record_to_json(&r, &json), 0);
 	assert_non_null(json);
 	memset(&back, 0xa5, sizeof(back));
-	if (record_from_json(json, &back, &err) != 0)
+	if (sh_record_from_json(json, &back, &err) != 0)
 		fail_msg("record_from_json: %s\n%s", err.msg, json);
 	assert_record_equal(&back, &r);
 	free(json);
@@ -433,8 +433,8 @@ static void test_record_json_roundtrip(void **state)
 	for (size_t i = 0; i < SH_ARRAY_SIZE(r.host_altnames); i++)
 		snprintf(r.host_altnames[i], sizeof(r.host_altnames[i]), "alt%zu", i);
 	r.n_host_altnames = SH_ARRAY_SIZE(r.host_altnames);
-	assert_int_equal(record_to_json(&r, &json), 0);
-	if (record_from_json(json, &back, &err) != 0)
+	assert_int_equal(sh_record_to_json(&r, &json), 0);
+	if (sh_record_from_json(json, &back, &err) != 0)
 		fail_msg("record_from_json: %s\n%s", err.msg, json);
 	assert_record_equal(&back, &r);
 	free(json);
@@ -451,8 +451,8 @@ static void test_record_json_roundtrip(void **state)
 	r.knobs = 0;
 	r.n_host_altnames = 0;
 	memset(&r.orig, 0, sizeof(r.orig));
-	assert_int_equal(record_to_json(&r, &json), 0);
-	if (record_from_json(json, &back, &err) != 0)
+	assert_int_equal(sh_record_to_json(&r, &json), 0);
+	if (sh_record_from_json(json, &back, &err) != 0)
 		fail_msg("record_from_json: %s\n%s", err.msg, json);
 	assert_record_equal(&back, &r);
 	free(json);
@@ -469,18 +469,18 @@ static void test_claim_write_read(void **state)
 	DIR *d;
 	struct dirent *e;
 
-	assert_int_equal(claim_lock(f->state_dir, PCI_C, false, &c, &err), 0);
-	assert_int_equal(claim_read(&c, &back, &err), -ENOENT);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_C, false, &c, &err), 0);
+	assert_int_equal(sh_claim_read(&c, &back, &err), -ENOENT);
 	fill_record(&r);
 	r.phase = SH_PHASE_ATTACHING;
-	assert_int_equal(claim_write(&c, &r, &err), 0);
-	assert_int_equal(claim_read(&c, &back, &err), 0);
+	assert_int_equal(sh_claim_write(&c, &r, &err), 0);
+	assert_int_equal(sh_claim_read(&c, &back, &err), 0);
 	assert_record_equal(&back, &r);
 	/* rewritten in place (attaching -> attached) */
 	r.phase = SH_PHASE_ATTACHED;
 	r.cont_ifindex = 99;
-	assert_int_equal(claim_write(&c, &r, &err), 0);
-	assert_int_equal(claim_read(&c, &back, &err), 0);
+	assert_int_equal(sh_claim_write(&c, &r, &err), 0);
+	assert_int_equal(sh_claim_read(&c, &back, &err), 0);
 	assert_record_equal(&back, &r);
 	/* only the record is left: no temporary file; readable by root only */
 	assert_int_equal(stat(c.rec_path, &sb), 0);
@@ -492,7 +492,7 @@ static void test_claim_write_read(void **state)
 		if (e->d_name[0] != '.' && strcmp(e->d_name, PCI_C ".json"))
 			fail_msg("stray file in claims/: %s", e->d_name);
 	closedir(d);
-	claim_unlock(&c);
+	sh_claim_unlock(&c);
 }
 
 /* ---- corrupt records ------------------------------------------------------------------------------ */
@@ -516,10 +516,10 @@ static void gen_value(yajl_gen g, yajl_val v, const struct mutation *m, bool top
 
 			if ((top && m->skip && !strcmp(k, m->skip)) || (in_orig && m->skip_orig && !strcmp(k, m->skip_orig)))
 				continue;
-			json_gen_str(g, k);
+			sh_json_gen_str(g, k);
 			if (top && m->replace && !strcmp(k, m->replace)) {
 				if (m->with_string)
-					json_gen_str(g, m->with);
+					sh_json_gen_str(g, m->with);
 				else
 					yajl_gen_number(g, m->with, strlen(m->with));
 				continue;
@@ -533,7 +533,7 @@ static void gen_value(yajl_gen g, yajl_val v, const struct mutation *m, bool top
 			gen_value(g, v->u.array.values[i], m, false, false);
 		yajl_gen_array_close(g);
 	} else if (YAJL_IS_STRING(v)) {
-		json_gen_str(g, YAJL_GET_STRING(v));
+		sh_json_gen_str(g, YAJL_GET_STRING(v));
 	} else if (YAJL_IS_INTEGER(v)) {
 		yajl_gen_integer(g, YAJL_GET_INTEGER(v));
 	} else if (YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v)) {
@@ -552,7 +552,7 @@ static char *mutate(const char *json, const struct mutation *m)
 	size_t len;
 	char *out;
 
-	assert_int_equal(json_parse(json, "record", &t, &err), 0);
+	assert_int_equal(sh_json_parse(json, "record", &t, &err), 0);
 	gen_value(g, t, m, true, false);
 	yajl_gen_get_buf(g, &buf, &len);
 	out = strndup((const char *)buf, len);
@@ -571,25 +571,25 @@ static void test_record_missing_fields(void **state)
 
 	(void)state;
 	fill_record(&r);
-	assert_int_equal(record_to_json(&r, &json), 0);
+	assert_int_equal(sh_record_to_json(&r, &json), 0);
 	/* the unmodified regeneration parses: the mutation itself breaks nothing */
 	bad = mutate(json, &(struct mutation){ 0 });
-	assert_int_equal(record_from_json(bad, &back, &err), 0);
+	assert_int_equal(sh_record_from_json(bad, &back, &err), 0);
 	free(bad);
 
-	assert_int_equal(json_parse(json, "record", &t, &err), 0);
+	assert_int_equal(sh_json_parse(json, "record", &t, &err), 0);
 	for (i = 0; i < t->u.object.len; i++, n++) {
 		bad = mutate(json, &(struct mutation){ .skip = t->u.object.keys[i] });
-		if (record_from_json(bad, &back, &err) != -EINVAL)
+		if (sh_record_from_json(bad, &back, &err) != -EINVAL)
 			fail_msg("a record without \"%s\" was accepted", t->u.object.keys[i]);
 		assert_non_null(strstr(err.msg, "corrupt"));
 		free(bad);
 	}
-	orig = json_get(t, "orig");
+	orig = sh_json_get(t, "orig");
 	assert_true(YAJL_IS_OBJECT(orig));
 	for (i = 0; i < orig->u.object.len; i++, n++) {
 		bad = mutate(json, &(struct mutation){ .skip_orig = orig->u.object.keys[i] });
-		if (record_from_json(bad, &back, &err) != -EINVAL)
+		if (sh_record_from_json(bad, &back, &err) != -EINVAL)
 			fail_msg("a record without orig.\"%s\" was accepted", orig->u.object.keys[i]);
 		free(bad);
 	}
@@ -630,11 +630,11 @@ static void test_record_bad_values(void **state)
 	memset(long_id, 'a', sizeof(long_id) - 1);
 	snprintf(long_altname, sizeof(long_altname), "[\"%0128d\"]", 0); /* 128 chars: no room for the NUL */
 	fill_record(&r);
-	assert_int_equal(record_to_json(&r, &json), 0);
+	assert_int_equal(sh_record_to_json(&r, &json), 0);
 	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
 		char *bad = mutate(json, &cases[i]);
 
-		if (record_from_json(bad, &back, &err) != -EINVAL)
+		if (sh_record_from_json(bad, &back, &err) != -EINVAL)
 			fail_msg("accepted: %s", bad);
 		free(bad);
 	}
@@ -653,21 +653,21 @@ static void test_claim_read_corrupt(void **state)
 	char *json;
 	size_t i;
 
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &c, &err), 0);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &c, &err), 0);
 	for (i = 0; i < SH_ARRAY_SIZE(texts); i++) {
 		write_text(c.rec_path, texts[i]);
-		if (claim_read(&c, &back, &err) != -EINVAL)
+		if (sh_claim_read(&c, &back, &err) != -EINVAL)
 			fail_msg("claim_read accepted \"%s\"", texts[i]);
 		assert_non_null(strstr(err.msg, c.rec_path));
 	}
 	/* a record cut short (a torn write claim_write's rename prevents) */
 	fill_record(&r);
-	assert_int_equal(record_to_json(&r, &json), 0);
+	assert_int_equal(sh_record_to_json(&r, &json), 0);
 	json[strlen(json) / 2] = '\0';
 	write_text(c.rec_path, json);
-	assert_int_equal(claim_read(&c, &back, &err), -EINVAL);
+	assert_int_equal(sh_claim_read(&c, &back, &err), -EINVAL);
 	free(json);
-	claim_unlock(&c);
+	sh_claim_unlock(&c);
 }
 
 /* ---- release and listing --------------------------------------------------------------------------- */
@@ -681,29 +681,29 @@ static void test_release(void **state)
 	char lock[PATH_MAX], rec[PATH_MAX];
 
 	fill_record(&r);
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &c, &err), 0);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &c, &err), 0);
 	snprintf(lock, sizeof(lock), "%s", c.lock_path);
 	snprintf(rec, sizeof(rec), "%s", c.rec_path);
-	assert_int_equal(claim_write(&c, &r, &err), 0);
+	assert_int_equal(sh_claim_write(&c, &r, &err), 0);
 
 	/* the record only: the lock stays held (a takeover goes on) */
-	assert_int_equal(claim_release_record(&c, &err), 0);
+	assert_int_equal(sh_claim_release_record(&c, &err), 0);
 	assert_false(exists(rec));
 	assert_true(exists(lock));
 	assert_true(c.lock_fd >= 0);
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &other, &err), -EBUSY);
-	assert_int_equal(claim_release_record(&c, &err), 0); /* no record: fine */
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &other, &err), -EBUSY);
+	assert_int_equal(sh_claim_release_record(&c, &err), 0); /* no record: fine */
 
 	/* everything */
-	assert_int_equal(claim_write(&c, &r, &err), 0);
-	assert_int_equal(claim_release(&c, &err), 0);
+	assert_int_equal(sh_claim_write(&c, &r, &err), 0);
+	assert_int_equal(sh_claim_release(&c, &err), 0);
 	assert_false(exists(rec));
 	assert_false(exists(lock));
 	assert_int_equal(c.lock_fd, -1);
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &other, &err), 0);
-	assert_int_equal(claim_read(&other, &r, &err), -ENOENT);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &other, &err), 0);
+	assert_int_equal(sh_claim_read(&other, &r, &err), -ENOENT);
 	/* releasing with nothing there is harmless (poststop twice) */
-	assert_int_equal(claim_release(&other, &err), 0);
+	assert_int_equal(sh_claim_release(&other, &err), 0);
 	assert_false(exists(lock));
 }
 
@@ -720,44 +720,44 @@ static void test_owner_index(void **state)
 
 	fill_record(&r);
 	snprintf(r.id, sizeof(r.id), "ctr1");
-	assert_int_equal(claim_lock(f->state_dir, PCI_A, false, &a, &err), 0);
-	assert_int_equal(claim_write(&a, &r, &err), 0);
-	assert_int_equal(claim_lock(f->state_dir, PCI_B, false, &b, &err), 0);
-	assert_int_equal(claim_write(&b, &r, &err), 0);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_A, false, &a, &err), 0);
+	assert_int_equal(sh_claim_write(&a, &r, &err), 0);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_B, false, &b, &err), 0);
+	assert_int_equal(sh_claim_write(&b, &r, &err), 0);
 	snprintf(r.id, sizeof(r.id), "ctr2");
-	assert_int_equal(claim_lock(f->state_dir, PCI_C, false, &c, &err), 0);
-	assert_int_equal(claim_write(&c, &r, &err), 0);
+	assert_int_equal(sh_claim_lock(f->state_dir, PCI_C, false, &c, &err), 0);
+	assert_int_equal(sh_claim_write(&c, &r, &err), 0);
 	path_in(path, f, "owners/ctr1/" PCI_A);
 	assert_true(exists(path));
 
-	assert_int_equal(claim_list_owned(f->state_dir, "ctr1", pci, 4, &n, &err), 0);
+	assert_int_equal(sh_claim_list_owned(f->state_dir, "ctr1", pci, 4, &n, &err), 0);
 	assert_int_equal(n, 2);
 	assert_true((!strcmp(pci[0], PCI_A) && !strcmp(pci[1], PCI_B)) ||
 		    (!strcmp(pci[0], PCI_B) && !strcmp(pci[1], PCI_A)));
-	assert_int_equal(claim_list_owned(f->state_dir, "ctr2", pci, 4, &n, &err), 0);
+	assert_int_equal(sh_claim_list_owned(f->state_dir, "ctr2", pci, 4, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(pci[0], PCI_C);
-	assert_int_equal(claim_list_owned(f->state_dir, "nobody", pci, 4, &n, &err), 0);
+	assert_int_equal(sh_claim_list_owned(f->state_dir, "nobody", pci, 4, &n, &err), 0);
 	assert_int_equal(n, 0);
 
 	/* an index entry whose record went to another container is not counted */
 	snprintf(r.id, sizeof(r.id), "ctr2");
-	assert_int_equal(claim_write(&b, &r, &err), 0);
-	assert_int_equal(claim_list_owned(f->state_dir, "ctr1", pci, 4, &n, &err), 0);
+	assert_int_equal(sh_claim_write(&b, &r, &err), 0);
+	assert_int_equal(sh_claim_list_owned(f->state_dir, "ctr1", pci, 4, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(pci[0], PCI_A);
 
 	/* releasing removes the entry, and the directory with the last one */
-	assert_int_equal(claim_release(&a, &err), 0);
+	assert_int_equal(sh_claim_release(&a, &err), 0);
 	assert_false(exists(path));
 	path_in(path, f, "owners/ctr2/" PCI_C);
 	assert_true(exists(path));
-	assert_int_equal(claim_release(&c, &err), 0);
+	assert_int_equal(sh_claim_release(&c, &err), 0);
 	assert_false(exists(path));
-	claim_index_drop(f->state_dir, "ctr1");
+	sh_claim_index_drop(f->state_dir, "ctr1");
 	path_in(path, f, "owners/ctr1");
 	assert_false(exists(path));
-	assert_int_equal(claim_release(&b, &err), 0);
+	assert_int_equal(sh_claim_release(&b, &err), 0);
 	path_in(path, f, "owners/ctr2");
 	assert_false(exists(path));
 }
@@ -794,16 +794,16 @@ static void test_foreach(void **state)
 	size_t i;
 
 	/* empty store */
-	assert_int_equal(claim_foreach(f->state_dir, collect, &seen, &err), 0);
+	assert_int_equal(sh_claim_foreach(f->state_dir, collect, &seen, &err), 0);
 	assert_int_equal(seen.n, 0);
 
 	fill_record(&r);
 	for (i = 0; i < SH_ARRAY_SIZE(pcis); i++) {
 		struct sh_claim c = SH_CLAIM_INIT;
 
-		assert_int_equal(claim_lock(f->state_dir, pcis[i], false, &c, &err), 0);
-		assert_int_equal(claim_write(&c, &r, &err), 0);
-		claim_unlock(&c);
+		assert_int_equal(sh_claim_lock(f->state_dir, pcis[i], false, &c, &err), 0);
+		assert_int_equal(sh_claim_write(&c, &r, &err), 0);
+		sh_claim_unlock(&c);
 	}
 	/* leftovers of a writer that died before its rename, and other strays */
 	path_in(path, f, "claims/0000:3b:02.4.json.tmp.4242");
@@ -816,11 +816,11 @@ static void test_foreach(void **state)
 	{
 		struct sh_claim c = SH_CLAIM_INIT;
 
-		assert_int_equal(claim_lock(f->state_dir, "0000:3b:02.5", false, &c, &err), 0);
-		claim_unlock(&c);
+		assert_int_equal(sh_claim_lock(f->state_dir, "0000:3b:02.5", false, &c, &err), 0);
+		sh_claim_unlock(&c);
 	}
 
-	assert_int_equal(claim_foreach(f->state_dir, collect, &seen, &err), 0);
+	assert_int_equal(sh_claim_foreach(f->state_dir, collect, &seen, &err), 0);
 	assert_int_equal(seen.n, 3);
 	qsort(seen.pci, 3, SH_PCI_LEN, cmp_str);
 	assert_string_equal(seen.pci[0], PCI_A);
@@ -830,7 +830,7 @@ static void test_foreach(void **state)
 	/* the callback's first non-zero return stops the walk and is returned */
 	memset(&seen, 0, sizeof(seen));
 	seen.stop_at = 2;
-	assert_int_equal(claim_foreach(f->state_dir, collect, &seen, &err), 42);
+	assert_int_equal(sh_claim_foreach(f->state_dir, collect, &seen, &err), 42);
 	assert_int_equal(seen.n, 2);
 }
 
@@ -842,7 +842,7 @@ static void test_foreach_no_store(void **state)
 	char dir[PATH_MAX];
 
 	snprintf(dir, sizeof(dir), "%s/never-created", f->tmp);
-	assert_int_equal(claim_foreach(dir, collect, &seen, &err), 0);
+	assert_int_equal(sh_claim_foreach(dir, collect, &seen, &err), 0);
 	assert_int_equal(seen.n, 0);
 }
 
@@ -877,17 +877,17 @@ static unsigned long long stat_field22(pid_t pid)
 
 static void test_proc_start_time_self(void **state)
 {
-	unsigned long long t = proc_start_time(getpid());
+	unsigned long long t = sh_proc_start_time(getpid());
 
 	(void)state;
 	assert_true(t > 0);
 	assert_true(t == stat_field22(getpid()));
-	assert_true(proc_start_time(getppid()) == stat_field22(getppid()));
-	assert_true(proc_start_time(1) == stat_field22(1));
+	assert_true(sh_proc_start_time(getppid()) == stat_field22(getppid()));
+	assert_true(sh_proc_start_time(1) == stat_field22(1));
 	/* no such process */
-	assert_true(proc_start_time(0) == 0);
-	assert_true(proc_start_time(-1) == 0);
-	assert_true(proc_start_time(0x7ffffffe) == 0);
+	assert_true(sh_proc_start_time(0) == 0);
+	assert_true(sh_proc_start_time(-1) == 0);
+	assert_true(sh_proc_start_time(0x7ffffffe) == 0);
 }
 
 /* A child that waits for a byte on its pipe, then exits. */
@@ -962,7 +962,7 @@ static void test_proc_start_time_odd_comm(void **state)
 
 	(void)state;
 	wait_comm(pid, comm);
-	t = proc_start_time(pid);
+	t = sh_proc_start_time(pid);
 	assert_true(t > 0);
 	assert_true(t == stat_field22(pid));
 	assert_int_equal(write(go, "x", 1), 1);
@@ -978,11 +978,11 @@ static void test_stale_attaching(void **state)
 	fill_record(&r);
 	/* even with a live owner: the hook that wrote "attaching" died mid-way (we hold the lock) */
 	r.pid = getpid();
-	r.pid_start = proc_start_time(getpid());
+	r.pid_start = sh_proc_start_time(getpid());
 	r.phase = SH_PHASE_ATTACHING;
-	assert_true(record_is_stale(&r));
+	assert_true(sh_record_is_stale(&r));
 	r.phase = SH_PHASE_ATTACHED;
-	assert_false(record_is_stale(&r));
+	assert_false(sh_record_is_stale(&r));
 }
 
 static void test_stale_live_owner(void **state)
@@ -993,13 +993,13 @@ static void test_stale_live_owner(void **state)
 	fill_record(&r);
 	r.phase = SH_PHASE_ATTACHED;
 	r.pid = getppid();
-	r.pid_start = proc_start_time(r.pid);
-	assert_false(record_is_stale(&r));
+	r.pid_start = sh_proc_start_time(r.pid);
+	assert_false(sh_record_is_stale(&r));
 	/* same pid, another start time: the pid was reused by someone else */
 	r.pid_start += 1;
-	assert_true(record_is_stale(&r));
+	assert_true(sh_record_is_stale(&r));
 	r.pid_start = 1;
-	assert_true(record_is_stale(&r));
+	assert_true(sh_record_is_stale(&r));
 }
 
 static void test_stale_dead_owner(void **state)
@@ -1012,16 +1012,16 @@ static void test_stale_dead_owner(void **state)
 	fill_record(&r);
 	r.phase = SH_PHASE_ATTACHED;
 	r.pid = pid;
-	r.pid_start = proc_start_time(pid);
+	r.pid_start = sh_proc_start_time(pid);
 	assert_true(r.pid_start > 0);
-	assert_false(record_is_stale(&r));
+	assert_false(sh_record_is_stale(&r));
 	assert_int_equal(write(go, "x", 1), 1);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	close(go);
-	assert_true(record_is_stale(&r));
+	assert_true(sh_record_is_stale(&r));
 	/* a pid that never existed */
 	r.pid = 0x7ffffffe;
-	assert_true(record_is_stale(&r));
+	assert_true(sh_record_is_stale(&r));
 }
 
 /* The container's init exited but nobody reaped it yet: it is gone as far as the VF goes. */
@@ -1035,13 +1035,13 @@ static void test_stale_zombie_owner(void **state)
 	fill_record(&r);
 	r.phase = SH_PHASE_ATTACHED;
 	r.pid = pid;
-	r.pid_start = proc_start_time(pid);
-	assert_false(record_is_stale(&r));
+	r.pid_start = sh_proc_start_time(pid);
+	assert_false(sh_record_is_stale(&r));
 	assert_int_equal(write(go, "x", 1), 1);
 	for (i = 0; i < 500 && proc_state(pid) != 'Z'; i++)
 		sleep_ms(10);
 	assert_int_equal(proc_state(pid), 'Z'); /* exited, not reaped: /proc/<pid> is still there */
-	assert_true(record_is_stale(&r));
+	assert_true(sh_record_is_stale(&r));
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	close(go);
 }

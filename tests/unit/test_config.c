@@ -25,7 +25,7 @@ static void test_defaults(void **state)
 
 	(void)state;
 	memset(&cfg, 0xa5, sizeof(cfg));
-	config_defaults(&cfg);
+	sh_config_defaults(&cfg);
 	assert_string_equal(cfg.state_dir, "/run/sriov-hook");
 	assert_string_equal(cfg.sysfs_root, "/sys");
 	assert_string_equal(cfg.log, "syslog");
@@ -35,7 +35,7 @@ static void test_defaults(void **state)
 	assert_false(cfg.env_fallback);
 	assert_string_equal(cfg.runc, "");
 	/* no allowlist: any PF */
-	assert_true(config_pf_allowed(&cfg, "ens1f0", "0000:3b:00.0"));
+	assert_true(sh_config_pf_allowed(&cfg, "ens1f0", "0000:3b:00.0"));
 }
 
 /* ---- valid values ----------------------------------------------------------------------------- */
@@ -46,8 +46,8 @@ static void test_valid_keys(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	config_defaults(&cfg);
-	assert_int_equal(config_parse("{\"state_dir\": \"/var/lib/sh\", \"sysfs_root\": \"/tmp/fake-sys\","
+	sh_config_defaults(&cfg);
+	assert_int_equal(sh_config_parse("{\"state_dir\": \"/var/lib/sh\", \"sysfs_root\": \"/tmp/fake-sys\","
 				      " \"log\": \"stderr\", \"poststop_timeout_ms\": 250, \"env_fallback\": true,"
 				      " \"runc\": \"/opt/runc\", \"allowed_pfs\": [\"ens1f0\", \"0000:5e:00.1\"]}",
 				      &cfg, &err),
@@ -62,7 +62,7 @@ static void test_valid_keys(void **state)
 	assert_int_equal(cfg.n_allowed_pfs, 2);
 	assert_string_equal(cfg.allowed_pfs[0], "ens1f0");
 	assert_string_equal(cfg.allowed_pfs[1], "0000:5e:00.1");
-	config_free(&cfg);
+	sh_config_free(&cfg);
 }
 
 static void test_valid_single_values(void **state)
@@ -89,14 +89,14 @@ static void test_valid_single_values(void **state)
 		struct sh_config cfg;
 		struct sh_error err = { 0 };
 
-		config_defaults(&cfg);
-		if (config_parse(cases[i].json, &cfg, &err) != 0)
+		sh_config_defaults(&cfg);
+		if (sh_config_parse(cases[i].json, &cfg, &err) != 0)
 			fail_msg("%s: %s", cases[i].json, err.msg);
 		assert_string_equal(cfg.log, cases[i].log);
 		assert_int_equal(cfg.poststop_timeout_ms, cases[i].timeout);
 		assert_int_equal(cfg.env_fallback, cases[i].env_fallback);
 		assert_string_equal(cfg.state_dir, "/run/sriov-hook");
-		config_free(&cfg);
+		sh_config_free(&cfg);
 	}
 }
 
@@ -155,13 +155,13 @@ static void test_invalid(void **state)
 		struct sh_error err = { 0 };
 		int r;
 
-		config_defaults(&cfg);
-		r = config_parse(invalid_cases[i].json, &cfg, &err);
+		sh_config_defaults(&cfg);
+		r = sh_config_parse(invalid_cases[i].json, &cfg, &err);
 		if (r != -invalid_cases[i].code)
 			fail_msg("%s: want %d, got %d", invalid_cases[i].json, -invalid_cases[i].code, r);
 		if (!strstr(err.msg, invalid_cases[i].msg))
 			fail_msg("%s: message \"%s\" lacks %s", invalid_cases[i].json, err.msg, invalid_cases[i].msg);
-		config_free(&cfg);
+		sh_config_free(&cfg);
 	}
 }
 
@@ -177,8 +177,8 @@ static void test_too_long_path(void **state)
 	len = sprintf(json, "{\"state_dir\": \"/");
 	memset(json + len, 'a', n);
 	strcpy(json + len + n, "\"}");
-	config_defaults(&cfg);
-	assert_int_equal(config_parse(json, &cfg, &err), -ENAMETOOLONG);
+	sh_config_defaults(&cfg);
+	assert_int_equal(sh_config_parse(json, &cfg, &err), -ENAMETOOLONG);
 	assert_non_null(strstr(err.msg, "\"state_dir\""));
 	assert_string_equal(cfg.state_dir, "/run/sriov-hook");
 	free(json);
@@ -197,16 +197,16 @@ static void test_allowed_pfs_limit(void **state)
 		for (i = 0; i < (size_t)n; i++)
 			len += (size_t)snprintf(json + len, sizeof(json) - len, "%s\"pf%zu\"", i ? "," : "", i);
 		snprintf(json + len, sizeof(json) - len, "]}");
-		config_defaults(&cfg);
+		sh_config_defaults(&cfg);
 		if (n == SH_MAX_ALLOWED_PFS) {
-			assert_int_equal(config_parse(json, &cfg, &err), 0);
+			assert_int_equal(sh_config_parse(json, &cfg, &err), 0);
 			assert_int_equal(cfg.n_allowed_pfs, SH_MAX_ALLOWED_PFS);
-			assert_true(config_pf_allowed(&cfg, "pf63", "0000:00:00.0"));
+			assert_true(sh_config_pf_allowed(&cfg, "pf63", "0000:00:00.0"));
 		} else {
-			assert_int_equal(config_parse(json, &cfg, &err), -EINVAL);
+			assert_int_equal(sh_config_parse(json, &cfg, &err), -EINVAL);
 			assert_non_null(strstr(err.msg, "\"allowed_pfs\""));
 		}
-		config_free(&cfg);
+		sh_config_free(&cfg);
 	}
 }
 
@@ -237,8 +237,8 @@ static void test_allowed_pfs_repeated_key(void **state)
 		struct sh_error err = { 0 };
 		int r;
 
-		config_defaults(&cfg);
-		r = config_parse(json, &cfg, &err);
+		sh_config_defaults(&cfg);
+		r = sh_config_parse(json, &cfg, &err);
 		/* either refused, or at most SH_MAX_ALLOWED_PFS names kept */
 		_exit(r == -EINVAL || (r == 0 && cfg.n_allowed_pfs <= SH_MAX_ALLOWED_PFS) ? 0 : 1);
 	}
@@ -259,23 +259,23 @@ static void test_pf_allowed(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	config_defaults(&cfg);
-	assert_int_equal(config_parse("{\"allowed_pfs\": [\"ens1f0\", \"0000:5e:00.1\"]}", &cfg, &err), 0);
-	assert_true(config_pf_allowed(&cfg, "ens1f0", "0000:3b:00.0"));     /* by name */
-	assert_true(config_pf_allowed(&cfg, "ens9", "0000:5e:00.1"));       /* by PCI address */
-	assert_true(config_pf_allowed(&cfg, "ens9", "0000:5E:00.1"));       /* hex case does not matter */
-	assert_false(config_pf_allowed(&cfg, "ens1f1", "0000:3b:00.1"));
-	assert_false(config_pf_allowed(&cfg, "ens1f", "0000:3b:00.1"));     /* no prefix match */
-	assert_false(config_pf_allowed(&cfg, "ENS1F0", "0000:3b:00.1"));    /* names are case-sensitive */
-	assert_false(config_pf_allowed(&cfg, "0000:5e:00.10", "0000:5e:00.2"));
-	config_free(&cfg);
+	sh_config_defaults(&cfg);
+	assert_int_equal(sh_config_parse("{\"allowed_pfs\": [\"ens1f0\", \"0000:5e:00.1\"]}", &cfg, &err), 0);
+	assert_true(sh_config_pf_allowed(&cfg, "ens1f0", "0000:3b:00.0"));     /* by name */
+	assert_true(sh_config_pf_allowed(&cfg, "ens9", "0000:5e:00.1"));       /* by PCI address */
+	assert_true(sh_config_pf_allowed(&cfg, "ens9", "0000:5E:00.1"));       /* hex case does not matter */
+	assert_false(sh_config_pf_allowed(&cfg, "ens1f1", "0000:3b:00.1"));
+	assert_false(sh_config_pf_allowed(&cfg, "ens1f", "0000:3b:00.1"));     /* no prefix match */
+	assert_false(sh_config_pf_allowed(&cfg, "ENS1F0", "0000:3b:00.1"));    /* names are case-sensitive */
+	assert_false(sh_config_pf_allowed(&cfg, "0000:5e:00.10", "0000:5e:00.2"));
+	sh_config_free(&cfg);
 
 	/* an empty list allows nothing (absent means any) */
-	config_defaults(&cfg);
-	assert_int_equal(config_parse("{\"allowed_pfs\": []}", &cfg, &err), 0);
+	sh_config_defaults(&cfg);
+	assert_int_equal(sh_config_parse("{\"allowed_pfs\": []}", &cfg, &err), 0);
 	assert_true(cfg.has_allowed_pfs);
-	assert_false(config_pf_allowed(&cfg, "ens1f0", "0000:3b:00.0"));
-	config_free(&cfg);
+	assert_false(sh_config_pf_allowed(&cfg, "ens1f0", "0000:3b:00.0"));
+	sh_config_free(&cfg);
 }
 
 /* ---- loading ---------------------------------------------------------------------------------- */
@@ -290,13 +290,13 @@ static void test_load_default_absent(void **state)
 	if (stat(SH_DEFAULT_CONFIG, &sb) == 0)
 		skip(); /* this machine has a real default config file */
 	memset(&cfg, 0xa5, sizeof(cfg));
-	assert_int_equal(config_load(NULL, &cfg, &err), 0);
+	assert_int_equal(sh_config_load(NULL, &cfg, &err), 0);
 	assert_string_equal(cfg.state_dir, SH_DEFAULT_STATE_DIR);
 	assert_string_equal(cfg.sysfs_root, SH_DEFAULT_SYSFS);
 	assert_string_equal(cfg.log, "syslog");
 	assert_int_equal(cfg.poststop_timeout_ms, SH_DEFAULT_POSTSTOP_TIMEOUT_MS);
 	assert_false(cfg.has_allowed_pfs);
-	config_free(&cfg);
+	sh_config_free(&cfg);
 }
 
 static void test_load_explicit_missing(void **state)
@@ -305,7 +305,7 @@ static void test_load_explicit_missing(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(config_load("/nonexistent/sriov-hook-test/config.json", &cfg, &err), -ENOENT);
+	assert_int_equal(sh_config_load("/nonexistent/sriov-hook-test/config.json", &cfg, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "/nonexistent/sriov-hook-test/config.json"));
 	assert_non_null(strstr(err.msg, "load config"));
 }
@@ -321,31 +321,31 @@ static void test_load_file(void **state)
 
 	/* keys not in the file keep their defaults */
 	write_text(path, "{\"sysfs_root\": \"/tmp/fake\", \"allowed_pfs\": [\"p0\"]}");
-	assert_int_equal(config_load(path, &cfg, &err), 0);
+	assert_int_equal(sh_config_load(path, &cfg, &err), 0);
 	assert_string_equal(cfg.sysfs_root, "/tmp/fake");
 	assert_string_equal(cfg.state_dir, SH_DEFAULT_STATE_DIR);
 	assert_string_equal(cfg.log, "syslog");
 	assert_int_equal(cfg.poststop_timeout_ms, SH_DEFAULT_POSTSTOP_TIMEOUT_MS);
-	assert_true(config_pf_allowed(&cfg, "p0", ""));
-	assert_false(config_pf_allowed(&cfg, "p1", ""));
-	config_free(&cfg);
+	assert_true(sh_config_pf_allowed(&cfg, "p0", ""));
+	assert_false(sh_config_pf_allowed(&cfg, "p1", ""));
+	sh_config_free(&cfg);
 
 	/* a bad file: the message names the file and the key */
 	write_text(path, "{\"sysfs_root\": \"/tmp/fake\", \"colour\": \"blue\"}");
-	assert_int_equal(config_load(path, &cfg, &err), -EINVAL);
+	assert_int_equal(sh_config_load(path, &cfg, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, path));
 	assert_non_null(strstr(err.msg, "\"colour\""));
-	config_free(&cfg);
+	sh_config_free(&cfg);
 
 	write_text(path, "not json");
-	assert_int_equal(config_load(path, &cfg, &err), -EINVAL);
+	assert_int_equal(sh_config_load(path, &cfg, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, path));
-	config_free(&cfg);
+	sh_config_free(&cfg);
 
 	/* a directory given as the file */
-	assert_true(config_load(dir, &cfg, &err) < 0);
+	assert_true(sh_config_load(dir, &cfg, &err) < 0);
 	assert_non_null(strstr(err.msg, dir));
-	config_free(&cfg);
+	sh_config_free(&cfg);
 }
 
 static int tmpdir_setup(void **state)

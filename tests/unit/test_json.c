@@ -39,7 +39,7 @@ static int read_len(size_t len, size_t max, size_t *got, struct sh_error *err)
 {
 	char *out = NULL;
 	int fd = tmp_fd_with(len);
-	int r = json_read_fd(fd, max, &out, err);
+	int r = sh_json_read_fd(fd, max, &out, err);
 
 	close(fd);
 	if (r == 0) {
@@ -127,7 +127,7 @@ static void test_read_fd_bad_fd(void **state)
 
 	(void)state;
 	assert_true(fd >= 0);
-	assert_int_equal(json_read_fd(fd, 4096, &out, &err), -EISDIR);
+	assert_int_equal(sh_json_read_fd(fd, 4096, &out, &err), -EISDIR);
 	assert_null(out);
 	assert_non_null(strstr(err.msg, "read"));
 	close(fd);
@@ -145,12 +145,12 @@ static void test_read_file(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "{\"a\":1}", 7), 7);
 	close(fd);
-	assert_int_equal(json_read_file(path, 4096, &out, &err), 0);
+	assert_int_equal(sh_json_read_file(path, 4096, &out, &err), 0);
 	assert_string_equal(out, "{\"a\":1}");
 	free(out);
 	out = NULL;
 	unlink(path);
-	assert_int_equal(json_read_file(path, 4096, &out, &err), -ENOENT);
+	assert_int_equal(sh_json_read_file(path, 4096, &out, &err), -ENOENT);
 	assert_int_equal(err.code, ENOENT);
 	assert_non_null(strstr(err.msg, path));
 	assert_null(out);
@@ -170,7 +170,7 @@ static void test_read_file_limit_names_file(void **state)
 	memset(big, ' ', sizeof(big));
 	assert_int_equal(write(fd, big, sizeof(big)), (ssize_t)sizeof(big));
 	close(fd);
-	assert_int_equal(json_read_file(path, 8192, &out, &err), -EFBIG);
+	assert_int_equal(sh_json_read_file(path, 8192, &out, &err), -EFBIG);
 	assert_non_null(strstr(err.msg, path));
 	unlink(path);
 }
@@ -183,11 +183,11 @@ static void test_parse_ok(void **state)
 	yajl_val v = NULL;
 
 	(void)state;
-	assert_int_equal(json_parse("{\"a\": {\"b\": [1, 2]}, \"c\": \"d\"}", "doc", &v, &err), 0);
+	assert_int_equal(sh_json_parse("{\"a\": {\"b\": [1, 2]}, \"c\": \"d\"}", "doc", &v, &err), 0);
 	assert_non_null(v);
 	assert_true(YAJL_IS_OBJECT(v));
 	yajl_tree_free(v);
-	assert_int_equal(json_parse("  {}  ", "doc", &v, &err), 0);
+	assert_int_equal(sh_json_parse("  {}  ", "doc", &v, &err), 0);
 	yajl_tree_free(v);
 }
 
@@ -217,14 +217,14 @@ static void test_parse_errors(void **state)
 	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
 		struct sh_error err = { 0 };
 		yajl_val v = (yajl_val)1;
-		int r = json_parse(cases[i].json, "my doc", &v, &err);
+		int r = sh_json_parse(cases[i].json, "my doc", &v, &err);
 
 		if (r != -EINVAL)
-			fail_msg("json_parse(\"%s\"): want -EINVAL, got %d", cases[i].json, r);
+			fail_msg("sh_json_parse(\"%s\"): want -EINVAL, got %d", cases[i].json, r);
 		assert_null(v);
 		assert_int_equal(err.code, EINVAL);
 		if (!strstr(err.msg, cases[i].msg))
-			fail_msg("json_parse(\"%s\"): message \"%s\" lacks \"%s\"", cases[i].json, err.msg, cases[i].msg);
+			fail_msg("sh_json_parse(\"%s\"): message \"%s\" lacks \"%s\"", cases[i].json, err.msg, cases[i].msg);
 		/* one line: yajl's caret display is cut */
 		assert_null(strchr(err.msg, '\n'));
 	}
@@ -244,46 +244,46 @@ static void test_getters(void **state)
 	int b;
 
 	(void)state;
-	assert_int_equal(json_parse(doc, "doc", &v, &err), 0);
+	assert_int_equal(sh_json_parse(doc, "doc", &v, &err), 0);
 
-	assert_int_equal(json_get_string(v, "s", &s), 0);
+	assert_int_equal(sh_json_get_string(v, "s", &s), 0);
 	assert_string_equal(s, "str");
-	assert_int_equal(json_get_string(v, "empty", &s), 0);
+	assert_int_equal(sh_json_get_string(v, "empty", &s), 0);
 	assert_string_equal(s, "");
-	assert_int_equal(json_get_string(v, "missing", &s), -ENOENT);
-	assert_int_equal(json_get_string(v, "i", &s), -EINVAL);
-	assert_int_equal(json_get_string(v, "n", &s), -EINVAL);
-	assert_int_equal(json_get_string(v, "o", &s), -EINVAL);
-	assert_int_equal(json_get_string(v, "a", &s), -EINVAL);
-	assert_int_equal(json_get_string(v, "t", &s), -EINVAL);
+	assert_int_equal(sh_json_get_string(v, "missing", &s), -ENOENT);
+	assert_int_equal(sh_json_get_string(v, "i", &s), -EINVAL);
+	assert_int_equal(sh_json_get_string(v, "n", &s), -EINVAL);
+	assert_int_equal(sh_json_get_string(v, "o", &s), -EINVAL);
+	assert_int_equal(sh_json_get_string(v, "a", &s), -EINVAL);
+	assert_int_equal(sh_json_get_string(v, "t", &s), -EINVAL);
 
-	assert_int_equal(json_get_int(v, "i", &i), 0);
+	assert_int_equal(sh_json_get_int(v, "i", &i), 0);
 	assert_int_equal(i, 42);
-	assert_int_equal(json_get_int(v, "neg", &i), 0);
+	assert_int_equal(sh_json_get_int(v, "neg", &i), 0);
 	assert_int_equal(i, -7);
-	assert_int_equal(json_get_int(v, "big", &i), 0);
+	assert_int_equal(sh_json_get_int(v, "big", &i), 0);
 	assert_true(i == 9007199254740993LL);
-	assert_int_equal(json_get_int(v, "missing", &i), -ENOENT);
-	assert_int_equal(json_get_int(v, "d", &i), -EINVAL);
-	assert_int_equal(json_get_int(v, "s", &i), -EINVAL);
-	assert_int_equal(json_get_int(v, "t", &i), -EINVAL);
-	assert_int_equal(json_get_int(v, "n", &i), -EINVAL);
+	assert_int_equal(sh_json_get_int(v, "missing", &i), -ENOENT);
+	assert_int_equal(sh_json_get_int(v, "d", &i), -EINVAL);
+	assert_int_equal(sh_json_get_int(v, "s", &i), -EINVAL);
+	assert_int_equal(sh_json_get_int(v, "t", &i), -EINVAL);
+	assert_int_equal(sh_json_get_int(v, "n", &i), -EINVAL);
 
-	assert_int_equal(json_get_bool(v, "t", &b), 0);
+	assert_int_equal(sh_json_get_bool(v, "t", &b), 0);
 	assert_int_equal(b, 1);
-	assert_int_equal(json_get_bool(v, "f", &b), 0);
+	assert_int_equal(sh_json_get_bool(v, "f", &b), 0);
 	assert_int_equal(b, 0);
-	assert_int_equal(json_get_bool(v, "missing", &b), -ENOENT);
-	assert_int_equal(json_get_bool(v, "i", &b), -EINVAL);
-	assert_int_equal(json_get_bool(v, "s", &b), -EINVAL);
-	assert_int_equal(json_get_bool(v, "n", &b), -EINVAL);
+	assert_int_equal(sh_json_get_bool(v, "missing", &b), -ENOENT);
+	assert_int_equal(sh_json_get_bool(v, "i", &b), -EINVAL);
+	assert_int_equal(sh_json_get_bool(v, "s", &b), -EINVAL);
+	assert_int_equal(sh_json_get_bool(v, "n", &b), -EINVAL);
 
 	/* json_get looks at the object's own keys only, and at objects only */
-	assert_null(json_get(v, "inner"));
-	assert_non_null(json_get(json_get(v, "o"), "s"));
-	assert_null(json_get(json_get(v, "a"), "s"));
-	assert_null(json_get(NULL, "s"));
-	assert_int_equal(json_get_string(json_get(v, "a"), "s", &s), -ENOENT);
+	assert_null(sh_json_get(v, "inner"));
+	assert_non_null(sh_json_get(sh_json_get(v, "o"), "s"));
+	assert_null(sh_json_get(sh_json_get(v, "a"), "s"));
+	assert_null(sh_json_get(NULL, "s"));
+	assert_int_equal(sh_json_get_string(sh_json_get(v, "a"), "s", &s), -ENOENT);
 	yajl_tree_free(v);
 }
 
@@ -303,23 +303,23 @@ static void test_gen(void **state)
 	(void)state;
 	assert_non_null(g);
 	yajl_gen_map_open(g);
-	json_gen_kv_str(g, "name", "a \"quoted\"\n\\ value");
-	json_gen_kv_int(g, "n", -1234567890123LL);
-	json_gen_str(g, "list");
+	sh_json_gen_kv_str(g, "name", "a \"quoted\"\n\\ value");
+	sh_json_gen_kv_int(g, "n", -1234567890123LL);
+	sh_json_gen_str(g, "list");
 	yajl_gen_array_open(g);
-	json_gen_str(g, "x");
+	sh_json_gen_str(g, "x");
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	assert_int_equal(yajl_gen_get_buf(g, &buf, &len), yajl_gen_status_ok);
 	copy = strndup((const char *)buf, len);
 	yajl_gen_free(g);
 
-	assert_int_equal(json_parse(copy, "generated", &v, &err), 0);
-	assert_int_equal(json_get_string(v, "name", &s), 0);
+	assert_int_equal(sh_json_parse(copy, "generated", &v, &err), 0);
+	assert_int_equal(sh_json_get_string(v, "name", &s), 0);
 	assert_string_equal(s, "a \"quoted\"\n\\ value");
-	assert_int_equal(json_get_int(v, "n", &i), 0);
+	assert_int_equal(sh_json_get_int(v, "n", &i), 0);
 	assert_true(i == -1234567890123LL);
-	assert_true(YAJL_IS_ARRAY(json_get(v, "list")));
+	assert_true(YAJL_IS_ARRAY(sh_json_get(v, "list")));
 	yajl_tree_free(v);
 	free(copy);
 }

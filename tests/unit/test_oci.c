@@ -39,14 +39,14 @@ static void test_state_runc(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(oci_state_parse(runc_state, &st, &err), 0);
+	assert_int_equal(sh_oci_state_parse(runc_state, &st, &err), 0);
 	assert_string_equal(st.id, "3f2a9c1d");
 	assert_string_equal(st.status, "creating");
 	assert_int_equal(st.pid, 12345);
 	assert_string_equal(st.bundle, "/run/bundles/3f2a9c1d");
 	assert_false(st.has_annotations);
 	assert_int_equal(st.annotations.n, 0);
-	oci_state_free(&st);
+	sh_oci_state_free(&st);
 	assert_null(st.id);
 }
 
@@ -56,15 +56,15 @@ static void test_state_podman(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(oci_state_parse(podman_state, &st, &err), 0);
+	assert_int_equal(sh_oci_state_parse(podman_state, &st, &err), 0);
 	assert_string_equal(st.id, "9c1d0e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d");
 	assert_int_equal(st.pid, 4242);
 	assert_true(st.has_annotations);
 	assert_int_equal(st.annotations.n, 3);
-	assert_string_equal(annotations_get(&st.annotations, "io.sriov.pf"), "ens1f0");
-	assert_string_equal(annotations_get(&st.annotations, "io.sriov.vf"), "auto");
-	assert_string_equal(annotations_get(&st.annotations, "io.container.manager"), "libpod");
-	oci_state_free(&st);
+	assert_string_equal(sh_annotations_get(&st.annotations, "io.sriov.pf"), "ens1f0");
+	assert_string_equal(sh_annotations_get(&st.annotations, "io.sriov.vf"), "auto");
+	assert_string_equal(sh_annotations_get(&st.annotations, "io.container.manager"), "libpod");
+	sh_oci_state_free(&st);
 }
 
 static void test_state_optional_fields(void **state)
@@ -74,16 +74,16 @@ static void test_state_optional_fields(void **state)
 
 	(void)state;
 	/* poststop: no pid, no status; null annotations count as none */
-	assert_int_equal(oci_state_parse("{\"id\":\"c1\",\"bundle\":\"/b\",\"annotations\":null}", &st, &err), 0);
+	assert_int_equal(sh_oci_state_parse("{\"id\":\"c1\",\"bundle\":\"/b\",\"annotations\":null}", &st, &err), 0);
 	assert_int_equal(st.pid, 0);
 	assert_null(st.status);
 	assert_false(st.has_annotations);
-	oci_state_free(&st);
+	sh_oci_state_free(&st);
 	/* an empty annotations object is still "the state carries annotations" */
-	assert_int_equal(oci_state_parse("{\"id\":\"c1\",\"bundle\":\"/b\",\"pid\":0,\"annotations\":{}}", &st, &err), 0);
+	assert_int_equal(sh_oci_state_parse("{\"id\":\"c1\",\"bundle\":\"/b\",\"pid\":0,\"annotations\":{}}", &st, &err), 0);
 	assert_true(st.has_annotations);
 	assert_int_equal(st.annotations.n, 0);
-	oci_state_free(&st);
+	sh_oci_state_free(&st);
 }
 
 static const struct {
@@ -125,7 +125,7 @@ static void test_state_invalid(void **state)
 	for (i = 0; i < SH_ARRAY_SIZE(bad_states); i++) {
 		struct sh_state st;
 		struct sh_error err = { 0 };
-		int r = oci_state_parse(bad_states[i].json, &st, &err);
+		int r = sh_oci_state_parse(bad_states[i].json, &st, &err);
 
 		if (r != -EINVAL)
 			fail_msg("%s: want -EINVAL, got %d", bad_states[i].json, r);
@@ -135,7 +135,7 @@ static void test_state_invalid(void **state)
 		assert_null(st.id);
 		assert_null(st.bundle);
 		assert_int_equal(st.annotations.n, 0);
-		oci_state_free(&st);
+		sh_oci_state_free(&st);
 	}
 }
 
@@ -168,20 +168,20 @@ static void test_id_validate(void **state)
 
 	(void)state;
 	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
-		int r = oci_id_validate(cases[i].id, &err);
+		int r = sh_oci_id_validate(cases[i].id, &err);
 
 		if ((r == 0) != cases[i].ok)
-			fail_msg("oci_id_validate(\"%s\"): %d", cases[i].id, r);
+			fail_msg("sh_oci_id_validate(\"%s\"): %d", cases[i].id, r);
 		if (r)
 			assert_int_equal(r, -EINVAL);
 	}
 	/* safe as a file name: bounded length */
 	memset(long_id, 'a', sizeof(long_id));
 	long_id[200] = '\0';
-	assert_int_equal(oci_id_validate(long_id, &err), 0);
+	assert_int_equal(sh_oci_id_validate(long_id, &err), 0);
 	long_id[200] = 'a';
 	long_id[201] = '\0';
-	assert_int_equal(oci_id_validate(long_id, &err), -EINVAL);
+	assert_int_equal(sh_oci_id_validate(long_id, &err), -EINVAL);
 }
 
 /* ---- config.json ------------------------------------------------------------------------------ */
@@ -196,16 +196,16 @@ static void test_spec_full(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(oci_spec_parse(spec_json, &spec, &err), 0);
+	assert_int_equal(sh_oci_spec_parse(spec_json, &spec, &err), 0);
 	assert_int_equal(spec.annotations.n, 3);
-	assert_string_equal(annotations_get(&spec.annotations, "io.sriov.ip"), "10.100.0.10/24");
+	assert_string_equal(sh_annotations_get(&spec.annotations, "io.sriov.ip"), "10.100.0.10/24");
 	assert_int_equal(spec.netns, SH_NETNS_NEW);
 	assert_null(spec.netns_path);
 	assert_int_equal(spec.n_env, 3);
 	assert_string_equal(spec.env[0], "PATH=/bin");
 	assert_string_equal(spec.env[1], "SRIOV_VF=auto");
 	assert_string_equal(spec.env[2], "TERM=xterm");
-	oci_spec_free(&spec);
+	sh_oci_spec_free(&spec);
 }
 
 static void test_spec_netns(void **state)
@@ -235,7 +235,7 @@ static void test_spec_netns(void **state)
 		struct sh_spec spec;
 		struct sh_error err = { 0 };
 
-		if (oci_spec_parse(cases[i].json, &spec, &err) != 0)
+		if (sh_oci_spec_parse(cases[i].json, &spec, &err) != 0)
 			fail_msg("%s: %s", cases[i].json, err.msg);
 		if (spec.netns != cases[i].kind)
 			fail_msg("%s: netns kind %d, want %d", cases[i].json, spec.netns, cases[i].kind);
@@ -243,7 +243,7 @@ static void test_spec_netns(void **state)
 			assert_string_equal(spec.netns_path, cases[i].path);
 		else
 			assert_null(spec.netns_path);
-		oci_spec_free(&spec);
+		sh_oci_spec_free(&spec);
 	}
 }
 
@@ -270,7 +270,7 @@ static void test_spec_invalid(void **state)
 	for (i = 0; i < SH_ARRAY_SIZE(bad_specs); i++) {
 		struct sh_spec spec;
 		struct sh_error err = { 0 };
-		int r = oci_spec_parse(bad_specs[i].json, &spec, &err);
+		int r = sh_oci_spec_parse(bad_specs[i].json, &spec, &err);
 
 		if (r != -EINVAL)
 			fail_msg("%s: want -EINVAL, got %d", bad_specs[i].json, r);
@@ -288,10 +288,10 @@ static void test_spec_no_annotations_no_env(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(oci_spec_parse("{\"annotations\":null,\"process\":{\"args\":[\"sh\"]}}", &spec, &err), 0);
+	assert_int_equal(sh_oci_spec_parse("{\"annotations\":null,\"process\":{\"args\":[\"sh\"]}}", &spec, &err), 0);
 	assert_int_equal(spec.annotations.n, 0);
 	assert_int_equal(spec.n_env, 0);
-	oci_spec_free(&spec);
+	sh_oci_spec_free(&spec);
 }
 
 static void test_spec_load(void **state)
@@ -303,7 +303,7 @@ static void test_spec_load(void **state)
 	FILE *f;
 
 	/* no config.json in the bundle */
-	assert_int_equal(oci_spec_load(bundle, &spec, &err), -ENOENT);
+	assert_int_equal(sh_oci_spec_load(bundle, &spec, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "read bundle config"));
 	assert_non_null(strstr(err.msg, bundle));
 
@@ -312,10 +312,10 @@ static void test_spec_load(void **state)
 	assert_non_null(f);
 	fputs("{\"annotations\":{\"io.sriov.pf\":\"p0\"},\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}", f);
 	fclose(f);
-	assert_int_equal(oci_spec_load(bundle, &spec, &err), 0);
-	assert_string_equal(annotations_get(&spec.annotations, "io.sriov.pf"), "p0");
+	assert_int_equal(sh_oci_spec_load(bundle, &spec, &err), 0);
+	assert_string_equal(sh_annotations_get(&spec.annotations, "io.sriov.pf"), "p0");
 	assert_int_equal(spec.netns, SH_NETNS_NEW);
-	oci_spec_free(&spec);
+	sh_oci_spec_free(&spec);
 }
 
 /* ---- which network namespace -------------------------------------------------------------------- */
@@ -329,28 +329,28 @@ static void test_netns_path(void **state)
 
 	(void)state;
 	/* the runtime created it: the container's init holds it */
-	assert_int_equal(oci_netns_path(&st, &spec, out, &err), 0);
+	assert_int_equal(sh_oci_netns_path(&st, &spec, out, &err), 0);
 	assert_string_equal(out, "/proc/4242/ns/net");
 
 	/* a given path wins over the pid */
 	spec.netns = SH_NETNS_PATH;
 	spec.netns_path = "/var/run/netns/cni-1234";
-	assert_int_equal(oci_netns_path(&st, &spec, out, &err), 0);
+	assert_int_equal(sh_oci_netns_path(&st, &spec, out, &err), 0);
 	assert_string_equal(out, "/var/run/netns/cni-1234");
 	st.pid = 0;
-	assert_int_equal(oci_netns_path(&st, &spec, out, &err), 0);
+	assert_int_equal(sh_oci_netns_path(&st, &spec, out, &err), 0);
 	assert_string_equal(out, "/var/run/netns/cni-1234");
 
 	/* neither a pid nor a path */
 	spec.netns = SH_NETNS_NEW;
 	spec.netns_path = NULL;
-	assert_int_equal(oci_netns_path(&st, &spec, out, &err), -EINVAL);
+	assert_int_equal(sh_oci_netns_path(&st, &spec, out, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "no pid"));
 
 	/* host networking is refused, pid or not */
 	st.pid = 4242;
 	spec.netns = SH_NETNS_HOST;
-	assert_int_equal(oci_netns_path(&st, &spec, out, &err), -EINVAL);
+	assert_int_equal(sh_oci_netns_path(&st, &spec, out, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "host networking"));
 }
 
@@ -363,16 +363,16 @@ static void test_netns_path_from_documents(void **state)
 	char out[PATH_MAX];
 
 	(void)state;
-	assert_int_equal(oci_state_parse(runc_state, &st, &err), 0);
-	assert_int_equal(oci_spec_parse("{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}", &spec, &err), 0);
-	assert_int_equal(oci_netns_path(&st, &spec, out, &err), 0);
+	assert_int_equal(sh_oci_state_parse(runc_state, &st, &err), 0);
+	assert_int_equal(sh_oci_spec_parse("{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}", &spec, &err), 0);
+	assert_int_equal(sh_oci_netns_path(&st, &spec, out, &err), 0);
 	assert_string_equal(out, "/proc/12345/ns/net");
-	oci_spec_free(&spec);
+	sh_oci_spec_free(&spec);
 
-	assert_int_equal(oci_spec_parse("{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", &spec, &err), 0);
-	assert_int_equal(oci_netns_path(&st, &spec, out, &err), -EINVAL);
-	oci_spec_free(&spec);
-	oci_state_free(&st);
+	assert_int_equal(sh_oci_spec_parse("{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", &spec, &err), 0);
+	assert_int_equal(sh_oci_netns_path(&st, &spec, out, &err), -EINVAL);
+	sh_oci_spec_free(&spec);
+	sh_oci_state_free(&st);
 }
 
 static int tmpdir_setup(void **state)

@@ -29,11 +29,11 @@ static void build_annotations(const char *const *kv, struct sh_annotations *a)
 	memset(a, 0, sizeof(*a));
 	for (i = 0; kv[i]; i += 2) {
 		assert_non_null(kv[i + 1]);
-		assert_int_equal(annotations_add(a, kv[i], kv[i + 1]), 0);
+		assert_int_equal(sh_annotations_add(a, kv[i], kv[i + 1]), 0);
 	}
 }
 
-/* "10.0.0.2/24" or "fd00::1" -> sh_ip, without going through parse_ip (the code under test). */
+/* "10.0.0.2/24" or "fd00::1" -> sh_ip, without going through sh_parse_ip (the code under test). */
 static struct sh_ip ip_of(const char *s)
 {
 	struct sh_ip ip;
@@ -286,13 +286,13 @@ static void test_valid_annotations(void **state)
 		int r;
 
 		build_annotations(c->kv, &a);
-		r = request_from_annotations(&a, &req, &err);
+		r = sh_request_from_annotations(&a, &req, &err);
 		if (r != 0)
 			fail_msg("%s: unexpected error %d: %s", c->name, r, err.msg);
 		assert_int_equal(req.n, c->n);
 		for (j = 0; j < c->n && j < 2; j++)
 			check_vf(&req.vf[j], &c->want[j], c->addrs[j], c->gws[j]);
-		annotations_free(&a);
+		sh_annotations_free(&a);
 	}
 }
 
@@ -306,13 +306,13 @@ static void test_no_sriov_annotations(void **state)
 
 	(void)state;
 	memset(&req, 0xa5, sizeof(req));
-	assert_int_equal(request_from_annotations(&a, &req, &err), 0);
+	assert_int_equal(sh_request_from_annotations(&a, &req, &err), 0);
 	assert_int_equal(req.n, 0);
 	build_annotations(kv, &a);
 	memset(&req, 0xa5, sizeof(req));
-	assert_int_equal(request_from_annotations(&a, &req, &err), 0);
+	assert_int_equal(sh_request_from_annotations(&a, &req, &err), 0);
 	assert_int_equal(req.n, 0);
-	annotations_free(&a);
+	sh_annotations_free(&a);
 }
 
 /* ---- invalid annotations -------------------------------------------------------------------- */
@@ -504,7 +504,7 @@ static void test_invalid_annotations(void **state)
 		for (k = 0; c->kv[k]; k += 2)
 			snprintf(desc + strlen(desc), sizeof(desc) - strlen(desc), " %s=\"%s\"", c->kv[k], c->kv[k + 1]);
 		build_annotations(c->kv, &a);
-		r = request_from_annotations(&a, &req, &err);
+		r = sh_request_from_annotations(&a, &req, &err);
 		if (r != -EINVAL)
 			fail_msg("case %zu%s: want -EINVAL, got %d", i, desc, r);
 		if (err.code != EINVAL)
@@ -513,7 +513,7 @@ static void test_invalid_annotations(void **state)
 			fail_msg("case %zu%s: message \"%s\" does not name %s", i, desc, err.msg, c->msg);
 		if (c->msg2 && !strstr(err.msg, c->msg2))
 			fail_msg("case %zu%s: message \"%s\" lacks \"%s\"", i, desc, err.msg, c->msg2);
-		annotations_free(&a);
+		sh_annotations_free(&a);
 	}
 }
 
@@ -535,13 +535,13 @@ static void test_vf_pci_strict(void **state)
 		struct sh_error err = { 0 };
 
 		build_annotations(kv_vf, &a);
-		if (request_from_annotations(&a, &req, &err) != -EINVAL)
+		if (sh_request_from_annotations(&a, &req, &err) != -EINVAL)
 			fail_msg("io.sriov.vf=\"%s\" accepted as a VF PCI address (vf_pci \"%s\")", bad[i], req.vf[0].vf_pci);
-		annotations_free(&a);
+		sh_annotations_free(&a);
 		build_annotations(kv_pf, &a);
-		if (request_from_annotations(&a, &req, &err) != -EINVAL)
+		if (sh_request_from_annotations(&a, &req, &err) != -EINVAL)
 			fail_msg("io.sriov.pf=\"%s\" accepted as a PF PCI address", bad[i]);
-		annotations_free(&a);
+		sh_annotations_free(&a);
 	}
 }
 
@@ -569,18 +569,18 @@ static void test_env_fallback(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(request_env_fallback(&a, env, SH_ARRAY_SIZE(env), &err), 0);
-	assert_string_equal(annotations_get(&a, "io.sriov.pf"), "ens1f0");
-	assert_string_equal(annotations_get(&a, "io.sriov.vf"), "auto");
-	assert_string_equal(annotations_get(&a, "io.sriov.max_tx_rate"), "100");
-	assert_string_equal(annotations_get(&a, "io.sriov.2.vf"), "3");
-	assert_string_equal(annotations_get(&a, "io.sriov.2.pf"), "ens2f0");
-	assert_string_equal(annotations_get(&a, "io.sriov.2.max_tx_rate"), "50"); /* only the slot's '_' is a dot */
-	assert_string_equal(annotations_get(&a, "io.sriov.ip"), "10.0.0.2/24,fd00::2/64");
+	assert_int_equal(sh_request_env_fallback(&a, env, SH_ARRAY_SIZE(env), &err), 0);
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.pf"), "ens1f0");
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.vf"), "auto");
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.max_tx_rate"), "100");
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.2.vf"), "3");
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.2.pf"), "ens2f0");
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.2.max_tx_rate"), "50"); /* only the slot's '_' is a dot */
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.ip"), "10.0.0.2/24,fd00::2/64");
 	assert_int_equal(a.n, 7); /* nothing else became an annotation */
-	assert_null(annotations_get(&a, "io.sriov.mtu"));
+	assert_null(sh_annotations_get(&a, "io.sriov.mtu"));
 
-	assert_int_equal(request_from_annotations(&a, &req, &err), 0);
+	assert_int_equal(sh_request_from_annotations(&a, &req, &err), 0);
 	assert_int_equal(req.n, 2);
 	assert_int_equal(req.vf[0].select, SH_VF_AUTO);
 	assert_int_equal(req.vf[0].cfg.max_tx_rate, 100);
@@ -589,7 +589,7 @@ static void test_env_fallback(void **state)
 	assert_string_equal(req.vf[1].pf, "ens2f0");
 	assert_int_equal(req.vf[1].vf_index, 3);
 	assert_int_equal(req.vf[1].cfg.max_tx_rate, 50);
-	annotations_free(&a);
+	sh_annotations_free(&a);
 }
 
 static void test_env_fallback_annotations_win(void **state)
@@ -601,13 +601,13 @@ static void test_env_fallback_annotations_win(void **state)
 
 	(void)state;
 	build_annotations(kv, &a);
-	assert_int_equal(request_env_fallback(&a, env, SH_ARRAY_SIZE(env), &err), 0);
-	assert_string_equal(annotations_get(&a, "io.sriov.vf"), "1");
-	assert_string_equal(annotations_get(&a, "io.sriov.pf"), "ens1f0");
-	assert_string_equal(annotations_get(&a, "io.sriov.1.vf"), "auto");
-	assert_string_equal(annotations_get(&a, "io.sriov.mtu"), "9000"); /* not set by annotation: env fills it */
+	assert_int_equal(sh_request_env_fallback(&a, env, SH_ARRAY_SIZE(env), &err), 0);
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.vf"), "1");
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.pf"), "ens1f0");
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.1.vf"), "auto");
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.mtu"), "9000"); /* not set by annotation: env fills it */
 	assert_int_equal(a.n, 4);
-	annotations_free(&a);
+	sh_annotations_free(&a);
 }
 
 /* An env entry that is no annotation key is caught by the validation, like an annotation. */
@@ -619,10 +619,10 @@ static void test_env_fallback_unknown_key(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(request_env_fallback(&a, env, SH_ARRAY_SIZE(env), &err), 0);
-	assert_int_equal(request_from_annotations(&a, &req, &err), -EINVAL);
+	assert_int_equal(sh_request_env_fallback(&a, env, SH_ARRAY_SIZE(env), &err), 0);
+	assert_int_equal(sh_request_from_annotations(&a, &req, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "io.sriov.vlanid"));
-	annotations_free(&a);
+	sh_annotations_free(&a);
 }
 
 /* ---- parsers ---------------------------------------------------------------------------------- */
@@ -671,10 +671,10 @@ static void test_parse_ip(void **state)
 	(void)state;
 	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
 		struct sh_ip ip;
-		int r = parse_ip(cases[i].s, cases[i].cidr, &ip);
+		int r = sh_parse_ip(cases[i].s, cases[i].cidr, &ip);
 
 		if (r != cases[i].ret)
-			fail_msg("parse_ip(\"%s\", %d): want %d, got %d", cases[i].s, cases[i].cidr, cases[i].ret, r);
+			fail_msg("sh_parse_ip(\"%s\", %d): want %d, got %d", cases[i].s, cases[i].cidr, cases[i].ret, r);
 		if (r == 0) {
 			assert_int_equal(ip.family, cases[i].family);
 			assert_int_equal(ip.prefix, cases[i].prefix);
@@ -688,9 +688,9 @@ static void test_parse_ip_value(void **state)
 	struct in6_addr v6;
 
 	(void)state;
-	assert_int_equal(parse_ip("192.168.10.20/28", true, &ip), 0);
+	assert_int_equal(sh_parse_ip("192.168.10.20/28", true, &ip), 0);
 	assert_int_equal(ntohl(ip.a.v4.s_addr), 0xc0a80a14);
-	assert_int_equal(parse_ip("2001:db8::42/48", true, &ip), 0);
+	assert_int_equal(sh_parse_ip("2001:db8::42/48", true, &ip), 0);
 	assert_int_equal(inet_pton(AF_INET6, "2001:db8::42", &v6), 1);
 	assert_memory_equal(&ip.a.v6, &v6, sizeof(v6));
 	assert_int_equal(ip.prefix, 48);
@@ -715,8 +715,8 @@ static void test_format_ip(void **state)
 		struct sh_ip ip;
 		char buf[64];
 
-		assert_int_equal(parse_ip(cases[i].in, cases[i].cidr, &ip), 0);
-		assert_ptr_equal(format_ip(&ip, buf, sizeof(buf)), buf);
+		assert_int_equal(sh_parse_ip(cases[i].in, cases[i].cidr, &ip), 0);
+		assert_ptr_equal(sh_format_ip(&ip, buf, sizeof(buf)), buf);
 		assert_string_equal(buf, cases[i].out);
 	}
 }
@@ -749,10 +749,10 @@ static void test_parse_mac(void **state)
 	(void)state;
 	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
 		uint8_t mac[6];
-		int r = parse_mac(cases[i].s, mac);
+		int r = sh_parse_mac(cases[i].s, mac);
 
 		if (r != cases[i].ret)
-			fail_msg("parse_mac(\"%s\"): want %d, got %d", cases[i].s, cases[i].ret, r);
+			fail_msg("sh_parse_mac(\"%s\"): want %d, got %d", cases[i].s, cases[i].ret, r);
 		if (r == 0)
 			assert_memory_equal(mac, cases[i].mac, 6);
 	}
@@ -766,9 +766,9 @@ static void test_format_mac(void **state)
 
 	(void)state;
 	memset(buf, 'x', sizeof(buf));
-	assert_ptr_equal(format_mac(mac, buf), buf);
+	assert_ptr_equal(sh_format_mac(mac, buf), buf);
 	assert_string_equal(buf, "02:ab:0c:00:ff:01");
-	assert_int_equal(parse_mac(buf, back), 0);
+	assert_int_equal(sh_parse_mac(buf, back), 0);
 	assert_memory_equal(back, mac, 6);
 }
 
@@ -803,8 +803,8 @@ static void test_ifname_valid(void **state)
 
 	(void)state;
 	for (i = 0; i < SH_ARRAY_SIZE(cases); i++)
-		if (ifname_valid(cases[i].name) != cases[i].ok)
-			fail_msg("ifname_valid(\"%s\"): want %d", cases[i].name, cases[i].ok);
+		if (sh_ifname_valid(cases[i].name) != cases[i].ok)
+			fail_msg("sh_ifname_valid(\"%s\"): want %d", cases[i].name, cases[i].ok);
 }
 
 static void test_pci_addr_valid(void **state)
@@ -837,8 +837,8 @@ static void test_pci_addr_valid(void **state)
 
 	(void)state;
 	for (i = 0; i < SH_ARRAY_SIZE(cases); i++)
-		if (pci_addr_valid(cases[i].s) != cases[i].ok)
-			fail_msg("pci_addr_valid(\"%s\"): want %d", cases[i].s, cases[i].ok);
+		if (sh_pci_addr_valid(cases[i].s) != cases[i].ok)
+			fail_msg("sh_pci_addr_valid(\"%s\"): want %d", cases[i].s, cases[i].ok);
 }
 
 /* Each field is exactly its hex digits: no blanks, signs or "0x" that sscanf("%x") would take. */
@@ -853,8 +853,8 @@ static void test_pci_addr_valid_strict(void **state)
 
 	(void)state;
 	for (i = 0; i < SH_ARRAY_SIZE(bad); i++) {
-		if (pci_addr_valid(bad[i])) {
-			print_error("pci_addr_valid(\"%s\") is true\n", bad[i]);
+		if (sh_pci_addr_valid(bad[i])) {
+			print_error("sh_pci_addr_valid(\"%s\") is true\n", bad[i]);
 			failures++;
 		}
 	}

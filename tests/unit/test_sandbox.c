@@ -85,7 +85,7 @@ static void run_sandboxed(void (*pre)(int fd, void *arg), void (*body)(int fd, v
 		close(p[0]);
 		if (pre)
 			pre(p[1], arg);
-		if (sandbox_install(&err) < 0) {
+		if (sh_sandbox_install(&err) < 0) {
 			report(p[1], "install", err.code);
 			_exit(1);
 		}
@@ -344,16 +344,16 @@ static void pre_hook(int fd, void *arg)
 
 	/* the log is opened before the sandbox, as the hook does */
 	snprintf(path, sizeof(path), "%s/hook.log", dir);
-	if (log_open(path) < 0)
+	if (sh_log_open(path) < 0)
 		_exit(84);
-	log_set_prefix("c1: createRuntime");
+	sh_log_set_prefix("c1: createRuntime");
 
 	snprintf(path, sizeof(path), "%s/state", dir);
-	if (claim_store_init(path, &err) < 0)
+	if (sh_claim_store_init(path, &err) < 0)
 		_exit(85);
-	can_pin = netns_pin(path, "probe", "/proc/self/ns/net", pin, &err) == 0;
+	can_pin = sh_netns_pin(path, "probe", "/proc/self/ns/net", pin, &err) == 0;
 	if (can_pin)
-		netns_unpin(pin, &err);
+		sh_netns_unpin(pin, &err);
 	report(fd, "can_pin", can_pin ? 0 : err.code);
 }
 
@@ -373,45 +373,45 @@ static void body_hook(int fd, void *arg)
 	snprintf(sys, sizeof(sys), "%s/sys", dir);
 
 	/* the claim store */
-	report_call(fd, "claim_store_init", claim_store_init(state_dir, &err));
-	report_call(fd, "claim_lock", claim_lock(state_dir, "0000:3b:02.0", false, &c, &err));
+	report_call(fd, "claim_store_init", sh_claim_store_init(state_dir, &err));
+	report_call(fd, "claim_lock", sh_claim_lock(state_dir, "0000:3b:02.0", false, &c, &err));
 	memset(&rec, 0, sizeof(rec));
 	snprintf(rec.id, sizeof(rec.id), "c1");
 	rec.phase = SH_PHASE_ATTACHED;
-	report_call(fd, "claim_write", claim_write(&c, &rec, &err));
-	report_call(fd, "claim_read", claim_read(&c, &back, &err));
-	report_call(fd, "claim_foreach", claim_foreach(state_dir, count_claims, &n, &err));
+	report_call(fd, "claim_write", sh_claim_write(&c, &rec, &err));
+	report_call(fd, "claim_read", sh_claim_read(&c, &back, &err));
+	report_call(fd, "claim_foreach", sh_claim_foreach(state_dir, count_claims, &n, &err));
 	report(fd, "claim_foreach_count", n == 1 ? 0 : EIO);
-	report_call(fd, "claim_release", claim_release(&c, &err));
+	report_call(fd, "claim_release", sh_claim_release(&c, &err));
 
 	/* sysfs */
-	report_call(fd, "sysfs_pf_resolve", sysfs_pf_resolve(sys, "p0", &pf, &err));
+	report_call(fd, "sysfs_pf_resolve", sh_sysfs_pf_resolve(sys, "p0", &pf, &err));
 	report(fd, "sysfs_numvfs", pf.numvfs == 2 ? 0 : EIO);
 
 	/* the log */
-	log_msg(LOG_INFO, "written under the sandbox");
+	sh_log_msg(LOG_INFO, "written under the sandbox");
 	report(fd, "log", 0);
 
 	/* netlink, in our namespace and through setns into one */
-	report_call(fd, "nl_open", nl_open(&sk, &err));
+	report_call(fd, "nl_open", sh_nl_open(&sk, &err));
 	if (sk) {
-		report_call(fd, "link_get", link_get(sk, 0, "lo", &lo, &err));
-		nl_close(sk);
+		report_call(fd, "link_get", sh_link_get(sk, 0, "lo", &lo, &err));
+		sh_nl_close(sk);
 		sk = NULL;
 	}
 	nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	report_call(fd, "open_netns", nsfd);
 	if (nsfd >= 0 && geteuid() == 0) {
-		report_call(fd, "nl_open_in", nl_open_in(nsfd, &sk, &err));
-		nl_close(sk);
+		report_call(fd, "nl_open_in", sh_nl_open_in(nsfd, &sk, &err));
+		sh_nl_close(sk);
 	}
 	if (nsfd >= 0)
 		close(nsfd);
 
 	/* pinning the netns: a bind mount, and its removal */
 	if (can_pin) {
-		report_call(fd, "netns_pin", netns_pin(state_dir, "sandboxed", "/proc/self/ns/net", pin, &err));
-		report_call(fd, "netns_unpin", netns_unpin(pin, &err));
+		report_call(fd, "netns_pin", sh_netns_pin(state_dir, "sandboxed", "/proc/self/ns/net", pin, &err));
+		report_call(fd, "netns_unpin", sh_netns_unpin(pin, &err));
 	}
 }
 

@@ -222,12 +222,12 @@ static void test_pf_by_name(void **state)
 	struct sh_pf pf;
 	struct sh_error err = { 0 };
 
-	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_int_equal(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
 	assert_string_equal(pf.name, PF_NAME);
 	assert_string_equal(pf.pci, PF_PCI);
 	assert_int_equal(pf.numvfs, 4);
 
-	assert_int_equal(sysfs_pf_resolve(root, "ens1f1", &pf, &err), 0);
+	assert_int_equal(sh_sysfs_pf_resolve(root, "ens1f1", &pf, &err), 0);
 	assert_string_equal(pf.pci, "0000:3b:00.1");
 	assert_int_equal(pf.numvfs, 0);
 }
@@ -238,7 +238,7 @@ static void test_pf_by_pci(void **state)
 	struct sh_pf pf;
 	struct sh_error err = { 0 };
 
-	assert_int_equal(sysfs_pf_resolve(root, PF_PCI, &pf, &err), 0);
+	assert_int_equal(sh_sysfs_pf_resolve(root, PF_PCI, &pf, &err), 0);
 	assert_string_equal(pf.name, PF_NAME);
 	assert_string_equal(pf.pci, PF_PCI);
 	assert_int_equal(pf.numvfs, 4);
@@ -268,7 +268,7 @@ static void test_pf_errors(void **state)
 	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
 		struct sh_pf pf;
 		struct sh_error err = { 0 };
-		int r = sysfs_pf_resolve(root, cases[i].spec, &pf, &err);
+		int r = sh_sysfs_pf_resolve(root, cases[i].spec, &pf, &err);
 
 		if (r != cases[i].ret)
 			fail_msg("%s: want %d, got %d (%s)", cases[i].spec, cases[i].ret, r, err.msg);
@@ -286,11 +286,11 @@ static void test_pf_numvfs_unreadable(void **state)
 
 	pathf(path, root, "devices/pci0000:00/%s/sriov_numvfs", PF_PCI);
 	put_file(path, "garbage\n");
-	assert_true(sysfs_pf_resolve(root, PF_NAME, &pf, &err) < 0);
+	assert_true(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err) < 0);
 	put_file(path, "");
-	assert_true(sysfs_pf_resolve(root, PF_NAME, &pf, &err) < 0);
+	assert_true(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err) < 0);
 	put_file(path, "7");
-	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_int_equal(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
 	assert_int_equal(pf.numvfs, 7);
 }
 
@@ -300,8 +300,8 @@ static void test_pf_missing_root(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(sysfs_pf_resolve("/nonexistent/sriov-hook-sysfs", PF_NAME, &pf, &err), -ENODEV);
-	assert_int_equal(sysfs_pf_resolve("/nonexistent/sriov-hook-sysfs", PF_PCI, &pf, &err), -ENODEV);
+	assert_int_equal(sh_sysfs_pf_resolve("/nonexistent/sriov-hook-sysfs", PF_NAME, &pf, &err), -ENODEV);
+	assert_int_equal(sh_sysfs_pf_resolve("/nonexistent/sriov-hook-sysfs", PF_PCI, &pf, &err), -ENODEV);
 }
 
 /* ---- VFs by index ------------------------------------------------------------------------------- */
@@ -322,12 +322,12 @@ static void test_vf_get(void **state)
 	struct sh_error err = { 0 };
 	size_t i;
 
-	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_int_equal(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
 	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
 		struct sh_vf vf;
 
 		memset(&vf, 0xa5, sizeof(vf));
-		if (sysfs_vf_get(root, &pf, cases[i].index, &vf, &err) != 0)
+		if (sh_sysfs_vf_get(root, &pf, cases[i].index, &vf, &err) != 0)
 			fail_msg("VF %u: %s", cases[i].index, err.msg);
 		assert_int_equal(vf.index, cases[i].index);
 		assert_string_equal(vf.pf_name, PF_NAME);
@@ -348,8 +348,8 @@ static void test_vf_get_unbound(void **state)
 
 	pathf(path, root, "devices/pci0000:00/0000:3b:02.3/driver");
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
-	assert_int_equal(sysfs_vf_get(root, &pf, 3, &vf, &err), 0);
+	assert_int_equal(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_int_equal(sh_sysfs_vf_get(root, &pf, 3, &vf, &err), 0);
 	assert_string_equal(vf.driver, "");
 	assert_string_equal(vf.netdev, "");
 }
@@ -361,15 +361,15 @@ static void test_vf_get_out_of_range(void **state)
 	struct sh_vf vf;
 	struct sh_error err = { 0 };
 
-	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_int_equal(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
 	/* sriov_numvfs is 4: VF 4 does not exist, even though the device could have 8 */
-	assert_int_equal(sysfs_vf_get(root, &pf, 4, &vf, &err), -ERANGE);
+	assert_int_equal(sh_sysfs_vf_get(root, &pf, 4, &vf, &err), -ERANGE);
 	assert_non_null(strstr(err.msg, "VF 4 of ens1f0"));
 	assert_non_null(strstr(err.msg, "sriov_numvfs is 4"));
-	assert_int_equal(sysfs_vf_get(root, &pf, 65535, &vf, &err), -ERANGE);
+	assert_int_equal(sh_sysfs_vf_get(root, &pf, 65535, &vf, &err), -ERANGE);
 	/* a PF with no VFs enabled */
-	assert_int_equal(sysfs_pf_resolve(root, "ens1f1", &pf, &err), 0);
-	assert_int_equal(sysfs_vf_get(root, &pf, 0, &vf, &err), -ERANGE);
+	assert_int_equal(sh_sysfs_pf_resolve(root, "ens1f1", &pf, &err), 0);
+	assert_int_equal(sh_sysfs_vf_get(root, &pf, 0, &vf, &err), -ERANGE);
 	assert_non_null(strstr(err.msg, "sriov_numvfs is 0"));
 }
 
@@ -384,8 +384,8 @@ static void test_vf_get_missing_virtfn(void **state)
 
 	pathf(path, root, "devices/pci0000:00/%s/sriov_numvfs", PF_PCI);
 	put_file(path, "6\n");
-	assert_int_equal(sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
-	assert_int_equal(sysfs_vf_get(root, &pf, 5, &vf, &err), -ENODEV);
+	assert_int_equal(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_int_equal(sh_sysfs_vf_get(root, &pf, 5, &vf, &err), -ENODEV);
 	assert_non_null(strstr(err.msg, "virtfn5"));
 }
 
@@ -395,23 +395,23 @@ static void test_vf_netdev(void **state)
 	const char *root = *state;
 	char from[PATH_MAX], to[PATH_MAX], name[IFNAMSIZ];
 
-	assert_int_equal(sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
+	assert_int_equal(sh_sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
 	assert_string_equal(name, "ens1f0v0");
 	pathf(from, root, "devices/pci0000:00/0000:3b:02.0/net/ens1f0v0");
 	pathf(to, root, "devices/pci0000:00/0000:3b:02.0/net/dev17");
 	assert_int_equal(rename(from, to), 0);
-	assert_int_equal(sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
+	assert_int_equal(sh_sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
 	assert_string_equal(name, "dev17");
 	/* gone into a container */
 	pathf(from, root, "devices/pci0000:00/0000:3b:02.0/net/dev17/device");
 	unlink(from);
 	assert_int_equal(rmdir(to), 0);
-	assert_int_equal(sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
+	assert_int_equal(sh_sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
 	assert_string_equal(name, "");
 	/* no net/ at all, no such device */
-	assert_int_equal(sysfs_vf_netdev(root, "0000:3b:02.3", name), 0);
+	assert_int_equal(sh_sysfs_vf_netdev(root, "0000:3b:02.3", name), 0);
 	assert_string_equal(name, "");
-	assert_int_equal(sysfs_vf_netdev(root, "0000:3b:1f.7", name), 0);
+	assert_int_equal(sh_sysfs_vf_netdev(root, "0000:3b:1f.7", name), 0);
 	assert_string_equal(name, "");
 }
 
@@ -437,7 +437,7 @@ static void test_vf_by_pci(void **state)
 		struct sh_vf vf;
 		struct sh_error err = { 0 };
 
-		if (sysfs_vf_by_pci(root, cases[i].pci, &pf, &vf, &err) != 0)
+		if (sh_sysfs_vf_by_pci(root, cases[i].pci, &pf, &vf, &err) != 0)
 			fail_msg("%s: %s", cases[i].pci, err.msg);
 		assert_string_equal(pf.name, PF_NAME);
 		assert_string_equal(pf.pci, PF_PCI);
@@ -460,7 +460,7 @@ static void test_vf_by_pci_no_totalvfs(void **state)
 
 	pathf(path, root, "devices/pci0000:00/%s/sriov_totalvfs", PF_PCI);
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(sysfs_vf_by_pci(root, "0000:3b:02.3", &pf, &vf, &err), 0);
+	assert_int_equal(sh_sysfs_vf_by_pci(root, "0000:3b:02.3", &pf, &vf, &err), 0);
 	assert_int_equal(vf.index, 3);
 }
 
@@ -481,7 +481,7 @@ static void test_vf_by_pci_errors(void **state)
 		struct sh_pf pf;
 		struct sh_vf vf;
 		struct sh_error err = { 0 };
-		int r = sysfs_vf_by_pci(root, cases[i].pci, &pf, &vf, &err);
+		int r = sh_sysfs_vf_by_pci(root, cases[i].pci, &pf, &vf, &err);
 
 		if (r != -ENODEV)
 			fail_msg("%s: want -ENODEV, got %d (%s)", cases[i].pci, r, err.msg);
@@ -502,7 +502,7 @@ static void test_vf_by_pci_not_listed(void **state)
 	add_pci(root, "0000:3b:03.0");
 	pathf(path, root, "devices/pci0000:00/0000:3b:03.0/physfn");
 	put_link("../" PF_PCI, path);
-	assert_int_equal(sysfs_vf_by_pci(root, "0000:3b:03.0", &pf, &vf, &err), -ENODEV);
+	assert_int_equal(sh_sysfs_vf_by_pci(root, "0000:3b:03.0", &pf, &vf, &err), -ENODEV);
 	assert_non_null(strstr(err.msg, "not among the VFs of ens1f0"));
 }
 

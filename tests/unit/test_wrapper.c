@@ -93,7 +93,7 @@ static void test_cmdline_table(void **state)
 		struct sh_error err = { 0 };
 		int argc = count(t->argv);
 
-		assert_int_equal(wrapper_parse_cmdline(argc, (char **)t->argv, &cl, &err), 0);
+		assert_int_equal(sh_wrapper_parse_cmdline(argc, (char **)t->argv, &cl, &err), 0);
 		assert_int_equal(cl.argc, count(t->want));
 		for (k = 0; k < cl.argc; k++)
 			assert_string_equal(cl.argv[k], t->want[k]);
@@ -104,7 +104,7 @@ static void test_cmdline_table(void **state)
 		} else {
 			assert_int_equal(cl.cmd, -1);
 		}
-		assert_int_equal(wrapper_is_create(&cl), t->create);
+		assert_int_equal(sh_wrapper_is_create(&cl), t->create);
 		if (t->bundle)
 			assert_string_equal(cl.bundle, t->bundle);
 		else
@@ -113,7 +113,7 @@ static void test_cmdline_table(void **state)
 			assert_string_equal(cl.config, t->config);
 		else
 			assert_null(cl.config);
-		wrapper_cmdline_free(&cl);
+		sh_wrapper_cmdline_free(&cl);
 	}
 }
 
@@ -125,9 +125,9 @@ static void test_cmdline_config_without_value(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(wrapper_parse_cmdline(2, (char **)a1, &cl, &err), -EINVAL);
+	assert_int_equal(sh_wrapper_parse_cmdline(2, (char **)a1, &cl, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "--sriov-config"));
-	assert_int_equal(wrapper_parse_cmdline(4, (char **)a2, &cl, &err), -EINVAL);
+	assert_int_equal(sh_wrapper_parse_cmdline(4, (char **)a2, &cl, &err), -EINVAL);
 }
 
 static void test_config_path(void **state)
@@ -143,29 +143,29 @@ static void test_config_path(void **state)
 	(void)state;
 	/* the option wins over the environment */
 	setenv(SH_WRAPPER_CONFIG_ENV, "/tmp", 1);
-	assert_int_equal(wrapper_parse_cmdline(5, (char **)a, &cl, &err), 0);
-	assert_int_equal(wrapper_config_path(&cl, &path, hook_config, &err), 0);
+	assert_int_equal(sh_wrapper_parse_cmdline(5, (char **)a, &cl, &err), 0);
+	assert_int_equal(sh_wrapper_config_path(&cl, &path, hook_config, &err), 0);
 	assert_string_equal(path, "/");
 	assert_string_equal(hook_config, "/");
-	wrapper_cmdline_free(&cl);
+	sh_wrapper_cmdline_free(&cl);
 
-	assert_int_equal(wrapper_parse_cmdline(3, (char **)b, &cl, &err), 0);
-	assert_int_equal(wrapper_config_path(&cl, &path, hook_config, &err), 0);
+	assert_int_equal(sh_wrapper_parse_cmdline(3, (char **)b, &cl, &err), 0);
+	assert_int_equal(sh_wrapper_config_path(&cl, &path, hook_config, &err), 0);
 	assert_string_equal(path, "/tmp");
 	unsetenv(SH_WRAPPER_CONFIG_ENV);
-	assert_int_equal(wrapper_config_path(&cl, &path, hook_config, &err), 0);
+	assert_int_equal(sh_wrapper_config_path(&cl, &path, hook_config, &err), 0);
 	assert_null(path);
 	assert_string_equal(hook_config, "");
 	setenv(SH_WRAPPER_CONFIG_ENV, "", 1); /* empty: as if unset */
-	assert_int_equal(wrapper_config_path(&cl, &path, hook_config, &err), 0);
+	assert_int_equal(sh_wrapper_config_path(&cl, &path, hook_config, &err), 0);
 	assert_null(path);
 	unsetenv(SH_WRAPPER_CONFIG_ENV);
-	wrapper_cmdline_free(&cl);
+	sh_wrapper_cmdline_free(&cl);
 
-	assert_int_equal(wrapper_parse_cmdline(4, (char **)c, &cl, &err), 0);
-	assert_int_equal(wrapper_config_path(&cl, &path, hook_config, &err), -ENOENT);
+	assert_int_equal(sh_wrapper_parse_cmdline(4, (char **)c, &cl, &err), 0);
+	assert_int_equal(sh_wrapper_config_path(&cl, &path, hook_config, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "/nonexistent/sriov.json"));
-	wrapper_cmdline_free(&cl);
+	sh_wrapper_cmdline_free(&cl);
 }
 
 /* ---- the SR-IOV decision ------------------------------------------------------------------ */
@@ -197,10 +197,10 @@ static void test_wants_sriov(void **state)
 
 	(void)state;
 	for (i = 0; i < SH_ARRAY_SIZE(wants_cases); i++) {
-		assert_int_equal(json_parse(wants_cases[i].spec, "spec", &spec, &err), 0);
+		assert_int_equal(sh_json_parse(wants_cases[i].spec, "spec", &spec, &err), 0);
 		/* case number * 10 + answer: a failure names the case */
-		assert_int_equal(i * 10 + wrapper_spec_wants_sriov(spec, false), i * 10 + wants_cases[i].without_env);
-		assert_int_equal(i * 10 + wrapper_spec_wants_sriov(spec, true), i * 10 + wants_cases[i].with_env);
+		assert_int_equal(i * 10 + sh_wrapper_spec_wants_sriov(spec, false), i * 10 + wants_cases[i].without_env);
+		assert_int_equal(i * 10 + sh_wrapper_spec_wants_sriov(spec, true), i * 10 + wants_cases[i].with_env);
 		yajl_tree_free(spec);
 	}
 }
@@ -260,8 +260,8 @@ static void test_add_hooks_table(void **state)
 		const struct rewrite_case *t = &rewrite_cases[i];
 		struct sh_hook_ref hook = { .path = H, .config = t->config };
 
-		assert_int_equal(json_parse(t->in, "spec", &spec, &err), 0);
-		assert_int_equal(wrapper_add_hooks(spec, &hook, &out, &len, &err), 0);
+		assert_int_equal(sh_json_parse(t->in, "spec", &spec, &err), 0);
+		assert_int_equal(sh_wrapper_add_hooks(spec, &hook, &out, &len, &err), 0);
 		if (!t->out) {
 			assert_null(out);
 		} else {
@@ -290,8 +290,8 @@ static void test_add_hooks_wrong_types(void **state)
 
 	(void)state;
 	for (i = 0; i < SH_ARRAY_SIZE(bad); i++) {
-		assert_int_equal(json_parse(bad[i], "spec", &spec, &err), 0);
-		assert_int_equal(wrapper_add_hooks(spec, &hook, &out, &len, &err), -EINVAL);
+		assert_int_equal(sh_json_parse(bad[i], "spec", &spec, &err), 0);
+		assert_int_equal(sh_wrapper_add_hooks(spec, &hook, &out, &len, &err), -EINVAL);
 		assert_null(out);
 		assert_non_null(strstr(err.msg, "hooks"));
 		yajl_tree_free(spec);
@@ -356,10 +356,10 @@ static void test_write_atomic_keeps_mode(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/config.json", tmpdir);
 	write_file(path, "{\"old\":1}", 0604);
-	assert_int_equal(wrapper_write_atomic(path, "{\"new\":2}", 9, &err), 0);
+	assert_int_equal(sh_wrapper_write_atomic(path, "{\"new\":2}", 9, &err), 0);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0604);
-	assert_int_equal(json_read_file(path, 1024, &buf, &err), 0);
+	assert_int_equal(sh_json_read_file(path, 1024, &buf, &err), 0);
 	assert_string_equal(buf, "{\"new\":2}");
 	free(buf);
 	assert_int_equal(entries(tmpdir), 1); /* no temporary file left */
@@ -372,7 +372,7 @@ static void test_write_atomic_failure_leaves_file(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/nodir/config.json", tmpdir);
-	assert_true(wrapper_write_atomic(path, "{}", 2, &err) < 0);
+	assert_true(sh_wrapper_write_atomic(path, "{}", 2, &err) < 0);
 	assert_non_null(strstr(err.msg, "nodir"));
 }
 
@@ -385,31 +385,31 @@ static void test_prepare_bundle(void **state)
 	bool changed;
 
 	(void)state;
-	config_defaults(&cfg);
+	sh_config_defaults(&cfg);
 	snprintf(path, sizeof(path), "%s/config.json", tmpdir);
 
 	/* nothing asked: untouched */
 	write_file(path, "{\"process\":{\"env\":[\"SRIOV_VF=0\"]}}", 0600);
-	assert_int_equal(wrapper_prepare_bundle(tmpdir, &cfg, &hook, &changed, &err), 0);
+	assert_int_equal(sh_wrapper_prepare_bundle(tmpdir, &cfg, &hook, &changed, &err), 0);
 	assert_false(changed);
 	/* with env_fallback the same spec asks */
 	cfg.env_fallback = true;
-	assert_int_equal(wrapper_prepare_bundle(tmpdir, &cfg, &hook, &changed, &err), 0);
+	assert_int_equal(sh_wrapper_prepare_bundle(tmpdir, &cfg, &hook, &changed, &err), 0);
 	assert_true(changed);
-	assert_int_equal(json_read_file(path, 1 << 20, &buf, &err), 0);
+	assert_int_equal(sh_json_read_file(path, 1 << 20, &buf, &err), 0);
 	assert_non_null(strstr(buf, "\"--config\",\"/etc/t.json\",\"createRuntime\""));
 	free(buf);
 	/* a second time: nothing to add */
-	assert_int_equal(wrapper_prepare_bundle(tmpdir, &cfg, &hook, &changed, &err), 0);
+	assert_int_equal(sh_wrapper_prepare_bundle(tmpdir, &cfg, &hook, &changed, &err), 0);
 	assert_false(changed);
 
 	/* unparseable: left to runc */
 	write_file(path, "{\"annotations\":{\"io.sriov.vf\":", 0600);
-	assert_int_equal(wrapper_prepare_bundle(tmpdir, &cfg, &hook, &changed, &err), 0);
+	assert_int_equal(sh_wrapper_prepare_bundle(tmpdir, &cfg, &hook, &changed, &err), 0);
 	assert_false(changed);
 	/* asked, but the spec cannot take the hook: an error naming the bundle */
 	write_file(path, "{\"annotations\":{\"io.sriov.vf\":\"0\"},\"hooks\":7}", 0600);
-	assert_int_equal(wrapper_prepare_bundle(tmpdir, &cfg, &hook, &changed, &err), -EINVAL);
+	assert_int_equal(sh_wrapper_prepare_bundle(tmpdir, &cfg, &hook, &changed, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, tmpdir));
 	assert_false(changed);
 }
@@ -422,18 +422,18 @@ static void test_find_runc(void **state)
 	int r;
 
 	(void)state;
-	config_defaults(&cfg);
+	sh_config_defaults(&cfg);
 	snprintf(cfg.runc, sizeof(cfg.runc), "%s/runc", tmpdir);
 	write_file(cfg.runc, "#!/bin/sh\n", 0755);
-	assert_int_equal(wrapper_find_runc(&cfg, out, &err), 0);
+	assert_int_equal(sh_wrapper_find_runc(&cfg, out, &err), 0);
 	assert_string_equal(out, cfg.runc);
 
 	assert_int_equal(chmod(cfg.runc, 0644), 0);
-	assert_true(wrapper_find_runc(&cfg, out, &err) < 0);
+	assert_true(sh_wrapper_find_runc(&cfg, out, &err) < 0);
 	assert_non_null(strstr(err.msg, "config \"runc\""));
 
 	snprintf(cfg.runc, sizeof(cfg.runc), "%s", tmpdir); /* a directory */
-	assert_true(wrapper_find_runc(&cfg, out, &err) < 0);
+	assert_true(sh_wrapper_find_runc(&cfg, out, &err) < 0);
 
 	/* without "runc": only the fixed list; PATH, here leading to the stand-in, is not looked at */
 	snprintf(standin, sizeof(standin), "%s/runc", tmpdir);
@@ -441,7 +441,7 @@ static void test_find_runc(void **state)
 	saved_path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
 	setenv("PATH", tmpdir, 1);
 	cfg.runc[0] = '\0';
-	r = wrapper_find_runc(&cfg, out, &err);
+	r = sh_wrapper_find_runc(&cfg, out, &err);
 	setenv("PATH", saved_path, 1);
 	free(saved_path);
 	if (r == 0) {
