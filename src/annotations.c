@@ -2,6 +2,7 @@
 #include "sriov-hook/annotations.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 int sh_annotations_add(struct sh_annotations *a, const char *key, const char *value)
@@ -19,23 +20,6 @@ int sh_annotations_add(struct sh_annotations *a, const char *key, const char *va
 		return -ENOMEM;
 	}
 	a->n++;
-	return 0;
-}
-
-int sh_annotations_from_json(yajl_val obj, const char *what, struct sh_annotations *out, struct sh_error *err)
-{
-	size_t i;
-
-	if (!YAJL_IS_OBJECT(obj))
-		return sh_err(err, EINVAL, "%s: annotations is not an object", what);
-	for (i = 0; i < obj->u.object.len; i++) {
-		yajl_val v = obj->u.object.values[i];
-
-		if (!YAJL_IS_STRING(v))
-			return sh_err(err, EINVAL, "%s: annotation %s is not a string", what, obj->u.object.keys[i]);
-		if (sh_annotations_add(out, obj->u.object.keys[i], YAJL_GET_STRING(v)) < 0)
-			return sh_err(err, ENOMEM, "out of memory");
-	}
 	return 0;
 }
 

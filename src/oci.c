@@ -45,6 +45,24 @@ int sh_oci_id_validate(const char *id, struct sh_error *err)
 	return 0;
 }
 
+/* Copies a JSON object of strings; what names it in errors. */
+static int annotations_from_json(yajl_val obj, const char *what, struct sh_annotations *out, struct sh_error *err)
+{
+	size_t i;
+
+	if (!YAJL_IS_OBJECT(obj))
+		return sh_err(err, EINVAL, "%s: annotations is not an object", what);
+	for (i = 0; i < obj->u.object.len; i++) {
+		yajl_val v = obj->u.object.values[i];
+
+		if (!YAJL_IS_STRING(v))
+			return sh_err(err, EINVAL, "%s: annotation %s is not a string", what, obj->u.object.keys[i]);
+		if (sh_annotations_add(out, obj->u.object.keys[i], YAJL_GET_STRING(v)) < 0)
+			return sh_err(err, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 static int state_from_tree(yajl_val root, struct sh_state *st, struct sh_error *err)
 {
 	long long pid = 0;
@@ -65,7 +83,7 @@ static int state_from_tree(yajl_val root, struct sh_state *st, struct sh_error *
 	ann = sh_json_get(root, "annotations");
 	if (ann && !YAJL_IS_NULL(ann)) {
 		st->has_annotations = true;
-		if ((r = sh_annotations_from_json(ann, "OCI state", &st->annotations, err)) < 0)
+		if ((r = annotations_from_json(ann, "OCI state", &st->annotations, err)) < 0)
 			return r;
 	}
 	return 0;
@@ -166,7 +184,7 @@ int sh_oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *e
 	ann = sh_json_get(root, "annotations");
 	r = 0;
 	if (ann && !YAJL_IS_NULL(ann))
-		r = sh_annotations_from_json(ann, "config.json", &spec->annotations, err);
+		r = annotations_from_json(ann, "config.json", &spec->annotations, err);
 	if (r == 0)
 		r = spec_namespaces(root, spec, err);
 	if (r == 0)

@@ -3,9 +3,6 @@
 #define SRIOV_HOOK_ANNOTATIONS_H
 
 #include <stddef.h>
-#include <yajl/yajl_tree.h>
-
-#include "sriov-hook/error.h"
 
 struct sh_kv {
 	char *key;
@@ -17,8 +14,6 @@ struct sh_annotations {
 	size_t n;
 };
 
-/* Copies a JSON object of strings; what names it in errors. */
-int sh_annotations_from_json(yajl_val obj, const char *what, struct sh_annotations *out, struct sh_error *err);
 int sh_annotations_add(struct sh_annotations *a, const char *key, const char *value);
 const char *sh_annotations_get(const struct sh_annotations *a, const char *key);
 void sh_annotations_free(struct sh_annotations *a);

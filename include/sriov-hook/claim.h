@@ -20,7 +20,7 @@
 #include <sys/types.h>
 
 #include "sriov-hook/error.h"
-#include "sriov-hook/request.h"
+#include "sriov-hook/types.h"
 
 enum sh_claim_phase {
 	SH_PHASE_ATTACHING, /* the hook is changing the VF: if it died, the claim is stale */

@@ -33,6 +33,22 @@ static inline void sh_closep(int *fd)
 #define _cleanup_free_ __attribute__((cleanup(sh_freep)))
 #define _cleanup_close_ __attribute__((cleanup(sh_closep)))
 
+/* Hands ownership on: returns the pointer (or fd) and leaves NULL (-1) behind, so that the
+ * variable's cleanup attribute frees nothing (crun's get_and_reset, bubblewrap's steal_pointer). */
+#define sh_steal_ptr(pp)                                                                                               \
+	({                                                                                                             \
+		__typeof__(*(pp)) sh_stolen_ = *(pp);                                                                  \
+		*(pp) = NULL;                                                                                          \
+		sh_stolen_;                                                                                            \
+	})
+static inline int sh_steal_fd(int *fd)
+{
+	int v = *fd;
+
+	*fd = -1;
+	return v;
+}
+
 #define SH_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

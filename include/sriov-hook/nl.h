@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "sriov-hook/error.h"
-#include "sriov-hook/request.h"
+#include "sriov-hook/types.h"
 
 struct nl_sock;
 
@@ -18,6 +18,11 @@ int sh_nl_open(struct nl_sock **sk, struct sh_error *err);
 /* A route socket that talks to the namespace nsfd: connected while the thread sat there. */
 int sh_nl_open_in(int nsfd, struct nl_sock **sk, struct sh_error *err);
 void sh_nl_close(struct nl_sock *sk);
+static inline void sh_nl_closep(struct nl_sock **sk)
+{
+	sh_nl_close(*sk);
+}
+#define _cleanup_nlsock_ __attribute__((cleanup(sh_nl_closep)))
 
 struct sh_link {
 	int ifindex;

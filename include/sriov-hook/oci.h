@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "sriov-hook/annotations.h"
+#include "sriov-hook/error.h"
 
 struct sh_state {
 	char *id;

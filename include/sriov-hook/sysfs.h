@@ -5,7 +5,7 @@
 #include <net/if.h>
 
 #include "sriov-hook/error.h"
-#include "sriov-hook/request.h"
+#include "sriov-hook/types.h"
 
 struct sh_pf {
 	char name[IFNAMSIZ];

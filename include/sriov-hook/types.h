@@ -1,0 +1,55 @@
+/* Value types shared by every layer: IP addresses, MACs, PCI addresses, interface names and the
+ * PF-side settings of a VF, with their parsers and formatters. Nothing here reads input or touches
+ * the system, so netlink, sysfs and the claim store use them without the annotation parser. */
+#ifndef SRIOV_HOOK_TYPES_H
+#define SRIOV_HOOK_TYPES_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SH_PCI_LEN 32
+
+struct sh_ip {
+	int family; /* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} a;
+	unsigned prefix; /* CIDRs only */
+};
+
+/* The PF-side VF settings (ip link set PF vf N ...), in the order they are applied. */
+enum sh_knob {
+	SH_KNOB_MAC,
+	SH_KNOB_VLAN, /* vlan, qos and vlan_proto travel together */
+	SH_KNOB_SPOOFCHK,
+	SH_KNOB_TRUST,
+	SH_KNOB_LINK_STATE,
+	SH_KNOB_RATE, /* min_tx_rate and max_tx_rate travel together */
+	SH_KNOB_COUNT,
+};
+#define SH_KNOB_BIT(k) (1u << (k))
+
+/* Values of the PF-side settings of one VF, as requested or as read back. */
+struct sh_vf_cfg {
+	uint8_t mac[6];
+	unsigned vlan, qos;
+	uint16_t vlan_proto; /* ETH_P_8021Q or ETH_P_8021AD, host order */
+	unsigned spoofchk, trust;
+	unsigned link_state; /* IFLA_VF_LINK_STATE_* */
+	unsigned min_tx_rate, max_tx_rate;
+};
+
+/* A decimal number of at most 10 digits, no sign or space: -EINVAL, or -ERANGE above max. */
+int sh_parse_uint(const char *s, unsigned long max, unsigned long *out);
+int sh_parse_ip(const char *s, bool cidr, struct sh_ip *out);
+int sh_parse_mac(const char *s, uint8_t mac[6]);
+const char *sh_format_mac(const uint8_t mac[6], char buf[18]);
+const char *sh_format_ip(const struct sh_ip *ip, char *buf, size_t len);
+bool sh_ifname_valid(const char *name);
+bool sh_pci_addr_valid(const char *s);
+
+#endif
