@@ -179,6 +179,14 @@ build_initramfs() {
 	done
 	cp "$here/guest/init" "$root/init"
 	cp "$here/guest/tests.sh" "$root/vm/tests.sh"
+	# Further guest suites, and the binaries they name (one build/ path a line in guest/bins).
+	mkdir -p "$root/vm/tests.d"
+	for f in "$here"/guest/tests.d/*.sh; do
+		[ -f "$f" ] && cp "$f" "$root/vm/tests.d/"
+	done
+	for f in "$BUILD"/sriovctl "$BUILD"/tests/tools/*; do
+		[ -x "$f" ] && [ -f "$f" ] && copy_bin "$f" "/usr/local/bin/$(basename "$f")"
+	done
 	chmod 755 "$root/init" "$root/vm/tests.sh"
 	printf '%s\n' "${SRIOV_VM_TESTS:-}" >"$root/vm/only"
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"

@@ -689,6 +689,11 @@ test_auto_race() {
 	expect_no_claim "after all poststops"
 }
 
+# --- more suites: tests.d/*.sh add test_<name> functions and append their names to ALL_TESTS ----
+for f in /vm/tests.d/*.sh; do
+	[ -f "$f" ] && . "$f"
+done
+
 # --- runner --------------------------------------------------------------------------------------
 
 case ${1:-all} in
