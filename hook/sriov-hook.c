@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "sriov-hook/config.h"
-#include "sriov-hook/hook.h"
+#include "sriov-hook/attach.h"
 #include "sriov-hook/json.h"
 #include "sriov-hook/log.h"
 #include "sriov-hook/oci.h"
@@ -77,7 +77,7 @@ static int run(enum stage stage, const char *config, struct sh_error *err)
 	}
 	if ((r = sh_sandbox_install(err)) < 0)
 		goto out;
-	r = stage == STAGE_CREATE_RUNTIME ? sh_hook_attach(&ctx, err) : sh_hook_detach(&ctx, err);
+	r = stage == STAGE_CREATE_RUNTIME ? sh_attach(&ctx, err) : sh_detach(&ctx, err);
 out:
 	sh_oci_spec_free(&spec);
 	sh_oci_state_free(&st);

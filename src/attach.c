@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sriov-hook/hook.h"
+#include "sriov-hook/attach.h"
 #include "sriov-hook/log.h"
 #include "sriov-hook/netns.h"
 #include "sriov-hook/nl.h"
@@ -429,7 +429,7 @@ static int attach_all(struct attach *a, struct sh_error *err)
 	return 0;
 }
 
-int sh_hook_attach(const struct sh_ctx *ctx, struct sh_error *err)
+int sh_attach(const struct sh_ctx *ctx, struct sh_error *err)
 {
 	struct attach a = {.ctx = ctx, .nsfd = -1};
 	int r;

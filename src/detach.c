@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sriov-hook/hook.h"
+#include "sriov-hook/attach.h"
 #include "sriov-hook/log.h"
 #include "sriov-hook/netns.h"
 #include "sriov-hook/nl.h"
@@ -35,7 +35,7 @@ static int detach_one(const struct sh_ctx *ctx, struct nl_sock *sk, const char *
 	return 0;
 }
 
-int sh_hook_detach(const struct sh_ctx *ctx, struct sh_error *err)
+int sh_detach(const struct sh_ctx *ctx, struct sh_error *err)
 {
 	char pci[SH_MAX_VFS * 4][SH_PCI_LEN], pin[PATH_MAX];
 	struct nl_sock *sk = NULL;

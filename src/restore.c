@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sriov-hook/hook.h"
+#include "sriov-hook/attach.h"
 #include "sriov-hook/log.h"
 #include "sriov-hook/netns.h"
 #include "sriov-hook/nl.h"

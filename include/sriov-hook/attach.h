@@ -1,7 +1,7 @@
 /* The two stages, end to end: attach at createRuntime, detach at poststop, and the restore both
  * use (rollback, poststop, stale-claim takeover). */
-#ifndef SRIOV_HOOK_HOOK_H
-#define SRIOV_HOOK_HOOK_H
+#ifndef SRIOV_HOOK_ATTACH_H
+#define SRIOV_HOOK_ATTACH_H
 
 #include <limits.h>
 
@@ -11,15 +11,17 @@
 #include "sriov-hook/oci.h"
 #include "sriov-hook/request.h"
 
+/* One hook run: its inputs, validated. */
 struct sh_ctx {
 	const struct sh_config *cfg;
 	const struct sh_state *state;
 	const struct sh_request *req;
 	char netns_path[PATH_MAX]; /* createRuntime only */
+	const char *name;	   /* the container's name where the runtime gave one, else NULL */
 };
 
-int sh_hook_attach(const struct sh_ctx *ctx, struct sh_error *err);
-int sh_hook_detach(const struct sh_ctx *ctx, struct sh_error *err);
+int sh_attach(const struct sh_ctx *ctx, struct sh_error *err);
+int sh_detach(const struct sh_ctx *ctx, struct sh_error *err);
 struct nl_sock;
 
 /* Puts the VF of record r back on the host as it was before the claim: moved back from the pinned
