@@ -241,7 +241,7 @@ static int parse_vf_cfg(yajl_val v, struct sh_vf_cfg *c)
 		return -EINVAL;
 	c->vlan = (unsigned)n[0];
 	c->qos = (unsigned)n[1];
-	c->vlan_proto = (uint16_t)n[2];
+	c->vlan_proto = (unsigned)n[2];
 	c->spoofchk = (unsigned)n[3];
 	c->trust = (unsigned)n[4];
 	c->link_state = (unsigned)n[5];

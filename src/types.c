@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -115,4 +116,23 @@ const char *sh_format_ip(const struct sh_ip *ip, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s", a);
 	return buf;
+}
+
+const struct sh_cfg_field *sh_vf_cfg_fields(size_t *n)
+{
+#define UINT_FIELD(f) {#f, SH_CFG_UINT, offsetof(struct sh_vf_cfg, f)}
+	static const struct sh_cfg_field fields[] = {
+		{"mac", SH_CFG_MAC, offsetof(struct sh_vf_cfg, mac)},
+		UINT_FIELD(vlan),
+		UINT_FIELD(qos),
+		UINT_FIELD(vlan_proto),
+		UINT_FIELD(spoofchk),
+		UINT_FIELD(trust),
+		UINT_FIELD(link_state),
+		UINT_FIELD(min_tx_rate),
+		UINT_FIELD(max_tx_rate),
+	};
+#undef UINT_FIELD
+	*n = sizeof(fields) / sizeof(fields[0]);
+	return fields;
 }
