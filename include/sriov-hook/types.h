@@ -43,7 +43,6 @@ struct sh_vf_cfg {
 	unsigned min_tx_rate, max_tx_rate;
 };
 
-/* A decimal number of at most 10 digits, no sign or space: -EINVAL, or -ERANGE above max. */
 /* The fields of struct sh_vf_cfg, for code that stores or shows them one by one (claim records,
  * listings): each a MAC (uint8_t[6]) or an unsigned, at offset. */
 enum sh_cfg_kind { SH_CFG_MAC, SH_CFG_UINT };
@@ -55,7 +54,7 @@ struct sh_cfg_field {
 /* Every field, in the order of the struct; *n gets their count. */
 const struct sh_cfg_field *sh_vf_cfg_fields(size_t *n);
 
-/* A decimal number ... */
+/* A decimal number of at most 10 digits, no sign or space: -EINVAL, or -ERANGE above max. */
 int sh_parse_uint(const char *s, unsigned long max, unsigned long *out);
 int sh_parse_ip(const char *s, bool cidr, struct sh_ip *out);
 int sh_parse_mac(const char *s, uint8_t mac[6]);
