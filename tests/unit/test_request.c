@@ -704,16 +704,11 @@ static void test_env_fallback_many(void **state)
  * value for the rest; every other knob as the VF has it. */
 static void test_desired(void **state)
 {
-	static const struct sh_vf_cfg cur = { .mac = { 2, 0, 0, 0, 0, 0x0c },
-					      .vlan = 5,
-					      .qos = 3,
-					      .vlan_proto = ETH_P_8021AD,
-					      .spoofchk = 1,
-					      .trust = 1,
-					      .link_state = IFLA_VF_LINK_STATE_DISABLE,
-					      .min_tx_rate = 10,
+	static const struct sh_vf_cfg cur = { .mac = { 2, 0, 0, 0, 0, 0x0c }, .vlan = 5, .qos = 3,
+					      .vlan_proto = ETH_P_8021AD, .spoofchk = 1, .trust = 1,
+					      .link_state = IFLA_VF_LINK_STATE_DISABLE, .min_tx_rate = 10,
 					      .max_tx_rate = 20 };
-	static const struct {
+	const struct {
 		const char *kv[MAX_KV];
 		struct sh_vf_cfg want;
 	} cases[] = {

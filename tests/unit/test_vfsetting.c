@@ -269,14 +269,8 @@ static void test_defaults(void **state)
 
 static void test_knob_equal(void **state)
 {
-	const struct sh_vf_cfg base = {.mac = {2, 0, 0, 0, 0, 1},
-				       .vlan = 10,
-				       .qos = 3,
-				       .vlan_proto = ETH_P_8021Q,
-				       .spoofchk = 1,
-				       .trust = 0,
-				       .link_state = IFLA_VF_LINK_STATE_AUTO,
-				       .min_tx_rate = 5,
+	const struct sh_vf_cfg base = {.mac = {2, 0, 0, 0, 0, 1}, .vlan = 10, .qos = 3, .vlan_proto = ETH_P_8021Q,
+				       .spoofchk = 1, .link_state = IFLA_VF_LINK_STATE_AUTO, .min_tx_rate = 5,
 				       .max_tx_rate = 50};
 	struct sh_vf_cfg b;
 	int k;
@@ -319,14 +313,8 @@ static void test_knob_equal(void **state)
 /* As `ip link set PF vf N ...` spells each knob, as in the "set vf N ..." error lines. */
 static void test_knob_describe(void **state)
 {
-	const struct sh_vf_cfg c = {.mac = {2, 0xab, 0, 0, 0, 1},
-				    .vlan = 10,
-				    .qos = 3,
-				    .vlan_proto = ETH_P_8021AD,
-				    .spoofchk = 1,
-				    .trust = 0,
-				    .link_state = IFLA_VF_LINK_STATE_ENABLE,
-				    .min_tx_rate = 1,
+	const struct sh_vf_cfg c = {.mac = {2, 0xab, 0, 0, 0, 1}, .vlan = 10, .qos = 3, .vlan_proto = ETH_P_8021AD,
+				    .spoofchk = 1, .link_state = IFLA_VF_LINK_STATE_ENABLE, .min_tx_rate = 1,
 				    .max_tx_rate = 2};
 	static const char *const want[SH_KNOB_COUNT] = {
 		[SH_KNOB_MAC] = "mac 02:ab:00:00:00:01",
