@@ -53,10 +53,6 @@ static void vf_get_knob(struct rtnl_link_vf *vf, enum sh_knob knob, struct sh_vf
 			cfg->max_tx_rate = rate.max_tx_rate;
 		}
 		break;
-	case SH_KNOB_QUERY_RSS:
-		if (rtnl_link_vf_get_rss_query_en(vf, &v) == 0)
-			cfg->query_rss = v;
-		break;
 	case SH_KNOB_COUNT:
 		break;
 	}
@@ -124,9 +120,6 @@ static int vf_put_knob(struct rtnl_link_vf *vf, enum sh_knob knob, const struct 
 		rate.min_tx_rate = cfg->min_tx_rate;
 		rate.max_tx_rate = cfg->max_tx_rate;
 		rtnl_link_vf_set_rate(vf, &rate);
-		return 0;
-	case SH_KNOB_QUERY_RSS:
-		rtnl_link_vf_set_rss_query_en(vf, cfg->query_rss);
 		return 0;
 	case SH_KNOB_COUNT:
 		break;

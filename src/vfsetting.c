@@ -44,7 +44,6 @@ static const struct sh_vf_setting settings[] = {
 	 .what = "a rate in Mbps", .at_most = "max_tx_rate"},
 	{FIELD(max_tx_rate, SH_CFG_UINT), .knob = SH_KNOB_RATE, .iplink = "max_tx_rate", .max = UINT32_MAX,
 	 .what = "a rate in Mbps", .note = "*0*: no limit"},
-	{FIELD(query_rss, SH_CFG_UINT), .knob = SH_KNOB_QUERY_RSS, .iplink = "query_rss", .words = on_off},
 };
 #undef FIELD
 _Static_assert(SH_ARRAY_SIZE(settings) <= 32, "requests keep the settings they name in an unsigned bitmask");

@@ -29,7 +29,6 @@ enum sh_knob {
 	SH_KNOB_TRUST,
 	SH_KNOB_LINK_STATE,
 	SH_KNOB_RATE, /* min_tx_rate and max_tx_rate travel together */
-	SH_KNOB_QUERY_RSS,
 	SH_KNOB_COUNT,
 };
 #define SH_KNOB_BIT(k) (1u << (k))
@@ -42,7 +41,6 @@ struct sh_vf_cfg {
 	unsigned spoofchk, trust;
 	unsigned link_state; /* IFLA_VF_LINK_STATE_* */
 	unsigned min_tx_rate, max_tx_rate;
-	unsigned query_rss;
 };
 
 /* The fields of struct sh_vf_cfg, for code that stores or shows them one by one (claim records,

@@ -323,7 +323,6 @@ static void test_knob_describe(void **state)
 		[SH_KNOB_TRUST] = "trust off",
 		[SH_KNOB_LINK_STATE] = "state enable",
 		[SH_KNOB_RATE] = "min_tx_rate 1 max_tx_rate 2",
-		[SH_KNOB_QUERY_RSS] = "query_rss off",
 	};
 	char buf[96], small[8];
 	int k;
