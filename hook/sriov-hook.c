@@ -23,12 +23,9 @@ static void usage(FILE *out)
 	fprintf(out, "Usage: sriov-hook [--config FILE] createRuntime|poststop   (OCI state JSON on stdin)\n"
 		     "       sriov-hook --version | --help\n\n"
 		     "An OCI runtime hook that moves an SR-IOV VF into the container's network namespace at\n"
-		     "createRuntime and gives it back at poststop. The container asks through annotations:\n"
-		     "io.sriov.pf, io.sriov.vf (index, auto or PCI address), io.sriov.ifname, io.sriov.mac,\n"
-		     "io.sriov.vlan, io.sriov.qos, io.sriov.vlan_proto, io.sriov.spoofchk, io.sriov.trust,\n"
-		     "io.sriov.link_state, io.sriov.min_tx_rate, io.sriov.max_tx_rate, io.sriov.mtu,\n"
-		     "io.sriov.ip, io.sriov.gateway; io.sriov.<N>.<key> (N = 1..7) for more VFs.\n\n"
-		     "  --config FILE  configuration (default " SH_DEFAULT_CONFIG ")\n");
+		     "createRuntime and gives it back at poststop. The container asks through annotations.\n\n"
+		     "  --config FILE  configuration (default " SH_DEFAULT_CONFIG ")\n\n");
+	sh_request_help(out);
 }
 
 /* Annotations from the state when it carries them (podman), else from config.json (runc); with

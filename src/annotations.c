@@ -1,4 +1,5 @@
-/* Annotations as a small ordered list: few entries, so lookups scan. */
+/* Annotations as an ordered list: appending is amortized O(1) (an image may bring thousands
+ * through env_fallback); lookups scan, and callers that look up many keys sort instead. */
 #include "sriov-hook/annotations.h"
 
 #include <errno.h>
@@ -7,11 +8,16 @@
 
 int sh_annotations_add(struct sh_annotations *a, const char *key, const char *value)
 {
-	struct sh_kv *items = realloc(a->items, (a->n + 1) * sizeof(*items));
+	struct sh_kv *items = a->items;
 
-	if (!items)
-		return -ENOMEM;
-	a->items = items;
+	if (a->n == a->cap) {
+		size_t cap = a->cap < 8 ? 8 : a->cap + a->cap / 2;
+
+		if (!(items = reallocarray(a->items, cap, sizeof(*items))))
+			return -ENOMEM;
+		a->items = items;
+		a->cap = cap;
+	}
 	items[a->n].key = strdup(key);
 	items[a->n].value = strdup(value);
 	if (!items[a->n].key || !items[a->n].value) {
@@ -44,4 +50,5 @@ void sh_annotations_free(struct sh_annotations *a)
 	free(a->items);
 	a->items = NULL;
 	a->n = 0;
+	a->cap = 0;
 }

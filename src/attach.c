@@ -14,6 +14,7 @@
 #include "sriov-hook/netns.h"
 #include "sriov-hook/nl.h"
 #include "sriov-hook/sysfs.h"
+#include "sriov-hook/vfcfg.h"
 
 struct attach {
 	const struct sh_ctx *ctx;
@@ -172,24 +173,6 @@ static int pick_ifname(struct attach *a, const struct sh_vf_request *v, char *na
 	return 0;
 }
 
-/* The PF-side values to set: what was asked, the rest as it is now. */
-static void desired_cfg(const struct sh_vf_request *v, const struct sh_vf_cfg *cur, struct sh_vf_cfg *want)
-{
-	*want = *cur;
-	memcpy(want->mac, v->cfg.mac, 6);
-	want->spoofchk = v->cfg.spoofchk;
-	want->trust = v->cfg.trust;
-	want->link_state = v->cfg.link_state;
-	if (v->has_vlan)
-		want->vlan = v->cfg.vlan;
-	want->qos = v->has_qos ? v->cfg.qos : 0;
-	want->vlan_proto = v->has_vlan_proto ? v->cfg.vlan_proto : ETH_P_8021Q;
-	if (v->has_min_tx_rate)
-		want->min_tx_rate = v->cfg.min_tx_rate;
-	if (v->has_max_tx_rate)
-		want->max_tx_rate = v->cfg.max_tx_rate;
-}
-
 /* Whether the PF enforces the MAC it reports for the VF. A VF that has been up reports its own MAC
  * through the PF, enforced or not: with trust off, an enforced MAC shows as the VF refusing to
  * change its own (igb), so try a change and undo it. */
@@ -217,7 +200,7 @@ static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct s
 	struct sh_vf_cfg want;
 	int k, ret;
 
-	desired_cfg(v, &r->orig, &want);
+	sh_vf_request_desired(v, &r->orig, &want);
 	if (want.min_tx_rate && want.max_tx_rate && want.min_tx_rate > want.max_tx_rate)
 		return sh_err(err, EINVAL, "min_tx_rate %u would exceed the VF's max_tx_rate %u", want.min_tx_rate,
 			      want.max_tx_rate);

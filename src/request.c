@@ -1,19 +1,21 @@
 /* Annotations -> request. Keys are io.sriov.<key> for the first VF and io.sriov.<N>.<key>
- * (N = 1..7) for more; every key and value is checked here so that nothing later has to guess. */
+ * (N = 1..7) for more; every key and value is checked here so that nothing later has to guess.
+ * The keys are two tables: the VF and its interface (below), and the PF-side settings (vfsetting.c). */
 #include "sriov-hook/request.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <linux/if_ether.h>
-#include <linux/if_link.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
-#define KEYS_HELP                                                                                                      \
-	"pf, vf, ifname, mac, vlan, qos, vlan_proto, spoofchk, trust, link_state, min_tx_rate, max_tx_rate, "          \
-	"mtu, ip, gateway"
+#include "sriov-hook/vfsetting.h"
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define MTU_MIN 68
+#define MTU_MAX 65535
+#define VF_INDEX_MAX 65535
 
 struct slot {
 	bool used, has_vf;
@@ -23,25 +25,6 @@ struct slot {
 static int bad(struct sh_error *err, const char *key, const char *value, const char *accepted)
 {
 	return sh_err(err, EINVAL, "annotation %s: \"%.64s\" is not %s", key, value, accepted);
-}
-
-/* Whether gw lies in the subnet of cidr (same family). */
-static bool ip_in_subnet(const struct sh_ip *gw, const struct sh_ip *cidr)
-{
-	const uint8_t *a = (const uint8_t *)&gw->a, *b = (const uint8_t *)&cidr->a;
-	unsigned bits = cidr->prefix, i;
-
-	if (gw->family != cidr->family)
-		return false;
-	for (i = 0; i < bits / 8; i++)
-		if (a[i] != b[i])
-			return false;
-	if (bits % 8) {
-		uint8_t mask = (uint8_t)(0xff << (8 - bits % 8));
-		if ((a[i] & mask) != (b[i] & mask))
-			return false;
-	}
-	return true;
 }
 
 static int parse_ip_list(const char *key, const char *value, bool cidr, struct sh_ip *out, size_t max, size_t *n,
@@ -75,137 +58,116 @@ static int parse_ip_list(const char *key, const char *value, bool cidr, struct s
 	return 0;
 }
 
-static int on_off(const char *key, const char *value, unsigned *out, struct sh_error *err)
+static int parse_pf(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
 {
-	if (!strcmp(value, "on"))
-		*out = 1;
-	else if (!strcmp(value, "off"))
-		*out = 0;
-	else
-		return bad(err, key, value, "\"on\" or \"off\"");
+	if (sh_parse_pci_addr(value, v->pf) == 0)
+		return 0;
+	if (!sh_ifname_valid(value))
+		return bad(err, key, value, "a PF netdev name or PCI address (0000:3b:00.0)");
+	snprintf(v->pf, sizeof(v->pf), "%s", value);
 	return 0;
 }
 
-static int set_vf(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
+static int parse_vf(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
 {
 	unsigned long n;
 
 	if (!strcmp(value, "auto")) {
 		v->select = SH_VF_AUTO;
-	} else if (sh_pci_addr_valid(value)) {
+	} else if (sh_parse_pci_addr(value, v->vf_pci) == 0) {
 		v->select = SH_VF_PCI;
-		snprintf(v->vf_pci, sizeof(v->vf_pci), "%s", value);
-		for (char *p = v->vf_pci; *p; p++)
-			*p = (char)tolower((unsigned char)*p);
-	} else if (sh_parse_uint(value, 65535, &n) == 0) {
+	} else if (sh_parse_uint(value, VF_INDEX_MAX, &n) == 0) {
 		v->select = SH_VF_INDEX;
 		v->vf_index = (unsigned)n;
 	} else {
-		return bad(err, key, value, "a VF index (0-65535), \"auto\" or a VF PCI address (0000:3b:02.0)");
+		return bad(err, key, value,
+			   "a VF index (0-" STR(VF_INDEX_MAX) "), \"auto\" or a VF PCI address (0000:3b:02.0)");
 	}
 	return 0;
 }
 
-static int set_number(const char *key, const char *value, unsigned long min, unsigned long max, unsigned *out,
-		      const char *what, struct sh_error *err)
+static int parse_ifname(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
+{
+	if (!sh_ifname_valid(value))
+		return bad(err, key, value, "a valid interface name (1-15 characters, no '/', ':' or spaces)");
+	snprintf(v->ifname, sizeof(v->ifname), "%s", value);
+	return 0;
+}
+
+static int parse_mtu(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
 {
 	unsigned long n;
-	char accepted[128];
 
-	if (sh_parse_uint(value, max, &n) < 0 || n < min) {
-		snprintf(accepted, sizeof(accepted), "%s (%lu-%lu)", what, min, max);
-		return bad(err, key, value, accepted);
-	}
-	*out = (unsigned)n;
+	if (sh_parse_uint(value, MTU_MAX, &n) < 0 || n < MTU_MIN)
+		return bad(err, key, value, "an MTU (" STR(MTU_MIN) "-" STR(MTU_MAX) ")");
+	v->mtu = (unsigned)n;
 	return 0;
 }
 
-static int set_field(struct sh_vf_request *v, const char *name, const char *key, const char *value,
-		     struct sh_error *err)
+static int parse_ip(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
 {
-	if (!strcmp(name, "pf")) {
-		if (!sh_ifname_valid(value) && !sh_pci_addr_valid(value))
-			return bad(err, key, value, "a PF netdev name or PCI address (0000:3b:00.0)");
-		snprintf(v->pf, sizeof(v->pf), "%s", value);
-		if (sh_pci_addr_valid(value)) /* sysfs spells PCI addresses in lower case */
-			for (char *p = v->pf; *p; p++)
-				*p = (char)tolower((unsigned char)*p);
-		return 0;
-	}
-	if (!strcmp(name, "vf"))
-		return set_vf(v, key, value, err);
-	if (!strcmp(name, "ifname")) {
-		if (!sh_ifname_valid(value))
-			return bad(err, key, value, "a valid interface name (1-15 characters, no '/', ':' or spaces)");
-		snprintf(v->ifname, sizeof(v->ifname), "%s", value);
-		return 0;
-	}
-	if (!strcmp(name, "mac")) {
-		static const uint8_t zero[6];
-		if (sh_parse_mac(value, v->cfg.mac) < 0 || (v->cfg.mac[0] & 1) || !memcmp(v->cfg.mac, zero, 6))
-			return bad(err, key, value, "a unicast MAC address (02:00:00:00:00:01)");
-		v->knobs |= SH_KNOB_BIT(SH_KNOB_MAC);
-		return 0;
-	}
-	if (!strcmp(name, "vlan")) {
-		v->has_vlan = true;
-		v->knobs |= SH_KNOB_BIT(SH_KNOB_VLAN);
-		return set_number(key, value, 0, 4095, &v->cfg.vlan, "a VLAN id", err);
-	}
-	if (!strcmp(name, "qos")) {
-		v->has_qos = true;
-		v->knobs |= SH_KNOB_BIT(SH_KNOB_VLAN);
-		return set_number(key, value, 0, 7, &v->cfg.qos, "a VLAN priority", err);
-	}
-	if (!strcmp(name, "vlan_proto")) {
-		if (!strcasecmp(value, "802.1Q"))
-			v->cfg.vlan_proto = ETH_P_8021Q;
-		else if (!strcasecmp(value, "802.1ad"))
-			v->cfg.vlan_proto = ETH_P_8021AD;
-		else
-			return bad(err, key, value, "\"802.1Q\" or \"802.1ad\"");
-		v->has_vlan_proto = true;
-		v->knobs |= SH_KNOB_BIT(SH_KNOB_VLAN);
-		return 0;
-	}
-	if (!strcmp(name, "spoofchk")) {
-		v->knobs |= SH_KNOB_BIT(SH_KNOB_SPOOFCHK);
-		return on_off(key, value, &v->cfg.spoofchk, err);
-	}
-	if (!strcmp(name, "trust")) {
-		v->knobs |= SH_KNOB_BIT(SH_KNOB_TRUST);
-		return on_off(key, value, &v->cfg.trust, err);
-	}
-	if (!strcmp(name, "link_state")) {
-		if (!strcmp(value, "auto"))
-			v->cfg.link_state = IFLA_VF_LINK_STATE_AUTO;
-		else if (!strcmp(value, "enable"))
-			v->cfg.link_state = IFLA_VF_LINK_STATE_ENABLE;
-		else if (!strcmp(value, "disable"))
-			v->cfg.link_state = IFLA_VF_LINK_STATE_DISABLE;
-		else
-			return bad(err, key, value, "\"auto\", \"enable\" or \"disable\"");
-		v->knobs |= SH_KNOB_BIT(SH_KNOB_LINK_STATE);
-		return 0;
-	}
-	if (!strcmp(name, "min_tx_rate")) {
-		v->has_min_tx_rate = true;
-		v->knobs |= SH_KNOB_BIT(SH_KNOB_RATE);
-		return set_number(key, value, 0, 4294967295ul, &v->cfg.min_tx_rate, "a rate in Mbps", err);
-	}
-	if (!strcmp(name, "max_tx_rate")) {
-		v->has_max_tx_rate = true;
-		v->knobs |= SH_KNOB_BIT(SH_KNOB_RATE);
-		return set_number(key, value, 0, 4294967295ul, &v->cfg.max_tx_rate, "a rate in Mbps", err);
-	}
-	if (!strcmp(name, "mtu"))
-		return set_number(key, value, 68, 65535, &v->mtu, "an MTU", err);
-	if (!strcmp(name, "ip"))
-		return parse_ip_list(key, value, true, v->addrs, SH_MAX_ADDRS, &v->n_addrs, err);
-	if (!strcmp(name, "gateway"))
-		return parse_ip_list(key, value, false, v->gateways, SH_MAX_GATEWAYS, &v->n_gateways, err);
-	return sh_err(err, EINVAL, "unknown annotation %s (known keys: io.sriov.[N.]{" KEYS_HELP "}, N = 1..%d)", key,
+	return parse_ip_list(key, value, true, v->addrs, SH_MAX_ADDRS, &v->n_addrs, err);
+}
+
+static int parse_gateway(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
+{
+	return parse_ip_list(key, value, false, v->gateways, SH_MAX_GATEWAYS, &v->n_gateways, err);
+}
+
+/* The keys that are not PF-side settings. Help text: *word* is typed as shown. (Not formatted:
+ * clang-format would split the STR()s inside the strings.) */
+static const struct key {
+	const char *name;
+	int (*parse)(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err);
+	const char *help;
+} keys[] = {
+	/* clang-format off */
+	{"pf", parse_pf, "PF network device name (*ens1f0*) or PF PCI address (*0000:3b:00.0*)."},
+	{"vf", parse_vf,
+	 "Required. VF index (0-" STR(VF_INDEX_MAX) "), *auto* (the lowest free VF of the PF: one nobody "
+	 "claimed whose netdev is on the host; a VF whose claim is stale is taken over when no such VF is "
+	 "left), or a VF PCI address (then *pf* is optional)."},
+	{"ifname", parse_ifname, "Name inside the container; default *eth0* when free there, else *net1*."},
+	{"mtu", parse_mtu, "MTU inside the container, " STR(MTU_MIN) "-" STR(MTU_MAX) "."},
+	{"ip", parse_ip,
+	 "Comma-separated addresses in CIDR notation (*10.0.0.2/24,fd00::2/64*), IPv4 and IPv6, at most "
+	 STR(SH_MAX_ADDRS) "."},
+	{"gateway", parse_gateway,
+	 "Default route next hop(s), at most one IPv4 and one IPv6, each inside a subnet of *ip* (an IPv6 "
+	 "link-local one is always on-link)."},
+	/* clang-format on */
+};
+
+static int unknown_key(const char *key, struct sh_error *err)
+{
+	const struct sh_vf_setting *s = NULL;
+	char known[512] = "";
+	size_t i, n = 0;
+
+	for (i = 0; i < SH_ARRAY_SIZE(keys); i++)
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s", i ? ", " : "", keys[i].name);
+	for (s = sh_vf_settings(&n), i = 0; i < n; i++)
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), ", %s", s[i].name);
+	return sh_err(err, EINVAL, "unknown annotation %s (known keys: io.sriov.[N.]{%s}, N = 1..%d)", key, known,
 		      SH_MAX_VFS - 1);
+}
+
+static int set_key(struct sh_vf_request *v, const char *name, const char *key, const char *value, struct sh_error *err)
+{
+	const struct sh_vf_setting *s;
+	char accepted[128];
+	size_t i;
+
+	for (i = 0; i < SH_ARRAY_SIZE(keys); i++)
+		if (!strcmp(name, keys[i].name))
+			return keys[i].parse(v, key, value, err);
+	if (!(s = sh_vf_setting_find(name, &i)))
+		return unknown_key(key, err);
+	if (sh_vf_setting_parse(s, value, &v->cfg) < 0)
+		return bad(err, key, value, sh_vf_setting_accepted(s, accepted, sizeof(accepted)));
+	v->given |= 1u << i;
+	v->knobs |= SH_KNOB_BIT(s->knob);
+	return 0;
 }
 
 /* "io.sriov.vlan" -> slot 0, "vlan"; "io.sriov.3.vlan" -> slot 3, "vlan". */
@@ -225,21 +187,47 @@ static int split_key(const char *key, unsigned *slot, const char **name, struct 
 	return 0;
 }
 
-static int check_combination(struct sh_vf_request *v, const char *p, struct sh_error *err)
+/* Whether the request names the setting called name with a value above 0; *value gets it. */
+static bool named_above_zero(const struct sh_vf_request *v, const char *name, unsigned *value)
+{
+	size_t i;
+	const struct sh_vf_setting *s = sh_vf_setting_find(name, &i);
+
+	*value = sh_vf_setting_get(s, &v->cfg);
+	return (v->given & (1u << i)) && *value > 0;
+}
+
+/* What the table says of the settings named together: what each needs, what each may not exceed. */
+static int check_settings(const struct sh_vf_request *v, const char *p, struct sh_error *err)
+{
+	const struct sh_vf_setting *s;
+	unsigned value, other;
+	char word[32];
+	size_t i, n;
+
+	for (s = sh_vf_settings(&n), i = 0; i < n; i++) {
+		if (!(v->given & (1u << i)) || s[i].kind != SH_CFG_UINT)
+			continue;
+		value = sh_vf_setting_get(&s[i], &v->cfg);
+		if (s[i].needs && value != s[i].dflt && !named_above_zero(v, s[i].needs, &other)) {
+			/* "qos needs", "vlan_proto 802.1ad needs": a word says which value needs it */
+			word[0] = '\0';
+			if (s[i].words)
+				sh_vf_setting_format(&s[i], &v->cfg, word, sizeof(word));
+			return sh_err(err, EINVAL, "annotation %s%s%s%s needs %s%s greater than 0", p, s[i].name,
+				      word[0] ? " " : "", word, p, s[i].needs);
+		}
+		if (s[i].at_most && named_above_zero(v, s[i].at_most, &other) && value > other)
+			return sh_err(err, EINVAL, "annotation %s%s (%u) is greater than %s%s (%u)", p, s[i].name,
+				      value, p, s[i].at_most, other);
+	}
+	return 0;
+}
+
+static int check_gateways(const struct sh_vf_request *v, const char *p, struct sh_error *err)
 {
 	size_t i, j;
 
-	if (!v->pf[0] && v->select != SH_VF_PCI)
-		return sh_err(err, EINVAL, "annotation %spf is required unless %svf is a VF PCI address", p, p);
-	if (v->has_qos && v->cfg.qos && !(v->has_vlan && v->cfg.vlan))
-		return sh_err(err, EINVAL, "annotation %sqos needs %svlan greater than 0", p, p);
-	if (v->has_vlan_proto && v->cfg.vlan_proto == ETH_P_8021AD && !(v->has_vlan && v->cfg.vlan))
-		return sh_err(err, EINVAL, "annotation %svlan_proto 802.1ad needs %svlan greater than 0", p, p);
-	if (v->has_min_tx_rate && v->has_max_tx_rate && v->cfg.max_tx_rate && v->cfg.min_tx_rate > v->cfg.max_tx_rate)
-		return sh_err(err, EINVAL, "annotation %smin_tx_rate (%u) is greater than %smax_tx_rate (%u)", p,
-			      v->cfg.min_tx_rate, p, v->cfg.max_tx_rate);
-	if (v->has_vlan && !v->has_vlan_proto)
-		v->cfg.vlan_proto = ETH_P_8021Q;
 	for (i = 0; i < v->n_gateways; i++) {
 		const struct sh_ip *gw = &v->gateways[i];
 		bool reachable = false, linklocal = gw->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&gw->a.v6);
@@ -251,13 +239,24 @@ static int check_combination(struct sh_vf_request *v, const char *p, struct sh_e
 					      gw->family == AF_INET ? 4 : 6);
 		for (j = 0; j < v->n_addrs; j++)
 			if (v->addrs[j].family == gw->family)
-				reachable = reachable || linklocal || ip_in_subnet(gw, &v->addrs[j]);
+				reachable = reachable || linklocal || sh_ip_in_subnet(gw, &v->addrs[j]);
 		if (!reachable)
 			return sh_err(err, EINVAL,
 				      "annotation %sgateway: %s is not in the subnet of any IPv%d address of %sip", p,
 				      sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6, p);
 	}
 	return 0;
+}
+
+static int check_combination(const struct sh_vf_request *v, const char *p, struct sh_error *err)
+{
+	int r;
+
+	if (!v->pf[0] && v->select != SH_VF_PCI)
+		return sh_err(err, EINVAL, "annotation %spf is required unless %svf is a VF PCI address", p, p);
+	if ((r = check_settings(v, p, err)) < 0)
+		return r;
+	return check_gateways(v, p, err);
 }
 
 int sh_request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err)
@@ -279,7 +278,7 @@ int sh_request_from_annotations(const struct sh_annotations *a, struct sh_reques
 			return r;
 		slots[s].used = true;
 		slots[s].has_vf = slots[s].has_vf || !strcmp(name, "vf");
-		if ((r = set_field(&vfs[s], name, key, a->items[i].value, err)) < 0)
+		if ((r = set_key(&vfs[s], name, key, a->items[i].value, err)) < 0)
 			return r;
 	}
 	for (s = 0; s < SH_MAX_VFS; s++) {
@@ -301,30 +300,207 @@ int sh_request_from_annotations(const struct sh_annotations *a, struct sh_reques
 	return 0;
 }
 
+void sh_vf_request_desired(const struct sh_vf_request *v, const struct sh_vf_cfg *cur, struct sh_vf_cfg *want)
+{
+	const struct sh_vf_setting *s;
+	size_t i, n;
+
+	*want = *cur;
+	for (s = sh_vf_settings(&n), i = 0; i < n; i++) {
+		if (!(v->knobs & SH_KNOB_BIT(s[i].knob)))
+			continue;
+		if (v->given & (1u << i))
+			sh_vf_setting_copy(&s[i], want, &v->cfg);
+		else if (s[i].reset)
+			sh_vf_setting_set(&s[i], want, s[i].dflt);
+	}
+}
+
+/* ---- help: the key tables as --help lines and as the man page's tables ---------------------- */
+
+/* One key of a help table, its help text with *word* marks. */
+typedef void (*help_row_fn)(FILE *out, const char *key, const char *help);
+
+static void help_rows(FILE *out, bool settings, help_row_fn row)
+{
+	const struct sh_vf_setting *s;
+	char help[512];
+	size_t i, n;
+
+	if (!settings) {
+		for (i = 0; i < SH_ARRAY_SIZE(keys); i++)
+			row(out, keys[i].name, keys[i].help);
+		return;
+	}
+	for (s = sh_vf_settings(&n), i = 0; i < n; i++)
+		row(out, s[i].name, sh_vf_setting_help(&s[i], help, sizeof(help)));
+}
+
+/* "  vlan         A VLAN id, 0-4095.", wrapped under the help column at 79 columns. */
+static void text_row(FILE *out, const char *key, const char *help)
+{
+	enum { INDENT = 15, WIDTH = 79 };
+	char plain[1024], *word, *save;
+	size_t i, j;
+	int col;
+
+	for (i = j = 0; help[i] && j + 1 < sizeof(plain); i++)
+		if (help[i] != '*')
+			plain[j++] = help[i];
+	plain[j] = '\0';
+	col = fprintf(out, "  %-*s", INDENT - 3, key);
+	for (word = strtok_r(plain, " ", &save); word; word = strtok_r(NULL, " ", &save)) {
+		if (col >= INDENT && col + 1 + (int)strlen(word) > WIDTH)
+			col = fprintf(out, "\n%*s", INDENT, "") - 1;
+		else
+			col += fprintf(out, " ");
+		col += fprintf(out, "%s", word);
+	}
+	fputc('\n', out);
+}
+
+void sh_request_help(FILE *out)
+{
+	fprintf(out, "Annotations: io.sriov.<key> for the first VF, io.sriov.<N>.<key> (N = 1..%d) for more.\n",
+		SH_MAX_VFS - 1);
+	help_rows(out, false, text_row);
+	fprintf(out, "PF-side settings of the VF (ip link set PF vf N ...); what is not given stays as it is:\n");
+	help_rows(out, true, text_row);
+}
+
+/* Help text in troff: *word* in bold, a range's dash an en dash, other dashes minus signs. */
+static void man_text(FILE *out, const char *s)
+{
+	bool bold = false;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (*p == '*') {
+			fputs(bold ? "\\fR" : "\\fB", out);
+			bold = !bold;
+		} else if (*p == '-' && p > s && isdigit((unsigned char)p[-1]) && isdigit((unsigned char)p[1])) {
+			fputs("\\(en", out);
+		} else if (*p == '-') {
+			fputs("\\-", out);
+		} else if (*p == '\\') {
+			fputs("\\e", out);
+		} else {
+			fputc(*p, out);
+		}
+	}
+}
+
+static void man_row(FILE *out, const char *key, const char *help)
+{
+	fprintf(out, "\\fB" SH_ANNOTATION_PREFIX "%s\\fR\tT{\n", key);
+	man_text(out, help);
+	fprintf(out, "\nT}\n");
+}
+
+void sh_request_man(FILE *out)
+{
+	fprintf(out,
+		".\\\" Generated from the key tables (src/request.c, src/vfsetting.c) by sh_request_man();\n"
+		".\\\" tests/unit/test_request.c checks it (SH_UPDATE_MAN=1 build/tests/test_request rewrites it).\n"
+		".TS\nl lx.\n");
+	help_rows(out, false, man_row);
+	fprintf(out, ".TE\n.PP\nPF\\-side settings of the VF, with the names and units of\n"
+		     ".BI \"ip link set \" PF \" vf \" N \" ...\"\nin\n.BR ip\\-link (8);\n"
+		     "a setting that is not given stays as the VF has it:\n.TS\nl lx.\n");
+	help_rows(out, true, man_row);
+	fprintf(out, ".TE\n.\\\" End of the generated tables.\n");
+}
+
+/* ---- process.env fallback --------------------------------------------------------------------- */
+
+struct env_entry {
+	const char *key; /* io.sriov.<key> */
+	const char *value;
+	bool add;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* By key, and for one key in env order (entries sit in an array in that order). */
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct env_entry *x = *(const struct env_entry *const *)a, *y = *(const struct env_entry *const *)b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* The length of SRIOV_<KEY>=v's <KEY>, 0 if e is no such entry. */
+static size_t env_name_len(const char *e)
+{
+	const char *eq = strchr(e, '=');
+
+	return strncmp(e, "SRIOV_", 6) || !eq || eq == e + 6 ? 0 : (size_t)(eq - e - 6);
+}
+
+/* io.sriov.<key> for SRIOV_<KEY>, into key (room for the prefix, len and a NUL). */
+static void env_key(const char *name, size_t len, char *key)
+{
+	size_t k, at = strlen(SH_ANNOTATION_PREFIX);
+
+	memcpy(key, SH_ANNOTATION_PREFIX, at);
+	for (k = 0; k < len; k++) {
+		char c = (char)tolower((unsigned char)name[k]);
+		/* SRIOV_2_VF -> io.sriov.2.vf: the slot number is followed by a dot. */
+		if (c == '_' && k == 1 && isdigit((unsigned char)name[0]))
+			c = '.';
+		key[at + k] = c;
+	}
+	key[at + len] = '\0';
+}
+
+/* Sorting keeps this O(N log N) in the number of variables and annotations: an image may carry
+ * thousands of SRIOV_* variables, and one lookup per variable in the list would be quadratic. */
 int sh_request_env_fallback(struct sh_annotations *a, char *const *env, size_t n_env, struct sh_error *err)
 {
-	size_t i;
+	_cleanup_free_ struct env_entry *entries = NULL;
+	_cleanup_free_ struct env_entry **by_key = NULL;
+	_cleanup_free_ const char **have = NULL;
+	_cleanup_free_ char *keys_buf = NULL;
+	size_t i, n = 0, size = 0, len, at = 0;
 
 	for (i = 0; i < n_env; i++) {
-		const char *e = env[i], *eq = strchr(e, '=');
-		char key[128];
-		size_t k, len;
-
-		if (strncmp(e, "SRIOV_", 6) || !eq || eq == e + 6)
-			continue;
-		len = snprintf(key, sizeof(key), "%s", SH_ANNOTATION_PREFIX);
-		for (k = 6; e + k < eq && len < sizeof(key) - 1; k++) {
-			char c = (char)tolower((unsigned char)e[k]);
-			/* SRIOV_2_VF -> io.sriov.2.vf: the slot number is followed by a dot. */
-			if (c == '_' && k == 7 && isdigit((unsigned char)e[6]))
-				c = '.';
-			key[len++] = c;
+		if ((len = env_name_len(env[i]))) {
+			n++;
+			size += strlen(SH_ANNOTATION_PREFIX) + len + 1;
 		}
-		key[len] = '\0';
-		if (sh_annotations_get(a, key))
-			continue; /* annotations win */
-		if (sh_annotations_add(a, key, eq + 1) < 0)
-			return sh_err(err, ENOMEM, "out of memory");
 	}
+	if (n == 0)
+		return 0;
+	entries = calloc(n, sizeof(*entries));
+	by_key = calloc(n, sizeof(*by_key));
+	keys_buf = malloc(size);
+	have = calloc(a->n + 1, sizeof(*have));
+	if (!entries || !by_key || !keys_buf || !have)
+		return sh_err(err, ENOMEM, "out of memory");
+	for (i = 0, n = 0; i < n_env; i++) {
+		if (!(len = env_name_len(env[i])))
+			continue;
+		env_key(env[i] + 6, len, keys_buf + at);
+		entries[n].key = keys_buf + at;
+		entries[n].value = env[i] + 6 + len + 1;
+		by_key[n] = &entries[n];
+		at += strlen(SH_ANNOTATION_PREFIX) + len + 1;
+		n++;
+	}
+	for (i = 0; i < a->n; i++)
+		have[i] = a->items[i].key;
+	qsort(have, a->n, sizeof(*have), cmp_str);
+	qsort(by_key, n, sizeof(*by_key), cmp_entry);
+	/* Annotations win, and among variables of one key the first. */
+	for (i = 0; i < n; i++)
+		by_key[i]->add = (i == 0 || strcmp(by_key[i - 1]->key, by_key[i]->key)) &&
+				 !bsearch(&by_key[i]->key, have, a->n, sizeof(*have), cmp_str);
+	for (i = 0; i < n; i++)
+		if (entries[i].add && sh_annotations_add(a, entries[i].key, entries[i].value) < 0)
+			return sh_err(err, ENOMEM, "out of memory");
 	return 0;
 }

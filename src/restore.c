@@ -13,6 +13,7 @@
 #include "sriov-hook/netns.h"
 #include "sriov-hook/nl.h"
 #include "sriov-hook/sysfs.h"
+#include "sriov-hook/vfcfg.h"
 
 /* Moves the VF back to the host from the pinned netns if it is there. 0 when moved or absent. */
 static int return_from_pin(const struct sh_record *r, struct sh_error *err)

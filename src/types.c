@@ -1,11 +1,11 @@
 /* Value types: parsing and formatting of MACs, IP addresses, PCI addresses and interface names.
- * Strict: what is accepted here is exactly what the kernel and sysfs spell. */
+ * Strict: what is accepted here is exactly what the kernel and sysfs spell. (The fields of
+ * struct sh_vf_cfg are listed by the VF settings table, vfsetting.c.) */
 #include "sriov-hook/types.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,6 +54,18 @@ bool sh_pci_addr_valid(const char *s)
 	return dev < 32 && fn < 8;
 }
 
+int sh_parse_pci_addr(const char *s, char out[SH_PCI_LEN])
+{
+	size_t i;
+
+	if (!sh_pci_addr_valid(s))
+		return -EINVAL;
+	for (i = 0; s[i]; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[i] = '\0';
+	return 0;
+}
+
 int sh_parse_mac(const char *s, uint8_t mac[6])
 {
 	unsigned b[6];
@@ -69,6 +81,13 @@ int sh_parse_mac(const char *s, uint8_t mac[6])
 		mac[i] = (uint8_t)b[i];
 	}
 	return 0;
+}
+
+bool sh_mac_is_unicast(const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	return !(mac[0] & 1) && memcmp(mac, zero, 6) != 0;
 }
 
 const char *sh_format_mac(const uint8_t mac[6], char buf[18])
@@ -118,21 +137,20 @@ const char *sh_format_ip(const struct sh_ip *ip, char *buf, size_t len)
 	return buf;
 }
 
-const struct sh_cfg_field *sh_vf_cfg_fields(size_t *n)
+bool sh_ip_in_subnet(const struct sh_ip *ip, const struct sh_ip *cidr)
 {
-#define UINT_FIELD(f) {#f, SH_CFG_UINT, offsetof(struct sh_vf_cfg, f)}
-	static const struct sh_cfg_field fields[] = {
-		{"mac", SH_CFG_MAC, offsetof(struct sh_vf_cfg, mac)},
-		UINT_FIELD(vlan),
-		UINT_FIELD(qos),
-		UINT_FIELD(vlan_proto),
-		UINT_FIELD(spoofchk),
-		UINT_FIELD(trust),
-		UINT_FIELD(link_state),
-		UINT_FIELD(min_tx_rate),
-		UINT_FIELD(max_tx_rate),
-	};
-#undef UINT_FIELD
-	*n = sizeof(fields) / sizeof(fields[0]);
-	return fields;
+	const uint8_t *a = (const uint8_t *)&ip->a, *b = (const uint8_t *)&cidr->a;
+	unsigned bits = cidr->prefix, i;
+
+	if (ip->family != cidr->family)
+		return false;
+	for (i = 0; i < bits / 8; i++)
+		if (a[i] != b[i])
+			return false;
+	if (bits % 8) {
+		uint8_t mask = (uint8_t)(0xff << (8 - bits % 8));
+		if ((a[i] & mask) != (b[i] & mask))
+			return false;
+	}
+	return true;
 }

@@ -1,5 +1,6 @@
 /* PF-side settings of a VF (what `ip link set PF vf N ...` changes), read and written with
- * libnl's rtnl_link_vf_* objects, one attribute per request. */
+ * libnl's rtnl_link_vf_* objects, one attribute per request: here is one netlink call per knob;
+ * what the settings are, accept and mean is the table in vfsetting.c. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <linux/if_ether.h>
@@ -11,34 +12,49 @@
 #include <string.h>
 
 #include "sriov-hook/nl-internal.h"
-#include "sriov-hook/nl.h"
+#include "sriov-hook/vfcfg.h"
 
-static void vf_read(struct rtnl_link_vf *vf, struct sh_vf_cfg *cfg)
+/* Reads the knob's settings into cfg; what the PF does not report keeps its default. */
+static void vf_get_knob(struct rtnl_link_vf *vf, enum sh_knob knob, struct sh_vf_cfg *cfg)
 {
 	struct nl_addr *mac = NULL;
 	nl_vf_vlans_t *vlans = NULL;
 	struct nl_vf_rate rate = {.api = RTNL_LINK_VF_RATE_API_NEW};
 	uint32_t v;
 
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->vlan_proto = ETH_P_8021Q;
-	cfg->link_state = IFLA_VF_LINK_STATE_AUTO;
-	if (rtnl_link_vf_get_addr(vf, &mac) == 0 && nl_addr_get_len(mac) >= 6)
-		memcpy(cfg->mac, nl_addr_get_binary_addr(mac), 6);
-	if (rtnl_link_vf_get_vlans(vf, &vlans) == 0 && vlans && vlans->size > 0) {
-		cfg->vlan = vlans->vlans[0].vf_vlan;
-		cfg->qos = vlans->vlans[0].vf_vlan_qos;
-		cfg->vlan_proto = vlans->vlans[0].vf_vlan_proto ? vlans->vlans[0].vf_vlan_proto : ETH_P_8021Q;
-	}
-	if (rtnl_link_vf_get_spoofchk(vf, &v) == 0)
-		cfg->spoofchk = v;
-	if (rtnl_link_vf_get_trust(vf, &v) == 0)
-		cfg->trust = v;
-	if (rtnl_link_vf_get_linkstate(vf, &v) == 0)
-		cfg->link_state = v;
-	if (rtnl_link_vf_get_rate(vf, &rate) == 0) {
-		cfg->min_tx_rate = rate.min_tx_rate;
-		cfg->max_tx_rate = rate.max_tx_rate;
+	switch (knob) {
+	case SH_KNOB_MAC:
+		if (rtnl_link_vf_get_addr(vf, &mac) == 0 && nl_addr_get_len(mac) >= 6)
+			memcpy(cfg->mac, nl_addr_get_binary_addr(mac), 6);
+		break;
+	case SH_KNOB_VLAN:
+		if (rtnl_link_vf_get_vlans(vf, &vlans) == 0 && vlans && vlans->size > 0) {
+			cfg->vlan = vlans->vlans[0].vf_vlan;
+			cfg->qos = vlans->vlans[0].vf_vlan_qos;
+			if (vlans->vlans[0].vf_vlan_proto)
+				cfg->vlan_proto = vlans->vlans[0].vf_vlan_proto;
+		}
+		break;
+	case SH_KNOB_SPOOFCHK:
+		if (rtnl_link_vf_get_spoofchk(vf, &v) == 0)
+			cfg->spoofchk = v;
+		break;
+	case SH_KNOB_TRUST:
+		if (rtnl_link_vf_get_trust(vf, &v) == 0)
+			cfg->trust = v;
+		break;
+	case SH_KNOB_LINK_STATE:
+		if (rtnl_link_vf_get_linkstate(vf, &v) == 0)
+			cfg->link_state = v;
+		break;
+	case SH_KNOB_RATE:
+		if (rtnl_link_vf_get_rate(vf, &rate) == 0) {
+			cfg->min_tx_rate = rate.min_tx_rate;
+			cfg->max_tx_rate = rate.max_tx_rate;
+		}
+		break;
+	case SH_KNOB_COUNT:
+		break;
 	}
 }
 
@@ -46,7 +62,7 @@ int sh_vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_
 {
 	struct rtnl_link *link = NULL;
 	struct rtnl_link_vf *vf = NULL;
-	int r;
+	int k, r;
 
 	if ((r = rtnl_link_get_kernel(sk, pf_ifindex, NULL, &link)) < 0)
 		return sh_nl_err(err, r, "read VF settings from the PF");
@@ -57,30 +73,12 @@ int sh_vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_
 		return sh_err(err, EOPNOTSUPP,
 			      "the PF reports no settings for VF %u (its driver has no SR-IOV netlink support)", index);
 	}
-	vf_read(vf, cfg);
+	sh_vf_cfg_defaults(cfg);
+	for (k = 0; k < SH_KNOB_COUNT; k++)
+		vf_get_knob(vf, k, cfg);
 	rtnl_link_vf_put(vf);
 	rtnl_link_put(link);
 	return 0;
-}
-
-bool sh_vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *a, const struct sh_vf_cfg *b)
-{
-	switch (knob) {
-	case SH_KNOB_MAC:
-		return !memcmp(a->mac, b->mac, 6);
-	case SH_KNOB_VLAN:
-		return a->vlan == b->vlan && a->qos == b->qos && (a->vlan == 0 || a->vlan_proto == b->vlan_proto);
-	case SH_KNOB_SPOOFCHK:
-		return a->spoofchk == b->spoofchk;
-	case SH_KNOB_TRUST:
-		return a->trust == b->trust;
-	case SH_KNOB_LINK_STATE:
-		return a->link_state == b->link_state;
-	case SH_KNOB_RATE:
-		return a->min_tx_rate == b->min_tx_rate && a->max_tx_rate == b->max_tx_rate;
-	default:
-		return true;
-	}
 }
 
 static int vf_put_knob(struct rtnl_link_vf *vf, enum sh_knob knob, const struct sh_vf_cfg *cfg)
@@ -123,40 +121,10 @@ static int vf_put_knob(struct rtnl_link_vf *vf, enum sh_knob knob, const struct 
 		rate.max_tx_rate = cfg->max_tx_rate;
 		rtnl_link_vf_set_rate(vf, &rate);
 		return 0;
-	default:
-		return -NLE_INVAL;
+	case SH_KNOB_COUNT:
+		break;
 	}
-}
-
-const char *sh_vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *c, char *buf, size_t len)
-{
-	static const char *const states[] = {"auto", "enable", "disable"};
-	char mac[18];
-
-	switch (knob) {
-	case SH_KNOB_MAC:
-		snprintf(buf, len, "mac %s", sh_format_mac(c->mac, mac));
-		break;
-	case SH_KNOB_VLAN:
-		snprintf(buf, len, "vlan %u qos %u proto %s", c->vlan, c->qos,
-			 c->vlan_proto == ETH_P_8021AD ? "802.1ad" : "802.1Q");
-		break;
-	case SH_KNOB_SPOOFCHK:
-		snprintf(buf, len, "spoofchk %s", c->spoofchk ? "on" : "off");
-		break;
-	case SH_KNOB_TRUST:
-		snprintf(buf, len, "trust %s", c->trust ? "on" : "off");
-		break;
-	case SH_KNOB_LINK_STATE:
-		snprintf(buf, len, "state %s", c->link_state < 3 ? states[c->link_state] : "?");
-		break;
-	case SH_KNOB_RATE:
-		snprintf(buf, len, "min_tx_rate %u max_tx_rate %u", c->min_tx_rate, c->max_tx_rate);
-		break;
-	default:
-		snprintf(buf, len, "?");
-	}
-	return buf;
+	return -NLE_INVAL;
 }
 
 int sh_vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_error *err)
@@ -167,7 +135,7 @@ int sh_vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned index, struct s
 }
 
 int sh_vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned index, enum sh_knob knob, const struct sh_vf_cfg *cfg,
-		struct sh_error *err)
+		   struct sh_error *err)
 {
 	char what[96];
 

@@ -55,15 +55,4 @@ int sh_link_del_altname(struct nl_sock *sk, int ifindex, const char *name, struc
 int sh_addr_add(struct nl_sock *sk, int ifindex, const struct sh_ip *ip, struct sh_error *err);
 int sh_route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw, struct sh_error *err);
 
-/* PF-side settings of VF vf on the PF pf_ifindex. -EOPNOTSUPP when the PF reports no such VF. */
-int sh_vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_vf_cfg *cfg, struct sh_error *err);
-/* Applies one knob (one attribute per request, so a refused knob leaves the others untouched). */
-int sh_vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned vf, enum sh_knob knob, const struct sh_vf_cfg *cfg,
-		struct sh_error *err);
-/* Sets the PF-side MAC of the VF to none: the PF stops enforcing one. */
-int sh_vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_error *err);
-/* The knob's value as `ip link set PF vf N ...` spells it ("vlan 10 qos 3 proto 802.1Q"). */
-const char *sh_vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *cfg, char *buf, size_t len);
-bool sh_vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *a, const struct sh_vf_cfg *b);
-
 #endif

@@ -6,6 +6,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sriov-hook/annotations.h"
 #include "sriov-hook/error.h"
@@ -24,9 +25,11 @@ struct sh_vf_request {
 	unsigned vf_index;
 	char vf_pci[SH_PCI_LEN];
 	char ifname[IFNAMSIZ]; /* "" = eth0 if free in the container, else net1 */
-	unsigned knobs;	       /* SH_KNOB_BIT()s requested */
-	/* Within SH_KNOB_VLAN / SH_KNOB_RATE: which parts were given. */
-	bool has_vlan, has_qos, has_vlan_proto, has_min_tx_rate, has_max_tx_rate;
+	/* PF-side settings: the knobs to change (SH_KNOB_BIT), the settings named (bit i: row i of
+	 * sh_vf_settings()) and their values; the knobs' other settings are for
+	 * sh_vf_request_desired to fill in. */
+	unsigned knobs;
+	unsigned given;
 	struct sh_vf_cfg cfg;
 	unsigned mtu; /* 0 = unchanged */
 	struct sh_ip addrs[SH_MAX_ADDRS];
@@ -42,7 +45,17 @@ struct sh_request {
 
 /* Builds the request from annotations. Returns 0 with req->n == 0 when no io.sriov.* key is set. */
 int sh_request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err);
-/* Adds SRIOV_<KEY>=v entries of env as io.sriov.<key> annotations unless already set. */
+/* The PF-side settings to apply to a VF whose settings are cur: for each knob the request changes,
+ * the settings it names, then the defaults of those that reset (qos, vlan_proto), and cur's value
+ * for the rest; cur's value for every other knob. */
+void sh_vf_request_desired(const struct sh_vf_request *v, const struct sh_vf_cfg *cur, struct sh_vf_cfg *want);
+/* The annotation keys with their help, for --help. */
+void sh_request_help(FILE *out);
+/* The same as the tbl(1) tables of sriov-hook(8)'s ANNOTATIONS section, between the markers that
+ * tests/unit/test_request.c checks man/sriov-hook.8 against. */
+void sh_request_man(FILE *out);
+/* Adds SRIOV_<KEY>=v entries of env as io.sriov.<key> annotations unless already set (by an
+ * annotation, or by an earlier entry of env). SRIOV_2_VF is io.sriov.2.vf. O(N log N). */
 int sh_request_env_fallback(struct sh_annotations *a, char *const *env, size_t n_env, struct sh_error *err);
 
 #endif

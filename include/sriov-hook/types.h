@@ -51,16 +51,23 @@ struct sh_cfg_field {
 	enum sh_cfg_kind kind;
 	size_t offset;
 };
-/* Every field, in the order of the struct; *n gets their count. */
+/* Every field, in the order of the struct; *n gets their count. Read from the table of VF
+ * settings (vfsetting.h), which holds what else there is to know of each. */
 const struct sh_cfg_field *sh_vf_cfg_fields(size_t *n);
 
 /* A decimal number of at most 10 digits, no sign or space: -EINVAL, or -ERANGE above max. */
 int sh_parse_uint(const char *s, unsigned long max, unsigned long *out);
 int sh_parse_ip(const char *s, bool cidr, struct sh_ip *out);
 int sh_parse_mac(const char *s, uint8_t mac[6]);
+/* Neither zero nor a group (multicast or broadcast) address: one a single VF may own. */
+bool sh_mac_is_unicast(const uint8_t mac[6]);
 const char *sh_format_mac(const uint8_t mac[6], char buf[18]);
 const char *sh_format_ip(const struct sh_ip *ip, char *buf, size_t len);
 bool sh_ifname_valid(const char *name);
 bool sh_pci_addr_valid(const char *s);
+/* A valid PCI address into out in lower case, as sysfs spells it: -EINVAL when not valid. */
+int sh_parse_pci_addr(const char *s, char out[SH_PCI_LEN]);
+/* Whether ip lies in the subnet of cidr (same family, first cidr->prefix bits equal). */
+bool sh_ip_in_subnet(const struct sh_ip *ip, const struct sh_ip *cidr);
 
 #endif

@@ -1,6 +1,7 @@
 /* Annotations -> request: every key of the annotation table with valid and invalid values, the
- * contradictory combinations, numbered VF slots, the process.env fallback, and the small parsers
- * (IP, MAC, interface name, PCI address) the request is built from. */
+ * contradictory combinations, numbered VF slots, the process.env fallback, the desired PF-side
+ * state, and the key list as the unknown-key message, --help and the man page show it. */
+#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 
 #include "sriov-hook/annotations.h"
 #include "sriov-hook/request.h"
+#include "sriov-hook/vfsetting.h"
 
 #define MAX_KV 48 /* key, value, key, value, ..., NULL */
 
@@ -75,6 +77,7 @@ struct valid_case {
 	struct sh_vf_request want[2];
 	const char *addrs[2][SH_MAX_ADDRS + 1];
 	const char *gws[2][SH_MAX_GATEWAYS + 1];
+	const char *given[2]; /* the settings each VF names, by name: "vlan qos" */
 };
 
 #define PF0 "io.sriov.pf", "ens1f0"
@@ -84,94 +87,91 @@ struct valid_case {
 #define K(k) SH_KNOB_BIT(SH_KNOB_##k)
 
 static const struct valid_case valid_cases[] = {
-	{ "minimal", { BASE, NULL }, 1, { { WANT_BASE } }, {{0}}, {{0}} },
+	{ "minimal", { BASE, NULL }, 1, { { WANT_BASE } }, {{0}}, {{0}}, { NULL } },
 	{ "vf index", { PF0, "io.sriov.vf", "7", NULL }, 1, { { .pf = "ens1f0", .select = SH_VF_INDEX, .vf_index = 7 } },
-	  {{0}}, {{0}} },
+	  {{0}}, {{0}}, { NULL } },
 	{ "vf index max", { PF0, "io.sriov.vf", "65535", NULL }, 1,
-	  { { .pf = "ens1f0", .select = SH_VF_INDEX, .vf_index = 65535 } }, {{0}}, {{0}} },
+	  { { .pf = "ens1f0", .select = SH_VF_INDEX, .vf_index = 65535 } }, {{0}}, {{0}}, { NULL } },
 	{ "vf auto", { PF0, "io.sriov.vf", "auto", NULL }, 1, { { .pf = "ens1f0", .select = SH_VF_AUTO } }, {{0}},
-	  {{0}} },
+	  {{0}}, { NULL } },
 	{ "vf pci without pf", { "io.sriov.vf", "0000:3b:02.1", NULL }, 1,
-	  { { .pf = "", .select = SH_VF_PCI, .vf_pci = "0000:3b:02.1" } }, {{0}}, {{0}} },
+	  { { .pf = "", .select = SH_VF_PCI, .vf_pci = "0000:3b:02.1" } }, {{0}}, {{0}}, { NULL } },
 	{ "vf pci upper case is lowered", { "io.sriov.vf", "0000:3B:0A.1", NULL }, 1,
-	  { { .pf = "", .select = SH_VF_PCI, .vf_pci = "0000:3b:0a.1" } }, {{0}}, {{0}} },
+	  { { .pf = "", .select = SH_VF_PCI, .vf_pci = "0000:3b:0a.1" } }, {{0}}, {{0}}, { NULL } },
 	{ "vf pci with pf", { PF0, "io.sriov.vf", "0000:3b:02.1", NULL }, 1,
-	  { { .pf = "ens1f0", .select = SH_VF_PCI, .vf_pci = "0000:3b:02.1" } }, {{0}}, {{0}} },
+	  { { .pf = "ens1f0", .select = SH_VF_PCI, .vf_pci = "0000:3b:02.1" } }, {{0}}, {{0}}, { NULL } },
 	{ "pf by pci", { "io.sriov.pf", "0000:3b:00.0", VF0, NULL }, 1,
-	  { { .pf = "0000:3b:00.0", .select = SH_VF_INDEX } }, {{0}}, {{0}} },
-	{ "ifname", { BASE, "io.sriov.ifname", "net5", NULL }, 1, { { WANT_BASE, .ifname = "net5" } }, {{0}}, {{0}} },
+	  { { .pf = "0000:3b:00.0", .select = SH_VF_INDEX } }, {{0}}, {{0}}, { NULL } },
+	{ "ifname", { BASE, "io.sriov.ifname", "net5", NULL }, 1, { { WANT_BASE, .ifname = "net5" } }, {{0}}, {{0}},
+	  { NULL } },
 	{ "ifname 15 chars", { BASE, "io.sriov.ifname", "abcdefghijklmno", NULL }, 1,
-	  { { WANT_BASE, .ifname = "abcdefghijklmno" } }, {{0}}, {{0}} },
+	  { { WANT_BASE, .ifname = "abcdefghijklmno" } }, {{0}}, {{0}}, { NULL } },
 	{ "mac", { BASE, "io.sriov.mac", "02:00:00:00:00:01", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(MAC), .cfg = { .mac = { 2, 0, 0, 0, 0, 1 } } } }, {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(MAC), .cfg = { .mac = { 2, 0, 0, 0, 0, 1 } } } }, {{0}}, {{0}}, { "mac" } },
 	{ "mac upper case", { BASE, "io.sriov.mac", "0A:BC:DE:F0:12:34", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(MAC), .cfg = { .mac = { 0x0a, 0xbc, 0xde, 0xf0, 0x12, 0x34 } } } }, {{0}}, {{0}} },
-	{ "vlan defaults to 802.1Q", { BASE, "io.sriov.vlan", "100", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(VLAN), .has_vlan = true, .cfg = { .vlan = 100, .vlan_proto = ETH_P_8021Q } } },
-	  {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(MAC), .cfg = { .mac = { 0x0a, 0xbc, 0xde, 0xf0, 0x12, 0x34 } } } }, {{0}}, {{0}},
+	  { "mac" } },
+	/* the request holds what was given; the knob's other settings are sh_vf_request_desired's */
+	{ "vlan alone", { BASE, "io.sriov.vlan", "100", NULL }, 1,
+	  { { WANT_BASE, .knobs = K(VLAN), .cfg = { .vlan = 100 } } }, {{0}}, {{0}}, { "vlan" } },
 	{ "vlan 0", { BASE, "io.sriov.vlan", "0", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(VLAN), .has_vlan = true, .cfg = { .vlan = 0, .vlan_proto = ETH_P_8021Q } } },
-	  {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(VLAN), .cfg = { .vlan = 0 } } }, {{0}}, {{0}}, { "vlan" } },
 	{ "vlan 4095", { BASE, "io.sriov.vlan", "4095", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(VLAN), .has_vlan = true, .cfg = { .vlan = 4095, .vlan_proto = ETH_P_8021Q } } },
-	  {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(VLAN), .cfg = { .vlan = 4095 } } }, {{0}}, {{0}}, { "vlan" } },
 	{ "vlan qos 802.1ad", { BASE, "io.sriov.vlan", "10", "io.sriov.qos", "7", "io.sriov.vlan_proto", "802.1ad", NULL },
 	  1,
-	  { { WANT_BASE, .knobs = K(VLAN), .has_vlan = true, .has_qos = true, .has_vlan_proto = true,
-	      .cfg = { .vlan = 10, .qos = 7, .vlan_proto = ETH_P_8021AD } } },
-	  {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(VLAN), .cfg = { .vlan = 10, .qos = 7, .vlan_proto = ETH_P_8021AD } } },
+	  {{0}}, {{0}}, { "vlan qos vlan_proto" } },
 	{ "vlan_proto any case", { BASE, "io.sriov.vlan", "10", "io.sriov.vlan_proto", "802.1q", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(VLAN), .has_vlan = true, .has_vlan_proto = true,
-	      .cfg = { .vlan = 10, .vlan_proto = ETH_P_8021Q } } },
-	  {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(VLAN), .cfg = { .vlan = 10, .vlan_proto = ETH_P_8021Q } } },
+	  {{0}}, {{0}}, { "vlan vlan_proto" } },
 	{ "vlan_proto 802.1Q alone", { BASE, "io.sriov.vlan_proto", "802.1Q", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(VLAN), .has_vlan_proto = true, .cfg = { .vlan_proto = ETH_P_8021Q } } }, {{0}},
-	  {{0}} },
+	  { { WANT_BASE, .knobs = K(VLAN), .cfg = { .vlan_proto = ETH_P_8021Q } } }, {{0}},
+	  {{0}}, { "vlan_proto" } },
 	{ "qos 0 without vlan", { BASE, "io.sriov.qos", "0", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(VLAN), .has_qos = true } }, {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(VLAN) } }, {{0}}, {{0}}, { "qos" } },
 	{ "spoofchk on", { BASE, "io.sriov.spoofchk", "on", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(SPOOFCHK), .cfg = { .spoofchk = 1 } } }, {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(SPOOFCHK), .cfg = { .spoofchk = 1 } } }, {{0}}, {{0}}, { "spoofchk" } },
 	{ "spoofchk off", { BASE, "io.sriov.spoofchk", "off", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(SPOOFCHK), .cfg = { .spoofchk = 0 } } }, {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(SPOOFCHK), .cfg = { .spoofchk = 0 } } }, {{0}}, {{0}}, { "spoofchk" } },
 	{ "trust on", { BASE, "io.sriov.trust", "on", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(TRUST), .cfg = { .trust = 1 } } }, {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(TRUST), .cfg = { .trust = 1 } } }, {{0}}, {{0}}, { "trust" } },
 	{ "trust off", { BASE, "io.sriov.trust", "off", NULL }, 1, { { WANT_BASE, .knobs = K(TRUST) } }, {{0}},
-	  {{0}} },
+	  {{0}}, { "trust" } },
 	{ "link_state auto", { BASE, "io.sriov.link_state", "auto", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(LINK_STATE), .cfg = { .link_state = IFLA_VF_LINK_STATE_AUTO } } }, {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(LINK_STATE), .cfg = { .link_state = IFLA_VF_LINK_STATE_AUTO } } }, {{0}}, {{0}},
+	  { "link_state" } },
 	{ "link_state enable", { BASE, "io.sriov.link_state", "enable", NULL }, 1,
 	  { { WANT_BASE, .knobs = K(LINK_STATE), .cfg = { .link_state = IFLA_VF_LINK_STATE_ENABLE } } }, {{0}},
-	  {{0}} },
+	  {{0}}, { "link_state" } },
 	{ "link_state disable", { BASE, "io.sriov.link_state", "disable", NULL }, 1,
 	  { { WANT_BASE, .knobs = K(LINK_STATE), .cfg = { .link_state = IFLA_VF_LINK_STATE_DISABLE } } }, {{0}},
-	  {{0}} },
+	  {{0}}, { "link_state" } },
 	{ "rates", { BASE, "io.sriov.min_tx_rate", "100", "io.sriov.max_tx_rate", "1000", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(RATE), .has_min_tx_rate = true, .has_max_tx_rate = true,
-	      .cfg = { .min_tx_rate = 100, .max_tx_rate = 1000 } } },
-	  {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(RATE), .cfg = { .min_tx_rate = 100, .max_tx_rate = 1000 } } },
+	  {{0}}, {{0}}, { "min_tx_rate max_tx_rate" } },
 	{ "min = max", { BASE, "io.sriov.min_tx_rate", "500", "io.sriov.max_tx_rate", "500", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(RATE), .has_min_tx_rate = true, .has_max_tx_rate = true,
-	      .cfg = { .min_tx_rate = 500, .max_tx_rate = 500 } } },
-	  {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(RATE), .cfg = { .min_tx_rate = 500, .max_tx_rate = 500 } } },
+	  {{0}}, {{0}}, { "min_tx_rate max_tx_rate" } },
 	{ "min only", { BASE, "io.sriov.min_tx_rate", "100", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(RATE), .has_min_tx_rate = true, .cfg = { .min_tx_rate = 100 } } }, {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(RATE), .cfg = { .min_tx_rate = 100 } } }, {{0}}, {{0}},
+	  { "min_tx_rate" } },
 	{ "max only, largest", { BASE, "io.sriov.max_tx_rate", "4294967295", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(RATE), .has_max_tx_rate = true, .cfg = { .max_tx_rate = 4294967295u } } }, {{0}},
-	  {{0}} },
+	  { { WANT_BASE, .knobs = K(RATE), .cfg = { .max_tx_rate = 4294967295u } } }, {{0}},
+	  {{0}}, { "max_tx_rate" } },
 	/* max 0 means "no limit" (as ip link): any min goes with it */
 	{ "max 0 is unlimited", { BASE, "io.sriov.min_tx_rate", "100", "io.sriov.max_tx_rate", "0", NULL }, 1,
-	  { { WANT_BASE, .knobs = K(RATE), .has_min_tx_rate = true, .has_max_tx_rate = true,
-	      .cfg = { .min_tx_rate = 100 } } },
-	  {{0}}, {{0}} },
-	{ "mtu 68", { BASE, "io.sriov.mtu", "68", NULL }, 1, { { WANT_BASE, .mtu = 68 } }, {{0}}, {{0}} },
-	{ "mtu 9000", { BASE, "io.sriov.mtu", "9000", NULL }, 1, { { WANT_BASE, .mtu = 9000 } }, {{0}}, {{0}} },
-	{ "mtu 65535", { BASE, "io.sriov.mtu", "65535", NULL }, 1, { { WANT_BASE, .mtu = 65535 } }, {{0}}, {{0}} },
+	  { { WANT_BASE, .knobs = K(RATE), .cfg = { .min_tx_rate = 100 } } },
+	  {{0}}, {{0}}, { "min_tx_rate max_tx_rate" } },
+	{ "mtu 68", { BASE, "io.sriov.mtu", "68", NULL }, 1, { { WANT_BASE, .mtu = 68 } }, {{0}}, {{0}}, { NULL } },
+	{ "mtu 9000", { BASE, "io.sriov.mtu", "9000", NULL }, 1, { { WANT_BASE, .mtu = 9000 } }, {{0}}, {{0}}, { NULL } },
+	{ "mtu 65535", { BASE, "io.sriov.mtu", "65535", NULL }, 1, { { WANT_BASE, .mtu = 65535 } }, {{0}}, {{0}}, { NULL } },
 	{ "ip v4", { BASE, "io.sriov.ip", "10.100.0.10/24", NULL }, 1, { { WANT_BASE, .n_addrs = 1 } },
-	  { { "10.100.0.10/24" } }, {{0}} },
+	  { { "10.100.0.10/24" } }, {{0}}, { NULL } },
 	{ "ip v4 and v6 with spaces", { BASE, "io.sriov.ip", " 10.0.0.2/24 , fd00::2/64,192.168.1.5/32", NULL }, 1,
-	  { { WANT_BASE, .n_addrs = 3 } }, { { "10.0.0.2/24", "fd00::2/64", "192.168.1.5/32" } }, {{0}} },
+	  { { WANT_BASE, .n_addrs = 3 } }, { { "10.0.0.2/24", "fd00::2/64", "192.168.1.5/32" } }, {{0}}, { NULL } },
 	{ "ip prefix bounds", { BASE, "io.sriov.ip", "10.0.0.2/0,fd00::2/128", NULL }, 1,
-	  { { WANT_BASE, .n_addrs = 2 } }, { { "10.0.0.2/0", "fd00::2/128" } }, {{0}} },
+	  { { WANT_BASE, .n_addrs = 2 } }, { { "10.0.0.2/0", "fd00::2/128" } }, {{0}}, { NULL } },
 	{ "ip 16 entries",
 	  { BASE, "io.sriov.ip",
 	    "10.0.0.1/24,10.0.0.2/24,10.0.0.3/24,10.0.0.4/24,10.0.0.5/24,10.0.0.6/24,10.0.0.7/24,10.0.0.8/24,"
@@ -181,22 +181,22 @@ static const struct valid_case valid_cases[] = {
 	  { { "10.0.0.1/24", "10.0.0.2/24", "10.0.0.3/24", "10.0.0.4/24", "10.0.0.5/24", "10.0.0.6/24", "10.0.0.7/24",
 	      "10.0.0.8/24", "10.0.0.9/24", "10.0.0.10/24", "10.0.0.11/24", "10.0.0.12/24", "10.0.0.13/24",
 	      "10.0.0.14/24", "10.0.0.15/24", "10.0.0.16/24" } },
-	  {{0}} },
+	  {{0}}, { NULL } },
 	{ "gateway v4", { BASE, "io.sriov.ip", "10.0.0.2/24", "io.sriov.gateway", "10.0.0.1", NULL }, 1,
-	  { { WANT_BASE, .n_addrs = 1, .n_gateways = 1 } }, { { "10.0.0.2/24" } }, { { "10.0.0.1" } } },
+	  { { WANT_BASE, .n_addrs = 1, .n_gateways = 1 } }, { { "10.0.0.2/24" } }, { { "10.0.0.1" } }, { NULL } },
 	{ "gateway in a non-octet subnet", { BASE, "io.sriov.ip", "10.0.0.130/25", "io.sriov.gateway", "10.0.0.254", NULL },
-	  1, { { WANT_BASE, .n_addrs = 1, .n_gateways = 1 } }, { { "10.0.0.130/25" } }, { { "10.0.0.254" } } },
+	  1, { { WANT_BASE, .n_addrs = 1, .n_gateways = 1 } }, { { "10.0.0.130/25" } }, { { "10.0.0.254" } }, { NULL } },
 	{ "gateway v4 and v6",
 	  { BASE, "io.sriov.ip", "10.0.0.2/24,fd00::2/64", "io.sriov.gateway", "10.0.0.1, fd00::1", NULL }, 1,
 	  { { WANT_BASE, .n_addrs = 2, .n_gateways = 2 } }, { { "10.0.0.2/24", "fd00::2/64" } },
-	  { { "10.0.0.1", "fd00::1" } } },
+	  { { "10.0.0.1", "fd00::1" } }, { NULL } },
 	{ "gateway in the second address's subnet",
 	  { BASE, "io.sriov.ip", "10.0.0.2/24,192.168.7.2/24", "io.sriov.gateway", "192.168.7.1", NULL }, 1,
 	  { { WANT_BASE, .n_addrs = 2, .n_gateways = 1 } }, { { "10.0.0.2/24", "192.168.7.2/24" } },
-	  { { "192.168.7.1" } } },
+	  { { "192.168.7.1" } }, { NULL } },
 	/* an IPv6 link-local next hop is on-link whatever the prefixes */
 	{ "gateway v6 link-local", { BASE, "io.sriov.ip", "fd00::2/64", "io.sriov.gateway", "fe80::1", NULL }, 1,
-	  { { WANT_BASE, .n_addrs = 1, .n_gateways = 1 } }, { { "fd00::2/64" } }, { { "fe80::1" } } },
+	  { { WANT_BASE, .n_addrs = 1, .n_gateways = 1 } }, { { "fd00::2/64" } }, { { "fe80::1" } }, { NULL } },
 	{ "every key",
 	  { "io.sriov.pf", "0000:3b:00.0", "io.sriov.vf", "auto", "io.sriov.ifname", "sriov0", "io.sriov.mac",
 	    "02:11:22:33:44:55", "io.sriov.vlan", "42", "io.sriov.qos", "3", "io.sriov.vlan_proto", "802.1Q",
@@ -205,39 +205,54 @@ static const struct valid_case valid_cases[] = {
 	    "io.sriov.gateway", "fd01::1,10.1.255.254", NULL },
 	  1,
 	  { { .pf = "0000:3b:00.0", .select = SH_VF_AUTO, .ifname = "sriov0",
-	      .knobs = K(MAC) | K(VLAN) | K(SPOOFCHK) | K(TRUST) | K(LINK_STATE) | K(RATE), .has_vlan = true,
-	      .has_qos = true, .has_vlan_proto = true, .has_min_tx_rate = true, .has_max_tx_rate = true,
+	      .knobs = K(MAC) | K(VLAN) | K(SPOOFCHK) | K(TRUST) | K(LINK_STATE) | K(RATE),
 	      .cfg = { .mac = { 2, 0x11, 0x22, 0x33, 0x44, 0x55 }, .vlan = 42, .qos = 3, .vlan_proto = ETH_P_8021Q,
 		       .spoofchk = 0, .trust = 1, .link_state = IFLA_VF_LINK_STATE_ENABLE, .min_tx_rate = 10,
 		       .max_tx_rate = 20 },
 	      .mtu = 1400, .n_addrs = 2, .n_gateways = 2 } },
-	  { { "10.1.0.5/16", "fd01::5/64" } }, { { "fd01::1", "10.1.255.254" } } },
+	  { { "10.1.0.5/16", "fd01::5/64" } }, { { "fd01::1", "10.1.255.254" } },
+	  { "mac vlan qos vlan_proto spoofchk trust link_state min_tx_rate max_tx_rate" } },
 	/* numbered slots: io.sriov.<N>.<key>, in slot order; each slot's settings stay its own */
 	{ "slot 0 and slot 1",
 	  { "io.sriov.1.pf", "ens2f0", "io.sriov.1.vf", "auto", "io.sriov.1.vlan", "7", BASE, "io.sriov.mtu", "9000",
 	    NULL },
 	  2,
 	  { { WANT_BASE, .mtu = 9000 },
-	    { .pf = "ens2f0", .select = SH_VF_AUTO, .knobs = K(VLAN), .has_vlan = true,
-	      .cfg = { .vlan = 7, .vlan_proto = ETH_P_8021Q } } },
-	  {{0}}, {{0}} },
+	    { .pf = "ens2f0", .select = SH_VF_AUTO, .knobs = K(VLAN), .cfg = { .vlan = 7 } } },
+	  {{0}}, {{0}}, { "", "vlan" } },
 	{ "slot 7 only", { "io.sriov.7.vf", "0000:5e:00.3", "io.sriov.7.ifname", "net7", NULL }, 1,
-	  { { .select = SH_VF_PCI, .vf_pci = "0000:5e:00.3", .ifname = "net7" } }, {{0}}, {{0}} },
+	  { { .select = SH_VF_PCI, .vf_pci = "0000:5e:00.3", .ifname = "net7" } }, {{0}}, {{0}}, { NULL } },
 	{ "slots 3 and 5 with addresses",
 	  { "io.sriov.5.pf", "p5", "io.sriov.5.vf", "5", "io.sriov.5.ip", "10.5.0.2/24", "io.sriov.5.gateway",
 	    "10.5.0.1", "io.sriov.3.pf", "p3", "io.sriov.3.vf", "3", "io.sriov.3.ip", "fd03::2/64", NULL },
 	  2,
 	  { { .pf = "p3", .select = SH_VF_INDEX, .vf_index = 3, .n_addrs = 1 },
 	    { .pf = "p5", .select = SH_VF_INDEX, .vf_index = 5, .n_addrs = 1, .n_gateways = 1 } },
-	  { { "fd03::2/64" }, { "10.5.0.2/24" } }, { { 0 }, { "10.5.0.1" } } },
+	  { { "fd03::2/64" }, { "10.5.0.2/24" } }, { { 0 }, { "10.5.0.1" } }, { NULL } },
 	{ "other annotations are ignored",
 	  { "org.opencontainers.image.title", "x", BASE, "io.sriovx.pf", "bogus", "io.kubernetes.cri.container-type",
 	    "sandbox", "IO.SRIOV.vlan", "bogus", "sriov.vlan", "bogus", NULL },
-	  1, { { WANT_BASE } }, {{0}}, {{0}} },
+	  1, { { WANT_BASE } }, {{0}}, {{0}}, { NULL } },
 };
 
-static void check_vf(const struct sh_vf_request *got, const struct sh_vf_request *want, const char *const *addrs,
-		     const char *const *gws)
+/* "vlan qos" -> the bits of those settings in sh_vf_request.given. */
+static unsigned given_bits(const char *names)
+{
+	char buf[256], *name, *save;
+	unsigned bits = 0;
+	size_t i;
+
+	snprintf(buf, sizeof(buf), "%s", names ? names : "");
+	for (name = strtok_r(buf, " ", &save); name; name = strtok_r(NULL, " ", &save)) {
+		if (!sh_vf_setting_find(name, &i))
+			fail_msg("test table: no setting %s", name);
+		bits |= 1u << i;
+	}
+	return bits;
+}
+
+static void check_vf(const struct sh_vf_request *got, const struct sh_vf_request *want, const char *given,
+		     const char *const *addrs, const char *const *gws)
 {
 	size_t i;
 
@@ -249,11 +264,7 @@ static void check_vf(const struct sh_vf_request *got, const struct sh_vf_request
 		assert_string_equal(got->vf_pci, want->vf_pci);
 	assert_string_equal(got->ifname, want->ifname);
 	assert_int_equal(got->knobs, want->knobs);
-	assert_int_equal(got->has_vlan, want->has_vlan);
-	assert_int_equal(got->has_qos, want->has_qos);
-	assert_int_equal(got->has_vlan_proto, want->has_vlan_proto);
-	assert_int_equal(got->has_min_tx_rate, want->has_min_tx_rate);
-	assert_int_equal(got->has_max_tx_rate, want->has_max_tx_rate);
+	assert_int_equal(got->given, given_bits(given));
 	if (want->knobs & K(MAC))
 		assert_memory_equal(got->cfg.mac, want->cfg.mac, 6);
 	assert_int_equal(got->cfg.vlan, want->cfg.vlan);
@@ -291,7 +302,7 @@ static void test_valid_annotations(void **state)
 			fail_msg("%s: unexpected error %d: %s", c->name, r, err.msg);
 		assert_int_equal(req.n, c->n);
 		for (j = 0; j < c->n && j < 2; j++)
-			check_vf(&req.vf[j], &c->want[j], c->addrs[j], c->gws[j]);
+			check_vf(&req.vf[j], &c->want[j], c->given[j], c->addrs[j], c->gws[j]);
 		sh_annotations_free(&a);
 	}
 }
@@ -584,7 +595,7 @@ static void test_env_fallback(void **state)
 	assert_int_equal(req.n, 2);
 	assert_int_equal(req.vf[0].select, SH_VF_AUTO);
 	assert_int_equal(req.vf[0].cfg.max_tx_rate, 100);
-	assert_true(req.vf[0].has_max_tx_rate);
+	assert_int_equal(req.vf[0].given, given_bits("max_tx_rate"));
 	assert_int_equal(req.vf[0].n_addrs, 2);
 	assert_string_equal(req.vf[1].pf, "ens2f0");
 	assert_int_equal(req.vf[1].vf_index, 3);
@@ -625,240 +636,263 @@ static void test_env_fallback_unknown_key(void **state)
 	sh_annotations_free(&a);
 }
 
-/* ---- parsers ---------------------------------------------------------------------------------- */
-
-static void test_parse_ip(void **state)
+/* Among variables of one key the first wins, as among an annotation and a variable the annotation. */
+static void test_env_fallback_first_wins(void **state)
 {
-	static const struct {
-		const char *s;
-		bool cidr;
-		int ret;
-		int family;
-		unsigned prefix;
+	char *env[] = { "SRIOV_VF=2", "SRIOV_MTU=1500", "SRIOV_VF=3", "SRIOV_PF=p0", "SRIOV_MTU=9000", "SRIOV_PF=p1" };
+	const char *kv[] = { "io.sriov.pf", "ens1f0", NULL };
+	struct sh_annotations a;
+	struct sh_error err = { 0 };
+
+	(void)state;
+	build_annotations(kv, &a);
+	assert_int_equal(sh_request_env_fallback(&a, env, SH_ARRAY_SIZE(env), &err), 0);
+	assert_int_equal(a.n, 3);
+	/* appended in the order of env */
+	assert_string_equal(a.items[1].key, "io.sriov.vf");
+	assert_string_equal(a.items[1].value, "2");
+	assert_string_equal(a.items[2].key, "io.sriov.mtu");
+	assert_string_equal(a.items[2].value, "1500");
+	assert_string_equal(sh_annotations_get(&a, "io.sriov.pf"), "ens1f0");
+	sh_annotations_free(&a);
+}
+
+/* 40,000 variables: a quadratic fallback took 25 s here, this one must not stall the suite. Half
+ * the keys come twice (the first wins), a quarter are already annotations (which win). */
+static void test_env_fallback_many(void **state)
+{
+	enum { KEYS = 20000, VARS = KEYS + KEYS / 2 };
+	struct sh_annotations a = { 0 };
+	struct sh_error err = { 0 };
+	char **env = calloc(VARS, sizeof(*env));
+	char key[64], value[64];
+	size_t i, n0, at;
+
+	(void)state;
+	assert_non_null(env);
+	for (i = 0; i < KEYS; i++)
+		assert_int_equal(asprintf(&env[i], "SRIOV_K%zu=v%zu", i, i) > 0, 1);
+	for (i = 0; i < KEYS / 2; i++)
+		assert_int_equal(asprintf(&env[KEYS + i], "SRIOV_K%zu=again", 2 * i) > 0, 1);
+	for (i = 1; i < KEYS; i += 4) {
+		snprintf(key, sizeof(key), "io.sriov.k%zu", i);
+		assert_int_equal(sh_annotations_add(&a, key, "annotation"), 0);
+	}
+	n0 = a.n;
+	assert_int_equal(sh_request_env_fallback(&a, env, VARS, &err), 0);
+	assert_int_equal(a.n, KEYS);
+	for (i = 0, at = n0; i < KEYS; i++) {
+		if (i % 4 == 1)
+			continue;
+		snprintf(key, sizeof(key), "io.sriov.k%zu", i);
+		snprintf(value, sizeof(value), "v%zu", i);
+		assert_string_equal(a.items[at].key, key);
+		assert_string_equal(a.items[at].value, value);
+		at++;
+	}
+	for (i = 0; i < n0; i++)
+		assert_string_equal(a.items[i].value, "annotation");
+	for (i = 0; i < VARS; i++)
+		free(env[i]);
+	free(env);
+	sh_annotations_free(&a);
+}
+
+/* ---- desired state ---------------------------------------------------------------------------- */
+
+/* For each knob the request changes: what it names, the reset settings' defaults, the VF's current
+ * value for the rest; every other knob as the VF has it. */
+static void test_desired(void **state)
+{
+	static const struct sh_vf_cfg cur = { .mac = { 2, 0, 0, 0, 0, 0x0c }, .vlan = 5, .qos = 3,
+					      .vlan_proto = ETH_P_8021AD, .spoofchk = 1, .trust = 1,
+					      .link_state = IFLA_VF_LINK_STATE_DISABLE, .min_tx_rate = 10,
+					      .max_tx_rate = 20 };
+	const struct {
+		const char *kv[MAX_KV];
+		struct sh_vf_cfg want;
 	} cases[] = {
-		{ "10.0.0.1", false, 0, AF_INET, 0 },
-		{ "255.255.255.255", false, 0, AF_INET, 0 },
-		{ "::1", false, 0, AF_INET6, 0 },
-		{ "fe80::1", false, 0, AF_INET6, 0 },
-		{ "::ffff:10.0.0.1", false, 0, AF_INET6, 0 },
-		{ "10.0.0.1/24", true, 0, AF_INET, 24 },
-		{ "10.0.0.1/0", true, 0, AF_INET, 0 },
-		{ "10.0.0.1/32", true, 0, AF_INET, 32 },
-		{ "fd00::1/128", true, 0, AF_INET6, 128 },
-		{ "fd00::1/64", true, 0, AF_INET6, 64 },
-		{ "10.0.0.1/24", false, -EINVAL, 0, 0 }, /* a prefix where none belongs */
-		{ "10.0.0.1", true, -EINVAL, 0, 0 },     /* none where one is needed */
-		{ "10.0.0.1/33", true, -EINVAL, 0, 0 },
-		{ "fd00::1/129", true, -EINVAL, 0, 0 },
-		{ "10.0.0.1/", true, -EINVAL, 0, 0 },
-		{ "10.0.0.1/a", true, -EINVAL, 0, 0 },
-		{ "10.0.0.1/-1", true, -EINVAL, 0, 0 },
-		{ "10.0.0.1/24/1", true, -EINVAL, 0, 0 },
-		{ "10.0.0", false, -EINVAL, 0, 0 },
-		{ "10.0.0.1.2", false, -EINVAL, 0, 0 },
-		{ "10.0.0.256", false, -EINVAL, 0, 0 },
-		{ " 10.0.0.1", false, -EINVAL, 0, 0 },
-		{ "10.0.0.1 ", false, -EINVAL, 0, 0 },
-		{ "fd00:::1", false, -EINVAL, 0, 0 },
-		{ "fd00::1%eth0", false, -EINVAL, 0, 0 },
-		{ "", false, -EINVAL, 0, 0 },
-		{ "", true, -EINVAL, 0, 0 },
-		{ "localhost", false, -EINVAL, 0, 0 },
-		{ "0000:0000:0000:0000:0000:ffff:255.255.255.255/128-too-long-to-be-an-address", true, -EINVAL, 0, 0 },
+		{ { BASE, NULL }, cur },
+		{ { BASE, "io.sriov.mtu", "1400", "io.sriov.ip", "10.0.0.2/24", NULL }, cur },
+		{ { BASE, "io.sriov.vlan", "100", NULL },
+		  { .mac = { 2, 0, 0, 0, 0, 0x0c }, .vlan = 100, .qos = 0, .vlan_proto = ETH_P_8021Q, .spoofchk = 1,
+		    .trust = 1, .link_state = IFLA_VF_LINK_STATE_DISABLE, .min_tx_rate = 10, .max_tx_rate = 20 } },
+		{ { BASE, "io.sriov.qos", "0", NULL },
+		  { .mac = { 2, 0, 0, 0, 0, 0x0c }, .vlan = 5, .qos = 0, .vlan_proto = ETH_P_8021Q, .spoofchk = 1,
+		    .trust = 1, .link_state = IFLA_VF_LINK_STATE_DISABLE, .min_tx_rate = 10, .max_tx_rate = 20 } },
+		{ { BASE, "io.sriov.vlan", "7", "io.sriov.qos", "2", "io.sriov.vlan_proto", "802.1ad", NULL },
+		  { .mac = { 2, 0, 0, 0, 0, 0x0c }, .vlan = 7, .qos = 2, .vlan_proto = ETH_P_8021AD, .spoofchk = 1,
+		    .trust = 1, .link_state = IFLA_VF_LINK_STATE_DISABLE, .min_tx_rate = 10, .max_tx_rate = 20 } },
+		{ { BASE, "io.sriov.min_tx_rate", "15", NULL },
+		  { .mac = { 2, 0, 0, 0, 0, 0x0c }, .vlan = 5, .qos = 3, .vlan_proto = ETH_P_8021AD, .spoofchk = 1,
+		    .trust = 1, .link_state = IFLA_VF_LINK_STATE_DISABLE, .min_tx_rate = 15, .max_tx_rate = 20 } },
+		{ { BASE, "io.sriov.max_tx_rate", "0", NULL },
+		  { .mac = { 2, 0, 0, 0, 0, 0x0c }, .vlan = 5, .qos = 3, .vlan_proto = ETH_P_8021AD, .spoofchk = 1,
+		    .trust = 1, .link_state = IFLA_VF_LINK_STATE_DISABLE, .min_tx_rate = 10, .max_tx_rate = 0 } },
+		{ { BASE, "io.sriov.mac", "02:aa:bb:cc:dd:ee", "io.sriov.spoofchk", "off", "io.sriov.trust", "off",
+		    "io.sriov.link_state", "auto", NULL },
+		  { .mac = { 2, 0xaa, 0xbb, 0xcc, 0xdd, 0xee }, .vlan = 5, .qos = 3, .vlan_proto = ETH_P_8021AD,
+		    .spoofchk = 0, .trust = 0, .link_state = IFLA_VF_LINK_STATE_AUTO, .min_tx_rate = 10,
+		    .max_tx_rate = 20 } },
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
-		struct sh_ip ip;
-		int r = sh_parse_ip(cases[i].s, cases[i].cidr, &ip);
+		struct sh_annotations a;
+		struct sh_request req;
+		struct sh_error err = { 0 };
+		struct sh_vf_cfg want;
 
-		if (r != cases[i].ret)
-			fail_msg("sh_parse_ip(\"%s\", %d): want %d, got %d", cases[i].s, cases[i].cidr, cases[i].ret, r);
-		if (r == 0) {
-			assert_int_equal(ip.family, cases[i].family);
-			assert_int_equal(ip.prefix, cases[i].prefix);
+		build_annotations(cases[i].kv, &a);
+		if (sh_request_from_annotations(&a, &req, &err) < 0)
+			fail_msg("case %zu: %s", i, err.msg);
+		memset(&want, 0xa5, sizeof(want));
+		sh_vf_request_desired(&req.vf[0], &cur, &want);
+		if (memcmp(&want, &cases[i].want, sizeof(want)))
+			fail_msg("case %zu: want vlan %u qos %u proto %#x spoofchk %u trust %u state %u rates %u/%u, "
+				 "got vlan %u qos %u proto %#x spoofchk %u trust %u state %u rates %u/%u",
+				 i, cases[i].want.vlan, cases[i].want.qos, cases[i].want.vlan_proto, cases[i].want.spoofchk,
+				 cases[i].want.trust, cases[i].want.link_state, cases[i].want.min_tx_rate,
+				 cases[i].want.max_tx_rate, want.vlan, want.qos, want.vlan_proto, want.spoofchk,
+				 want.trust, want.link_state, want.min_tx_rate, want.max_tx_rate);
+		sh_annotations_free(&a);
+	}
+}
+
+/* ---- the key list: unknown-key message, --help, man page ------------------------------------- */
+
+/* The keys the unknown-key message lists, into names (NULL-terminated). */
+static size_t known_keys(char *buf, size_t len, const char **names, size_t max)
+{
+	const char *kv[] = { BASE, "io.sriov.colour", "red", NULL };
+	struct sh_annotations a;
+	struct sh_request req;
+	struct sh_error err = { 0 };
+	char *start, *end, *name, *save;
+	size_t n = 0;
+
+	build_annotations(kv, &a);
+	assert_int_equal(sh_request_from_annotations(&a, &req, &err), -EINVAL);
+	sh_annotations_free(&a);
+	assert_non_null(strstr(err.msg, "unknown annotation io.sriov.colour"));
+	assert_non_null(start = strstr(err.msg, "io.sriov.[N.]{"));
+	start += strlen("io.sriov.[N.]{");
+	assert_non_null(end = strchr(start, '}'));
+	snprintf(buf, len, "%.*s", (int)(end - start), start);
+	for (name = strtok_r(buf, ", ", &save); name && n + 1 < max; name = strtok_r(NULL, ", ", &save))
+		names[n++] = name;
+	names[n] = NULL;
+	return n;
+}
+
+/* The message lists every key the parser takes and no other: each listed key is parsed (a bad value
+ * is refused as such, not as an unknown key), and every VF setting is listed. */
+static void test_unknown_key_lists_the_keys(void **state)
+{
+	const struct sh_vf_setting *s;
+	const char *names[64];
+	char buf[1024];
+	size_t i, j, n, n_settings;
+
+	(void)state;
+	n = known_keys(buf, sizeof(buf), names, SH_ARRAY_SIZE(names));
+	for (i = 0; i < n; i++) {
+		char key[64];
+		const char *kv[] = { PF0, "io.sriov.vf", "auto", key, "\x01", NULL };
+		struct sh_annotations a;
+		struct sh_request req;
+		struct sh_error err = { 0 };
+
+		snprintf(key, sizeof(key), "io.sriov.%s", names[i]);
+		build_annotations(kv, &a);
+		assert_int_equal(sh_request_from_annotations(&a, &req, &err), -EINVAL);
+		if (strstr(err.msg, "unknown") || !strstr(err.msg, key))
+			fail_msg("listed key %s: %s", names[i], err.msg);
+		sh_annotations_free(&a);
+	}
+	for (s = sh_vf_settings(&n_settings), j = 0; j < n_settings; j++) {
+		for (i = 0; i < n && strcmp(names[i], s[j].name); i++)
+			;
+		if (i == n)
+			fail_msg("setting %s is not listed as a known key", s[j].name);
+	}
+	assert_int_equal(n, 6 + n_settings); /* pf, vf, ifname, mtu, ip, gateway */
+}
+
+static char *capture(void (*fn)(FILE *out))
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	fn(f);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+/* --help shows each known key once, at the start of a line, in the order of the message. */
+static void test_help_lists_the_keys(void **state)
+{
+	const char *names[64];
+	char buf[1024], *help = capture(sh_request_help), *line, *save;
+	size_t n, at = 0;
+
+	(void)state;
+	n = known_keys(buf, sizeof(buf), names, SH_ARRAY_SIZE(names));
+	for (line = strtok_r(help, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char key[64];
+
+		assert_true(strlen(line) <= 90);
+		if (strncmp(line, "  ", 2) || line[2] == ' ' || sscanf(line + 2, "%63s", key) != 1)
+			continue;
+		if (at == n || strcmp(key, names[at]))
+			fail_msg("--help line \"%s\": want key %s", line, at < n ? names[at] : "(none)");
+		at++;
+	}
+	assert_int_equal(at, n);
+	free(help);
+}
+
+/* man/sriov-hook.8's key tables are the generated ones. SH_UPDATE_MAN=1 rewrites them. */
+static void test_man_page_tables(void **state)
+{
+	static const char begin[] = ".\\\" Generated from the key tables", end[] = ".\\\" End of the generated tables.\n";
+	char path[4096], *page = NULL, *want = capture(sh_request_man), *b, *e;
+	const char *src = __FILE__, *tail = strstr(src, "tests/unit/test_request.c");
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(tail);
+	snprintf(path, sizeof(path), "%.*sman/sriov-hook.8", (int)(tail - src), src);
+	assert_non_null(f = fopen(path, "r"));
+	assert_true(getdelim(&page, &len, '\0', f) > 0);
+	fclose(f);
+	b = strstr(page, begin);
+	e = b ? strstr(b, end) : NULL;
+	if (!b || !e)
+		fail_msg("%s: no generated block (from \"%s\" to \"%s\")", path, begin, end);
+	e += strlen(end);
+	if ((size_t)(e - b) != strlen(want) || memcmp(b, want, strlen(want))) {
+		size_t i, start = 0, line = 1;
+
+		if (getenv("SH_UPDATE_MAN")) {
+			assert_non_null(f = fopen(path, "w"));
+			fprintf(f, "%.*s%s%s", (int)(b - page), page, want, e);
+			assert_int_equal(fclose(f), 0);
+		} else {
+			for (i = 0; want[i] && want[i] == b[i]; i++)
+				if (want[i] == '\n')
+					line++, start = i + 1;
+			fail_msg("%s: line %zu of the key tables is not the generated \"%.*s\" (SH_UPDATE_MAN=1 "
+				 "build/tests/test_request rewrites them)",
+				 path, line, (int)strcspn(want + start, "\n"), want + start);
 		}
 	}
-}
-
-static void test_parse_ip_value(void **state)
-{
-	struct sh_ip ip;
-	struct in6_addr v6;
-
-	(void)state;
-	assert_int_equal(sh_parse_ip("192.168.10.20/28", true, &ip), 0);
-	assert_int_equal(ntohl(ip.a.v4.s_addr), 0xc0a80a14);
-	assert_int_equal(sh_parse_ip("2001:db8::42/48", true, &ip), 0);
-	assert_int_equal(inet_pton(AF_INET6, "2001:db8::42", &v6), 1);
-	assert_memory_equal(&ip.a.v6, &v6, sizeof(v6));
-	assert_int_equal(ip.prefix, 48);
-}
-
-static void test_format_ip(void **state)
-{
-	static const struct {
-		const char *in;
-		bool cidr;
-		const char *out;
-	} cases[] = {
-		{ "10.0.0.1", false, "10.0.0.1" },
-		{ "10.0.0.1/24", true, "10.0.0.1/24" },
-		{ "fd00:0:0:0:0:0:0:1/64", true, "fd00::1/64" },
-		{ "FE80::A", false, "fe80::a" },
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
-		struct sh_ip ip;
-		char buf[64];
-
-		assert_int_equal(sh_parse_ip(cases[i].in, cases[i].cidr, &ip), 0);
-		assert_ptr_equal(sh_format_ip(&ip, buf, sizeof(buf)), buf);
-		assert_string_equal(buf, cases[i].out);
-	}
-}
-
-static void test_parse_mac(void **state)
-{
-	static const struct {
-		const char *s;
-		int ret;
-		uint8_t mac[6];
-	} cases[] = {
-		{ "02:00:00:00:00:01", 0, { 2, 0, 0, 0, 0, 1 } },
-		{ "aa:BB:cc:DD:ee:FF", 0, { 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff } },
-		{ "ff:ff:ff:ff:ff:ff", 0, { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } }, /* syntax only: the caller judges */
-		{ "00:00:00:00:00:00", 0, { 0 } },
-		{ "02:00:00:00:00", -EINVAL, { 0 } },
-		{ "02:00:00:00:00:01:", -EINVAL, { 0 } },
-		{ "02:00:00:00:00:01 ", -EINVAL, { 0 } },
-		{ "02:00:00:00:00:0 ", -EINVAL, { 0 } },
-		{ "02:00:00:00:00: 1", -EINVAL, { 0 } },
-		{ "02:00:00:00:00:+1", -EINVAL, { 0 } },
-		{ "02:00:00:00:0x:01", -EINVAL, { 0 } },
-		{ "02-00-00-00-00-01", -EINVAL, { 0 } },
-		{ "02:00:00:00:00:0g", -EINVAL, { 0 } },
-		{ "020:00:00:00:00:1", -EINVAL, { 0 } },
-		{ "", -EINVAL, { 0 } },
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
-		uint8_t mac[6];
-		int r = sh_parse_mac(cases[i].s, mac);
-
-		if (r != cases[i].ret)
-			fail_msg("sh_parse_mac(\"%s\"): want %d, got %d", cases[i].s, cases[i].ret, r);
-		if (r == 0)
-			assert_memory_equal(mac, cases[i].mac, 6);
-	}
-}
-
-static void test_format_mac(void **state)
-{
-	static const uint8_t mac[6] = { 0x02, 0xab, 0x0c, 0x00, 0xff, 0x1 };
-	uint8_t back[6];
-	char buf[18];
-
-	(void)state;
-	memset(buf, 'x', sizeof(buf));
-	assert_ptr_equal(sh_format_mac(mac, buf), buf);
-	assert_string_equal(buf, "02:ab:0c:00:ff:01");
-	assert_int_equal(sh_parse_mac(buf, back), 0);
-	assert_memory_equal(back, mac, 6);
-}
-
-static void test_ifname_valid(void **state)
-{
-	static const struct {
-		const char *name;
-		bool ok;
-	} cases[] = {
-		{ "eth0", true },
-		{ "net1", true },
-		{ "a", true },
-		{ "abcdefghijklmno", true }, /* 15: IFNAMSIZ - 1 */
-		{ "ens1f0v3", true },
-		{ "v-lan_1.5", true },
-		{ "...", true },
-		{ "abcdefghijklmnop", false }, /* 16 */
-		{ "", false },
-		{ ".", false },
-		{ "..", false },
-		{ "a/b", false },
-		{ "/", false },
-		{ "a:b", false },
-		{ "a b", false },
-		{ " eth0", false },
-		{ "eth0\t", false },
-		{ "eth0\n", false },
-		{ "eth\x01", false },
-		{ "eth\x7f", false },
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < SH_ARRAY_SIZE(cases); i++)
-		if (sh_ifname_valid(cases[i].name) != cases[i].ok)
-			fail_msg("sh_ifname_valid(\"%s\"): want %d", cases[i].name, cases[i].ok);
-}
-
-static void test_pci_addr_valid(void **state)
-{
-	static const struct {
-		const char *s;
-		bool ok;
-	} cases[] = {
-		{ "0000:3b:00.0", true },
-		{ "0000:3b:1f.7", true },
-		{ "ffff:ff:1f.7", true },
-		{ "0000:3B:0A.1", true },
-		{ "0001:00:02.3", true },
-		{ "0000:3b:20.0", false }, /* device < 32 */
-		{ "0000:3b:00.8", false }, /* function < 8 */
-		{ "3b:00.0", false },
-		{ "0000:3b:00.0 ", false },
-		{ " 000:3b:00.0", false },
-		{ "0000:3b:00:0", false },
-		{ "0000.3b:00.0", false },
-		{ "0000:3b.00.0", false },
-		{ "00000:3b:00.0", false },
-		{ "0000:3b:000.0", false },
-		{ "000g:3b:00.0", false },
-		{ "0000:3b:00.", false },
-		{ "", false },
-		{ "eth0", false },
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < SH_ARRAY_SIZE(cases); i++)
-		if (sh_pci_addr_valid(cases[i].s) != cases[i].ok)
-			fail_msg("sh_pci_addr_valid(\"%s\"): want %d", cases[i].s, cases[i].ok);
-}
-
-/* Each field is exactly its hex digits: no blanks, signs or "0x" that sscanf("%x") would take. */
-static void test_pci_addr_valid_strict(void **state)
-{
-	static const char *const bad[] = {
-		"0000: b:00.0", "0000:+b:00.0", "0000:-1:00.0", "0000:3b:0x.0", "0000:3b:+1.0", "0x00:3b:00.0",
-		"0000:3b: 1.0",
-	};
-	size_t i;
-	int failures = 0;
-
-	(void)state;
-	for (i = 0; i < SH_ARRAY_SIZE(bad); i++) {
-		if (sh_pci_addr_valid(bad[i])) {
-			print_error("sh_pci_addr_valid(\"%s\") is true\n", bad[i]);
-			failures++;
-		}
-	}
-	assert_int_equal(failures, 0);
+	free(page);
+	free(want);
 }
 
 int main(void)
@@ -871,14 +905,12 @@ int main(void)
 		cmocka_unit_test(test_env_fallback),
 		cmocka_unit_test(test_env_fallback_annotations_win),
 		cmocka_unit_test(test_env_fallback_unknown_key),
-		cmocka_unit_test(test_parse_ip),
-		cmocka_unit_test(test_parse_ip_value),
-		cmocka_unit_test(test_format_ip),
-		cmocka_unit_test(test_parse_mac),
-		cmocka_unit_test(test_format_mac),
-		cmocka_unit_test(test_ifname_valid),
-		cmocka_unit_test(test_pci_addr_valid),
-		cmocka_unit_test(test_pci_addr_valid_strict),
+		cmocka_unit_test(test_env_fallback_first_wins),
+		cmocka_unit_test(test_env_fallback_many),
+		cmocka_unit_test(test_desired),
+		cmocka_unit_test(test_unknown_key_lists_the_keys),
+		cmocka_unit_test(test_help_lists_the_keys),
+		cmocka_unit_test(test_man_page_tables),
 	};
 
 	return cmocka_run_group_tests_name("request", tests, NULL, NULL);
