@@ -29,23 +29,6 @@
 
 /* ---- building the tree ------------------------------------------------------------------------- */
 
-static void mkdir_p(const char *path)
-{
-	char buf[PATH_MAX], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			fail_msg("mkdir %s: %s", buf, strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		fail_msg("mkdir %s: %s", buf, strerror(errno));
-}
-
 static void pathf(char *out, const char *root, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void pathf(char *out, const char *root, const char *fmt, ...)
 {
@@ -80,9 +63,9 @@ static void add_pci(const char *root, const char *pci)
 	char path[PATH_MAX], target[PATH_MAX];
 
 	pathf(path, root, "devices/pci0000:00/%s", pci);
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "bus/pci/devices");
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "bus/pci/devices/%s", pci);
 	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s", pci);
 	put_link(target, path);
@@ -94,12 +77,12 @@ static void add_netdev(const char *root, const char *pci, const char *name)
 	char path[PATH_MAX], target[PATH_MAX];
 
 	pathf(path, root, "devices/pci0000:00/%s/net/%s", pci, name);
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "devices/pci0000:00/%s/net/%s/device", pci, name);
 	snprintf(target, sizeof(target), "../../../%s", pci);
 	put_link(target, path);
 	pathf(path, root, "class/net");
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "class/net/%s", name);
 	snprintf(target, sizeof(target), "../../devices/pci0000:00/%s/net/%s", pci, name);
 	put_link(target, path);
@@ -110,7 +93,7 @@ static void set_driver(const char *root, const char *pci, const char *driver)
 	char path[PATH_MAX], target[PATH_MAX];
 
 	pathf(path, root, "bus/pci/drivers/%s", driver);
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "devices/pci0000:00/%s/driver", pci);
 	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
 	put_link(target, path);
@@ -151,7 +134,7 @@ static void add_vf(const char *root, const char *pf_pci, unsigned index, const c
 		add_netdev(root, pci, netdev);
 	} else if (netdev) {
 		pathf(path, root, "devices/pci0000:00/%s/net", pci);
-		mkdir_p(path);
+		assert_int_equal(mkdir_p(path), 0);
 	}
 	if (driver)
 		set_driver(root, pci, driver);
@@ -184,7 +167,7 @@ static int tree_setup(void **state)
 	add_pf(root, "0000:3b:00.2", NULL, "2\n", "8\n");
 	add_pf(root, "0000:00:1f.6", "eno1", NULL, NULL);
 	pathf(path, root, "devices/virtual/net/veth0");
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "class/net/veth0");
 	put_link("../../devices/virtual/net/veth0", path);
 	*state = root;
