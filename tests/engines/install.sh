@@ -1,27 +1,27 @@
 #!/bin/bash
 # `make install DESTDIR=... PREFIX=/usr/local`: the binaries, the hooks.d files naming the installed
-# hook, the example config (never over an admin's), the man pages.
+# hook, the example config (never over an admin's), the man pages; `make uninstall` takes it all
+# away again but an admin's configuration.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 e_init install
-e_require_build
 
 D=$SH_TMP/destdir
 P=/usr/local
 if ! out=$(make -s -C "$REPO" BUILD="$E_BUILD" install DESTDIR="$D" PREFIX="$P" 2>&1); then
-	e_fail make-install "$out"
-	e_end
+	t_fail make-install "$out"
+	t_end
 fi
-e_pass make-install
+t_pass make-install
 
 for f in bin/sriov-hook bin/sriov-runc; do
-	e_check "file/$f" "$D$P/$f missing or not executable" -x "$D$P/$f"
+	t_check "file/$f" "$D$P/$f missing or not executable" -x "$D$P/$f"
 done
 for f in share/man/man8/sriov-hook.8 share/man/man8/sriov-runc.8; do
-	e_check "file/$f" "$D$P/$f missing" -s "$D$P/$f"
+	t_check "file/$f" "$D$P/$f missing" -s "$D$P/$f"
 	# groff's warnings (-ww) name any broken request or macro.
 	w=$(groff -t -man -ww -z -Tutf8 "$D$P/$f" 2>&1)
-	e_empty "man-renders/$(basename "$f")" "groff" "$w"
+	t_empty "man-renders/$(basename "$f")" "groff" "$w"
 done
 
 # hooks.d: one file per stage, the installed path, the anchored annotation pattern.
@@ -54,7 +54,7 @@ if sorted(stages) != ["createRuntime", "poststop"]:
 print("; ".join(problems))
 EOF
 )
-e_empty hooksd-files "hooks.d" "$check"
+t_empty hooksd-files "hooks.d" "$check"
 # The CRI-O variant: the same, fired for a pod's sandbox only.
 check=$("$SH_PY" - "$D$P/share/sriov-hook/crio-hooks.d" "$P/bin/sriov-hook" <<'EOF'
 import json, os, re, sys
@@ -79,19 +79,44 @@ if sorted(stages) != ["createRuntime", "poststop"]:
 print("; ".join(problems))
 EOF
 )
-e_empty crio-hooksd-files "crio-hooks.d" "$check"
-e_lacks hooksd-no-placeholder "$(cat "$H"/*.json "$D$P"/share/sriov-hook/crio-hooks.d/*.json)" "@BINDIR@" "hooks.d files"
+t_empty crio-hooksd-files "crio-hooks.d" "$check"
+t_lacks hooksd-no-placeholder "$(cat "$H"/*.json "$D$P"/share/sriov-hook/crio-hooks.d/*.json)" "@BINDIR@" "hooks.d files"
 
 C=$D/etc/sriov-hook/config.json
-e_check config/installed "$C missing" -s "$C"
-e_check config/example-under-prefix "$D$P/etc/sriov-hook/config.json missing" -s "$D$P/etc/sriov-hook/config.json"
+t_check config/installed "$C missing" -s "$C"
+t_check config/example-under-prefix "$D$P/etc/sriov-hook/config.json missing" -s "$D$P/etc/sriov-hook/config.json"
 # The example loads (the config parser is the hook's; the wrapper then just execs runc --version).
 out=$(env -i "$D$P/bin/sriov-runc" --sriov-config "$C" --version 2>&1)
-e_contains config/valid "$out" "runc version" "sriov-runc on the example config"
+t_contains config/valid "$out" "runc version" "sriov-runc on the example config"
 
 # A second install keeps an admin's config.
 echo '{"env_fallback": true}' >"$C"
 make -s -C "$REPO" BUILD="$E_BUILD" install DESTDIR="$D" PREFIX="$P" >/dev/null 2>&1
-e_check config/kept-on-reinstall "config.json overwritten: $(cat "$C")" "$(cat "$C")" = '{"env_fallback": true}'
+t_check config/kept-on-reinstall "config.json overwritten: $(cat "$C")" "$(cat "$C")" = '{"env_fallback": true}'
 
-e_end
+# make uninstall: into a tree where the usual directories existed already, install then uninstall
+# leaves exactly that tree.
+U=$SH_TMP/udest
+mkdir -p "$U$P/bin" "$U$P/share/man/man8" "$U$P/etc" "$U/etc"
+tree() { (cd "$U" && find . | sort); }
+before=$(tree)
+make -s -C "$REPO" BUILD="$E_BUILD" install DESTDIR="$U" PREFIX="$P" >/dev/null 2>&1
+n=$(cd "$U" && find . -type f | wc -l)
+t_check uninstall/installed-first "files installed: $n" "$n" -ge 10
+if ! out=$(make -s -C "$REPO" BUILD="$E_BUILD" uninstall DESTDIR="$U" PREFIX="$P" 2>&1); then
+	t_fail uninstall/runs "$out"
+else
+	t_pass uninstall/runs
+fi
+t_check uninstall/leaves-tree-as-before "differs: $(diff <(echo "$before") <(tree) | grep '^[<>]' | tr '\n' ' ')" \
+	"$(tree)" = "$before"
+# An admin's configuration stays, and with it its directory; the rest goes all the same.
+make -s -C "$REPO" BUILD="$E_BUILD" install DESTDIR="$U" PREFIX="$P" >/dev/null 2>&1
+echo '{"env_fallback": true}' >"$U/etc/sriov-hook/config.json"
+make -s -C "$REPO" BUILD="$E_BUILD" uninstall DESTDIR="$U" PREFIX="$P" >/dev/null 2>&1
+t_check uninstall/keeps-admin-config "config: $(cat "$U/etc/sriov-hook/config.json" 2>&1)" \
+	"$(cat "$U/etc/sriov-hook/config.json" 2>&1)" = '{"env_fallback": true}'
+t_check uninstall/only-admin-config-left "left: $(cd "$U" && find . -type f | tr '\n' ' ')" \
+	"$(cd "$U" && find . -type f)" = "./etc/sriov-hook/config.json"
+
+t_end
