@@ -17,14 +17,16 @@
 #define MTU_MAX 65535
 #define VF_INDEX_MAX 65535
 
-struct slot {
-	bool used, has_vf;
-	struct sh_vf_request *vf;
-};
+/* What a message calls a key: "annotation io.sriov.vlan", or "variable SRIOV_VLAN" when the value
+ * came from the process environment (env_fallback). */
+static const char *kind(const char *key)
+{
+	return strncmp(key, SH_ANNOTATION_PREFIX, strlen(SH_ANNOTATION_PREFIX)) ? "variable" : "annotation";
+}
 
 static int bad(struct sh_error *err, const char *key, const char *value, const char *accepted)
 {
-	return sh_err(err, EINVAL, "annotation %s: \"%.64s\" is not %s", key, value, accepted);
+	return sh_err(err, EINVAL, "%s %s: \"%.64s\" is not %s", kind(key), key, value, accepted);
 }
 
 static int parse_ip_list(const char *key, const char *value, bool cidr, struct sh_ip *out, size_t max, size_t *n,
@@ -33,7 +35,7 @@ static int parse_ip_list(const char *key, const char *value, bool cidr, struct s
 	char buf[1024], *tok, *next;
 
 	if (strlen(value) >= sizeof(buf))
-		return sh_err(err, EINVAL, "annotation %s: value too long", key);
+		return sh_err(err, EINVAL, "%s %s: value too long", kind(key), key);
 	snprintf(buf, sizeof(buf), "%s", value);
 	*n = 0;
 	/* Not strtok: "a,,b" and "a," hold an empty entry, which is an error, not nothing. */
@@ -46,7 +48,7 @@ static int parse_ip_list(const char *key, const char *value, bool cidr, struct s
 		for (char *e = tok + strlen(tok); e > tok && isspace((unsigned char)e[-1]); e--)
 			e[-1] = '\0';
 		if (*n == max)
-			return sh_err(err, EINVAL, "annotation %s: more than %zu entries", key, max);
+			return sh_err(err, EINVAL, "%s %s: more than %zu entries", kind(key), key, max);
 		if (sh_parse_ip(tok, cidr, &out[*n]) < 0)
 			return bad(err, key, tok,
 				   cidr ? "an IPv4 or IPv6 address with a prefix length (10.0.0.2/24, fd00::2/64)"
@@ -152,6 +154,20 @@ static int unknown_key(const char *key, struct sh_error *err)
 		      SH_MAX_VFS - 1);
 }
 
+/* A key's place in the two tables: keys[] first, then the PF-side settings; -1 for none. */
+static int key_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < SH_ARRAY_SIZE(keys); i++)
+		if (!strcmp(name, keys[i].name))
+			return (int)i;
+	if (sh_vf_setting_find(name, &i))
+		return (int)(SH_ARRAY_SIZE(keys) + i);
+	return -1;
+}
+_Static_assert(SH_ARRAY_SIZE(keys) <= 32, "a slot keeps its keys in a 64-bit mask with the 32 settings");
+
 static int set_key(struct sh_vf_request *v, const char *name, const char *key, const char *value, struct sh_error *err)
 {
 	const struct sh_vf_setting *s;
@@ -187,6 +203,42 @@ static int split_key(const char *key, unsigned *slot, const char **name, struct 
 	return 0;
 }
 
+/* The keys one VF slot was given, and which of them came from variables (bit key_index()). */
+struct slot {
+	uint64_t given, from_env;
+};
+
+#define KEY_BIT(name) (UINT64_C(1) << key_index(name))
+
+/* Key name of slot s as the user spells it: io.sriov.[N.]name, or SRIOV_[N_]NAME for a variable. */
+static const char *spell(unsigned s, const char *name, bool env, char *buf, size_t len)
+{
+	size_t at, k;
+
+	if (!env) {
+		if (s)
+			snprintf(buf, len, SH_ANNOTATION_PREFIX "%u.%s", s, name);
+		else
+			snprintf(buf, len, SH_ANNOTATION_PREFIX "%s", name);
+		return buf;
+	}
+	at = (size_t)(s ? snprintf(buf, len, SH_ENV_PREFIX "%u_", s) : snprintf(buf, len, SH_ENV_PREFIX));
+	for (k = 0; name[k] && at + 1 < len; k++)
+		buf[at++] = (char)toupper((unsigned char)name[k]);
+	buf[at] = '\0';
+	return buf;
+}
+
+/* How a message names key name of slot s: as it was given; a key not given is spelled like key
+ * like (the one the message is about), so a request made of variables reads in variables. */
+static const char *named(const struct slot *sl, unsigned s, const char *name, const char *like, char *buf, size_t len)
+{
+	uint64_t bit = KEY_BIT(name);
+	bool env = sl->given & bit ? sl->from_env & bit : (sl->from_env & KEY_BIT(like)) != 0;
+
+	return spell(s, name, env, buf, len);
+}
+
 /* Whether the request names the setting called name with a value above 0; *value gets it. */
 static bool named_above_zero(const struct sh_vf_request *v, const char *name, unsigned *value)
 {
@@ -198,36 +250,40 @@ static bool named_above_zero(const struct sh_vf_request *v, const char *name, un
 }
 
 /* What the table says of the settings named together: what each needs, what each may not exceed. */
-static int check_settings(const struct sh_vf_request *v, const char *p, struct sh_error *err)
+static int check_settings(const struct sh_vf_request *v, const struct slot *sl, unsigned slot, struct sh_error *err)
 {
 	const struct sh_vf_setting *s;
+	char word[32], key[48], other_key[48];
 	unsigned value, other;
-	char word[32];
 	size_t i, n;
 
 	for (s = sh_vf_settings(&n), i = 0; i < n; i++) {
 		if (!(v->given & (1u << i)) || s[i].kind != SH_CFG_UINT)
 			continue;
 		value = sh_vf_setting_get(&s[i], &v->cfg);
+		named(sl, slot, s[i].name, s[i].name, key, sizeof(key));
 		if (s[i].needs && value != s[i].dflt && !named_above_zero(v, s[i].needs, &other)) {
 			/* "qos needs", "vlan_proto 802.1ad needs": a word says which value needs it */
 			word[0] = '\0';
 			if (s[i].words)
 				sh_vf_setting_format(&s[i], &v->cfg, word, sizeof(word));
-			return sh_err(err, EINVAL, "annotation %s%s%s%s needs %s%s greater than 0", p, s[i].name,
-				      word[0] ? " " : "", word, p, s[i].needs);
+			return sh_err(err, EINVAL, "%s %s%s%s needs %s greater than 0", kind(key), key,
+				      word[0] ? " " : "", word,
+				      named(sl, slot, s[i].needs, s[i].name, other_key, sizeof(other_key)));
 		}
 		if (s[i].at_most && named_above_zero(v, s[i].at_most, &other) && value > other)
-			return sh_err(err, EINVAL, "annotation %s%s (%u) is greater than %s%s (%u)", p, s[i].name,
-				      value, p, s[i].at_most, other);
+			return sh_err(err, EINVAL, "%s %s (%u) is greater than %s (%u)", kind(key), key, value,
+				      named(sl, slot, s[i].at_most, s[i].name, other_key, sizeof(other_key)), other);
 	}
 	return 0;
 }
 
-static int check_gateways(const struct sh_vf_request *v, const char *p, struct sh_error *err)
+static int check_gateways(const struct sh_vf_request *v, const struct slot *sl, unsigned slot, struct sh_error *err)
 {
+	char key[48], ip_key[48];
 	size_t i, j;
 
+	named(sl, slot, "gateway", "gateway", key, sizeof(key));
 	for (i = 0; i < v->n_gateways; i++) {
 		const struct sh_ip *gw = &v->gateways[i];
 		bool reachable = false, linklocal = gw->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&gw->a.v6);
@@ -235,34 +291,82 @@ static int check_gateways(const struct sh_vf_request *v, const char *p, struct s
 
 		for (j = 0; j < i; j++)
 			if (v->gateways[j].family == gw->family)
-				return sh_err(err, EINVAL, "annotation %sgateway: more than one IPv%d gateway", p,
+				return sh_err(err, EINVAL, "%s %s: more than one IPv%d gateway", kind(key), key,
 					      gw->family == AF_INET ? 4 : 6);
 		for (j = 0; j < v->n_addrs; j++)
 			if (v->addrs[j].family == gw->family)
 				reachable = reachable || linklocal || sh_ip_in_subnet(gw, &v->addrs[j]);
 		if (!reachable)
-			return sh_err(err, EINVAL,
-				      "annotation %sgateway: %s is not in the subnet of any IPv%d address of %sip", p,
-				      sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6, p);
+			return sh_err(err, EINVAL, "%s %s: %s is not in the subnet of any IPv%d address of %s",
+				      kind(key), key, sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6,
+				      named(sl, slot, "ip", "gateway", ip_key, sizeof(ip_key)));
 	}
 	return 0;
 }
 
-static int check_combination(const struct sh_vf_request *v, const char *p, struct sh_error *err)
+static int check_combination(const struct sh_vf_request *v, const struct slot *sl, unsigned slot, struct sh_error *err)
 {
+	char pf[48], vf[48];
 	int r;
 
+	if (!(sl->given & KEY_BIT("vf"))) {
+		/* Spelled like the slot's keys: a variable when every one of them is a variable. */
+		spell(slot, "vf", sl->from_env == sl->given, vf, sizeof(vf));
+		return sh_err(err, EINVAL, "%s %s is required (a VF index, \"auto\" or a VF PCI address)", kind(vf),
+			      vf);
+	}
 	if (!v->pf[0] && v->select != SH_VF_PCI)
-		return sh_err(err, EINVAL, "annotation %spf is required unless %svf is a VF PCI address", p, p);
-	if ((r = check_settings(v, p, err)) < 0)
+		return sh_err(err, EINVAL, "%s %s is required unless %s is a VF PCI address",
+			      kind(named(sl, slot, "pf", "vf", pf, sizeof(pf))), pf,
+			      named(sl, slot, "vf", "vf", vf, sizeof(vf)));
+	if ((r = check_settings(v, sl, slot, err)) < 0)
 		return r;
-	return check_gateways(v, p, err);
+	return check_gateways(v, sl, slot, err);
 }
 
-int sh_request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err)
+/* For an entry SRIOV_[N_]<KEY>=value of process.env that spells a known key: its slot, its key
+ * (lower case) in name, and where its value starts. Only the spelling
+ * spell() gives is taken: SRIOV_vlan, SRIOV_VLANID, SRIOV_0_VF and SRIOV_8_VF are no keys. */
+static bool env_entry_key(const char *e, unsigned *slot, char name[32], const char **value)
+{
+	const char *p = e + strlen(SH_ENV_PREFIX), *eq = strchr(e, '=');
+	size_t k;
+
+	if (strncmp(e, SH_ENV_PREFIX, strlen(SH_ENV_PREFIX)) || !eq)
+		return false;
+	*slot = 0;
+	if (p[0] >= '1' && p[0] < '0' + SH_MAX_VFS && p[1] == '_') {
+		*slot = (unsigned)(p[0] - '0');
+		p += 2;
+	}
+	if (p == eq || (size_t)(eq - p) >= 32)
+		return false;
+	for (k = 0; p + k < eq; k++) {
+		if (islower((unsigned char)p[k]))
+			return false;
+		name[k] = (char)tolower((unsigned char)p[k]);
+	}
+	name[k] = '\0';
+	*value = eq + 1;
+	return key_index(name) >= 0;
+}
+
+bool sh_request_env_is_key(const char *entry)
+{
+	const char *value;
+	char name[32];
+	unsigned slot;
+
+	return env_entry_key(entry, &slot, name, &value);
+}
+
+int sh_request_build(const struct sh_annotations *a, char *const *env, size_t n_env, struct sh_request *req,
+		     struct sh_error *err)
 {
 	struct slot slots[SH_MAX_VFS] = {0};
 	struct sh_vf_request vfs[SH_MAX_VFS];
+	const char *name, *value;
+	char var[48], lower[32];
 	unsigned s;
 	size_t i;
 	int r;
@@ -270,34 +374,39 @@ int sh_request_from_annotations(const struct sh_annotations *a, struct sh_reques
 	memset(req, 0, sizeof(*req));
 	memset(vfs, 0, sizeof(vfs));
 	for (i = 0; i < a->n; i++) {
-		const char *key = a->items[i].key, *name;
+		const char *key = a->items[i].key;
 
 		if (strncmp(key, SH_ANNOTATION_PREFIX, strlen(SH_ANNOTATION_PREFIX)))
 			continue;
-		if ((r = split_key(key, &s, &name, err)) < 0)
+		if ((r = split_key(key, &s, &name, err)) < 0 ||
+		    (r = set_key(&vfs[s], name, key, a->items[i].value, err)) < 0)
 			return r;
-		slots[s].used = true;
-		slots[s].has_vf = slots[s].has_vf || !strcmp(name, "vf");
-		if ((r = set_key(&vfs[s], name, key, a->items[i].value, err)) < 0)
+		slots[s].given |= KEY_BIT(name);
+	}
+	/* Variables fill in what no annotation gave; among variables of one key the first wins. One
+	 * pass with a table lookup per entry: an image may carry thousands of variables. */
+	for (i = 0; i < n_env; i++) {
+		if (!env_entry_key(env[i], &s, lower, &value) || (slots[s].given & KEY_BIT(lower)))
+			continue;
+		spell(s, lower, true, var, sizeof(var));
+		if ((r = set_key(&vfs[s], lower, var, value, err)) < 0)
 			return r;
+		slots[s].given |= KEY_BIT(lower);
+		slots[s].from_env |= KEY_BIT(lower);
 	}
 	for (s = 0; s < SH_MAX_VFS; s++) {
-		char p[32];
-
-		if (!slots[s].used)
+		if (!slots[s].given)
 			continue;
-		if (s)
-			snprintf(p, sizeof(p), "io.sriov.%u.", s);
-		else
-			snprintf(p, sizeof(p), "io.sriov.");
-		if (!slots[s].has_vf)
-			return sh_err(err, EINVAL,
-				      "annotation %svf is required (a VF index, \"auto\" or a VF PCI address)", p);
-		if ((r = check_combination(&vfs[s], p, err)) < 0)
+		if ((r = check_combination(&vfs[s], &slots[s], s, err)) < 0)
 			return r;
 		req->vf[req->n++] = vfs[s];
 	}
 	return 0;
+}
+
+int sh_request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err)
+{
+	return sh_request_build(a, NULL, 0, req, err);
 }
 
 void sh_vf_request_desired(const struct sh_vf_request *v, const struct sh_vf_cfg *cur, struct sh_vf_cfg *want)
@@ -409,98 +518,4 @@ void sh_request_man(FILE *out)
 		     "a setting that is not given stays as the VF has it:\n.TS\nl lx.\n");
 	help_rows(out, true, man_row);
 	fprintf(out, ".TE\n.\\\" End of the generated tables.\n");
-}
-
-/* ---- process.env fallback --------------------------------------------------------------------- */
-
-struct env_entry {
-	const char *key; /* io.sriov.<key> */
-	const char *value;
-	bool add;
-};
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* By key, and for one key in env order (entries sit in an array in that order). */
-static int cmp_entry(const void *a, const void *b)
-{
-	const struct env_entry *x = *(const struct env_entry *const *)a, *y = *(const struct env_entry *const *)b;
-	int c = strcmp(x->key, y->key);
-
-	return c ? c : (x > y) - (x < y);
-}
-
-/* The length of SRIOV_<KEY>=v's <KEY>, 0 if e is no such entry. */
-static size_t env_name_len(const char *e)
-{
-	const char *eq = strchr(e, '=');
-
-	return strncmp(e, "SRIOV_", 6) || !eq || eq == e + 6 ? 0 : (size_t)(eq - e - 6);
-}
-
-/* io.sriov.<key> for SRIOV_<KEY>, into key (room for the prefix, len and a NUL). */
-static void env_key(const char *name, size_t len, char *key)
-{
-	size_t k, at = strlen(SH_ANNOTATION_PREFIX);
-
-	memcpy(key, SH_ANNOTATION_PREFIX, at);
-	for (k = 0; k < len; k++) {
-		char c = (char)tolower((unsigned char)name[k]);
-		/* SRIOV_2_VF -> io.sriov.2.vf: the slot number is followed by a dot. */
-		if (c == '_' && k == 1 && isdigit((unsigned char)name[0]))
-			c = '.';
-		key[at + k] = c;
-	}
-	key[at + len] = '\0';
-}
-
-/* Sorting keeps this O(N log N) in the number of variables and annotations: an image may carry
- * thousands of SRIOV_* variables, and one lookup per variable in the list would be quadratic. */
-int sh_request_env_fallback(struct sh_annotations *a, char *const *env, size_t n_env, struct sh_error *err)
-{
-	_cleanup_free_ struct env_entry *entries = NULL;
-	_cleanup_free_ struct env_entry **by_key = NULL;
-	_cleanup_free_ const char **have = NULL;
-	_cleanup_free_ char *keys_buf = NULL;
-	size_t i, n = 0, size = 0, len, at = 0;
-
-	for (i = 0; i < n_env; i++) {
-		if ((len = env_name_len(env[i]))) {
-			n++;
-			size += strlen(SH_ANNOTATION_PREFIX) + len + 1;
-		}
-	}
-	if (n == 0)
-		return 0;
-	entries = calloc(n, sizeof(*entries));
-	by_key = calloc(n, sizeof(*by_key));
-	keys_buf = malloc(size);
-	have = calloc(a->n + 1, sizeof(*have));
-	if (!entries || !by_key || !keys_buf || !have)
-		return sh_err(err, ENOMEM, "out of memory");
-	for (i = 0, n = 0; i < n_env; i++) {
-		if (!(len = env_name_len(env[i])))
-			continue;
-		env_key(env[i] + 6, len, keys_buf + at);
-		entries[n].key = keys_buf + at;
-		entries[n].value = env[i] + 6 + len + 1;
-		by_key[n] = &entries[n];
-		at += strlen(SH_ANNOTATION_PREFIX) + len + 1;
-		n++;
-	}
-	for (i = 0; i < a->n; i++)
-		have[i] = a->items[i].key;
-	qsort(have, a->n, sizeof(*have), cmp_str);
-	qsort(by_key, n, sizeof(*by_key), cmp_entry);
-	/* Annotations win, and among variables of one key the first. */
-	for (i = 0; i < n; i++)
-		by_key[i]->add = (i == 0 || strcmp(by_key[i - 1]->key, by_key[i]->key)) &&
-				 !bsearch(&by_key[i]->key, have, a->n, sizeof(*have), cmp_str);
-	for (i = 0; i < n; i++)
-		if (entries[i].add && sh_annotations_add(a, entries[i].key, entries[i].value) < 0)
-			return sh_err(err, ENOMEM, "out of memory");
-	return 0;
 }

@@ -84,12 +84,10 @@ const char *sh_stage_container_name(const struct sh_annotations *a)
 /* With env_fallback, SRIOV_<KEY> variables of the process fill in the keys the annotations lack. */
 static int build_request(struct sh_stage_input *in, struct sh_error *err)
 {
-	struct sh_annotations *ann = input_annotations(in);
-	int r;
+	bool env = in->cfg.env_fallback;
 
-	if (in->cfg.env_fallback && (r = sh_request_env_fallback(ann, in->spec.env, in->spec.n_env, err)) < 0)
-		return r;
-	return sh_request_from_annotations(ann, &in->req, err);
+	return sh_request_build(input_annotations(in), env ? in->spec.env : NULL, env ? in->spec.n_env : 0, &in->req,
+				err);
 }
 
 int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)

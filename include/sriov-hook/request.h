@@ -13,6 +13,9 @@
 #include "sriov-hook/types.h"
 
 #define SH_ANNOTATION_PREFIX "io.sriov."
+/* With env_fallback, SRIOV_<KEY> and SRIOV_<N>_<KEY> (KEY upper case) stand for io.sriov.<key> and
+ * io.sriov.<N>.<key>. */
+#define SH_ENV_PREFIX "SRIOV_"
 #define SH_MAX_VFS 8 /* io.sriov.<key> plus io.sriov.<N>.<key>, N = 1..7 */
 #define SH_MAX_ADDRS 16
 #define SH_MAX_GATEWAYS 2
@@ -43,8 +46,18 @@ struct sh_request {
 	size_t n;
 };
 
-/* Builds the request from annotations. Returns 0 with req->n == 0 when no io.sriov.* key is set. */
+/* Builds the request from annotations and, when env is given (env_fallback), the process.env
+ * entries that spell a known key (sh_request_env_is_key): a variable fills in a key no annotation
+ * gives, the first of several for one key wins, and any other SRIOV_ entry is not looked at. A bad
+ * value is named as it was given: "annotation io.sriov.vlan" or "variable SRIOV_VLAN". Returns 0
+ * with req->n == 0 when nothing asks for a VF. Linear in the annotations and the variables. */
+int sh_request_build(const struct sh_annotations *a, char *const *env, size_t n_env, struct sh_request *req,
+		     struct sh_error *err);
+/* sh_request_build without variables. */
 int sh_request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err);
+/* Whether a process.env entry ("NAME=value") is SRIOV_[N_]<KEY> for a key of the tables, spelled
+ * exactly so (upper case, N = 1..7): the variables env_fallback reads. */
+bool sh_request_env_is_key(const char *entry);
 /* The PF-side settings to apply to a VF whose settings are cur: for each knob the request changes,
  * the settings it names, then the defaults of those that reset (qos, vlan_proto), and cur's value
  * for the rest; cur's value for every other knob. */
@@ -54,8 +67,5 @@ void sh_request_help(FILE *out);
 /* The same as the tbl(1) tables of sriov-hook(8)'s ANNOTATIONS section, between the markers that
  * tests/unit/test_request.c checks man/sriov-hook.8 against. */
 void sh_request_man(FILE *out);
-/* Adds SRIOV_<KEY>=v entries of env as io.sriov.<key> annotations unless already set (by an
- * annotation, or by an earlier entry of env). SRIOV_2_VF is io.sriov.2.vf. O(N log N). */
-int sh_request_env_fallback(struct sh_annotations *a, char *const *env, size_t n_env, struct sh_error *err);
 
 #endif
