@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "sriov-hook/json.h"
+#include "sriov-hook/log.h"
 
 #define CONFIG_MAX_BYTES (1u << 20)
 
@@ -17,7 +18,7 @@ void sh_config_defaults(struct sh_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", SH_DEFAULT_STATE_DIR);
 	snprintf(cfg->sysfs_root, sizeof(cfg->sysfs_root), "%s", SH_DEFAULT_SYSFS);
-	snprintf(cfg->log, sizeof(cfg->log), "syslog");
+	snprintf(cfg->log, sizeof(cfg->log), "auto");
 	cfg->poststop_timeout_ms = SH_DEFAULT_POSTSTOP_TIMEOUT_MS;
 }
 
@@ -63,8 +64,10 @@ static int set_log(yajl_val v, struct sh_config *cfg, struct sh_error *err)
 
 	if (s && s[0] == '/')
 		return set_path(v, "log", cfg->log, err);
-	if (!s || (strcmp(s, "syslog") && strcmp(s, "stderr")))
-		return sh_err(err, EINVAL, "config: \"log\" must be \"syslog\", \"stderr\" or an absolute file path");
+	if (!s || !sh_log_target_valid(s))
+		return sh_err(err, EINVAL,
+			      "config: \"log\" must be \"auto\", \"journal\", \"syslog\" (either with \":SOCKET\"), "
+			      "\"stderr\" or an absolute file path");
 	snprintf(cfg->log, sizeof(cfg->log), "%s", s);
 	return 0;
 }
