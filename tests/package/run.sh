@@ -134,8 +134,7 @@ e_empty layout "missing from the package" "$missing"
 e_empty no-usr-etc "under /usr/etc" "$(printf '%s\n' "$PATHS" | grep '^/usr/etc/')"
 
 # Exactly what `make install PREFIX=/usr` installs (man pages compressed), plus the Debian docs and
-# the lintian overrides:
-# a file added to the install rule is in the package without touching debian/.
+# the lintian overrides: a file added to the install rule is in the package without touching debian/.
 D=$SH_TMP/make-install
 if out=$(make -s -C "$SH_TMP/v1/$PKG-$UPSTREAM" BUILD=debian/build install DESTDIR="$D" PREFIX=/usr 2>&1); then
 	want=$(cd "$D" && find . ! -type d | sed 's|^\.||; s|^\(/usr/share/man/.*\.[0-9]\)$|\1.gz|' | sort)
