@@ -133,15 +133,18 @@ done
 e_empty layout "missing from the package" "$missing"
 e_empty no-usr-etc "under /usr/etc" "$(printf '%s\n' "$PATHS" | grep '^/usr/etc/')"
 
-# Exactly what `make install PREFIX=/usr` installs (man pages compressed), plus the Debian docs and
-# the lintian overrides: a file added to the install rule is in the package without touching debian/.
+# Everything `make install PREFIX=/usr` installs (man pages compressed), and nothing else but the
+# Debian docs and the lintian overrides: a file added to the install rule is packaged without
+# touching debian/.
 D=$SH_TMP/make-install
 if out=$(make -s -C "$SH_TMP/v1/$PKG-$UPSTREAM" BUILD=debian/build install DESTDIR="$D" PREFIX=/usr 2>&1); then
 	want=$(cd "$D" && find . ! -type d | sed 's|^\.||; s|^\(/usr/share/man/.*\.[0-9]\)$|\1.gz|' | sort)
-	have=$(printf '%s\n' "$PATHS" | grep -v '/$' | grep -v -e "^/usr/share/doc/$PKG/" -e "^/usr/share/lintian/overrides/" | sort)
-	e_empty same-as-make-install "package vs make install" "$(diff <(echo "$want") <(echo "$have") | grep '^[<>]' | tr '\n' ' ')"
+	have=$(printf '%s\n' "$PATHS" | grep -v '/$' | sort)
+	e_empty make-install/all-packaged "installed by make install, not packaged" "$(comm -23 <(echo "$want") <(echo "$have") | xargs)"
+	e_empty make-install/nothing-else "packaged, not from make install" "$(comm -13 <(echo "$want") <(echo "$have") |
+		grep -v -e "^/usr/share/doc/$PKG/" -e "^/usr/share/lintian/overrides/$PKG\$" | xargs)"
 else
-	e_fail same-as-make-install "make install: $out"
+	e_fail make-install "make install: $out"
 fi
 
 ctl=$SH_TMP/v1/control
