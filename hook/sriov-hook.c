@@ -1,5 +1,5 @@
-/* sriov-hook: the OCI runtime hook. Reads the state on stdin, the bundle and the configuration,
- * validates them all, enters the sandbox, then attaches (createRuntime) or releases (poststop). */
+/* sriov-hook: the OCI runtime hook's command line. The run itself (state on stdin, configuration,
+ * bundle, sandbox, attach at createRuntime or release at poststop) is sh_stage_run's. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -7,16 +7,7 @@
 #include <unistd.h>
 
 #include "sriov-hook/config.h"
-#include "sriov-hook/attach.h"
-#include "sriov-hook/json.h"
-#include "sriov-hook/log.h"
-#include "sriov-hook/oci.h"
-#include "sriov-hook/request.h"
-#include "sriov-hook/sandbox.h"
-
-#define STATE_MAX_BYTES (1u << 20)
-
-enum stage { STAGE_CREATE_RUNTIME, STAGE_POSTSTOP };
+#include "sriov-hook/stage.h"
 
 static void usage(FILE *out)
 {
@@ -31,60 +22,6 @@ static void usage(FILE *out)
 		     "  --config FILE  configuration (default " SH_DEFAULT_CONFIG ")\n");
 }
 
-/* Annotations from the state when it carries them (podman), else from config.json (runc); with
- * env_fallback, SRIOV_<KEY> variables fill in the keys they lack. */
-static int build_request(const struct sh_config *cfg, struct sh_state *st, struct sh_spec *spec,
-			 struct sh_request *req, struct sh_error *err)
-{
-	struct sh_annotations *ann = st->has_annotations ? &st->annotations : &spec->annotations;
-	int r;
-
-	if (cfg->env_fallback && (r = sh_request_env_fallback(ann, spec->env, spec->n_env, err)) < 0)
-		return r;
-	return sh_request_from_annotations(ann, req, err);
-}
-
-static int run(enum stage stage, const char *config, struct sh_error *err)
-{
-	struct sh_config cfg;
-	struct sh_state st;
-	struct sh_spec spec = {0};
-	struct sh_request req;
-	struct sh_ctx ctx = {.cfg = &cfg, .state = &st, .req = &req};
-	_cleanup_free_ char *input = NULL;
-	char prefix[300];
-	int r;
-
-	memset(&st, 0, sizeof(st));
-	if ((r = sh_json_read_fd(STDIN_FILENO, STATE_MAX_BYTES, &input, err)) < 0)
-		return sh_err_ctx(err, "read OCI state from stdin");
-	if ((r = sh_oci_state_parse(input, &st, err)) < 0)
-		return r;
-	snprintf(prefix, sizeof(prefix), "%s: %s", st.id, stage == STAGE_POSTSTOP ? "poststop" : "createRuntime");
-	sh_log_set_prefix(prefix);
-	if ((r = sh_config_load(config, &cfg, err)) < 0)
-		goto out;
-	if ((r = sh_log_open(cfg.log)) < 0) {
-		r = sh_err_errno(err, -r, "open log %s", cfg.log);
-		goto out;
-	}
-	if (stage == STAGE_CREATE_RUNTIME) {
-		if ((r = sh_oci_spec_load(st.bundle, &spec, err)) < 0 ||
-		    (r = build_request(&cfg, &st, &spec, &req, err)) < 0)
-			goto out;
-		if (req.n > 0 && (r = sh_oci_netns_path(&st, &spec, ctx.netns_path, err)) < 0)
-			goto out;
-	}
-	if ((r = sh_sandbox_install(err)) < 0)
-		goto out;
-	r = stage == STAGE_CREATE_RUNTIME ? sh_attach(&ctx, err) : sh_detach(&ctx, err);
-out:
-	sh_oci_spec_free(&spec);
-	sh_oci_state_free(&st);
-	sh_config_free(&cfg);
-	return r;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -95,10 +32,9 @@ int main(int argc, char **argv)
 	};
 	struct sh_error err = {0};
 	const char *config = NULL;
-	enum stage stage;
+	enum sh_stage stage;
 	int c;
 
-	sh_log_set_prefix("-");
 	opterr = 0; /* one line of our own instead of getopt's */
 	while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
 		switch (c) {
@@ -121,20 +57,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sriov-hook: expected one stage argument (createRuntime or poststop)\n");
 		return 2;
 	}
-	if (!strcmp(argv[optind], "createRuntime"))
-		stage = STAGE_CREATE_RUNTIME;
-	else if (!strcmp(argv[optind], "poststop"))
-		stage = STAGE_POSTSTOP;
-	else {
+	if (!sh_stage_from_name(argv[optind], &stage)) {
 		fprintf(stderr, "sriov-hook: unknown stage \"%s\" (expected createRuntime or poststop)\n",
 			argv[optind]);
 		return 2;
 	}
-	if (run(stage, config, &err) < 0) {
-		sh_log_failure(err.msg);
-		sh_log_close();
-		return 1;
-	}
-	sh_log_close();
-	return 0;
+	/* sh_stage_run has said why, on stderr and in the configured log. */
+	return sh_stage_run(stage, config, STDIN_FILENO, &err) < 0 ? 1 : 0;
 }

@@ -102,7 +102,7 @@ static int set_key(const char *key, yajl_val v, struct sh_config *cfg, struct sh
 
 int sh_config_parse(const char *json, struct sh_config *cfg, struct sh_error *err)
 {
-	yajl_val root;
+	_cleanup_json_ yajl_val root = NULL;
 	size_t i;
 	int r = 0;
 
@@ -110,7 +110,6 @@ int sh_config_parse(const char *json, struct sh_config *cfg, struct sh_error *er
 		return r;
 	for (i = 0; i < root->u.object.len && r == 0; i++)
 		r = set_key(root->u.object.keys[i], root->u.object.values[i], cfg, err);
-	yajl_tree_free(root);
 	return r;
 }
 

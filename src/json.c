@@ -1,60 +1,77 @@
 /* yajl helpers: bounded whole-file reads, tree parsing with a clear error, typed getters and a few
- * generator shorthands. */
+ * generator shorthands. Every document the hook reads comes through here, so the checks on raw
+ * input that yajl's tree does not make (NUL bytes, strings cut at an escaped NUL) live here too. */
 #include "sriov-hook/json.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
-#include <unistd.h>
+#include <yajl/yajl_parse.h>
+
+#include "sriov-hook/fileio.h"
+
+/* JSON text never holds a NUL byte (outside strings it is not whitespace, inside it must be
+ * escaped); yajl would stop reading at it and parse what came before. */
+static int refuse_nul_bytes(const char *buf, size_t len, struct sh_error *err)
+{
+	const char *nul = memchr(buf, '\0', len);
+
+	return nul ? sh_err(err, EINVAL, "a NUL byte at offset %zu", (size_t)(nul - buf)) : 0;
+}
 
 int sh_json_read_fd(int fd, size_t max, char **out, struct sh_error *err)
 {
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap + 1), *nbuf;
-	ssize_t n;
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r;
 
-	if (!buf)
-		return sh_err(err, ENOMEM, "out of memory");
-	for (;;) {
-		if (len == cap) {
-			cap *= 2;
-			nbuf = realloc(buf, cap + 1);
-			if (!nbuf) {
-				free(buf);
-				return sh_err(err, ENOMEM, "out of memory");
-			}
-			buf = nbuf;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			free(buf);
-			return sh_err_errno(err, e, "read");
-		}
-		if (n == 0)
-			break;
-		len += n;
-		if (len > max) {
-			free(buf);
-			return sh_err(err, EFBIG, "larger than %zu bytes", max);
-		}
-	}
-	buf[len] = '\0';
-	*out = buf;
+	if ((r = sh_read_fd(fd, max, &buf, &len, err)) < 0 || (r = refuse_nul_bytes(buf, len, err)) < 0)
+		return r;
+	*out = sh_steal_ptr(&buf);
 	return 0;
 }
 
 int sh_json_read_file(const char *path, size_t max, char **out, struct sh_error *err)
 {
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int r;
 
-	if (fd < 0)
-		return sh_err_errno(err, errno, "open %s", path);
-	if (sh_json_read_fd(fd, max, out, err) < 0)
+	if ((r = sh_read_regular_file(path, max, &buf, &len, err)) < 0)
+		return r;
+	if ((r = refuse_nul_bytes(buf, len, err)) < 0)
 		return sh_err_ctx(err, "%s", path);
+	*out = sh_steal_ptr(&buf);
 	return 0;
+}
+
+/* yajl's tree keeps strings and keys NUL-terminated without their length, so "abc\u0000../x"
+ * would reach the hook as "abc". A first pass with the callback parser sees every string with its
+ * length and cancels the parse at one that holds a NUL. */
+static int string_without_nul(void *ctx, const unsigned char *s, size_t len)
+{
+	(void)ctx;
+	return memchr(s, '\0', len) == NULL;
+}
+
+static const yajl_callbacks nul_check = {
+	.yajl_string = string_without_nul,
+	.yajl_map_key = string_without_nul,
+};
+
+static bool has_escaped_nul(const char *buf)
+{
+	yajl_handle h = yajl_alloc(&nul_check, NULL, NULL);
+	yajl_status s;
+
+	if (!h)
+		return false;			/* out of memory: the tree parse that follows fails the same way */
+	yajl_config(h, yajl_allow_comments, 1); /* as yajl_tree_parse */
+	s = yajl_parse(h, (const unsigned char *)buf, strlen(buf));
+	if (s == yajl_status_ok)
+		s = yajl_complete_parse(h);
+	yajl_free(h);
+	return s == yajl_status_client_canceled;
 }
 
 int sh_json_parse(const char *buf, const char *what, yajl_val *out, struct sh_error *err)
@@ -74,6 +91,11 @@ int sh_json_parse(const char *buf, const char *what, yajl_val *out, struct sh_er
 		yajl_tree_free(*out);
 		*out = NULL;
 		return sh_err(err, EINVAL, "%s is not a JSON object", what);
+	}
+	if (has_escaped_nul(buf)) {
+		yajl_tree_free(*out);
+		*out = NULL;
+		return sh_err(err, EINVAL, "%s has a string or key with an escaped NUL (\\u0000)", what);
 	}
 	return 0;
 }

@@ -64,18 +64,17 @@ int sh_nl_err(struct sh_error *err, int nle, const char *fmt, ...)
 	return sh_err(err, e, "%s: %s", msg, e == EIO ? nl_geterror(nle) : strerror(e));
 }
 
-int sh_nl_open(struct nl_sock **sk, struct sh_error *err)
+int sh_nl_open(struct nl_sock **out, struct sh_error *err)
 {
+	_cleanup_nlsock_ struct nl_sock *sk = nl_socket_alloc();
 	int r;
 
-	*sk = nl_socket_alloc();
-	if (!*sk)
+	*out = NULL;
+	if (!sk)
 		return sh_err(err, ENOMEM, "allocate netlink socket");
-	if ((r = nl_connect(*sk, NETLINK_ROUTE)) < 0) {
-		nl_socket_free(*sk);
-		*sk = NULL;
+	if ((r = nl_connect(sk, NETLINK_ROUTE)) < 0)
 		return sh_nl_err(err, r, "connect netlink socket");
-	}
+	*out = sh_steal_ptr(&sk);
 	return 0;
 }
 
@@ -296,8 +295,7 @@ int sh_route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw
 		rtnl_route_set_dst(route, dst);
 		rtnl_route_nh_set_ifindex(nh, ifindex);
 		rtnl_route_nh_set_gateway(nh, via);
-		rtnl_route_add_nexthop(route, nh);
-		nh = NULL; /* owned by route now */
+		rtnl_route_add_nexthop(route, sh_steal_ptr(&nh)); /* route owns it now */
 		r = rtnl_route_add(sk, route, NLM_F_EXCL);
 	}
 	if (nh)

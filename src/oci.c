@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sriov-hook/json.h"
+#include "sriov-hook/request.h"
 
 #define SPEC_MAX_BYTES (4u << 20)
 
@@ -26,12 +27,17 @@ static int dup_string(yajl_val root, const char *key, bool required, char **out,
 	return *out ? 0 : sh_err(err, ENOMEM, "out of memory");
 }
 
+/* The id names files and directories under state_dir and goes into every log line: only the
+ * characters runtimes use in ids, so no "/", no control character, and never "." or "..". */
 int sh_oci_id_validate(const char *id, struct sh_error *err)
 {
 	size_t i, len = strlen(id);
 
-	if (len == 0 || len > 200 || id[0] == '.')
-		return sh_err(err, EINVAL, "OCI state: container id \"%.64s\" is not a valid id", id);
+	if (len == 0)
+		return sh_err(err, EINVAL, "OCI state: container id is empty");
+	if (len > SH_ID_MAX)
+		return sh_err(err, EINVAL, "OCI state: container id \"%.32s...\" is longer than %d characters", id,
+			      SH_ID_MAX);
 	for (i = 0; i < len; i++) {
 		char c = id[i];
 
@@ -42,6 +48,8 @@ int sh_oci_id_validate(const char *id, struct sh_error *err)
 				      "[A-Za-z0-9_.+-]",
 				      id);
 	}
+	if (id[0] == '.')
+		return sh_err(err, EINVAL, "OCI state: container id \"%.64s\" begins with a dot", id);
 	return 0;
 }
 
@@ -53,11 +61,17 @@ static int annotations_from_json(yajl_val obj, const char *what, struct sh_annot
 	if (!YAJL_IS_OBJECT(obj))
 		return sh_err(err, EINVAL, "%s: annotations is not an object", what);
 	for (i = 0; i < obj->u.object.len; i++) {
-		yajl_val v = obj->u.object.values[i];
+		const char *key = obj->u.object.keys[i];
+		const char *value = YAJL_GET_STRING(obj->u.object.values[i]);
 
-		if (!YAJL_IS_STRING(v))
-			return sh_err(err, EINVAL, "%s: annotation %s is not a string", what, obj->u.object.keys[i]);
-		if (sh_annotations_add(out, obj->u.object.keys[i], YAJL_GET_STRING(v)) < 0)
+		if (!value)
+			return sh_err(err, EINVAL, "%s: annotation %s is not a string", what, key);
+		/* Ours are short (16 addresses fit in 1 KiB); others' are not ours to judge. */
+		if (!strncmp(key, SH_ANNOTATION_PREFIX, strlen(SH_ANNOTATION_PREFIX)) &&
+		    strlen(value) > SH_ANNOTATION_VALUE_MAX)
+			return sh_err(err, E2BIG, "%s: annotation %.64s has %zu bytes, more than the %d allowed", what,
+				      key, strlen(value), SH_ANNOTATION_VALUE_MAX);
+		if (sh_annotations_add(out, key, value) < 0)
 			return sh_err(err, ENOMEM, "out of memory");
 	}
 	return 0;
@@ -91,14 +105,13 @@ static int state_from_tree(yajl_val root, struct sh_state *st, struct sh_error *
 
 int sh_oci_state_parse(const char *json, struct sh_state *st, struct sh_error *err)
 {
-	yajl_val root;
+	_cleanup_json_ yajl_val root = NULL;
 	int r;
 
 	memset(st, 0, sizeof(*st));
 	if ((r = sh_json_parse(json, "OCI state", &root, err)) < 0)
 		return r;
 	r = state_from_tree(root, st, err);
-	yajl_tree_free(root);
 	if (r < 0)
 		sh_oci_state_free(st);
 	return r;
@@ -175,7 +188,8 @@ static int spec_env(yajl_val root, struct sh_spec *spec, struct sh_error *err)
 
 int sh_oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *err)
 {
-	yajl_val root, ann;
+	_cleanup_json_ yajl_val root = NULL;
+	yajl_val ann;
 	int r;
 
 	memset(spec, 0, sizeof(*spec));
@@ -189,7 +203,6 @@ int sh_oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *e
 		r = spec_namespaces(root, spec, err);
 	if (r == 0)
 		r = spec_env(root, spec, err);
-	yajl_tree_free(root);
 	if (r < 0)
 		sh_oci_spec_free(spec);
 	return r;

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-static int path_fmt(char *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int path_fmt(char *out, const char *fmt, ...)
+static int path_fmt(char *out, struct sh_error *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int path_fmt(char *out, struct sh_error *err, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -19,48 +19,48 @@ static int path_fmt(char *out, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(out, PATH_MAX, fmt, ap);
 	va_end(ap);
-	return n >= PATH_MAX ? -ENAMETOOLONG : 0;
+	return n >= PATH_MAX ? sh_err(err, ENAMETOOLONG, "sysfs path %.64s... is too long", out) : 0;
 }
 
 /* The last component of a symlink's target. */
-static int link_basename(const char *path, char *out, size_t len)
+static int link_basename(const char *path, char *out, size_t len, struct sh_error *err)
 {
 	char target[PATH_MAX];
 	ssize_t n = readlink(path, target, sizeof(target) - 1);
 	const char *base;
 
 	if (n < 0)
-		return -errno;
+		return sh_err_errno(err, errno, "read link %s", path);
 	target[n] = '\0';
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
 	if (strlen(base) >= len)
-		return -ENAMETOOLONG;
+		return sh_err(err, ENAMETOOLONG, "link %s: target %s is too long", path, base);
 	snprintf(out, len, "%s", base);
 	return 0;
 }
 
-static int read_uint(const char *path, unsigned *out)
+static int read_uint(const char *path, unsigned *out, struct sh_error *err)
 {
 	FILE *f = fopen(path, "re");
 	int r;
 
 	if (!f)
-		return -errno;
-	r = fscanf(f, "%u", out) == 1 ? 0 : -EINVAL;
+		return sh_err_errno(err, errno, "read %s", path);
+	r = fscanf(f, "%u", out) == 1 ? 0 : sh_err(err, EINVAL, "read %s: not a number", path);
 	fclose(f);
 	return r;
 }
 
 /* First entry of a directory (a device's net/), "" when empty or absent. */
-static int first_entry(const char *dir, char *out, size_t len)
+static int first_entry(const char *dir, char *out, size_t len, struct sh_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 
 	*out = '\0';
 	if (!d)
-		return errno == ENOENT ? 0 : -errno;
+		return errno == ENOENT ? 0 : sh_err_errno(err, errno, "list %s", dir);
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' || strlen(e->d_name) >= len)
 			continue;
@@ -71,24 +71,25 @@ static int first_entry(const char *dir, char *out, size_t len)
 	return 0;
 }
 
-int sh_sysfs_vf_netdev(const char *root, const char *pci, char name[IFNAMSIZ])
+int sh_sysfs_pci_netdev(const char *root, const char *pci, char name[IFNAMSIZ], struct sh_error *err)
 {
 	char path[PATH_MAX];
+	int r;
 
-	if (path_fmt(path, "%s/bus/pci/devices/%s/net", root, pci) < 0)
-		return -ENAMETOOLONG;
-	return first_entry(path, name, IFNAMSIZ);
+	if ((r = path_fmt(path, err, "%s/bus/pci/devices/%s/net", root, pci)) < 0)
+		return r;
+	return first_entry(path, name, IFNAMSIZ, err);
 }
 
 static int pf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct sh_error *err)
 {
 	char path[PATH_MAX];
 
-	if (path_fmt(path, "%s/bus/pci/devices/%s", root, pci) < 0 || access(path, F_OK) < 0)
+	if (path_fmt(path, err, "%s/bus/pci/devices/%s", root, pci) < 0 || access(path, F_OK) < 0)
 		return sh_err(err, ENODEV, "PF %s: no such PCI device", pci);
 	snprintf(pf->pci, sizeof(pf->pci), "%s", pci);
-	if (path_fmt(path, "%s/bus/pci/devices/%s/net", root, pci) < 0 ||
-	    first_entry(path, pf->name, sizeof(pf->name)) < 0 || !pf->name[0])
+	if (path_fmt(path, err, "%s/bus/pci/devices/%s/net", root, pci) < 0 ||
+	    first_entry(path, pf->name, sizeof(pf->name), err) < 0 || !pf->name[0])
 		return sh_err(err, ENODEV, "PF %s has no network interface", pci);
 	return 0;
 }
@@ -97,11 +98,11 @@ static int pf_by_name(const char *root, const char *name, struct sh_pf *pf, stru
 {
 	char path[PATH_MAX];
 
-	if (path_fmt(path, "%s/class/net/%s", root, name) < 0 || access(path, F_OK) < 0)
+	if (path_fmt(path, err, "%s/class/net/%s", root, name) < 0 || access(path, F_OK) < 0)
 		return sh_err(err, ENODEV, "PF %s: no such network interface", name);
 	snprintf(pf->name, sizeof(pf->name), "%s", name);
-	if (path_fmt(path, "%s/class/net/%s/device", root, name) < 0 ||
-	    link_basename(path, pf->pci, sizeof(pf->pci)) < 0)
+	if (path_fmt(path, err, "%s/class/net/%s/device", root, name) < 0 ||
+	    link_basename(path, pf->pci, sizeof(pf->pci), err) < 0)
 		return sh_err(err, ENODEV, "PF %s is not a PCI device", name);
 	return 0;
 }
@@ -115,40 +116,42 @@ int sh_sysfs_pf_resolve(const char *root, const char *spec, struct sh_pf *pf, st
 	r = sh_pci_addr_valid(spec) ? pf_by_pci(root, spec, pf, err) : pf_by_name(root, spec, pf, err);
 	if (r < 0)
 		return r;
-	if (path_fmt(path, "%s/bus/pci/devices/%s/physfn", root, pf->pci) == 0 && access(path, F_OK) == 0)
+	if (path_fmt(path, err, "%s/bus/pci/devices/%s/physfn", root, pf->pci) == 0 && access(path, F_OK) == 0)
 		return sh_err(err, EINVAL, "%s (%s) is a VF, not a PF", pf->name, pf->pci);
-	if (path_fmt(path, "%s/bus/pci/devices/%s/sriov_numvfs", root, pf->pci) < 0 || read_uint(path, &pf->numvfs) < 0)
+	if (path_fmt(path, err, "%s/bus/pci/devices/%s/sriov_numvfs", root, pf->pci) < 0 ||
+	    read_uint(path, &pf->numvfs, err) < 0)
 		return sh_err(err, ENOTSUP, "%s (%s) is not an SR-IOV PF (no sriov_numvfs)", pf->name, pf->pci);
 	return 0;
 }
 
-static int vf_fill(const char *root, struct sh_vf *vf)
+static int vf_fill(const char *root, struct sh_vf *vf, struct sh_error *err)
 {
 	char path[PATH_MAX];
+	struct sh_error unbound;
 	int r;
 
-	if ((r = sh_sysfs_vf_netdev(root, vf->pci, vf->netdev)) < 0)
+	if ((r = sh_sysfs_pci_netdev(root, vf->pci, vf->netdev, err)) < 0 ||
+	    (r = path_fmt(path, err, "%s/bus/pci/devices/%s/driver", root, vf->pci)) < 0)
 		return r;
-	if (path_fmt(path, "%s/bus/pci/devices/%s/driver", root, vf->pci) < 0)
-		return -ENAMETOOLONG;
-	if (link_basename(path, vf->driver, sizeof(vf->driver)) < 0)
+	/* No driver link: unbound, which the caller reports when it matters. */
+	if (link_basename(path, vf->driver, sizeof(vf->driver), &unbound) < 0)
 		vf->driver[0] = '\0';
 	return 0;
 }
 
-int sh_sysfs_vf_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN])
+int sh_sysfs_virtfn_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN],
+			struct sh_error *err)
 {
 	char path[PATH_MAX];
+	int r;
 
-	if (path_fmt(path, "%s/bus/pci/devices/%s/virtfn%u", root, pf->pci, index) < 0)
-		return -ENAMETOOLONG;
-	return link_basename(path, pci, SH_PCI_LEN);
+	if ((r = path_fmt(path, err, "%s/bus/pci/devices/%s/virtfn%u", root, pf->pci, index)) < 0)
+		return r;
+	return link_basename(path, pci, SH_PCI_LEN, err);
 }
 
 int sh_sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err)
 {
-	int r;
-
 	memset(vf, 0, sizeof(*vf));
 	if (index >= pf->numvfs)
 		return sh_err(err, ERANGE, "VF %u of %s does not exist (sriov_numvfs is %u)", index, pf->name,
@@ -156,30 +159,32 @@ int sh_sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, st
 	snprintf(vf->pf_name, sizeof(vf->pf_name), "%s", pf->name);
 	snprintf(vf->pf_pci, sizeof(vf->pf_pci), "%s", pf->pci);
 	vf->index = index;
-	if (sh_sysfs_vf_pci(root, pf, index, vf->pci) < 0)
+	if (sh_sysfs_virtfn_pci(root, pf, index, vf->pci, err) < 0)
 		return sh_err(err, ENODEV, "VF %u of %s: no virtfn%u in sysfs", index, pf->name, index);
-	if ((r = vf_fill(root, vf)) < 0)
-		return sh_err_errno(err, r, "VF %u of %s: read sysfs", index, pf->name);
+	if (vf_fill(root, vf, err) < 0)
+		return sh_err_ctx(err, "VF %u of %s", index, pf->name);
 	return 0;
 }
 
 int sh_sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct sh_vf *vf, struct sh_error *err)
 {
 	char path[PATH_MAX], pf_pci[SH_PCI_LEN], virtfn[SH_PCI_LEN];
+	struct sh_error skipped;
 	unsigned i, total = 0;
 	int r;
 
-	if (path_fmt(path, "%s/bus/pci/devices/%s/physfn", root, pci) < 0 ||
-	    link_basename(path, pf_pci, sizeof(pf_pci)) < 0)
+	if (path_fmt(path, err, "%s/bus/pci/devices/%s/physfn", root, pci) < 0 ||
+	    link_basename(path, pf_pci, sizeof(pf_pci), err) < 0)
 		return sh_err(err, ENODEV, "VF %s: no such VF (no physfn in sysfs)", pci);
 	if ((r = sh_sysfs_pf_resolve(root, pf_pci, pf, err)) < 0)
 		return r;
 	/* VF PCI addresses are not contiguous: scan every virtfn link the PF may have. */
-	if (path_fmt(path, "%s/bus/pci/devices/%s/sriov_totalvfs", root, pf_pci) < 0 || read_uint(path, &total) < 0)
+	if (path_fmt(path, err, "%s/bus/pci/devices/%s/sriov_totalvfs", root, pf_pci) < 0 ||
+	    read_uint(path, &total, &skipped) < 0)
 		total = pf->numvfs;
 	for (i = 0; i < total; i++) {
-		if (path_fmt(path, "%s/bus/pci/devices/%s/virtfn%u", root, pf_pci, i) < 0 ||
-		    link_basename(path, virtfn, sizeof(virtfn)) < 0)
+		/* Gaps are expected: virtfn links exist only for the enabled VFs. */
+		if (sh_sysfs_virtfn_pci(root, pf, i, virtfn, &skipped) < 0)
 			continue;
 		if (!strcmp(virtfn, pci))
 			return sh_sysfs_vf_get(root, pf, i, vf, err);

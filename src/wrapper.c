@@ -371,9 +371,9 @@ int sh_wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **o
 	yajl_val hooks = sh_json_get(spec, "hooks");
 	bool has_cr, has_ps, seen_hooks = false;
 	yajl_gen_status s = yajl_gen_status_ok;
+	_cleanup_json_gen_ yajl_gen g = NULL;
 	const unsigned char *buf;
 	size_t i, n;
-	yajl_gen g;
 	int r;
 
 	*out = NULL;
@@ -413,19 +413,32 @@ int sh_wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **o
 		s = yajl_gen_map_close(g);
 	if (s == yajl_gen_status_ok)
 		s = yajl_gen_get_buf(g, &buf, &n);
-	if (s != yajl_gen_status_ok) {
-		yajl_gen_free(g);
+	if (s != yajl_gen_status_ok)
 		return sh_err(err, EINVAL, "config.json: cannot serialize (yajl_gen status %d)", (int)s);
-	}
 	*out = malloc(n + 1);
-	if (!*out) {
-		yajl_gen_free(g);
+	if (!*out)
 		return sh_err(err, ENOMEM, "out of memory");
-	}
 	memcpy(*out, buf, n);
 	(*out)[n] = '\0';
 	*len = n;
-	yajl_gen_free(g);
+	return 0;
+}
+
+/* Fills the temporary file fd (which it closes): mode, owner (when owner is given), content, fsync. */
+static int fill_temporary(int owned_fd, const char *tmp, const char *buf, size_t len, mode_t mode,
+			  const struct stat *owner, struct sh_error *err)
+{
+	_cleanup_close_ int fd = owned_fd;
+
+	/* Only root can give the file away; an unprivileged caller already owns it. */
+	if (fchmod(fd, mode) < 0 || (owner && fchown(fd, owner->st_uid, owner->st_gid) < 0 && errno != EPERM))
+		return sh_err_errno(err, errno, "set mode and owner of %s", tmp);
+	if (sh_fd_write_all(fd, buf, len, tmp, err) < 0)
+		return -err->code;
+	if (fsync(fd) < 0)
+		return sh_err_errno(err, errno, "fsync %s", tmp);
+	if (close(sh_steal_fd(&fd)) < 0)
+		return sh_err_errno(err, errno, "close %s", tmp);
 	return 0;
 }
 
@@ -433,95 +446,113 @@ int sh_wrapper_write_atomic(const char *path, const char *buf, size_t len, struc
 {
 	char dir[PATH_MAX], base[PATH_MAX], tmp[PATH_MAX];
 	_cleanup_close_ int dfd = -1;
-	mode_t mode = 0644;
 	struct stat sb;
-	bool have_owner = false;
+	bool exists;
 	int fd, r;
 
 	snprintf(dir, sizeof(dir), "%s", path);
 	snprintf(base, sizeof(base), "%s", path);
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.sriov-XXXXXX", dirname(dir), basename(base)) >= sizeof(tmp))
 		return sh_err(err, ENAMETOOLONG, "write %s: path too long", path);
-	if (stat(path, &sb) == 0) {
-		mode = sb.st_mode & 07777;
-		have_owner = true;
-	}
+	exists = stat(path, &sb) == 0;
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		return sh_err_errno(err, errno, "write %s: create temporary file in %s", path, dir);
-	/* Only root can give the file away; an unprivileged caller already owns it. */
-	if (fchmod(fd, mode) < 0 || (have_owner && fchown(fd, sb.st_uid, sb.st_gid) < 0 && errno != EPERM)) {
-		r = sh_err_errno(err, errno, "write %s: set mode and owner of %s", path, tmp);
-		goto fail;
-	}
-	if ((r = sh_write_all(fd, buf, len)) < 0) {
-		r = sh_err_errno(err, -r, "write %s", tmp);
-		goto fail;
-	}
-	if (fsync(fd) < 0) {
-		r = sh_err_errno(err, errno, "fsync %s", tmp);
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		r = sh_err_errno(err, errno, "close %s", tmp);
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
+	r = fill_temporary(fd, tmp, buf, len, exists ? sb.st_mode & 07777 : 0644, exists ? &sb : NULL, err);
+	if (r == 0 && rename(tmp, path) < 0)
 		r = sh_err_errno(err, errno, "rename %s to %s", tmp, path);
-		goto fail;
+	if (r < 0) {
+		unlink(tmp);
+		return r;
 	}
 	/* The rename itself must survive a crash too. */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0)
 		(void)fsync(dfd);
 	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return r;
 }
 
 int sh_wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, const struct sh_hook_ref *hook,
-			   bool *changed, struct sh_error *err)
+			      bool *changed, struct sh_error *err)
 {
 	_cleanup_free_ char *buf = NULL, *out = NULL;
+	_cleanup_json_ yajl_val spec = NULL;
 	struct sh_hook_ref ref = *hook;
 	char path[PATH_MAX], hook_path[PATH_MAX];
 	struct sh_error ignored = {0};
-	yajl_val spec = NULL;
 	size_t len;
 	int r;
 
-	*changed = false;
+	if (changed)
+		*changed = false;
 	if ((size_t)snprintf(path, sizeof(path), "%s/config.json", bundle ? bundle : ".") >= sizeof(path))
 		return sh_err(err, ENAMETOOLONG, "bundle path too long");
 	/* Unreadable or broken: runc says so in its own words; that is not the wrapper's business. */
 	if (sh_json_read_file(path, SH_WRAPPER_SPEC_MAX, &buf, &ignored) < 0 ||
 	    sh_json_parse(buf, "config.json", &spec, &ignored) < 0)
 		return 0;
-	if (!sh_wrapper_spec_wants_sriov(spec, cfg->env_fallback)) {
-		yajl_tree_free(spec);
+	if (!sh_wrapper_spec_wants_sriov(spec, cfg->env_fallback))
 		return 0;
-	}
 	if (!ref.path) {
 		if ((r = sh_wrapper_hook_path(hook_path, err)) < 0)
-			goto out;
+			return sh_err_ctx(err, "bundle %s", bundle ? bundle : ".");
 		ref.path = hook_path;
 	}
-	if ((r = sh_wrapper_add_hooks(spec, &ref, &out, &len, err)) < 0)
-		goto out;
-	if (out) {
-		if ((r = sh_wrapper_write_atomic(path, out, len, err)) < 0)
-			goto out;
-		*changed = true;
-	}
-	r = 0;
-out:
-	yajl_tree_free(spec);
-	if (r < 0)
+	if ((r = sh_wrapper_add_hooks(spec, &ref, &out, &len, err)) < 0 ||
+	    (out && (r = sh_wrapper_write_atomic(path, out, len, err)) < 0))
 		return sh_err_ctx(err, "bundle %s", bundle ? bundle : ".");
+	if (changed)
+		*changed = out != NULL;
 	return 0;
+}
+
+/* Which invocations read the configuration file. Today every one does, so a configuration that
+ * cannot be loaded fails every verb, `delete` and `state` included. This is the one place that
+ * decides it: an invocation that does not read it runs the runc of the system paths. */
+static bool reads_config(const struct sh_runc_cmdline *cl)
+{
+	(void)cl;
+	return true;
+}
+
+int sh_wrapper_prepare(int argc, char **argv, struct sh_wrapper_exec *ex, struct sh_error *err)
+{
+	const char *config;
+	int r;
+
+	memset(ex, 0, sizeof(*ex));
+	sh_config_defaults(&ex->cfg);
+	if ((r = sh_wrapper_parse_cmdline(argc, argv, &ex->cl, err)) < 0)
+		return r;
+	if (reads_config(&ex->cl) && ((r = sh_wrapper_config_path(&ex->cl, &config, ex->hook_config, err)) < 0 ||
+				      (r = sh_config_load(config, &ex->cfg, err)) < 0))
+		return r;
+	if ((r = sh_wrapper_find_runc(&ex->cfg, ex->runc, err)) < 0)
+		return r;
+	if (sh_wrapper_is_create(&ex->cl)) {
+		struct sh_hook_ref hook = {.path = NULL, .config = ex->hook_config};
+
+		if ((r = sh_wrapper_prepare_bundle(ex->cl.bundle, &ex->cfg, &hook, NULL, err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+void sh_wrapper_exec_free(struct sh_wrapper_exec *ex)
+{
+	sh_wrapper_cmdline_free(&ex->cl);
+	sh_config_free(&ex->cfg);
+}
+
+int sh_wrapper_run(int argc, char **argv, struct sh_error *err)
+{
+	struct sh_wrapper_exec ex;
+	int r;
+
+	if ((r = sh_wrapper_prepare(argc, argv, &ex, err)) == 0) {
+		execv(ex.runc, ex.cl.argv);
+		r = sh_err_errno(err, errno, "exec %s", ex.runc);
+	}
+	sh_wrapper_exec_free(&ex);
+	return r;
 }

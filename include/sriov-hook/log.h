@@ -6,11 +6,15 @@
 #include <stdbool.h>
 #include <syslog.h>
 
-/* target: "syslog", "stderr" or an absolute path. prefix: e.g. "<id>: createRuntime". */
-int sh_log_open(const char *target);
+#include "sriov-hook/error.h"
+
+/* target: "syslog", "stderr" or an absolute path (a file appended to, never waited on). */
+int sh_log_open(const char *target, struct sh_error *err);
+/* prefix: "<id>: <stage>", before each line. */
 void sh_log_set_prefix(const char *prefix);
 void sh_log_msg(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A failure: one line on stderr ("sriov-hook: <prefix>: <msg>") and in the log. */
+/* A failure: one line on stderr ("sriov-hook: <prefix>: <msg>") and in the log. Here and in
+ * sh_log_msg, control characters in the message are written as \xNN, so a line stays one line. */
 void sh_log_failure(const char *msg);
 void sh_log_close(void);
 

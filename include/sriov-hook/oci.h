@@ -31,8 +31,14 @@ struct sh_spec {
 	size_t n_env;
 };
 
+/* Container ids are at most this long (runc, podman and docker use 64). */
+#define SH_ID_MAX 200
+/* An io.sriov.* annotation value longer than this is refused. */
+#define SH_ANNOTATION_VALUE_MAX 4096
+
 int sh_oci_state_parse(const char *json, struct sh_state *st, struct sh_error *err);
-/* A container id must be safe as a file name. */
+/* A container id must be safe as a file name: [A-Za-z0-9_.+-], 1 to SH_ID_MAX characters, no
+ * leading dot. */
 int sh_oci_id_validate(const char *id, struct sh_error *err);
 void sh_oci_state_free(struct sh_state *st);
 

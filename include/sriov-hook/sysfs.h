@@ -25,11 +25,23 @@ struct sh_vf {
 /* spec: a PF netdev name or PCI address. Fails when it is absent or not an SR-IOV PF. */
 int sh_sysfs_pf_resolve(const char *root, const char *spec, struct sh_pf *pf, struct sh_error *err);
 /* Just the PCI address of VF index (its virtfn link). */
-int sh_sysfs_vf_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN]);
+int sh_sysfs_virtfn_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN],
+			struct sh_error *err);
 int sh_sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err);
 /* Finds a VF from its own PCI address (its physfn gives the PF). */
 int sh_sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct sh_vf *vf, struct sh_error *err);
-/* Re-reads the VF's current host netdev name (empty when none). */
-int sh_sysfs_vf_netdev(const char *root, const char *pci, char name[IFNAMSIZ]);
+/* The current host netdev name of PCI device pci ("" when none shows in the host namespace). */
+int sh_sysfs_pci_netdev(const char *root, const char *pci, char name[IFNAMSIZ], struct sh_error *err);
+
+/* Transitional, for the callers not converted yet (attach.c, restore.c): the two above without
+ * the error. They go once those call sh_sysfs_virtfn_pci and sh_sysfs_pci_netdev. */
+static inline int sh_sysfs_vf_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN])
+{
+	return sh_sysfs_virtfn_pci(root, pf, index, pci, NULL);
+}
+static inline int sh_sysfs_vf_netdev(const char *root, const char *pci, char name[IFNAMSIZ])
+{
+	return sh_sysfs_pci_netdev(root, pci, name, NULL);
+}
 
 #endif

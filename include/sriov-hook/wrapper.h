@@ -41,7 +41,8 @@ bool sh_wrapper_is_create(const struct sh_runc_cmdline *cl);
 
 /* The config file in effect: the option, else $SRIOV_HOOK_CONFIG, else NULL (the default file).
  * hook_config (PATH_MAX bytes) gets the absolute path to hand the hook, "" for the default. */
-int sh_wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config, struct sh_error *err);
+int sh_wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config,
+			   struct sh_error *err);
 
 /* The real runc: cfg->runc when set, else the first executable of the system paths below —
  * never a PATH lookup, since the daemon's PATH may lead back to the wrapper. */
@@ -71,8 +72,25 @@ int sh_wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **o
 int sh_wrapper_write_atomic(const char *path, const char *buf, size_t len, struct sh_error *err);
 
 /* The create step: reads <bundle>/config.json and, when it asks for SR-IOV, rewrites it with the
- * hook added. A config.json the wrapper cannot read or parse is left to runc (*changed false). */
+ * hook added (hook->path NULL: the hook next to the wrapper). A config.json the wrapper cannot read
+ * or parse is left to runc. changed (may be NULL): whether config.json was rewritten. */
 int sh_wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, const struct sh_hook_ref *hook,
-			   bool *changed, struct sh_error *err);
+			      bool *changed, struct sh_error *err);
+
+/* What sriov-runc execs, and what it read on the way. */
+struct sh_wrapper_exec {
+	struct sh_runc_cmdline cl; /* cl.argv is the real runc's argv */
+	char runc[PATH_MAX];	   /* the real runc */
+	struct sh_config cfg;
+	char hook_config[PATH_MAX]; /* the configuration handed to the hook ("" for the default) */
+};
+
+/* Everything sriov-runc does before exec: the command line, the configuration, the real runc and,
+ * on create of a container that asks for SR-IOV, the hook added to its bundle. A configuration
+ * that cannot be loaded fails every verb. sh_wrapper_exec_free afterwards, failed or not. */
+int sh_wrapper_prepare(int argc, char **argv, struct sh_wrapper_exec *ex, struct sh_error *err);
+void sh_wrapper_exec_free(struct sh_wrapper_exec *ex);
+/* sh_wrapper_prepare, then exec of the real runc: returns only on failure. */
+int sh_wrapper_run(int argc, char **argv, struct sh_error *err);
 
 #endif

@@ -7,7 +7,6 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 e_init docker
-e_require_build
 e_require_cmd dockerd containerd "$E_DOCKER_CLIENT"
 
 standin_pf_create d 5d 2
@@ -18,13 +17,13 @@ STATE=$(standin_state_dir dock)
 CFG_STRICT=$(standin_config strict)
 
 if ! e_dockerd_start "$CFG" "$CFG_STRICT"; then
-	e_fail dockerd "the test dockerd did not start"
-	e_end
+	t_fail dockerd "the test dockerd did not start"
+	t_end
 fi
 IMG=sriov-hook-test-busybox
 if ! out=$(e_docker import "$(e_image_tar)" "$IMG" 2>&1); then
-	e_fail import "docker import: $out"
-	e_end
+	t_fail import "docker import: $out"
+	t_end
 fi
 
 
@@ -32,43 +31,43 @@ fi
 out=$(e_docker run --rm --runtime sriov -e SRIOV_VF=auto -e "SRIOV_PF=$PF" -e SRIOV_IP=10.98.0.2/24 \
 	--network none "$IMG" ip addr 2>&1)
 rc=$?
-e_check env/run "rc=$rc: $out" "$rc" = 0
+t_check env/run "rc=$rc: $out" "$rc" = 0
 vf_block=$(printf '%s\n' "$out" | awk '/^[0-9]+: /{show = ($2 ~ /^eth0(@|:)/)} show')
-e_contains env/vf-is-eth0 "$vf_block" "$VF0_MAC" "eth0 in the container"
-e_contains env/address "$vf_block" "inet 10.98.0.2/24" "eth0 in the container"
+t_contains env/vf-is-eth0 "$vf_block" "$VF0_MAC" "eth0 in the container"
+t_contains env/address "$vf_block" "inet 10.98.0.2/24" "eth0 in the container"
 e_after_exit d env
 
 # ---- the wrapper leaves other containers alone ---------------------------------------------------
 out=$(e_docker run --rm --runtime sriov --network none "$IMG" sh -c 'ip -o link | wc -l' 2>&1)
 rc=$?
-e_check plain/run "rc=$rc: $out" "$rc:$out" = "0:1"
-e_empty plain/vf-untouched "VF" "$(standin_vf_problems d)"
+t_check plain/run "rc=$rc: $out" "$rc:$out" = "0:1"
+t_empty plain/vf-untouched "VF" "$(standin_vf_problems d)"
 
 # ---- env_fallback off: the same variables do nothing ---------------------------------------------
 out=$(e_docker run --rm --runtime sriov-strict -e SRIOV_VF=auto -e "SRIOV_PF=$PF" --network none "$IMG" \
 	sh -c 'ip -o link | wc -l' 2>&1)
 rc=$?
-e_check env-off/run-without-vf "rc=$rc, links: $out" "$rc:$out" = "0:1"
-e_empty env-off/vf-untouched "VF" "$(standin_vf_problems d)"
-e_check env-off/no-claim "claims: $(e_claims "$(standin_state_dir strict)")" -z "$(e_claims "$(standin_state_dir strict)")"
+t_check env-off/run-without-vf "rc=$rc, links: $out" "$rc:$out" = "0:1"
+t_empty env-off/vf-untouched "VF" "$(standin_vf_problems d)"
+t_check env-off/no-claim "claims: $(e_claims "$(standin_state_dir strict)")" -z "$(e_claims "$(standin_state_dir strict)")"
 
 # ---- the VF is taken: docker run fails with the hook's message, leaves no claim -------------------
 holder_pid=$(standin_netns_proc)
 bundle_bare "$SH_TMP/holder" "pf=$PF" vf=0
 hook_run "$CFG" createRuntime "$(hook_state holder "$holder_pid" "$SH_TMP/holder")"
 if [ "$HOOK_RC" != 0 ]; then
-	e_fail taken/setup "the holder could not claim VF 0: $HOOK_ERR"
+	t_fail taken/setup "the holder could not claim VF 0: $HOOK_ERR"
 else
 	out=$(e_docker run --rm --runtime sriov -e SRIOV_VF=0 -e "SRIOV_PF=$PF" --network none "$IMG" true 2>&1)
 	rc=$?
-	e_check taken/run-fails "docker run succeeded: $out" "$rc" != 0
-	e_contains taken/hook-message "$out" "sriov-hook: "
-	e_contains taken/names-stage "$out" "createRuntime"
-	e_check taken/only-holder-claim "claims: $(e_claims "$STATE" | tr '\n' ' ')" "$(e_claims "$STATE")" = holder
-	e_check taken/no-container-left "containers: $(e_docker ps -aq)" -z "$(e_docker ps -aq)"
+	t_check taken/run-fails "docker run succeeded: $out" "$rc" != 0
+	t_contains taken/hook-message "$out" "sriov-hook: "
+	t_contains taken/names-stage "$out" "createRuntime"
+	t_check taken/only-holder-claim "claims: $(e_claims "$STATE" | tr '\n' ' ')" "$(e_claims "$STATE")" = holder
+	t_check taken/no-container-left "containers: $(e_docker ps -aq)" -z "$(e_docker ps -aq)"
 	hook_run "$CFG" poststop "$(hook_state holder 0 "$SH_TMP/holder")"
-	e_check taken/holder-release "poststop rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+	t_check taken/holder-release "poststop rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 	e_after_exit d taken
 fi
 
-e_end
+t_end

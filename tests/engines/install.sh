@@ -4,24 +4,23 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 e_init install
-e_require_build
 
 D=$SH_TMP/destdir
 P=/usr/local
 if ! out=$(make -s -C "$REPO" BUILD="$E_BUILD" install DESTDIR="$D" PREFIX="$P" 2>&1); then
-	e_fail make-install "$out"
-	e_end
+	t_fail make-install "$out"
+	t_end
 fi
-e_pass make-install
+t_pass make-install
 
 for f in bin/sriov-hook bin/sriov-runc; do
-	e_check "file/$f" "$D$P/$f missing or not executable" -x "$D$P/$f"
+	t_check "file/$f" "$D$P/$f missing or not executable" -x "$D$P/$f"
 done
 for f in share/man/man8/sriov-hook.8 share/man/man8/sriov-runc.8; do
-	e_check "file/$f" "$D$P/$f missing" -s "$D$P/$f"
+	t_check "file/$f" "$D$P/$f missing" -s "$D$P/$f"
 	# groff's warnings (-ww) name any broken request or macro.
 	w=$(groff -t -man -ww -z -Tutf8 "$D$P/$f" 2>&1)
-	e_empty "man-renders/$(basename "$f")" "groff" "$w"
+	t_empty "man-renders/$(basename "$f")" "groff" "$w"
 done
 
 # hooks.d: one file per stage, the installed path, the anchored annotation pattern.
@@ -54,7 +53,7 @@ if sorted(stages) != ["createRuntime", "poststop"]:
 print("; ".join(problems))
 EOF
 )
-e_empty hooksd-files "hooks.d" "$check"
+t_empty hooksd-files "hooks.d" "$check"
 # The CRI-O variant: the same, fired for a pod's sandbox only.
 check=$("$SH_PY" - "$D$P/share/sriov-hook/crio-hooks.d" "$P/bin/sriov-hook" <<'EOF'
 import json, os, re, sys
@@ -79,19 +78,19 @@ if sorted(stages) != ["createRuntime", "poststop"]:
 print("; ".join(problems))
 EOF
 )
-e_empty crio-hooksd-files "crio-hooks.d" "$check"
-e_lacks hooksd-no-placeholder "$(cat "$H"/*.json "$D$P"/share/sriov-hook/crio-hooks.d/*.json)" "@BINDIR@" "hooks.d files"
+t_empty crio-hooksd-files "crio-hooks.d" "$check"
+t_lacks hooksd-no-placeholder "$(cat "$H"/*.json "$D$P"/share/sriov-hook/crio-hooks.d/*.json)" "@BINDIR@" "hooks.d files"
 
 C=$D/etc/sriov-hook/config.json
-e_check config/installed "$C missing" -s "$C"
-e_check config/example-under-prefix "$D$P/etc/sriov-hook/config.json missing" -s "$D$P/etc/sriov-hook/config.json"
+t_check config/installed "$C missing" -s "$C"
+t_check config/example-under-prefix "$D$P/etc/sriov-hook/config.json missing" -s "$D$P/etc/sriov-hook/config.json"
 # The example loads (the config parser is the hook's; the wrapper then just execs runc --version).
 out=$(env -i "$D$P/bin/sriov-runc" --sriov-config "$C" --version 2>&1)
-e_contains config/valid "$out" "runc version" "sriov-runc on the example config"
+t_contains config/valid "$out" "runc version" "sriov-runc on the example config"
 
 # A second install keeps an admin's config.
 echo '{"env_fallback": true}' >"$C"
 make -s -C "$REPO" BUILD="$E_BUILD" install DESTDIR="$D" PREFIX="$P" >/dev/null 2>&1
-e_check config/kept-on-reinstall "config.json overwritten: $(cat "$C")" "$(cat "$C")" = '{"env_fallback": true}'
+t_check config/kept-on-reinstall "config.json overwritten: $(cat "$C")" "$(cat "$C")" = '{"env_fallback": true}'
 
-e_end
+t_end

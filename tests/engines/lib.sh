@@ -1,89 +1,48 @@
 # shellcheck shell=bash
-# Shared by the engine tests: the result protocol (`PASS engines/<name>`, `FAIL engines/<name>:
-# <reason>`), a busybox image tarball, podman with private storage, and a private dockerd. Builds on
-# tests/lib/standin.sh (stand-in PF/VFs, EXIT cleanup) and tests/lib/bundle.sh (busybox rootfs).
+# Shared by the engine tests: a busybox image tarball, podman with private storage, and a private
+# dockerd. The result protocol (`PASS engines/<name>`, `FAIL engines/<name>: <reason>`) and the
+# checks are tests/lib/testlib.sh's (t_pass, t_fail, t_check, t_contains, t_lacks, t_empty,
+# t_end), the stand-ins tests/lib/standin.sh's.
 #
 # Usage (bash, root):
 #   . tests/engines/lib.sh
-#   e_init podman                  # standin_init + REPO, HOOK, RUNC_WRAPPER, E_NAME
-#   e_pass check / e_fail check why / e_check check why test-args... / e_contains check text needle
+#   e_init podman                  # t_setup (stand-ins, cleanup) + HOOK, RUNC_WRAPPER, E_BUILD
+#   e_require_cmd podman runc      # FAIL (not skip) when an engine is missing
 #   e_image_tar                    # prints the path of a busybox rootfs tarball
 #   e_hooksd DIR CONFIG            # hooks.d files for the build tree, passing --config CONFIG
 #   e_podman ...                   # podman with private root/runroot/tmpdir/network config
 #   e_dockerd_start CONFIG         # private dockerd with the sriov runtime; e_docker ...
 #   e_wait_vf_back TAG K [SECONDS] # waits until the stand-in VF is on the host as created
-#   e_end
 
 E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=${REPO:-$(cd "$E_DIR/../.." && pwd)}
-# shellcheck source=../lib/standin.sh
-. "$REPO/tests/lib/standin.sh"
-# shellcheck source=../lib/bundle.sh
-. "$REPO/tests/lib/bundle.sh"
-
 T_GROUP=engines
 # shellcheck source=../lib/testlib.sh
 . "$REPO/tests/lib/testlib.sh"
 # The client that matches Debian's docker.io 20.10 daemon; a newer one may be first on PATH.
 E_DOCKER_CLIENT=${E_DOCKER_CLIENT:-/usr/bin/docker}
 
-# e_init NAME: the suite's name prefixes its checks; sets up the stand-ins' temp dir and cleanup.
+# e_init NAME: the integration scripts' preamble (t_setup: the suite's name prefixes its checks,
+# the hook is built, the stand-ins' temp dir and cleanup are set up), and the wrapper built too.
 e_init() {
-	E_NAME=$1
-	T_SUITE=$1
 	E_BUILD=${E_BUILD:-$REPO/build}
 	HOOK=${HOOK:-$E_BUILD/sriov-hook}
 	RUNC_WRAPPER=${RUNC_WRAPPER:-$E_BUILD/sriov-runc}
-	export REPO E_BUILD HOOK RUNC_WRAPPER
-	standin_init || exit 1
-}
-
-e_pass() { t_pass "$@"; }
-# e_fail CHECK REASON: the reason is folded onto one line.
-e_fail() { t_fail "$@"; }
-# e_check CHECK REASON EXPR...: PASS when `[ EXPR ]` holds.
-e_check() { t_check "$@"; }
-
-# e_contains CHECK TEXT NEEDLE [WHAT]: PASS when TEXT contains NEEDLE (fixed string).
-e_contains() {
-	if printf '%s' "$2" | grep -qF -- "$3"; then
-		e_pass "$1"
-	else
-		e_fail "$1" "${4:-output} lacks '$3': $2"
+	export E_BUILD RUNC_WRAPPER
+	t_setup "$1" "$REPO"
+	if [ ! -x "$RUNC_WRAPPER" ]; then
+		t_fail build "$RUNC_WRAPPER is missing: run make all"
+		exit 1
 	fi
 }
 
-# e_lacks CHECK TEXT NEEDLE [WHAT]: PASS when TEXT does not contain NEEDLE.
-e_lacks() {
-	if printf '%s' "$2" | grep -qF -- "$3"; then
-		e_fail "$1" "${4:-output} has '$3': $2"
-	else
-		e_pass "$1"
-	fi
-}
-
-# e_empty CHECK WHAT TEXT: PASS when TEXT is empty.
-e_empty() {
-	if [ -z "$3" ]; then e_pass "$1"; else e_fail "$1" "$2: $3"; fi
-}
-
-e_require_build() {
-	local f
-	for f in "$HOOK" "$RUNC_WRAPPER"; do
-		if [ ! -x "$f" ]; then
-			e_fail build "$f is missing: run make all"
-			exit 1
-		fi
-	done
-}
-
-# e_skip_unless CMD...: a missing engine is a failure, named once, not a silent skip.
+# e_require_cmd CMD...: a missing engine is a failure, named once, not a silent skip.
 e_require_cmd() {
 	local c
 	for c in "$@"; do
 		if ! command -v "$c" >/dev/null 2>&1 && [ ! -x "$c" ]; then
-			e_fail "require-$(basename "$c")" "$c is not installed (make deps)"
-			e_end
+			t_fail "require-$(basename "$c")" "$c is not installed (make deps)"
+			t_end
 		fi
 	done
 }
@@ -92,16 +51,11 @@ e_require_cmd() {
 # left in $STATE.
 e_after_exit() {
 	local p
-	if p=$(e_wait_vf_back "$1" 0 10); then e_pass "$2/vf-back"; else e_fail "$2/vf-back" "$p"; fi
-	if e_wait_no_claim "$STATE" 5; then e_pass "$2/released"; else
-		e_fail "$2/released" "claims left: $(e_claims "$STATE" | tr '\n' ' ')"
+	if p=$(e_wait_vf_back "$1" 0 10); then t_pass "$2/vf-back"; else t_fail "$2/vf-back" "$p"; fi
+	if e_wait_no_claim "$STATE" 5; then t_pass "$2/released"; else
+		t_fail "$2/released" "claims left: $(e_claims "$STATE" | tr '\n' ' ')"
 	fi
-	e_empty "$2/no-residue" "left in the state dir" "$(standin_state_residue "$STATE")"
-}
-
-e_end() {
-	[ "$T_FAILS" -eq 0 ]
-	exit $?
+	t_empty "$2/no-residue" "left in the state dir" "$(standin_state_residue "$STATE")"
 }
 
 # e_image_tar: a tarball of the busybox rootfs, made once per suite.

@@ -6,7 +6,6 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 e_init podman
-e_require_build
 e_require_cmd podman runc
 
 standin_pf_create a 5a 2
@@ -15,13 +14,13 @@ VF0_MAC=$(standin_vf_mac a 0)
 CFG=$(standin_config pod)
 STATE=$(standin_state_dir pod)
 HOOKSD=$SH_TMP/hooks.d
-e_hooksd "$HOOKSD" "$CFG" || { e_fail hooksd "cannot make hooks.d files: run make hooksd"; e_end; }
+e_hooksd "$HOOKSD" "$CFG" || { t_fail hooksd "cannot make hooks.d files: run make hooksd"; t_end; }
 
 e_podman_init
 IMG=localhost/sriov-hook-test-busybox
 if ! out=$(e_podman import -q "$(e_image_tar)" "$IMG" 2>&1); then
-	e_fail import "podman import: $out"
-	e_end
+	t_fail import "podman import: $out"
+	t_end
 fi
 
 
@@ -36,19 +35,19 @@ run_sriov() { # NETWORK-ARGS... -- CMD...: podman run with the VF requested
 # ---- --network none: the VF is eth0 ------------------------------------------------------------
 out=$(run_sriov --network none -- ip addr 2>&1)
 rc=$?
-e_check none/run "rc=$rc: $out" "$rc" = 0
+t_check none/run "rc=$rc: $out" "$rc" = 0
 vf_block=$(printf '%s\n' "$out" | awk '/^[0-9]+: /{show = ($2 ~ /^eth0(@|:)/)} show')
-e_contains none/vf-is-eth0 "$vf_block" "$VF0_MAC" "eth0 in the container"
-e_contains none/address "$vf_block" "inet 10.99.0.2/24" "eth0 in the container"
+t_contains none/vf-is-eth0 "$vf_block" "$VF0_MAC" "eth0 in the container"
+t_contains none/address "$vf_block" "inet 10.99.0.2/24" "eth0 in the container"
 e_after_exit a none
 
 # ---- default bridge: eth0 is podman's, the VF becomes net1 -----------------------------------
 out=$(run_sriov -- ip addr 2>&1)
 rc=$?
-e_check bridge/run "rc=$rc: $out" "$rc" = 0
+t_check bridge/run "rc=$rc: $out" "$rc" = 0
 vf_block=$(printf '%s\n' "$out" | awk '/^[0-9]+: /{show = ($2 ~ /^net1(@|:)/)} show')
-e_contains bridge/vf-is-net1 "$vf_block" "$VF0_MAC" "net1 in the container"
-e_contains bridge/eth0-is-bridge "$out" "eth0@" "the container's links"
+t_contains bridge/vf-is-net1 "$vf_block" "$VF0_MAC" "net1 in the container"
+t_contains bridge/eth0-is-bridge "$out" "eth0@" "the container's links"
 e_after_exit a bridge
 
 # ---- no io.sriov annotation: the hook is not part of the container ----------------------------
@@ -68,9 +67,9 @@ for case in no-annotation:none value-only:other.key=io.sriov.vf unanchored:xio.s
 	rc=$?
 	hooks=$(spec_hooks "$name")
 	if [ $rc = 0 ] && [ -z "$hooks" ]; then
-		e_pass "not-fired/${case%%:*}"
+		t_pass "not-fired/${case%%:*}"
 	else
-		e_fail "not-fired/${case%%:*}" "rc=$rc, createRuntime hooks: $hooks $out"
+		t_fail "not-fired/${case%%:*}" "rc=$rc, createRuntime hooks: $hooks $out"
 	fi
 	e_podman rm -f "$name" >/dev/null 2>&1
 done
@@ -78,10 +77,10 @@ done
 e_podman --hooks-dir "$HOOKSD" run --name fired --network none --annotation "io.sriov.pf=$PF" \
 	--annotation io.sriov.vf=auto "$IMG" true >/dev/null 2>&1
 hooks=$(spec_hooks fired)
-e_check fired/spec-names-hook "createRuntime hooks: $hooks" "$hooks" = "$HOOK"
+t_check fired/spec-names-hook "createRuntime hooks: $hooks" "$hooks" = "$HOOK"
 e_podman rm -f fired >/dev/null 2>&1
 e_after_exit a fired
-e_empty not-fired/vf-untouched "VF" "$(standin_vf_problems a)"
+t_empty not-fired/vf-untouched "VF" "$(standin_vf_problems a)"
 
 # ---- CRI-O's sandbox-only files -------------------------------------------------------------
 # CRI-O copies a pod's annotations onto every container of the pod; the crio variant adds
@@ -89,7 +88,7 @@ e_empty not-fired/vf-untouched "VF" "$(standin_vf_problems a)"
 # network namespace the pod's containers share) takes the VF. podman matches hooks.d conditions
 # with the same library (containers/common, hooks 1.0.0): set the annotation CRI-O would set.
 CRIOD=$SH_TMP/crio-hooks.d
-e_hooksd "$CRIOD" "$CFG" crio || e_fail crio/hooksd "cannot make the crio hooks.d files: run make hooksd"
+e_hooksd "$CRIOD" "$CFG" crio || t_fail crio/hooksd "cannot make the crio hooks.d files: run make hooksd"
 for type in sandbox container absent; do
 	args=(--annotation "io.sriov.pf=$PF" --annotation io.sriov.vf=auto --annotation io.sriov.ifname=net1)
 	[ "$type" = absent ] || args+=(--annotation "io.kubernetes.cri-o.ContainerType=$type")
@@ -98,10 +97,10 @@ for type in sandbox container absent; do
 	hooks=$(spec_hooks "crio-$type")
 	vf_block=$(printf '%s\n' "$out" | awk '/^[0-9]+: /{show = ($2 ~ /^net1(@|:)/)} show')
 	if [ "$type" = sandbox ]; then
-		e_check "crio/$type/fired" "rc=$rc, createRuntime hooks: $hooks" "$rc:$hooks" = "0:$HOOK"
-		e_contains "crio/$type/vf-is-net1" "$vf_block" "$VF0_MAC" "net1 in the container"
+		t_check "crio/$type/fired" "rc=$rc, createRuntime hooks: $hooks" "$rc:$hooks" = "0:$HOOK"
+		t_contains "crio/$type/vf-is-net1" "$vf_block" "$VF0_MAC" "net1 in the container"
 	else
-		e_check "crio/$type/not-fired" "rc=$rc, createRuntime hooks: $hooks $out" "$rc:$hooks" = "0:"
+		t_check "crio/$type/not-fired" "rc=$rc, createRuntime hooks: $hooks $out" "$rc:$hooks" = "0:"
 	fi
 	e_podman rm -f "crio-$type" >/dev/null 2>&1
 	e_after_exit a "crio/$type"
@@ -112,20 +111,20 @@ holder_pid=$(standin_netns_proc)
 bundle_bare "$SH_TMP/holder" "pf=$PF" vf=0
 hook_run "$CFG" createRuntime "$(hook_state holder "$holder_pid" "$SH_TMP/holder")"
 if [ "$HOOK_RC" != 0 ]; then
-	e_fail taken/setup "the holder could not claim VF 0: $HOOK_ERR"
+	t_fail taken/setup "the holder could not claim VF 0: $HOOK_ERR"
 else
 	out=$(e_podman --hooks-dir "$HOOKSD" run --rm --network none --annotation "io.sriov.pf=$PF" \
 		--annotation io.sriov.vf=0 "$IMG" true 2>&1)
 	rc=$?
-	e_check taken/run-fails "podman run succeeded: $out" "$rc" != 0
-	e_contains taken/hook-message "$out" "sriov-hook: "
-	e_contains taken/names-stage "$out" "createRuntime"
+	t_check taken/run-fails "podman run succeeded: $out" "$rc" != 0
+	t_contains taken/hook-message "$out" "sriov-hook: "
+	t_contains taken/names-stage "$out" "createRuntime"
 	sleep 0.5 # podman's cleanup of the failed container
-	e_check taken/only-holder-claim "claims: $(e_claims "$STATE" | tr '\n' ' ')" "$(e_claims "$STATE")" = holder
-	e_check taken/no-container-left "containers: $(e_podman ps -aq)" -z "$(e_podman ps -aq)"
+	t_check taken/only-holder-claim "claims: $(e_claims "$STATE" | tr '\n' ' ')" "$(e_claims "$STATE")" = holder
+	t_check taken/no-container-left "containers: $(e_podman ps -aq)" -z "$(e_podman ps -aq)"
 	hook_run "$CFG" poststop "$(hook_state holder 0 "$SH_TMP/holder")"
-	e_check taken/holder-release "poststop rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+	t_check taken/holder-release "poststop rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 	e_after_exit a taken
 fi
 
-e_end
+t_end

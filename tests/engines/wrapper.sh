@@ -5,7 +5,6 @@
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 e_init wrapper
-e_require_build
 
 W=$SH_TMP/w
 mkdir -p "$W/bin"
@@ -40,26 +39,26 @@ ABS_HOOK=$(cd "$(dirname "$HOOK")" && pwd)/sriov-hook
 # ---- pass-through -------------------------------------------------------------------------
 
 out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg.json" --root /r --log /l --log-format json --systemd-cgroup state c1 2>&1)
-e_check passthrough-argv "runc got: $out" "${out% cwd=*}" = "[--root][/r][--log][/l][--log-format][json][--systemd-cgroup][state][c1]"
+t_check passthrough-argv "runc got: $out" "${out% cwd=*}" = "[--root][/r][--log][/l][--log-format][json][--systemd-cgroup][state][c1]"
 
 out=$(cd "$W" && "$RUNC_WRAPPER" --sriov-config=cfg.json delete --force c1 2>&1)
-e_check passthrough-config-equals-relative "runc got: $out" "${out% cwd=*}" = "[delete][--force][c1]"
+t_check passthrough-config-equals-relative "runc got: $out" "${out% cwd=*}" = "[delete][--force][c1]"
 
 out=$(SRIOV_HOOK_CONFIG="$W/cfg.json" "$RUNC_WRAPPER" --root /r start c1 2>&1)
-e_check passthrough-config-env "runc got: $out" "${out% cwd=*}" = "[--root][/r][start][c1]"
+t_check passthrough-config-env "runc got: $out" "${out% cwd=*}" = "[--root][/r][start][c1]"
 
 # No config at all: the real runc from the fixed list, even with a runc first on PATH.
 out=$(PATH="$W/bin:$PATH" "$RUNC_WRAPPER" --version 2>&1)
-e_contains real-runc-not-from-path "$out" "runc version"
+t_contains real-runc-not-from-path "$out" "runc version"
 
 # `run` is not `create`: passed through, config.json untouched.
 mkbundle "$W/run" "$SRIOV_ANN"
 cp "$W/run/config.json" "$W/run.orig"
 out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg.json" run --bundle "$W/run" c1 2>&1)
 if cmp -s "$W/run/config.json" "$W/run.orig" && [ "${out% cwd=*}" = "[run][--bundle][$W/run][c1]" ]; then
-	e_pass passthrough-run
+	t_pass passthrough-run
 else
-	e_fail passthrough-run "runc got: $out; config.json changed: $(diff "$W/run.orig" "$W/run/config.json" | head -3)"
+	t_fail passthrough-run "runc got: $out; config.json changed: $(diff "$W/run.orig" "$W/run/config.json" | head -3)"
 fi
 
 # ---- create without SR-IOV: untouched ------------------------------------------------------
@@ -71,28 +70,32 @@ out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg.json" --root /r create --bundle "$W
 rc=$?
 if [ $rc = 0 ] && cmp -s "$W/plain/config.json" "$W/plain.orig" && [ "$before" = "$(stat -c %i.%Y "$W/plain/config.json")" ] &&
 	[ "${out% cwd=*}" = "[--root][/r][create][--bundle][$W/plain][--pid-file][/p][c2]" ]; then
-	e_pass create-without-sriov-untouched
+	t_pass create-without-sriov-untouched
 else
-	e_fail create-without-sriov-untouched "rc=$rc runc got: $out; diff: $(diff "$W/plain.orig" "$W/plain/config.json" | head -3)"
+	t_fail create-without-sriov-untouched "rc=$rc runc got: $out; diff: $(diff "$W/plain.orig" "$W/plain/config.json" | head -3)"
 fi
 
 # SRIOV_ env entries count only when the config allows it.
 mkbundle "$W/envb" '{}' '["PATH=/bin","SRIOV_VF=auto","SRIOV_PF=ens1f0"]'
 cp "$W/envb/config.json" "$W/envb.orig"
 "$RUNC_WRAPPER" --sriov-config "$W/cfg.json" create --bundle "$W/envb" c3 >/dev/null 2>&1
-if cmp -s "$W/envb/config.json" "$W/envb.orig"; then e_pass env-fallback-off-untouched; else
-	e_fail env-fallback-off-untouched "config.json was rewritten for SRIOV_ env entries with env_fallback off"
+if cmp -s "$W/envb/config.json" "$W/envb.orig"; then t_pass env-fallback-off-untouched; else
+	t_fail env-fallback-off-untouched "config.json was rewritten for SRIOV_ env entries with env_fallback off"
 fi
 "$RUNC_WRAPPER" --sriov-config "$W/cfg-env.json" create --bundle "$W/envb" c3 >/dev/null 2>&1
 n=$(json_py "$W/envb/config.json" 'len(c["hooks"].get("createRuntime", []))' 2>&1)
-e_check env-fallback-on-adds-hooks "createRuntime entries: $n" "$n" = 1
+t_check env-fallback-on-adds-hooks "createRuntime entries: $n" "$n" = 1
 
 # A broken config.json is runc's to report.
 mkdir -p "$W/broken" && echo '{"ociVersion": ' >"$W/broken/config.json"
 out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg.json" create -b "$W/broken" c4 2>&1)
-e_check create-broken-spec-passthrough "out: $out" "${out% cwd=*}" = "[create][-b][$W/broken][c4]"
+t_check create-broken-spec-passthrough "out: $out" "${out% cwd=*}" = "[create][-b][$W/broken][c4]"
 out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg.json" create -b "$W/nonexistent" c4 2>&1)
-e_check create-missing-bundle-passthrough "out: $out" "${out% cwd=*}" = "[create][-b][$W/nonexistent][c4]"
+t_check create-missing-bundle-passthrough "out: $out" "${out% cwd=*}" = "[create][-b][$W/nonexistent][c4]"
+# ...and so is a FIFO in its place: passed through at once, not waited on for a writer.
+mkdir -p "$W/fifo" && mkfifo "$W/fifo/config.json"
+out=$(timeout 10 "$RUNC_WRAPPER" --sriov-config "$W/cfg.json" create --bundle "$W/fifo" c4 2>&1)
+t_check create-fifo-spec-passthrough "rc=$? out: $out" "${out% cwd=*}" = "[create][--bundle][$W/fifo][c4]"
 
 # ---- create with SR-IOV: the rewrite -------------------------------------------------------
 
@@ -101,7 +104,7 @@ chmod 0640 "$W/a/config.json"
 cp "$W/a/config.json" "$W/a.orig"
 out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg.json" --log-format json create --bundle "$W/a" --pid-file /p c5 2>&1)
 rc=$?
-e_check create-execs-runc "rc=$rc runc got: $out" "$rc:${out% cwd=*}" = "0:[--log-format][json][create][--bundle][$W/a][--pid-file][/p][c5]"
+t_check create-execs-runc "rc=$rc runc got: $out" "$rc:${out% cwd=*}" = "0:[--log-format][json][create][--bundle][$W/a][--pid-file][/p][c5]"
 check=$("$SH_PY" - "$W/a.orig" "$W/a/config.json" "$ABS_HOOK" "$(readlink -f "$W/cfg.json")" <<'EOF'
 import json, sys
 orig_path, new_path, hook, cfg = sys.argv[1:5]
@@ -119,23 +122,23 @@ if rest != orig:
 print("; ".join(problems))
 EOF
 )
-e_empty create-adds-both-hooks-keeps-rest "config.json" "$check"
+t_empty create-adds-both-hooks-keeps-rest "config.json" "$check"
 # Numbers keep their text; strings their content.
 txt=$(cat "$W/a/config.json")
 for needle in '"soft":1.50e3' '"limit":18446744073709551615' '"swappiness":0.5' '"oomScoreAdj":-1' '"x":null' \
 	'"maskedPaths":[]' '"timeout":5'; do
 	name=${needle%%:*}
-	e_contains "create-keeps-text/${name//\"/}" "$txt" "$needle" config.json
+	t_contains "create-keeps-text/${name//\"/}" "$txt" "$needle" config.json
 done
-e_check create-keeps-mode "mode $(stat -c %a "$W/a/config.json")" "$(stat -c %a "$W/a/config.json")" = 640
+t_check create-keeps-mode "mode $(stat -c %a "$W/a/config.json")" "$(stat -c %a "$W/a/config.json")" = 640
 left=$(find "$W/a" -mindepth 1 ! -name config.json)
-e_empty create-no-temp-left "files left in the bundle" "$left"
+t_empty create-no-temp-left "files left in the bundle" "$left"
 
 # A second create finds the hooks and changes nothing.
 cp "$W/a/config.json" "$W/a.once"
 "$RUNC_WRAPPER" --sriov-config "$W/cfg.json" create --bundle "$W/a" c5 >/dev/null 2>&1
-if cmp -s "$W/a/config.json" "$W/a.once"; then e_pass create-idempotent; else
-	e_fail create-idempotent "second create changed config.json: $(diff "$W/a.once" "$W/a/config.json" | head -3)"
+if cmp -s "$W/a/config.json" "$W/a.once"; then t_pass create-idempotent; else
+	t_fail create-idempotent "second create changed config.json: $(diff "$W/a.once" "$W/a/config.json" | head -3)"
 fi
 
 # Every spelling of the bundle, with global options in front.
@@ -151,35 +154,35 @@ for form in bundle-eq b-space b-eq single-dash-bundle cwd; do
 	esac
 	(cd "$d" && "$RUNC_WRAPPER" --sriov-config "$W/cfg.json" --root /r --debug --log /l create --console-socket /s "${args[@]}" c6 >/dev/null 2>&1)
 	n=$(json_py "$d/config.json" 'len(c.get("hooks", {}).get("poststop", []))' 2>&1)
-	e_check "bundle-form/$form" "poststop entries after create: $n" "$n" = 1
+	t_check "bundle-form/$form" "poststop entries after create: $n" "$n" = 1
 done
 # Relative --bundle, from another directory.
 mkbundle "$W/rel" "$SRIOV_ANN"
 (cd "$W" && "$RUNC_WRAPPER" --sriov-config "$W/cfg.json" create --bundle rel c7 >/dev/null 2>&1)
 n=$(json_py "$W/rel/config.json" 'len(c.get("hooks", {}).get("createRuntime", []))' 2>&1)
-e_check bundle-form/relative "createRuntime entries: $n" "$n" = 1
+t_check bundle-form/relative "createRuntime entries: $n" "$n" = 1
 
 # An entry for the hook that is already there (same path, or a file named sriov-hook) is kept alone.
 mkbundle "$W/have" "$SRIOV_ANN"
 bundle_edit "$W/have" 'c["hooks"]["createRuntime"] = [{"path": "/opt/x/sriov-hook", "args": ["sriov-hook", "createRuntime"]}]'
 "$RUNC_WRAPPER" --sriov-config "$W/cfg.json" create --bundle "$W/have" c8 >/dev/null 2>&1
 got=$(json_py "$W/have/config.json" '[len(c["hooks"]["createRuntime"]), len(c["hooks"]["poststop"]), c["hooks"]["createRuntime"][0]["path"]]' 2>&1)
-e_check create-keeps-existing-entry "createRuntime/poststop entries: $got" "$got" = "[1, 1, '/opt/x/sriov-hook']"
+t_check create-keeps-existing-entry "createRuntime/poststop entries: $got" "$got" = "[1, 1, '/opt/x/sriov-hook']"
 
 # SRIOV_HOOK_CONFIG, like --sriov-config, is handed on to the hook as an absolute --config.
 mkbundle "$W/env" "$SRIOV_ANN"
 SRIOV_HOOK_CONFIG="$W/cfg.json" "$RUNC_WRAPPER" create --bundle "$W/env" c9 >/dev/null 2>&1
 got=$(json_py "$W/env/config.json" 'c["hooks"]["poststop"][0]["args"]' 2>&1)
-e_check config-from-env-passed-to-hook "args: $got" "$got" = "['sriov-hook', '--config', '$(readlink -f "$W/cfg.json")', 'poststop']"
+t_check config-from-env-passed-to-hook "args: $got" "$got" = "['sriov-hook', '--config', '$(readlink -f "$W/cfg.json")', 'poststop']"
 
 # ---- errors: one line, non-zero, nothing changed, runc not run ---------------------------------
 
 one_line_err() { # NAME OUT RC NEEDLE
 	if [ "$3" != 0 ] && [ "$(printf '%s\n' "$2" | grep -c .)" = 1 ] && [ "${2#sriov-runc: }" != "$2" ] &&
 		printf '%s' "$2" | grep -qF -- "$4"; then
-		e_pass "$1"
+		t_pass "$1"
 	else
-		e_fail "$1" "rc=$3, want one line 'sriov-runc: ...$4...': $2"
+		t_fail "$1" "rc=$3, want one line 'sriov-runc: ...$4...': $2"
 	fi
 }
 
@@ -188,8 +191,8 @@ bundle_edit "$W/bad" 'c["hooks"] = ["not", "an", "object"]'
 cp "$W/bad/config.json" "$W/bad.orig"
 out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg.json" create --bundle "$W/bad" c10 2>&1)
 one_line_err error-hooks-not-object "$out" $? '"hooks" is not an object'
-if cmp -s "$W/bad/config.json" "$W/bad.orig"; then e_pass error-leaves-spec; else
-	e_fail error-leaves-spec "config.json changed"
+if cmp -s "$W/bad/config.json" "$W/bad.orig"; then t_pass error-leaves-spec; else
+	t_fail error-leaves-spec "config.json changed"
 fi
 
 out=$("$RUNC_WRAPPER" --sriov-config "$W/missing.json" state c1 2>&1)
@@ -205,6 +208,9 @@ out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-self.json" state c1 2>&1)
 one_line_err error-runc-is-wrapper "$out" $? "sriov-runc itself"
 out=$("$RUNC_WRAPPER" --sriov-config 2>&1)
 one_line_err error-option-without-value "$out" $? "--sriov-config"
+mkfifo "$W/cfg.fifo"
+out=$(timeout 10 "$RUNC_WRAPPER" --sriov-config "$W/cfg.fifo" state c1 2>&1)
+one_line_err error-config-fifo "$out" $? "cfg.fifo: not a regular file (a FIFO)"
 
 # The hook must sit next to the wrapper: a copy of the wrapper alone refuses SR-IOV creates only.
 mkdir -p "$W/lone"
@@ -213,6 +219,6 @@ mkbundle "$W/lb" "$SRIOV_ANN"
 out=$("$W/lone/sriov-runc" --sriov-config "$W/cfg.json" create --bundle "$W/lb" c11 2>&1)
 one_line_err error-hook-not-installed "$out" $? "$W/lone/sriov-hook"
 out=$("$W/lone/sriov-runc" --sriov-config "$W/cfg.json" create --bundle "$W/plain" c11 2>&1)
-e_check hook-not-needed-without-sriov "out: $out" "${out% cwd=*}" = "[create][--bundle][$W/plain][c11]"
+t_check hook-not-needed-without-sriov "out: $out" "${out% cwd=*}" = "[create][--bundle][$W/plain][c11]"
 
-e_end
+t_end

@@ -96,20 +96,22 @@ with open(path, "w") as f:
 EOF
 }
 
-# bundle_edit DIR CODE: runs python CODE with `c` bound to DIR/config.json's content, then
-# writes c back (unless CODE sets c = None; raw text can be written with `raw = "..."`).
+# bundle_edit DIR CODE: runs python CODE with `c` bound to DIR/config.json's content (`path` is
+# that file), then writes c back; raw text is written instead with `raw = "..."`, and nothing at
+# all with `c = None` (CODE may have removed or replaced the file: a FIFO, a device link).
 bundle_edit() {
 	"$SH_PY" - "$1/config.json" "$2" <<'EOF'
-import json, sys
+import json, os, sys
 path, code = sys.argv[1:3]
 with open(path) as f:
     c = json.load(f)
 raw = None
 exec(code)
-with open(path, "w") as f:
-    if raw is not None:
+if raw is not None:
+    with open(path, "w") as f:
         f.write(raw)
-    elif c is not None:
+elif c is not None:
+    with open(path, "w") as f:
         json.dump(c, f, indent=1)
 EOF
 }

@@ -7,8 +7,12 @@
 # Usage (bash):
 #   . tests/lib/testlib.sh
 #   t_init runc_basic "$1"        # suite name, repo root (default: two levels above this file)
+#   t_setup rollback "$1" "a 3b 2" "b 3c 1 tap"   # an integration script's preamble: t_init, the
+#                                 # stand-in and bundle libraries, the hook built, stand-in PFs
 #   t_pass check / t_fail check "why" / t_check check "why" test-args... / t_end
+#   t_contains / t_lacks check text needle / t_empty check what text
 #   hook_run CONFIG STAGE STATE-JSON   # sets HOOK_RC, HOOK_ERR (stderr), HOOK_OUT (stdout)
+#   t_message check PATTERN [ID STAGE] # the hook said one line whose message matches PATTERN
 
 T_FAILS=0
 T_CHECKS=0
@@ -47,12 +51,22 @@ t_empty() {
 	if [ -z "$3" ]; then t_pass "$1"; else t_fail "$1" "$2: $3"; fi
 }
 
-# t_contains CHECK TEXT NEEDLE [WHAT]: PASS when TEXT contains NEEDLE (case-insensitive).
+# t_contains CHECK TEXT NEEDLE [WHAT]: PASS when TEXT contains NEEDLE (a fixed string, case
+# included: "UP" is not "up").
 t_contains() {
-	if printf '%s' "$2" | grep -qiF -- "$3"; then
+	if printf '%s' "$2" | grep -qF -- "$3"; then
 		t_pass "$1"
 	else
 		t_fail "$1" "${4:-output} lacks '$3': $2"
+	fi
+}
+
+# t_lacks CHECK TEXT NEEDLE [WHAT]: PASS when TEXT does not contain NEEDLE (fixed string).
+t_lacks() {
+	if printf '%s' "$2" | grep -qF -- "$3"; then
+		t_fail "$1" "${4:-output} has '$3': $2"
+	else
+		t_pass "$1"
 	fi
 }
 
@@ -67,6 +81,26 @@ t_require_hook() {
 t_end() {
 	[ "$T_FAILS" -eq 0 ]
 	exit $?
+}
+
+# t_setup SUITE REPO [PF-SPEC...]: the preamble of an integration script: t_init, the stand-in
+# and bundle libraries, the hook built, stand-ins initialised (temp dir, cleanup at exit) and one
+# stand-in PF per PF-SPEC ("TAG BUS NVFS [KIND]", standin_pf_create's arguments). Exits at once,
+# with a FAIL line, when any of it cannot be done.
+t_setup() {
+	local suite=$1 repo=$2 spec
+	shift 2
+	t_init "$suite" "$repo"
+	# shellcheck source=standin.sh
+	. "$REPO/tests/lib/standin.sh"
+	# shellcheck source=bundle.sh
+	. "$REPO/tests/lib/bundle.sh"
+	t_require_hook
+	standin_init || exit 1
+	for spec in "$@"; do
+		# shellcheck disable=SC2086 # the spec is a list of arguments
+		standin_pf_create $spec || { t_fail setup "stand-in PF ($spec) could not be made"; exit 1; }
+	done
 }
 
 # hook_run CONFIG STAGE STATE [EXTRA-ARGS...]: runs the hook with an empty environment, as runc
@@ -84,9 +118,38 @@ hook_run() {
 	rm -f "$f"
 }
 
-# hook_err_ok: the hook's stderr is exactly one line starting "sriov-hook: ".
+# hook_err_one_line: the hook's stderr is exactly one line starting "sriov-hook: ".
 hook_err_one_line() {
 	[ "$(printf '%s\n' "$HOOK_ERR" | grep -c .)" = 1 ] && [ "${HOOK_ERR#sriov-hook: }" != "$HOOK_ERR" ]
+}
+
+# hook_message: the message of the hook's one line, without "sriov-hook: <id>: <stage>: " (id
+# "-" before the state is read) or, for a command-line error that comes before any stage, without
+# "sriov-hook: ". Message checks match this, never the whole line: the id is often the test's own
+# name, so a pattern matched against the line would pass whatever the message says.
+hook_message() {
+	local line=${HOOK_ERR#sriov-hook: } re='^([A-Za-z0-9_.+-]+): (createRuntime|poststop): (.*)$'
+	if [[ $line =~ $re ]]; then
+		printf '%s' "${BASH_REMATCH[3]}"
+	else
+		printf '%s' "$line"
+	fi
+}
+
+# t_message CHECK PATTERN [ID STAGE [HIDE]]: PASS when the hook wrote exactly one line, prefixed
+# "sriov-hook: ID: STAGE: " when ID and STAGE are given, whose message (hook_message) matches
+# PATTERN (extended regex, case-insensitive). HIDE, a path the message may quote that holds the
+# test's name (its bundle), is read as "..." so that the name cannot satisfy PATTERN either.
+t_message() {
+	local check=$1 pat=$2 id=${3:-} stage=${4:-} hide=${5:-} prefix="sriov-hook: " msg
+	[ -n "$id" ] && prefix="sriov-hook: $id: $stage: "
+	msg=$(hook_message)
+	[ -n "$hide" ] && msg=${msg//"$hide"/...}
+	if hook_err_one_line && [ "${HOOK_ERR#"$prefix"}" != "$HOOK_ERR" ] && printf '%s' "$msg" | grep -qiE -- "$pat"; then
+		t_pass "$check"
+	else
+		t_fail "$check" "want one line '$prefix...' whose message matches /$pat/, got: $HOOK_ERR"
+	fi
 }
 
 # json_get FILE KEY: the top-level KEY of a JSON file, printed raw ("" when absent or unreadable).

@@ -48,9 +48,9 @@ static void test_valid_keys(void **state)
 	(void)state;
 	sh_config_defaults(&cfg);
 	assert_int_equal(sh_config_parse("{\"state_dir\": \"/var/lib/sh\", \"sysfs_root\": \"/tmp/fake-sys\","
-				      " \"log\": \"stderr\", \"poststop_timeout_ms\": 250, \"env_fallback\": true,"
-				      " \"runc\": \"/opt/runc\", \"allowed_pfs\": [\"ens1f0\", \"0000:5e:00.1\"]}",
-				      &cfg, &err),
+					 " \"log\": \"stderr\", \"poststop_timeout_ms\": 250, \"env_fallback\": true,"
+					 " \"runc\": \"/opt/runc\", \"allowed_pfs\": [\"ens1f0\", \"0000:5e:00.1\"]}",
+					 &cfg, &err),
 			 0);
 	assert_string_equal(cfg.state_dir, "/var/lib/sh");
 	assert_string_equal(cfg.sysfs_root, "/tmp/fake-sys");
@@ -244,7 +244,8 @@ static void test_allowed_pfs_repeated_key(void **state)
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	if (!WIFEXITED(status))
-		fail_msg("config_parse with \"allowed_pfs\" twice: child killed by signal %d (overflow of allowed_pfs[])",
+		fail_msg("config_parse with \"allowed_pfs\" twice: child killed by signal %d (overflow of "
+			 "allowed_pfs[])",
 			 WTERMSIG(status));
 	if (WEXITSTATUS(status) != 0)
 		fail_msg("config_parse with \"allowed_pfs\" twice kept more than %d names (allowed_pfs[] overflowed)",
@@ -261,12 +262,12 @@ static void test_pf_allowed(void **state)
 	(void)state;
 	sh_config_defaults(&cfg);
 	assert_int_equal(sh_config_parse("{\"allowed_pfs\": [\"ens1f0\", \"0000:5e:00.1\"]}", &cfg, &err), 0);
-	assert_true(sh_config_pf_allowed(&cfg, "ens1f0", "0000:3b:00.0"));     /* by name */
-	assert_true(sh_config_pf_allowed(&cfg, "ens9", "0000:5e:00.1"));       /* by PCI address */
-	assert_true(sh_config_pf_allowed(&cfg, "ens9", "0000:5E:00.1"));       /* hex case does not matter */
+	assert_true(sh_config_pf_allowed(&cfg, "ens1f0", "0000:3b:00.0")); /* by name */
+	assert_true(sh_config_pf_allowed(&cfg, "ens9", "0000:5e:00.1"));   /* by PCI address */
+	assert_true(sh_config_pf_allowed(&cfg, "ens9", "0000:5E:00.1"));   /* hex case does not matter */
 	assert_false(sh_config_pf_allowed(&cfg, "ens1f1", "0000:3b:00.1"));
-	assert_false(sh_config_pf_allowed(&cfg, "ens1f", "0000:3b:00.1"));     /* no prefix match */
-	assert_false(sh_config_pf_allowed(&cfg, "ENS1F0", "0000:3b:00.1"));    /* names are case-sensitive */
+	assert_false(sh_config_pf_allowed(&cfg, "ens1f", "0000:3b:00.1"));  /* no prefix match */
+	assert_false(sh_config_pf_allowed(&cfg, "ENS1F0", "0000:3b:00.1")); /* names are case-sensitive */
 	assert_false(sh_config_pf_allowed(&cfg, "0000:5e:00.10", "0000:5e:00.2"));
 	sh_config_free(&cfg);
 
@@ -348,6 +349,28 @@ static void test_load_file(void **state)
 	sh_config_free(&cfg);
 }
 
+/* The configuration is a regular file: a FIFO in its place fails at once instead of blocking the
+ * hook (and every runc verb through sriov-runc) until the runtime's timeout. */
+static void test_load_not_regular(void **state)
+{
+	const char *dir = *state;
+	char path[PATH_MAX];
+	struct sh_config cfg;
+	struct sh_error err = { 0 };
+
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(sh_config_load(path, &cfg, &err), -EINVAL);
+	alarm(0);
+	assert_string_equal(strstr(err.msg, "load config"), err.msg);
+	assert_non_null(strstr(err.msg, "config.json: not a regular file (a FIFO)"));
+	sh_config_free(&cfg);
+	assert_int_equal(sh_config_load("/dev/zero", &cfg, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "/dev/zero: not a regular file"));
+	sh_config_free(&cfg);
+}
+
 static int tmpdir_setup(void **state)
 {
 	return tmpdir_setup_for(state, "config");
@@ -367,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_load_default_absent),
 		cmocka_unit_test(test_load_explicit_missing),
 		cmocka_unit_test_setup_teardown(test_load_file, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_load_not_regular, tmpdir_setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -1,5 +1,6 @@
-/* The yajl helpers: bounded reads of a whole fd or file, parse errors that name the document, the
- * typed getters' -ENOENT / -EINVAL, and the generator shorthands. */
+/* The yajl helpers: bounded reads of a whole fd or file (regular files only, no NUL byte), parse
+ * errors that name the document, escaped NULs refused, the typed getters' -ENOENT / -EINVAL, and
+ * the generator shorthands. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sriov-hook/json.h"
@@ -111,8 +113,8 @@ static void test_read_fd_limit_not_rounded(void **state)
 		int r = read_len(cases[i].len, cases[i].max, &got, &err);
 
 		if (r != -EFBIG) {
-			print_error("json_read_fd: %zu bytes with max %zu gave %d, want -EFBIG\n", cases[i].len, cases[i].max,
-				    r);
+			print_error("json_read_fd: %zu bytes with max %zu gave %d, want -EFBIG\n", cases[i].len,
+				    cases[i].max, r);
 			failures++;
 		}
 	}
@@ -175,7 +177,109 @@ static void test_read_file_limit_names_file(void **state)
 	unlink(path);
 }
 
+/* A file put where a JSON document is expected may be anything: a FIFO (which would block a reader
+ * with no writer forever), a device (/dev/zero never ends), a sparse 1 GiB file, a directory. Each
+ * is refused at once, before any byte is read, and the message names the file. */
+static void test_read_file_not_regular(void **state)
+{
+	char dir[] = "/tmp/sriov-hook-test-json-XXXXXX", fifo[64], big[64];
+	struct sh_error err = { 0 };
+	char *out = NULL;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	alarm(10); /* a regression blocks in open or read: fail instead of hanging the suite */
+	assert_int_equal(sh_json_read_file(fifo, 4096, &out, &err), -EINVAL);
+	alarm(0);
+	assert_non_null(strstr(err.msg, fifo));
+	assert_non_null(strstr(err.msg, "not a regular file (a FIFO)"));
+	assert_null(out);
+
+	assert_int_equal(sh_json_read_file("/dev/zero", 4096, &out, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "/dev/zero: not a regular file (a character device)"));
+	assert_int_equal(sh_json_read_file(dir, 4096, &out, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "(a directory)"));
+
+	/* The size comes from fstat: a 1 GiB sparse file is refused without reading (or allocating). */
+	snprintf(big, sizeof(big), "%s/big", dir);
+	fd = open(big, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 1ll << 30), 0);
+	close(fd);
+	assert_int_equal(sh_json_read_file(big, 4u << 20, &out, &err), -EFBIG);
+	assert_non_null(strstr(err.msg, "1073741824 bytes, more than the 4194304 allowed"));
+	assert_null(out);
+
+	unlink(big);
+	unlink(fifo);
+	rmdir(dir);
+}
+
+/* JSON text never holds a raw NUL: yajl would parse what comes before it and ignore the rest. */
+static void test_read_nul_byte(void **state)
+{
+	static const char doc_with_nul[] = "{\"id\":\"abc\"}\0{\"id\":\"other\"}";
+	char path[] = "/tmp/sriov-hook-test-json-XXXXXX";
+	struct sh_error err = { 0 };
+	char *out = NULL;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, doc_with_nul, sizeof(doc_with_nul) - 1), (ssize_t)sizeof(doc_with_nul) - 1);
+	assert_int_equal(sh_json_read_file(path, 4096, &out, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "a NUL byte at offset 12"));
+	assert_non_null(strstr(err.msg, path));
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(sh_json_read_fd(fd, 4096, &out, &err), -EINVAL);
+	assert_null(out);
+	close(fd);
+	unlink(path);
+}
+
 /* ---- parse ----------------------------------------------------------------------------------- */
+
+/* yajl's tree cuts a string at an escaped NUL ("abc\u0000../x" would read as "abc"): refused in
+ * values and keys, at any depth; other escapes are fine. */
+static void test_parse_escaped_nul(void **state)
+{
+	static const char *const bad[] = {
+		"{\"id\":\"abc\\u0000../x\"}",
+		"{\"id\":\"\\u0000\"}",
+		"{\"a\":{\"b\":[1,\"x\\u0000\"]}}",
+		"{\"k\\u0000ey\":1}",
+		"{\"annotations\":{\"io.sriov.vf\\u0000x\":\"0\"}} /* comment */",
+	};
+	static const char *const good[] = {
+		"{\"id\":\"abc\\u0001\\n\\u00e9\"}",
+		"{\"id\":\"\\\\u0000\"}", /* an escaped backslash, then text */
+		"/* yajl's tree allows comments */ {\"a\":\"b\"}",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SH_ARRAY_SIZE(bad); i++) {
+		struct sh_error err = { 0 };
+		yajl_val v = (yajl_val)1;
+
+		if (sh_json_parse(bad[i], "my doc", &v, &err) != -EINVAL)
+			fail_msg("%s: accepted", bad[i]);
+		assert_null(v);
+		assert_string_equal(err.msg, "my doc has a string or key with an escaped NUL (\\u0000)");
+	}
+	for (i = 0; i < SH_ARRAY_SIZE(good); i++) {
+		struct sh_error err = { 0 };
+		yajl_val v = NULL;
+
+		if (sh_json_parse(good[i], "my doc", &v, &err) != 0)
+			fail_msg("%s: %s", good[i], err.msg);
+		yajl_tree_free(v);
+	}
+}
 
 static void test_parse_ok(void **state)
 {
@@ -224,7 +328,8 @@ static void test_parse_errors(void **state)
 		assert_null(v);
 		assert_int_equal(err.code, EINVAL);
 		if (!strstr(err.msg, cases[i].msg))
-			fail_msg("sh_json_parse(\"%s\"): message \"%s\" lacks \"%s\"", cases[i].json, err.msg, cases[i].msg);
+			fail_msg("sh_json_parse(\"%s\"): message \"%s\" lacks \"%s\"", cases[i].json, err.msg,
+				 cases[i].msg);
 		/* one line: yajl's caret display is cut */
 		assert_null(strchr(err.msg, '\n'));
 	}
@@ -334,6 +439,9 @@ int main(void)
 		cmocka_unit_test(test_read_fd_bad_fd),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_read_file_limit_names_file),
+		cmocka_unit_test(test_read_file_not_regular),
+		cmocka_unit_test(test_read_nul_byte),
+		cmocka_unit_test(test_parse_escaped_nul),
 		cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_getters),

@@ -80,7 +80,8 @@ static void test_state_optional_fields(void **state)
 	assert_false(st.has_annotations);
 	sh_oci_state_free(&st);
 	/* an empty annotations object is still "the state carries annotations" */
-	assert_int_equal(sh_oci_state_parse("{\"id\":\"c1\",\"bundle\":\"/b\",\"pid\":0,\"annotations\":{}}", &st, &err), 0);
+	assert_int_equal(
+		sh_oci_state_parse("{\"id\":\"c1\",\"bundle\":\"/b\",\"pid\":0,\"annotations\":{}}", &st, &err), 0);
 	assert_true(st.has_annotations);
 	assert_int_equal(st.annotations.n, 0);
 	sh_oci_state_free(&st);
@@ -98,11 +99,17 @@ static const struct {
 	{ "{\"id\":\"c1\",\"bundle\":\"/b\",\"status\":1}", "\"status\" is not a string" },
 	{ "{\"id\":\"c1/../x\",\"bundle\":\"/b\"}", "container id" },
 	{ "{\"id\":\"c 1\",\"bundle\":\"/b\"}", "container id" },
-	{ "{\"id\":\"\",\"bundle\":\"/b\"}", "container id" },
 	{ "{\"id\":\".hidden\",\"bundle\":\"/b\"}", "container id" },
-	{ "{\"id\":\"..\",\"bundle\":\"/b\"}", "container id" },
 	{ "{\"id\":\"c1\\n\",\"bundle\":\"/b\"}", "container id" },
 	{ "{\"id\":\"c1:2\",\"bundle\":\"/b\"}", "container id" },
+	{ "{\"id\":\"a/b\",\"bundle\":\"/b\"}", "container id \"a/b\" has a character other than" },
+	{ "{\"id\":\"..\",\"bundle\":\"/b\"}", "container id \"..\" begins with a dot" },
+	{ "{\"id\":\"a\\u001bb\",\"bundle\":\"/b\"}", "has a character other than" },
+	{ "{\"id\":\"\\u007f\",\"bundle\":\"/b\"}", "has a character other than" },
+	{ "{\"id\":\"\",\"bundle\":\"/b\"}", "container id is empty" },
+	/* yajl's tree would make this "abc": refused before the id is looked at */
+	{ "{\"id\":\"abc\\u0000../x\",\"bundle\":\"/b\"}", "OCI state has a string or key with an escaped NUL" },
+	{ "{\"id\":\"c1\",\"bundle\":\"/b\\u0000/x\"}", "escaped NUL" },
 	{ "{\"id\":\"c1\",\"bundle\":\"relative/bundle\"}", "not an absolute path" },
 	{ "{\"id\":\"c1\",\"bundle\":\"\"}", "not an absolute path" },
 	{ "{\"id\":\"c1\",\"bundle\":\"/b\",\"pid\":-1}", "\"pid\"" },
@@ -182,6 +189,62 @@ static void test_id_validate(void **state)
 	long_id[200] = 'a';
 	long_id[201] = '\0';
 	assert_int_equal(sh_oci_id_validate(long_id, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "is longer than 200 characters"));
+}
+
+/* 1,000 characters, as a runtime could hand over: refused with a message that stays short. */
+static void test_id_1000(void **state)
+{
+	char json[1200], id[1001];
+	struct sh_state st;
+	struct sh_error err = { 0 };
+
+	(void)state;
+	memset(id, 'a', 1000);
+	id[1000] = '\0';
+	snprintf(json, sizeof(json), "{\"id\":\"%s\",\"bundle\":\"/b\"}", id);
+	assert_int_equal(sh_oci_state_parse(json, &st, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "is longer than 200 characters"));
+	assert_true(strlen(err.msg) < 200);
+}
+
+/* The io.sriov.* values are bounded (a 1 MiB one is refused, naming the key); other tools'
+ * annotations are not the hook's to judge. */
+static void test_annotation_value_limit(void **state)
+{
+	size_t big = 1u << 20, n = big + 200;
+	char *json = malloc(n);
+	struct sh_spec spec;
+	struct sh_state st;
+	struct sh_error err = { 0 };
+	int len;
+
+	(void)state;
+	assert_non_null(json);
+	/* SH_ANNOTATION_VALUE_MAX bytes: fine */
+	len = snprintf(json, n, "{\"annotations\":{\"io.sriov.ip\":\"%0*d\"}}", SH_ANNOTATION_VALUE_MAX, 0);
+	assert_true(len > 0 && (size_t)len < n);
+	assert_int_equal(sh_oci_spec_parse(json, &spec, &err), 0);
+	sh_oci_spec_free(&spec);
+	/* one more: refused */
+	snprintf(json, n, "{\"annotations\":{\"io.sriov.ip\":\"%0*d\"}}", SH_ANNOTATION_VALUE_MAX + 1, 0);
+	assert_int_equal(sh_oci_spec_parse(json, &spec, &err), -E2BIG);
+	assert_string_equal(err.msg, "config.json: annotation io.sriov.ip has 4097 bytes, more than the 4096 allowed");
+	/* 1 MiB, in config.json and in the state */
+	snprintf(json, n, "{\"annotations\":{\"io.sriov.1.mac\":\"%0*d\"}}", (int)big, 0);
+	assert_int_equal(sh_oci_spec_parse(json, &spec, &err), -E2BIG);
+	assert_non_null(strstr(err.msg, "annotation io.sriov.1.mac has 1048576 bytes"));
+	snprintf(json, n, "{\"id\":\"c1\",\"bundle\":\"/b\",\"annotations\":{\"io.sriov.vf\":\"%0*d\"}}", (int)big, 0);
+	assert_int_equal(sh_oci_state_parse(json, &st, &err), -E2BIG);
+	assert_non_null(strstr(err.msg, "OCI state: annotation io.sriov.vf has 1048576 bytes"));
+	/* someone else's: kept whole */
+	snprintf(json, n, "{\"annotations\":{\"kubectl.kubernetes.io/last-applied-configuration\":\"%0*d\"}}", (int)big,
+		 0);
+	assert_int_equal(sh_oci_spec_parse(json, &spec, &err), 0);
+	assert_int_equal(
+		strlen(sh_annotations_get(&spec.annotations, "kubectl.kubernetes.io/last-applied-configuration")), big);
+	sh_oci_spec_free(&spec);
+	free(json);
 }
 
 /* ---- config.json ------------------------------------------------------------------------------ */
@@ -189,7 +252,8 @@ static void test_id_validate(void **state)
 static void test_spec_full(void **state)
 {
 	static const char spec_json[] =
-		"{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"env\":[\"PATH=/bin\",\"SRIOV_VF=auto\",\"TERM=xterm\"]},"
+		"{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"env\":[\"PATH=/"
+		"bin\",\"SRIOV_VF=auto\",\"TERM=xterm\"]},"
 		"\"annotations\":{\"io.sriov.pf\":\"ens1f0\",\"io.sriov.vf\":\"0\",\"io.sriov.ip\":\"10.100.0.10/24\"},"
 		"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"mount\"}]}}";
 	struct sh_spec spec;
@@ -222,8 +286,8 @@ static void test_spec_netns(void **state)
 		{ "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"uts\"}]}}", SH_NETNS_HOST, NULL },
 		{ "{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}", SH_NETNS_NEW, NULL },
 		{ "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"\"}]}}", SH_NETNS_NEW, NULL },
-		{ "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/var/run/netns/cni-1\"}]}}", SH_NETNS_PATH,
-		  "/var/run/netns/cni-1" },
+		{ "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/var/run/netns/cni-1\"}]}}",
+		  SH_NETNS_PATH, "/var/run/netns/cni-1" },
 		{ "{\"linux\":{\"namespaces\":[{\"type\":\"mount\",\"path\":\"/x\"},{\"type\":\"network\",\"path\":"
 		  "\"/proc/77/ns/net\"}]}}",
 		  SH_NETNS_PATH, "/proc/77/ns/net" },
@@ -388,6 +452,8 @@ int main(void)
 		cmocka_unit_test(test_state_optional_fields),
 		cmocka_unit_test(test_state_invalid),
 		cmocka_unit_test(test_id_validate),
+		cmocka_unit_test(test_id_1000),
+		cmocka_unit_test(test_annotation_value_limit),
 		cmocka_unit_test(test_spec_full),
 		cmocka_unit_test(test_spec_netns),
 		cmocka_unit_test(test_spec_invalid),

@@ -300,22 +300,6 @@ static int count_claims(const char *pci, void *data)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -1;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 static bool can_pin; /* found out before the sandbox: pins need CAP_SYS_ADMIN */
 
 static void pre_hook(int fd, void *arg)
@@ -344,7 +328,7 @@ static void pre_hook(int fd, void *arg)
 
 	/* the log is opened before the sandbox, as the hook does */
 	snprintf(path, sizeof(path), "%s/hook.log", dir);
-	if (sh_log_open(path) < 0)
+	if (sh_log_open(path, &err) < 0)
 		_exit(84);
 	sh_log_set_prefix("c1: createRuntime");
 

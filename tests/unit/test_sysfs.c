@@ -1,9 +1,9 @@
 /* PF and VF discovery on fake sysfs trees that mirror the real layout, symlinks included:
  *
- *   ROOT/devices/pci0000:00/<pf>/{sriov_numvfs, sriov_totalvfs, virtfnK -> ../<vf>, net/<pfname>/device -> ../../../<pf>}
- *   ROOT/devices/pci0000:00/<vf>/{physfn -> ../<pf>, net/<vfname>/, driver -> ../../../bus/pci/drivers/<drv>}
- *   ROOT/bus/pci/devices/<pci> -> ../../../devices/pci0000:00/<pci>
- *   ROOT/class/net/<name> -> ../../devices/pci0000:00/<pci>/net/<name>
+ *   ROOT/devices/pci0000:00/<pf>/{sriov_numvfs, sriov_totalvfs, virtfnK -> ../<vf>, net/<pfname>/device ->
+ * ../../../<pf>} ROOT/devices/pci0000:00/<vf>/{physfn -> ../<pf>, net/<vfname>/, driver ->
+ * ../../../bus/pci/drivers/<drv>} ROOT/bus/pci/devices/<pci> -> ../../../devices/pci0000:00/<pci> ROOT/class/net/<name>
+ * -> ../../devices/pci0000:00/<pci>/net/<name>
  */
 #define _GNU_SOURCE /* nftw */
 #include <setjmp.h>
@@ -28,23 +28,6 @@
 #define PF_NAME "ens1f0"
 
 /* ---- building the tree ------------------------------------------------------------------------- */
-
-static void mkdir_p(const char *path)
-{
-	char buf[PATH_MAX], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			fail_msg("mkdir %s: %s", buf, strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		fail_msg("mkdir %s: %s", buf, strerror(errno));
-}
 
 static void pathf(char *out, const char *root, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void pathf(char *out, const char *root, const char *fmt, ...)
@@ -80,9 +63,9 @@ static void add_pci(const char *root, const char *pci)
 	char path[PATH_MAX], target[PATH_MAX];
 
 	pathf(path, root, "devices/pci0000:00/%s", pci);
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "bus/pci/devices");
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "bus/pci/devices/%s", pci);
 	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s", pci);
 	put_link(target, path);
@@ -94,12 +77,12 @@ static void add_netdev(const char *root, const char *pci, const char *name)
 	char path[PATH_MAX], target[PATH_MAX];
 
 	pathf(path, root, "devices/pci0000:00/%s/net/%s", pci, name);
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "devices/pci0000:00/%s/net/%s/device", pci, name);
 	snprintf(target, sizeof(target), "../../../%s", pci);
 	put_link(target, path);
 	pathf(path, root, "class/net");
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "class/net/%s", name);
 	snprintf(target, sizeof(target), "../../devices/pci0000:00/%s/net/%s", pci, name);
 	put_link(target, path);
@@ -110,7 +93,7 @@ static void set_driver(const char *root, const char *pci, const char *driver)
 	char path[PATH_MAX], target[PATH_MAX];
 
 	pathf(path, root, "bus/pci/drivers/%s", driver);
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "devices/pci0000:00/%s/driver", pci);
 	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
 	put_link(target, path);
@@ -151,7 +134,7 @@ static void add_vf(const char *root, const char *pf_pci, unsigned index, const c
 		add_netdev(root, pci, netdev);
 	} else if (netdev) {
 		pathf(path, root, "devices/pci0000:00/%s/net", pci);
-		mkdir_p(path);
+		assert_int_equal(mkdir_p(path), 0);
 	}
 	if (driver)
 		set_driver(root, pci, driver);
@@ -184,7 +167,7 @@ static int tree_setup(void **state)
 	add_pf(root, "0000:3b:00.2", NULL, "2\n", "8\n");
 	add_pf(root, "0000:00:1f.6", "eno1", NULL, NULL);
 	pathf(path, root, "devices/virtual/net/veth0");
-	mkdir_p(path);
+	assert_int_equal(mkdir_p(path), 0);
 	pathf(path, root, "class/net/veth0");
 	put_link("../../devices/virtual/net/veth0", path);
 	*state = root;
@@ -313,7 +296,7 @@ static void test_vf_get(void **state)
 		const char *pci, *netdev, *driver;
 	} cases[] = {
 		{ 0, "0000:3b:02.0", "ens1f0v0", "igbvf" },
-		{ 1, "0000:3b:02.1", "", "igbvf" },    /* net/ empty: no netdev on the host */
+		{ 1, "0000:3b:02.1", "", "igbvf" }, /* net/ empty: no netdev on the host */
 		{ 2, "0000:3b:0a.0", "ens1f0v2", "igbvf" },
 		{ 3, "0000:3b:02.3", "", "vfio-pci" }, /* bound to vfio: no netdev at all */
 	};
@@ -394,25 +377,59 @@ static void test_vf_netdev(void **state)
 {
 	const char *root = *state;
 	char from[PATH_MAX], to[PATH_MAX], name[IFNAMSIZ];
+	struct sh_error err = { 0 };
 
-	assert_int_equal(sh_sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
+	assert_int_equal(sh_sysfs_pci_netdev(root, "0000:3b:02.0", name, &err), 0);
 	assert_string_equal(name, "ens1f0v0");
 	pathf(from, root, "devices/pci0000:00/0000:3b:02.0/net/ens1f0v0");
 	pathf(to, root, "devices/pci0000:00/0000:3b:02.0/net/dev17");
 	assert_int_equal(rename(from, to), 0);
-	assert_int_equal(sh_sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
+	assert_int_equal(sh_sysfs_pci_netdev(root, "0000:3b:02.0", name, &err), 0);
 	assert_string_equal(name, "dev17");
 	/* gone into a container */
 	pathf(from, root, "devices/pci0000:00/0000:3b:02.0/net/dev17/device");
 	unlink(from);
 	assert_int_equal(rmdir(to), 0);
-	assert_int_equal(sh_sysfs_vf_netdev(root, "0000:3b:02.0", name), 0);
+	assert_int_equal(sh_sysfs_pci_netdev(root, "0000:3b:02.0", name, &err), 0);
 	assert_string_equal(name, "");
 	/* no net/ at all, no such device */
-	assert_int_equal(sh_sysfs_vf_netdev(root, "0000:3b:02.3", name), 0);
+	assert_int_equal(sh_sysfs_pci_netdev(root, "0000:3b:02.3", name, &err), 0);
 	assert_string_equal(name, "");
-	assert_int_equal(sh_sysfs_vf_netdev(root, "0000:3b:1f.7", name), 0);
+	assert_int_equal(sh_sysfs_pci_netdev(root, "0000:3b:1f.7", name, &err), 0);
 	assert_string_equal(name, "");
+}
+
+/* Every failure fills the error with the path and the reason: a caller that reports it never says
+ * "no free VF" for what was an unreadable tree. */
+static void test_errors_name_path(void **state)
+{
+	const char *root = *state;
+	char path[PATH_MAX], name[IFNAMSIZ], pci[SH_PCI_LEN], want[PATH_MAX + 64];
+	struct sh_error err = { 0 };
+	struct sh_pf pf;
+
+	/* a net/ that is not a directory */
+	pathf(path, root, "devices/pci0000:00/0000:3b:02.3/net");
+	put_file(path, "");
+	assert_int_equal(sh_sysfs_pci_netdev(root, "0000:3b:02.3", name, &err), -ENOTDIR);
+	pathf(path, root, "bus/pci/devices/0000:3b:02.3/net");
+	snprintf(want, sizeof(want), "list %s: %s", path, strerror(ENOTDIR));
+	assert_string_equal(err.msg, want);
+
+	assert_int_equal(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_int_equal(sh_sysfs_virtfn_pci(root, &pf, 2, pci, &err), 0);
+	assert_string_equal(pci, "0000:3b:0a.0");
+	assert_int_equal(sh_sysfs_virtfn_pci(root, &pf, 9, pci, &err), -ENOENT);
+	pathf(path, root, "bus/pci/devices/%s/virtfn9", PF_PCI);
+	snprintf(want, sizeof(want), "read link %s: %s", path, strerror(ENOENT));
+	assert_string_equal(err.msg, want);
+
+	/* a root so long that no path under it fits */
+	memset(path, 'r', PATH_MAX - 1);
+	path[0] = '/';
+	path[PATH_MAX - 1] = '\0';
+	assert_int_equal(sh_sysfs_pci_netdev(path, "0000:3b:02.0", name, &err), -ENAMETOOLONG);
+	assert_non_null(strstr(err.msg, "is too long"));
 }
 
 /* ---- VFs by PCI address --------------------------------------------------------------------------- */
@@ -470,7 +487,7 @@ static void test_vf_by_pci_errors(void **state)
 		const char *pci;
 		const char *msg;
 	} cases[] = {
-		{ PF_PCI, "no physfn" },         /* a PF is not a VF */
+		{ PF_PCI, "no physfn" },	 /* a PF is not a VF */
 		{ "0000:00:1f.6", "no physfn" }, /* nor is any other device */
 		{ "0000:3b:1f.7", "no physfn" }, /* no such device */
 	};
@@ -521,6 +538,7 @@ int main(void)
 		T(test_vf_get_out_of_range),
 		T(test_vf_get_missing_virtfn),
 		T(test_vf_netdev),
+		T(test_errors_name_path),
 		T(test_vf_by_pci),
 		T(test_vf_by_pci_no_totalvfs),
 		T(test_vf_by_pci_errors),

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "testutil.h"
 #include "sriov-hook/json.h"
 #include "sriov-hook/wrapper.h"
 
@@ -37,38 +38,71 @@ static const struct cmdline_case cmdline_cases[] = {
 	    "create", "--bundle", "/b", "--pid-file", "/x/init.pid", "c1" },
 	  { "sriov-runc", "--root", "/run/docker/runtime-runc/moby", "--log", "/x/log.json", "--log-format", "json",
 	    "create", "--bundle", "/b", "--pid-file", "/x/init.pid", "c1" },
-	  "create", "/b", NULL, true },
+	  "create",
+	  "/b",
+	  NULL,
+	  true },
 	/* the wrapper's option (daemon.json runtimeArgs) is removed, in both spellings */
 	{ { "sriov-runc", "--sriov-config", "/etc/x.json", "--root", "/r", "create", "-b", "/b", "c1" },
 	  { "sriov-runc", "--root", "/r", "create", "-b", "/b", "c1" },
-	  "create", "/b", "/etc/x.json", true },
+	  "create",
+	  "/b",
+	  "/etc/x.json",
+	  true },
 	{ { "sriov-runc", "--debug", "--sriov-config=/etc/y.json", "create", "--bundle=/b2", "c1" },
 	  { "sriov-runc", "--debug", "create", "--bundle=/b2", "c1" },
-	  "create", "/b2", "/etc/y.json", true },
+	  "create",
+	  "/b2",
+	  "/etc/y.json",
+	  true },
 	/* a value that looks like a subcommand is a value */
 	{ { "sriov-runc", "--root", "create", "--log=/l", "-criu", "x", "start", "c1" },
 	  { "sriov-runc", "--root", "create", "--log=/l", "-criu", "x", "start", "c1" },
-	  "start", NULL, NULL, false },
+	  "start",
+	  NULL,
+	  NULL,
+	  false },
 	/* the bundle option's value among create's other options; -b=B; the last one wins */
 	{ { "sriov-runc", "create", "--pid-file", "-b", "--console-socket", "/s", "-b=/b3", "c1" },
 	  { "sriov-runc", "create", "--pid-file", "-b", "--console-socket", "/s", "-b=/b3", "c1" },
-	  "create", "/b3", NULL, true },
+	  "create",
+	  "/b3",
+	  NULL,
+	  true },
 	{ { "sriov-runc", "create", "-b", "/b4", "c1", "--bundle", "/b5" },
 	  { "sriov-runc", "create", "-b", "/b4", "c1", "--bundle", "/b5" },
-	  "create", "/b5", NULL, true },
+	  "create",
+	  "/b5",
+	  NULL,
+	  true },
 	/* no bundle option: the working directory */
-	{ { "sriov-runc", "create", "--no-pivot", "c1" }, { "sriov-runc", "create", "--no-pivot", "c1" }, "create", NULL,
-	  NULL, true },
+	{ { "sriov-runc", "create", "--no-pivot", "c1" },
+	  { "sriov-runc", "create", "--no-pivot", "c1" },
+	  "create",
+	  NULL,
+	  NULL,
+	  true },
 	/* "--" ends the global options; after it, a bundle option does not count */
 	{ { "sriov-runc", "--", "create", "c1", "--", "--bundle", "/no" },
 	  { "sriov-runc", "--", "create", "c1", "--", "--bundle", "/no" },
-	  "create", NULL, NULL, true },
+	  "create",
+	  NULL,
+	  NULL,
+	  true },
 	{ { "sriov-runc", "--version" }, { "sriov-runc", "--version" }, NULL, NULL, NULL, false },
 	{ { "sriov-runc" }, { "sriov-runc" }, NULL, NULL, NULL, false },
 	/* only create's options are looked at */
-	{ { "sriov-runc", "run", "--bundle", "/b", "c1" }, { "sriov-runc", "run", "--bundle", "/b", "c1" }, "run", NULL,
-	  NULL, false },
-	{ { "sriov-runc", "delete", "--force", "c1" }, { "sriov-runc", "delete", "--force", "c1" }, "delete", NULL, NULL,
+	{ { "sriov-runc", "run", "--bundle", "/b", "c1" },
+	  { "sriov-runc", "run", "--bundle", "/b", "c1" },
+	  "run",
+	  NULL,
+	  NULL,
+	  false },
+	{ { "sriov-runc", "delete", "--force", "c1" },
+	  { "sriov-runc", "delete", "--force", "c1" },
+	  "delete",
+	  NULL,
+	  NULL,
 	  false },
 };
 
@@ -199,7 +233,8 @@ static void test_wants_sriov(void **state)
 	for (i = 0; i < SH_ARRAY_SIZE(wants_cases); i++) {
 		assert_int_equal(sh_json_parse(wants_cases[i].spec, "spec", &spec, &err), 0);
 		/* case number * 10 + answer: a failure names the case */
-		assert_int_equal(i * 10 + sh_wrapper_spec_wants_sriov(spec, false), i * 10 + wants_cases[i].without_env);
+		assert_int_equal(i * 10 + sh_wrapper_spec_wants_sriov(spec, false),
+				 i * 10 + wants_cases[i].without_env);
 		assert_int_equal(i * 10 + sh_wrapper_spec_wants_sriov(spec, true), i * 10 + wants_cases[i].with_env);
 		yajl_tree_free(spec);
 	}
@@ -243,7 +278,8 @@ static const struct rewrite_case rewrite_cases[] = {
 	/* a config handed to the hook */
 	{ "{}", "/etc/t.json",
 	  "{\"hooks\":{\"createRuntime\":[{\"path\":\"" H "\",\"args\":[\"sriov-hook\",\"--config\",\"/etc/t.json\","
-	  "\"createRuntime\"]}],\"poststop\":[{\"path\":\"" H "\",\"args\":[\"sriov-hook\",\"--config\",\"/etc/t.json\","
+	  "\"createRuntime\"]}],\"poststop\":[{\"path\":\"" H
+	  "\",\"args\":[\"sriov-hook\",\"--config\",\"/etc/t.json\","
 	  "\"poststop\"]}]}}" },
 	{ "{}", "", "{\"hooks\":{\"createRuntime\":[" CR_ENTRY "],\"poststop\":[" PS_ENTRY "]}}" },
 };
@@ -300,27 +336,14 @@ static void test_add_hooks_wrong_types(void **state)
 
 /* ---- files ------------------------------------------------------------------------------------ */
 
-static char tmpdir[64];
+static const char *tmpdir; /* the current test's, from setup_tmp */
 
 static int setup_tmp(void **state)
 {
-	(void)state;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_wrapper.XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
-static int teardown_tmp(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (tmpdir_setup_for(state, "wrapper") < 0)
+		return -1;
+	tmpdir = *state;
+	return 0;
 }
 
 static void write_file(const char *path, const char *s, mode_t mode)
@@ -456,6 +479,131 @@ static void test_find_runc(void **state)
 	}
 }
 
+/* ---- the whole run up to exec ---------------------------------------------------------------- */
+
+/* argv for sh_wrapper_prepare: a NULL-terminated list; returns argc. */
+static int argv_of(char **out, const char *const *args)
+{
+	int n = 0;
+
+	while (args[n]) {
+		out[n] = (char *)args[n];
+		n++;
+	}
+	out[n] = NULL;
+	return n;
+}
+
+/* A stand-in runc in tmpdir and a configuration (cfg) naming it. */
+static void standin_runc_config(char cfg[PATH_MAX], char runc[PATH_MAX])
+{
+	FILE *f;
+
+	snprintf(runc, PATH_MAX, "%s/runc", tmpdir);
+	write_file(runc, "#!/bin/sh\n", 0755);
+	snprintf(cfg, PATH_MAX, "%s/cfg.json", tmpdir);
+	f = fopen(cfg, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"runc\": \"%s\"}", runc);
+	fclose(f);
+}
+
+static void test_prepare_passthrough(void **state)
+{
+	char cfg[PATH_MAX], runc[PATH_MAX], *argv[16];
+	struct sh_wrapper_exec ex;
+	struct sh_error err = { 0 };
+	int argc;
+
+	(void)state;
+	standin_runc_config(cfg, runc);
+	argc = argv_of(argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "--root", "/r", "delete",
+						    "--force", "c1", NULL });
+	assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), 0);
+	assert_string_equal(ex.runc, runc);
+	assert_int_equal(ex.cl.argc, 6);
+	assert_string_equal(ex.cl.argv[1], "--root");
+	assert_string_equal(ex.cl.argv[3], "delete");
+	assert_string_equal(ex.hook_config, cfg);
+	sh_wrapper_exec_free(&ex);
+}
+
+/* Today's policy: a configuration that cannot be loaded fails every verb, not only create. */
+static void test_prepare_config_error_fails_every_verb(void **state)
+{
+	static const char *const verbs[] = { "create", "start", "state", "kill", "delete", "--version" };
+	char cfg[PATH_MAX], *argv[8];
+	struct sh_wrapper_exec ex;
+	size_t i;
+
+	(void)state;
+	snprintf(cfg, sizeof(cfg), "%s/typo.json", tmpdir);
+	write_file(cfg, "{\"env_fallbak\": true}", 0644);
+	for (i = 0; i < SH_ARRAY_SIZE(verbs); i++) {
+		struct sh_error err = { 0 };
+		int argc = argv_of(argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, verbs[i], NULL });
+
+		assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), -EINVAL);
+		assert_non_null(strstr(err.msg, "unknown key \"env_fallbak\""));
+		sh_wrapper_exec_free(&ex);
+	}
+}
+
+/* A FIFO where a file is expected: the wrapper's configuration is refused at once; a bundle's
+ * config.json is left to runc, without waiting for a writer. */
+static void test_prepare_fifo(void **state)
+{
+	char cfg[PATH_MAX], runc[PATH_MAX], spec[PATH_MAX], *argv[16];
+	struct sh_wrapper_exec ex;
+	struct sh_error err = { 0 };
+	int argc;
+
+	(void)state;
+	snprintf(cfg, sizeof(cfg), "%s/cfg.fifo", tmpdir);
+	assert_int_equal(mkfifo(cfg, 0600), 0);
+	alarm(10);
+	argc = argv_of(argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "state", "c1", NULL });
+	assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "cfg.fifo: not a regular file (a FIFO)"));
+	sh_wrapper_exec_free(&ex);
+
+	standin_runc_config(cfg, runc);
+	snprintf(spec, sizeof(spec), "%s/config.json", tmpdir);
+	assert_int_equal(mkfifo(spec, 0600), 0);
+	argc = argv_of(
+		argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "create", "-b", tmpdir, "c1", NULL });
+	assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), 0);
+	alarm(0);
+	assert_string_equal(ex.runc, runc);
+	sh_wrapper_exec_free(&ex);
+}
+
+/* create of a container that asks: the hook is looked for next to the wrapper's executable (here
+ * the test binary, which has none beside it), and its absence fails the create, naming it. */
+static void test_prepare_create_needs_hook(void **state)
+{
+	char cfg[PATH_MAX], runc[PATH_MAX], spec[PATH_MAX], *argv[16], *before = NULL, *after = NULL;
+	struct sh_wrapper_exec ex;
+	struct sh_error err = { 0 };
+	int argc;
+
+	(void)state;
+	standin_runc_config(cfg, runc);
+	snprintf(spec, sizeof(spec), "%s/config.json", tmpdir);
+	write_file(spec, "{\"annotations\":{\"io.sriov.vf\":\"auto\"}}", 0644);
+	assert_int_equal(sh_json_read_file(spec, 4096, &before, &err), 0);
+	argc = argv_of(argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "create", "--bundle", tmpdir,
+						    "c1", NULL });
+	assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "/sriov-hook (expected next to sriov-runc)"));
+	assert_non_null(strstr(err.msg, tmpdir));
+	sh_wrapper_exec_free(&ex);
+	assert_int_equal(sh_json_read_file(spec, 4096, &after, &err), 0);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,10 +613,14 @@ int main(void)
 		cmocka_unit_test(test_wants_sriov),
 		cmocka_unit_test(test_add_hooks_table),
 		cmocka_unit_test(test_add_hooks_wrong_types),
-		cmocka_unit_test_setup_teardown(test_write_atomic_keeps_mode, setup_tmp, teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_write_atomic_failure_leaves_file, setup_tmp, teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_prepare_bundle, setup_tmp, teardown_tmp),
-		cmocka_unit_test_setup_teardown(test_find_runc, setup_tmp, teardown_tmp),
+		cmocka_unit_test_setup_teardown(test_write_atomic_keeps_mode, setup_tmp, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_write_atomic_failure_leaves_file, setup_tmp, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_bundle, setup_tmp, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_find_runc, setup_tmp, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_passthrough, setup_tmp, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_config_error_fails_every_verb, setup_tmp, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_fifo, setup_tmp, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_create_needs_hook, setup_tmp, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests_name("wrapper", tests, NULL, NULL);

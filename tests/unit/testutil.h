@@ -1,11 +1,14 @@
 /* Shared by the unit tests (include after cmocka.h, with _GNU_SOURCE for nftw): temporary
- * directories that go whatever a test's outcome, and files written in one call. */
+ * directories that go whatever a test's outcome, mkdir -p, and files written in one call. */
 #ifndef SRIOV_HOOK_TESTUTIL_H
 #define SRIOV_HOOK_TESTUTIL_H
 
+#include <errno.h>
 #include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 static inline int testutil_rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
@@ -43,6 +46,23 @@ static inline int tmpdir_teardown(void **state)
 	rm_tree(*state);
 	free(*state);
 	return 0;
+}
+
+/* mkdir -p: 0, or -1 with errno set. Usable in a forked child that must not call cmocka. */
+static inline int mkdir_p(const char *path)
+{
+	char buf[PATH_MAX], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755) < 0 && errno != EEXIST ? -1 : 0;
 }
 
 static inline void write_text(const char *path, const char *text)

@@ -1,0 +1,156 @@
+/* One hook run: parse -> validate -> (sandbox) -> act. Everything the run acts on is read and
+ * checked here before the seccomp filter goes up, so that attach and detach start from plain,
+ * validated structs; this file holds the order of those steps and nothing of the steps themselves. */
+#include "sriov-hook/stage.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sriov-hook/json.h"
+#include "sriov-hook/log.h"
+#include "sriov-hook/sandbox.h"
+
+static const char *const stage_names[] = {
+	[SH_STAGE_CREATE_RUNTIME] = "createRuntime",
+	[SH_STAGE_POSTSTOP] = "poststop",
+};
+
+const char *sh_stage_name(enum sh_stage stage)
+{
+	return stage_names[stage];
+}
+
+bool sh_stage_from_name(const char *s, enum sh_stage *stage)
+{
+	size_t i;
+
+	for (i = 0; i < SH_ARRAY_SIZE(stage_names); i++) {
+		if (!strcmp(s, stage_names[i])) {
+			*stage = (enum sh_stage)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+int sh_stage_read_state(int fd, struct sh_state *st, struct sh_error *err)
+{
+	_cleanup_free_ char *input = NULL;
+	int r;
+
+	memset(st, 0, sizeof(*st));
+	if ((r = sh_json_read_fd(fd, SH_STATE_MAX_BYTES, &input, err)) < 0)
+		return sh_err_ctx(err, "read OCI state from stdin");
+	return sh_oci_state_parse(input, st, err);
+}
+
+struct sh_annotations *sh_stage_annotations(struct sh_stage_input *in)
+{
+	return in->state.has_annotations ? &in->state.annotations : &in->spec.annotations;
+}
+
+/* The annotations runtimes put the container's name in, most specific first. */
+static const char *const name_keys[] = {
+	"io.kubernetes.cri-o.ContainerName", /* CRI-O: k8s_<container>_<pod>_<namespace>_<uid>_<n> */
+	"io.kubernetes.cri.container-name",  /* containerd's CRI plugin */
+	"io.kubernetes.container.name",	     /* the kubelet's label, where a runtime copies it */
+	"nerdctl/name",			     /* nerdctl */
+};
+
+const char *sh_stage_container_name(const struct sh_annotations *a)
+{
+	const char *name;
+	size_t i, len;
+
+	for (i = 0; i < SH_ARRAY_SIZE(name_keys); i++) {
+		name = sh_annotations_get(a, name_keys[i]);
+		if (!name)
+			continue;
+		/* Only informative (logs, records): one that would spoil a line is left out, not refused. */
+		len = strlen(name);
+		if (len == 0 || len > SH_NAME_MAX)
+			return NULL;
+		for (size_t k = 0; k < len; k++)
+			if ((unsigned char)name[k] < 0x20 || name[k] == 0x7f)
+				return NULL;
+		return name;
+	}
+	return NULL;
+}
+
+/* With env_fallback, SRIOV_<KEY> variables of the process fill in the keys the annotations lack. */
+static int build_request(struct sh_stage_input *in, struct sh_error *err)
+{
+	struct sh_annotations *ann = sh_stage_annotations(in);
+	int r;
+
+	if (in->cfg.env_fallback && (r = sh_request_env_fallback(ann, in->spec.env, in->spec.n_env, err)) < 0)
+		return r;
+	return sh_request_from_annotations(ann, &in->req, err);
+}
+
+int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
+{
+	int r;
+
+	in->ctx.cfg = &in->cfg;
+	in->ctx.state = &in->state;
+	in->ctx.req = &in->req;
+	if (in->stage == SH_STAGE_CREATE_RUNTIME) {
+		if ((r = sh_oci_spec_load(in->state.bundle, &in->spec, err)) < 0 || (r = build_request(in, err)) < 0)
+			return r;
+		/* A container that asks for nothing may have no namespace of its own: that is fine. */
+		if (in->req.n > 0 && (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
+			return r;
+	}
+	in->ctx.name = sh_stage_container_name(sh_stage_annotations(in));
+	return 0;
+}
+
+void sh_stage_input_free(struct sh_stage_input *in)
+{
+	sh_oci_spec_free(&in->spec);
+	sh_oci_state_free(&in->state);
+	sh_config_free(&in->cfg);
+	memset(&in->ctx, 0, sizeof(in->ctx));
+}
+
+static void set_log_prefix(const char *id, enum sh_stage stage)
+{
+	char prefix[300];
+
+	snprintf(prefix, sizeof(prefix), "%s: %s", id, sh_stage_name(stage));
+	sh_log_set_prefix(prefix);
+}
+
+static int run(struct sh_stage_input *in, const char *config, int state_fd, struct sh_error *err)
+{
+	int r;
+
+	/* Until the state names the container, lines say "-" where its id goes. */
+	set_log_prefix("-", in->stage);
+	if ((r = sh_stage_read_state(state_fd, &in->state, err)) < 0)
+		return r;
+	set_log_prefix(in->state.id, in->stage);
+	if ((r = sh_config_load(config, &in->cfg, err)) < 0 || (r = sh_log_open(in->cfg.log, err)) < 0 ||
+	    (r = sh_stage_prepare(in, err)) < 0 || (r = sh_sandbox_install(err)) < 0)
+		return r;
+	return in->stage == SH_STAGE_CREATE_RUNTIME ? sh_attach(&in->ctx, err) : sh_detach(&in->ctx, err);
+}
+
+int sh_stage_run(enum sh_stage stage, const char *config, int state_fd, struct sh_error *err)
+{
+	struct sh_stage_input in;
+	int r;
+
+	memset(&in, 0, sizeof(in));
+	in.stage = stage;
+	sh_config_defaults(&in.cfg);
+	r = run(&in, config, state_fd, err);
+	if (r < 0)
+		sh_log_failure(err->msg);
+	sh_log_close();
+	sh_stage_input_free(&in);
+	return r;
+}
