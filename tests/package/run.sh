@@ -13,7 +13,13 @@ RUNC_WRAPPER=/usr/bin/sriov-runc
 . "$REPO/tests/engines/lib.sh"
 T_GROUP=package
 start=$(date +%s)
-e_init deb
+# t_setup's preamble without its check of the hook: the hook is there once the package is installed.
+t_init deb "$REPO"
+# shellcheck source=../lib/standin.sh
+. "$REPO/tests/lib/standin.sh"
+# shellcheck source=../lib/bundle.sh
+. "$REPO/tests/lib/bundle.sh"
+standin_init || exit 1
 e_require_cmd dpkg-buildpackage dh lintian fakeroot apt-get podman runc
 
 PKG=sriov-hook
@@ -28,12 +34,12 @@ pkg_apt() { "${APT[@]}" "$@" </dev/null 2>&1; }
 
 # ---- preconditions: the suite owns the package, /etc/sriov-hook and /run/sriov-hook for its run ----
 if [ -n "$(pkg_status | grep -v '^unknown ok not-installed')" ]; then
-	e_fail precondition "package $PKG is on this machine ($(pkg_status)): the suite installs and purges it; apt-get purge $PKG first"
-	e_end
+	t_fail precondition "package $PKG is on this machine ($(pkg_status)): the suite installs and purges it; apt-get purge $PKG first"
+	t_end
 fi
 if [ -n "$(standin_state_residue "$STATE")" ]; then
-	e_fail precondition "$STATE holds state of a live installation: $(standin_state_residue "$STATE" | head -3)"
-	e_end
+	t_fail precondition "$STATE holds state of a live installation: $(standin_state_residue "$STATE" | head -3)"
+	t_end
 fi
 # A source install's configuration is put aside and comes back at exit. The state directory, when
 # absent now, goes at exit (the hook makes it under the installed configuration).
@@ -82,15 +88,15 @@ pkg_copy "$SH_TMP/v1/$PKG-$UPSTREAM"
 V1=$(cd "$SH_TMP/v1/$PKG-$UPSTREAM" && dpkg-parsechangelog -S Version)
 ARCH=$(dpkg --print-architecture)
 if ! secs=$(pkg_build v1); then
-	e_fail build "dpkg-buildpackage failed: $(tail -n 15 "$SH_TMP/v1/build.log")"
-	e_end
+	t_fail build "dpkg-buildpackage failed: $(tail -n 15 "$SH_TMP/v1/build.log")"
+	t_end
 fi
 DEB1=$SH_TMP/v1/${PKG}_${V1}_$ARCH.deb
-e_check build "no ${DEB1##*/} after the build" -f "$DEB1"
+t_check build "no ${DEB1##*/} after the build" -f "$DEB1"
 echo "  build $V1 (unit tests included): $secs s"
-e_check version-upstream "package version $V1 is not Makefile VERSION $UPSTREAM plus a revision" \
+t_check version-upstream "package version $V1 is not Makefile VERSION $UPSTREAM plus a revision" \
 	"${V1%-*}" = "$UPSTREAM"
-e_check unit-tests-ran "the build ran no unit test" "$(grep -c '^PASS unit/' "$SH_TMP/v1/build.log")" -gt 0
+t_check unit-tests-ran "the build ran no unit test" "$(grep -c '^PASS unit/' "$SH_TMP/v1/build.log")" -gt 0
 
 # The same source, one changelog entry on top: what an upgrade brings.
 V2=$V1+upgradetest
@@ -102,11 +108,11 @@ log=$SH_TMP/v2/$PKG-$UPSTREAM/debian/changelog
 	cat "$log"
 } >"$log.new" && mv "$log.new" "$log"
 if ! secs=$(pkg_build v2 nocheck); then
-	e_fail build-v2 "dpkg-buildpackage failed: $(tail -n 15 "$SH_TMP/v2/build.log")"
-	e_end
+	t_fail build-v2 "dpkg-buildpackage failed: $(tail -n 15 "$SH_TMP/v2/build.log")"
+	t_end
 fi
 DEB2=$SH_TMP/v2/${PKG}_${V2}_$ARCH.deb
-e_check build-v2 "no ${DEB2##*/} after the build" -f "$DEB2"
+t_check build-v2 "no ${DEB2##*/} after the build" -f "$DEB2"
 echo "  build $V2 (nocheck): $secs s"
 
 # ---- lintian: no error (warnings and infos are listed) ------------------------------------------
@@ -114,7 +120,7 @@ lint=$(lintian --info --display-info --pedantic "$SH_TMP/v1/${PKG}_${V1}_$ARCH.c
 	grep -v 'running with root privileges')
 echo "  lintian: $(printf '%s\n' "$lint" | grep -c '^E:') errors, $(printf '%s\n' "$lint" | grep -c '^W:') warnings, $(printf '%s\n' "$lint" | grep -c '^[IP]:') info/pedantic"
 printf '%s\n' "$lint" | grep '^[EWIP]:' | sed 's/^/    /'
-e_empty lintian-no-error "lintian" "$(printf '%s\n' "$lint" | grep '^E:')"
+t_empty lintian-no-error "lintian" "$(printf '%s\n' "$lint" | grep '^E:')"
 
 # ---- contents -----------------------------------------------------------------------------------
 # pkg_paths DEB: the package's paths, one per line, "/usr/bin/x" (directories end with "/").
@@ -130,8 +136,8 @@ for p in /usr/bin/sriov-hook /usr/bin/sriov-runc \
 	$CONFFILE /usr/share/doc/$PKG/copyright; do
 	printf '%s\n' "$PATHS" | grep -qxF "$p" || missing="$missing $p"
 done
-e_empty layout "missing from the package" "$missing"
-e_empty no-usr-etc "under /usr/etc" "$(printf '%s\n' "$PATHS" | grep '^/usr/etc/')"
+t_empty layout "missing from the package" "$missing"
+t_empty no-usr-etc "under /usr/etc" "$(printf '%s\n' "$PATHS" | grep '^/usr/etc/')"
 
 # Everything `make install PREFIX=/usr` installs (man pages compressed), and nothing else but the
 # Debian docs and the lintian overrides: a file added to the install rule is packaged without
@@ -140,29 +146,29 @@ D=$SH_TMP/make-install
 if out=$(make -s -C "$SH_TMP/v1/$PKG-$UPSTREAM" BUILD=debian/build install DESTDIR="$D" PREFIX=/usr 2>&1); then
 	want=$(cd "$D" && find . ! -type d | sed 's|^\.||; s|^\(/usr/share/man/.*\.[0-9]\)$|\1.gz|' | sort)
 	have=$(printf '%s\n' "$PATHS" | grep -v '/$' | sort)
-	e_empty make-install/all-packaged "installed by make install, not packaged" "$(comm -23 <(echo "$want") <(echo "$have") | xargs)"
-	e_empty make-install/nothing-else "packaged, not from make install" "$(comm -13 <(echo "$want") <(echo "$have") |
+	t_empty make-install/all-packaged "installed by make install, not packaged" "$(comm -23 <(echo "$want") <(echo "$have") | xargs)"
+	t_empty make-install/nothing-else "packaged, not from make install" "$(comm -13 <(echo "$want") <(echo "$have") |
 		grep -v -e "^/usr/share/doc/$PKG/" -e "^/usr/share/lintian/overrides/$PKG\$" | xargs)"
 else
-	e_fail make-install "make install: $out"
+	t_fail make-install "make install: $out"
 fi
 
 ctl=$SH_TMP/v1/control
 dpkg-deb -e "$DEB1" "$ctl"
 etc_files=$(printf '%s\n' "$PATHS" | grep '^/etc/.*[^/]$')
-e_check conffiles "conffiles: $(cat "$ctl/conffiles" 2>/dev/null), files in /etc: $etc_files" \
+t_check conffiles "conffiles: $(cat "$ctl/conffiles" 2>/dev/null), files in /etc: $etc_files" \
 	"$(sort "$ctl/conffiles" 2>/dev/null)" = "$(echo "$etc_files" | sort)"
 # Installing, upgrading or removing the hook restarts no engine: the maintainer scripts never name one.
 engines=$(grep -HinE 'docker|containerd|podman|cri-?o\b|kubelet' "$ctl"/{preinst,postinst,prerm,postrm} 2>/dev/null)
-e_empty no-engine-restart "maintainer scripts name an engine" "$engines"
+t_empty no-engine-restart "maintainer scripts name an engine" "$engines"
 
 # ---- install with apt -----------------------------------------------------------------------------
 # pkg_dirs_absent: the package's directories that do not exist now (to find them gone after purge).
 NEW_DIRS=$(printf '%s\n' "$PATHS" | grep '/$' | while read -r d; do [ -e "$d" ] || echo "$d"; done)
 out=$(pkg_apt install "$DEB1")
-e_check install "apt-get install: $(echo "$out" | tail -n 5)" "$(pkg_status)" = "install ok installed $V1"
-e_contains installed-version "$($HOOK --version 2>&1)" "sriov-hook $UPSTREAM" "sriov-hook --version"
-e_empty install-verify "dpkg --verify" "$(dpkg --verify "$PKG" 2>&1)"
+t_check install "apt-get install: $(echo "$out" | tail -n 5)" "$(pkg_status)" = "install ok installed $V1"
+t_contains installed-version "$($HOOK --version 2>&1)" "sriov-hook $UPSTREAM" "sriov-hook --version"
+t_empty install-verify "dpkg --verify" "$(dpkg --verify "$PKG" 2>&1)"
 
 # The admin points the installed configuration at the stand-in's sysfs tree (state_dir stays the
 # default): what the hooks fired by podman and the holder below read.
@@ -180,24 +186,24 @@ EDITED=$(cat "$CONFFILE")
 
 # ---- upgrade: the edited conffile stays, without a question -------------------------------------
 out=$(pkg_apt install "$DEB2")
-e_check upgrade "apt-get install (upgrade): $(echo "$out" | tail -n 5)" "$(pkg_status)" = "install ok installed $V2"
-e_check upgrade/conffile-kept "$CONFFILE is now: $(cat "$CONFFILE" 2>&1)" "$(cat "$CONFFILE" 2>/dev/null)" = "$EDITED"
-e_empty upgrade/no-dpkg-copies "left by dpkg" "$(ls /etc/sriov-hook | grep -v '^config.json$')"
-e_empty upgrade/verify "dpkg --verify, conffiles aside" "$(dpkg --verify "$PKG" 2>&1 | grep -v " c $CONFFILE\$")"
+t_check upgrade "apt-get install (upgrade): $(echo "$out" | tail -n 5)" "$(pkg_status)" = "install ok installed $V2"
+t_check upgrade/conffile-kept "$CONFFILE is now: $(cat "$CONFFILE" 2>&1)" "$(cat "$CONFFILE" 2>/dev/null)" = "$EDITED"
+t_empty upgrade/no-dpkg-copies "left by dpkg" "$(ls /etc/sriov-hook | grep -v '^config.json$')"
+t_empty upgrade/verify "dpkg --verify, conffiles aside" "$(dpkg --verify "$PKG" 2>&1 | grep -v " c $CONFFILE\$")"
 
 # ---- podman finds the installed hooks.d files by itself ---------------------------------------------
 e_podman_init
 IMG=localhost/sriov-hook-pkg-busybox
 if ! out=$(e_podman import -q "$(e_image_tar)" "$IMG" 2>&1); then
-	e_fail podman-import "podman import: $out"
+	t_fail podman-import "podman import: $out"
 else
 	out=$(e_podman run --rm --network none --annotation "io.sriov.pf=$PF" --annotation io.sriov.vf=auto \
 		--annotation io.sriov.ip=10.99.3.2/24 "$IMG" ip addr 2>&1)
 	rc=$?
-	e_check default-hooks-dir/run "rc=$rc: $out" "$rc" = 0
+	t_check default-hooks-dir/run "rc=$rc: $out" "$rc" = 0
 	eth0=$(printf '%s\n' "$out" | awk '/^[0-9]+: /{show = ($2 ~ /^eth0(@|:)/)} show')
-	e_contains default-hooks-dir/vf-is-eth0 "$eth0" "$(standin_vf_mac a 0)" "eth0 in the container"
-	e_contains default-hooks-dir/address "$eth0" "inet 10.99.3.2/24" "eth0 in the container"
+	t_contains default-hooks-dir/vf-is-eth0 "$eth0" "$(standin_vf_mac a 0)" "eth0 in the container"
+	t_contains default-hooks-dir/address "$eth0" "inet 10.99.3.2/24" "eth0 in the container"
 	e_after_exit a default-hooks-dir
 fi
 
@@ -214,40 +220,40 @@ E_BUILD=$INST HOOK=$HOOK RUNC_WRAPPER=$RUNC_WRAPPER bash "$REPO/tests/engines/po
 status=${PIPESTATUS[0]}
 grep -q '^FAIL ' "$SH_TMP/podman.out" && T_FAILS=$((T_FAILS + 1))
 if [ "$status" != 0 ] && ! grep -q '^FAIL ' "$SH_TMP/podman.out"; then
-	e_fail podman-installed "the podman suite exited with status $status"
+	t_fail podman-installed "the podman suite exited with status $status"
 fi
 
 # ---- remove while a container holds a VF: a warning, the conffile stays; reinstall; release ------------
 standin_netns_proc holder_pid
 bundle_bare "$SH_TMP/holder" "pf=$PF" vf=1
 hook_run "" createRuntime "$(hook_state pkg-holder "$holder_pid" "$SH_TMP/holder")"
-e_check holder/claims "createRuntime with the installed configuration, rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+t_check holder/claims "createRuntime with the installed configuration, rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 out=$(pkg_apt remove "$PKG")
-e_check remove "apt-get remove: $(echo "$out" | tail -n 5)" "$(pkg_status)" = "deinstall ok config-files $V2"
-e_contains remove/warns-held-vf "$out" "still records VFs given to running containers" "apt-get remove"
-e_check remove/conffile-kept "$CONFFILE is now: $(cat "$CONFFILE" 2>&1)" "$(cat "$CONFFILE" 2>/dev/null)" = "$EDITED"
-e_check remove/binary-gone "$HOOK is still there" ! -e "$HOOK"
+t_check remove "apt-get remove: $(echo "$out" | tail -n 5)" "$(pkg_status)" = "deinstall ok config-files $V2"
+t_contains remove/warns-held-vf "$out" "still records VFs given to running containers" "apt-get remove"
+t_check remove/conffile-kept "$CONFFILE is now: $(cat "$CONFFILE" 2>&1)" "$(cat "$CONFFILE" 2>/dev/null)" = "$EDITED"
+t_check remove/binary-gone "$HOOK is still there" ! -e "$HOOK"
 out=$(pkg_apt install "$DEB2")
-e_check reinstall "apt-get install: $(echo "$out" | tail -n 5)" "$(pkg_status)" = "install ok installed $V2"
-e_check reinstall/conffile-kept "$CONFFILE is now: $(cat "$CONFFILE" 2>&1)" "$(cat "$CONFFILE" 2>/dev/null)" = "$EDITED"
+t_check reinstall "apt-get install: $(echo "$out" | tail -n 5)" "$(pkg_status)" = "install ok installed $V2"
+t_check reinstall/conffile-kept "$CONFFILE is now: $(cat "$CONFFILE" 2>&1)" "$(cat "$CONFFILE" 2>/dev/null)" = "$EDITED"
 hook_run "" poststop "$(hook_state pkg-holder 0 "$SH_TMP/holder")"
-e_check holder/releases "poststop rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
-e_empty holder/vf-back "VF" "$(standin_vf_problems a 1)"
+t_check holder/releases "poststop rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+t_empty holder/vf-back "VF" "$(standin_vf_problems a 1)"
 
 # ---- purge: nothing of the package is left ----------------------------------------------------------
-e_check purge/state-dir-used "the hook made no $STATE" -d "$STATE"
-e_empty purge/state-dir-empty "left in $STATE before purge" "$(standin_state_residue "$STATE")"
+t_check purge/state-dir-used "the hook made no $STATE" -d "$STATE"
+t_empty purge/state-dir-empty "left in $STATE before purge" "$(standin_state_residue "$STATE")"
 out=$(pkg_apt purge "$PKG")
-e_check purge "apt-get purge: $(echo "$out" | tail -n 5)" -z "$(pkg_status | grep -v '^unknown ok not-installed')"
+t_check purge "apt-get purge: $(echo "$out" | tail -n 5)" -z "$(pkg_status | grep -v '^unknown ok not-installed')"
 left=$(printf '%s\n' "$PATHS" | grep -v '/$' | while read -r f; do [ -e "$f" ] || [ -L "$f" ] && echo "$f"; done)
-e_empty purge/no-file "files left" "$left"
+t_empty purge/no-file "files left" "$left"
 left=$(printf '%s\n' "$NEW_DIRS" | while read -r d; do [ -n "$d" ] && [ -e "$d" ] && echo "$d"; done)
-e_empty purge/no-directory "directories the package made, left" "$left"
-e_check purge/no-etc "/etc/sriov-hook is left: $(ls -A /etc/sriov-hook 2>&1)" ! -e /etc/sriov-hook
+t_empty purge/no-directory "directories the package made, left" "$left"
+t_check purge/no-etc "/etc/sriov-hook is left: $(ls -A /etc/sriov-hook 2>&1)" ! -e /etc/sriov-hook
 if [ -z "$STATE_BEFORE" ]; then
-	e_check purge/no-state-dir "$STATE is left: $(find "$STATE" 2>&1 | head -5)" ! -e "$STATE"
+	t_check purge/no-state-dir "$STATE is left: $(find "$STATE" 2>&1 | head -5)" ! -e "$STATE"
 fi
-e_empty purge/no-dpkg-record "left in /var/lib/dpkg/info" "$(ls /var/lib/dpkg/info/"$PKG".* /var/lib/dpkg/info/"$PKG":* 2>/dev/null)"
+t_empty purge/no-dpkg-record "left in /var/lib/dpkg/info" "$(ls /var/lib/dpkg/info/"$PKG".* /var/lib/dpkg/info/"$PKG":* 2>/dev/null)"
 
 echo "package: $(($(date +%s) - start)) s"
-e_end
+t_end

@@ -9,7 +9,6 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 . "$REPO/tests/engines/lib.sh"
 T_GROUP=standin
 e_init updown
-e_require_build
 e_require_cmd runc podman
 
 SCRIPT=$REPO/scripts/standin-pf.sh
@@ -38,8 +37,8 @@ etc_state() {
 }
 
 if [ -n "$(leftovers)" ]; then
-	e_fail precondition "a stand-in is up (make standin-down first): $(leftovers)"
-	e_end
+	t_fail precondition "a stand-in is up (make standin-down first): $(leftovers)"
+	t_end
 fi
 # The machine's /etc/sriov-hook is put aside for the run and comes back at exit, after a last down.
 if [ -e /etc/sriov-hook ]; then
@@ -57,62 +56,62 @@ standin_atexit _updown_cleanup
 # ---- no configuration before: up, the quickstarts, down ---------------------------------------------
 out=$(make -s -C "$REPO" standin-up NUMVFS=2 2>&1)
 rc=$?
-e_check up "rc=$rc: $out" "$rc" = 0
-e_check up/links "links: $(standin_links)" "$(standin_links | tr ' ' '\n' | sort | xargs)" = \
+t_check up "rc=$rc: $out" "$rc" = 0
+t_check up/links "links: $(standin_links)" "$(standin_links | tr ' ' '\n' | sort | xargs)" = \
 	"standin0p standin0q standin0v0 standin0v0x standin0v1 standin0v1x"
 sysfs=$(json_get "$CONF" sysfs_root)
-e_check up/config-names-tree "$CONF: $(cat "$CONF" 2>&1)" "$(cat "$sysfs/class/net/$PF/device/sriov_numvfs" 2>/dev/null)" = 2
-e_contains up/tells-pf "$out" "PF   $PF"
-e_contains up/tells-config "$out" "$CONF"
-e_contains up/tells-down "$out" "make standin-down"
+t_check up/config-names-tree "$CONF: $(cat "$CONF" 2>&1)" "$(cat "$sysfs/class/net/$PF/device/sriov_numvfs" 2>/dev/null)" = 2
+t_contains up/tells-pf "$out" "PF   $PF"
+t_contains up/tells-config "$out" "$CONF"
+t_contains up/tells-down "$out" "make standin-down"
 VF0_IDX=$(cat /sys/class/net/standin0v0/ifindex 2>/dev/null)
 VF0_MAC=$(cat /sys/class/net/standin0v0/address 2>/dev/null)
 
 out=$(make -s -C "$REPO" standin-up NUMVFS=2 2>&1)
 rc=$?
-e_check up-again "rc=$rc: $out" "$rc" = 0
-e_contains up-again/says-so "$out" "already up"
-e_check up-again/same-devices "standin0v0 is now ifindex $(cat /sys/class/net/standin0v0/ifindex 2>&1), was $VF0_IDX" \
+t_check up-again "rc=$rc: $out" "$rc" = 0
+t_contains up-again/says-so "$out" "already up"
+t_check up-again/same-devices "standin0v0 is now ifindex $(cat /sys/class/net/standin0v0/ifindex 2>&1), was $VF0_IDX" \
 	"$(cat /sys/class/net/standin0v0/ifindex 2>/dev/null)" = "$VF0_IDX"
 
 # The runc quickstart: hooks without --config read the stand-in's configuration.
 bundle_runc "$SH_TMP/b" "$HOOK" "" 'ip addr' pf=$PF vf=auto ip=10.99.5.2/24 >/dev/null
 out=$(runc_t run --bundle "$SH_TMP/b" standin-runc </dev/null 2>&1)
 rc=$?
-e_check runc/run "rc=$rc: $out" "$rc" = 0
-e_contains runc/vf-inside "$out" "$VF0_MAC" "ip addr in the container"
-e_check runc/vf-back "standin0v0: $(ip -o link show dev standin0v0 2>&1)" "$(cat /sys/class/net/standin0v0/ifindex 2>/dev/null)" = "$VF0_IDX"
+t_check runc/run "rc=$rc: $out" "$rc" = 0
+t_contains runc/vf-inside "$out" "$VF0_MAC" "ip addr in the container"
+t_check runc/vf-back "standin0v0: $(ip -o link show dev standin0v0 2>&1)" "$(cat /sys/class/net/standin0v0/ifindex 2>/dev/null)" = "$VF0_IDX"
 
 # The podman quickstart, with the build tree's hooks.d files (they name build/sriov-hook).
 e_podman_init
 IMG=localhost/sriov-hook-standin-busybox
 if ! out=$(e_podman import -q "$(e_image_tar)" "$IMG" 2>&1); then
-	e_fail podman/import "podman import: $out"
+	t_fail podman/import "podman import: $out"
 else
 	out=$(e_podman --hooks-dir "$E_BUILD/hooks.d" run --rm --network none --annotation io.sriov.pf=$PF \
 		--annotation io.sriov.vf=auto --annotation io.sriov.ip=10.99.5.2/24 "$IMG" ip addr 2>&1)
 	rc=$?
-	e_check podman/run "rc=$rc: $out" "$rc" = 0
-	e_contains podman/vf-inside "$out" "$VF0_MAC" "ip addr in the container"
+	t_check podman/run "rc=$rc: $out" "$rc" = 0
+	t_contains podman/vf-inside "$out" "$VF0_MAC" "ip addr in the container"
 fi
 
 # A container that still holds a VF when the stand-in goes: its pin is a mount under the state dir.
 standin_netns_proc holder_pid
 bundle_bare "$SH_TMP/holder" "pf=$PF" vf=1
 hook_run "" createRuntime "$(hook_state standin-holder "$holder_pid" "$SH_TMP/holder")"
-e_check holder/claims "rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
-e_check holder/pinned "no mount under $RUN_DIR" -n "$(awk -v d="$RUN_DIR" 'index($2, d "/") == 1' /proc/self/mounts)"
+t_check holder/claims "rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+t_check holder/pinned "no mount under $RUN_DIR" -n "$(awk -v d="$RUN_DIR" 'index($2, d "/") == 1' /proc/self/mounts)"
 
 out=$(make -s -C "$REPO" standin-down 2>&1)
 rc=$?
-e_check down "rc=$rc: $out" "$rc" = 0
-e_empty down/nothing-left "left" "$(leftovers)"
-e_check down/no-config "/etc/sriov-hook: $(etc_state)" "$(etc_state)" = absent
-e_contains down/says-held "$out" "still given to containers"
+t_check down "rc=$rc: $out" "$rc" = 0
+t_empty down/nothing-left "left" "$(leftovers)"
+t_check down/no-config "/etc/sriov-hook: $(etc_state)" "$(etc_state)" = absent
+t_contains down/says-held "$out" "still given to containers"
 out=$(make -s -C "$REPO" standin-down 2>&1)
 rc=$?
-e_check down-again "rc=$rc: $out" "$rc" = 0
-e_contains down-again/says-so "$out" "nothing is up"
+t_check down-again "rc=$rc: $out" "$rc" = 0
+t_contains down-again/says-so "$out" "nothing is up"
 
 # ---- an admin's configuration before: kept through up, a reboot, up again, and down --------------------
 mkdir -p /etc/sriov-hook
@@ -121,20 +120,20 @@ chmod 0600 "$CONF"
 before=$(etc_state)
 out=$(make -s -C "$REPO" standin-up NUMVFS=1 2>&1)
 rc=$?
-e_check admin/up "rc=$rc: $out" "$rc" = 0
-e_check admin/config-replaced "$CONF: $(cat "$CONF")" "$(json_get "$CONF" sysfs_root)" = "$RUN_DIR/sys"
+t_check admin/up "rc=$rc: $out" "$rc" = 0
+t_check admin/config-replaced "$CONF: $(cat "$CONF")" "$(json_get "$CONF" sysfs_root)" = "$RUN_DIR/sys"
 # A reboot: the devices and /run go, /etc and /var/lib stay.
 for l in $(standin_links); do ip link del dev "$l" 2>/dev/null; done
 rm -rf "$RUN_DIR"
 out=$(make -s -C "$REPO" standin-up NUMVFS=1 2>&1)
 rc=$?
-e_check admin/up-after-reboot "rc=$rc: $out" "$rc" = 0
-e_contains admin/up-after-reboot/keeps-saved "$out" "the one it replaced is in $SAVE_DIR"
+t_check admin/up-after-reboot "rc=$rc: $out" "$rc" = 0
+t_contains admin/up-after-reboot/keeps-saved "$out" "the one it replaced is in $SAVE_DIR"
 out=$(make -s -C "$REPO" standin-down 2>&1)
 rc=$?
-e_check admin/down "rc=$rc: $out" "$rc" = 0
-e_empty admin/nothing-left "left" "$(leftovers)"
-e_check admin/config-back "/etc/sriov-hook was: $before; is: $(etc_state)" "$(etc_state)" = "$before"
+t_check admin/down "rc=$rc: $out" "$rc" = 0
+t_empty admin/nothing-left "left" "$(leftovers)"
+t_check admin/config-back "/etc/sriov-hook was: $before; is: $(etc_state)" "$(etc_state)" = "$before"
 rm -rf /etc/sriov-hook
 
-e_end
+t_end
