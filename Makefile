@@ -25,7 +25,7 @@ HOOKS    := $(patsubst hook/%.c,$(BUILD)/%,$(sort $(wildcard hook/*.c)))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean check check-unit check-integration install demo deps
+.PHONY: all clean check check-unit check-integration install uninstall demo deps
 all: $(HOOKS)
 
 Q ?= @
@@ -49,7 +49,7 @@ $(BUILD)/obj $(BUILD)/tests:
 
 # Installs whatever the build and the tests need, on Debian 12, as root.
 deps:
-	@sh tests/lib/deps.sh
+	@sh scripts/deps.sh
 
 check-unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)
@@ -62,11 +62,66 @@ check: deps all $(UNIT_BINS)
 	@tests/run-all.sh
 
 demo: deps all
-	@PF="$(PF)" tests/demo.sh
+	@PF="$(PF)" scripts/demo.sh
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/sriov-hook
-	install -m 0755 $(HOOKS) $(DESTDIR)$(PREFIX)/bin/
+# ---- install ------------------------------------------------------------------------------------
+BINDIR   := $(PREFIX)/bin
+MANDIR   := $(PREFIX)/share/man/man8
+# podman and CRI-O read $(PREFIX)/share/containers/oci/hooks.d by default when PREFIX is /usr.
+HOOKSDIR := $(PREFIX)/share/containers/oci/hooks.d
+# CRI-O on Kubernetes nodes: hooks that fire for a pod's sandbox only (an admin points CRI-O here).
+CRIODIR  := $(PREFIX)/share/sriov-hook/crio-hooks.d
+EXAMPLEDIR := $(PREFIX)/etc/sriov-hook
+# The configuration the hook reads (SH_DEFAULT_CONFIG): outside PREFIX.
+CONFDIR  := /etc/sriov-hook
+
+# What `make install` installs, one file per line: MODE SOURCE DESTINATION (under $(DESTDIR)).
+# `make uninstall` removes exactly these.
+define INSTALL_FILES
+0755 $(BUILD)/sriov-hook                                         $(BINDIR)/sriov-hook
+0755 $(BUILD)/sriov-runc                                         $(BINDIR)/sriov-runc
+0644 man/sriov-hook.8                                            $(MANDIR)/sriov-hook.8
+0644 man/sriov-runc.8                                            $(MANDIR)/sriov-runc.8
+0644 $(BUILD)/hooks.d-install/sriov-hook-createruntime.json      $(HOOKSDIR)/sriov-hook-createruntime.json
+0644 $(BUILD)/hooks.d-install/sriov-hook-poststop.json           $(HOOKSDIR)/sriov-hook-poststop.json
+0644 $(BUILD)/hooks.d-install/crio/sriov-hook-createruntime.json $(CRIODIR)/sriov-hook-createruntime.json
+0644 $(BUILD)/hooks.d-install/crio/sriov-hook-poststop.json      $(CRIODIR)/sriov-hook-poststop.json
+0644 etc/config.json.example                                     $(EXAMPLEDIR)/config.json
+endef
+export INSTALL_FILES
+# Directories `make uninstall` removes when it leaves them empty, deepest first: this project's,
+# and the hooks.d path that `make install` may have been the first to create. bin/ and man8/ stay.
+UNINSTALL_DIRS := $(CRIODIR) $(PREFIX)/share/sriov-hook $(EXAMPLEDIR) $(CONFDIR) \
+	$(HOOKSDIR) $(PREFIX)/share/containers/oci $(PREFIX)/share/containers
+
+# hooks.d files naming the installed hook (remade each time: PREFIX may differ between runs).
+$(BUILD)/hooks.d-install/%.json: hooks.d/%.json.in install-force
+	@mkdir -p $(@D)
+	sed 's|@BINDIR@|$(BINDIR)|g' $< > $@
+
+.PHONY: install-force
+install-force:
+
+install: all $(patsubst hooks.d/%.json.in,$(BUILD)/hooks.d-install/%.json,$(wildcard hooks.d/*.json.in hooks.d/*/*.json.in))
+	@printf '%s\n' "$$INSTALL_FILES" | while read -r mode src dst; do \
+		echo "  INSTALL $(DESTDIR)$$dst"; \
+		install -D -m "$$mode" "$$src" "$(DESTDIR)$$dst" || exit 1; \
+	done
+	@# The live configuration only when there is none: an admin's file is never overwritten.
+	@test -e $(DESTDIR)$(CONFDIR)/config.json || \
+		install -D -m 0644 etc/config.json.example $(DESTDIR)$(CONFDIR)/config.json
+
+uninstall:
+	@printf '%s\n' "$$INSTALL_FILES" | while read -r mode src dst; do \
+		rm -f "$(DESTDIR)$$dst"; \
+	done
+	@# The live configuration goes only as installed (equal to the example): an admin's stays.
+	@if cmp -s etc/config.json.example $(DESTDIR)$(CONFDIR)/config.json; then \
+		rm -f $(DESTDIR)$(CONFDIR)/config.json; \
+	fi
+	@for d in $(UNINSTALL_DIRS); do \
+		if [ -d "$(DESTDIR)$$d" ]; then rmdir --ignore-fail-on-non-empty "$(DESTDIR)$$d"; fi; \
+	done
 
 clean:
 	rm -rf $(BUILD)

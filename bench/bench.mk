@@ -1,6 +1,7 @@
 # bench/: `make bench` measures sriov-hook against the kernel floor, CNI host-device, plain ip and
-# runc end to end, side by side in one run (root; not part of `make check`); results in
-# bench/results/. `make bench-profile` shows where the hook's time goes (strace, perf, callgrind).
+# runc end to end, side by side in one run (root; not part of `make check`); summaries in
+# bench/results/ (kept in git), raw outputs in $(BUILD)/bench/ (not). `make bench-profile` shows
+# where the hook's time goes (strace, perf, callgrind).
 BENCH_BUILD := $(BUILD)/bench
 BENCH_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror
 BENCH_NL := libnl-3.0 libnl-route-3.0

@@ -2,17 +2,20 @@
 # `make bench-profile`: where sriov-hook's time goes, next to the floor doing the same kernel work.
 # On one veth stand-in VF: strace -f -T (time in each syscall, the rest is user space), perf
 # (on-CPU samples and off-CPU kernel stacks at sched_switch), and callgrind (instructions by
-# function; valgrind does not know seccomp(2), so the filter is not installed there). Writes
-# bench/results/profile/profile.md (the summary) and the tools' text outputs next to it. Root only.
+# function; valgrind does not know seccomp(2), so the filter is not installed there). Writes the
+# summary to bench/results/profile.md (kept in git) and the tools' own outputs (strace traces, perf
+# reports, callgrind annotations) to build/bench/profile/ (not). Root only.
 #
-# Environment: RUNS (default 20), BUILD, BENCH_OUT as for bench/run.sh.
+# Environment: RUNS (default 20), BUILD, BENCH_OUT as for bench/run.sh, BENCH_RAW (default
+# $BUILD/bench) for the raw outputs.
 set -u -o pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO" || exit 1
 BUILD=${BUILD:-build}
 RUNS=${RUNS:-20}
-OUT=${BENCH_OUT:-$REPO/bench/results}/profile
+OUT=${BENCH_OUT:-$REPO/bench/results}
+RAW=${BENCH_RAW:-$REPO/$BUILD/bench}/profile
 HOOK=${HOOK:-$REPO/$BUILD/sriov-hook}
 FLOOR=$REPO/$BUILD/bench/floor
 
@@ -36,8 +39,8 @@ standin_init || die "standin_init failed"
 cp "$HOOK" "$SH_TMP/sriov-hook" || die "cannot copy $HOOK"
 HOOK=$SH_TMP/sriov-hook
 B=$SH_TMP/profile
-mkdir -p "$B/strace" "$OUT" "$SH_TMP/run"
-rm -f "${OUT:?}"/*
+mkdir -p "$B/strace" "$OUT" "$RAW" "$SH_TMP/run"
+rm -f "${RAW:?}"/*
 mount -t tmpfs -o mode=0755,size=64m sriov-bench "$SH_TMP/run" || die "tmpfs"
 CFG=$SH_TMP/hook.config.json
 STATE=$SH_TMP/run/sriov-hook
@@ -120,10 +123,10 @@ if command -v perf >/dev/null; then
 	echo "bench-profile: perf (on-CPU samples, off-CPU kernel stacks)" >&2
 	perf_around "$B/cpu.data" -F 10000 -g
 	perf report -q -i "$B/cpu.data" --stdio --comms sriov-hook --no-children --sort dso,sym --percentage relative --percent-limit 0.5 \
-		-g none >"$OUT/perf.cpu.txt" 2>/dev/null
+		-g none >"$RAW/perf.cpu.txt" 2>/dev/null
 	perf_around "$B/off.data" -e sched:sched_switch -g
 	perf script -i "$B/off.data" -F comm,pid,time,event,trace,ip,sym >"$B/off.txt" 2>/dev/null
-	"$SH_PY" bench/offcpu.py "$B/off.txt" "$B/pids.txt" >"$OUT/perf.offcpu.md"
+	"$SH_PY" bench/offcpu.py "$B/off.txt" "$B/pids.txt" >"$RAW/perf.offcpu.md"
 fi
 
 if command -v valgrind >/dev/null; then
@@ -131,33 +134,34 @@ if command -v valgrind >/dev/null; then
 	hook_pair cg "$B/bh" valgrind --tool=callgrind "--callgrind-out-file=$B/cg.{stage}.out"
 	for s in create poststop; do
 		if [ -s "$B/cg.$s.out" ]; then
-			callgrind_annotate --inclusive=yes "$B/cg.$s.out" 2>/dev/null | head -60 >"$OUT/callgrind.$s.txt"
+			callgrind_annotate --inclusive=yes "$B/cg.$s.out" 2>/dev/null | head -60 >"$RAW/callgrind.$s.txt"
 		fi
 	done
 fi
 
 {
 	"${SH_PY}" bench/strace_summary.py "$B/strace" || die "summary failed"
-	if [ -s "$OUT/perf.offcpu.md" ]; then
+	if [ -s "$RAW/perf.offcpu.md" ]; then
 		echo "# Off-CPU: where the hook waits in the kernel (perf sched_switch, no strace)"
 		echo
-		cat "$OUT/perf.offcpu.md"
+		cat "$RAW/perf.offcpu.md"
 	fi
-	if [ -s "$OUT/perf.cpu.txt" ]; then
+	if [ -s "$RAW/perf.cpu.txt" ]; then
 		echo "# On-CPU samples of the hook processes (perf, all runs; % of the hook's samples)"
 		echo
 		echo '```'
-		head -40 "$OUT/perf.cpu.txt"
+		head -40 "$RAW/perf.cpu.txt"
 		echo '```'
 	fi
 	for s in create poststop; do
-		[ -s "$OUT/callgrind.$s.txt" ] || continue
+		[ -s "$RAW/callgrind.$s.txt" ] || continue
 		echo "# callgrind, $s (instructions, inclusive)"
 		echo
 		echo '```'
-		sed -n '/PROGRAM TOTALS/,$p' "$OUT/callgrind.$s.txt" | head -40
+		sed -n '/PROGRAM TOTALS/,$p' "$RAW/callgrind.$s.txt" | head -40
 		echo '```'
 	done
 } >"$OUT/profile.md"
-cp "$B/strace/strace.hook.create.1.txt" "$B/strace/strace.hook.poststop.1.txt" "$OUT/" # one raw trace of each stage
+cp "$B/strace/strace.hook.create.1.txt" "$B/strace/strace.hook.poststop.1.txt" "$RAW/" # one raw trace of each stage
 cat "$OUT/profile.md"
+echo "bench-profile: summary in $OUT/profile.md, the tools' outputs in $RAW/" >&2

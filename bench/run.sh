@@ -7,7 +7,8 @@
 # Environment: REPS (default 50, at least 30), PAR_REPS (default 30), GAP (idle seconds before
 # each timed run, default 0.02), BENCH_SEED (order shuffling, default 1), BUILD (default build),
 # HOOK (the binary to measure, default $BUILD/sriov-hook), BENCH_NOTE (a line for the report),
-# BENCH_OUT (default bench/results), BENCH_KEEP=1 keeps the raw samples in BENCH_OUT/raw/.
+# BENCH_OUT (default bench/results: the summaries kept in git), BENCH_RAW (default $BUILD/bench:
+# errors.log of failed runs, and with BENCH_KEEP=1 the raw samples in BENCH_RAW/raw/).
 # Wall-clock numbers are reported, never asserted: the exit status says only whether it ran.
 set -u -o pipefail
 
@@ -19,6 +20,7 @@ GAP=${GAP:-0.02}
 RANDOM=${BENCH_SEED:-1}
 PAR_REPS=${PAR_REPS:-30}
 OUT=${BENCH_OUT:-$REPO/bench/results}
+RAW=${BENCH_RAW:-$REPO/$BUILD/bench}
 HOOK=${HOOK:-$REPO/$BUILD/sriov-hook}
 FLOOR=$REPO/$BUILD/bench/floor
 RUNX=$REPO/$BUILD/bench/runx
@@ -52,7 +54,7 @@ HOOK=$SH_TMP/sriov-hook
 B=$SH_TMP/bench
 S=$B/s # samples; a warm-up points S and F elsewhere
 F=$B/f
-mkdir -p "$B/s" "$B/f" "$B/warm/s" "$B/warm/f" "$OUT"
+mkdir -p "$B/s" "$B/f" "$B/warm/s" "$B/warm/f" "$OUT" "$RAW"
 : >"$B/errors.log"
 : >"$B/meta"
 meta() { printf '%s\t%s\n' "$1" "$2" >>"$B/meta"; }
@@ -503,11 +505,11 @@ meta check.state_residue "$residue"
 meta check.errors "$(grep -c '^---' "$B/errors.log")"
 
 "$SH_PY" bench/report.py "$B" "$OUT" || die "report failed"
-cp "$B/errors.log" "$OUT/errors.log" 2>/dev/null
-[ -s "$OUT/errors.log" ] || rm -f "$OUT/errors.log"
+cp "$B/errors.log" "$RAW/errors.log" 2>/dev/null
+[ -s "$RAW/errors.log" ] || rm -f "$RAW/errors.log"
 if [ "${BENCH_KEEP:-0}" = 1 ]; then
-	rm -rf "$OUT/raw" && cp -r "$B" "$OUT/raw"
+	rm -rf "$RAW/raw" && cp -r "$B" "$RAW/raw"
 fi
 cat "$OUT/bench.md"
 nerr=$(grep -c '^---' "$B/errors.log")
-[ "$nerr" = 0 ] || say "$nerr runs failed: see $OUT/errors.log"
+[ "$nerr" = 0 ] || say "$nerr runs failed: see $RAW/errors.log"

@@ -1,9 +1,7 @@
 /* sriov-hook: the OCI runtime hook's command line. The run itself (state on stdin, configuration,
  * bundle, sandbox, attach at createRuntime or release at poststop) is sh_stage_run's. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "sriov-hook/config.h"

@@ -45,7 +45,9 @@ int sh_stage_read_state(int fd, struct sh_state *st, struct sh_error *err)
 	return sh_oci_state_parse(input, st, err);
 }
 
-struct sh_annotations *sh_stage_annotations(struct sh_stage_input *in)
+/* Where the request comes from: the state's annotations when the runtime gives them (podman,
+ * CRI-O), else the bundle's (runc). */
+static struct sh_annotations *input_annotations(struct sh_stage_input *in)
 {
 	return in->state.has_annotations ? &in->state.annotations : &in->spec.annotations;
 }
@@ -82,7 +84,7 @@ const char *sh_stage_container_name(const struct sh_annotations *a)
 /* With env_fallback, SRIOV_<KEY> variables of the process fill in the keys the annotations lack. */
 static int build_request(struct sh_stage_input *in, struct sh_error *err)
 {
-	struct sh_annotations *ann = sh_stage_annotations(in);
+	struct sh_annotations *ann = input_annotations(in);
 	int r;
 
 	if (in->cfg.env_fallback && (r = sh_request_env_fallback(ann, in->spec.env, in->spec.n_env, err)) < 0)
@@ -104,7 +106,7 @@ int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
 		if (in->req.n > 0 && (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
 			return r;
 	}
-	in->ctx.name = sh_stage_container_name(sh_stage_annotations(in));
+	in->ctx.name = sh_stage_container_name(input_annotations(in));
 	return 0;
 }
 

@@ -205,7 +205,8 @@ int sh_wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error
 		      "set \"runc\" in the config file");
 }
 
-int sh_wrapper_hook_path(char *out, struct sh_error *err)
+/* The sriov-hook next to the running executable (PATH_MAX bytes). */
+static int hook_path(char *out, struct sh_error *err)
 {
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -478,7 +479,7 @@ int sh_wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, c
 	_cleanup_free_ char *buf = NULL, *out = NULL;
 	_cleanup_json_ yajl_val spec = NULL;
 	struct sh_hook_ref ref = *hook;
-	char path[PATH_MAX], hook_path[PATH_MAX];
+	char path[PATH_MAX], path_of_hook[PATH_MAX];
 	struct sh_error ignored = {0};
 	size_t len;
 	int r;
@@ -494,9 +495,9 @@ int sh_wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, c
 	if (!sh_wrapper_spec_wants_sriov(spec, cfg->env_fallback))
 		return 0;
 	if (!ref.path) {
-		if ((r = sh_wrapper_hook_path(hook_path, err)) < 0)
+		if ((r = hook_path(path_of_hook, err)) < 0)
 			return sh_err_ctx(err, "bundle %s", bundle ? bundle : ".");
-		ref.path = hook_path;
+		ref.path = path_of_hook;
 	}
 	if ((r = sh_wrapper_add_hooks(spec, &ref, &out, &len, err)) < 0 ||
 	    (out && (r = sh_wrapper_write_atomic(path, out, len, err)) < 0))

@@ -7,7 +7,6 @@
 struct nl_sock;
 struct rtnl_link;
 
-int sh_nle_errno(int nle);
 /* Sends the attributes set on change to the link ifindex (RTM_NEWLINK). libnl error on failure. */
 int sh_link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change);
 /* Sets err to "<fmt>: <libnl's text for nle>" and returns the negative errno. */

@@ -42,9 +42,6 @@ int sh_stage_read_state(int fd, struct sh_state *st, struct sh_error *err);
 int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err);
 void sh_stage_input_free(struct sh_stage_input *in);
 
-/* Where the request comes from: the state's annotations when the runtime gives them (podman,
- * CRI-O), else the bundle's (runc). */
-struct sh_annotations *sh_stage_annotations(struct sh_stage_input *in);
 /* The container's name as the runtime put it into the annotations (CRI-O, containerd's CRI,
  * nerdctl; podman 4.3 and docker 20.10 give none), NULL when there is none or it is unusable. */
 const char *sh_stage_container_name(const struct sh_annotations *a);

@@ -48,8 +48,6 @@ int sh_wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, 
  * never a PATH lookup, since the daemon's PATH may lead back to the wrapper. */
 extern const char *const sh_wrapper_runc_paths[];
 int sh_wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error *err);
-/* The sriov-hook next to the running executable (PATH_MAX bytes). */
-int sh_wrapper_hook_path(char *out, struct sh_error *err);
 
 /* Whether the spec asks for SR-IOV: an io.sriov.* annotation, or with env_fallback an
  * SRIOV_<KEY>= entry of process.env. */

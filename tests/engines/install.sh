@@ -1,6 +1,7 @@
 #!/bin/bash
 # `make install DESTDIR=... PREFIX=/usr/local`: the binaries, the hooks.d files naming the installed
-# hook, the example config (never over an admin's), the man pages.
+# hook, the example config (never over an admin's), the man pages; `make uninstall` takes it all
+# away again but an admin's configuration.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 e_init install
@@ -92,5 +93,30 @@ t_contains config/valid "$out" "runc version" "sriov-runc on the example config"
 echo '{"env_fallback": true}' >"$C"
 make -s -C "$REPO" BUILD="$E_BUILD" install DESTDIR="$D" PREFIX="$P" >/dev/null 2>&1
 t_check config/kept-on-reinstall "config.json overwritten: $(cat "$C")" "$(cat "$C")" = '{"env_fallback": true}'
+
+# make uninstall: into a tree where the usual directories existed already, install then uninstall
+# leaves exactly that tree.
+U=$SH_TMP/udest
+mkdir -p "$U$P/bin" "$U$P/share/man/man8" "$U$P/etc" "$U/etc"
+tree() { (cd "$U" && find . | sort); }
+before=$(tree)
+make -s -C "$REPO" BUILD="$E_BUILD" install DESTDIR="$U" PREFIX="$P" >/dev/null 2>&1
+n=$(cd "$U" && find . -type f | wc -l)
+t_check uninstall/installed-first "files installed: $n" "$n" -ge 10
+if ! out=$(make -s -C "$REPO" BUILD="$E_BUILD" uninstall DESTDIR="$U" PREFIX="$P" 2>&1); then
+	t_fail uninstall/runs "$out"
+else
+	t_pass uninstall/runs
+fi
+t_check uninstall/leaves-tree-as-before "differs: $(diff <(echo "$before") <(tree) | grep '^[<>]' | tr '\n' ' ')" \
+	"$(tree)" = "$before"
+# An admin's configuration stays, and with it its directory; the rest goes all the same.
+make -s -C "$REPO" BUILD="$E_BUILD" install DESTDIR="$U" PREFIX="$P" >/dev/null 2>&1
+echo '{"env_fallback": true}' >"$U/etc/sriov-hook/config.json"
+make -s -C "$REPO" BUILD="$E_BUILD" uninstall DESTDIR="$U" PREFIX="$P" >/dev/null 2>&1
+t_check uninstall/keeps-admin-config "config: $(cat "$U/etc/sriov-hook/config.json" 2>&1)" \
+	"$(cat "$U/etc/sriov-hook/config.json" 2>&1)" = '{"env_fallback": true}'
+t_check uninstall/only-admin-config-left "left: $(cd "$U" && find . -type f | tr '\n' ' ')" \
+	"$(cd "$U" && find . -type f)" = "./etc/sriov-hook/config.json"
 
 t_end
