@@ -15,7 +15,8 @@ SH_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude -DSRIOV_HOOK_VERSION='"$
 # a shared library's symbol of the same name.
 LIB_CFLAGS := -fvisibility=hidden
 LDLIBS   += $(shell pkg-config --libs $(PKGS))
-ALL_CFLAGS = $(SH_CFLAGS) $(CFLAGS)
+# CPPFLAGS and LDFLAGS too are the user's or the packager's (dpkg-buildflags: fortify, relro, now).
+ALL_CFLAGS = $(SH_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 LIB_SRCS := $(sort $(wildcard src/*.c))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -38,11 +39,11 @@ $(LIB): $(LIB_OBJS)
 
 $(BUILD)/%: hook/%.c $(LIB)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB) | $(BUILD)/tests
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
