@@ -133,7 +133,7 @@ for p in /usr/bin/sriov-hook /usr/bin/sriov-runc \
 	/usr/share/sriov-hook/crio-hooks.d/sriov-hook-createruntime.json \
 	/usr/share/sriov-hook/crio-hooks.d/sriov-hook-poststop.json \
 	/usr/share/man/man8/sriov-hook.8.gz /usr/share/man/man8/sriov-runc.8.gz \
-	$CONFFILE /usr/share/doc/$PKG/copyright; do
+	/usr/share/doc/$PKG/examples/config.json.example $CONFFILE /usr/share/doc/$PKG/copyright; do
 	printf '%s\n' "$PATHS" | grep -qxF "$p" || missing="$missing $p"
 done
 t_empty layout "missing from the package" "$missing"
