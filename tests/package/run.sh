@@ -144,7 +144,8 @@ t_empty no-usr-etc "under /usr/etc" "$(printf '%s\n' "$PATHS" | grep '^/usr/etc/
 # touching debian/.
 D=$SH_TMP/make-install
 if out=$(make -s -C "$SH_TMP/v1/$PKG-$UPSTREAM" BUILD=debian/build install DESTDIR="$D" PREFIX=/usr 2>&1); then
-	want=$(cd "$D" && find . ! -type d | sed 's|^\.||; s|^\(/usr/share/man/.*\.[0-9]\)$|\1.gz|' | sort)
+	# debian/rules moves systemd units to /lib/systemd/system (bookworm's debhelper looks there).
+	want=$(cd "$D" && find . ! -type d | sed 's|^\.||; s|^\(/usr/share/man/.*\.[0-9]\)$|\1.gz|; s|^/usr/lib/systemd/system/|/lib/systemd/system/|' | sort)
 	have=$(printf '%s\n' "$PATHS" | grep -v '/$' | sort)
 	t_empty make-install/all-packaged "installed by make install, not packaged" "$(comm -23 <(echo "$want") <(echo "$have") | xargs)"
 	t_empty make-install/nothing-else "packaged, not from make install" "$(comm -13 <(echo "$want") <(echo "$have") |
@@ -162,13 +163,37 @@ t_check conffiles "conffiles: $(cat "$ctl/conffiles" 2>/dev/null), files in /etc
 engines=$(grep -HinE 'docker|containerd|podman|cri-?o\b|kubelet' "$ctl"/{preinst,postinst,prerm,postrm} 2>/dev/null)
 t_empty no-engine-restart "maintainer scripts name an engine" "$engines"
 
+# systemd units (when the install rule has any): where bookworm's debhelper enables them, and never
+# started by an install or an upgrade (they change NICs: the admin starts them).
+UNITS=$(printf '%s\n' "$PATHS" | sed -n 's|^/\(usr/\)\{0,1\}lib/systemd/system/\([^/][^/]*\)$|\2|p')
+echo "  systemd units:" ${UNITS:-none}
+if [ -n "$UNITS" ]; then
+	t_empty units/in-lib "not under /lib/systemd/system" "$(printf '%s\n' "$PATHS" | grep '^/usr/lib/systemd/system/.')"
+	t_empty units/not-started "postinst starts a unit" "$(grep -nE 'deb-systemd-invoke|invoke-rc\.d|systemctl .*(start|restart)' "$ctl/postinst" 2>/dev/null)"
+fi
+# unit_links: what the units left in systemd's configuration and deb-systemd-helper's state.
+unit_links() {
+	local u
+	for u in $UNITS; do
+		find /etc/systemd/system /var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked \
+			-name "$u*" 2>/dev/null
+	done
+}
+[ -z "$UNITS" ] || t_empty units/none-before "unit links before the install" "$(unit_links)"
+
 # ---- install with apt -----------------------------------------------------------------------------
-# pkg_dirs_absent: the package's directories that do not exist now (to find them gone after purge).
+# NEW_DIRS: the package's directories that do not exist now (to find them gone after purge).
 NEW_DIRS=$(printf '%s\n' "$PATHS" | grep '/$' | while read -r d; do [ -e "$d" ] || echo "$d"; done)
 out=$(pkg_apt install "$DEB1")
 t_check install "apt-get install: $(echo "$out" | tail -n 5)" "$(pkg_status)" = "install ok installed $V1"
 t_contains installed-version "$($HOOK --version 2>&1)" "sriov-hook $UPSTREAM" "sriov-hook --version"
 t_empty install-verify "dpkg --verify" "$(dpkg --verify "$PKG" 2>&1)"
+# Enabled: a link in each WantedBy= target's .wants directory (no running systemd needed).
+for u in $UNITS; do
+	for t in $(sed -n 's/^WantedBy=//p' "/lib/systemd/system/$u" 2>/dev/null); do
+		t_check "units/enabled/$u/$t" "no /etc/systemd/system/$t.wants/$u" -L "/etc/systemd/system/$t.wants/$u"
+	done
+done
 
 # The admin points the installed configuration at the stand-in's sysfs tree (state_dir stays the
 # default): what the hooks fired by podman and the holder below read.
@@ -253,6 +278,7 @@ t_check purge/no-etc "/etc/sriov-hook is left: $(ls -A /etc/sriov-hook 2>&1)" ! 
 if [ -z "$STATE_BEFORE" ]; then
 	t_check purge/no-state-dir "$STATE is left: $(find "$STATE" 2>&1 | head -5)" ! -e "$STATE"
 fi
+[ -z "$UNITS" ] || t_empty purge/no-unit-links "left by the units" "$(unit_links)"
 t_empty purge/no-dpkg-record "left in /var/lib/dpkg/info" "$(ls /var/lib/dpkg/info/"$PKG".* /var/lib/dpkg/info/"$PKG":* 2>/dev/null)"
 
 echo "package: $(($(date +%s) - start)) s"
