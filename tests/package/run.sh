@@ -11,6 +11,7 @@ HOOK=/usr/bin/sriov-hook
 RUNC_WRAPPER=/usr/bin/sriov-runc
 # shellcheck source=../engines/lib.sh
 . "$REPO/tests/engines/lib.sh"
+# shellcheck disable=SC2034 # testlib.sh's result lines name the group
 T_GROUP=package
 start=$(date +%s)
 # t_setup's preamble without its check of the hook: the hook is there once the package is installed.
@@ -29,11 +30,13 @@ APT=(apt-get -q -y -o DPkg::Lock::Timeout=120 --no-install-recommends)
 export DEBIAN_FRONTEND=noninteractive
 
 pkg_status() { dpkg-query -W -f '${Status} ${Version}' "$PKG" 2>/dev/null; }
+# pkg_present: dpkg knows the package (installed, or removed with its conffiles kept).
+pkg_present() { pkg_status | grep -q -v '^unknown ok not-installed'; }
 # pkg_apt ARGS...: apt-get with no terminal (a conffile question would fail it, not hang).
 pkg_apt() { "${APT[@]}" "$@" </dev/null 2>&1; }
 
 # ---- preconditions: the suite owns the package, /etc/sriov-hook and /run/sriov-hook for its run ----
-if [ -n "$(pkg_status | grep -v '^unknown ok not-installed')" ]; then
+if pkg_present; then
 	t_fail precondition "package $PKG is on this machine ($(pkg_status)): the suite installs and purges it; apt-get purge $PKG first"
 	t_end
 fi
@@ -49,7 +52,7 @@ if [ -e /etc/sriov-hook ]; then
 fi
 _pkg_cleanup() {
 	local m
-	[ -z "$(pkg_status | grep -v '^unknown ok not-installed')" ] || dpkg --purge "$PKG"
+	! pkg_present || dpkg --purge "$PKG"
 	if [ -z "$STATE_BEFORE" ]; then
 		for m in $(awk -v d="$STATE" '$2 == d || index($2, d "/") == 1 {print $2}' /proc/self/mounts | sort -r); do
 			umount -l "$m"
@@ -78,7 +81,8 @@ pkg_copy() {
 }
 # pkg_build NAME [DEB_BUILD_OPTIONS]: builds in $SH_TMP/NAME; prints the seconds it took.
 pkg_build() {
-	local d="$SH_TMP/$1/$PKG-$UPSTREAM" t0=$(date +%s)
+	local d="$SH_TMP/$1/$PKG-$UPSTREAM" t0
+	t0=$(date +%s)
 	(cd "$d" && DEB_BUILD_OPTIONS="parallel=$(nproc) $2" dpkg-buildpackage -us -uc -b) >"$SH_TMP/$1/build.log" 2>&1 ||
 		return 1
 	echo $(($(date +%s) - t0))
@@ -166,7 +170,7 @@ t_empty no-engine-restart "maintainer scripts name an engine" "$engines"
 # systemd units (when the install rule has any): where bookworm's debhelper enables them, and never
 # started by an install or an upgrade (they change NICs: the admin starts them).
 UNITS=$(printf '%s\n' "$PATHS" | sed -n 's|^/\(usr/\)\{0,1\}lib/systemd/system/\([^/][^/]*\)$|\2|p')
-echo "  systemd units:" ${UNITS:-none}
+echo "  systemd units: $(echo "${UNITS:-none}" | xargs)"
 if [ -n "$UNITS" ]; then
 	t_empty units/in-lib "not under /lib/systemd/system" "$(printf '%s\n' "$PATHS" | grep '^/usr/lib/systemd/system/.')"
 	t_empty units/not-started "postinst starts a unit" "$(grep -nE 'deb-systemd-invoke|invoke-rc\.d|systemctl .*(start|restart)' "$ctl/postinst" 2>/dev/null)"
@@ -213,7 +217,7 @@ EDITED=$(cat "$CONFFILE")
 out=$(pkg_apt install "$DEB2")
 t_check upgrade "apt-get install (upgrade): $(echo "$out" | tail -n 5)" "$(pkg_status)" = "install ok installed $V2"
 t_check upgrade/conffile-kept "$CONFFILE is now: $(cat "$CONFFILE" 2>&1)" "$(cat "$CONFFILE" 2>/dev/null)" = "$EDITED"
-t_empty upgrade/no-dpkg-copies "left by dpkg" "$(ls /etc/sriov-hook | grep -v '^config.json$')"
+t_empty upgrade/no-dpkg-copies "left by dpkg" "$(find /etc/sriov-hook -mindepth 1 ! -path "$CONFFILE")"
 t_empty upgrade/verify "dpkg --verify, conffiles aside" "$(dpkg --verify "$PKG" 2>&1 | grep -v " c $CONFFILE\$")"
 
 # ---- podman finds the installed hooks.d files by itself ---------------------------------------------
@@ -249,6 +253,7 @@ if [ "$status" != 0 ] && ! grep -q '^FAIL ' "$SH_TMP/podman.out"; then
 fi
 
 # ---- remove while a container holds a VF: a warning, the conffile stays; reinstall; release ------------
+holder_pid=""
 standin_netns_proc holder_pid
 bundle_bare "$SH_TMP/holder" "pf=$PF" vf=1
 hook_run "" createRuntime "$(hook_state pkg-holder "$holder_pid" "$SH_TMP/holder")"
@@ -269,7 +274,7 @@ t_empty holder/vf-back "VF" "$(standin_vf_problems a 1)"
 t_check purge/state-dir-used "the hook made no $STATE" -d "$STATE"
 t_empty purge/state-dir-empty "left in $STATE before purge" "$(standin_state_residue "$STATE")"
 out=$(pkg_apt purge "$PKG")
-t_check purge "apt-get purge: $(echo "$out" | tail -n 5)" -z "$(pkg_status | grep -v '^unknown ok not-installed')"
+t_check purge "apt-get purge: $(echo "$out" | tail -n 5)" -z "$(pkg_present && echo present)"
 left=$(printf '%s\n' "$PATHS" | grep -v '/$' | while read -r f; do [ -e "$f" ] || [ -L "$f" ] && echo "$f"; done)
 t_empty purge/no-file "files left" "$left"
 left=$(printf '%s\n' "$NEW_DIRS" | while read -r d; do [ -n "$d" ] && [ -e "$d" ] && echo "$d"; done)

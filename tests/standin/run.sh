@@ -7,6 +7,7 @@
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../engines/lib.sh
 . "$REPO/tests/engines/lib.sh"
+# shellcheck disable=SC2034 # testlib.sh's result lines name the group
 T_GROUP=standin
 e_init updown
 e_require_cmd runc podman
@@ -96,6 +97,7 @@ else
 fi
 
 # A container that still holds a VF when the stand-in goes: its pin is a mount under the state dir.
+holder_pid=""
 standin_netns_proc holder_pid
 bundle_bare "$SH_TMP/holder" "pf=$PF" vf=1
 hook_run "" createRuntime "$(hook_state standin-holder "$holder_pid" "$SH_TMP/holder")"
