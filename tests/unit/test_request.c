@@ -807,6 +807,60 @@ static void test_env_fallback_every_key(void **state)
 	}
 }
 
+/* The file at the repository's path rel, whole. */
+static char *repo_file(const char *rel)
+{
+	const char *src = __FILE__, *tail = strstr(src, "tests/unit/test_request.c");
+	char path[4096], *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	assert_non_null(tail);
+	snprintf(path, sizeof(path), "%.*s%s", (int)(tail - src), src, rel);
+	assert_non_null(f = fopen(path, "r"));
+	assert_true(getdelim(&text, &len, '\0', f) > 0);
+	fclose(f);
+	return text;
+}
+
+/* sriov-hook(8) and the README list every variable env_fallback reads: each key of the tables. */
+static void test_env_variables_documented(void **state)
+{
+	static const char *const docs[] = { "man/sriov-hook.8", "README.md" };
+	const char *names[64];
+	char buf[1024], var[64];
+	size_t i, k, d, n;
+
+	(void)state;
+	n = known_keys(buf, sizeof(buf), names, SH_ARRAY_SIZE(names));
+	for (d = 0; d < SH_ARRAY_SIZE(docs); d++) {
+		char *text = repo_file(docs[d]);
+
+		for (i = 0; i < n; i++) {
+			int at = snprintf(var, sizeof(var), "SRIOV_");
+
+			for (k = 0; names[i][k]; k++)
+				var[at + k] = (char)toupper((unsigned char)names[i][k]);
+			var[at + k] = '\0';
+			/* listed as a word of its own: SRIOV_VLAN is not found inside SRIOV_VLAN_PROTO */
+			{
+				const char *p = text;
+				bool found = false;
+
+				while (!found && (p = strstr(p, var))) {
+					char next = p[strlen(var)];
+
+					found = next != '_' && !isalnum((unsigned char)next) && !(next == '=');
+					p += strlen(var);
+				}
+				if (!found)
+					fail_msg("%s does not list %s", docs[d], var);
+			}
+		}
+		free(text);
+	}
+}
+
 /* 40,000 variables, most of them not keys, known ones many times over: one linear pass (a
  * quadratic one took 25 s here), and still the first of each key wins. */
 static void test_env_fallback_many(void **state)
@@ -1064,6 +1118,7 @@ int main(void)
 		cmocka_unit_test(test_env_fallback_first_wins),
 		cmocka_unit_test(test_env_fallback_errors_name_the_variable),
 		cmocka_unit_test(test_env_fallback_every_key),
+		cmocka_unit_test(test_env_variables_documented),
 		cmocka_unit_test(test_env_fallback_many),
 		cmocka_unit_test(test_desired),
 		cmocka_unit_test(test_unknown_key_lists_the_keys),
