@@ -131,34 +131,28 @@ static void open_sink(enum sink sink, const char *path, bool quiet_if_absent)
 
 int sh_log_open(const char *target, struct sh_error *err)
 {
-	const char *colon = target ? strchr(target, ':') : NULL;
-	size_t len = colon ? (size_t)(colon - target) : target ? strlen(target) : 0;
+	const char *colon;
 
 	close_sink();
 	L.note[0] = '\0';
-	if (!target || !strcmp(target, "auto")) {
-		open_sink(SINK_JOURNAL, NULL, true);
-		return 0;
-	}
-	if (target[0] == '/') {
-		open_sink(SINK_FILE, target, false);
-		return 0;
-	}
-	if (len == strlen("journal") && !strncmp(target, "journal", len)) {
-		open_sink(SINK_JOURNAL, colon ? colon + 1 : NULL, false);
-		return 0;
-	}
-	if (len == strlen("syslog") && !strncmp(target, "syslog", len)) {
-		open_sink(SINK_SYSLOG, colon ? colon + 1 : NULL, false);
-		return 0;
-	}
-	if (!strcmp(target, "stderr")) {
+	if (target && !sh_log_target_valid(target)) {
 		open_sink(SINK_STDERR, NULL, false);
-		return 0;
+		return sh_err(err, EINVAL,
+			      "log target \"%s\" is not auto, journal[:SOCKET], syslog[:SOCKET], stderr or a path",
+			      target);
 	}
-	open_sink(SINK_STDERR, NULL, false);
-	return sh_err(err, EINVAL, "log target \"%s\" is not auto, journal[:SOCKET], syslog[:SOCKET], stderr or a path",
-		      target);
+	colon = target ? strchr(target, ':') : NULL;
+	if (!target || !strcmp(target, "auto"))
+		open_sink(SINK_JOURNAL, NULL, true);
+	else if (target[0] == '/')
+		open_sink(SINK_FILE, target, false);
+	else if (!strncmp(target, "journal", strlen("journal")))
+		open_sink(SINK_JOURNAL, colon ? colon + 1 : NULL, false);
+	else if (!strncmp(target, "syslog", strlen("syslog")))
+		open_sink(SINK_SYSLOG, colon ? colon + 1 : NULL, false);
+	else
+		open_sink(SINK_STDERR, NULL, false);
+	return 0;
 }
 
 bool sh_log_target_valid(const char *target)
