@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "sriov-hook/attach.h"
-#include "sriov-hook/log.h"
 #include "sriov-hook/nl.h"
 #include "sriov-hook/store.h"
 
@@ -90,8 +89,6 @@ static void gc_claim(struct gc *g, const char *pci)
 	ret = sh_release_vf(g->cfg, g->sk, &c, &r, false, &e);
 	gc_event(g, pci, r.id, ret == -EAGAIN ? "returning" : "returned", NULL, ret, &e);
 	if (ret == 0) {
-		sh_log_msg(LOG_INFO, "gc: VF %u (%s) of %s of %s returned as %s", r.vf_index, r.vf_pci, r.pf_name, r.id,
-			   r.host_name);
 		/* waiting is safe: no lock is held here, and no pin holder waits for anything */
 		if ((ret = sh_store_unpin_if_unused(&g->store, r.pin, true, &ignored)) < 0)
 			gc_event(g, pci, r.id, "removed stale pin", r.pin, ret, &ignored);
@@ -110,14 +107,16 @@ int sh_gc(const struct sh_config *cfg, bool dry_run, void (*report)(const struct
 
 	if ((r = sh_store_open(cfg->state_dir, false, &g.store, err)) < 0)
 		return r;
-	if ((r = sh_store_list_claims(&g.store, &pci, &n, err)) < 0)
-		goto out;
-	for (i = 0; i < n; i++)
-		gc_claim(&g, pci[i]);
+	/* Leftovers first (a claim's lock would remove its temporary record unreported); the pins of
+	 * the claims returned below go with them. */
 	if ((r = sh_store_tidy(&g.store, dry_run, tidy_event, &g, &e)) < 0 && !g.first) {
 		g.first = r;
 		*err = e;
 	}
+	if ((r = sh_store_list_claims(&g.store, &pci, &n, err)) < 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		gc_claim(&g, pci[i]);
 	r = g.first;
 out:
 	free(pci);
