@@ -81,7 +81,7 @@ static int check_dir(int fd, const char *what, const char *path, bool above, str
  * checked is what was opened, whatever symlinks the configured path went through. */
 static int check_trusted(const struct sh_store *s, struct sh_error *err)
 {
-	char above[PATH_MAX], *slash;
+	char above[PATH_MAX], what[PATH_MAX + 64], *slash;
 	struct stat cur, up;
 	int fd, parent, r, depth;
 
@@ -104,7 +104,8 @@ static int check_trusted(const struct sh_store *s, struct sh_error *err)
 		slash = strrchr(above, '/');
 		if (slash)
 			*(slash == above ? slash + 1 : slash) = '\0';
-		if ((r = check_dir(parent, "directory above the state directory:", above, true, err)) < 0) {
+		snprintf(what, sizeof(what), "state directory %s: the directory above it,", s->path);
+		if ((r = check_dir(parent, what, above, true, err)) < 0) {
 			close(parent);
 			return r;
 		}

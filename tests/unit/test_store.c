@@ -259,7 +259,7 @@ static void test_open_untrusted(void **state)
 	assert_int_equal(mkdir(parent, 0777), 0);
 	assert_int_equal(chmod(parent, 0777), 0);
 	snprintf(dir, sizeof(dir), "%s/state", parent);
-	expect_untrusted(dir, true, "above the state directory");
+	expect_untrusted(dir, true, "the directory above it,");
 	/* sticky, as /tmp is: fine */
 	assert_int_equal(chmod(parent, 01777), 0);
 	{
