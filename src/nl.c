@@ -345,17 +345,24 @@ int sh_link_user(struct nl_sock *sk, int ifindex, char user[IFNAMSIZ], bool *is_
 	struct link_user u = {.ifindex = ifindex, .user = user};
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 	struct sh_link master;
-	int r;
+	int r, tries;
 
 	user[0] = '\0';
 	*is_master = false;
 	if (!cb)
 		return sh_err(err, ENOMEM, "out of memory");
-	/* A plain dump, without VF info: every link, cheaply. */
+	/* A plain dump, without VF info: every link, cheaply. Links that change meanwhile (a namespace
+	 * going away) interrupt it: start again. */
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, link_user_parse, &u);
-	r = nl_send_simple(sk, RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof(ifi));
-	if (r >= 0)
-		r = nl_recvmsgs(sk, cb);
+	for (tries = 0; tries < 8; tries++) {
+		u.master = 0;
+		user[0] = '\0';
+		r = nl_send_simple(sk, RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof(ifi));
+		if (r >= 0)
+			r = nl_recvmsgs(sk, cb);
+		if (r != -NLE_DUMP_INTR)
+			break;
+	}
 	nl_cb_put(cb);
 	if (r < 0)
 		return sh_nl_err(err, r, "list interfaces");
