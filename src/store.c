@@ -1212,7 +1212,8 @@ int sh_store_list_claims(struct sh_store *s, char (**pci)[SH_PCI_LEN], size_t *n
 		free(l.pci);
 		return sh_err_errno(err, -r, "read %s/claims", s->path);
 	}
-	qsort(l.pci, l.n, sizeof(*l.pci), cmp_pci);
+	if (l.n)
+		qsort(l.pci, l.n, sizeof(*l.pci), cmp_pci);
 	*pci = l.pci;
 	*n = l.n;
 	return 0;
