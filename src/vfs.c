@@ -1,0 +1,84 @@
+/* sriovctl vfs apply: for each PF of the configuration's "pfs", validate (the PF exists and has
+ * SR-IOV, the count fits totalvfs, no VF of it is claimed), then write sriov_numvfs. The kernel
+ * refuses to change a non-zero count to another non-zero one (EBUSY), so a change goes through 0;
+ * and since that removes every VF, it is refused while a container holds one. */
+#include "sriov-hook/vfs.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sriov-hook/sysfs.h"
+
+/* Why the VFs of pf must not be removed now: "" when nothing holds them. */
+static int pf_claimed(const struct sh_config *cfg, const struct sh_pf *pf, char *why, size_t len, struct sh_error *err)
+{
+	(void)cfg;
+	(void)pf;
+	(void)err;
+	why[0] = '\0';
+	(void)len;
+	return 0;
+}
+
+static int apply_one(const struct sh_config *cfg, const struct sh_pf_setting *want, struct sh_vfs_result *res,
+		     char *why, size_t len, struct sh_error *err)
+{
+	struct sh_pf pf;
+	unsigned total;
+	int r;
+
+	if ((r = sh_sysfs_pf_resolve(cfg->sysfs_root, want->pf, &pf, err)) < 0) {
+		res->outcome = SH_VFS_REFUSED;
+		return r;
+	}
+	snprintf(res->pf, sizeof(res->pf), "%s", pf.name);
+	snprintf(res->pci, sizeof(res->pci), "%s", pf.pci);
+	res->from = pf.numvfs;
+	if (pf.numvfs == want->numvfs) {
+		res->outcome = SH_VFS_UNCHANGED;
+		return 0;
+	}
+	res->outcome = SH_VFS_REFUSED;
+	if (sh_sysfs_pci_attr_uint(cfg->sysfs_root, pf.pci, "sriov_totalvfs", &total) == 0 && want->numvfs > total)
+		return sh_err(err, ERANGE, "%s supports at most %u VFs (sriov_totalvfs), not %u", pf.name, total,
+			      want->numvfs);
+	if (pf.numvfs && (r = pf_claimed(cfg, &pf, why, len, err)) < 0)
+		return r;
+	if (why[0])
+		return sh_err(err, EBUSY, "changing %u VFs to %u removes them all first, but %s", pf.numvfs,
+			      want->numvfs, why);
+	res->outcome = SH_VFS_FAILED;
+	if (pf.numvfs && want->numvfs && (r = sh_sysfs_set_numvfs(cfg->sysfs_root, &pf, 0, err)) < 0)
+		return r;
+	if ((r = sh_sysfs_set_numvfs(cfg->sysfs_root, &pf, want->numvfs, err)) < 0)
+		return r;
+	res->outcome = SH_VFS_CHANGED;
+	return 0;
+}
+
+int sh_vfs_apply(const struct sh_config *cfg, void (*report)(const struct sh_vfs_result *res, void *data), void *data,
+		 struct sh_error *err)
+{
+	struct sh_error one;
+	char why[256];
+	size_t i;
+	int r, first = 0;
+
+	for (i = 0; i < cfg->n_pfs; i++) {
+		struct sh_vfs_result res = {.spec = cfg->pfs[i].pf, .to = cfg->pfs[i].numvfs};
+
+		memset(&one, 0, sizeof(one));
+		why[0] = '\0';
+		snprintf(res.pf, sizeof(res.pf), "%.*s", (int)sizeof(res.pf) - 1, cfg->pfs[i].pf);
+		r = apply_one(cfg, &cfg->pfs[i], &res, why, sizeof(why), &one);
+		res.why = r < 0 ? one.msg : NULL;
+		if (report)
+			report(&res, data);
+		if (r < 0 && first == 0) {
+			first = r;
+			*err = one;
+		}
+	}
+	return first;
+}
