@@ -79,7 +79,7 @@ t_contains json/not_allowed_why "$(vf_field 0 why "$PFB")" "allowed_pfs" "why of
 # The VF netdev's own counters, read through netlink, rise with traffic on the host.
 ip link set "$(standin_vf_name a 6)" up
 before=$(vf_field 6 netdev_stats | "$SH_PY" -c 'import json,sys; print(json.load(sys.stdin)["tx_packets"])')
-ping -c 3 -i 0.2 -W 1 -I "$(standin_vf_name a 6)" ff02::1%"$(standin_vf_name a 6)" >/dev/null 2>&1
+standin_send_frames "$(standin_vf_name a 6)"
 ctl list --json
 after=$(vf_field 6 netdev_stats | "$SH_PY" -c 'import json,sys; print(json.load(sys.stdin)["tx_packets"])')
 t_check json/netdev_counters_rise "tx_packets $before -> $after" "${after:-0}" -gt "${before:-0}"

@@ -356,3 +356,15 @@ standin_vf_kernel_return() {
 	awk -v i="$idx" '{ $3 = i; print }' "$f" >"$f.new" && mv "$f.new" "$f"
 	echo "$name"
 }
+
+# standin_send_frames DEV [N]: N (default 3) raw Ethernet frames out of DEV, which needs no address
+# (AF_PACKET): traffic that every counter of DEV sees at once.
+standin_send_frames() {
+	"$SH_PY" - "$1" "${2:-3}" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+for _ in range(int(sys.argv[2])):
+    s.send(b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + b"\x88\xb5" + b"sriov-hook test".ljust(46, b"\0"))
+PY
+}
