@@ -60,9 +60,9 @@ static int apply_one(const struct sh_config *cfg, const struct sh_pf_setting *wa
 int sh_vfs_apply(const struct sh_config *cfg, void (*report)(const struct sh_vfs_result *res, void *data), void *data,
 		 struct sh_error *err)
 {
-	struct sh_error one;
+	struct sh_error one, first_err = {0};
 	char why[256];
-	size_t i;
+	size_t i, failed = 0;
 	int r, first = 0;
 
 	for (i = 0; i < cfg->n_pfs; i++) {
@@ -75,10 +75,13 @@ int sh_vfs_apply(const struct sh_config *cfg, void (*report)(const struct sh_vfs
 		res.why = r < 0 ? one.msg : NULL;
 		if (report)
 			report(&res, data);
-		if (r < 0 && first == 0) {
+		if (r < 0 && failed++ == 0) {
 			first = r;
-			*err = one;
+			first_err = one;
 		}
 	}
-	return first;
+	if (failed)
+		return sh_err(err, -first, "%zu of %zu PFs not set; the first: %.*s", failed, cfg->n_pfs,
+			      SH_ERR_MAX / 2, first_err.msg);
+	return 0;
 }

@@ -76,7 +76,7 @@ static void test_apply(void **state)
 	config_for(&cfg, *state);
 	/* ens1f0 0 -> 7, ens1f1 (by PCI) stays 4, ens1f9 does not exist, ens1f2 wants 9 of 8. */
 	assert_int_equal(sh_vfs_apply(&cfg, record, &s, &err), -ENODEV);
-	assert_non_null(strstr(err.msg, "ens1f9"));
+	assert_non_null(strstr(err.msg, "2 of 4 PFs not set; the first: PF ens1f9"));
 	assert_int_equal(s.n, 4);
 	assert_int_equal(s.res[0].outcome, SH_VFS_CHANGED);
 	assert_int_equal(s.res[0].from, 0);
