@@ -67,6 +67,9 @@ demo: deps all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/sriov-hook
 	install -m 0755 $(HOOKS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/lib/systemd/system
+	install -m 0644 man/sriovctl.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' etc/systemd/sriov-hook-vfs.service.in > $(DESTDIR)$(PREFIX)/lib/systemd/system/sriov-hook-vfs.service
 
 clean:
 	rm -rf $(BUILD)
