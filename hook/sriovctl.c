@@ -10,6 +10,7 @@
 
 #include "sriov-hook/config.h"
 #include "sriov-hook/doctor.h"
+#include "sriov-hook/gc.h"
 #include "sriov-hook/listing.h"
 #include "sriov-hook/metrics.h"
 #include "sriov-hook/vfs.h"
@@ -88,6 +89,46 @@ static int cmd_metrics(const struct opts *o, struct sh_error *err)
 	return r;
 }
 
+struct gc_run {
+	bool dry_run;
+	unsigned failed;
+};
+
+static void gc_line(const struct sh_gc_event *ev, void *data)
+{
+	struct gc_run *run = data;
+
+	printf("%s%s: %s", run->dry_run ? "dry run: " : "",
+	       ev->pci	  ? ev->pci
+	       : ev->path ? ev->path
+			  : "state_dir",
+	       ev->what);
+	if (ev->id)
+		printf(" (container %s)", ev->id);
+	if (ev->result < 0) {
+		run->failed++;
+		printf(": failed: %s", ev->why ? ev->why : strerror(-ev->result));
+	}
+	putchar('\n');
+}
+
+static int cmd_gc(const struct opts *o, struct sh_error *err)
+{
+	struct gc_run run = {.dry_run = o->dry_run};
+	struct sh_config cfg;
+	int r;
+
+	if (o->n_args)
+		return sh_err(err, EINVAL, "unexpected argument \"%s\" (see sriovctl --help)", o->args[0]);
+	if ((r = load_config(o, &cfg, err)) < 0)
+		return r;
+	r = sh_gc(&cfg, o->dry_run, gc_line, &run, err);
+	sh_config_free(&cfg);
+	if (r == 0 && run.failed)
+		r = sh_err(err, EIO, "%u VF(s) or file(s) could not be handled (see above)", run.failed);
+	return r;
+}
+
 static void doctor_line(const struct sh_check *c, void *data)
 {
 	(void)data;
@@ -154,9 +195,8 @@ static const struct command {
 	int (*run)(const struct opts *o, struct sh_error *err);
 	unsigned options;
 } commands[] = {
-	{"list", cmd_list, OPT_JSON},
-	{"metrics", cmd_metrics, OPT_OUTPUT},
-	{"doctor", cmd_doctor, OPT_ROOT},
+	{"list", cmd_list, OPT_JSON}, {"metrics", cmd_metrics, OPT_OUTPUT},
+	{"gc", cmd_gc, OPT_DRY_RUN},  {"doctor", cmd_doctor, OPT_ROOT},
 	{"vfs", cmd_vfs, 0},
 };
 

@@ -46,6 +46,39 @@ const struct sh_vf_stats *sh_list_vf_counters(const struct sh_list_vf *v)
 
 /* ---- building ---------------------------------------------------------------------------------- */
 
+/* A claim on one of the listed VFs: its holder and what the store says of it. */
+static int add_claim(const struct sh_claim_info *info, void *data)
+{
+	struct sh_listing *l = data;
+	struct sh_list_vf *v = NULL;
+	size_t i;
+
+	for (i = 0; i < l->n_vfs && !v; i++)
+		if (!strcmp(l->vfs[i].inv.vf.pci, info->pci))
+			v = &l->vfs[i];
+	if (!v || info->state == SH_CLAIM_NONE)
+		return 0; /* a VF of a PF not listed, or one that is gone */
+	v->has_claim = true;
+	v->claim = *info;
+	switch (info->state) {
+	case SH_CLAIM_STALE:
+		v->state = SH_VF_STALE;
+		snprintf(v->why, sizeof(v->why), "its container is gone: the next claim or sriovctl gc returns it");
+		break;
+	case SH_CLAIM_RETURNING:
+		v->state = SH_VF_RETURNING;
+		if (v->inv.vf.netdev[0])
+			snprintf(v->why, sizeof(v->why),
+				 "back on the host as %s, not restored yet: sriovctl gc restores it", v->inv.vf.netdev);
+		else
+			snprintf(v->why, sizeof(v->why), "released, not back on the host yet: sriovctl gc finishes it");
+		break;
+	default:
+		v->state = SH_VF_HELD;
+	}
+	return 0;
+}
+
 /* sysfs may name a netdev that has just left the host namespace: netlink has the last word. */
 static void check_host_netdev(struct nl_sock *sk, struct sh_list_vf *v)
 {
@@ -195,6 +228,10 @@ int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_s
 			sh_listing_free(l);
 			return r;
 		}
+	}
+	if ((r = sh_store_foreach_claim(cfg->state_dir, add_claim, l, err)) < 0) {
+		sh_listing_free(l);
+		return sh_err_ctx(err, "read the claims in %s", cfg->state_dir);
 	}
 	/* Without netlink (a fake sysfs tree, say) the listing still says what sysfs and the store
 	 * know; settings and counters stay empty. */

@@ -8,16 +8,35 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sriov-hook/store.h"
 #include "sriov-hook/sysfs.h"
 
-/* Why the VFs of pf must not be removed now: "" when nothing holds them. */
+/* Why the VFs of pf must not be removed now: "" when no claim names one of them. A stale or
+ * returning claim counts too: its record is what restores the VF, and gc needs the VF to exist. */
 static int pf_claimed(const struct sh_config *cfg, const struct sh_pf *pf, char *why, size_t len, struct sh_error *err)
 {
-	(void)cfg;
-	(void)pf;
-	(void)err;
+	static const char *const states[] = {[SH_CLAIM_HELD] = "held",
+					     [SH_CLAIM_STALE] = "claimed (stale)",
+					     [SH_CLAIM_RETURNING] = "not returned yet"};
+	struct sh_claim_info info;
+	char pci[SH_PCI_LEN];
+	unsigned i;
+	int r;
+
 	why[0] = '\0';
-	(void)len;
+	for (i = 0; i < pf->numvfs; i++) {
+		if (sh_sysfs_vf_pci(cfg->sysfs_root, pf, i, pci) < 0)
+			continue;
+		r = sh_store_claim_info(cfg->state_dir, pci, &info, err);
+		if (r == -ENOENT || (r == 0 && info.state == SH_CLAIM_NONE))
+			continue;
+		if (r < 0)
+			return sh_err_ctx(err, "read the claim on VF %u (%s)", i, pci);
+		snprintf(why, len, "VF %u (%s) is %s by container %.64s%s%.64s%s: %s", i, pci, states[info.state],
+			 info.id, info.name[0] ? " (" : "", info.name, info.name[0] ? ")" : "",
+			 info.state == SH_CLAIM_HELD ? "stop it first" : "run sriovctl gc first");
+		return 0;
+	}
 	return 0;
 }
 

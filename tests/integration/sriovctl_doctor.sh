@@ -5,6 +5,7 @@
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
 . "$REPO/tests/lib/standin.sh"
+. "$REPO/tests/lib/bundle.sh"
 t_init sriovctl_doctor "$REPO"
 t_require_hook
 CTL=$REPO/build/sriovctl
@@ -183,6 +184,14 @@ sed -i "s|\"syslog\"|\"$SH_TMP/nodir/hook.log\"|" "$CFG"
 doctor
 expect log_dir_missing fail log "cannot be written" "mkdir -p $SH_TMP/nodir"
 write_cfg ""
+
+# A stale claim: the container died without poststop.
+ct_create gone "$CFG" pf="$PF" vf=1
+t_check claims/create "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+ct_kill gone
+doctor
+expect claims_stale warn claims "1 stale claim(s)" "sriovctl gc"
+"$CTL" --config "$CFG" gc >/dev/null 2>&1
 
 doctor
 t_check healthy_again/exit0 "rc $D_RC: $D_OUT" "$D_RC" = 0

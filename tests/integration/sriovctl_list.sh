@@ -101,6 +101,55 @@ t_contains table/unusable_row "$(table_row 3)" "unusable" "VF 3 row"
 t_contains table/unusable_why "$(table_row 3)" "not bound to any driver" "VF 3 row"
 t_contains table/pf_row "$(printf '%s\n' "$CTL_OUT" | grep "^$PF ")" "8/8" "PF row"
 
+# --- claims: held, stale, returning in one listing, with their holders --------------------------
+STATE=$(standin_state_dir ctl)
+ct_create held1 "$CFG" pf="$PF" vf=0 ifname=net7
+t_check claims/held_created "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+ct_create stale1 "$CFG" pf="$PF" vf=1
+t_check claims/stale_created "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+ct_kill stale1
+ct_create ret1 "$CFG" pf="$PF" vf=7
+t_check claims/returning_created "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+# The container dies and its namespace with it (pin removed by hand): the veth stand-in dies too,
+# so poststop never sees it come back and keeps the record.
+ct_kill ret1
+for m in $(awk -v d="$STATE/" 'index($2, d) == 1 {print $2}' /proc/self/mounts | grep ret1); do umount -l "$m"; done
+ct_poststop ret1 "$CFG"
+ctl list --json
+t_check claims/exit0 "rc $CTL_RC: $CTL_ERR" "$CTL_RC" = 0
+schema_ok claims/schema
+t_check claims/held "state $(vf_field 0 state)" "$(vf_field 0 state)" = held
+t_check claims/held_container "container $(vf_field 0 container)" "$(vf_field 0 container)" = held1
+t_check claims/held_pid "pid $(vf_field 0 pid)" "$(vf_field 0 pid)" = "$(ct_pid held1)"
+t_check claims/held_netns "netns $(vf_field 0 netns)" "$(vf_field 0 netns)" = "$(readlink "/proc/$(ct_pid held1)/ns/net")"
+t_check claims/held_netdev "container_netdev $(vf_field 0 container_netdev)" "$(vf_field 0 container_netdev)" = net7
+t_check claims/held_no_host_netdev "netdev $(vf_field 0 netdev)" "$(vf_field 0 netdev)" = null
+since=$(vf_field 0 since)
+t_check claims/held_since "since $since" "$(date -u -d "${since%Z}" +%s 2>/dev/null || echo 0)" -ge "$(($(date +%s) - 120))"
+t_check claims/stale "state $(vf_field 1 state)" "$(vf_field 1 state)" = stale
+t_check claims/stale_container "container $(vf_field 1 container)" "$(vf_field 1 container)" = stale1
+t_contains claims/stale_why "$(vf_field 1 why)" "sriovctl gc" "why of VF 1"
+t_check claims/returning "state $(vf_field 7 state)" "$(vf_field 7 state)" = returning
+t_check claims/returning_container "container $(vf_field 7 container)" "$(vf_field 7 container)" = ret1
+t_check claims/unusable_too "state $(vf_field 3 state)" "$(vf_field 3 state)" = unusable
+# The VF netdev's counters, read inside the holder's namespace, rise with its traffic.
+nsenter -t "$(ct_pid held1)" -n ip link set net7 up
+before=$(vf_field 0 netdev_stats | "$SH_PY" -c 'import json,sys; print(json.load(sys.stdin)["tx_packets"])')
+nsenter -t "$(ct_pid held1)" -n "$SH_PY" -c 'import socket
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW); s.bind(("net7", 0))
+for _ in range(3): s.send(b"\xff" * 6 + b"\x02" + b"\0" * 5 + b"\x88\xb5" + b"\0" * 46)'
+ctl list --json
+after=$(vf_field 0 netdev_stats | "$SH_PY" -c 'import json,sys; print(json.load(sys.stdin)["tx_packets"])')
+t_check claims/container_counters_rise "tx_packets $before -> $after" "${after:-0}" -gt "${before:-0}"
+ctl list
+t_contains claims/table_held "$(table_row 0)" "held1" "VF 0 row"
+t_contains claims/table_in_container "$(table_row 0)" "in container: net7" "VF 0 row"
+t_contains claims/table_stale "$(table_row 1)" "stale" "VF 1 row"
+t_contains claims/table_returning "$(table_row 7)" "returning" "VF 7 row"
+t_contains claims/table_since "$(table_row 0)" "s ago" "VF 0 row"
+ct_poststop held1 "$CFG"
+ct_poststop stale1 "$CFG"
+
 # --- the PF filter ---------------------------------------------------------------------------------
 ctl list --json "$PFB"
 t_check filter/exit0 "rc $CTL_RC: $CTL_ERR" "$CTL_RC" = 0

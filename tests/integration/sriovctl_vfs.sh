@@ -55,6 +55,19 @@ t_check refused/others_done "b's sriov_numvfs $(cat "$NUMVFS_B")" "$(cat "$NUMVF
 t_contains refused/others_say "$A_OUT" "$PFB: 2 -> 1 VFs"
 t_contains refused/error_line "$A_OUT" "sriovctl: vfs: 2 of 3 PFs not set; the first: $PF supports at most 8"
 
+# A claimed VF: the count of its PF is not changed (that would remove the VF under its holder).
+ct_create holder "$(standin_config vfs)" pf="$PF" vf=1
+t_check claimed/create "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+apply "{\"$PF\": {\"numvfs\": 2}}"
+t_check claimed/exit1 "rc $A_RC: $A_OUT" "$A_RC" = 1
+t_check claimed/no_write "writes: $A_WRITES" -z "$A_WRITES"
+t_contains claimed/names_holder "$A_OUT" "VF 1 ($(standin_vf_pci a 1)) is held by container holder"
+t_contains claimed/says_fix "$A_OUT" "stop it first"
+t_check claimed/untouched "sriov_numvfs $(cat "$NUMVFS")" "$(cat "$NUMVFS")" = 4
+apply "{\"$PF\": {\"numvfs\": 4}}"
+t_check claimed/same_count_ok "rc $A_RC: $A_OUT" "$A_RC" = 0
+ct_poststop holder "$(standin_config vfs)"
+
 cfg=$(standin_config vfs)
 out=$("$CTL" --config "$cfg" vfs apply 2>&1)
 t_check nothing/exit0 "rc $?: $out" $? = 0
