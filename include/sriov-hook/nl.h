@@ -66,4 +66,8 @@ int sh_vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_e
 const char *sh_vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *cfg, char *buf, size_t len);
 bool sh_vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *a, const struct sh_vf_cfg *b);
 
+/* Whether another device uses link ifindex: its master (bridge, bond, team, VRF; *is_master) or a
+ * device stacked on it (VLAN, macvlan, ipvlan, ...). user gets that device's name, "" when none. */
+int sh_link_user(struct nl_sock *sk, int ifindex, char user[IFNAMSIZ], bool *is_master, struct sh_error *err);
+
 #endif
