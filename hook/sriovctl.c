@@ -57,7 +57,7 @@ static int cmd_list(const struct opts *o, struct sh_error *err)
 
 	if ((r = load_config(o, &cfg, err)) < 0)
 		return r;
-	if ((r = sh_listing_build(&cfg, o->args, (size_t)o->n_args, &l, err)) == 0) {
+	if ((r = sh_listing_build(&cfg, o->args, (size_t)o->n_args, 0, &l, err)) == 0) {
 		r = o->json ? sh_listing_print_json(&l, stdout, err) : sh_listing_print_table(&l, stdout, err);
 		sh_listing_free(&l);
 	}
@@ -76,7 +76,7 @@ static int cmd_metrics(const struct opts *o, struct sh_error *err)
 		return sh_err(err, EINVAL, "unexpected argument \"%s\" (see sriovctl --help)", o->args[0]);
 	if ((r = load_config(o, &cfg, err)) < 0)
 		return r;
-	if ((r = sh_listing_build(&cfg, NULL, 0, &l, err)) == 0) {
+	if ((r = sh_listing_build(&cfg, NULL, 0, 0, &l, err)) == 0) {
 		if ((r = sh_metrics_format(&l, &text, err)) == 0) {
 			if (o->output)
 				r = sh_metrics_write_file(text, o->output, err);

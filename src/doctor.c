@@ -292,6 +292,11 @@ static void check_claims(struct doctor *d, const struct sh_listing *l)
 {
 	size_t i, stale = 0, returning = 0;
 
+	if (l->claims_result < 0) {
+		check(d, SH_CHECK_FAIL, "claims", "see the state-dir check", "cannot read the claims: %s",
+		      l->claims_err.msg);
+		return;
+	}
 	for (i = 0; i < l->n_vfs; i++) {
 		stale += l->vfs[i].state == SH_VF_STALE;
 		returning += l->vfs[i].state == SH_VF_RETURNING;
@@ -667,7 +672,7 @@ int sh_doctor(const struct sh_doctor_opts *o, void (*report)(const struct sh_che
 	counts[0] = counts[1] = counts[2] = 0;
 	d.config_file = o->config ? o->config : SH_DEFAULT_CONFIG;
 	check_config(&d);
-	if ((r = sh_listing_build(&d.cfg, o->pfs, o->n_pfs, &l, err)) < 0) {
+	if ((r = sh_listing_build(&d.cfg, o->pfs, o->n_pfs, SH_LISTING_CLAIMS_OPTIONAL, &l, err)) < 0) {
 		sh_config_free(&d.cfg);
 		return r;
 	}

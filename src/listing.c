@@ -1,9 +1,11 @@
 /* sriovctl list: every VF's state, joined from sysfs, the claim store and netlink, shown as a
  * table (like `podman ps`) or as JSON (a stable interface, documented in sriovctl(8)). */
+#define _GNU_SOURCE /* CLONE_NEWNET */
 #include "sriov-hook/listing.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -148,8 +150,9 @@ static void netdev_counters(struct nl_sock *host_sk, struct sh_list_vf *v)
 	if (!v->has_claim || v->claim.state != SH_CLAIM_HELD || v->claim.pid <= 0 || !v->claim.cont_name[0])
 		return;
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", v->claim.pid);
-	if (sh_netns_open(path, &nsfd, &ignored) < 0 || sh_netns_identity(nsfd, &dev, &ino) < 0 ||
-	    dev != v->claim.netns_dev || ino != v->claim.netns_ino)
+	if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    sh_netns_check_type(nsfd, CLONE_NEWNET, path, &ignored) < 0 ||
+	    sh_netns_identity(nsfd, &dev, &ino, &ignored) < 0 || dev != v->claim.netns_dev || ino != v->claim.netns_ino)
 		return;
 	if (sh_nl_open_in(nsfd, &sk, &ignored) == 0)
 		sh_netdev_stats_get(sk, v->claim.cont_name, &v->netdev_stats, &ignored);
@@ -203,8 +206,8 @@ static int add_pf_vfs(const struct sh_config *cfg, struct sh_listing *l, size_t 
 	return 0;
 }
 
-int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_specs, struct sh_listing *l,
-		     struct sh_error *err)
+int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_specs, unsigned flags,
+		     struct sh_listing *l, struct sh_error *err)
 {
 	_cleanup_nlsock_ struct nl_sock *sk = NULL;
 	struct sh_error nl_err;
@@ -229,9 +232,13 @@ int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_s
 			return r;
 		}
 	}
-	if ((r = sh_store_foreach_claim(cfg->state_dir, add_claim, l, err)) < 0) {
-		sh_listing_free(l);
-		return sh_err_ctx(err, "read the claims in %s", cfg->state_dir);
+	if ((r = sh_store_foreach_claim(cfg->state_dir, add_claim, l, &l->claims_err)) < 0) {
+		l->claims_result = r;
+		if (!(flags & SH_LISTING_CLAIMS_OPTIONAL)) {
+			*err = l->claims_err;
+			sh_listing_free(l);
+			return sh_err_ctx(err, "read the claims in %s", cfg->state_dir);
+		}
 	}
 	/* Without netlink (a fake sysfs tree, say) the listing still says what sysfs and the store
 	 * know; settings and counters stay empty. */

@@ -47,11 +47,17 @@ struct sh_listing {
 	size_t n_pfs;
 	struct sh_list_vf *vfs;
 	size_t n_vfs;
+	int claims_result; /* 0, or why the claims could not be read (SH_LISTING_CLAIMS_OPTIONAL) */
+	struct sh_error claims_err;
 };
 
+/* The claims are part of the listing: a store that cannot be read fails it, unless this flag
+ * asks for the rest anyway (doctor, which reports the store's problem as one of its checks). */
+#define SH_LISTING_CLAIMS_OPTIONAL 1u
+
 /* Every SR-IOV PF (or those named in specs) and all their VFs. */
-int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_specs, struct sh_listing *l,
-		     struct sh_error *err);
+int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_specs, unsigned flags,
+		     struct sh_listing *l, struct sh_error *err);
 void sh_listing_free(struct sh_listing *l);
 const char *sh_vf_state_name(enum sh_vf_state s);
 /* The counters a table shows: the PF's, unless it reports none (all zero while the netdev counts). */

@@ -60,6 +60,8 @@ static void config_for(struct sh_config *cfg, const char *root)
 
 	sh_config_defaults(cfg);
 	snprintf(cfg->sysfs_root, sizeof(cfg->sysfs_root), "%s", root);
+	/* A change of count takes the VFs' locks in the store: a private one. */
+	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s/state", root);
 	for (i = 0; i < 4; i++) {
 		cfg->pfs[i].pf = names[i];
 		cfg->pfs[i].numvfs = counts[i];
