@@ -3,6 +3,7 @@
  * what this container already holds (an earlier createRuntime for it) is left as it is. */
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -29,10 +30,60 @@ struct attach {
 	size_t n; /* VFs claimed by this run so far, records written */
 };
 
+/* Adds "; <fmt>" to the message already in err. */
+static void err_append(struct sh_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void err_append(struct sh_error *err, const char *fmt, ...)
+{
+	size_t at = strlen(err->msg);
+	va_list ap;
+
+	if (at + 3 >= sizeof(err->msg))
+		return;
+	memcpy(err->msg + at, "; ", 3);
+	va_start(ap, fmt);
+	vsnprintf(err->msg + at + 2, sizeof(err->msg) - at - 2, fmt, ap);
+	va_end(ap);
+}
+
+/* The configuration file, as messages name it. */
+static const char *config_file(const struct sh_config *cfg)
+{
+	return cfg->path[0] ? cfg->path : SH_DEFAULT_CONFIG;
+}
+
+/* A PF that does not resolve (a typo, a VF, a netdev without SR-IOV): the message goes on with the
+ * SR-IOV PFs there are, and which of them allowed_pfs lets containers use. */
+static void list_pfs(const struct sh_config *cfg, struct sh_error *err)
+{
+	_cleanup_free_ struct sh_pf *pfs = NULL;
+	struct sh_error ignored;
+	char list[640] = "";
+	size_t i, n, at = 0;
+	unsigned total;
+
+	if (sh_sysfs_pf_list(cfg->sysfs_root, &pfs, &n, &ignored) < 0)
+		return;
+	if (n == 0) {
+		err_append(err, "this host has no SR-IOV PF");
+		return;
+	}
+	for (i = 0; i < n && at < sizeof(list) - 1; i++) {
+		if (sh_sysfs_pci_attr_uint(cfg->sysfs_root, pfs[i].pci, "sriov_totalvfs", &total) < 0)
+			total = 0;
+		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s (%s, %u of %u VFs enabled%s)", i ? ", " : "",
+				       pfs[i].name[0] ? pfs[i].name : "no netdev", pfs[i].pci, pfs[i].numvfs, total,
+				       sh_config_pf_allowed(cfg, pfs[i].name, pfs[i].pci) ? ""
+											  : ", not in allowed_pfs");
+	}
+	err_append(err, "the SR-IOV PFs here: %s", list);
+}
+
 static int resolve_pf(const struct attach *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
 		      struct sh_error *err)
 {
 	const struct sh_config *cfg = a->ctx->cfg;
+	char allowed[512] = "";
+	size_t i, at = 0;
 	int r;
 
 	if (v->select == SH_VF_PCI) {
@@ -41,49 +92,120 @@ static int resolve_pf(const struct attach *a, const struct sh_vf_request *v, str
 		if (v->pf[0] && strcmp(v->pf, pf->name) && strcasecmp(v->pf, pf->pci))
 			return sh_err(err, EINVAL, "VF %s belongs to %s, not to %s", v->vf_pci, pf->name, v->pf);
 	} else if ((r = sh_sysfs_pf_resolve(cfg->sysfs_root, v->pf, pf, err)) < 0) {
+		if (r == -ENODEV || r == -ENOTSUP || r == -EINVAL)
+			list_pfs(cfg, err);
 		return r;
 	}
-	if (!sh_config_pf_allowed(cfg, pf->name, pf->pci))
-		return sh_err(err, EPERM, "PF %s (%s) is not in allowed_pfs of the configuration", pf->name, pf->pci);
+	if (!sh_config_pf_allowed(cfg, pf->name, pf->pci)) {
+		for (i = 0; i < cfg->n_allowed_pfs && at < sizeof(allowed) - 1; i++)
+			at += (size_t)snprintf(allowed + at, sizeof(allowed) - at, "%s%s", i ? ", " : "",
+					       cfg->allowed_pfs[i]);
+		return sh_err(err, EPERM, "PF %s (%s) is not in allowed_pfs of %s (it allows: %s)", pf->name, pf->pci,
+			      config_file(cfg), allowed[0] ? allowed : "none");
+	}
 	return 0;
 }
 
-/* Checks, under the VF's lock and with no claim on it, that the VF can be handed out: its netdev
- * is on the host, down or without addresses, and no bridge, bond or stacked device uses it. */
-static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host, struct sh_error *err)
+/* A PF whose VFs are not enabled: say so, and how to enable them. */
+static int no_vfs_enabled(const struct sh_config *cfg, const struct sh_pf *pf, struct sh_error *err)
+{
+	unsigned total;
+
+	if (sh_sysfs_pci_attr_uint(cfg->sysfs_root, pf->pci, "sriov_totalvfs", &total) < 0 || total == 0)
+		total = 1;
+	return sh_err(err, ENODEV,
+		      "PF %s (%s) has no VFs enabled (sriov_numvfs is 0, it supports up to %u): enable them with "
+		      "`sriovctl vfs apply` after adding \"pfs\": {\"%s\": {\"numvfs\": %u}} to %s, or with "
+		      "`echo %u > %s/class/net/%s/device/sriov_numvfs`",
+		      pf->name, pf->pci, total, pf->name, total, config_file(cfg), total,
+		      strcmp(cfg->sysfs_root, "/") ? cfg->sysfs_root : "", pf->name);
+}
+
+/* What keeps a VF from being handed out, besides a claim. */
+enum usability {
+	USABLE,
+	IN_USE_BY_HOST, /* up with addresses, a bridge or bond port, a device stacked on it */
+	NOT_ON_HOST,	/* its netdev is in another namespace, with no claim of ours */
+	UNUSABLE,	/* no driver, or one without a netdev (vfio-pci) */
+};
+
+/* Reads whether the VF can be handed out: its netdev is on the host, down or without addresses,
+ * and no bridge, bond or stacked device uses it. *why gets the category, why_text the reason (for
+ * all but USABLE). A negative errno only when it cannot tell (sysfs, netlink). */
+static int usability(struct attach *a, struct sh_vf *vf, struct sh_link *host, enum usability *why, char *why_text,
+		     size_t len, struct sh_error *err)
 {
 	char user[IFNAMSIZ];
 	bool is_master;
 	unsigned naddrs;
 	int r;
 
+	*why = USABLE;
 	if ((r = sh_sysfs_pci_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev, err)) < 0)
 		return r;
 	if (!vf->netdev[0]) {
-		if (!vf->driver[0])
-			return sh_err(err, ENODEV, "not bound to any driver");
-		if (!strcmp(vf->driver, "vfio-pci") || !strncmp(vf->driver, "uio", 3))
-			return sh_err(err, EOPNOTSUPP,
-				      "bound to %s, which gives no netdev (vfio/DPDK mode is not supported yet)",
-				      vf->driver);
-		return sh_err(err, EBUSY, "in use: its netdev is not in the host namespace");
+		if (!vf->driver[0]) {
+			*why = UNUSABLE;
+			snprintf(why_text, len, "not bound to any driver");
+		} else if (!strcmp(vf->driver, "vfio-pci") || !strncmp(vf->driver, "uio", 3)) {
+			*why = UNUSABLE;
+			snprintf(why_text, len,
+				 "bound to %s, which gives no netdev (vfio/DPDK mode is not supported yet)",
+				 vf->driver);
+		} else {
+			*why = NOT_ON_HOST;
+			snprintf(why_text, len, "its netdev is not in the host namespace");
+		}
+		return 0;
 	}
 	r = sh_link_get(a->host_sk, 0, vf->netdev, host, err);
-	if (r == -ENODEV)
-		return sh_err(err, EBUSY, "in use: its netdev %s is not in the host namespace", vf->netdev);
-	if (r < 0)
+	if (r == -ENODEV) {
+		*why = NOT_ON_HOST;
+		snprintf(why_text, len, "its netdev %s is not in the host namespace", vf->netdev);
+		return 0;
+	}
+	if (r < 0 || (r = sh_link_count_addrs(a->host_sk, host->ifindex, &naddrs, err)) < 0)
 		return r;
-	if ((r = sh_link_count_addrs(a->host_sk, host->ifindex, &naddrs, err)) < 0)
-		return r;
-	if (host->up && naddrs)
-		return sh_err(err, EBUSY, "in use by the host: %s is up with addresses", host->name);
+	if (host->up && naddrs) {
+		*why = IN_USE_BY_HOST;
+		snprintf(why_text, len, "%s is up with addresses", host->name);
+		return 0;
+	}
 	if ((r = sh_link_user(a->host_sk, host->ifindex, user, &is_master, err)) < 0)
 		return r;
-	if (user[0] && is_master)
-		return sh_err(err, EBUSY, "in use by the host: %s is a port of %s", host->name, user);
-	if (user[0])
-		return sh_err(err, EBUSY, "in use by the host: %s has %s on top of it", host->name, user);
+	if (user[0]) {
+		*why = IN_USE_BY_HOST;
+		snprintf(why_text, len, is_master ? "%s is a port of %s" : "%s has %s on top of it", host->name, user);
+	}
 	return 0;
+}
+
+/* usability() as the error of a VF that was asked for (or tried). */
+static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host, struct sh_error *err)
+{
+	enum usability why;
+	char text[160];
+	int r;
+
+	if ((r = usability(a, vf, host, &why, text, sizeof(text), err)) < 0)
+		return r;
+	switch (why) {
+	case IN_USE_BY_HOST:
+		return sh_err(err, EBUSY, "in use by the host: %s", text);
+	case NOT_ON_HOST:
+		return sh_err(err, EBUSY, "in use: %s", text);
+	case UNUSABLE:
+		return sh_err(err, vf->driver[0] ? EOPNOTSUPP : ENODEV, "%s", text);
+	default:
+		return 0;
+	}
+}
+
+/* "<id>" or "<id> (<name>)": a claim's holder as messages name it. */
+static const char *holder_of(const struct sh_record *r, char *out, size_t len)
+{
+	snprintf(out, len, "%s%s%s%s", r->id, r->name[0] ? " (" : "", r->name, r->name[0] ? ")" : "");
+	return out;
 }
 
 /* Takes the lock of vf and checks that the VF is free and usable. With a stale claim on it, the
@@ -100,8 +222,10 @@ static int try_claim(struct attach *a, struct sh_vf *vf, struct sh_claim *c, str
 		return r;
 	r = sh_claim_read(c, &old, err);
 	if (r == 0 && !sh_record_is_stale(&old)) {
+		char holder[SH_ID_MAX + SH_NAME_MAX + 8];
+
 		sh_claim_unlock(c);
-		return sh_err(err, EBUSY, "already held by %s", old.id);
+		return sh_err(err, EBUSY, "already held by %s", holder_of(&old, holder, sizeof(holder)));
 	}
 	if (r == 0) {
 		sh_log_msg(LOG_NOTICE, "VF %s: taking over the %s claim of %s", vf->pci,
@@ -126,14 +250,108 @@ static bool skippable(int r)
 	return r == -EBUSY || r == -EAGAIN || r == -ENODEV || r == -EOPNOTSUPP;
 }
 
+/* Why auto found no VF: each VF of the PF counted once, under what keeps it, with the first
+ * reason of each kind. */
+struct census {
+	unsigned held, stale, host, elsewhere, unusable, freed;
+	char holders[200];   /* the first holders, "web, 3f2a9c1d0b8e" */
+	char stale_why[256]; /* why a stale claim could not be taken over */
+	char host_why[160], elsewhere_why[160], unusable_why[160];
+};
+
+static void census_add_holder(struct census *cs, const struct sh_record *r)
+{
+	size_t at = strlen(cs->holders);
+
+	if (cs->held > 3) {
+		if (cs->held == 4)
+			snprintf(cs->holders + at, sizeof(cs->holders) - at, ", ...");
+		return;
+	}
+	/* the name where the runtime gave one, else the id (12 characters: a docker id reads so) */
+	snprintf(cs->holders + at, sizeof(cs->holders) - at, "%s%.*s", at ? ", " : "", r->name[0] ? SH_NAME_MAX : 12,
+		 r->name[0] ? r->name : r->id);
+}
+
+/* Counts every VF of pf after auto failed: claims are read without their lock, usability as
+ * check_usable sees it (a snapshot: a VF freed meanwhile counts as such). */
+static int no_free_vf(struct attach *a, const struct sh_pf *pf, struct census *cs, struct sh_error *err)
+{
+	const char *root = a->ctx->cfg->sysfs_root;
+	char msg[SH_ERR_MAX], text[160];
+	struct sh_error ignored;
+	struct sh_record rec;
+	struct sh_link host;
+	enum usability why;
+	struct sh_vf vf;
+	size_t at;
+	unsigned i;
+
+	for (i = 0; i < pf->numvfs; i++) {
+		if (sh_sysfs_vf_get(root, pf, i, &vf, &ignored) < 0) {
+			if (!cs->unusable++)
+				snprintf(cs->unusable_why, sizeof(cs->unusable_why), "%.150s", ignored.msg);
+			continue;
+		}
+		if (sh_store_peek(&a->store, vf.pci, &rec, &ignored) == 0) {
+			/* Read without its lock: a live holder still attaching counts as holding. */
+			if (rec.phase == SH_PHASE_RETURNING || sh_record_holder_gone(&rec)) {
+				cs->stale++;
+			} else {
+				cs->held++;
+				census_add_holder(cs, &rec);
+			}
+			continue;
+		}
+		if (usability(a, &vf, &host, &why, text, sizeof(text), &ignored) < 0) {
+			why = UNUSABLE;
+			snprintf(text, sizeof(text), "%.150s", ignored.msg);
+		}
+		switch (why) {
+		case IN_USE_BY_HOST:
+			if (!cs->host++)
+				snprintf(cs->host_why, sizeof(cs->host_why), "%s", text);
+			break;
+		case NOT_ON_HOST:
+			if (!cs->elsewhere++)
+				snprintf(cs->elsewhere_why, sizeof(cs->elsewhere_why), "%s", text);
+			break;
+		case UNUSABLE:
+			if (!cs->unusable++)
+				snprintf(cs->unusable_why, sizeof(cs->unusable_why), "%s", text);
+			break;
+		default:
+			cs->freed++;
+		}
+	}
+	at = (size_t)snprintf(msg, sizeof(msg), "claim a VF of %s: no free VF among its %u:", pf->name, pf->numvfs);
+#define PART(cond, ...)                                                                                                \
+	do {                                                                                                           \
+		if ((cond) && at < sizeof(msg))                                                                        \
+			at += (size_t)snprintf(msg + at, sizeof(msg) - at, __VA_ARGS__);                               \
+	} while (0)
+	PART(cs->held, " %u held by running containers (%s);", cs->held, cs->holders);
+	PART(cs->stale, " %u stale or returning, not taken over (%s);", cs->stale,
+	     cs->stale_why[0] ? cs->stale_why : "their holders are gone; `sriovctl gc` returns them");
+	PART(cs->host, " %u in use by the host (%s);", cs->host, cs->host_why);
+	PART(cs->elsewhere, " %u in another network namespace without a claim (%s);", cs->elsewhere, cs->elsewhere_why);
+	PART(cs->unusable, " %u unusable (%s);", cs->unusable, cs->unusable_why);
+	PART(cs->freed, " %u free again by now: try again;", cs->freed);
+#undef PART
+	if (at < sizeof(msg) && msg[at - 1] == ';')
+		msg[at - 1] = '\0';
+	return sh_err(err, EBUSY, "%s", msg);
+}
+
 /* auto: the lowest VF nobody claimed whose netdev is on the host; failing that, the lowest VF
  * whose claim is stale or returning (finished and taken over). Claimed and in-use VFs cost no
- * lock and no parse. */
+ * lock and no parse, until none is left: then every VF is counted, to say why. */
 static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf, struct sh_claim *c,
 		     struct sh_link *host, struct sh_error *err)
 {
 	const char *root = a->ctx->cfg->sysfs_root;
 	char pci[SH_PCI_LEN], netdev[IFNAMSIZ];
+	struct census cs = {0};
 	int pass, r;
 	unsigned i;
 
@@ -151,9 +369,11 @@ static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf,
 				return 0;
 			if (!skippable(r))
 				return sh_err_ctx(err, "claim VF %u (%s) of %s", i, pci, pf->name);
+			if (pass == 1 && !cs.stale_why[0] && strncmp(err->msg, "already held", 12))
+				snprintf(cs.stale_why, sizeof(cs.stale_why), "VF %u: %.200s", i, err->msg);
 		}
 	}
-	return sh_err(err, EBUSY, "claim a VF of %s: no free VF (all %u are claimed or in use)", pf->name, pf->numvfs);
+	return no_free_vf(a, pf, &cs, err);
 }
 
 static int pick_vf(struct attach *a, const struct sh_vf_request *v, const struct sh_pf *pf, struct sh_vf *vf,
@@ -347,10 +567,14 @@ static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
 
 	if ((ret = resolve_pf(a, v, &pf, &vf, err)) < 0)
 		return ret;
+	sh_log_set_vf(pf.name, NULL);
+	if (pf.numvfs == 0)
+		return no_vfs_enabled(a->ctx->cfg, &pf, err);
 	if ((ret = sh_link_get(a->host_sk, 0, pf.name, &pf_link, err)) < 0)
 		return sh_err_ctx(err, "PF %s", pf.name);
 	if ((ret = pick_vf(a, v, &pf, &vf, c, &host, err)) < 0)
 		return ret;
+	sh_log_set_vf(pf.name, vf.pci);
 	snprintf(what, sizeof(what), "VF %u (%s) of %s", vf.index, vf.pci, pf.name);
 	record_init(a, slot, &vf, &pf, pf_link.ifindex, &host, r);
 	r->knobs = v->knobs;
@@ -479,5 +703,7 @@ int sh_attach(const struct sh_ctx *ctx, struct sh_error *err)
 	sh_nl_close(a.host_sk);
 	sh_store_close(&a.store);
 	close(a.ns.fd);
+	if (r == 0) /* a failure's line is about the VF it names */
+		sh_log_set_vf(NULL, NULL);
 	return r;
 }

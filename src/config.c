@@ -185,6 +185,7 @@ int sh_config_load(const char *path, struct sh_config *cfg, struct sh_error *err
 		return sh_err_ctx(err, "load config");
 	if ((r = sh_config_parse(buf, cfg, err)) < 0)
 		return sh_err_ctx(err, "%s", file);
+	snprintf(cfg->path, sizeof(cfg->path), "%s", file);
 	return 0;
 }
 

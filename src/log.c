@@ -192,6 +192,15 @@ void sh_log_set_container(const char *id, const char *name, const char *stage)
 		 L.name[0] ? ")" : "", L.stage[0] ? ": " : "", L.stage);
 }
 
+void sh_log_set_name(const char *name)
+{
+	char id[sizeof(L.id)], stage[sizeof(L.stage)];
+
+	memcpy(id, L.id, sizeof(id));
+	memcpy(stage, L.stage, sizeof(stage));
+	sh_log_set_container(id[0] ? id : NULL, name, stage[0] ? stage : NULL);
+}
+
 void sh_log_set_vf(const char *pf, const char *vf_pci)
 {
 	snprintf(L.pf, sizeof(L.pf), "%s", pf ? pf : "");

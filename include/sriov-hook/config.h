@@ -23,6 +23,7 @@ struct sh_pf_setting {
 };
 
 struct sh_config {
+	char path[PATH_MAX]; /* the file it was read from, "" for none (the defaults) */
 	char state_dir[PATH_MAX];
 	char sysfs_root[PATH_MAX];
 	char *allowed_pfs[SH_MAX_ALLOWED_PFS];

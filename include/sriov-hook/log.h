@@ -28,6 +28,8 @@ bool sh_log_target_valid(const char *target);
  * journal also gets CONTAINER_ID (12 characters), CONTAINER_ID_FULL, CONTAINER_NAME and
  * SRIOV_STAGE. */
 void sh_log_set_container(const char *id, const char *name, const char *stage);
+/* The container's name alone, when it is learnt later (poststop: from the claim record). */
+void sh_log_set_name(const char *name);
 /* The VF the next lines are about (SRIOV_PF, SRIOV_VF_PCI in the journal); NULL, NULL: none. */
 void sh_log_set_vf(const char *pf, const char *vf_pci);
 /* A plain prefix without fields, for callers with no container (tools, tests). */

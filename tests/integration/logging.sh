@@ -81,7 +81,7 @@ ct_create lj1 "$CFG" pf="$PF" vf=0 io.kubernetes.cri-o.ContainerName="$NAME"
 t_check journal/create "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 sleep 0.2
 got=$(journal_entries "$SH_TMP/journal.out" 'e.get("CONTAINER_ID_FULL") == "lj1" and "attached" in e["MESSAGE"]')
-check=$("$SH_PY" - "$got" "$NAME" <<'PY'
+check=$("$SH_PY" - "$got" "$NAME" "$PF" "$(standin_vf_pci a 0)" <<'PY'
 import json, sys
 lines = [l for l in sys.argv[1].splitlines() if l]
 name = sys.argv[2]
@@ -89,7 +89,7 @@ if len(lines) != 1:
     print("want one 'attached' entry, got %d" % len(lines)); sys.exit()
 e = json.loads(lines[0])
 want = {"PRIORITY": "6", "SYSLOG_IDENTIFIER": "sriov-hook", "CONTAINER_ID": "lj1", "CONTAINER_NAME": name,
-        "SRIOV_STAGE": "createRuntime"}
+        "SRIOV_STAGE": "createRuntime", "SRIOV_PF": sys.argv[3], "SRIOV_VF_PCI": sys.argv[4]}
 bad = ["%s=%r" % (k, e.get(k)) for k in want if e.get(k) != want[k]]
 if not e.get("MESSAGE", "").startswith("lj1 (%s): createRuntime: " % name):
     bad.append("MESSAGE=%r" % e.get("MESSAGE"))
@@ -105,6 +105,18 @@ got=$(journal_entries "$SH_TMP/journal.out" 'e.get("SRIOV_STAGE") == "poststop" 
 t_contains journal/poststop-entry "$got" "released" "poststop entries"
 t_empty journal/vf-back "stand-in" "$(standin_vf_problems a)"
 ct_kill lj1
+
+# runc's poststop state has no annotations: the name comes from the claim record, the VF with it
+ct_create lj3 "$CFG" pf="$PF" vf=1 io.kubernetes.cri-o.ContainerName=db
+t_check journal/runc-create "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+ct_kill lj3
+ct_poststop lj3 "$CFG"
+t_check journal/runc-poststop "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+sleep 0.2
+got=$(journal_entries "$SH_TMP/journal.out" 'e.get("CONTAINER_ID") == "lj3" and e.get("SRIOV_STAGE") == "poststop" and "released" in e["MESSAGE"]')
+t_contains journal/runc-poststop-name "$got" '"CONTAINER_NAME": "db"' "poststop entries of lj3"
+t_contains journal/runc-poststop-vf "$got" "\"SRIOV_VF_PCI\": \"$(standin_vf_pci a 1)\"" "poststop entries of lj3"
+t_contains journal/runc-poststop-message "$got" '"MESSAGE": "lj3 (db): poststop: VF 1' "poststop entries of lj3"
 
 # A failure: priority err in the journal, one line on stderr naming the container by id and name.
 ct_prepare lj2 pf="$PF" vf=0 mtu=9x io.kubernetes.cri-o.ContainerName=web
