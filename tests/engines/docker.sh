@@ -77,8 +77,7 @@ fi
 # containers that ask for nothing go on to runc. The one that asks fails, and docker shows the
 # file's own line: the wrapper writes it to runc's --log file, where docker 20.10 reads runc's
 # error (without it docker says only "unable to retrieve OCI runtime error").
-running=$(e_docker run -d --runtime sriov --network none "$IMG" sleep 300 2>&1)
-if [ $? != 0 ]; then
+if ! running=$(e_docker run -d --runtime sriov --network none "$IMG" sleep 300 2>&1); then
 	t_fail typo/setup "docker run -d: $running"
 else
 	init_pid=$(e_docker inspect -f '{{.State.Pid}}' "$running" 2>&1)

@@ -15,6 +15,7 @@ CFG=$(standin_config ef)
 STATE=$(standin_state_dir ef)
 
 # re STRING: STRING as an extended regex matching itself.
+# shellcheck disable=SC2016 # a sed program, not a shell expansion
 re() { printf '%s' "$1" | sed 's/[][\.*^$(){}+?|/]/\\&/g'; }
 
 # ---- a PF typo lists the SR-IOV PFs --------------------------------------------------------------

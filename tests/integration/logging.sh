@@ -139,6 +139,7 @@ system_run() {
 	f=$(mktemp "$SH_TMP/hook.XXXXXX")
 	printf '%s' "$state" >"$f.in"
 	: >"$SH_TMP/devnull"
+	# shellcheck disable=SC2016 # expanded by the inner shell, in the new mount namespace
 	unshare --mount --propagation private bash -c '
 		j=$1 s=$2 tmp=$3
 		mount --bind /dev/null "$tmp/devnull"
