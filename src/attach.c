@@ -52,9 +52,7 @@ static int resolve_pf(const struct attach *a, const struct sh_vf_request *v, str
  * is on the host, down or without addresses, and no bridge, bond or stacked device uses it. */
 static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host, struct sh_error *err)
 {
-	char user[IFNAMSIZ];
-	bool is_master;
-	unsigned naddrs;
+	char why[128];
 	int r;
 
 	if ((r = sh_sysfs_pci_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev, err)) < 0)
@@ -73,17 +71,9 @@ static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host
 		return sh_err(err, EBUSY, "in use: its netdev %s is not in the host namespace", vf->netdev);
 	if (r < 0)
 		return r;
-	if ((r = sh_link_count_addrs(a->host_sk, host->ifindex, &naddrs, err)) < 0)
+	if ((r = sh_link_host_use(a->host_sk, host, why, sizeof(why), err)) < 0)
 		return r;
-	if (host->up && naddrs)
-		return sh_err(err, EBUSY, "in use by the host: %s is up with addresses", host->name);
-	if ((r = sh_link_user(a->host_sk, host->ifindex, user, &is_master, err)) < 0)
-		return r;
-	if (user[0] && is_master)
-		return sh_err(err, EBUSY, "in use by the host: %s is a port of %s", host->name, user);
-	if (user[0])
-		return sh_err(err, EBUSY, "in use by the host: %s has %s on top of it", host->name, user);
-	return 0;
+	return r > 0 ? sh_err(err, EBUSY, "in use by the host: %s", why) : 0;
 }
 
 /* Takes the lock of vf and checks that the VF is free and usable. With a stale claim on it, the
