@@ -1,0 +1,60 @@
+#!/bin/bash
+# The unit and integration suites on the ASan + UBSan build ($SAN_BUILD, made by `make
+# sanitize-build`): its unit binaries, and every integration test with HOOK=$SAN_BUILD/sriov-hook
+# (runc runs that path too: the bundles name $HOOK). The sanitizer runtimes write their findings
+# to $SAN_BUILD/reports/ (built into the binaries: runc gives hooks an empty environment) and exit
+# 86; any report there fails the suite, shown symbolized. Lines are PASS/FAIL sanitize/...
+# Not run here: kill9 (LeakSanitizer cannot stop the world of a process under ptrace, and the
+# sanitizer runtime's own system calls would be the steps), nor the torture (it uses killstep too).
+# Usage: tests/sanitize/run.sh [integration-test...]   (default: all but kill9)
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+SAN_BUILD=${SAN_BUILD:-$REPO/build/asan}
+case $SAN_BUILD in /*) ;; *) SAN_BUILD=$REPO/$SAN_BUILD ;; esac
+reports=$SAN_BUILD/reports
+status=0
+
+if [ ! -x "$SAN_BUILD/sriov-hook" ]; then
+	echo "FAIL sanitize/build: $SAN_BUILD/sriov-hook is missing: run make sanitize-build"
+	exit 1
+fi
+mkdir -p "$reports"
+rm -f "$reports"/report.*
+
+start=$(date +%s)
+# The unit binaries' own children (fork, no exec) inherit the options; the runner adds none.
+"$REPO/tests/run-unit.sh" "$SAN_BUILD"/tests/test_* | sed -E 's/^(PASS|FAIL) unit\//\1 sanitize\/unit\//'
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+echo "# sanitize: unit suites in $(($(date +%s) - start)) s"
+
+start=$(date +%s)
+if [ $# -gt 0 ]; then
+	tests=("$@")
+else
+	tests=()
+	for t in "$REPO"/tests/integration/*.sh; do
+		t=$(basename "$t" .sh)
+		[ "$t" = kill9 ] || tests+=("$t")
+	done
+fi
+HOOK=$SAN_BUILD/sriov-hook "$REPO/tests/run-integration.sh" "${tests[@]}" |
+	sed -E 's/^(PASS|FAIL) integration\//\1 sanitize\/integration\//'
+[ "${PIPESTATUS[0]}" = 0 ] || status=1
+echo "# sanitize: integration suites in $(($(date +%s) - start)) s"
+
+# Every report, whichever test's hook or binary wrote it.
+n=0
+for r in "$reports"/report.*; do
+	[ -f "$r" ] || continue
+	n=$((n + 1))
+	kind=$(grep -m1 -oE 'ERROR: [A-Za-z]+Sanitizer: [a-z-]+|runtime error: .*|Sanitizer has encountered a fatal error' "$r")
+	echo "FAIL sanitize/report/$(basename "$r"): ${kind:-a sanitizer report}"
+	if command -v asan_symbolize >/dev/null 2>&1; then
+		asan_symbolize <"$r" 2>/dev/null
+	else
+		cat "$r"
+	fi | grep -E '^ +#[0-9]+ |SUMMARY|ERROR|runtime error' | head -n 20 | sed 's/^/#   /'
+	status=1
+done
+[ "$n" = 0 ] && echo "PASS sanitize/no_reports"
+echo "# sanitize: $n sanitizer reports (in $reports)"
+exit $status
