@@ -24,6 +24,8 @@ if [ ! -x "$KILLSTEP" ]; then
 fi
 standin_init || exit 1
 standin_pf_create a 3b $NVF || { t_fail setup "stand-ins could not be made"; exit 1; }
+# The checker's own test runs on a PF of its own: the hook it uses loses VFs.
+standin_pf_create b 3c 2 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 CFG=$(standin_config torture)
 STATE=$(standin_state_dir torture)
@@ -62,6 +64,22 @@ cat >"$SH_TMP/torture.json" <<EOF
  "kill_rate": ${TORTURE_KILL_RATE:-0.25}, "hold_ms": 30,
  "steps": {"createRuntime": $((KC + KC / 10)), "poststop": $((KP + KP / 10))}}
 EOF
+
+# The checker's own test: with a hook that ignores claims (thief-hook.py) over PF b's two VFs, the
+# checker must see double holds.
+for k in 0 1; do bundle_bare "$B/thief/fixed$k" pf="$(standin_pf_name b)" vf="$k"; done
+bundle_bare "$B/thief/auto" pf="$(standin_pf_name b)" vf=auto
+cat >"$SH_TMP/thief.json" <<EOF
+{"hook": "$REPO/tests/torture/thief-hook.py", "killstep": "$KILLSTEP", "config": "$SH_TMP/thief.json",
+ "state_dir": "$SH_TMP/thief.state", "bundles": "$B/thief", "ops": 100, "workers": 8, "seed": $SEED,
+ "kill_rate": 0, "hold_ms": 500, "steps": {"createRuntime": 1, "poststop": 1},
+ "vfs": [{"index": 0, "mac": "$(standin_vf_mac b 0)"}, {"index": 1, "mac": "$(standin_vf_mac b 1)"}]}
+EOF
+thief=$("$SH_PY" "$REPO/tests/torture/torture.py" run "$SH_TMP/thief.json" 2>&1 |
+	"$SH_PY" -c 'import json,sys; print(json.load(sys.stdin)["double_holds"])' 2>&1)
+echo "# checker test: '$thief' double holds seen with a hook that ignores claims"
+t_check checker/sees_double_holds "with a hook that ignores claims: '$thief' double holds, want > 0" \
+	"0${thief//[!0-9]/}" -gt 0
 
 start=$(date +%s)
 "$SH_PY" "$REPO/tests/torture/torture.py" run "$SH_TMP/torture.json" >"$SH_TMP/run.json" 2>"$SH_TMP/run.err"
