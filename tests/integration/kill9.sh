@@ -26,8 +26,8 @@ if [ ! -x "$KILLSTEP" ]; then
 	exit 1
 fi
 standin_init || exit 1
-# Three lanes run at once, each with its own PF, VF and state dir: createRuntime steps in two
-# halves, poststop steps. One VF per PF: vf=auto can only mean that one, so a next claim by auto
+# Three lanes run at once, each with its own PF, VF and state dir: odd createRuntime steps, even
+# ones (the next claim by index after odd steps, by auto after even ones), poststop steps. One VF per PF: vf=auto can only mean that one, so a next claim by auto
 # is a claim of the killed VF.
 LANES="a b c"
 declare -A BUS=([a]=3b [b]=3c [c]=3d)

@@ -1,0 +1,116 @@
+# kill -9 at the steps of createRuntime, on real igbvf VFs with PF-side settings (sourced by
+# /vm/tests.sh; busybox sh). killstep (tests/tools, copied into /usr/local/bin) SIGKILLs the hook at
+# the entry of its Nth system call, for each N in turn; then runc's next move: the container is
+# destroyed and poststop runs. After each, the VF must be exactly as in the baseline (name, MAC, MTU,
+# flags, addresses, and the PF's view: MAC, vlan/qos, rates, spoofchk, trust) and the state dir must
+# hold lock files only. To fit the guest's time under TCG, the steps swept are those from the
+# sandbox on (where the hook touches the state dir and the VF; the loader's and the parsers' steps
+# before it change nothing), in two lanes at once (VF 4: odd steps, VF 5: even steps, each with a
+# state dir of its own). The stand-in suite (tests/integration/kill9.sh) sweeps every step, and the
+# podman path (no poststop, the next claim) too.
+ALL_TESTS="$ALL_TESTS kill9_create"
+
+KILLSTEP=/usr/local/bin/killstep
+
+# k9_netns: a process in a new netns, its pid printed once it has entered it (a hook given the pid
+# of a process that has not unshared yet would see the host's namespace).
+k9_netns() {
+	local _p _i
+	unshare -n sleep 100000 </dev/null >/dev/null 2>&1 &
+	_p=$!
+	echo $_p >>"$W/pids.$TEST"
+	_i=0
+	while [ "$(readlink /proc/$_p/ns/net)" = "$(readlink /proc/self/ns/net)" ] && [ $_i -lt 200 ]; do
+		sleep 0.02
+		_i=$((_i + 1))
+	done
+	echo $_p
+}
+
+# k9_hook STAGE ID PID BUNDLE CONFIG [KILLSTEP-ARGS...]: the hook as runc runs it, under killstep.
+k9_hook() {
+	local _stage _id _pid _b _cfg _st
+	_stage=$1 _id=$2 _pid=$3 _b=$4 _cfg=$5
+	shift 5
+	if [ "$_stage" = createRuntime ]; then
+		_st="{\"ociVersion\":\"1.0.2\",\"id\":\"$_id\",\"status\":\"creating\",\"pid\":$_pid,\"bundle\":\"$_b\"}"
+	else
+		_st="{\"ociVersion\":\"1.0.2\",\"id\":\"$_id\",\"status\":\"stopped\",\"bundle\":\"$_b\"}"
+	fi
+	printf '%s' "$_st" | env -i "$KILLSTEP" "$@" -- "$HOOK" --config "$_cfg" "$_stage" >/dev/null 2>"$_b/$_stage.err"
+}
+
+# k9_lane VF FIRST LAST: steps FIRST, FIRST + 2, ... LAST on VF; "recovered swept" in $W/k9.VF.
+k9_lane() {
+	local _vf _n _r _ran _pid _why _line _st _cfg _b _m _name
+	_vf=$1 _n=$2
+	_st=/run/sriov-hook-k9.$_vf
+	_cfg=/etc/sriov-hook/k9.$_vf.json
+	_b=$W/b-k9.$_vf
+	sed "s|\"state_dir\": \"[^\"]*\"|\"state_dir\": \"$_st\"|" "$CFG" >"$_cfg"
+	mk_bundle "$_b" - pf=$PF vf=$_vf mac=02:00:00:00:09:0$_vf vlan=9$_vf qos=2 spoofchk=off trust=on \
+		max_tx_rate=100 mtu=1400 ip=10.9$_vf.0.2/24
+	_r=0 _ran=0
+	while [ $_n -le $3 ]; do
+		_ran=$((_ran + 1))
+		_pid=$(k9_netns)
+		k9_hook createRuntime "k9-$_vf-$_n" "$_pid" "$_b" "$_cfg" -k $_n -o "$W/k9.$_vf.out"
+		_line=$(cat "$W/k9.$_vf.out")
+		_why=""
+		case $_line in "killed $_n "*) ;; *) _why="not killed at step $_n: $_line;" ;; esac
+		kill -9 "$_pid"
+		k9_hook poststop "k9-$_vf-$_n" 0 "$_b" "$_cfg" -o /dev/null ||
+			_why="$_why poststop failed: $(cat "$_b/poststop.err");"
+		wait_for 50 vf_present $_vf
+		[ "$(vf_state $_vf)" = "$(cat "$W/base.$_vf")" ] || _why="$_why VF $_vf is '$(vf_state $_vf)';"
+		_why="$_why$(find "$_st" -type f ! -path '*/locks/*' ! -name '*.lock' 2>/dev/null | sed 's/^/left: /' | tr '\n' ';')"
+		_why="$_why$(awk -v s="$_st" 'index($2, s) == 1 { print "pinned: " $2 }' /proc/mounts | tr '\n' ';')"
+		if [ -z "$_why" ]; then
+			_r=$((_r + 1))
+		else
+			_name=$(sed -n "s/^step $_n //p" "$W/k9.trace")
+			note "step $_n ($_name), VF $_vf: $_why"
+			for _m in $(awk -v s="$_st" 'index($2, s) == 1 { print $2 }' /proc/mounts); do umount -l "$_m"; done
+			wait_for 150 vf_present $_vf || note "repair: VF $_vf did not come back"
+			repair_vf $_vf
+			rm -rf "$_st"
+		fi
+		_n=$((_n + 2))
+	done
+	echo "$_r $_ran" >"$W/k9.$_vf"
+}
+
+test_kill9_create() {
+	local b pid k first ra na rb nb
+	[ -x "$KILLSTEP" ] || fail "$KILLSTEP is missing (make tools before vm-check)"
+	expect_state 4 "precondition"
+	expect_state 5 "precondition"
+
+	# The reference run: K, the name of each step, where the sandbox starts.
+	b=$W/b-k9ref
+	mk_bundle "$b" - pf=$PF vf=4 mac=02:00:00:00:09:04 vlan=94 qos=2 spoofchk=off trust=on max_tx_rate=100 \
+		mtu=1400 ip=10.94.0.2/24
+	pid=$(k9_netns)
+	k9_hook createRuntime vm-k9ref "$pid" "$b" "$CFG" -t -o "$W/k9.trace" ||
+		fail "the reference createRuntime failed: $(cat "$b/createRuntime.err")"
+	k=$(sed -n 's/^syscalls //p' "$W/k9.trace")
+	first=$(sed -n 's/^step \([0-9]*\) seccomp$/\1/p' "$W/k9.trace" | head -n 1)
+	[ -n "$k" ] || fail "killstep gave no count: $(tail -n 2 "$W/k9.trace")"
+	[ -n "$first" ] || fail "no seccomp call in the trace: the steps after the sandbox are not followed"
+	sed -n '/ seccomp$/,$p' "$W/k9.trace" | grep -q ' setns$' || fail "no setns after the sandbox in the trace"
+	kill -9 "$pid"
+	hook_ok poststop vm-k9ref "$b"
+	expect_state 4 "after the reference run"
+	expect_no_claim "after the reference run"
+	note "createRuntime: $k system calls, the sandbox from step $first: sweeping $first..$k (at $(uptime_s) s)"
+
+	k9_lane 4 "$first" "$k" >"$W/k9.lane4" 2>&1 &
+	k9_lane 5 $((first + 1)) "$k" >"$W/k9.lane5" 2>&1 &
+	wait
+	cat "$W/k9.lane4" "$W/k9.lane5"
+	read -r ra na <"$W/k9.4" || fail "lane of VF 4 reported nothing"
+	read -r rb nb <"$W/k9.5" || fail "lane of VF 5 reported nothing"
+	note "swept by $(uptime_s) s"
+	echo "# kill -9: createRuntime $((ra + rb))/$((na + nb)) recovered (steps $first..$k of $k)"
+	[ $((ra + rb)) = $((na + nb)) ] || fail "kill -9: createRuntime $((ra + rb))/$((na + nb)) recovered (steps $first..$k of $k)"
+}
