@@ -18,7 +18,7 @@ if [ ! -x "$SAN_BUILD/sriov-hook" ]; then
 	exit 1
 fi
 mkdir -p "$reports"
-rm -f "$reports"/report.*
+rm -f "$reports"/report.* "$reports"/.index "$reports"/.stderr
 
 start=$(date +%s)
 # The unit binaries' own children (fork, no exec) inherit the options; the runner adds none.
@@ -36,23 +36,32 @@ else
 		[ "$t" = kill9 ] || tests+=("$t")
 	done
 fi
-HOOK=$SAN_BUILD/sriov-hook "$REPO/tests/run-integration.sh" "${tests[@]}" |
+# (run-integration.sh's per-test summaries on stderr come after, not interleaved with the lines.)
+HOOK=$SAN_BUILD/sriov-hook "$REPO/tests/run-integration.sh" "${tests[@]}" 2>"$reports/.stderr" |
 	sed -E 's/^(PASS|FAIL) integration\//\1 sanitize\/integration\//'
 [ "${PIPESTATUS[0]}" = 0 ] || status=1
+sed 's/^# integration/# sanitize: integration/' "$reports/.stderr"
 echo "# sanitize: integration suites in $(($(date +%s) - start)) s"
 
-# Every report, whichever test's hook or binary wrote it.
+# Every report, whichever test's hook or binary wrote it: one FAIL line per distinct finding (its
+# kind and top frames), with how many reports had it and the first one's stack, symbolized.
+symbolize() {
+	if command -v asan_symbolize >/dev/null 2>&1; then asan_symbolize 2>/dev/null; else cat; fi
+}
 n=0
+: >"$reports/.index"
 for r in "$reports"/report.*; do
 	[ -f "$r" ] || continue
 	n=$((n + 1))
-	kind=$(grep -m1 -oE 'ERROR: [A-Za-z]+Sanitizer: [a-z-]+|runtime error: .*|Sanitizer has encountered a fatal error' "$r")
-	echo "FAIL sanitize/report/$(basename "$r"): ${kind:-a sanitizer report}"
-	if command -v asan_symbolize >/dev/null 2>&1; then
-		asan_symbolize <"$r" 2>/dev/null
-	else
-		cat "$r"
-	fi | grep -E '^ +#[0-9]+ |SUMMARY|ERROR|runtime error' | head -n 20 | sed 's/^/#   /'
+	symbolize <"$r" >"$r.sym"
+	kind=$(grep -m1 -oE 'ERROR: [A-Za-z]+Sanitizer: [a-z-]+|runtime error: [^:]*|Sanitizer has encountered a fatal error' "$r.sym")
+	frames=$(grep -E '^ +#[0-9]+ ' "$r.sym" | grep -v '__interceptor_' | head -n 3 | awk '{print $4}' | paste -sd' ' -)
+	printf '%s\t%s\n' "${kind:-a sanitizer report} in ${frames:-?}" "$r.sym" >>"$reports/.index"
+done
+cut -f1 "$reports/.index" | sort | uniq -c | sort -rn | while read -r count sig; do
+	first=$(awk -F '\t' -v s="$sig" '$1 == s {print $2; exit}' "$reports/.index")
+	echo "FAIL sanitize/report: $count report(s): $sig"
+	grep -E '^ +#[0-9]+ |SUMMARY|ERROR|runtime error' "$first" | head -n 12 | sed 's/^/#   /'
 	status=1
 done
 [ "$n" = 0 ] && echo "PASS sanitize/no_reports"

@@ -115,6 +115,16 @@ for p in r["problems"][:20]:
     print("# problem: %s" % p[:300])
 EOF
 printf '%s\n' "$leftover" | grep . | head -n 20 | sed 's/^/# leftover: /'
+[ "$nleft" = 0 ] || printf '%s\n' "$leftover" | awk '
+	/^final pass:/ { k["final-pass failures"]++; next }
+	/^vf [0-9]+:/ { k["VFs not home"]++; next }
+	/^mount / { k["pins mounted"]++; next }
+	/\.tmp\./ { k["temp files"]++; next }
+	/\/netns\// { k["pin files"]++; next }
+	/\/owners\// { k["owners entries"]++; next }
+	/\.json$/ { k["records"]++; next }
+	{ k["other"]++ }
+	END { for (x in k) s = s (s ? ", " : "") k[x] " " x; print "# leftovers by kind: " s }'
 echo "torture: ops $ops, kills $kills, double holds $double, leftovers $nleft"
 t_check enough_ops "only $ops operations of $OPS" "$ops" -ge "$OPS"
 t_check no_double_holds "$double double holds (see the problems above)" "$double" = 0
