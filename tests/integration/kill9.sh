@@ -260,6 +260,7 @@ start=$(date +%s)
 (lane b && sweep_create 2 "$KC" 2) &
 (lane c && sweep_poststop 1 "$KP") &
 wait
+ra=0 na=0 rb=0 nb=0 RP=0 NP=0
 read -r ra na <"$SH_TMP/count.a"
 read -r rb nb <"$SH_TMP/count.b"
 read -r RP NP <"$SH_TMP/count.c"
@@ -288,6 +289,8 @@ if [ -s "$SH_TMP/report" ]; then
 	sed -n '3,/^# every case/p' "$REPORT" | grep -v '^#' | head -n 30 | cut -c1-300 | sed 's/^/#   /'
 fi
 echo "kill -9: createRuntime $RC/$NC, poststop $RP/$NP recovered"
+# A lane that died would leave its steps out: every step must have run.
+[ -n "$STEPS" ] || t_check all_steps_swept "swept createRuntime $NC of $KC, poststop $NP of $KP" "$NC/$NP" = "$KC/$KP"
 t_check every_step_recovered "createRuntime $RC/$NC, poststop $RP/$NP recovered (see $REPORT)" \
 	"$RC/$RP" = "$NC/$NP"
 t_end
