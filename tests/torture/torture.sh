@@ -104,7 +104,7 @@ kills=$(get "$SH_TMP/run.json" kills)
 double=$(($(get "$SH_TMP/run.json" double_holds) + $(get "$SH_TMP/run.json" records_twice)))
 nleft=$(printf '%s' "$leftover" | grep -c .)
 
-echo "# seed $SEED, ${TORTURE_WORKERS:-16} workers, $NVF VFs, kills at steps 1..$KC (createRuntime), 1..$KP (poststop)"
+echo "# seed $SEED, ${TORTURE_WORKERS:-16} workers, $NVF VFs, kills at a random step of 1..$((KC + KC / 10)) (createRuntime makes $KC system calls), 1..$((KP + KP / 10)) (poststop, $KP)"
 echo "# createRuntime $(get "$SH_TMP/run.json" creates) (succeeded $(get "$SH_TMP/run.json" created), refused busy $(get "$SH_TMP/run.json" refused)), poststop $(get "$SH_TMP/run.json" poststops), other errors $(get "$SH_TMP/run.json" errors); $((final_start - start)) s, final pass $((end - final_start)) s"
 "$SH_PY" - "$SH_TMP/run.json" <<'EOF'
 import json, sys
