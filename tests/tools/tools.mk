@@ -19,5 +19,5 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(TOOLS_GEN)/syscall-names.h
 	@echo "  CCLD    $@"
 	$(Q)$(CC) -std=gnu11 -Wall -Wextra -Werror -I$(TOOLS_GEN) $(CFLAGS) -o $@ $<
 
-# The guest suite runs killstep too.
-vm-check: $(TOOLS_BINS)
+# The kill9 integration test and the guest suite run killstep.
+check-integration vm-check: $(TOOLS_BINS)
