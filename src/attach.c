@@ -221,6 +221,7 @@ static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct s
 		 * same in reverse; a MAC the PF did not enforce before is restored as none. */
 		if (!pf_enforces_mac(a, r))
 			memset(r->orig.mac, 0, 6);
+		r->knobs |= SH_KNOB_BIT(SH_KNOB_MAC);
 		if ((ret = sh_claim_write(c, r, err)) < 0)
 			return ret;
 		if ((ret = sh_vf_clear_mac(a->host_sk, r->pf_ifindex, r->vf_index, err)) < 0 ||
@@ -343,7 +344,9 @@ static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
 		return ret;
 	snprintf(what, sizeof(what), "VF %u (%s) of %s", vf.index, vf.pci, pf.name);
 	record_init(a, slot, &vf, &pf, pf_link.ifindex, &host, r);
-	r->knobs = v->knobs;
+	/* The MAC joins the record once apply_knobs knows whether the PF enforced one: recorded
+	 * before, a hook killed meanwhile would have the PF enforce the VF's own MAC ever after. */
+	r->knobs = v->knobs & ~SH_KNOB_BIT(SH_KNOB_MAC);
 	if ((ret = record_altnames(a, r, err)) < 0)
 		goto unclaimed;
 	if (v->knobs && (ret = sh_vf_cfg_get(a->host_sk, pf_link.ifindex, vf.index, &r->orig, err)) < 0)
