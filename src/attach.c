@@ -135,9 +135,6 @@ enum usability {
 static int usability(struct attach *a, struct sh_vf *vf, struct sh_link *host, enum usability *why, char *why_text,
 		     size_t len, struct sh_error *err)
 {
-	char user[IFNAMSIZ];
-	bool is_master;
-	unsigned naddrs;
 	int r;
 
 	*why = USABLE;
@@ -164,19 +161,10 @@ static int usability(struct attach *a, struct sh_vf *vf, struct sh_link *host, e
 		snprintf(why_text, len, "its netdev %s is not in the host namespace", vf->netdev);
 		return 0;
 	}
-	if (r < 0 || (r = sh_link_count_addrs(a->host_sk, host->ifindex, &naddrs, err)) < 0)
+	if (r < 0 || (r = sh_link_host_use(a->host_sk, host, why_text, len, err)) < 0)
 		return r;
-	if (host->up && naddrs) {
+	if (r > 0)
 		*why = IN_USE_BY_HOST;
-		snprintf(why_text, len, "%s is up with addresses", host->name);
-		return 0;
-	}
-	if ((r = sh_link_user(a->host_sk, host->ifindex, user, &is_master, err)) < 0)
-		return r;
-	if (user[0]) {
-		*why = IN_USE_BY_HOST;
-		snprintf(why_text, len, is_master ? "%s is a port of %s" : "%s has %s on top of it", host->name, user);
-	}
 	return 0;
 }
 
@@ -451,6 +439,7 @@ static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct s
 		 * same in reverse; a MAC the PF did not enforce before is restored as none. */
 		if (!pf_enforces_mac(a, r))
 			memset(r->orig.mac, 0, 6);
+		r->knobs |= SH_KNOB_BIT(SH_KNOB_MAC);
 		if ((ret = sh_claim_write(c, r, err)) < 0)
 			return ret;
 		if ((ret = sh_vf_clear_mac(a->host_sk, r->pf_ifindex, r->vf_index, err)) < 0 ||
@@ -577,7 +566,9 @@ static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
 	sh_log_set_vf(pf.name, vf.pci);
 	snprintf(what, sizeof(what), "VF %u (%s) of %s", vf.index, vf.pci, pf.name);
 	record_init(a, slot, &vf, &pf, pf_link.ifindex, &host, r);
-	r->knobs = v->knobs;
+	/* The MAC joins the record once apply_knobs knows whether the PF enforced one: recorded
+	 * before, a hook killed meanwhile would have the PF enforce the VF's own MAC ever after. */
+	r->knobs = v->knobs & ~SH_KNOB_BIT(SH_KNOB_MAC);
 	if ((ret = record_altnames(a, r, err)) < 0)
 		goto unclaimed;
 	if (v->knobs && (ret = sh_vf_cfg_get(a->host_sk, pf_link.ifindex, vf.index, &r->orig, err)) < 0)
