@@ -35,8 +35,8 @@ static int parse_ranges(char *list, struct sh_pool_selector *out, const char *wh
 			*dash = '\0';
 		if (parse_index(tok, &r.first) < 0 || (dash && parse_index(dash + 1, &r.last) < 0))
 			return sh_err(err, EINVAL,
-				      "%s: \"%s%s%s\" is not a VF index or range (0-%d, as in \"ens1f0#0-3,6\")", what, tok,
-				      dash ? "-" : "", dash ? dash + 1 : "", SH_SELECTOR_MAX_INDEX);
+				      "%s: \"%s%s%s\" is not a VF index or range (0-%d, as in \"ens1f0#0-3,6\")", what,
+				      tok, dash ? "-" : "", dash ? dash + 1 : "", SH_SELECTOR_MAX_INDEX);
 		if (!dash)
 			r.last = r.first;
 		if (r.first > r.last)
@@ -183,10 +183,11 @@ static int parse_pool(const char *name, yajl_val v, struct sh_pool *p, struct sh
 
 	memset(p, 0, sizeof(*p));
 	if (!sh_pool_name_valid(name))
-		return sh_err(err, EINVAL,
-			      "config: pools: \"%.64s\" is not a pool name (1-%d letters, digits, '_', '.', ':' or '-', "
-			      "beginning and ending with a letter or digit: it names a CDI device)",
-			      name, SH_POOL_NAME_MAX);
+		return sh_err(
+			err, EINVAL,
+			"config: pools: \"%.64s\" is not a pool name (1-%d letters, digits, '_', '.', ':' or '-', "
+			"beginning and ending with a letter or digit: it names a CDI device)",
+			name, SH_POOL_NAME_MAX);
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	if (YAJL_IS_ARRAY(v))
 		return parse_vfs(v, p, err);
@@ -229,7 +230,8 @@ int sh_pools_parse(yajl_val v, struct sh_pool **pools, size_t *n, struct sh_erro
 	for (i = 0; i < v->u.object.len; i++) {
 		for (j = 0; j < i; j++)
 			if (!strcmp(v->u.object.keys[i], v->u.object.keys[j]))
-				return sh_err(err, EINVAL, "config: pools: \"%.64s\" is given twice", v->u.object.keys[i]);
+				return sh_err(err, EINVAL, "config: pools: \"%.64s\" is given twice",
+					      v->u.object.keys[i]);
 		r = parse_pool(v->u.object.keys[i], v->u.object.values[i], &out[i], err);
 		(*n)++; /* freed by sh_pools_free, whatever its state */
 		if (r < 0)
@@ -314,8 +316,8 @@ static int no_such_pool(const struct sh_pool *pools, size_t n, const struct sh_v
 		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s", i ? ", " : "", pools[i].name);
 	slot_prefix(v, p, sizeof(p));
 	if (v->device[0])
-		return sh_err(err, ENOENT, "CDI device \"%s\": no pool \"%s\" in the configuration (pools: %s)", v->device,
-			      v->pool, n ? known : "none");
+		return sh_err(err, ENOENT, "CDI device \"%s\": no pool \"%s\" in the configuration (pools: %s)",
+			      v->device, v->pool, n ? known : "none");
 	return sh_err(err, ENOENT, "annotation %spool: no pool \"%s\" in the configuration (pools: %s)", p, v->pool,
 		      n ? known : "none");
 }

@@ -132,10 +132,16 @@ bool sh_pool_name_valid(const char *name)
 
 static int parse_pool(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
 {
-	if (!sh_pool_name_valid(value))
-		return bad(err, key, value,
-			   "a pool name (1-" STR(SH_POOL_NAME_MAX) " letters, digits, '_', '.', ':' or '-', beginning "
-			   "and ending with a letter or digit)");
+	char accepted[160];
+
+	if (!sh_pool_name_valid(value)) {
+		snprintf(accepted, sizeof(accepted),
+			 "a pool name (1-%d letters, digits, '_', '.', ':' or '-', beginning and ending with a letter "
+			 "or "
+			 "digit)",
+			 SH_POOL_NAME_MAX);
+		return bad(err, key, value, accepted);
+	}
 	v->select = SH_VF_POOL;
 	snprintf(v->pool, sizeof(v->pool), "%s", value);
 	return 0;
@@ -306,8 +312,8 @@ int sh_vf_settings_check(unsigned given, const struct sh_vf_cfg *cfg, const char
 				      word[0] ? " " : "", word, p, s[i].needs);
 		}
 		if (s[i].at_most && named_above_zero(given, cfg, s[i].at_most, &other) && value > other)
-			return sh_err(err, EINVAL, "%s%s%s (%u) is greater than %s%s (%u)", what, p, s[i].name, value, p,
-				      s[i].at_most, other);
+			return sh_err(err, EINVAL, "%s%s%s (%u) is greater than %s%s (%u)", what, p, s[i].name, value,
+				      p, s[i].at_most, other);
 	}
 	return 0;
 }

@@ -23,8 +23,8 @@ struct sh_config {
 	bool has_allowed_pfs;
 	char log[PATH_MAX]; /* "syslog", "stderr" or an absolute path */
 	unsigned poststop_timeout_ms;
-	bool env_fallback;   /* SRIOV_<KEY> in process.env act as annotations */
-	char runc[PATH_MAX]; /* sriov-runc: the real runtime; "" = search the system paths */
+	bool env_fallback;     /* SRIOV_<KEY> in process.env act as annotations */
+	char runc[PATH_MAX];   /* sriov-runc: the real runtime; "" = search the system paths */
 	struct sh_pool *pools; /* "pools": malloc'd, NULL when none */
 	size_t n_pools;
 };

@@ -34,7 +34,7 @@ struct sh_vf_request {
 	unsigned vf_index;
 	char vf_pci[SH_PCI_LEN];
 	char pool[SH_POOL_NAME_MAX + 1]; /* SH_VF_POOL: a pool of the configuration */
-	char ifname[IFNAMSIZ]; /* "" = eth0 if free in the container, else net1 */
+	char ifname[IFNAMSIZ];		 /* "" = eth0 if free in the container, else net1 */
 	/* PF-side settings: the knobs to change (SH_KNOB_BIT), the settings named (bit i: row i of
 	 * sh_vf_settings()) and their values; the knobs' other settings are for
 	 * sh_vf_request_desired to fill in. */
