@@ -30,7 +30,12 @@ static const struct option *find_option(const char *name, size_t len)
 	return NULL;
 }
 
-static int set_option(struct sh_cmdline *out, const struct option *o, const char *value, unsigned *seen, bool *has_vf,
+static unsigned option_bit(const char *name)
+{
+	return 1u << (find_option(name, strlen(name)) - options);
+}
+
+static int set_option(struct sh_cmdline *out, const struct option *o, const char *value, unsigned *seen,
 		      struct sh_error *err)
 {
 	char what[16];
@@ -51,7 +56,6 @@ static int set_option(struct sh_cmdline *out, const struct option *o, const char
 		return 0;
 	}
 	out->has_device = true;
-	*has_vf = *has_vf || !strcmp(o->name, "vf");
 	return sh_request_set_selector(&out->device, o->name, value, what, err);
 }
 
@@ -59,7 +63,7 @@ int sh_cmdline_parse(int argc, char *const argv[], struct sh_cmdline *out, struc
 {
 	const struct option *o;
 	unsigned seen = 0;
-	bool has_vf = false, options_end = false;
+	bool options_end = false;
 	int i, r;
 
 	memset(out, 0, sizeof(*out));
@@ -95,7 +99,7 @@ int sh_cmdline_parse(int argc, char *const argv[], struct sh_cmdline *out, struc
 			return sh_err(err, EINVAL, "--%s needs a value (%s)", o->name, o->arg);
 		else if (eq)
 			return sh_err(err, EINVAL, "--%s takes no value", o->name);
-		if ((r = set_option(out, o, value, &seen, &has_vf, err)) < 0)
+		if ((r = set_option(out, o, value, &seen, err)) < 0)
 			return r;
 	}
 	if (out->help || out->version)
@@ -103,7 +107,8 @@ int sh_cmdline_parse(int argc, char *const argv[], struct sh_cmdline *out, struc
 	if (!out->has_stage)
 		return sh_err(err, EINVAL, "expected one stage argument (createRuntime or poststop)");
 	if (out->has_device)
-		return sh_request_check_selector(&out->device, has_vf, "", "--", err);
+		return sh_request_check_selector(&out->device, seen & option_bit("vf"), seen & option_bit("pool"), "",
+						 "--", err);
 	return 0;
 }
 

@@ -20,7 +20,7 @@
 #define VF_INDEX_MAX 65535
 
 struct slot {
-	bool used, has_vf;
+	bool used, has_vf, has_pool;
 };
 
 /* what: the key as the message names it, "annotation io.sriov.vf" or "--vf". */
@@ -232,15 +232,15 @@ int sh_request_set_selector(struct sh_vf_request *v, const char *name, const cha
 	return find_key(name)->parse(v, what, value, err);
 }
 
-int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, const char *what, const char *p,
-			      struct sh_error *err)
+int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, bool has_pool, const char *what,
+			      const char *p, struct sh_error *err)
 {
-	if (v->select == SH_VF_POOL && (has_vf || v->pf[0]))
+	if (has_pool && (has_vf || v->pf[0]))
 		return sh_err(err, EINVAL, "%s%spool picks the VF: it is given without %spf and %svf", what, p, p, p);
-	if (v->select != SH_VF_POOL && !has_vf)
+	if (!has_pool && !has_vf)
 		return sh_err(err, EINVAL, "%s%svf is required (a VF index, \"auto\" or a VF PCI address), or %spool",
 			      what, p, p);
-	if (v->select != SH_VF_POOL && !v->pf[0] && v->select != SH_VF_PCI)
+	if (!has_pool && !v->pf[0] && v->select != SH_VF_PCI)
 		return sh_err(err, EINVAL, "%s%spf is required unless %svf is a VF PCI address", what, p, p);
 	return 0;
 }
@@ -348,7 +348,7 @@ static int check_slot(const struct slot *sl, const struct sh_vf_request *v, bool
 {
 	int r;
 
-	if (!device && (r = sh_request_check_selector(v, sl->has_vf, "annotation ", p, err)) < 0)
+	if (!device && (r = sh_request_check_selector(v, sl->has_vf, sl->has_pool, "annotation ", p, err)) < 0)
 		return r;
 	if ((r = sh_vf_settings_check(v->given, &v->cfg, "annotation ", p, err)) < 0)
 		return r;
@@ -388,6 +388,7 @@ int sh_request_build(const struct sh_annotations *a, const struct sh_vf_request 
 				      key, s, vfs[s].device);
 		slots[s].used = true;
 		slots[s].has_vf = slots[s].has_vf || !strcmp(name, "vf");
+		slots[s].has_pool = slots[s].has_pool || !strcmp(name, "pool");
 		if ((r = set_key(&vfs[s], name, key, a->items[i].value, err)) < 0)
 			return r;
 	}

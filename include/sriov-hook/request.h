@@ -67,10 +67,10 @@ int sh_request_build(const struct sh_annotations *a, const struct sh_vf_request 
 int sh_request_set_selector(struct sh_vf_request *v, const char *name, const char *value, const char *what,
 			    struct sh_error *err);
 /* Whether the selector keys set make one VF: vf (with pf, unless vf is a VF PCI address) or pool
- * alone. has_vf: whether vf was set; messages spell a key <what><p><key> ("annotation io.sriov.2.vf",
- * "--vf"). */
-int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, const char *what, const char *p,
-			      struct sh_error *err);
+ * alone. has_vf, has_pool: whether vf, pool were set; messages spell a key <what><p><key>
+ * ("annotation io.sriov.2.vf", "--vf"). */
+int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, bool has_pool, const char *what,
+			      const char *p, struct sh_error *err);
 /* Whether name may name a pool: as a CDI device name, at most SH_POOL_NAME_MAX characters. */
 bool sh_pool_name_valid(const char *name);
 /* The selector as a device key: "pool=fast", "pf=ens1f0 vf=auto", "vf=0000:3b:02.0". */
