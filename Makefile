@@ -15,7 +15,8 @@ SH_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude -DSRIOV_HOOK_VERSION='"$
 # a shared library's symbol of the same name.
 LIB_CFLAGS := -fvisibility=hidden
 LDLIBS   += $(shell pkg-config --libs $(PKGS))
-ALL_CFLAGS = $(SH_CFLAGS) $(CFLAGS)
+# CPPFLAGS and LDFLAGS too are the user's or the packager's (dpkg-buildflags: fortify, relro, now).
+ALL_CFLAGS = $(SH_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
 LIB_SRCS := $(sort $(wildcard src/*.c))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
@@ -38,11 +39,11 @@ $(LIB): $(LIB_OBJS)
 
 $(BUILD)/%: hook/%.c $(LIB)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB) | $(BUILD)/tests
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
@@ -71,7 +72,8 @@ MANDIR   := $(PREFIX)/share/man/man8
 HOOKSDIR := $(PREFIX)/share/containers/oci/hooks.d
 # CRI-O on Kubernetes nodes: hooks that fire for a pod's sandbox only (an admin points CRI-O here).
 CRIODIR  := $(PREFIX)/share/sriov-hook/crio-hooks.d
-EXAMPLEDIR := $(PREFIX)/etc/sriov-hook
+# The example configuration is documentation, named so that nobody takes it for the live one.
+EXAMPLEDIR := $(PREFIX)/share/doc/sriov-hook/examples
 # The configuration the hook reads (SH_DEFAULT_CONFIG): outside PREFIX.
 CONFDIR  := /etc/sriov-hook
 
@@ -86,12 +88,12 @@ define INSTALL_FILES
 0644 $(BUILD)/hooks.d-install/sriov-hook-poststop.json           $(HOOKSDIR)/sriov-hook-poststop.json
 0644 $(BUILD)/hooks.d-install/crio/sriov-hook-createruntime.json $(CRIODIR)/sriov-hook-createruntime.json
 0644 $(BUILD)/hooks.d-install/crio/sriov-hook-poststop.json      $(CRIODIR)/sriov-hook-poststop.json
-0644 etc/config.json.example                                     $(EXAMPLEDIR)/config.json
+0644 etc/config.json.example                                     $(EXAMPLEDIR)/config.json.example
 endef
 export INSTALL_FILES
 # Directories `make uninstall` removes when it leaves them empty, deepest first: this project's,
 # and the hooks.d path that `make install` may have been the first to create. bin/ and man8/ stay.
-UNINSTALL_DIRS := $(CRIODIR) $(PREFIX)/share/sriov-hook $(EXAMPLEDIR) $(CONFDIR) \
+UNINSTALL_DIRS := $(CRIODIR) $(PREFIX)/share/sriov-hook $(EXAMPLEDIR) $(PREFIX)/share/doc/sriov-hook $(CONFDIR) \
 	$(HOOKSDIR) $(PREFIX)/share/containers/oci $(PREFIX)/share/containers
 
 # hooks.d files naming the installed hook (remade each time: PREFIX may differ between runs).

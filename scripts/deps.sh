@@ -3,7 +3,8 @@
 # all are present already.
 set -e
 pkgs="build-essential pkg-config libyajl-dev libnl-3-dev libnl-route-3-dev libseccomp-dev libcmocka-dev
-      iproute2 runc busybox-static podman docker.io containernetworking-plugins time"
+      iproute2 runc busybox-static podman docker.io containernetworking-plugins time
+      dpkg-dev debhelper fakeroot lintian"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -84,7 +84,9 @@ t_lacks hooksd-no-placeholder "$(cat "$H"/*.json "$D$P"/share/sriov-hook/crio-ho
 
 C=$D/etc/sriov-hook/config.json
 t_check config/installed "$C missing" -s "$C"
-t_check config/example-under-prefix "$D$P/etc/sriov-hook/config.json missing" -s "$D$P/etc/sriov-hook/config.json"
+X=$D$P/share/doc/sriov-hook/examples/config.json.example
+t_check config/example-named-so "$X missing" -s "$X"
+t_check config/nothing-in-prefix-etc "$D$P/etc: $(find "$D$P/etc" 2>&1 | tr '\n' ' ')" ! -e "$D$P/etc"
 # The example loads (the config parser is the hook's; the wrapper then just execs runc --version).
 out=$(env -i "$D$P/bin/sriov-runc" --sriov-config "$C" --version 2>&1)
 t_contains config/valid "$out" "runc version" "sriov-runc on the example config"
@@ -97,7 +99,7 @@ t_check config/kept-on-reinstall "config.json overwritten: $(cat "$C")" "$(cat "
 # make uninstall: into a tree where the usual directories existed already, install then uninstall
 # leaves exactly that tree.
 U=$SH_TMP/udest
-mkdir -p "$U$P/bin" "$U$P/share/man/man8" "$U$P/etc" "$U/etc"
+mkdir -p "$U$P/bin" "$U$P/share/man/man8" "$U$P/share/doc" "$U$P/etc" "$U/etc"
 tree() { (cd "$U" && find . | sort); }
 before=$(tree)
 make -s -C "$REPO" BUILD="$E_BUILD" install DESTDIR="$U" PREFIX="$P" >/dev/null 2>&1

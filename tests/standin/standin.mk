@@ -1,0 +1,13 @@
+# A stand-in SR-IOV PF that stays (root): `make standin-up [NUMVFS=4]` makes the PF standin0p with
+# VFs (veth devices behind a fake sysfs tree) and points /etc/sriov-hook/config.json at it, so that
+# the README's quickstarts can be followed by hand without an SR-IOV NIC; `make standin-down`
+# removes all of it and puts the configuration back. check-standin tests both.
+.PHONY: standin-up standin-down check-standin
+standin-up:
+	@scripts/standin-pf.sh up $(NUMVFS)
+
+standin-down:
+	@scripts/standin-pf.sh down
+
+check-standin: all hooksd
+	@tests/standin/run.sh
