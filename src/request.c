@@ -157,9 +157,9 @@ static const struct key {
 	/* clang-format off */
 	{"pf", parse_pf, "PF network device name (*ens1f0*) or PF PCI address (*0000:3b:00.0*)."},
 	{"vf", parse_vf,
-	 "Required unless *pool* is given. VF index (0-" STR(VF_INDEX_MAX) "), *auto* (the lowest free VF of the PF: one nobody "
-	 "claimed whose netdev is on the host; a VF whose claim is stale is taken over when no such VF is "
-	 "left), or a VF PCI address (then *pf* is optional)."},
+	 "Required unless *pool* is given. VF index (0-" STR(VF_INDEX_MAX) "), *auto* (the lowest free VF "
+	 "of the PF: one nobody claimed whose netdev is on the host; a VF whose claim is stale is taken over "
+	 "when no such VF is left), or a VF PCI address (then *pf* is optional)."},
 	{"pool", parse_pool,
 	 "Instead of *pf* and *vf*: a pool of the configuration (*pools*); the hook takes a free VF of the "
 	 "pool, and never one outside it. The pool's PF-side settings are the administrator's: naming a "
