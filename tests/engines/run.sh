@@ -1,5 +1,6 @@
 #!/bin/bash
-# The engines suite (root): sriov-runc on its own, make install, podman with the hooks.d files,
+# The engines suite (root): sriov-runc on its own, make install, podman with the hooks.d files and
+# with the CDI spec,
 # docker with the wrapper. Each script prints `PASS engines/<name>` or `FAIL engines/<name>: <why>`
 # and cleans up after itself; this runner exits non-zero when any check failed or a script died
 # without saying why. ENGINES="wrapper podman" narrows the run.
@@ -10,7 +11,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 start=$(date +%s)
 rc=0
-for t in ${ENGINES:-wrapper install podman docker}; do
+for t in ${ENGINES:-wrapper install podman cdi docker}; do
 	out=$(mktemp /tmp/sriov-engines.XXXXXX)
 	bash "tests/engines/$t.sh" 2>&1 | tee "$out"
 	status=${PIPESTATUS[0]}
