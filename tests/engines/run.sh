@@ -1,7 +1,6 @@
 #!/bin/bash
 # The engines suite (root): sriov-runc on its own, make install, podman with the hooks.d files and
-# with the CDI spec,
-# docker with the wrapper. Each script prints `PASS engines/<name>` or `FAIL engines/<name>: <why>`
+# with the CDI spec, docker with the wrapper. Each script prints `PASS engines/<name>` or `FAIL engines/<name>: <why>`
 # and cleans up after itself; this runner exits non-zero when any check failed or a script died
 # without saying why. ENGINES="wrapper podman" narrows the run.
 cd "$(dirname "$0")/../.." || exit 1
