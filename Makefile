@@ -35,7 +35,7 @@ $(BUILD)/obj/%.o: src/%.c $(wildcard include/sriov-hook/*.h) | $(BUILD)/obj
 	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
-	$(Q)$(AR) rcs $@ $^
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/%: hook/%.c $(LIB)
 	@echo "  CCLD    $@"

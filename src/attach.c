@@ -1,12 +1,12 @@
 /* createRuntime: resolve and claim each requested VF, record its original state, configure it,
- * move it into the container, set it up there. Any failure puts back every VF already touched. */
-#include <dirent.h>
+ * move it into the container, set it up there. Any failure puts back every VF this run touched;
+ * what this container already holds (an earlier createRuntime for it) is left as it is. */
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sriov-hook/attach.h"
@@ -18,13 +18,15 @@
 
 struct attach {
 	const struct sh_ctx *ctx;
-	int nsfd;
-	uint64_t ns_dev, ns_ino;
-	char pin[PATH_MAX];
+	struct sh_netns_target ns;
+	struct sh_holder self;
+	struct sh_store store;
+	struct sh_pin pin;
 	struct nl_sock *host_sk, *cont_sk;
+	bool held[SH_MAX_VFS]; /* request slots this container already holds in this namespace */
 	struct sh_claim claims[SH_MAX_VFS];
 	struct sh_record records[SH_MAX_VFS];
-	size_t n; /* VFs claimed so far, records written */
+	size_t n; /* VFs claimed by this run so far, records written */
 };
 
 static int resolve_pf(const struct attach *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
@@ -46,14 +48,17 @@ static int resolve_pf(const struct attach *a, const struct sh_vf_request *v, str
 	return 0;
 }
 
-/* Checks, under the VF's lock and with no claim on it, that the VF can be handed out. */
+/* Checks, under the VF's lock and with no claim on it, that the VF can be handed out: its netdev
+ * is on the host, down or without addresses, and no bridge, bond or stacked device uses it. */
 static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host, struct sh_error *err)
 {
+	char user[IFNAMSIZ];
+	bool is_master;
 	unsigned naddrs;
 	int r;
 
-	if ((r = sh_sysfs_vf_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev)) < 0)
-		return sh_err_errno(err, r, "read sysfs");
+	if ((r = sh_sysfs_pci_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev, err)) < 0)
+		return r;
 	if (!vf->netdev[0]) {
 		if (!vf->driver[0])
 			return sh_err(err, ENODEV, "not bound to any driver");
@@ -63,75 +68,89 @@ static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host
 				      vf->driver);
 		return sh_err(err, EBUSY, "in use: its netdev is not in the host namespace");
 	}
-	if (sh_link_get(a->host_sk, 0, vf->netdev, host, err) < 0)
+	r = sh_link_get(a->host_sk, 0, vf->netdev, host, err);
+	if (r == -ENODEV)
 		return sh_err(err, EBUSY, "in use: its netdev %s is not in the host namespace", vf->netdev);
+	if (r < 0)
+		return r;
 	if ((r = sh_link_count_addrs(a->host_sk, host->ifindex, &naddrs, err)) < 0)
 		return r;
 	if (host->up && naddrs)
 		return sh_err(err, EBUSY, "in use by the host: %s is up with addresses", host->name);
+	if ((r = sh_link_user(a->host_sk, host->ifindex, user, &is_master, err)) < 0)
+		return r;
+	if (user[0] && is_master)
+		return sh_err(err, EBUSY, "in use by the host: %s is a port of %s", host->name, user);
+	if (user[0])
+		return sh_err(err, EBUSY, "in use by the host: %s has %s on top of it", host->name, user);
 	return 0;
 }
 
 /* Takes the lock of vf and checks that the VF is free and usable. With a stale claim on it, the
- * VF is restored first and the claim taken over. On success the lock is kept; on failure the lock
- * file goes too unless a claim record still needs it. */
+ * VF is given back first (its record finished) and the claim taken over. On success the lock is
+ * kept; on failure the lock file goes too unless a claim record still needs it. */
 static int try_claim(struct attach *a, struct sh_vf *vf, struct sh_claim *c, struct sh_link *host, struct sh_error *err)
 {
 	const struct sh_config *cfg = a->ctx->cfg;
+	struct sh_error ignored;
 	struct sh_record old;
 	int r;
 
-	if ((r = sh_claim_lock(cfg->state_dir, vf->pci, false, c, err)) < 0)
+	if ((r = sh_store_lock_vf(&a->store, vf->pci, false, c, err)) < 0)
 		return r;
 	r = sh_claim_read(c, &old, err);
-	if (r == 0 && !sh_record_is_stale(&old))
-		r = sh_err(err, EBUSY, "already held by %s", old.id);
-	else if (r == 0) {
-		sh_log_msg(LOG_NOTICE, "VF %s: taking over the stale claim of %s", vf->pci, old.id);
-		if ((r = sh_restore_vf(cfg, a->host_sk, &old, err)) == 0 && (r = sh_claim_release_record(c, err)) == 0)
-			r = sh_unpin_if_unused(cfg, old.id, old.pin, err);
-		if (r < 0)
-			sh_err_ctx(err, "take over the stale claim of %s", old.id);
-	} else if (r == -ENOENT) {
-		r = 0;
+	if (r == 0 && !sh_record_is_stale(&old)) {
+		sh_claim_unlock(c);
+		return sh_err(err, EBUSY, "already held by %s", old.id);
 	}
-	if (r < 0) {
-		sh_claim_unlock(c); /* a claim record remains: its lock file stays with it */
+	if (r == 0) {
+		sh_log_msg(LOG_NOTICE, "VF %s: taking over the %s claim of %s", vf->pci,
+			   old.phase == SH_PHASE_RETURNING ? "returning" : "stale", old.id);
+		if ((r = sh_release_vf(cfg, a->host_sk, c, &old, true, err)) < 0)
+			return sh_err_ctx(err, "take over the claim of %s", old.id);
+		/* not waiting: a pin whose lock is held is in use, or left to the next sweep */
+		sh_store_unpin_if_unused(&a->store, old.pin, false, &ignored);
+	} else if (r != -ENOENT) {
+		sh_claim_unlock(c);
 		return r;
 	}
 	if ((r = check_usable(a, vf, host, err)) < 0)
-		sh_claim_release(c, NULL);
+		sh_claim_release(c, &ignored);
 	return r;
 }
 
-static bool has_record(const struct attach *a, const char *pci)
+/* Whether auto moves on to the next VF after this failure: the VF is busy, in use, not back yet
+ * or not a netdev. Anything else (the state directory, netlink) is reported as it is. */
+static bool skippable(int r)
 {
-	char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof(path), "%s/claims/%s.json", a->ctx->cfg->state_dir, pci);
-	return access(path, F_OK) == 0;
+	return r == -EBUSY || r == -EAGAIN || r == -ENODEV || r == -EOPNOTSUPP;
 }
 
 /* auto: the lowest VF nobody claimed whose netdev is on the host; failing that, the lowest VF
- * whose claim is stale (taken over). Claimed and in-use VFs cost no lock and no parse. */
+ * whose claim is stale or returning (finished and taken over). Claimed and in-use VFs cost no
+ * lock and no parse. */
 static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf, struct sh_claim *c,
 		     struct sh_link *host, struct sh_error *err)
 {
 	const char *root = a->ctx->cfg->sysfs_root;
 	char pci[SH_PCI_LEN], netdev[IFNAMSIZ];
-	struct sh_error why;
-	int pass;
+	int pass, r;
 	unsigned i;
 
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < pf->numvfs; i++) {
 			/* Cheap checks first: this loop may walk hundreds of VFs. */
-			if (sh_sysfs_vf_pci(root, pf, i, pci) < 0 || has_record(a, pci) != (pass == 1))
+			if (sh_sysfs_virtfn_pci(root, pf, i, pci, NULL) < 0 ||
+			    sh_store_has_record(&a->store, pci) != (pass == 1))
 				continue;
-			if (pass == 0 && (sh_sysfs_vf_netdev(root, pci, netdev) < 0 || !netdev[0]))
+			if (pass == 0 && (sh_sysfs_pci_netdev(root, pci, netdev, NULL) < 0 || !netdev[0]))
 				continue;
-			if (sh_sysfs_vf_get(root, pf, i, vf, &why) == 0 && try_claim(a, vf, c, host, &why) == 0)
+			if ((r = sh_sysfs_vf_get(root, pf, i, vf, err)) < 0)
+				continue;
+			if ((r = try_claim(a, vf, c, host, err)) == 0)
 				return 0;
+			if (!skippable(r))
+				return sh_err_ctx(err, "claim VF %u (%s) of %s", i, pci, pf->name);
 		}
 	}
 	return sh_err(err, EBUSY, "claim a VF of %s: no free VF (all %u are claimed or in use)", pf->name, pf->numvfs);
@@ -201,6 +220,7 @@ static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct s
 	int k, ret;
 
 	sh_vf_request_desired(v, &r->orig, &want);
+	r->applied = want;
 	if (want.min_tx_rate && want.max_tx_rate && want.min_tx_rate > want.max_tx_rate)
 		return sh_err(err, EINVAL, "min_tx_rate %u would exceed the VF's max_tx_rate %u", want.min_tx_rate,
 			      want.max_tx_rate);
@@ -251,19 +271,37 @@ static int configure_inside(struct attach *a, const struct sh_vf_request *v, str
 	return 0;
 }
 
-static void record_init(struct attach *a, const struct sh_vf *vf, const struct sh_pf *pf, int pf_ifindex,
+/* A name the runtime gave (the container's, its bundle's), when the record can keep it: listings
+ * show them, one per line. */
+static void record_name_n(const char *name, char *out, size_t len)
+{
+	size_t i;
+
+	out[0] = '\0';
+	if (!name || strlen(name) >= len)
+		return;
+	for (i = 0; name[i]; i++)
+		if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+			return;
+	memcpy(out, name, i + 1);
+}
+#define record_name(name, out) record_name_n(name, out, sizeof(out))
+
+static void record_init(struct attach *a, size_t slot, const struct sh_vf *vf, const struct sh_pf *pf, int pf_ifindex,
 			const struct sh_link *host, struct sh_record *r)
 {
-	const struct sh_state *st = a->ctx->state;
-
 	memset(r, 0, sizeof(*r));
-	snprintf(r->id, sizeof(r->id), "%s", st->id);
+	snprintf(r->id, sizeof(r->id), "%s", a->self.id);
+	record_name(a->ctx->name, r->name);
+	record_name(a->ctx->state->bundle, r->bundle);
 	r->phase = SH_PHASE_ATTACHING;
-	r->pid = st->pid;
-	r->pid_start = st->pid > 0 ? sh_proc_start_time(st->pid) : 0;
-	r->netns_dev = a->ns_dev;
-	r->netns_ino = a->ns_ino;
-	snprintf(r->pin, sizeof(r->pin), "%s", a->pin);
+	r->slot = (int)slot;
+	r->since = (long long)time(NULL);
+	r->pid = a->self.pid;
+	r->pid_start = a->self.pid_start;
+	r->netns_dev = a->self.netns_dev;
+	r->netns_ino = a->self.netns_ino;
+	snprintf(r->pin, sizeof(r->pin), "%s", a->pin.rel);
 	snprintf(r->pf_name, sizeof(r->pf_name), "%s", pf->name);
 	snprintf(r->pf_pci, sizeof(r->pf_pci), "%s", pf->pci);
 	r->pf_ifindex = pf_ifindex;
@@ -289,15 +327,18 @@ static int record_altnames(struct attach *a, struct sh_record *r, struct sh_erro
 	for (r->n_host_altnames = 0; r->n_host_altnames < alt.n; r->n_host_altnames++)
 		snprintf(r->host_altnames[r->n_host_altnames], sizeof(r->host_altnames[0]), "%s",
 			 alt.name[r->n_host_altnames]);
+	r->altnames_known = true;
 	return 0;
 }
 
-/* Claims, records and configures one VF. Once its record is written it is in a->records and a
- * failure is rolled back by the caller. */
-static int attach_one(struct attach *a, const struct sh_vf_request *v, struct sh_error *err)
+/* Claims, records and configures the VF of request slot. Once its record is written it is in
+ * a->records and a failure is rolled back by the caller. */
+static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
 {
+	const struct sh_vf_request *v = &a->ctx->req->vf[slot];
 	struct sh_claim *c = &a->claims[a->n];
 	struct sh_record *r = &a->records[a->n];
+	struct sh_error ignored;
 	struct sh_pf pf;
 	struct sh_vf vf = {0};
 	struct sh_link host, pf_link;
@@ -311,7 +352,7 @@ static int attach_one(struct attach *a, const struct sh_vf_request *v, struct sh
 	if ((ret = pick_vf(a, v, &pf, &vf, c, &host, err)) < 0)
 		return ret;
 	snprintf(what, sizeof(what), "VF %u (%s) of %s", vf.index, vf.pci, pf.name);
-	record_init(a, &vf, &pf, pf_link.ifindex, &host, r);
+	record_init(a, slot, &vf, &pf, pf_link.ifindex, &host, r);
 	r->knobs = v->knobs;
 	if ((ret = record_altnames(a, r, err)) < 0)
 		goto unclaimed;
@@ -324,78 +365,81 @@ static int attach_one(struct attach *a, const struct sh_vf_request *v, struct sh
 	a->n++; /* from here on, rollback restores this VF */
 	if ((ret = apply_knobs(a, v, c, r, &host, err)) < 0)
 		return sh_err_ctx(err, "%s", what);
-	if ((ret = sh_link_move(a->host_sk, host.ifindex, a->nsfd, r->cont_name, err)) < 0)
+	if ((ret = sh_link_move(a->host_sk, host.ifindex, a->ns.fd, r->cont_name, err)) < 0)
 		return sh_err_ctx(err, "%s", what);
 	if ((ret = configure_inside(a, v, r, c, err)) < 0)
 		return sh_err_ctx(err, "%s: set up %s in the container", what, r->cont_name);
 	sh_log_msg(LOG_INFO, "%s (%s) attached as %s", what, host.name, r->cont_name);
 	return 0;
 unclaimed:
-	sh_claim_release(c, NULL);
+	sh_claim_release(c, &ignored);
 	return sh_err_ctx(err, "%s", what);
 }
 
+/* Gives back what this run attached, and its pin unless a record (an earlier run's, or one kept
+ * returning) still names it. */
 static void rollback(struct attach *a)
 {
 	struct sh_error err;
 
 	while (a->n > 0) {
 		a->n--;
-		if (sh_release_vf(a->ctx->cfg, a->host_sk, &a->claims[a->n], &a->records[a->n], &err) < 0)
+		if (sh_release_vf(a->ctx->cfg, a->host_sk, &a->claims[a->n], &a->records[a->n], false, &err) < 0)
 			sh_log_failure(err.msg);
 	}
-	sh_netns_unpin(a->pin, NULL);
+	if (a->pin.lock_fd >= 0 && sh_pin_remove_if_unused(&a->pin, &err) < 0)
+		sh_log_failure(err.msg);
 }
 
-/* The live container, other than ours, whose pin is this netns (a pod: CRI-O copies the pod's
- * annotations onto each of its containers, which all join the sandbox's netns). "" when none. */
-static void netns_holder(const struct attach *a, char *holder, size_t len)
+/* Marks the slots this container (same id, init process and namespace) already holds: a second
+ * createRuntime for it (two CDI devices, a runtime's retry) leaves them as they are. */
+static int find_held(struct attach *a, struct sh_error *err)
 {
-	const struct sh_ctx *ctx = a->ctx;
-	char dir[PATH_MAX + 8], path[PATH_MAX + 264];
-	struct dirent *e;
-	struct stat sb;
-	size_t n;
-	DIR *d;
+	char pci[SH_MAX_VFS * 4][SH_PCI_LEN];
+	struct sh_error ignored;
+	struct sh_record r;
+	size_t i, n;
+	int ret;
 
-	*holder = '\0';
-	snprintf(dir, sizeof(dir), "%s/netns", ctx->cfg->state_dir);
-	if (!(d = opendir(dir)))
-		return;
-	while (!*holder && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, ctx->state->id))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (stat(path, &sb) < 0 || sb.st_dev != a->ns_dev || sb.st_ino != a->ns_ino)
-			continue;
-		if (sh_claim_list_owned(ctx->cfg->state_dir, e->d_name, NULL, 0, &n, NULL) == 0 && n > 0)
-			snprintf(holder, len, "%s", e->d_name);
-	}
-	closedir(d);
+	if ((ret = sh_store_list_owned(&a->store, a->self.id, pci, SH_ARRAY_SIZE(pci), &n, err)) < 0)
+		return ret;
+	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++)
+		if (sh_store_peek(&a->store, pci[i], &r, &ignored) == 0 && sh_record_held_by(&r, &a->self) &&
+		    r.phase == SH_PHASE_ATTACHED && r.slot >= 0 && (size_t)r.slot < a->ctx->req->n)
+			a->held[r.slot] = true;
+	return 0;
 }
 
 static int attach_all(struct attach *a, struct sh_error *err)
 {
-	char holder[256];
 	const struct sh_ctx *ctx = a->ctx;
-	size_t i;
+	char holder[SH_ID_MAX + 1];
+	size_t i, todo = 0;
 	int r;
 
-	if ((r = sh_netns_open(ctx->netns_path, &a->nsfd, err)) < 0)
+	if ((r = sh_store_lock_pin(&a->store, &a->self, &a->pin, err)) < 0)
 		return r;
-	if ((r = sh_netns_identity(a->nsfd, &a->ns_dev, &a->ns_ino)) < 0)
-		return sh_err_errno(err, -r, "identify network namespace %s", ctx->netns_path);
-	netns_holder(a, holder, sizeof(holder));
+	/* Under the pin's lock no other hook adds a record for this namespace: what is read now holds. */
+	if ((r = sh_store_netns_holder(&a->store, &a->self, holder, err)) < 0)
+		return r;
 	if (*holder) {
 		sh_log_msg(LOG_NOTICE, "the network namespace already has the VFs of %s: nothing to do", holder);
 		return 0;
 	}
-	if ((r = sh_nl_open(&a->host_sk, err)) < 0 || (r = sh_nl_open_in(a->nsfd, &a->cont_sk, err)) < 0)
+	if ((r = find_held(a, err)) < 0)
 		return r;
-	if ((r = sh_netns_pin(ctx->cfg->state_dir, ctx->state->id, ctx->netns_path, a->pin, err)) < 0)
+	for (i = 0; i < ctx->req->n; i++)
+		todo += !a->held[i];
+	if (!todo) {
+		sh_log_msg(LOG_NOTICE, "the container already holds every VF it asks for: nothing to do");
+		return 0;
+	}
+	if ((r = sh_nl_open(&a->host_sk, err)) < 0 || (r = sh_nl_open_in(a->ns.fd, &a->cont_sk, err)) < 0)
+		return r;
+	if ((r = sh_pin_make(&a->pin, a->ns.fd, &a->self, err)) < 0)
 		return r;
 	for (i = 0; i < ctx->req->n; i++) {
-		if ((r = attach_one(a, &ctx->req->vf[i], err)) < 0) {
+		if (!a->held[i] && (r = attach_one(a, i, err)) < 0) {
 			rollback(a);
 			return r;
 		}
@@ -414,17 +458,26 @@ static int attach_all(struct attach *a, struct sh_error *err)
 
 int sh_attach(const struct sh_ctx *ctx, struct sh_error *err)
 {
-	struct attach a = {.ctx = ctx, .nsfd = -1};
+	struct attach a = {.ctx = ctx, .store = SH_STORE_INIT, .pin = SH_PIN_INIT};
+	struct sh_error ignored;
 	int r;
 
 	if (ctx->req->n == 0)
 		return 0;
-	if ((r = sh_claim_store_init(ctx->cfg->state_dir, err)) < 0)
+	/* The target first: a namespace that is not the container's is refused before state_dir is
+	 * even created. */
+	if ((r = sh_netns_open_target(ctx->netns_path, ctx->state->pid, &a.ns, err)) < 0)
 		return r;
-	r = attach_all(&a, err);
+	a.self = (struct sh_holder){ctx->state->id, a.ns.pid, a.ns.pid_start, a.ns.dev, a.ns.ino};
+	if ((r = sh_store_open(ctx->cfg->state_dir, true, &a.store, err)) == 0) {
+		r = attach_all(&a, err);
+		sh_pin_unlock(&a.pin);
+		/* what crashed hooks left: pins no record names (this container's own included) */
+		sh_store_sweep_pins(&a.store, ctx->state->id, &ignored);
+	}
 	sh_nl_close(a.cont_sk);
 	sh_nl_close(a.host_sk);
-	if (a.nsfd >= 0)
-		close(a.nsfd);
+	sh_store_close(&a.store);
+	close(a.ns.fd);
 	return r;
 }

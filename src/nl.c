@@ -306,3 +306,70 @@ int sh_route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw
 	rtnl_route_put(route);
 	return r < 0 ? sh_nl_err(err, r, "add default route via %s", sh_format_ip(gw, buf, sizeof(buf))) : 0;
 }
+
+struct link_user {
+	int ifindex, master;
+	char *user;
+};
+
+static int link_user_parse(struct nl_msg *msg, void *data)
+{
+	struct link_user *u = data;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1];
+	struct ifinfomsg *ifi = nlmsg_data(h);
+
+	if (h->nlmsg_type != RTM_NEWLINK || nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
+		return NL_OK;
+	if (ifi->ifi_index == u->ifindex) {
+		if (tb[IFLA_MASTER])
+			u->master = (int)nla_get_u32(tb[IFLA_MASTER]);
+		return NL_OK;
+	}
+	/* A device on top names the link it sits on (IFLA_LINK, in this namespace); a veth's names
+	 * its peer, which is no user. */
+	if (u->user[0] || !tb[IFLA_LINK] || tb[IFLA_LINK_NETNSID] || !tb[IFLA_IFNAME] ||
+	    (int)nla_get_u32(tb[IFLA_LINK]) != u->ifindex)
+		return NL_OK;
+	if (tb[IFLA_LINKINFO] && nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 &&
+	    info[IFLA_INFO_KIND] && !strcmp(nla_get_string(info[IFLA_INFO_KIND]), "veth"))
+		return NL_OK;
+	snprintf(u->user, IFNAMSIZ, "%s", nla_get_string(tb[IFLA_IFNAME]));
+	return NL_OK;
+}
+
+int sh_link_user(struct nl_sock *sk, int ifindex, char user[IFNAMSIZ], bool *is_master, struct sh_error *err)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct link_user u = {.ifindex = ifindex, .user = user};
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	struct sh_link master;
+	int r, tries;
+
+	user[0] = '\0';
+	*is_master = false;
+	if (!cb)
+		return sh_err(err, ENOMEM, "out of memory");
+	/* A plain dump, without VF info: every link, cheaply. Links that change meanwhile (a namespace
+	 * going away) interrupt it: start again. */
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, link_user_parse, &u);
+	for (tries = 0; tries < 8; tries++) {
+		u.master = 0;
+		user[0] = '\0';
+		r = nl_send_simple(sk, RTM_GETLINK, NLM_F_DUMP, &ifi, sizeof(ifi));
+		if (r >= 0)
+			r = nl_recvmsgs(sk, cb);
+		if (r != -NLE_DUMP_INTR)
+			break;
+	}
+	nl_cb_put(cb);
+	if (r < 0)
+		return sh_nl_err(err, r, "list interfaces");
+	if (u.master > 0) {
+		if ((r = sh_link_get(sk, u.master, NULL, &master, err)) < 0)
+			return r;
+		snprintf(user, IFNAMSIZ, "%s", master.name);
+		*is_master = true;
+	}
+	return 0;
+}

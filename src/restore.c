@@ -15,25 +15,25 @@
 #include "sriov-hook/sysfs.h"
 #include "sriov-hook/vfcfg.h"
 
-/* Moves the VF back to the host from the pinned netns if it is there. 0 when moved or absent. */
-static int return_from_pin(const struct sh_record *r, struct sh_error *err)
+/* Moves the VF back to the host from the pinned netns if it is there. *pinned: whether the pin
+ * still holds the record's namespace. 0 when moved or absent. */
+static int return_from_pin(struct sh_store *store, const struct sh_record *r, bool *pinned, struct sh_error *err)
 {
 	_cleanup_close_ int nsfd = -1, hostfd = -1;
-	struct nl_sock *sk = NULL;
+	_cleanup_nlsock_ struct nl_sock *sk = NULL;
 	struct sh_link l;
 	struct sh_error ignored;
 	int r1, candidates[2] = {r->cont_ifindex, r->host_ifindex};
 	size_t i;
 
-	if (!r->pin[0] || access(r->pin, F_OK) < 0 || sh_netns_open(r->pin, &nsfd, &ignored) < 0)
+	*pinned = sh_store_open_pin(store, r->pin, r->netns_dev, r->netns_ino, &nsfd, &ignored) == 0;
+	if (!*pinned)
 		return 0;
 	if ((r1 = sh_nl_open_in(nsfd, &sk, err)) < 0)
 		return r1;
 	hostfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (hostfd < 0) {
-		sh_nl_close(sk);
+	if (hostfd < 0)
 		return sh_err_errno(err, errno, "open the host network namespace");
-	}
 	/* The VF is the link with the ifindex it got in the container, whatever the container renamed
 	 * it to (a netns hands out indexes without reuse). If the hook died before recording that
 	 * index, look under the index it had on the host (kept on a move when free), and only under
@@ -44,10 +44,8 @@ static int return_from_pin(const struct sh_record *r, struct sh_error *err)
 		if (i > 0 && strcmp(l.name, r->cont_name))
 			continue;
 		r1 = sh_link_move(sk, l.ifindex, hostfd, r->host_name, err);
-		sh_nl_close(sk);
 		return r1 < 0 ? sh_err_ctx(err, "move %s back to the host as %s", r->cont_name, r->host_name) : 0;
 	}
-	sh_nl_close(sk);
 	return 0;
 }
 
@@ -69,7 +67,7 @@ static int find_on_host(const struct sh_config *cfg, struct nl_sock *sk, const s
 	char name[IFNAMSIZ];
 
 	for (;;) {
-		if (sh_sysfs_vf_netdev(cfg->sysfs_root, r->vf_pci, name) == 0 && name[0] &&
+		if (sh_sysfs_pci_netdev(cfg->sysfs_root, r->vf_pci, name, NULL) == 0 && name[0] &&
 		    sh_link_get(sk, 0, name, l, &ignored) == 0)
 			return 0;
 		if (now_ms() >= deadline)
@@ -98,6 +96,7 @@ static int drop_new_altnames(struct nl_sock *sk, const struct sh_record *r, cons
 
 static int restore_netdev(struct nl_sock *sk, const struct sh_record *r, struct sh_link *l, struct sh_error *err)
 {
+	static const uint8_t zero[6];
 	char mac[18];
 	int ret;
 
@@ -108,13 +107,14 @@ static int restore_netdev(struct nl_sock *sk, const struct sh_record *r, struct 
 		if ((ret = sh_link_set_name(sk, l->ifindex, r->host_name, err)) < 0)
 			return ret;
 	}
-	if (l->mtu != r->host_mtu && (ret = sh_link_set_mtu(sk, l->ifindex, r->host_mtu, err)) < 0)
+	if (r->host_mtu && l->mtu != r->host_mtu && (ret = sh_link_set_mtu(sk, l->ifindex, r->host_mtu, err)) < 0)
 		return ret;
-	if (memcmp(l->mac, r->host_mac, 6) && sh_link_set_mac(sk, l->ifindex, r->host_mac, err) < 0)
+	if (memcmp(r->host_mac, zero, 6) && memcmp(l->mac, r->host_mac, 6) &&
+	    sh_link_set_mac(sk, l->ifindex, r->host_mac, err) < 0)
 		/* Some VF drivers refuse MAC changes from the VF side; the PF-side MAC is restored below. */
 		sh_log_msg(LOG_WARNING, "%s: cannot restore MAC %s: %s", r->host_name, sh_format_mac(r->host_mac, mac),
-			err->msg);
-	if ((ret = drop_new_altnames(sk, r, l, err)) < 0)
+			   err->msg);
+	if (r->altnames_known && (ret = drop_new_altnames(sk, r, l, err)) < 0)
 		return ret;
 	if (l->up != r->host_up && (ret = sh_link_set_up(sk, l->ifindex, r->host_up, err)) < 0)
 		return ret;
@@ -153,49 +153,63 @@ static int restore_pf_mac(struct nl_sock *sk, const struct sh_record *r, struct 
 	return ret < 0 ? sh_err_ctx(err, "%s", r->pf_name) : 0;
 }
 
-int sh_restore_vf(const struct sh_config *cfg, struct nl_sock *host_sk, const struct sh_record *r, struct sh_error *err)
+int sh_restore_vf(const struct sh_config *cfg, struct sh_store *store, struct nl_sock *host_sk,
+		  const struct sh_record *r, struct sh_error *err)
 {
+	struct sh_pf pf;
+	struct sh_vf vf;
 	struct sh_link l;
-	bool pinned = r->pin[0] && access(r->pin, F_OK) == 0;
+	bool pinned;
 	int ret;
 
-	if ((ret = return_from_pin(r, err)) < 0)
+	if ((ret = return_from_pin(store, r, &pinned, err)) < 0)
 		return ret;
 	/* While the PF enforces a MAC, an untrusted VF cannot take back its own (igb): lift it first,
 	 * and enforce the original one again, if there was one, once the netdev is restored. */
-	if ((r->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) && (ret = sh_vf_clear_mac(host_sk, r->pf_ifindex, r->vf_index, err)) < 0)
+	if ((r->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) &&
+	    (ret = sh_vf_clear_mac(host_sk, r->pf_ifindex, r->vf_index, err)) < 0)
 		return sh_err_ctx(err, "%s", r->pf_name);
 	if ((ret = restore_knobs(host_sk, r, err)) < 0)
 		return ret;
 	/* Without a pin the kernel may still be bringing the VF back from a dying namespace. */
-	if (find_on_host(cfg, host_sk, r, pinned ? 0 : cfg->poststop_timeout_ms, &l) < 0)
-		sh_log_msg(LOG_WARNING, "VF %s (%s) did not come back to the host: its netdev is gone", r->vf_pci,
-			r->host_name);
-	else if ((ret = restore_netdev(host_sk, r, &l, err)) < 0)
+	if (find_on_host(cfg, host_sk, r, pinned ? 0 : cfg->poststop_timeout_ms, &l) < 0) {
+		struct sh_error ignored;
+
+		if (sh_sysfs_vf_by_pci(cfg->sysfs_root, r->vf_pci, &pf, &vf, &ignored) == -ENODEV) {
+			/* the PF's VFs were disabled or renumbered: there is nothing left to give back */
+			sh_log_msg(LOG_WARNING, "VF %s (%s) no longer exists: its claim is dropped", r->vf_pci,
+				   r->host_name);
+			return 0;
+		}
+		return sh_err(err, EAGAIN, "VF %s (%s) is not back on the host yet", r->vf_pci, r->host_name);
+	}
+	if ((ret = restore_netdev(host_sk, r, &l, err)) < 0)
 		return sh_err_ctx(err, "restore %s", r->host_name);
 	return restore_pf_mac(host_sk, r, err);
 }
 
-int sh_unpin_if_unused(const struct sh_config *cfg, const char *id, const char *pin, struct sh_error *err)
+int sh_release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_claim *c, struct sh_record *r,
+		  bool keep_lock, struct sh_error *err)
 {
-	size_t n = 0;
-
-	if (!pin[0])
-		return 0;
-	sh_claim_list_owned(cfg->state_dir, id, NULL, 0, &n, NULL);
-	return n ? 0 : sh_netns_unpin(pin, err);
-}
-
-int sh_release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_claim *c, const struct sh_record *r,
-	       struct sh_error *err)
-{
+	struct sh_error ignored;
 	int ret;
 
-	if ((ret = sh_restore_vf(cfg, host_sk, r, err)) < 0) {
-		/* Keep the record: it is all that says how to put this VF back, and the next claim or
-		 * poststop retries. */
+	if ((ret = sh_restore_vf(cfg, c->store, host_sk, r, err)) < 0) {
+		/* Keep the record: it is all that says how to put this VF back. Marked returning, it is
+		 * the next poststop's, claim's or gc's to finish, whoever its holder was. */
+		if (r->phase != SH_PHASE_RETURNING) {
+			r->phase = SH_PHASE_RETURNING;
+			sh_claim_write(c, r, &ignored);
+		}
 		sh_claim_unlock(c);
+		if (ret == -EAGAIN) {
+			char why[SH_ERR_MAX];
+
+			snprintf(why, sizeof(why), "%s", err->msg);
+			sh_err(err, EAGAIN, "%.900s: its claim is kept (returning) for the next poststop, claim or gc",
+			       why);
+		}
 		return ret;
 	}
-	return sh_claim_release(c, err);
+	return keep_lock ? sh_claim_drop(c, err) : sh_claim_release(c, err);
 }

@@ -10,13 +10,6 @@
 /* Writes all of buf, retrying short writes and EINTR; what names the file in the error. */
 int sh_fd_write_all(int fd, const void *buf, size_t len, const char *what, struct sh_error *err);
 
-/* Transitional, for the callers not converted yet (claim.c): sh_fd_write_all without the error.
- * Goes once they call sh_fd_write_all. */
-static inline int sh_write_all(int fd, const char *buf, size_t len)
-{
-	return sh_fd_write_all(fd, buf, len, NULL, NULL);
-}
-
 /* Reads fd to its end into a NUL-terminated malloc'd buffer (*len excludes the NUL). More than
  * max bytes is an error (EFBIG): a runtime's pipe or a bundle file must not exhaust memory. */
 int sh_read_fd(int fd, size_t max, char **out, size_t *len, struct sh_error *err);

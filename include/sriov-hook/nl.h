@@ -55,4 +55,8 @@ int sh_link_del_altname(struct nl_sock *sk, int ifindex, const char *name, struc
 int sh_addr_add(struct nl_sock *sk, int ifindex, const struct sh_ip *ip, struct sh_error *err);
 int sh_route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw, struct sh_error *err);
 
+/* Whether another device uses link ifindex: its master (bridge, bond, team, VRF; *is_master) or a
+ * device stacked on it (VLAN, macvlan, ipvlan, ...). user gets that device's name, "" when none. */
+int sh_link_user(struct nl_sock *sk, int ifindex, char user[IFNAMSIZ], bool *is_master, struct sh_error *err);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "sriov-hook/annotations.h"
 #include "sriov-hook/error.h"
+#include "sriov-hook/types.h" /* SH_ID_MAX */
 
 struct sh_state {
 	char *id;
@@ -40,8 +41,6 @@ struct sh_spec {
 	size_t n_env;
 };
 
-/* Container ids are at most this long (runc, podman and docker use 64). */
-#define SH_ID_MAX 200
 /* An io.sriov.* annotation value longer than this is refused. */
 #define SH_ANNOTATION_VALUE_MAX 4096
 

@@ -17,8 +17,6 @@ enum sh_stage { SH_STAGE_CREATE_RUNTIME, SH_STAGE_POSTSTOP };
 
 /* The OCI state on stdin is small (id, pid, bundle, annotations): more is refused. */
 #define SH_STATE_MAX_BYTES (1u << 20)
-/* A container name longer than this, or with control characters, is not used. */
-#define SH_NAME_MAX 255
 
 /* As the OCI hooks spell them: "createRuntime", "poststop". */
 const char *sh_stage_name(enum sh_stage stage);

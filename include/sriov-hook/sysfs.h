@@ -33,15 +33,4 @@ int sh_sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, stru
 /* The current host netdev name of PCI device pci ("" when none shows in the host namespace). */
 int sh_sysfs_pci_netdev(const char *root, const char *pci, char name[IFNAMSIZ], struct sh_error *err);
 
-/* Transitional, for the callers not converted yet (attach.c, restore.c): the two above without
- * the error. They go once those call sh_sysfs_virtfn_pci and sh_sysfs_pci_netdev. */
-static inline int sh_sysfs_vf_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN])
-{
-	return sh_sysfs_virtfn_pci(root, pf, index, pci, NULL);
-}
-static inline int sh_sysfs_vf_netdev(const char *root, const char *pci, char name[IFNAMSIZ])
-{
-	return sh_sysfs_pci_netdev(root, pci, name, NULL);
-}
-
 #endif

@@ -11,6 +11,10 @@
 #include <stdint.h>
 
 #define SH_PCI_LEN 32
+/* Container ids are at most this long (runc, podman and docker use 64). */
+#define SH_ID_MAX 200
+/* A container name longer than this, or with control characters, is not used. */
+#define SH_NAME_MAX 255
 
 struct sh_ip {
 	int family; /* AF_INET or AF_INET6 */

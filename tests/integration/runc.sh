@@ -76,7 +76,9 @@ if [ "$RUN_READY" = 1 ]; then
 	t_check full/claim_vf_pci "claim vf_pci is '$(json_get "$rec" vf_pci)'" "$(json_get "$rec" vf_pci)" = "$(standin_vf_pci a 0)"
 	t_check full/claim_host_name "claim host_name is '$(json_get "$rec" host_name)'" "$(json_get "$rec" host_name)" = "$VF0"
 	t_check full/lock "no lock file" -e "$STATE/locks/$(standin_vf_pci a 0).lock"
-	t_contains full/pinned "$(awk '{print $2, $3}' /proc/self/mounts)" "$STATE/netns/full nsfs" "mounts"
+	# pinned under the container's id and the namespace's (device, inode)
+	t_check full/pinned "mounts: $(awk '{print $2, $3}' /proc/self/mounts | grep "$STATE")" \
+		"$(awk '{print $2, $3}' /proc/self/mounts | grep -c "^$STATE/netns/full@[0-9]*-[0-9]* nsfs\$")" = 1
 	t_empty full/vf1_untouched "vf 1 changed" "$(standin_vf_problems a 1)"
 else
 	t_fail full/started "container never got ready: $(cat "$RUN_DIR/err")"

@@ -28,7 +28,7 @@ t_check app/exit0 "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 t_check app/no_second_vf "links in the pod: $(ns_links "$(ct_pid sandbox)")" \
 	"$(ns_links "$(ct_pid sandbox)" | grep -c '^[0-9]*: \(eth0\|net1\)')" = 1
 t_check app/no_claim "claims: $(ls "$STATE/claims")" "$(ls "$STATE/claims" | grep -c json)" = 1
-t_check app/no_pin "app pinned" ! -e "$STATE/netns/app"
+t_check app/no_pin "pins: $(ls "$STATE/netns")" -z "$(ls "$STATE/netns" | grep '^app@')"
 t_contains app/logged "$(cat "$SH_TMP/shared.log" 2>/dev/null)" "already has the VFs of sandbox" "hook log"
 
 # The app's poststop releases nothing of the sandbox's.

@@ -46,8 +46,8 @@ ct_create new1 "$CFG" pf="$PF" vf=0 ip=10.81.0.3/24
 t_check dead/takeover_succeeds "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 t_check dead/vf_in_new_owner "VF not in new1's netns: $(ns_links "$(ct_pid new1)")" "$(in_ns new1)" = 1
 t_check dead/record_is_new "record id '$(json_get "$REC" id)'" "$(json_get "$REC" id)" = new1
-t_check dead/old_pin_gone "own1 still pinned" -z "$(grep " $STATE/netns/own1 " /proc/self/mounts)"
-t_check dead/old_pin_file_gone "own1 pin file left" ! -e "$STATE/netns/own1"
+t_check dead/old_pin_gone "own1 still pinned" -z "$(grep " $STATE/netns/own1@" /proc/self/mounts)"
+t_check dead/old_pin_file_gone "own1 pin file left: $(ls "$STATE/netns")" -z "$(ls "$STATE/netns" | grep '^own1@')"
 t_contains dead/address_is_new "$(nsenter -t "$(ct_pid new1)" -n ip -o addr show 2>/dev/null)" "10.81.0.3/24" "new1 addresses"
 # The takeover restored the VF before moving it: not the old owner's settings nor its address.
 t_check dead/no_old_address "old address in new1" \

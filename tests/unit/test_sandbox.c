@@ -25,11 +25,11 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "sriov-hook/claim.h"
 #include "sriov-hook/log.h"
 #include "sriov-hook/netns.h"
 #include "sriov-hook/nl.h"
 #include "sriov-hook/sandbox.h"
+#include "sriov-hook/store.h"
 #include "sriov-hook/sysfs.h"
 
 extern char **environ;
@@ -62,6 +62,12 @@ static void report(int fd, const char *name, int err)
 static void report_call(int fd, const char *name, long ret)
 {
 	report(fd, name, ret < 0 ? errno : 0);
+}
+
+/* For the hook's functions, which return the negative errno. */
+static void report_ret(int fd, const char *name, int ret)
+{
+	report(fd, name, ret < 0 ? -ret : 0);
 }
 
 /* Forks; the child runs pre() unsandboxed, installs the sandbox, runs body(), exits. */
@@ -293,11 +299,26 @@ static void test_allowed(void **state)
 
 /* ---- the hook's own work under the sandbox ------------------------------------------------------ */
 
-static int count_claims(const char *pci, void *data)
+/* Pins the hook's own netns in the store and removes the pin again: 0, or the errno. */
+static int pin_and_unpin(struct sh_store *st)
 {
-	(void)pci;
-	(*(int *)data)++;
-	return 0;
+	struct sh_holder h = { .id = "probe" };
+	struct sh_pin p = SH_PIN_INIT;
+	struct sh_error err = { 0 };
+	int nsfd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC), r;
+
+	if (nsfd < 0)
+		return errno;
+	r = sh_netns_identity(nsfd, &h.netns_dev, &h.netns_ino, &err);
+	if (r == 0)
+		r = sh_store_lock_pin(st, &h, &p, &err);
+	if (r == 0)
+		r = sh_pin_make(&p, nsfd, &h, &err);
+	if (r == 0)
+		r = sh_pin_remove_if_unused(&p, &err);
+	sh_pin_unlock(&p);
+	close(nsfd);
+	return -r;
 }
 
 static bool can_pin; /* found out before the sandbox: pins need CAP_SYS_ADMIN */
@@ -305,7 +326,8 @@ static bool can_pin; /* found out before the sandbox: pins need CAP_SYS_ADMIN */
 static void pre_hook(int fd, void *arg)
 {
 	const char *dir = arg;
-	char path[PATH_MAX], pin[PATH_MAX];
+	struct sh_store st = SH_STORE_INIT;
+	char path[PATH_MAX];
 	struct sh_error err = { 0 };
 	FILE *f;
 
@@ -333,40 +355,49 @@ static void pre_hook(int fd, void *arg)
 	sh_log_set_prefix("c1: createRuntime");
 
 	snprintf(path, sizeof(path), "%s/state", dir);
-	if (sh_claim_store_init(path, &err) < 0)
+	if (sh_store_open(path, true, &st, &err) < 0)
 		_exit(85);
-	can_pin = sh_netns_pin(path, "probe", "/proc/self/ns/net", pin, &err) == 0;
-	if (can_pin)
-		sh_netns_unpin(pin, &err);
-	report(fd, "can_pin", can_pin ? 0 : err.code);
+	err.code = pin_and_unpin(&st);
+	can_pin = err.code == 0;
+	sh_store_close(&st);
+	report(fd, "can_pin", err.code);
 }
 
 static void body_hook(int fd, void *arg)
 {
 	const char *dir = arg;
-	char state_dir[PATH_MAX], sys[PATH_MAX], pin[PATH_MAX];
+	char state_dir[PATH_MAX], sys[PATH_MAX];
+	char(*pci)[SH_PCI_LEN] = NULL;
+	struct sh_store st = SH_STORE_INIT;
 	struct sh_claim c = SH_CLAIM_INIT;
 	struct sh_record rec, back;
 	struct sh_error err = { 0 };
 	struct sh_pf pf;
 	struct nl_sock *sk = NULL;
 	struct sh_link lo;
-	int nsfd, n = 0;
+	size_t n = 0;
+	int nsfd;
 
 	snprintf(state_dir, sizeof(state_dir), "%s/state", dir);
 	snprintf(sys, sizeof(sys), "%s/sys", dir);
 
 	/* the claim store */
-	report_call(fd, "claim_store_init", sh_claim_store_init(state_dir, &err));
-	report_call(fd, "claim_lock", sh_claim_lock(state_dir, "0000:3b:02.0", false, &c, &err));
+	report_ret(fd, "claim_store_init", sh_store_open(state_dir, true, &st, &err));
+	report_ret(fd, "claim_lock", sh_store_lock_vf(&st, "0000:3b:02.0", false, &c, &err));
 	memset(&rec, 0, sizeof(rec));
 	snprintf(rec.id, sizeof(rec.id), "c1");
+	snprintf(rec.pf_name, sizeof(rec.pf_name), "p0");
+	rec.pf_ifindex = 1;
+	snprintf(rec.vf_pci, sizeof(rec.vf_pci), "0000:3b:02.0");
+	snprintf(rec.host_name, sizeof(rec.host_name), "v0");
 	rec.phase = SH_PHASE_ATTACHED;
-	report_call(fd, "claim_write", sh_claim_write(&c, &rec, &err));
-	report_call(fd, "claim_read", sh_claim_read(&c, &back, &err));
-	report_call(fd, "claim_foreach", sh_claim_foreach(state_dir, count_claims, &n, &err));
+	report_ret(fd, "claim_write", sh_claim_write(&c, &rec, &err));
+	report_ret(fd, "claim_read", sh_claim_read(&c, &back, &err));
+	report_ret(fd, "claim_foreach", sh_store_list_claims(&st, &pci, &n, &err));
 	report(fd, "claim_foreach_count", n == 1 ? 0 : EIO);
-	report_call(fd, "claim_release", sh_claim_release(&c, &err));
+	free(pci);
+	report_ret(fd, "claim_release", sh_claim_release(&c, &err));
+	report_ret(fd, "store_tidy", sh_store_tidy(&st, false, NULL, NULL, &err));
 
 	/* sysfs */
 	report_call(fd, "sysfs_pf_resolve", sh_sysfs_pf_resolve(sys, "p0", &pf, &err));
@@ -394,9 +425,10 @@ static void body_hook(int fd, void *arg)
 
 	/* pinning the netns: a bind mount, and its removal */
 	if (can_pin) {
-		report_call(fd, "netns_pin", sh_netns_pin(state_dir, "sandboxed", "/proc/self/ns/net", pin, &err));
-		report_call(fd, "netns_unpin", sh_netns_unpin(pin, &err));
+		report(fd, "netns_pin", pin_and_unpin(&st));
+		report(fd, "netns_unpin", 0);
 	}
+	sh_store_close(&st);
 }
 
 static void test_hook_work_allowed(void **state)
@@ -409,7 +441,7 @@ static void test_hook_work_allowed(void **state)
 	FILE *f;
 	static const char *const must[] = {
 		"claim_store_init", "claim_lock", "claim_write", "claim_read", "claim_foreach", "claim_foreach_count",
-		"claim_release", "sysfs_pf_resolve", "sysfs_numvfs", "log", "nl_open", "link_get", "open_netns",
+		"claim_release", "store_tidy", "sysfs_pf_resolve", "sysfs_numvfs", "log", "nl_open", "link_get", "open_netns",
 	};
 
 	run_sandboxed(pre_hook, body_hook, *state, &res);
