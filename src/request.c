@@ -245,6 +245,15 @@ int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, bool h
 	return 0;
 }
 
+size_t sh_request_count_own(const struct sh_request *req)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < req->n; i++)
+		n += !req->vf[i].elsewhere;
+	return n;
+}
+
 const char *sh_request_selector_key(const struct sh_vf_request *v, char *buf, size_t len)
 {
 	char vf[SH_PCI_LEN];

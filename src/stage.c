@@ -153,17 +153,6 @@ static int build_request(struct sh_stage_input *in, struct sh_error *err)
 	return 0;
 }
 
-/* Whether the request has a VF for this run to attach. */
-static bool has_own_vf(const struct sh_request *req)
-{
-	size_t i;
-
-	for (i = 0; i < req->n; i++)
-		if (!req->vf[i].elsewhere)
-			return true;
-	return false;
-}
-
 int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
 {
 	int r;
@@ -177,7 +166,7 @@ int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
 		if ((r = sh_oci_spec_load(in->state.bundle, &in->spec, err)) < 0 || (r = build_request(in, err)) < 0)
 			return r;
 		/* A container that asks this run for nothing may have no namespace of its own: fine. */
-		if (has_own_vf(&in->req) && (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
+		if (sh_request_count_own(&in->req) && (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
 			return r;
 	}
 	in->ctx.name = sh_stage_container_name(input_annotations(in));
