@@ -121,6 +121,31 @@ t_empty refuse/untouched "stand-ins" "$(standin_vf_problems a)"
 t_empty refuse/no-residue "left under state_dir" "$(standin_state_residue "$STATE")"
 standin_kill "$pid"
 
+# ---- a later device fails: the container will not start, its first device's VF goes back too ----
+# (podman runs no poststop after a failed createRuntime.)
+standin_netns_proc hpid
+hb=$SH_TMP/holder
+bundle_bare "$hb"
+with_devices "$hb" 1
+dev_run createRuntime holder "$hpid" "$hb" 1
+t_check later-fails/holder "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+standin_netns_proc pid
+b=$SH_TMP/later
+bundle_bare "$b"
+with_devices "$b" 0 1
+dev_run createRuntime later "$pid" "$b" 0
+t_check later-fails/first-run "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+dev_run createRuntime later "$pid" "$b" 1
+t_check later-fails/second-run-fails "rc $HOOK_RC" "$HOOK_RC" != 0
+t_message later-fails/message "^claim VF 1 \\($(standin_vf_pci a 1)\\) of $PF: already held by holder" later createRuntime
+t_empty later-fails/first-vf-back "VF 0" "$(standin_vf_problems a 0)"
+t_check later-fails/holder-kept "VF 1 is '$(name_in "$hpid" a 1)' in the holder" "$(name_in "$hpid" a 1)" = eth0
+dev_run poststop holder 0 "$hb" 1
+t_empty later-fails/all-back "stand-ins" "$(standin_vf_problems a)"
+t_empty later-fails/no-residue "left under state_dir" "$(standin_state_residue "$STATE")"
+standin_kill "$pid"
+standin_kill "$hpid"
+
 # ---- run by hand: no entry in config.json names the device, it is slot 0 -----------------------
 standin_netns_proc pid
 b=$SH_TMP/byhand
