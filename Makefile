@@ -74,6 +74,8 @@ HOOKSDIR := $(PREFIX)/share/containers/oci/hooks.d
 CRIODIR  := $(PREFIX)/share/sriov-hook/crio-hooks.d
 # The example configuration is documentation, named so that nobody takes it for the live one.
 EXAMPLEDIR := $(PREFIX)/share/doc/sriov-hook/examples
+# systemd units (sriov-hook-vfs.service: VFs at boot, before the engines).
+UNITDIR  := $(PREFIX)/lib/systemd/system
 # The configuration the hook reads (SH_DEFAULT_CONFIG): outside PREFIX.
 CONFDIR  := /etc/sriov-hook
 
@@ -82,8 +84,11 @@ CONFDIR  := /etc/sriov-hook
 define INSTALL_FILES
 0755 $(BUILD)/sriov-hook                                         $(BINDIR)/sriov-hook
 0755 $(BUILD)/sriov-runc                                         $(BINDIR)/sriov-runc
+0755 $(BUILD)/sriovctl                                           $(BINDIR)/sriovctl
 0644 man/sriov-hook.8                                            $(MANDIR)/sriov-hook.8
 0644 man/sriov-runc.8                                            $(MANDIR)/sriov-runc.8
+0644 man/sriovctl.8                                              $(MANDIR)/sriovctl.8
+0644 $(BUILD)/systemd-install/sriov-hook-vfs.service             $(UNITDIR)/sriov-hook-vfs.service
 0644 $(BUILD)/hooks.d-install/sriov-hook-createruntime.json      $(HOOKSDIR)/sriov-hook-createruntime.json
 0644 $(BUILD)/hooks.d-install/sriov-hook-poststop.json           $(HOOKSDIR)/sriov-hook-poststop.json
 0644 $(BUILD)/hooks.d-install/crio/sriov-hook-createruntime.json $(CRIODIR)/sriov-hook-createruntime.json
@@ -101,10 +106,15 @@ $(BUILD)/hooks.d-install/%.json: hooks.d/%.json.in install-force
 	@mkdir -p $(@D)
 	sed 's|@BINDIR@|$(BINDIR)|g' $< > $@
 
+$(BUILD)/systemd-install/%.service: etc/systemd/%.service.in install-force
+	@mkdir -p $(@D)
+	sed 's|@BINDIR@|$(BINDIR)|g' $< > $@
+
 .PHONY: install-force
 install-force:
 
-install: all $(patsubst hooks.d/%.json.in,$(BUILD)/hooks.d-install/%.json,$(wildcard hooks.d/*.json.in hooks.d/*/*.json.in))
+install: all $(patsubst hooks.d/%.json.in,$(BUILD)/hooks.d-install/%.json,$(wildcard hooks.d/*.json.in hooks.d/*/*.json.in)) \
+	$(patsubst etc/systemd/%.service.in,$(BUILD)/systemd-install/%.service,$(wildcard etc/systemd/*.service.in))
 	@printf '%s\n' "$$INSTALL_FILES" | while read -r mode src dst; do \
 		echo "  INSTALL $(DESTDIR)$$dst"; \
 		install -D -m "$$mode" "$$src" "$(DESTDIR)$$dst" || exit 1; \

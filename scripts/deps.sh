@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs, on Debian 12 as root, every package the build, the demo and the tests use; quiet when
-# all are present already. The CDI Go module's source is there for its JSON schema (tests/engines/cdi.sh).
+# all are present already. The CDI Go module's source is there for its JSON schema
+# (tests/engines/cdi.sh).
 set -e
 pkgs="build-essential pkg-config libyajl-dev libnl-3-dev libnl-route-3-dev libseccomp-dev libcmocka-dev
-      iproute2 runc busybox-static podman docker.io containernetworking-plugins time
+      iproute2 runc busybox-static podman docker.io containernetworking-plugins time strace
       dpkg-dev debhelper fakeroot lintian
       golang-github-container-orchestrated-devices-container-device-interface-dev python3-jsonschema"
 missing=""

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "sriov-hook/json.h"
+#include "sriov-hook/types.h"
 
 #define CONFIG_MAX_BYTES (1u << 20)
 
@@ -69,6 +70,58 @@ static int set_log(yajl_val v, struct sh_config *cfg, struct sh_error *err)
 	return 0;
 }
 
+static int set_pf_setting(const char *pf, yajl_val v, struct sh_pf_setting *out, struct sh_error *err)
+{
+	size_t i;
+
+	if (!sh_ifname_valid(pf) && !sh_pci_addr_valid(pf))
+		return sh_err(err, EINVAL, "config: \"pfs\": \"%s\" is not a PF name or PCI address (dddd:bb:dd.f)", pf);
+	if (!YAJL_IS_OBJECT(v))
+		return sh_err(err, EINVAL, "config: \"pfs\".\"%s\" must be an object such as {\"numvfs\": 8}", pf);
+	out->numvfs = UINT_MAX;
+	for (i = 0; i < v->u.object.len; i++) {
+		const char *k = v->u.object.keys[i];
+		yajl_val n = v->u.object.values[i];
+
+		if (strcmp(k, "numvfs"))
+			return sh_err(err, EINVAL, "config: \"pfs\".\"%s\": unknown key \"%s\" (known: numvfs)", pf, k);
+		if (!YAJL_IS_INTEGER(n) || YAJL_GET_INTEGER(n) < 0 || YAJL_GET_INTEGER(n) > SH_MAX_NUMVFS)
+			return sh_err(err, EINVAL, "config: \"pfs\".\"%s\".\"numvfs\" must be an integer from 0 to %d",
+				      pf, SH_MAX_NUMVFS);
+		out->numvfs = (unsigned)YAJL_GET_INTEGER(n);
+	}
+	if (out->numvfs == UINT_MAX)
+		return sh_err(err, EINVAL, "config: \"pfs\".\"%s\" lacks \"numvfs\"", pf);
+	if (!(out->pf = strdup(pf)))
+		return sh_err(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+/* "pfs": {"ens1f0": {"numvfs": 8}, "0000:3b:00.1": {"numvfs": 0}} */
+static int set_pfs(yajl_val v, struct sh_config *cfg, struct sh_error *err)
+{
+	size_t i, j;
+	int r;
+
+	if (!YAJL_IS_OBJECT(v))
+		return sh_err(err, EINVAL, "config: \"pfs\" must be an object: {\"<PF name or PCI address>\": {\"numvfs\": N}}");
+	if (cfg->n_pfs)
+		return sh_err(err, EINVAL, "config: \"pfs\" is given twice");
+	if (v->u.object.len > SH_MAX_PF_SETTINGS)
+		return sh_err(err, EINVAL, "config: \"pfs\" has more than %d entries", SH_MAX_PF_SETTINGS);
+	for (i = 0; i < v->u.object.len; i++) {
+		const char *pf = v->u.object.keys[i];
+
+		for (j = 0; j < cfg->n_pfs; j++)
+			if (!strcasecmp(cfg->pfs[j].pf, pf))
+				return sh_err(err, EINVAL, "config: \"pfs\": \"%s\" is given twice", pf);
+		if ((r = set_pf_setting(pf, v->u.object.values[i], &cfg->pfs[cfg->n_pfs], err)) < 0)
+			return r;
+		cfg->n_pfs++;
+	}
+	return 0;
+}
+
 static int set_key(const char *key, yajl_val v, struct sh_config *cfg, struct sh_error *err)
 {
 	if (!strcmp(key, "state_dir"))
@@ -81,6 +134,8 @@ static int set_key(const char *key, yajl_val v, struct sh_config *cfg, struct sh
 		return set_allowed_pfs(v, cfg, err);
 	if (!strcmp(key, "log"))
 		return set_log(v, cfg, err);
+	if (!strcmp(key, "pfs"))
+		return set_pfs(v, cfg, err);
 	if (!strcmp(key, "poststop_timeout_ms")) {
 		if (!YAJL_IS_INTEGER(v) || YAJL_GET_INTEGER(v) < 0 || YAJL_GET_INTEGER(v) > 600000)
 			return sh_err(err, EINVAL,
@@ -98,7 +153,7 @@ static int set_key(const char *key, yajl_val v, struct sh_config *cfg, struct sh
 		return sh_pools_parse(v, &cfg->pools, &cfg->n_pools, err);
 	return sh_err(err, EINVAL,
 		      "config: unknown key \"%s\" (known: state_dir, sysfs_root, allowed_pfs, log, "
-		      "poststop_timeout_ms, env_fallback, runc, pools)",
+		      "poststop_timeout_ms, env_fallback, runc, pfs, pools)",
 		      key);
 }
 
@@ -154,4 +209,7 @@ void sh_config_free(struct sh_config *cfg)
 	sh_pools_free(cfg->pools, cfg->n_pools);
 	cfg->pools = NULL;
 	cfg->n_pools = 0;
+	for (i = 0; i < cfg->n_pfs; i++)
+		free(cfg->pfs[i].pf);
+	cfg->n_pfs = 0;
 }

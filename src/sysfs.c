@@ -4,9 +4,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -190,4 +192,146 @@ int sh_sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, stru
 			return sh_sysfs_vf_get(root, pf, i, vf, err);
 	}
 	return sh_err(err, ENODEV, "VF %s: not among the VFs of %s", pci, pf->name);
+}
+
+/* ---- whole-device reads and sriov_numvfs, for the operators' tool ------------------------------ */
+
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	int r = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		r = ferror(f) ? -EIO : (buf[0] = '\0', 0);
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return r;
+}
+
+int sh_sysfs_pci_attr(const char *root, const char *pci, const char *attr, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	if (path_fmt(path, NULL, "%s/bus/pci/devices/%s/%s", root, pci, attr) < 0)
+		return -ENAMETOOLONG;
+	return read_line(path, buf, len);
+}
+
+int sh_sysfs_pci_attr_uint(const char *root, const char *pci, const char *attr, unsigned *out)
+{
+	char path[PATH_MAX];
+
+	if (path_fmt(path, NULL, "%s/bus/pci/devices/%s/%s", root, pci, attr) < 0)
+		return -ENAMETOOLONG;
+	return read_uint(path, out, NULL);
+}
+
+int sh_sysfs_pci_link(const char *root, const char *pci, const char *attr, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	if (path_fmt(path, NULL, "%s/bus/pci/devices/%s/%s", root, pci, attr) < 0)
+		return -ENAMETOOLONG;
+	return link_basename(path, buf, len, NULL);
+}
+
+int sh_sysfs_net_attr(const char *root, const char *name, const char *attr, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	if (path_fmt(path, NULL, "%s/class/net/%s/%s", root, name, attr) < 0)
+		return -ENAMETOOLONG;
+	return read_line(path, buf, len);
+}
+
+int sh_sysfs_dir_nonempty(const char *root, const char *rel, bool *nonempty)
+{
+	char path[PATH_MAX], first[NAME_MAX + 1];
+	int r;
+
+	if (path_fmt(path, NULL, "%s/%s", root, rel) < 0)
+		return -ENAMETOOLONG;
+	if ((r = first_entry(path, first, sizeof(first), NULL)) < 0)
+		return r;
+	*nonempty = first[0] != '\0';
+	return 0;
+}
+
+/* An SR-IOV PF: can have VFs, is not one, and is a network device (its class, or a netdev). */
+static bool is_net_pf(const char *root, const char *pci, struct sh_pf *pf)
+{
+	char class[16], path[PATH_MAX];
+	unsigned total;
+
+	if (sh_sysfs_pci_attr_uint(root, pci, "sriov_totalvfs", &total) < 0 ||
+	    path_fmt(path, NULL, "%s/bus/pci/devices/%s/physfn", root, pci) < 0 || access(path, F_OK) == 0)
+		return false;
+	memset(pf, 0, sizeof(*pf));
+	snprintf(pf->pci, sizeof(pf->pci), "%.*s", (int)sizeof(pf->pci) - 1, pci);
+	if (path_fmt(path, NULL, "%s/bus/pci/devices/%s/net", root, pci) == 0)
+		first_entry(path, pf->name, sizeof(pf->name), NULL);
+	if (sh_sysfs_pci_attr_uint(root, pci, "sriov_numvfs", &pf->numvfs) < 0)
+		pf->numvfs = 0;
+	if (pf->name[0])
+		return true;
+	return sh_sysfs_pci_attr(root, pci, "class", class, sizeof(class)) == 0 && !strncmp(class, "0x02", 4);
+}
+
+static int pf_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct sh_pf *)a)->pci, ((const struct sh_pf *)b)->pci);
+}
+
+int sh_sysfs_pf_list(const char *root, struct sh_pf **pfs, size_t *n, struct sh_error *err)
+{
+	char path[PATH_MAX];
+	struct sh_pf *list = NULL, *grown;
+	size_t cap = 0, count = 0;
+	struct dirent *e;
+	DIR *d;
+
+	if (path_fmt(path, NULL, "%s/bus/pci/devices", root) < 0)
+		return sh_err(err, ENAMETOOLONG, "sysfs root %s: path too long", root);
+	if (!(d = opendir(path)))
+		return sh_err_errno(err, errno, "list PCI devices in %s", path);
+	while ((e = readdir(d))) {
+		if (!sh_pci_addr_valid(e->d_name))
+			continue;
+		if (count == cap) {
+			cap = cap ? cap * 2 : 8;
+			if (!(grown = realloc(list, cap * sizeof(*list)))) {
+				free(list);
+				closedir(d);
+				return sh_err(err, ENOMEM, "out of memory");
+			}
+			list = grown;
+		}
+		if (is_net_pf(root, e->d_name, &list[count]))
+			count++;
+	}
+	closedir(d);
+	if (count)
+		qsort(list, count, sizeof(*list), pf_cmp);
+	*pfs = list;
+	*n = count;
+	return 0;
+}
+
+int sh_sysfs_set_numvfs(const char *root, const struct sh_pf *pf, unsigned n, struct sh_error *err)
+{
+	char path[PATH_MAX], buf[16];
+	_cleanup_close_ int fd = -1;
+	int len;
+
+	if (path_fmt(path, NULL, "%s/bus/pci/devices/%s/sriov_numvfs", root, pf->pci) < 0)
+		return sh_err(err, ENAMETOOLONG, "sriov_numvfs of %s: path too long", pf->pci);
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return sh_err_errno(err, errno, "open %s", path);
+	len = snprintf(buf, sizeof(buf), "%u\n", n);
+	/* The kernel takes the whole value in one write: a short write is a failure. */
+	if (write(fd, buf, (size_t)len) != len)
+		return sh_err_errno(err, errno ? errno : EIO, "write %u to %s", n, path);
+	return 0;
 }

@@ -14,6 +14,14 @@
 #define SH_DEFAULT_SYSFS "/sys"
 #define SH_DEFAULT_POSTSTOP_TIMEOUT_MS 3000
 #define SH_MAX_ALLOWED_PFS 64
+#define SH_MAX_PF_SETTINGS 64
+#define SH_MAX_NUMVFS 4096 /* PCIe SR-IOV: at most 65535, no NIC comes near 4096 */
+
+/* "pfs": {"<PF name or PCI address>": {"numvfs": N}}: what `sriovctl vfs apply` makes of each PF. */
+struct sh_pf_setting {
+	char *pf;
+	unsigned numvfs;
+};
 
 struct sh_config {
 	char state_dir[PATH_MAX];
@@ -25,6 +33,8 @@ struct sh_config {
 	unsigned poststop_timeout_ms;
 	bool env_fallback;     /* SRIOV_<KEY> in process.env act as annotations */
 	char runc[PATH_MAX];   /* sriov-runc: the real runtime; "" = search the system paths */
+	struct sh_pf_setting pfs[SH_MAX_PF_SETTINGS];
+	size_t n_pfs;
 	struct sh_pool *pools; /* "pools": malloc'd, NULL when none */
 	size_t n_pools;
 };

@@ -3,6 +3,8 @@
 #define SRIOV_HOOK_SYSFS_H
 
 #include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "sriov-hook/error.h"
 #include "sriov-hook/types.h"
@@ -32,5 +34,23 @@ int sh_sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, st
 int sh_sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct sh_vf *vf, struct sh_error *err);
 /* The current host netdev name of PCI device pci ("" when none shows in the host namespace). */
 int sh_sysfs_pci_netdev(const char *root, const char *pci, char name[IFNAMSIZ], struct sh_error *err);
+
+/* For the operators' tool (inventory, doctor, vfs apply): whole-device reads and the one write. */
+
+/* Every SR-IOV PF (a network PCI device with sriov_totalvfs and no physfn), in PCI address order.
+ * *pfs is malloc'd (free it); *n may be 0. */
+int sh_sysfs_pf_list(const char *root, struct sh_pf **pfs, size_t *n, struct sh_error *err);
+/* A PCI device's attribute file (bus/pci/devices/<pci>/<attr>), first line without its newline. */
+int sh_sysfs_pci_attr(const char *root, const char *pci, const char *attr, char *buf, size_t len);
+int sh_sysfs_pci_attr_uint(const char *root, const char *pci, const char *attr, unsigned *out);
+/* The last component of a PCI device's symlink attribute ("driver", "iommu_group"): -ENOENT when
+ * absent (an unbound device has no driver link). */
+int sh_sysfs_pci_link(const char *root, const char *pci, const char *attr, char *buf, size_t len);
+/* A netdev's attribute file (class/net/<name>/<attr>): operstate, carrier, flags, address. */
+int sh_sysfs_net_attr(const char *root, const char *name, const char *attr, char *buf, size_t len);
+/* Writes sriov_numvfs of the PF. */
+int sh_sysfs_set_numvfs(const char *root, const struct sh_pf *pf, unsigned n, struct sh_error *err);
+/* Whether the directory root/<rel> has an entry (the IOMMU groups, class/iommu). */
+int sh_sysfs_dir_nonempty(const char *root, const char *rel, bool *nonempty);
 
 #endif

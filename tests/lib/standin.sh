@@ -290,3 +290,81 @@ standin_cleanup() {
 	rm -rf --one-file-system "$SH_TMP"
 	return $rc
 }
+
+# ---- for sriovctl: more of a PF's and VF's sysfs state ---------------------------------------------
+
+# standin_pf_link TAG up|down|nocarrier: the PF's operstate, flags and carrier files in the fake
+# tree (down: carrier reads fail, as the kernel's do while a link is administratively down).
+standin_pf_link() {
+	local d
+	d="$SH_SYSFS/devices/pci0000:00/$(standin_pf_pci "$1")/net/$(standin_pf_name "$1")"
+	case $2 in
+	up) echo up >"$d/operstate"; echo 0x1003 >"$d/flags"; echo 1 >"$d/carrier" ;;
+	nocarrier) echo down >"$d/operstate"; echo 0x1003 >"$d/flags"; echo 0 >"$d/carrier" ;;
+	down) echo down >"$d/operstate"; echo 0x1002 >"$d/flags"; rm -f "$d/carrier" ;;
+	*) echo "standin_pf_link: up, down or nocarrier" >&2; return 1 ;;
+	esac
+}
+
+# standin_pf_totalvfs TAG N: the VFs the stand-in PF claims to support (sriov_totalvfs).
+standin_pf_totalvfs() {
+	echo "$2" >"$SH_SYSFS/devices/pci0000:00/$(standin_pf_pci "$1")/sriov_totalvfs"
+}
+
+# standin_vf_unbind TAG K: VF K without any driver (no driver link, no netdev in sysfs).
+standin_vf_unbind() {
+	local dev="$SH_SYSFS/devices/pci0000:00" vfpci
+	vfpci=$(standin_vf_pci "$1" "$2")
+	rm -f "$dev/$vfpci/driver"
+	rm -rf "${dev:?}/$vfpci/net" "$SH_SYSFS/class/net/$(standin_vf_name "$1" "$2")"
+}
+
+# standin_iommu_groups TAG: an IOMMU group per VF of TAG (kernel/iommu_groups/N, iommu_group
+# links), numbered from 10 by VF index, as with an IOMMU on.
+standin_iommu_groups() {
+	local dev="$SH_SYSFS/devices/pci0000:00" k n vfpci g
+	n=$(standin_nvfs "$1")
+	for ((k = 0; k < n; k++)); do
+		vfpci=$(standin_vf_pci "$1" "$k")
+		g=$((10 + k))
+		mkdir -p "$SH_SYSFS/kernel/iommu_groups/$g/devices"
+		ln -sfn "../../../../devices/pci0000:00/$vfpci" "$SH_SYSFS/kernel/iommu_groups/$g/devices/$vfpci"
+		ln -sfn "../../kernel/iommu_groups/$g" "$dev/$vfpci/iommu_group"
+	done
+}
+
+# standin_vf_kernel_return TAG K: what the kernel does with a physical VF whose network namespace
+# died (a veth stand-in dies with it): it comes back to the host as dev<ifindex>. Makes a new veth
+# with the VF's MAC, named so, points the fake sysfs at it and records its new ifindex (so that
+# standin_vf_problems and the cleanup find it). Prints the name.
+standin_vf_kernel_return() {
+	local tag=$1 k=$2 dev="$SH_SYSFS/devices/pci0000:00" f vfpci old idx name tmp
+	f="$SH_TMP/standin/$tag/vf$k"
+	vfpci=$(standin_vf_pci "$tag" "$k")
+	old=$(standin_vf_name "$tag" "$k")
+	tmp="${SH_PREFIX}kr$k"
+	ip link add "$tmp" type veth peer name "${tmp}x" || return 1
+	ip link set "${tmp}x" up
+	ip link set "$tmp" address "$(standin_vf_mac "$tag" "$k")" mtu "$(standin_vf_mtu "$tag" "$k")"
+	idx=$(cat "/sys/class/net/$tmp/ifindex")
+	name="dev$idx"
+	ip link set "$tmp" name "$name" || return 1
+	rm -rf "${dev:?}/$vfpci/net" "$SH_SYSFS/class/net/$old"
+	mkdir -p "$dev/$vfpci/net/$name"
+	ln -s "../../../$vfpci" "$dev/$vfpci/net/$name/device"
+	ln -sfn "../../devices/pci0000:00/$vfpci/net/$name" "$SH_SYSFS/class/net/$name"
+	awk -v i="$idx" '{ $3 = i; print }' "$f" >"$f.new" && mv "$f.new" "$f"
+	echo "$name"
+}
+
+# standin_send_frames DEV [N]: N (default 3) raw Ethernet frames out of DEV, which needs no address
+# (AF_PACKET): traffic that every counter of DEV sees at once.
+standin_send_frames() {
+	"$SH_PY" - "$1" "${2:-3}" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+for _ in range(int(sys.argv[2])):
+    s.send(b"\xff" * 6 + b"\x02\x00\x00\x00\x00\x01" + b"\x88\xb5" + b"sriov-hook test".ljust(46, b"\0"))
+PY
+}

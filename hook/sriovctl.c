@@ -1,0 +1,280 @@
+/* sriovctl: the operator's tool around sriov-hook: list VFs and their holders, export metrics,
+ * collect what dead containers left, diagnose a host, create VFs at boot. main() parses the
+ * command line; each subcommand's work is in src/ (listing, metrics, gc, doctor, vfs). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sriov-hook/config.h"
+#include "sriov-hook/doctor.h"
+#include "sriov-hook/gc.h"
+#include "sriov-hook/listing.h"
+#include "sriov-hook/metrics.h"
+#include "sriov-hook/vfs.h"
+
+struct opts {
+	const char *config;
+	bool json, dry_run;
+	const char *output, *root;
+	char **args; /* after the subcommand */
+	int n_args;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: sriovctl [--config FILE] COMMAND [ARGS]\n"
+		     "\n"
+		     "  list [--json] [PF...]     every SR-IOV PF and VF: state, holder container, settings, counters\n"
+		     "  metrics [--output FILE]   the same states and counters in Prometheus text format\n"
+		     "  gc [--dry-run]            return the VFs of containers that are gone, remove what they left\n"
+		     "  doctor [--root DIR] [PF...]  check the host, each problem with the command that fixes it\n"
+		     "  vfs apply                 create the VFs the configuration's \"pfs\" asks for\n"
+		     "\n"
+		     "  --config FILE  configuration (default " SH_DEFAULT_CONFIG ")\n"
+		     "  --version, --help\n"
+		     "\n"
+		     "VF states: free, held, stale, returning, vfio, unusable. See sriovctl(8).\n");
+}
+
+static void print_failure(const char *cmd, const struct sh_error *err)
+{
+	fprintf(stderr, "sriovctl: %s: %s\n", cmd, err->msg);
+}
+
+static int load_config(const struct opts *o, struct sh_config *cfg, struct sh_error *err)
+{
+	return sh_config_load(o->config, cfg, err);
+}
+
+static int cmd_list(const struct opts *o, struct sh_error *err)
+{
+	struct sh_config cfg;
+	struct sh_listing l;
+	int r;
+
+	if ((r = load_config(o, &cfg, err)) < 0)
+		return r;
+	if ((r = sh_listing_build(&cfg, o->args, (size_t)o->n_args, 0, &l, err)) == 0) {
+		r = o->json ? sh_listing_print_json(&l, stdout, err) : sh_listing_print_table(&l, stdout, err);
+		sh_listing_free(&l);
+	}
+	sh_config_free(&cfg);
+	return r;
+}
+
+static int cmd_metrics(const struct opts *o, struct sh_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	struct sh_config cfg;
+	struct sh_listing l;
+	int r;
+
+	if (o->n_args)
+		return sh_err(err, EINVAL, "unexpected argument \"%s\" (see sriovctl --help)", o->args[0]);
+	if ((r = load_config(o, &cfg, err)) < 0)
+		return r;
+	if ((r = sh_listing_build(&cfg, NULL, 0, 0, &l, err)) == 0) {
+		if ((r = sh_metrics_format(&l, &text, err)) == 0) {
+			if (o->output)
+				r = sh_metrics_write_file(text, o->output, err);
+			else
+				fputs(text, stdout);
+		}
+		sh_listing_free(&l);
+	}
+	sh_config_free(&cfg);
+	return r;
+}
+
+struct gc_run {
+	bool dry_run;
+	unsigned failed;
+};
+
+static void gc_line(const struct sh_gc_event *ev, void *data)
+{
+	struct gc_run *run = data;
+
+	printf("%s%s: %s", run->dry_run ? "dry run: " : "",
+	       ev->pci	  ? ev->pci
+	       : ev->path ? ev->path
+			  : "state_dir",
+	       ev->what);
+	if (ev->id)
+		printf(" (container %s)", ev->id);
+	if (ev->result < 0) {
+		run->failed++;
+		printf(": failed: %s", ev->why ? ev->why : strerror(-ev->result));
+	}
+	putchar('\n');
+}
+
+static int cmd_gc(const struct opts *o, struct sh_error *err)
+{
+	struct gc_run run = {.dry_run = o->dry_run};
+	struct sh_config cfg;
+	int r;
+
+	if (o->n_args)
+		return sh_err(err, EINVAL, "unexpected argument \"%s\" (see sriovctl --help)", o->args[0]);
+	if ((r = load_config(o, &cfg, err)) < 0)
+		return r;
+	r = sh_gc(&cfg, o->dry_run, gc_line, &run, err);
+	sh_config_free(&cfg);
+	if (r == 0 && run.failed)
+		r = sh_err(err, EIO, "%u VF(s) or file(s) could not be handled (see above)", run.failed);
+	return r;
+}
+
+static void doctor_line(const struct sh_check *c, void *data)
+{
+	(void)data;
+	printf("%-4s  %-13s %s\n", sh_check_level_name(c->level), c->name, c->what);
+	if (c->fix[0])
+		printf("%-4s  %-13s fix: %s\n", "", "", c->fix);
+}
+
+static int cmd_doctor(const struct opts *o, struct sh_error *err)
+{
+	struct sh_doctor_opts d = {
+		.config = o->config, .root = o->root ? o->root : "", .pfs = o->args, .n_pfs = (size_t)o->n_args};
+	unsigned counts[3];
+	int r;
+
+	if ((r = sh_doctor(&d, doctor_line, NULL, counts, err)) < 0)
+		return r;
+	printf("\n%u ok, %u warn, %u fail\n", counts[SH_CHECK_OK], counts[SH_CHECK_WARN], counts[SH_CHECK_FAIL]);
+	/* Failures are reported above, one per check: exit 1 without another line. */
+	return counts[SH_CHECK_FAIL] ? 1 : 0;
+}
+
+static void vfs_line(const struct sh_vfs_result *res, void *data)
+{
+	(void)data;
+	switch (res->outcome) {
+	case SH_VFS_UNCHANGED:
+		printf("%s: %u VFs (unchanged)\n", res->pf, res->from);
+		break;
+	case SH_VFS_CHANGED:
+		printf("%s: %u -> %u VFs\n", res->pf, res->from, res->to);
+		break;
+	case SH_VFS_REFUSED:
+	case SH_VFS_FAILED:
+		printf("%s: %s: %s\n", res->pf, res->outcome == SH_VFS_REFUSED ? "refused" : "failed", res->why);
+		break;
+	}
+}
+
+static int cmd_vfs(const struct opts *o, struct sh_error *err)
+{
+	struct sh_config cfg;
+	int r;
+
+	if (o->n_args != 1 || strcmp(o->args[0], "apply"))
+		return sh_err(err, EINVAL, "expected \"vfs apply\" (see sriovctl --help)");
+	if ((r = load_config(o, &cfg, err)) < 0)
+		return r;
+	if (!cfg.n_pfs)
+		printf("nothing to do: the configuration (%s) has no \"pfs\", such as \"pfs\": {\"ens1f0\": "
+		       "{\"numvfs\": 8}}\n",
+		       o->config ? o->config : SH_DEFAULT_CONFIG);
+	r = sh_vfs_apply(&cfg, vfs_line, NULL, err);
+	sh_config_free(&cfg);
+	return r;
+}
+
+/* The options that belong to one command: given to another, they are an error, not ignored. */
+enum { OPT_JSON = 1, OPT_OUTPUT = 2, OPT_DRY_RUN = 4, OPT_ROOT = 8 };
+static const char *const opt_names[] = {"json", "output", "dry-run", "root"};
+
+static const struct command {
+	const char *name;
+	int (*run)(const struct opts *o, struct sh_error *err);
+	unsigned options;
+} commands[] = {
+	{"list", cmd_list, OPT_JSON}, {"metrics", cmd_metrics, OPT_OUTPUT},
+	{"gc", cmd_gc, OPT_DRY_RUN},  {"doctor", cmd_doctor, OPT_ROOT},
+	{"vfs", cmd_vfs, 0},
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+		{"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'}, {"dry-run", no_argument, NULL, 'n'},
+		{"root", required_argument, NULL, 'r'},	  {"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},	  {0},
+	};
+	struct sh_error err = {0};
+	struct opts o = {0};
+	const struct command *cmd = NULL;
+	unsigned given = 0;
+	size_t i;
+	int c, r;
+
+	opterr = 0; /* one line of our own instead of getopt's */
+	while ((c = getopt_long(argc, argv, "c:jo:nr:Vh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o.config = optarg;
+			break;
+		case 'j':
+			o.json = true;
+			given |= OPT_JSON;
+			break;
+		case 'o':
+			o.output = optarg;
+			given |= OPT_OUTPUT;
+			break;
+		case 'n':
+			o.dry_run = true;
+			given |= OPT_DRY_RUN;
+			break;
+		case 'r':
+			o.root = optarg;
+			given |= OPT_ROOT;
+			break;
+		case 'V':
+			printf("sriovctl %s\n", SRIOV_HOOK_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr, "sriovctl: %s: unknown option or missing value (see sriovctl --help)\n",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr,
+			"sriovctl: no command given: list, metrics, gc, doctor or vfs apply (see sriovctl --help)\n");
+		return 2;
+	}
+	for (i = 0; i < SH_ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd) {
+		fprintf(stderr, "sriovctl: unknown command \"%s\": list, metrics, gc, doctor or vfs apply\n",
+			argv[optind]);
+		return 2;
+	}
+	for (i = 0; i < SH_ARRAY_SIZE(opt_names); i++) {
+		if ((given & (1u << i)) && !(cmd->options & (1u << i))) {
+			fprintf(stderr, "sriovctl: %s: --%s does not apply to it (see sriovctl --help)\n", cmd->name,
+				opt_names[i]);
+			return 2;
+		}
+	}
+	o.args = argv + optind + 1;
+	o.n_args = argc - optind - 1;
+	r = cmd->run(&o, &err);
+	if (r < 0) {
+		print_failure(cmd->name, &err);
+		return 1;
+	}
+	return r;
+}
