@@ -6,11 +6,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sriov-hook/inventory.h"
 #include "sriov-hook/json.h"
 #include "sriov-hook/wrapper.h"
 
@@ -228,4 +230,96 @@ int sh_cdi_generate(const struct sh_cdi_pf *pfs, size_t n_pfs, const struct sh_p
 	free(p.dev);
 	free(index_text);
 	return r < 0 ? sh_err_ctx(err, "generate the CDI spec") : 0;
+}
+
+/* mkdir -p of path's directory (0755: engines run as root and read it). */
+static int make_parent(const char *path, struct sh_error *err)
+{
+	char dir[PATH_MAX], *p;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return sh_err(err, ENAMETOOLONG, "%s: path too long", path);
+	if (!(p = strrchr(dir, '/')) || p == dir)
+		return 0;
+	*p = '\0';
+	for (p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return sh_err_errno(err, errno, "create %s", dir);
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return sh_err_errno(err, errno, "create %s", dir);
+	return 0;
+}
+
+/* The host's PFs that containers may use, with VF netdev names when netDevices are asked for. */
+static int host_pfs(const struct sh_config *cfg, bool netdevs, struct sh_cdi_pf **out, size_t *n, struct sh_error *err)
+{
+	_cleanup_free_ struct sh_inv_pf *inv = NULL;
+	struct sh_cdi_pf *pfs;
+	size_t i, k, n_inv;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = sh_inventory_pfs(cfg, NULL, 0, &inv, &n_inv, err)) < 0)
+		return r;
+	if (!(pfs = calloc(n_inv + 1, sizeof(*pfs))))
+		return sh_err(err, ENOMEM, "out of memory");
+	*out = pfs;
+	for (i = 0; i < n_inv; i++) {
+		struct sh_cdi_pf *p = &pfs[*n];
+		_cleanup_free_ struct sh_inv_vf *vfs = NULL;
+		size_t n_vfs;
+
+		if (!inv[i].allowed || !inv[i].pf.name[0])
+			continue;
+		snprintf(p->name, sizeof(p->name), "%s", inv[i].pf.name);
+		snprintf(p->pci, sizeof(p->pci), "%s", inv[i].pf.pci);
+		p->numvfs = inv[i].pf.numvfs;
+		(*n)++;
+		if (!netdevs || !p->numvfs)
+			continue;
+		if ((r = sh_inventory_vfs(cfg->sysfs_root, &inv[i], &vfs, &n_vfs, err)) < 0)
+			return r;
+		if (!(p->vf_netdev = calloc(p->numvfs, sizeof(*p->vf_netdev))))
+			return sh_err(err, ENOMEM, "out of memory");
+		for (k = 0; k < n_vfs && k < p->numvfs; k++)
+			if (vfs[k].binding == SH_VF_BOUND_NETDEV)
+				snprintf(p->vf_netdev[k], sizeof(p->vf_netdev[k]), "%s", vfs[k].vf.netdev);
+	}
+	return 0;
+}
+
+static void free_pfs(struct sh_cdi_pf *pfs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; pfs && i < n; i++)
+		free(pfs[i].vf_netdev);
+	free(pfs);
+}
+
+int sh_cdi_generate_file(const struct sh_config *cfg, const struct sh_cdi_opts *o, const char *path,
+			 struct sh_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	struct sh_cdi_pf *pfs = NULL;
+	size_t n = 0;
+	int r;
+
+	r = host_pfs(cfg, o->net_devices, &pfs, &n, err);
+	if (r == 0)
+		r = sh_cdi_generate(pfs, n, cfg->pools, cfg->n_pools, o, &text, err);
+	free_pfs(pfs, n);
+	if (r < 0)
+		return r;
+	/* The temporary file's name does not end in .json: the engines, which read every *.json of the
+	 * directory at any time, never see it. */
+	if ((r = make_parent(path, err)) < 0 || (r = sh_wrapper_write_atomic(path, text, strlen(text), err)) < 0)
+		return sh_err_ctx(err, "write the CDI spec");
+	return 0;
 }
