@@ -38,7 +38,8 @@ static void usage(FILE *out)
 		"  gc [--dry-run]            return the VFs of containers that are gone, remove what they left\n"
 		"  doctor [--root DIR] [PF...]  check the host, each problem with the command that fixes it\n"
 		"  vfs apply [--output FILE] create the VFs the configuration's \"pfs\" asks for; rewrite the\n"
-		"                            CDI spec (FILE, or " SH_CDI_DEFAULT_OUTPUT " if it exists)\n"
+		"                            CDI spec (FILE, or those in /etc/cdi and /var/run/cdi written for\n"
+		"                            this configuration)\n"
 		"  cdi generate [--output FILE] [--hook PATH] [--net-devices]\n"
 		"                            the CDI spec (kind " SH_CDI_KIND "; default " SH_CDI_DEFAULT_OUTPUT ")\n"
 		"\n"
@@ -230,6 +231,26 @@ static int cmd_cdi(const struct opts *o, struct sh_error *err)
 	return r;
 }
 
+/* Rewrites the specs in the engines' two CDI directories that were written for this configuration
+ * (a test's fake tree never rewrites the host's), or the one --output names. */
+static int cdi_refresh(const struct opts *o, const struct sh_config *cfg, struct sh_error *err)
+{
+	static const char *const paths[] = {SH_CDI_ETC_OUTPUT, SH_CDI_DEFAULT_OUTPUT};
+	char config[PATH_MAX];
+	size_t i;
+	int r;
+
+	if (o->output)
+		return cdi_write(o, cfg, o->output, err);
+	if (o->config && !realpath(o->config, config))
+		return 0;
+	for (i = 0; i < SH_ARRAY_SIZE(paths); i++)
+		if (sh_cdi_spec_is_for(paths[i], o->config ? config : NULL) &&
+		    (r = cdi_write(o, cfg, paths[i], err)) < 0)
+			return r;
+	return 0;
+}
+
 static int cmd_vfs(const struct opts *o, struct sh_error *err)
 {
 	struct sh_config cfg;
@@ -244,9 +265,9 @@ static int cmd_vfs(const struct opts *o, struct sh_error *err)
 		       "{\"numvfs\": 8}}\n",
 		       o->config ? o->config : SH_DEFAULT_CONFIG);
 	r = sh_vfs_apply(&cfg, vfs_line, NULL, err);
-	/* The spec names the VFs: keep it in step with them, when the host uses one. */
-	if (r == 0 && (o->output || access(SH_CDI_DEFAULT_OUTPUT, F_OK) == 0))
-		r = cdi_write(o, &cfg, o->output ? o->output : SH_CDI_DEFAULT_OUTPUT, err);
+	/* The spec names the VFs: keep it in step with them. */
+	if (r == 0)
+		r = cdi_refresh(o, &cfg, err);
 	sh_config_free(&cfg);
 	return r;
 }

@@ -232,6 +232,36 @@ int sh_cdi_generate(const struct sh_cdi_pf *pfs, size_t n_pfs, const struct sh_p
 	return r < 0 ? sh_err_ctx(err, "generate the CDI spec") : 0;
 }
 
+bool sh_cdi_spec_is_for(const char *path, const char *config)
+{
+	static const char *const hooks_path[] = {"containerEdits", "hooks", NULL};
+	_cleanup_free_ char *text = NULL;
+	_cleanup_json_ yajl_val root = NULL;
+	struct sh_error ignored;
+	yajl_val devs, hooks, args;
+	size_t i;
+
+	if (sh_json_read_file(path, 16u << 20, &text, &ignored) < 0 ||
+	    sh_json_parse(text, "CDI spec", &root, &ignored) < 0)
+		return false;
+	if (!(devs = sh_json_get(root, "devices")) || !YAJL_IS_ARRAY(devs) || devs->u.array.len == 0)
+		return false;
+	/* the first device's first hook says which configuration the spec was written for */
+	hooks = yajl_tree_get(devs->u.array.values[0], (const char **)hooks_path, yajl_t_array);
+	if (!hooks || hooks->u.array.len == 0 || !(args = sh_json_get(hooks->u.array.values[0], "args")) ||
+	    !YAJL_IS_ARRAY(args))
+		return false;
+	for (i = 0; i + 1 < args->u.array.len; i++) {
+		const char *a = YAJL_GET_STRING(args->u.array.values[i]);
+
+		if (a && !strcmp(a, "--config")) {
+			a = YAJL_GET_STRING(args->u.array.values[i + 1]);
+			return config && a && !strcmp(a, config);
+		}
+	}
+	return !config;
+}
+
 /* mkdir -p of path's directory (0755: engines run as root and read it). */
 static int make_parent(const char *path, struct sh_error *err)
 {

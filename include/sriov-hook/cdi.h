@@ -16,6 +16,7 @@
 
 #define SH_CDI_KIND "sriov.io/vf"
 #define SH_CDI_DEFAULT_OUTPUT "/var/run/cdi/sriov-hook.json"
+#define SH_CDI_ETC_OUTPUT "/etc/cdi/sriov-hook.json" /* kept across boots */
 
 /* A PF as the spec needs it. vf_netdev[i]: VF i's netdev on the host when generating ("" when it
  * has none), for netDevices only; NULL when not asked. */
@@ -42,6 +43,9 @@ const char *sh_cdi_version(bool digit_name, bool net_devices);
  * two devices would share, is an error. */
 int sh_cdi_generate(const struct sh_cdi_pf *pfs, size_t n_pfs, const struct sh_pool *pools, size_t n_pools,
 		    const struct sh_cdi_opts *o, char **out, struct sh_error *err);
+/* Whether the spec at path is one this tool wrote for the configuration config (absolute, or NULL
+ * for the hooks' default): its hooks name the same --config. */
+bool sh_cdi_spec_is_for(const char *path, const char *config);
 /* Reads the host's SR-IOV PFs (those allowed_pfs lets containers use) and writes the spec to path
  * atomically (a temporary file the runtimes do not read, renamed over it), making its directory. */
 int sh_cdi_generate_file(const struct sh_config *cfg, const struct sh_cdi_opts *o, const char *path,

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sriov-hook/cdi.h"
 #include "sriov-hook/cmdline.h"
@@ -288,6 +289,40 @@ static void test_refusals(void **state)
 	yajl_tree_free(root);
 }
 
+/* vfs apply rewrites the default spec only when this configuration wrote it. */
+static void test_spec_is_for(void **state)
+{
+	struct sh_cdi_pf pfs[] = {pf("ens1f0", "0000:3b:00.0", 1)};
+	struct sh_cdi_opts o = {.hook = "/usr/bin/sriov-hook", .config = "/etc/a.json"};
+	struct sh_error err = {0};
+	char path[] = "/tmp/sriov-hook-test-cdi-XXXXXX", *text = NULL;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_int_equal(sh_cdi_generate(pfs, 1, NULL, 0, &o, &text, &err), 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	free(text);
+	assert_true(sh_cdi_spec_is_for(path, "/etc/a.json"));
+	assert_false(sh_cdi_spec_is_for(path, "/etc/b.json"));
+	assert_false(sh_cdi_spec_is_for(path, NULL));
+	/* written for the default configuration (no --config) */
+	o.config = NULL;
+	assert_int_equal(sh_cdi_generate(pfs, 1, NULL, 0, &o, &text, &err), 0);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(pwrite(fd, text, strlen(text), 0), (ssize_t)strlen(text));
+	free(text);
+	assert_true(sh_cdi_spec_is_for(path, NULL));
+	assert_false(sh_cdi_spec_is_for(path, "/etc/a.json"));
+	/* not a spec of ours, or none */
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(pwrite(fd, "{\"devices\": []}", 15, 0), 15);
+	assert_false(sh_cdi_spec_is_for(path, NULL));
+	close(fd);
+	unlink(path);
+	assert_false(sh_cdi_spec_is_for(path, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_config_and_version),
 		cmocka_unit_test(test_net_devices),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_spec_is_for),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
