@@ -25,8 +25,7 @@ struct attach {
 	struct sh_store store;
 	struct sh_pin pin;
 	struct nl_sock *host_sk, *cont_sk;
-	bool held[SH_MAX_VFS];		       /* request slots the container holds here already */
-	char held_pci[SH_MAX_VFS][SH_PCI_LEN]; /* their VFs */
+	bool held[SH_MAX_VFS]; /* request slots this container already holds in this namespace */
 	struct sh_claim claims[SH_MAX_VFS];
 	struct sh_record records[SH_MAX_VFS];
 	size_t n; /* VFs claimed by this run so far, records written */
@@ -445,44 +444,13 @@ unclaimed:
 	return sh_err_ctx(err, "%s", what);
 }
 
-/* The container will not start: the VFs earlier runs of it attached (its other CDI devices, the
- * annotations' run) go back too, since a runtime that runs no poststop after a failed
- * createRuntime (podman) would leave them in a dead container. Under each VF's lock, and only
- * while the record is still this container's for that slot. */
-static void release_held(struct attach *a)
-{
-	struct sh_claim c = SH_CLAIM_INIT;
-	struct sh_record r;
-	struct sh_error err;
-	size_t i;
-
-	for (i = 0; i < a->ctx->req->n; i++) {
-		if (!a->held[i] || (!a->host_sk && sh_nl_open(&a->host_sk, &err) < 0))
-			continue;
-		if (sh_store_lock_vf(&a->store, a->held_pci[i], true, &c, &err) < 0) {
-			sh_log_failure(err.msg);
-			continue;
-		}
-		if (sh_claim_read(&c, &r, &err) < 0 || !sh_record_held_by(&r, &a->self) || r.slot != (int)i) {
-			sh_claim_unlock(&c);
-			continue;
-		}
-		if (sh_release_vf(a->ctx->cfg, a->host_sk, &c, &r, false, &err) < 0)
-			sh_log_failure(err.msg);
-		else
-			sh_log_msg(LOG_INFO, "VF %u (%s) of %s released: the container does not start", r.vf_index,
-				   r.vf_pci, r.pf_name);
-		a->held[i] = false;
-	}
-}
-
-/* Gives back what this run attached and what earlier runs of the container did, and its pin
- * unless a record (one kept returning, a namesake's) still names it. */
+/* Gives back what this run attached, and its pin unless a record (an earlier run's, or one kept
+ * returning) still names it. What earlier runs of the container attached (its other CDI devices)
+ * stays: a run never removes what it did not create; the runtime's poststop, or once the
+ * container is gone the next claim or gc, gives it back. */
 static void rollback(struct attach *a)
 {
 	struct sh_error err;
-
-	release_held(a);
 
 	while (a->n > 0) {
 		a->n--;
@@ -508,10 +476,8 @@ static int find_held(struct attach *a, struct sh_error *err)
 	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++)
 		if (sh_store_peek(&a->store, pci[i], &r, &ignored) == 0 && sh_record_held_by(&r, &a->self) &&
 		    r.phase == SH_PHASE_ATTACHED && r.slot >= 0 && (size_t)r.slot < a->ctx->req->n &&
-		    !strcmp(r.device, a->ctx->req->vf[r.slot].device)) {
+		    !strcmp(r.device, a->ctx->req->vf[r.slot].device))
 			a->held[r.slot] = true;
-			memcpy(a->held_pci[r.slot], pci[i], sizeof(a->held_pci[r.slot]));
-		}
 	return 0;
 }
 

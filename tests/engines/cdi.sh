@@ -3,8 +3,8 @@
 # env_fallback: the spec validates against the CDI schema; `--device sriov.io/vf=<pf>-0` gets the
 # VF with its address and gives it back; two devices give two VFs (eth0/net1, or the names asked);
 # a pool's device takes a VF of the pool and never one outside it; a container that names a pool's
-# admin setting, or asks for a VF that is held (as its first or its second device), fails with the
-# hook's one line and leaves nothing.
+# admin setting, or asks for a VF that is held, fails with the hook's one line and leaves nothing
+# (held as its second device: nothing once gc has returned the first device's VF).
 # The spec file has a name of its own and goes at exit (podman 4.3 reads only /etc/cdi and
 # /var/run/cdi).
 # shellcheck source=lib.sh
@@ -158,13 +158,17 @@ t_contains held/hook-line "$out" "createRuntime: claim VF 0 ($(standin_vf_pci a 
 sleep 0.5 # podman's cleanup of the failed container
 t_check held/only-holder-claim "claims: $(e_claims "$STATE" | tr '\n' ' ')" "$(e_claims "$STATE")" = "$holder"
 t_empty held/others-untouched "VFs" "$(standin_vf_problems a 1 2 3)"
-# the held VF is the second device's: the first one's VF, attached by its own run, goes back too
-# (podman runs no poststop after a failed createRuntime)
+# the held VF is the second device's: the first one's VF, attached by its own run, stays with that
+# run's claim (a run never removes what it did not create) and podman runs no poststop after a
+# failed createRuntime: the container is gone, and sriovctl gc (or the next claim) returns the VF
 out=$(run --device "sriov.io/vf=$PF-1" --device "sriov.io/vf=$PF-0" "$IMG" true)
 rc=$?
 t_check held-second/run-fails "podman run succeeded: $out" "$rc" != 0
 t_contains held-second/hook-line "$out" "createRuntime: claim VF 0 ($(standin_vf_pci a 0)) of $PF: already held by ${holder:0:12}"
 sleep 0.5
+out=$("$CTL" --config "$CFG" gc 2>&1)
+rc=$?
+t_check held-second/gc "rc $rc: $out" "$rc" = 0
 t_check held-second/only-holder-claim "claims: $(e_claims "$STATE" | tr '\n' ' ')" "$(e_claims "$STATE")" = "$holder"
 t_empty held-second/first-vf-back "VFs" "$(standin_vf_problems a 1 2 3)"
 e_podman rm -f -t 0 "$holder" >/dev/null 2>&1

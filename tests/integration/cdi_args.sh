@@ -121,8 +121,8 @@ t_empty refuse/untouched "stand-ins" "$(standin_vf_problems a)"
 t_empty refuse/no-residue "left under state_dir" "$(standin_state_residue "$STATE")"
 standin_kill "$pid"
 
-# ---- a later device fails: the container will not start, its first device's VF goes back too ----
-# (podman runs no poststop after a failed createRuntime.)
+# ---- a later device fails: that run gives back only what it took; the first device's VF stays
+# with its run's record until poststop (runc runs it after a failed create) ---------------------
 standin_netns_proc hpid
 hb=$SH_TMP/holder
 bundle_bare "$hb"
@@ -138,8 +138,12 @@ t_check later-fails/first-run "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 dev_run createRuntime later "$pid" "$b" 1
 t_check later-fails/second-run-fails "rc $HOOK_RC" "$HOOK_RC" != 0
 t_message later-fails/message "^claim VF 1 \\($(standin_vf_pci a 1)\\) of $PF: already held by holder" later createRuntime
-t_empty later-fails/first-vf-back "VF 0" "$(standin_vf_problems a 0)"
+t_check later-fails/first-vf-stays "VF 0 is '$(name_in "$pid" a 0)'" "$(name_in "$pid" a 0)" = eth0
+dev_run poststop later 0 "$b" 1
+t_check later-fails/poststop-1 "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 t_check later-fails/holder-kept "VF 1 is '$(name_in "$hpid" a 1)' in the holder" "$(name_in "$hpid" a 1)" = eth0
+dev_run poststop later 0 "$b" 0
+t_empty later-fails/first-vf-back "VF 0" "$(standin_vf_problems a 0)"
 dev_run poststop holder 0 "$hb" 1
 t_empty later-fails/all-back "stand-ins" "$(standin_vf_problems a)"
 t_empty later-fails/no-residue "left under state_dir" "$(standin_state_residue "$STATE")"
