@@ -4,9 +4,11 @@
 #include "sriov-hook/stage.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sriov-hook/cmdline.h"
 #include "sriov-hook/json.h"
@@ -84,14 +86,19 @@ const char *sh_stage_container_name(const struct sh_annotations *a)
 }
 
 /* Whether the hook entry h runs this program with a VF in its arguments; *dev gets the VF. */
-static bool is_device_hook(const struct sh_oci_hook *h, const struct stat *self, struct sh_cmdline *cmd)
+static bool is_device_hook(const struct sh_oci_hook *h, const struct stat *self, const char *self_name,
+			   struct sh_cmdline *cmd)
 {
 	struct sh_error ignored;
 	struct stat sb;
+	const char *name = strrchr(h->path, '/');
 
-	/* Same file as this program (a path, a symlink or a hard link to it): an entry of another
-	 * program that happens to take --vf is not one of ours. */
-	if (h->n_args == 0 || stat(h->path, &sb) < 0 || sb.st_dev != self->st_dev || sb.st_ino != self->st_ino)
+	/* This program: the same file (a path, a symlink or a hard link to it), or one of the same
+	 * name (a hooks.d file and a CDI spec naming two installs); an entry of another program that
+	 * happens to take --vf is not one of ours. */
+	name = name ? name + 1 : h->path;
+	if (h->n_args == 0 || ((stat(h->path, &sb) < 0 || sb.st_dev != self->st_dev || sb.st_ino != self->st_ino) &&
+			       strcmp(name, self_name)))
 		return false;
 	/* One whose arguments do not parse fails on its own, with its own line. */
 	return sh_cmdline_parse((int)h->n_args, h->args, cmd, &ignored) == 0 && cmd->has_device;
@@ -100,19 +107,28 @@ static bool is_device_hook(const struct sh_oci_hook *h, const struct stat *self,
 int sh_stage_devices(const struct sh_spec *spec, const char *self, const struct sh_vf_request *own,
 		     struct sh_vf_request *out, size_t max, size_t *n, struct sh_error *err)
 {
-	char own_key[SH_DEVICE_MAX], key[SH_DEVICE_MAX];
+	char own_key[SH_DEVICE_MAX], key[SH_DEVICE_MAX], path[PATH_MAX], *name;
 	struct sh_cmdline cmd;
 	struct stat self_sb;
 	bool own_seen = false;
+	ssize_t len;
 	size_t i;
 
 	*n = 0;
 	if (stat(self ? self : "/proc/self/exe", &self_sb) < 0)
 		return sh_err_errno(err, errno, "find this program (%s)", self ? self : "/proc/self/exe");
+	if (self)
+		snprintf(path, sizeof(path), "%s", self);
+	else if ((len = readlink("/proc/self/exe", path, sizeof(path) - 1)) < 0)
+		return sh_err_errno(err, errno, "find this program (/proc/self/exe)");
+	else
+		path[len] = '\0';
+	name = strrchr(path, '/');
+	name = name ? name + 1 : path;
 	if (own)
 		sh_request_selector_key(own, own_key, sizeof(own_key));
 	for (i = 0; i < spec->n_create_runtime; i++) {
-		if (!is_device_hook(&spec->create_runtime[i], &self_sb, &cmd))
+		if (!is_device_hook(&spec->create_runtime[i], &self_sb, name, &cmd))
 			continue;
 		if (*n == max)
 			return sh_err(err, EINVAL, "the container has more than %zu sriov-hook CDI devices", max);
@@ -166,7 +182,8 @@ int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
 		if ((r = sh_oci_spec_load(in->state.bundle, &in->spec, err)) < 0 || (r = build_request(in, err)) < 0)
 			return r;
 		/* A container that asks this run for nothing may have no namespace of its own: fine. */
-		if (sh_request_count_own(&in->req) && (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
+		if (sh_request_count_own(&in->req) &&
+		    (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
 			return r;
 	}
 	in->ctx.name = sh_stage_container_name(input_annotations(in));

@@ -89,6 +89,22 @@ t_contains one/vf-is-eth0 "$b" "$VF0_MAC" "eth0 in the container"
 t_contains one/address "$b" "inet 10.99.0.2/24" "eth0 in the container"
 after a one
 
+# ---- with the hooks.d files as well: their run (fired by the io.sriov.* annotation) leaves the
+# device's VF to the device's run, and the annotation still applies to the device -----------------
+HOOKSD=$SH_TMP/hooks.d
+if e_hooksd "$HOOKSD" "$CFG"; then
+	out=$(e_podman --hooks-dir "$HOOKSD" run --rm --network none --device "sriov.io/vf=$PF-0" \
+		--annotation io.sriov.ip=10.99.2.2/24 "$IMG" ip addr 2>&1)
+	rc=$?
+	t_check hooksd/run "rc=$rc: $out" "$rc" = 0
+	b=$(if_block "$out" eth0)
+	t_contains hooksd/vf-is-eth0 "$b" "$VF0_MAC" "eth0 in the container"
+	t_contains hooksd/address "$b" "inet 10.99.2.2/24" "eth0 in the container"
+	after a hooksd
+else
+	t_fail hooksd/files "cannot make hooks.d files: run make hooksd"
+fi
+
 # ---- two devices: two VFs, eth0 and net1 by default, or the names the slots ask for -------------
 out=$(run --device "sriov.io/vf=$PF-0" --device "sriov.io/vf=$PF-1" "$IMG" ip addr)
 rc=$?

@@ -222,6 +222,16 @@ static void test_devices_from_hooks(void **state)
 	assert_int_equal(sh_stage_devices(&spec, other, NULL, devs, SH_MAX_VFS, &n, &err), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(sh_request_selector_key(&devs[0], key, sizeof(key)), "pf=p0 vf=1");
+	sh_oci_spec_free(&spec);
+	free(json);
+	/* another install of the hook (a hooks.d file and a CDI spec naming two of them): by its name */
+	json = spec_json(self, link, other,
+			 ",{\"path\": \"/nonexistent/bin/sriov-hook\", \"args\": [\"sriov-hook\", \"--pool\", \"far\", "
+			 "\"createRuntime\"]}");
+	assert_int_equal(sh_oci_spec_parse(json, &spec, &err), 0);
+	assert_int_equal(sh_stage_devices(&spec, self, NULL, devs, SH_MAX_VFS, &n, &err), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(sh_request_selector_key(&devs[3], key, sizeof(key)), "pool=far");
 	/* more devices than slots */
 	assert_int_equal(sh_stage_devices(&spec, self, NULL, devs, 2, &n, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "more than 2 sriov-hook CDI devices"));
