@@ -54,9 +54,7 @@ static int resolve_pf(const struct attach *a, const struct sh_vf_request *v, str
  * is on the host, down or without addresses, and no bridge, bond or stacked device uses it. */
 static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host, struct sh_error *err)
 {
-	char user[IFNAMSIZ];
-	bool is_master;
-	unsigned naddrs;
+	char why[128];
 	int r;
 
 	if ((r = sh_sysfs_pci_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev, err)) < 0)
@@ -75,17 +73,9 @@ static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host
 		return sh_err(err, EBUSY, "in use: its netdev %s is not in the host namespace", vf->netdev);
 	if (r < 0)
 		return r;
-	if ((r = sh_link_count_addrs(a->host_sk, host->ifindex, &naddrs, err)) < 0)
+	if ((r = sh_link_host_use(a->host_sk, host, why, sizeof(why), err)) < 0)
 		return r;
-	if (host->up && naddrs)
-		return sh_err(err, EBUSY, "in use by the host: %s is up with addresses", host->name);
-	if ((r = sh_link_user(a->host_sk, host->ifindex, user, &is_master, err)) < 0)
-		return r;
-	if (user[0] && is_master)
-		return sh_err(err, EBUSY, "in use by the host: %s is a port of %s", host->name, user);
-	if (user[0])
-		return sh_err(err, EBUSY, "in use by the host: %s has %s on top of it", host->name, user);
-	return 0;
+	return r > 0 ? sh_err(err, EBUSY, "in use by the host: %s", why) : 0;
 }
 
 /* Takes the lock of vf and checks that the VF is free and usable. With a stale claim on it, the
@@ -294,6 +284,7 @@ static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct s
 		 * same in reverse; a MAC the PF did not enforce before is restored as none. */
 		if (!pf_enforces_mac(a, r))
 			memset(r->orig.mac, 0, 6);
+		r->knobs |= SH_KNOB_BIT(SH_KNOB_MAC);
 		if ((ret = sh_claim_write(c, r, err)) < 0)
 			return ret;
 		if ((ret = sh_vf_clear_mac(a->host_sk, r->pf_ifindex, r->vf_index, err)) < 0 ||
@@ -421,7 +412,9 @@ static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
 	}
 	snprintf(what, sizeof(what), "VF %u (%s) of %s", vf.index, vf.pci, pf.name);
 	record_init(a, slot, &vf, &pf, pf_link.ifindex, &host, r);
-	r->knobs = v->knobs;
+	/* The MAC joins the record once apply_knobs knows whether the PF enforced one: recorded
+	 * before, a hook killed meanwhile would have the PF enforce the VF's own MAC ever after. */
+	r->knobs = v->knobs & ~SH_KNOB_BIT(SH_KNOB_MAC);
 	if ((ret = record_altnames(a, r, err)) < 0)
 		goto unclaimed;
 	if (v->knobs && (ret = sh_vf_cfg_get(a->host_sk, pf_link.ifindex, vf.index, &r->orig, err)) < 0)

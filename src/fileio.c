@@ -5,6 +5,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -97,5 +100,54 @@ int sh_read_regular_file(const char *path, size_t max, char **out, size_t *len, 
 			      max);
 	if (sh_read_fd(fd, max, out, len, err) < 0)
 		return sh_err_ctx(err, "%s", path);
+	return 0;
+}
+
+/* Fills the temporary file fd (which it closes): mode, owner (when owner is given), content, fsync. */
+static int fill_temporary(int owned_fd, const char *tmp, const char *buf, size_t len, mode_t mode,
+			  const struct stat *owner, struct sh_error *err)
+{
+	_cleanup_close_ int fd = owned_fd;
+
+	/* Only root can give the file away; an unprivileged caller already owns it. */
+	if (fchmod(fd, mode) < 0 || (owner && fchown(fd, owner->st_uid, owner->st_gid) < 0 && errno != EPERM))
+		return sh_err_errno(err, errno, "set mode and owner of %s", tmp);
+	if (sh_fd_write_all(fd, buf, len, tmp, err) < 0)
+		return -err->code;
+	if (fsync(fd) < 0)
+		return sh_err_errno(err, errno, "fsync %s", tmp);
+	if (close(sh_steal_fd(&fd)) < 0)
+		return sh_err_errno(err, errno, "close %s", tmp);
+	return 0;
+}
+
+int sh_write_file_atomic(const char *path, const char *buf, size_t len, int mode, struct sh_error *err)
+{
+	char dir[PATH_MAX], base[PATH_MAX], tmp[PATH_MAX];
+	_cleanup_close_ int dfd = -1;
+	struct stat sb;
+	bool exists;
+	int fd, r;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(base, sizeof(base), "%s", path);
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.sriov-XXXXXX", dirname(dir), basename(base)) >= sizeof(tmp))
+		return sh_err(err, ENAMETOOLONG, "write %s: path too long", path);
+	exists = stat(path, &sb) == 0;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return sh_err_errno(err, errno, "write %s: create temporary file in %s", path, dir);
+	r = fill_temporary(fd, tmp, buf, len, mode >= 0 ? (mode_t)mode : exists ? sb.st_mode & 07777 : 0644,
+			   exists ? &sb : NULL, err);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = sh_err_errno(err, errno, "rename %s to %s", tmp, path);
+	if (r < 0) {
+		unlink(tmp);
+		return r;
+	}
+	/* The rename itself must survive a crash too. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		(void)fsync(dfd);
 	return 0;
 }

@@ -100,7 +100,7 @@ static void state_unclaimed(struct nl_sock *sk, const struct sh_list_pf *pf, str
 {
 	struct sh_error ignored;
 	struct sh_link host;
-	unsigned naddrs;
+	char why[128];
 
 	if (v->inv.missing) {
 		v->state = SH_VF_UNUSABLE;
@@ -120,9 +120,9 @@ static void state_unclaimed(struct nl_sock *sk, const struct sh_list_pf *pf, str
 		return;
 	}
 	if (sk && sh_link_get(sk, 0, v->inv.vf.netdev, &host, &ignored) == 0 &&
-	    sh_link_count_addrs(sk, host.ifindex, &naddrs, &ignored) == 0 && host.up && naddrs) {
+	    sh_link_host_use(sk, &host, why, sizeof(why), &ignored) > 0) {
 		v->state = SH_VF_UNUSABLE;
-		snprintf(v->why, sizeof(v->why), "in use by the host: %s is up with addresses", host.name);
+		snprintf(v->why, sizeof(v->why), "in use by the host: %s", why);
 		return;
 	}
 	if (!pf->inv.allowed) {

@@ -186,27 +186,6 @@ int sh_metrics_format(const struct sh_listing *l, char **text, struct sh_error *
 
 int sh_metrics_write_file(const char *text, const char *path, struct sh_error *err)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	_cleanup_close_ int fd = -1, dfd = -1;
-	int r;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp))
-		return sh_err(err, ENAMETOOLONG, "%s: path too long", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0)
-		return sh_err_errno(err, errno, "create %s", tmp);
-	if ((r = sh_fd_write_all(fd, text, strlen(text), NULL, NULL)) < 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
-		r = r < 0 ? -r : errno;
-		unlink(tmp);
-		return sh_err_errno(err, r, "write %s", tmp);
-	}
-	if (rename(tmp, path) < 0) {
-		r = errno;
-		unlink(tmp);
-		return sh_err_errno(err, r, "rename %s to %s", tmp, path);
-	}
-	/* The rename itself survives a crash once the directory is synced. */
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
-		fsync(dfd);
-	return 0;
+	/* node_exporter's textfile collector reads whatever is there: never a half-written file. */
+	return sh_write_file_atomic(path, text, strlen(text), 0644, err);
 }

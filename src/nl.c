@@ -373,3 +373,23 @@ int sh_link_user(struct nl_sock *sk, int ifindex, char user[IFNAMSIZ], bool *is_
 	}
 	return 0;
 }
+
+int sh_link_host_use(struct nl_sock *sk, const struct sh_link *l, char *why, size_t len, struct sh_error *err)
+{
+	char user[IFNAMSIZ];
+	bool is_master;
+	unsigned naddrs;
+	int r;
+
+	if ((r = sh_link_count_addrs(sk, l->ifindex, &naddrs, err)) < 0)
+		return r;
+	if (l->up && naddrs) {
+		snprintf(why, len, "%s is up with addresses", l->name);
+		return 1;
+	}
+	if ((r = sh_link_user(sk, l->ifindex, user, &is_master, err)) < 0)
+		return r;
+	if (user[0])
+		snprintf(why, len, is_master ? "%s is a port of %s" : "%s has %s on top of it", l->name, user);
+	return user[0] != '\0';
+}

@@ -1,15 +1,25 @@
 #!/bin/sh
-# Runs every suite (unit, integration, engines, vm: each prints PASS/FAIL lines), then the total.
-# SUITES="unit integration" narrows the run. Exits non-zero when anything failed.
+# Runs every suite (each prints PASS/FAIL lines), then the total. Exits non-zero when anything failed.
+#   unit         cmocka unit tests
+#   integration  root: netns, stand-in VFs, runc; includes kill9 (SIGKILL at every system call)
+#   torture      root: 1,000 hook runs, 16 workers, random SIGKILLs (make torture: 10,000)
+#   sanitize     unit + integration on the clang ASan + UBSan build
+#   fuzz         each libFuzzer harness for 30 s (make fuzz FUZZ_SECONDS=N for longer)
+#   engines      podman and docker;  vm  the QEMU igb guest (real VFs)
+# SUITES="unit integration" narrows the run; SUITES=kill9 runs only the kill9 integration test.
 cd "$(dirname "$0")/.." || exit 1
-suites=${SUITES:-unit integration engines vm}
+suites=${SUITES:-unit integration torture sanitize fuzz engines vm}
 log=$(mktemp /tmp/sriov-hook-check.XXXXXX)
 trap 'rm -f "$log" "$log".*' EXIT
 for s in $suites; do
 	echo "== $s"
 	case $s in
 	unit) cmd="make -s check-unit" ;;
-	integration) cmd="tests/run-integration.sh" ;;
+	integration) cmd="make -s tools && tests/run-integration.sh" ;;
+	kill9) cmd="make -s all tools && tests/run-integration.sh kill9" ;;
+	torture) cmd="make -s check-torture" ;;
+	sanitize) cmd="make -s check-sanitize" ;;
+	fuzz) cmd="make -s fuzz-check" ;;
 	engines) cmd="make -s check-engines" ;;
 	vm) cmd="make -s vm-check" ;;
 	*) echo "FAIL $s: unknown suite" | tee -a "$log"; continue ;;
@@ -27,9 +37,10 @@ for s in $suites; do
 done
 passed=$(grep -c '^PASS ' "$log")
 failed=$(grep -c '^FAIL ' "$log")
+skipped=$(grep -c '^SKIP ' "$log")
 if [ "$failed" -gt 0 ]; then
 	echo "Failures:"
 	grep '^FAIL ' "$log"
 fi
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -19,4 +19,9 @@ int sh_read_fd(int fd, size_t max, char **out, size_t *len, struct sh_error *err
  * a writer; a device such as /dev/zero or a directory is refused the same way. */
 int sh_read_regular_file(const char *path, size_t max, char **out, size_t *len, struct sh_error *err);
 
+/* Replaces path by buf: a temporary file in the same directory with the old file's owner and mode
+ * (mode -1; 0644 for a new file) or the given mode, fsync, rename, fsync of the directory. Readers
+ * see the old content or the new, never a part. */
+int sh_write_file_atomic(const char *path, const char *buf, size_t len, int mode, struct sh_error *err);
+
 #endif

@@ -58,5 +58,9 @@ int sh_route_add_default(struct nl_sock *sk, int ifindex, const struct sh_ip *gw
 /* Whether another device uses link ifindex: its master (bridge, bond, team, VRF; *is_master) or a
  * device stacked on it (VLAN, macvlan, ipvlan, ...). user gets that device's name, "" when none. */
 int sh_link_user(struct nl_sock *sk, int ifindex, char user[IFNAMSIZ], bool *is_master, struct sh_error *err);
+/* Whether the host uses link l, so that it must not be handed out: up with addresses of its own, a
+ * port of a bridge or bond, or under a stacked device. 1 with why filled ("eth1 is a port of br0"),
+ * 0 when free, or a negative errno. */
+int sh_link_host_use(struct nl_sock *sk, const struct sh_link *l, char *why, size_t len, struct sh_error *err);
 
 #endif

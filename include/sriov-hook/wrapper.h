@@ -65,9 +65,6 @@ struct sh_hook_ref {
  * adding. Fails when "hooks" or one of its two stages has the wrong type. */
 int sh_wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out, size_t *len, struct sh_error *err);
 
-/* Replaces path by buf: a temporary file in the same directory, the old file's mode (and owner),
- * fsync, rename, fsync of the directory. */
-int sh_wrapper_write_atomic(const char *path, const char *buf, size_t len, struct sh_error *err);
 
 /* The create step: reads <bundle>/config.json and, when it asks for SR-IOV, rewrites it with the
  * hook added (hook->path NULL: the hook next to the wrapper). A config.json the wrapper cannot read

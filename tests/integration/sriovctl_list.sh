@@ -178,4 +178,12 @@ CTL_OUT=$("$CTL" --help); t_contains cli/help "$CTL_OUT" "vfs apply" "--help"
 "$CTL" --config "$SH_TMP/absent.json" list >/dev/null 2>"$SH_TMP/err"
 t_contains cli/missing_config "$(cat "$SH_TMP/err")" "absent.json" "stderr"
 
+# --- a VF the host uses as a bridge port is unusable, with the same why the hook refuses it with ---
+BR=${SH_PREFIX}br
+ip link add "$BR" type bridge && standin_atexit "ip link del $BR"
+ip link set "$(standin_vf_name b 0)" master "$BR"
+ctl list --json "$PFB"
+t_check bridge/unusable "state $(vf_field 0 state "$PFB")" "$(vf_field 0 state "$PFB")" = unusable
+t_contains bridge/why "$(vf_field 0 why "$PFB")" "is a port of $BR" "why of b's VF 0"
+
 t_end

@@ -94,7 +94,7 @@ t_check counters/rise "tx_packets $before -> $after" "${after:-0}" -gt "${before
 "$CTL" --config "$CFG" metrics --output "$SH_TMP/nodir/sriov.prom" >/dev/null 2>"$SH_TMP/err"
 rc=$?
 t_check error/exit1 "rc $rc" "$rc" = 1
-t_contains error/names_file "$(cat "$SH_TMP/err")" "sriovctl: metrics: create $SH_TMP/nodir/sriov.prom.tmp." "stderr"
+t_contains error/names_file "$(cat "$SH_TMP/err")" "sriovctl: metrics: write $SH_TMP/nodir/sriov.prom: create temporary file" "stderr"
 "$CTL" --config "$CFG" metrics extra >/dev/null 2>"$SH_TMP/err"
 t_contains error/extra_argument "$(cat "$SH_TMP/err")" "unexpected argument \"extra\"" "stderr"
 

@@ -129,7 +129,7 @@ static void test_write_file(void **state)
 
 	snprintf(bad, sizeof(bad), "%s/no-such-dir/sriov.prom", (char *)*state);
 	assert_int_equal(sh_metrics_write_file("x 1\n", bad, &err), -ENOENT);
-	assert_non_null(strstr(err.msg, "no-such-dir/sriov.prom.tmp."));
+	assert_non_null(strstr(err.msg, "no-such-dir/sriov.prom: create temporary file"));
 }
 
 static int setup(void **state)

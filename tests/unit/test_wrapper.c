@@ -19,6 +19,7 @@
 
 #include "testutil.h"
 #include "sriov-hook/json.h"
+#include "sriov-hook/fileio.h"
 #include "sriov-hook/wrapper.h"
 
 /* ---- command lines ------------------------------------------------------------------------- */
@@ -379,7 +380,7 @@ static void test_write_atomic_keeps_mode(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/config.json", tmpdir);
 	write_file(path, "{\"old\":1}", 0604);
-	assert_int_equal(sh_wrapper_write_atomic(path, "{\"new\":2}", 9, &err), 0);
+	assert_int_equal(sh_write_file_atomic(path, "{\"new\":2}", 9, -1, &err), 0);
 	assert_int_equal(stat(path, &sb), 0);
 	assert_int_equal(sb.st_mode & 07777, 0604);
 	assert_int_equal(sh_json_read_file(path, 1024, &buf, &err), 0);
@@ -395,7 +396,7 @@ static void test_write_atomic_failure_leaves_file(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/nodir/config.json", tmpdir);
-	assert_true(sh_wrapper_write_atomic(path, "{}", 2, &err) < 0);
+	assert_true(sh_write_file_atomic(path, "{}", 2, -1, &err) < 0);
 	assert_non_null(strstr(err.msg, "nodir"));
 }
 
