@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sriov-hook/fileio.h"
 #include "sriov-hook/inventory.h"
 #include "sriov-hook/json.h"
-#include "sriov-hook/wrapper.h"
 
 const char *sh_cdi_version(bool digit_name, bool net_devices)
 {
@@ -349,7 +349,7 @@ int sh_cdi_generate_file(const struct sh_config *cfg, const struct sh_cdi_opts *
 		return r;
 	/* The temporary file's name does not end in .json: the engines, which read every *.json of the
 	 * directory at any time, never see it. */
-	if ((r = make_parent(path, err)) < 0 || (r = sh_wrapper_write_atomic(path, text, strlen(text), err)) < 0)
+	if ((r = make_parent(path, err)) < 0 || (r = sh_write_file_atomic(path, text, strlen(text), 0644, err)) < 0)
 		return sh_err_ctx(err, "write the CDI spec");
 	return 0;
 }
