@@ -130,7 +130,6 @@ after a pf-twice
 
 # ---- a pool: a VF of the pool, never one outside it ---------------------------------------------
 VF2_MAC=$(standin_vf_mac a 2)
-VF3_MAC=$(standin_vf_mac a 3)
 out=$(run --device "sriov.io/vf=$FAST" "$IMG" ip addr)
 rc=$?
 t_check pool/run "rc=$rc: $out" "$rc" = 0

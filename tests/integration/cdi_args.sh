@@ -12,6 +12,7 @@ PF=$(standin_pf_name a)
 CFG=$(standin_config cdiargs "\"pools\": {\"p$SH_PREFIX\": [\"$PF#2\"]}")
 STATE=$(standin_state_dir cdiargs)
 POOL=p$SH_PREFIX
+pid="" pid2="" hpid="" # set by standin_netns_proc
 
 # dev_args K: the arguments of VF K's device ("pool" for the pool's).
 dev_args() {
@@ -65,7 +66,8 @@ t_contains two/slot1-address "$addrs" "data1    inet 10.80.1.2/24" "addresses"
 # a runtime's retry of the first run: nothing changes
 dev_run createRuntime two "$pid" "$b" 0
 t_check two/retry "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
-t_check two/retry-two-claims "claims: $(ls "$STATE/claims" | tr "\n" " ")" "$(ls "$STATE/claims" | grep -c '\.json$')" = 2
+claims=$(find "$STATE/claims" -name '*.json' -printf '%f ')
+t_check two/retry-two-claims "claims: $claims" "$(echo "$claims" | wc -w)" = 2
 # poststop of the annotations' run (a hooks.d file): the devices' VFs are not its
 dev_run poststop two 0 "$b" -
 t_check two/annotations-poststop "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
