@@ -16,6 +16,8 @@
 #include "sriov-hook/sysfs.h"
 #include "sriov-hook/vfcfg.h"
 
+_Static_assert(sizeof(((struct sh_record *)0)->device) >= SH_DEVICE_MAX, "a record keeps a request's device key");
+
 struct attach {
 	const struct sh_ctx *ctx;
 	struct sh_netns_target ns;
@@ -116,45 +118,106 @@ static bool skippable(int r)
 	return r == -EBUSY || r == -EAGAIN || r == -ENODEV || r == -EOPNOTSUPP;
 }
 
-/* auto: the lowest VF nobody claimed whose netdev is on the host; failing that, the lowest VF
- * whose claim is stale or returning (finished and taken over). Claimed and in-use VFs cost no
- * lock and no parse. */
-static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf, struct sh_claim *c,
-		     struct sh_link *host, struct sh_error *err)
+/* Whether VF i of pf is one this request may take: a pool's VFs through their pool only, so that
+ * nobody takes one by index or auto without the pool's admin settings. */
+static bool in_scope(const struct attach *a, const struct sh_pf *pf, unsigned i, const struct sh_pool *pool)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+
+	if (pool)
+		return sh_pool_has_vf(pool, pf->name, pf->pci, i);
+	return !sh_pool_of_vf(cfg->pools, cfg->n_pools, pf->name, pf->pci, i);
+}
+
+/* One pass of auto over the VFs of pf in scope: pass 0 takes the lowest VF nobody claimed whose
+ * netdev is on the host, pass 1 the lowest whose claim is stale or returning (finished and taken
+ * over). Claimed and in-use VFs cost no lock and no parse. -ENOENT (err untouched) when none. */
+static int pick_pass(struct attach *a, const struct sh_pf *pf, const struct sh_pool *pool, int pass, struct sh_vf *vf,
+		     struct sh_claim *c, struct sh_link *host, struct sh_error *err)
 {
 	const char *root = a->ctx->cfg->sysfs_root;
 	char pci[SH_PCI_LEN], netdev[IFNAMSIZ];
-	int pass, r;
+	struct sh_error why;
 	unsigned i;
+	int r;
 
+	for (i = 0; i < pf->numvfs; i++) {
+		/* Cheap checks first: this loop may walk hundreds of VFs. */
+		if (!in_scope(a, pf, i, pool) || sh_sysfs_virtfn_pci(root, pf, i, pci, NULL) < 0 ||
+		    sh_store_has_record(&a->store, pci) != (pass == 1))
+			continue;
+		if (pass == 0 && (sh_sysfs_pci_netdev(root, pci, netdev, NULL) < 0 || !netdev[0]))
+			continue;
+		if (sh_sysfs_vf_get(root, pf, i, vf, &why) < 0)
+			continue;
+		if ((r = try_claim(a, vf, c, host, err)) == 0)
+			return 0;
+		if (!skippable(r))
+			return sh_err_ctx(err, "claim VF %u (%s) of %s", i, pci, pf->name);
+	}
+	return -ENOENT;
+}
+
+static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf, struct sh_claim *c,
+		     struct sh_link *host, struct sh_error *err)
+{
+	unsigned i, pooled = 0;
+	int pass, r;
+
+	for (pass = 0; pass < 2; pass++)
+		if ((r = pick_pass(a, pf, NULL, pass, vf, c, host, err)) != -ENOENT)
+			return r;
+	for (i = 0; i < pf->numvfs; i++)
+		pooled += !in_scope(a, pf, i, NULL);
+	if (pooled)
+		return sh_err(err, EBUSY,
+			      "claim a VF of %s: no free VF outside pools (%u claimed or in use, %u in pools)",
+			      pf->name, pf->numvfs - pooled, pooled);
+	return sh_err(err, EBUSY, "claim a VF of %s: no free VF (all %u are claimed or in use)", pf->name, pf->numvfs);
+}
+
+/* A pool: its selectors in order, the free VFs of all of them before any stale one. A selector
+ * whose PF is absent or not allowed offers no VF. */
+static int pick_pool(struct attach *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
+		     struct sh_claim *c, struct sh_link *host, struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	const struct sh_pool *pool = sh_pool_find(cfg->pools, cfg->n_pools, v->pool);
+	struct sh_error why;
+	size_t k;
+	int pass, r;
+
+	if (!pool) /* checked with the request; the configuration is read once */
+		return sh_err(err, ENOENT, "no pool \"%s\" in the configuration", v->pool);
 	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < pf->numvfs; i++) {
-			/* Cheap checks first: this loop may walk hundreds of VFs. */
-			if (sh_sysfs_virtfn_pci(root, pf, i, pci, NULL) < 0 ||
-			    sh_store_has_record(&a->store, pci) != (pass == 1))
+		for (k = 0; k < pool->n_sel; k++) {
+			if (sh_sysfs_pf_resolve(cfg->sysfs_root, pool->sel[k].pf, pf, &why) < 0 ||
+			    !sh_config_pf_allowed(cfg, pf->name, pf->pci))
 				continue;
-			if (pass == 0 && (sh_sysfs_pci_netdev(root, pci, netdev, NULL) < 0 || !netdev[0]))
-				continue;
-			if ((r = sh_sysfs_vf_get(root, pf, i, vf, err)) < 0)
-				continue;
-			if ((r = try_claim(a, vf, c, host, err)) == 0)
-				return 0;
-			if (!skippable(r))
-				return sh_err_ctx(err, "claim VF %u (%s) of %s", i, pci, pf->name);
+			if ((r = pick_pass(a, pf, pool, pass, vf, c, host, err)) != -ENOENT)
+				return r;
 		}
 	}
-	return sh_err(err, EBUSY, "claim a VF of %s: no free VF (all %u are claimed or in use)", pf->name, pf->numvfs);
+	return sh_err(err, EBUSY, "claim a VF of pool %s: no free VF (all of its VFs are claimed or in use)",
+		      pool->name);
 }
 
 static int pick_vf(struct attach *a, const struct sh_vf_request *v, const struct sh_pf *pf, struct sh_vf *vf,
 		   struct sh_claim *c, struct sh_link *host, struct sh_error *err)
 {
+	const struct sh_config *cfg = a->ctx->cfg;
+	const struct sh_pool *pool;
 	int r;
 
 	if (v->select == SH_VF_AUTO)
 		return pick_auto(a, pf, vf, c, host, err);
-	if (v->select == SH_VF_INDEX && (r = sh_sysfs_vf_get(a->ctx->cfg->sysfs_root, pf, v->vf_index, vf, err)) < 0)
+	if (v->select == SH_VF_INDEX && (r = sh_sysfs_vf_get(cfg->sysfs_root, pf, v->vf_index, vf, err)) < 0)
 		return r;
+	if ((pool = sh_pool_of_vf(cfg->pools, cfg->n_pools, pf->name, pf->pci, vf->index)))
+		return sh_err(err, EPERM,
+			      "VF %u (%s) of %s is in pool %s: it is handed out through the pool only "
+			      "(io.sriov.pool=%s, or the pool's CDI device)",
+			      vf->index, vf->pci, pf->name, pool->name, pool->name);
 	if ((r = try_claim(a, vf, c, host, err)) < 0)
 		return sh_err_ctx(err, "claim VF %u (%s) of %s", vf->index, vf->pci, pf->name);
 	return 0;
@@ -287,6 +350,7 @@ static void record_init(struct attach *a, size_t slot, const struct sh_vf *vf, c
 	record_name(a->ctx->state->bundle, r->bundle);
 	r->phase = SH_PHASE_ATTACHING;
 	r->slot = (int)slot;
+	snprintf(r->device, sizeof(r->device), "%s", a->ctx->req->vf[slot].device);
 	r->since = (long long)time(NULL);
 	r->pid = a->self.pid;
 	r->pid_start = a->self.pid_start;
@@ -336,12 +400,16 @@ static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
 	char what[128];
 	int ret;
 
-	if ((ret = resolve_pf(a, v, &pf, &vf, err)) < 0)
+	if (v->select == SH_VF_POOL)
+		ret = pick_pool(a, v, &pf, &vf, c, &host, err);
+	else if ((ret = resolve_pf(a, v, &pf, &vf, err)) == 0)
+		ret = pick_vf(a, v, &pf, &vf, c, &host, err);
+	if (ret < 0)
 		return ret;
-	if ((ret = sh_link_get(a->host_sk, 0, pf.name, &pf_link, err)) < 0)
+	if ((ret = sh_link_get(a->host_sk, 0, pf.name, &pf_link, err)) < 0) {
+		sh_claim_release(c, &ignored);
 		return sh_err_ctx(err, "PF %s", pf.name);
-	if ((ret = pick_vf(a, v, &pf, &vf, c, &host, err)) < 0)
-		return ret;
+	}
 	snprintf(what, sizeof(what), "VF %u (%s) of %s", vf.index, vf.pci, pf.name);
 	record_init(a, slot, &vf, &pf, pf_link.ifindex, &host, r);
 	/* The MAC joins the record once apply_knobs knows whether the PF enforced one: recorded
@@ -370,7 +438,9 @@ unclaimed:
 }
 
 /* Gives back what this run attached, and its pin unless a record (an earlier run's, or one kept
- * returning) still names it. */
+ * returning) still names it. What earlier runs of the container attached (its other CDI devices)
+ * stays: a run never removes what it did not create; the runtime's poststop, or once the
+ * container is gone the next claim or gc, gives it back. */
 static void rollback(struct attach *a)
 {
 	struct sh_error err;
@@ -398,7 +468,8 @@ static int find_held(struct attach *a, struct sh_error *err)
 		return ret;
 	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++)
 		if (sh_store_peek(&a->store, pci[i], &r, &ignored) == 0 && sh_record_held_by(&r, &a->self) &&
-		    r.phase == SH_PHASE_ATTACHED && r.slot >= 0 && (size_t)r.slot < a->ctx->req->n)
+		    r.phase == SH_PHASE_ATTACHED && r.slot >= 0 && (size_t)r.slot < a->ctx->req->n &&
+		    !strcmp(r.device, a->ctx->req->vf[r.slot].device))
 			a->held[r.slot] = true;
 	return 0;
 }
@@ -421,8 +492,9 @@ static int attach_all(struct attach *a, struct sh_error *err)
 	}
 	if ((r = find_held(a, err)) < 0)
 		return r;
+	/* the VFs of other devices are their runs' */
 	for (i = 0; i < ctx->req->n; i++)
-		todo += !a->held[i];
+		todo += !a->held[i] && !ctx->req->vf[i].elsewhere;
 	if (!todo) {
 		sh_log_msg(LOG_NOTICE, "the container already holds every VF it asks for: nothing to do");
 		return 0;
@@ -432,7 +504,7 @@ static int attach_all(struct attach *a, struct sh_error *err)
 	if ((r = sh_pin_make(&a->pin, a->ns.fd, &a->self, err)) < 0)
 		return r;
 	for (i = 0; i < ctx->req->n; i++) {
-		if (!a->held[i] && (r = attach_one(a, i, err)) < 0) {
+		if (!a->held[i] && !ctx->req->vf[i].elsewhere && (r = attach_one(a, i, err)) < 0) {
 			rollback(a);
 			return r;
 		}
@@ -455,7 +527,7 @@ int sh_attach(const struct sh_ctx *ctx, struct sh_error *err)
 	struct sh_error ignored;
 	int r;
 
-	if (ctx->req->n == 0)
+	if (sh_request_count_own(ctx->req) == 0)
 		return 0;
 	/* The target first: a namespace that is not the container's is refused before state_dir is
 	 * even created. */

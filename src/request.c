@@ -1,6 +1,8 @@
-/* Annotations -> request. Keys are io.sriov.<key> for the first VF and io.sriov.<N>.<key>
- * (N = 1..7) for more; every key and value is checked here so that nothing later has to guess.
- * The keys are two tables: the VF and its interface (below), and the PF-side settings (vfsetting.c). */
+/* Annotations and CDI devices -> request. Keys are io.sriov.<key> for the first VF and
+ * io.sriov.<N>.<key> (N = 1..7) for more; a CDI device's hook names its VF in its arguments and
+ * takes the slot of its place among the devices. Every key and value is checked here so that
+ * nothing later has to guess. The keys are two tables: the VF and its interface (below), and the
+ * PF-side settings (vfsetting.c). */
 #include "sriov-hook/request.h"
 
 #include <ctype.h>
@@ -18,13 +20,13 @@
 #define VF_INDEX_MAX 65535
 
 struct slot {
-	bool used, has_vf;
-	struct sh_vf_request *vf;
+	bool used, has_vf, has_pool;
 };
 
-static int bad(struct sh_error *err, const char *key, const char *value, const char *accepted)
+/* what: the key as the message names it, "annotation io.sriov.vf" or "--vf". */
+static int bad(struct sh_error *err, const char *what, const char *value, const char *accepted)
 {
-	return sh_err(err, EINVAL, "annotation %s: \"%.64s\" is not %s", key, value, accepted);
+	return sh_err(err, EINVAL, "%s: \"%.64s\" is not %s", what, value, accepted);
 }
 
 static int parse_ip_list(const char *key, const char *value, bool cidr, struct sh_ip *out, size_t max, size_t *n,
@@ -33,7 +35,7 @@ static int parse_ip_list(const char *key, const char *value, bool cidr, struct s
 	char buf[1024], *tok, *next;
 
 	if (strlen(value) >= sizeof(buf))
-		return sh_err(err, EINVAL, "annotation %s: value too long", key);
+		return sh_err(err, EINVAL, "%s: value too long", key);
 	snprintf(buf, sizeof(buf), "%s", value);
 	*n = 0;
 	/* Not strtok: "a,,b" and "a," hold an empty entry, which is an error, not nothing. */
@@ -46,7 +48,7 @@ static int parse_ip_list(const char *key, const char *value, bool cidr, struct s
 		for (char *e = tok + strlen(tok); e > tok && isspace((unsigned char)e[-1]); e--)
 			e[-1] = '\0';
 		if (*n == max)
-			return sh_err(err, EINVAL, "annotation %s: more than %zu entries", key, max);
+			return sh_err(err, EINVAL, "%s: more than %zu entries", key, max);
 		if (sh_parse_ip(tok, cidr, &out[*n]) < 0)
 			return bad(err, key, tok,
 				   cidr ? "an IPv4 or IPv6 address with a prefix length (10.0.0.2/24, fd00::2/64)"
@@ -114,6 +116,37 @@ static int parse_gateway(struct sh_vf_request *v, const char *key, const char *v
 	return parse_ip_list(key, value, false, v->gateways, SH_MAX_GATEWAYS, &v->n_gateways, err);
 }
 
+bool sh_pool_name_valid(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	/* As CDI spells a device name, so that each pool is a device of the generated spec. */
+	if (len == 0 || len > SH_POOL_NAME_MAX || !isalnum((unsigned char)name[0]) ||
+	    !isalnum((unsigned char)name[len - 1]))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("_.:-", name[i]))
+			return false;
+	return true;
+}
+
+static int parse_pool(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
+{
+	char accepted[160];
+
+	if (!sh_pool_name_valid(value)) {
+		snprintf(accepted, sizeof(accepted),
+			 "a pool name (1-%d letters, digits, '_', '.', ':' or '-', beginning and ending with a letter "
+			 "or "
+			 "digit)",
+			 SH_POOL_NAME_MAX);
+		return bad(err, key, value, accepted);
+	}
+	v->select = SH_VF_POOL;
+	snprintf(v->pool, sizeof(v->pool), "%s", value);
+	return 0;
+}
+
 /* The keys that are not PF-side settings. Help text: *word* is typed as shown. (Not formatted:
  * clang-format would split the STR()s inside the strings.) */
 static const struct key {
@@ -124,9 +157,13 @@ static const struct key {
 	/* clang-format off */
 	{"pf", parse_pf, "PF network device name (*ens1f0*) or PF PCI address (*0000:3b:00.0*)."},
 	{"vf", parse_vf,
-	 "Required. VF index (0-" STR(VF_INDEX_MAX) "), *auto* (the lowest free VF of the PF: one nobody "
-	 "claimed whose netdev is on the host; a VF whose claim is stale is taken over when no such VF is "
-	 "left), or a VF PCI address (then *pf* is optional)."},
+	 "Required unless *pool* is given. VF index (0-" STR(VF_INDEX_MAX) "), *auto* (the lowest free VF "
+	 "of the PF: one nobody claimed whose netdev is on the host; a VF whose claim is stale is taken over "
+	 "when no such VF is left), or a VF PCI address (then *pf* is optional)."},
+	{"pool", parse_pool,
+	 "Instead of *pf* and *vf*: a pool of the configuration (*pools*); the hook takes a free VF of the "
+	 "pool, and never one outside it. The pool's PF-side settings are the administrator's: naming a "
+	 "setting of the same netlink attribute (*vlan* for *qos*) is refused."},
 	{"ifname", parse_ifname, "Name inside the container; default *eth0* when free there, else *net1*."},
 	{"mtu", parse_mtu, "MTU inside the container, " STR(MTU_MIN) "-" STR(MTU_MAX) "."},
 	{"ip", parse_ip,
@@ -152,22 +189,87 @@ static int unknown_key(const char *key, struct sh_error *err)
 		      SH_MAX_VFS - 1);
 }
 
-static int set_key(struct sh_vf_request *v, const char *name, const char *key, const char *value, struct sh_error *err)
+static const struct key *find_key(const char *name)
 {
-	const struct sh_vf_setting *s;
-	char accepted[128];
 	size_t i;
 
 	for (i = 0; i < SH_ARRAY_SIZE(keys); i++)
 		if (!strcmp(name, keys[i].name))
-			return keys[i].parse(v, key, value, err);
+			return &keys[i];
+	return NULL;
+}
+
+/* The keys that say which VF: a CDI device's hook gives them as arguments. */
+static bool is_selector(const char *name)
+{
+	return !strcmp(name, "pf") || !strcmp(name, "vf") || !strcmp(name, "pool");
+}
+
+static int set_key(struct sh_vf_request *v, const char *name, const char *key, const char *value, struct sh_error *err)
+{
+	const struct sh_vf_setting *s;
+	const struct key *k = find_key(name);
+	char accepted[128], what[128];
+	size_t i;
+
+	snprintf(what, sizeof(what), "annotation %s", key);
+	if (k)
+		return k->parse(v, what, value, err);
 	if (!(s = sh_vf_setting_find(name, &i)))
 		return unknown_key(key, err);
 	if (sh_vf_setting_parse(s, value, &v->cfg) < 0)
-		return bad(err, key, value, sh_vf_setting_accepted(s, accepted, sizeof(accepted)));
+		return bad(err, what, value, sh_vf_setting_accepted(s, accepted, sizeof(accepted)));
 	v->given |= 1u << i;
 	v->knobs |= SH_KNOB_BIT(s->knob);
 	return 0;
+}
+
+int sh_request_set_selector(struct sh_vf_request *v, const char *name, const char *value, const char *what,
+			    struct sh_error *err)
+{
+	if (!is_selector(name))
+		return sh_err(err, EINVAL, "%s: \"%s\" does not say which VF (pf, vf or pool)", what, name);
+	return find_key(name)->parse(v, what, value, err);
+}
+
+int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, bool has_pool, const char *what,
+			      const char *p, struct sh_error *err)
+{
+	if (has_pool && (has_vf || v->pf[0]))
+		return sh_err(err, EINVAL, "%s%spool picks the VF: it is given without %spf and %svf", what, p, p, p);
+	if (!has_pool && !has_vf)
+		return sh_err(err, EINVAL, "%s%svf is required (a VF index, \"auto\" or a VF PCI address), or %spool",
+			      what, p, p);
+	if (!has_pool && !v->pf[0] && v->select != SH_VF_PCI)
+		return sh_err(err, EINVAL, "%s%spf is required unless %svf is a VF PCI address", what, p, p);
+	return 0;
+}
+
+size_t sh_request_count_own(const struct sh_request *req)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < req->n; i++)
+		n += !req->vf[i].elsewhere;
+	return n;
+}
+
+const char *sh_request_selector_key(const struct sh_vf_request *v, char *buf, size_t len)
+{
+	char vf[SH_PCI_LEN];
+
+	if (v->select == SH_VF_POOL) {
+		snprintf(buf, len, "pool=%s", v->pool);
+		return buf;
+	}
+	if (v->select == SH_VF_AUTO)
+		snprintf(vf, sizeof(vf), "auto");
+	else if (v->select == SH_VF_PCI)
+		snprintf(vf, sizeof(vf), "%s", v->vf_pci);
+	else
+		snprintf(vf, sizeof(vf), "%u", v->vf_index);
+	snprintf(buf, len, "%s%s%svf=%s", v->pf[0] ? "pf=" : "", v->pf, v->pf[0] ? " " : "", vf);
+	return buf;
 }
 
 /* "io.sriov.vlan" -> slot 0, "vlan"; "io.sriov.3.vlan" -> slot 3, "vlan". */
@@ -187,18 +289,19 @@ static int split_key(const char *key, unsigned *slot, const char **name, struct 
 	return 0;
 }
 
-/* Whether the request names the setting called name with a value above 0; *value gets it. */
-static bool named_above_zero(const struct sh_vf_request *v, const char *name, unsigned *value)
+/* Whether the settings name the setting called name with a value above 0; *value gets it. */
+static bool named_above_zero(unsigned given, const struct sh_vf_cfg *cfg, const char *name, unsigned *value)
 {
 	size_t i;
 	const struct sh_vf_setting *s = sh_vf_setting_find(name, &i);
 
-	*value = sh_vf_setting_get(s, &v->cfg);
-	return (v->given & (1u << i)) && *value > 0;
+	*value = sh_vf_setting_get(s, cfg);
+	return (given & (1u << i)) && *value > 0;
 }
 
 /* What the table says of the settings named together: what each needs, what each may not exceed. */
-static int check_settings(const struct sh_vf_request *v, const char *p, struct sh_error *err)
+int sh_vf_settings_check(unsigned given, const struct sh_vf_cfg *cfg, const char *what, const char *p,
+			 struct sh_error *err)
 {
 	const struct sh_vf_setting *s;
 	unsigned value, other;
@@ -206,20 +309,20 @@ static int check_settings(const struct sh_vf_request *v, const char *p, struct s
 	size_t i, n;
 
 	for (s = sh_vf_settings(&n), i = 0; i < n; i++) {
-		if (!(v->given & (1u << i)) || s[i].kind != SH_CFG_UINT)
+		if (!(given & (1u << i)) || s[i].kind != SH_CFG_UINT)
 			continue;
-		value = sh_vf_setting_get(&s[i], &v->cfg);
-		if (s[i].needs && value != s[i].dflt && !named_above_zero(v, s[i].needs, &other)) {
+		value = sh_vf_setting_get(&s[i], cfg);
+		if (s[i].needs && value != s[i].dflt && !named_above_zero(given, cfg, s[i].needs, &other)) {
 			/* "qos needs", "vlan_proto 802.1ad needs": a word says which value needs it */
 			word[0] = '\0';
 			if (s[i].words)
-				sh_vf_setting_format(&s[i], &v->cfg, word, sizeof(word));
-			return sh_err(err, EINVAL, "annotation %s%s%s%s needs %s%s greater than 0", p, s[i].name,
+				sh_vf_setting_format(&s[i], cfg, word, sizeof(word));
+			return sh_err(err, EINVAL, "%s%s%s%s%s needs %s%s greater than 0", what, p, s[i].name,
 				      word[0] ? " " : "", word, p, s[i].needs);
 		}
-		if (s[i].at_most && named_above_zero(v, s[i].at_most, &other) && value > other)
-			return sh_err(err, EINVAL, "annotation %s%s (%u) is greater than %s%s (%u)", p, s[i].name,
-				      value, p, s[i].at_most, other);
+		if (s[i].at_most && named_above_zero(given, cfg, s[i].at_most, &other) && value > other)
+			return sh_err(err, EINVAL, "%s%s%s (%u) is greater than %s%s (%u)", what, p, s[i].name, value,
+				      p, s[i].at_most, other);
 	}
 	return 0;
 }
@@ -248,18 +351,21 @@ static int check_gateways(const struct sh_vf_request *v, const char *p, struct s
 	return 0;
 }
 
-static int check_combination(const struct sh_vf_request *v, const char *p, struct sh_error *err)
+/* The slots before n_devices are the devices': their VF comes from the hook's arguments. */
+static int check_slot(const struct slot *sl, const struct sh_vf_request *v, bool device, const char *p,
+		      struct sh_error *err)
 {
 	int r;
 
-	if (!v->pf[0] && v->select != SH_VF_PCI)
-		return sh_err(err, EINVAL, "annotation %spf is required unless %svf is a VF PCI address", p, p);
-	if ((r = check_settings(v, p, err)) < 0)
+	if (!device && (r = sh_request_check_selector(v, sl->has_vf, sl->has_pool, "annotation ", p, err)) < 0)
+		return r;
+	if ((r = sh_vf_settings_check(v->given, &v->cfg, "annotation ", p, err)) < 0)
 		return r;
 	return check_gateways(v, p, err);
 }
 
-int sh_request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err)
+int sh_request_build(const struct sh_annotations *a, const struct sh_vf_request *devices, size_t n_devices,
+		     struct sh_request *req, struct sh_error *err)
 {
 	struct slot slots[SH_MAX_VFS] = {0};
 	struct sh_vf_request vfs[SH_MAX_VFS];
@@ -269,6 +375,14 @@ int sh_request_from_annotations(const struct sh_annotations *a, struct sh_reques
 
 	memset(req, 0, sizeof(*req));
 	memset(vfs, 0, sizeof(vfs));
+	if (n_devices > SH_MAX_VFS)
+		return sh_err(err, EINVAL, "the container has %zu sriov-hook CDI devices, more than the %d allowed",
+			      n_devices, SH_MAX_VFS);
+	for (s = 0; s < n_devices; s++) {
+		vfs[s] = devices[s];
+		sh_request_selector_key(&devices[s], vfs[s].device, sizeof(vfs[s].device));
+		slots[s].used = true;
+	}
 	for (i = 0; i < a->n; i++) {
 		const char *key = a->items[i].key, *name;
 
@@ -276,8 +390,14 @@ int sh_request_from_annotations(const struct sh_annotations *a, struct sh_reques
 			continue;
 		if ((r = split_key(key, &s, &name, err)) < 0)
 			return r;
+		if (s < n_devices && is_selector(name))
+			return sh_err(err, EINVAL,
+				      "annotation %s: slot %u is CDI device \"%s\", whose hook names its VF: give the "
+				      "container another device instead",
+				      key, s, vfs[s].device);
 		slots[s].used = true;
 		slots[s].has_vf = slots[s].has_vf || !strcmp(name, "vf");
+		slots[s].has_pool = slots[s].has_pool || !strcmp(name, "pool");
 		if ((r = set_key(&vfs[s], name, key, a->items[i].value, err)) < 0)
 			return r;
 	}
@@ -290,14 +410,17 @@ int sh_request_from_annotations(const struct sh_annotations *a, struct sh_reques
 			snprintf(p, sizeof(p), "io.sriov.%u.", s);
 		else
 			snprintf(p, sizeof(p), "io.sriov.");
-		if (!slots[s].has_vf)
-			return sh_err(err, EINVAL,
-				      "annotation %svf is required (a VF index, \"auto\" or a VF PCI address)", p);
-		if ((r = check_combination(&vfs[s], p, err)) < 0)
+		if ((r = check_slot(&slots[s], &vfs[s], s < n_devices, p, err)) < 0)
 			return r;
+		vfs[s].slot = s;
 		req->vf[req->n++] = vfs[s];
 	}
 	return 0;
+}
+
+int sh_request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err)
+{
+	return sh_request_build(a, NULL, 0, req, err);
 }
 
 void sh_vf_request_desired(const struct sh_vf_request *v, const struct sh_vf_cfg *cur, struct sh_vf_cfg *want)
