@@ -99,7 +99,7 @@ export INSTALL_FILES
 # Directories `make uninstall` removes when it leaves them empty, deepest first: this project's,
 # and the hooks.d path that `make install` may have been the first to create. bin/ and man8/ stay.
 UNINSTALL_DIRS := $(CRIODIR) $(PREFIX)/share/sriov-hook $(EXAMPLEDIR) $(PREFIX)/share/doc/sriov-hook $(CONFDIR) \
-	$(HOOKSDIR) $(PREFIX)/share/containers/oci $(PREFIX)/share/containers
+	$(HOOKSDIR) $(PREFIX)/share/containers/oci $(PREFIX)/share/containers $(UNITDIR) $(PREFIX)/lib/systemd $(PREFIX)/lib
 
 # hooks.d files naming the installed hook (remade each time: PREFIX may differ between runs).
 $(BUILD)/hooks.d-install/%.json: hooks.d/%.json.in install-force

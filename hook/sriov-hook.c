@@ -1,62 +1,45 @@
 /* sriov-hook: the OCI runtime hook's command line. The run itself (state on stdin, configuration,
  * bundle, sandbox, attach at createRuntime or release at poststop) is sh_stage_run's. */
-#include <getopt.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include "sriov-hook/cmdline.h"
 #include "sriov-hook/config.h"
 #include "sriov-hook/stage.h"
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: sriov-hook [--config FILE] createRuntime|poststop   (OCI state JSON on stdin)\n"
+	fprintf(out, "Usage: sriov-hook [--config FILE] [--pf PF --vf VF | --pool POOL] createRuntime|poststop\n"
 		     "       sriov-hook --version | --help\n\n"
 		     "An OCI runtime hook that moves an SR-IOV VF into the container's network namespace at\n"
-		     "createRuntime and gives it back at poststop. The container asks through annotations.\n\n"
-		     "  --config FILE  configuration (default " SH_DEFAULT_CONFIG ")\n\n");
+		     "createRuntime and gives it back at poststop; the OCI state comes on stdin. A CDI device's\n"
+		     "hook names its VF with --pf/--vf or --pool (sriovctl cdi generate writes them): each such\n"
+		     "run attaches, and at poststop releases, that device's VF only. Without them the container\n"
+		     "asks through annotations. A container's CDI devices take the slots of the annotations in\n"
+		     "the order of their hooks: io.sriov.<key> applies to the first device, io.sriov.<N>.<key>\n"
+		     "to device N (from 0), and the slots after them ask for VFs of their own.\n\n");
+	sh_cmdline_help(out);
+	fputc('\n', out);
 	sh_request_help(out);
 }
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
 	struct sh_error err = {0};
-	const char *config = NULL;
-	enum sh_stage stage;
-	int c;
+	struct sh_cmdline cmd;
 
-	opterr = 0; /* one line of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, "c:Vh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'V':
-			printf("sriov-hook %s\n", SRIOV_HOOK_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			fprintf(stderr, "sriov-hook: %s: unknown option or missing value (see sriov-hook --help)\n",
-				argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "sriov-hook: expected one stage argument (createRuntime or poststop)\n");
+	if (sh_cmdline_parse(argc, argv, &cmd, &err) < 0) {
+		fprintf(stderr, "sriov-hook: %s (see sriov-hook --help)\n", err.msg);
 		return 2;
 	}
-	if (!sh_stage_from_name(argv[optind], &stage)) {
-		fprintf(stderr, "sriov-hook: unknown stage \"%s\" (expected createRuntime or poststop)\n",
-			argv[optind]);
-		return 2;
+	if (cmd.help) {
+		usage(stdout);
+		return 0;
+	}
+	if (cmd.version) {
+		printf("sriov-hook %s\n", SRIOV_HOOK_VERSION);
+		return 0;
 	}
 	/* sh_stage_run has said why, on stderr and in the configured log. */
-	return sh_stage_run(stage, config, STDIN_FILENO, &err) < 0 ? 1 : 0;
+	return sh_stage_run(cmd.stage, cmd.config, cmd.has_device ? &cmd.device : NULL, STDIN_FILENO, &err) < 0 ? 1 : 0;
 }

@@ -1,13 +1,18 @@
 /* sriovctl: the operator's tool around sriov-hook: list VFs and their holders, export metrics,
- * collect what dead containers left, diagnose a host, create VFs at boot. main() parses the
- * command line; each subcommand's work is in src/ (listing, metrics, gc, doctor, vfs). */
+ * collect what dead containers left, diagnose a host, create VFs at boot, write the CDI spec.
+ * main() parses the command line; each subcommand's work is in src/ (listing, metrics, gc,
+ * doctor, vfs, cdi). */
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "sriov-hook/cdi.h"
 #include "sriov-hook/config.h"
 #include "sriov-hook/doctor.h"
 #include "sriov-hook/gc.h"
@@ -17,26 +22,31 @@
 
 struct opts {
 	const char *config;
-	bool json, dry_run;
-	const char *output, *root;
+	bool json, dry_run, net_devices;
+	const char *output, *root, *hook;
 	char **args; /* after the subcommand */
 	int n_args;
 };
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: sriovctl [--config FILE] COMMAND [ARGS]\n"
-		     "\n"
-		     "  list [--json] [PF...]     every SR-IOV PF and VF: state, holder container, settings, counters\n"
-		     "  metrics [--output FILE]   the same states and counters in Prometheus text format\n"
-		     "  gc [--dry-run]            return the VFs of containers that are gone, remove what they left\n"
-		     "  doctor [--root DIR] [PF...]  check the host, each problem with the command that fixes it\n"
-		     "  vfs apply                 create the VFs the configuration's \"pfs\" asks for\n"
-		     "\n"
-		     "  --config FILE  configuration (default " SH_DEFAULT_CONFIG ")\n"
-		     "  --version, --help\n"
-		     "\n"
-		     "VF states: free, held, stale, returning, vfio, unusable. See sriovctl(8).\n");
+	fprintf(out,
+		"Usage: sriovctl [--config FILE] COMMAND [ARGS]\n"
+		"\n"
+		"  list [--json] [PF...]     every SR-IOV PF and VF: state, holder container, settings, counters\n"
+		"  metrics [--output FILE]   the same states and counters in Prometheus text format\n"
+		"  gc [--dry-run]            return the VFs of containers that are gone, remove what they left\n"
+		"  doctor [--root DIR] [PF...]  check the host, each problem with the command that fixes it\n"
+		"  vfs apply [--output FILE] create the VFs the configuration's \"pfs\" asks for; rewrite the\n"
+		"                            CDI spec (FILE, or those in /etc/cdi and /var/run/cdi written for\n"
+		"                            this configuration)\n"
+		"  cdi generate [--output FILE] [--hook PATH] [--net-devices]\n"
+		"                            the CDI spec (kind " SH_CDI_KIND "; default " SH_CDI_DEFAULT_OUTPUT ")\n"
+		"\n"
+		"  --config FILE  configuration (default " SH_DEFAULT_CONFIG ")\n"
+		"  --version, --help\n"
+		"\n"
+		"VF states: free, held, stale, returning, vfio, unusable. See sriovctl(8).\n");
 }
 
 static void print_failure(const char *cmd, const struct sh_error *err)
@@ -168,6 +178,79 @@ static void vfs_line(const struct sh_vfs_result *res, void *data)
 	}
 }
 
+/* The CDI spec's options: the hook beside this program unless --hook names one, and the
+ * configuration by absolute path when --config names one (the engines run the hook anywhere). */
+static int cdi_opts(const struct opts *o, char *hook, char *config, struct sh_cdi_opts *c, struct sh_error *err)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+
+	memset(c, 0, sizeof(*c));
+	c->net_devices = o->net_devices;
+	if (o->hook) {
+		c->hook = o->hook;
+	} else {
+		if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0)
+			return sh_err_errno(err, errno, "find this program (use --hook PATH)");
+		self[n] = '\0';
+		if (snprintf(hook, PATH_MAX, "%s/sriov-hook", dirname(self)) >= PATH_MAX)
+			return sh_err(err, ENAMETOOLONG, "the hook's path is too long");
+		c->hook = hook;
+	}
+	if (o->config) {
+		if (!realpath(o->config, config))
+			return sh_err_errno(err, errno, "%s", o->config);
+		c->config = config;
+	}
+	return 0;
+}
+
+static int cdi_write(const struct opts *o, const struct sh_config *cfg, const char *path, struct sh_error *err)
+{
+	char hook[PATH_MAX], config[PATH_MAX];
+	struct sh_cdi_opts c;
+	int r;
+
+	if ((r = cdi_opts(o, hook, config, &c, err)) < 0 || (r = sh_cdi_generate_file(cfg, &c, path, err)) < 0)
+		return r;
+	printf("%s: CDI spec written (kind %s, hook %s)\n", path, SH_CDI_KIND, c.hook);
+	return 0;
+}
+
+static int cmd_cdi(const struct opts *o, struct sh_error *err)
+{
+	struct sh_config cfg;
+	int r;
+
+	if (o->n_args != 1 || strcmp(o->args[0], "generate"))
+		return sh_err(err, EINVAL, "expected \"cdi generate\" (see sriovctl --help)");
+	if ((r = load_config(o, &cfg, err)) < 0)
+		return r;
+	r = cdi_write(o, &cfg, o->output ? o->output : SH_CDI_DEFAULT_OUTPUT, err);
+	sh_config_free(&cfg);
+	return r;
+}
+
+/* Rewrites the specs in the engines' two CDI directories that were written for this configuration
+ * (a test's fake tree never rewrites the host's), or the one --output names. */
+static int cdi_refresh(const struct opts *o, const struct sh_config *cfg, struct sh_error *err)
+{
+	static const char *const paths[] = {SH_CDI_ETC_OUTPUT, SH_CDI_DEFAULT_OUTPUT};
+	char config[PATH_MAX];
+	size_t i;
+	int r;
+
+	if (o->output)
+		return cdi_write(o, cfg, o->output, err);
+	if (o->config && !realpath(o->config, config))
+		return 0;
+	for (i = 0; i < SH_ARRAY_SIZE(paths); i++)
+		if (sh_cdi_spec_is_for(paths[i], o->config ? config : NULL) &&
+		    (r = cdi_write(o, cfg, paths[i], err)) < 0)
+			return r;
+	return 0;
+}
+
 static int cmd_vfs(const struct opts *o, struct sh_error *err)
 {
 	struct sh_config cfg;
@@ -182,22 +265,28 @@ static int cmd_vfs(const struct opts *o, struct sh_error *err)
 		       "{\"numvfs\": 8}}\n",
 		       o->config ? o->config : SH_DEFAULT_CONFIG);
 	r = sh_vfs_apply(&cfg, vfs_line, NULL, err);
+	/* The spec names the VFs: keep it in step with them. */
+	if (r == 0)
+		r = cdi_refresh(o, &cfg, err);
 	sh_config_free(&cfg);
 	return r;
 }
 
 /* The options that belong to one command: given to another, they are an error, not ignored. */
-enum { OPT_JSON = 1, OPT_OUTPUT = 2, OPT_DRY_RUN = 4, OPT_ROOT = 8 };
-static const char *const opt_names[] = {"json", "output", "dry-run", "root"};
+enum { OPT_JSON = 1, OPT_OUTPUT = 2, OPT_DRY_RUN = 4, OPT_ROOT = 8, OPT_HOOK = 16, OPT_NET_DEVICES = 32 };
+static const char *const opt_names[] = {"json", "output", "dry-run", "root", "hook", "net-devices"};
 
 static const struct command {
 	const char *name;
 	int (*run)(const struct opts *o, struct sh_error *err);
 	unsigned options;
 } commands[] = {
-	{"list", cmd_list, OPT_JSON}, {"metrics", cmd_metrics, OPT_OUTPUT},
-	{"gc", cmd_gc, OPT_DRY_RUN},  {"doctor", cmd_doctor, OPT_ROOT},
-	{"vfs", cmd_vfs, 0},
+	{"list", cmd_list, OPT_JSON},
+	{"metrics", cmd_metrics, OPT_OUTPUT},
+	{"gc", cmd_gc, OPT_DRY_RUN},
+	{"doctor", cmd_doctor, OPT_ROOT},
+	{"vfs", cmd_vfs, OPT_OUTPUT | OPT_HOOK},
+	{"cdi", cmd_cdi, OPT_OUTPUT | OPT_HOOK | OPT_NET_DEVICES},
 };
 
 int main(int argc, char **argv)
@@ -205,7 +294,8 @@ int main(int argc, char **argv)
 	static const struct option long_opts[] = {
 		{"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
 		{"output", required_argument, NULL, 'o'}, {"dry-run", no_argument, NULL, 'n'},
-		{"root", required_argument, NULL, 'r'},	  {"version", no_argument, NULL, 'V'},
+		{"root", required_argument, NULL, 'r'},	  {"hook", required_argument, NULL, 'H'},
+		{"net-devices", no_argument, NULL, 'N'},  {"version", no_argument, NULL, 'V'},
 		{"help", no_argument, NULL, 'h'},	  {0},
 	};
 	struct sh_error err = {0};
@@ -237,6 +327,14 @@ int main(int argc, char **argv)
 			o.root = optarg;
 			given |= OPT_ROOT;
 			break;
+		case 'H':
+			o.hook = optarg;
+			given |= OPT_HOOK;
+			break;
+		case 'N':
+			o.net_devices = true;
+			given |= OPT_NET_DEVICES;
+			break;
 		case 'V':
 			printf("sriovctl %s\n", SRIOV_HOOK_VERSION);
 			return 0;
@@ -250,15 +348,16 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr,
-			"sriovctl: no command given: list, metrics, gc, doctor or vfs apply (see sriovctl --help)\n");
+		fprintf(stderr, "sriovctl: no command given: list, metrics, gc, doctor, vfs apply or cdi generate (see "
+				"sriovctl --help)\n");
 		return 2;
 	}
 	for (i = 0; i < SH_ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[optind], commands[i].name))
 			cmd = &commands[i];
 	if (!cmd) {
-		fprintf(stderr, "sriovctl: unknown command \"%s\": list, metrics, gc, doctor or vfs apply\n",
+		fprintf(stderr,
+			"sriovctl: unknown command \"%s\": list, metrics, gc, doctor, vfs apply or cdi generate\n",
 			argv[optind]);
 		return 2;
 	}

@@ -2,11 +2,13 @@
 # Installs, on Debian 12 as root, every package the build, the demo and the tests use; quiet when
 # all are present already. clang and libclang-rt-14-dev: the fuzzing and sanitizer builds
 # (libFuzzer, ASan, UBSan); llvm: llvm-symbolizer and asan_symbolize for their reports; python3:
-# the test libraries and the torture driver.
+# the test libraries and the torture driver. The CDI Go module's source: its JSON schema, and
+# python3-jsonschema to check specs against it (tests/engines/cdi.sh).
 set -e
 pkgs="build-essential pkg-config libyajl-dev libnl-3-dev libnl-route-3-dev libseccomp-dev libcmocka-dev
       iproute2 runc busybox-static podman docker.io containernetworking-plugins time strace
-      dpkg-dev debhelper fakeroot lintian clang libclang-rt-14-dev llvm python3"
+      dpkg-dev debhelper fakeroot lintian clang libclang-rt-14-dev llvm python3
+      golang-github-container-orchestrated-devices-container-device-interface-dev python3-jsonschema"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -17,6 +17,8 @@
 #include "sriov-hook/sysfs.h"
 #include "sriov-hook/vfcfg.h"
 
+_Static_assert(sizeof(((struct sh_record *)0)->device) >= SH_DEVICE_MAX, "a record keeps a request's device key");
+
 struct attach {
 	const struct sh_ctx *ctx;
 	struct sh_netns_target ns;
@@ -238,10 +240,21 @@ static bool skippable(int r)
 	return r == -EBUSY || r == -EAGAIN || r == -ENODEV || r == -EOPNOTSUPP;
 }
 
-/* Why auto found no VF: each VF of the PF counted once, under what keeps it, with the first
+/* Whether VF i of pf is one this request may take: a pool's VFs through their pool only, so that
+ * nobody takes one by index or auto without the pool's admin settings. */
+static bool in_scope(const struct attach *a, const struct sh_pf *pf, unsigned i, const struct sh_pool *pool)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+
+	if (pool)
+		return sh_pool_has_vf(pool, pf->name, pf->pci, i);
+	return !sh_pool_of_vf(cfg->pools, cfg->n_pools, pf->name, pf->pci, i);
+}
+
+/* Why no VF could be had: each VF in scope counted once, under what keeps it, with the first
  * reason of each kind. */
 struct census {
-	unsigned held, stale, host, elsewhere, unusable, freed;
+	unsigned total, held, stale, host, elsewhere, unusable, freed;
 	char holders[200];   /* the first holders, "web, 3f2a9c1d0b8e" */
 	char stale_why[256]; /* why a stale claim could not be taken over */
 	char host_why[160], elsewhere_why[160], unusable_why[160];
@@ -261,24 +274,32 @@ static void census_add_holder(struct census *cs, const struct sh_record *r)
 		 r->name[0] ? r->name : r->id);
 }
 
-/* Counts every VF of pf after auto failed: claims are read without their lock, usability as
- * check_usable sees it (a snapshot: a VF freed meanwhile counts as such). */
-static int no_free_vf(struct attach *a, const struct sh_pf *pf, struct census *cs, struct sh_error *err)
+static void census_note(unsigned *count, char *why, size_t len, const char *text)
+{
+	if (!(*count)++)
+		snprintf(why, len, "%.150s", text);
+}
+
+/* Counts the VFs of pf in scope (pool, or none: the VFs outside pools) after no claim succeeded:
+ * claims are read without their lock, usability as check_usable sees it (a snapshot: a VF freed
+ * meanwhile counts as such). */
+static void census_count(struct attach *a, const struct sh_pf *pf, const struct sh_pool *pool, struct census *cs)
 {
 	const char *root = a->ctx->cfg->sysfs_root;
-	char msg[SH_ERR_MAX], text[160];
 	struct sh_error ignored;
 	struct sh_record rec;
 	struct sh_link host;
 	enum usability why;
+	char text[160];
 	struct sh_vf vf;
-	size_t at;
 	unsigned i;
 
 	for (i = 0; i < pf->numvfs; i++) {
+		if (!in_scope(a, pf, i, pool))
+			continue;
+		cs->total++;
 		if (sh_sysfs_vf_get(root, pf, i, &vf, &ignored) < 0) {
-			if (!cs->unusable++)
-				snprintf(cs->unusable_why, sizeof(cs->unusable_why), "%.150s", ignored.msg);
+			census_note(&cs->unusable, cs->unusable_why, sizeof(cs->unusable_why), ignored.msg);
 			continue;
 		}
 		if (sh_store_peek(&a->store, vf.pci, &rec, &ignored) == 0) {
@@ -295,24 +316,29 @@ static int no_free_vf(struct attach *a, const struct sh_pf *pf, struct census *c
 			why = UNUSABLE;
 			snprintf(text, sizeof(text), "%.150s", ignored.msg);
 		}
-		switch (why) {
-		case IN_USE_BY_HOST:
-			if (!cs->host++)
-				snprintf(cs->host_why, sizeof(cs->host_why), "%s", text);
-			break;
-		case NOT_ON_HOST:
-			if (!cs->elsewhere++)
-				snprintf(cs->elsewhere_why, sizeof(cs->elsewhere_why), "%s", text);
-			break;
-		case UNUSABLE:
-			if (!cs->unusable++)
-				snprintf(cs->unusable_why, sizeof(cs->unusable_why), "%s", text);
-			break;
-		default:
+		if (why == IN_USE_BY_HOST)
+			census_note(&cs->host, cs->host_why, sizeof(cs->host_why), text);
+		else if (why == NOT_ON_HOST)
+			census_note(&cs->elsewhere, cs->elsewhere_why, sizeof(cs->elsewhere_why), text);
+		else if (why == UNUSABLE)
+			census_note(&cs->unusable, cs->unusable_why, sizeof(cs->unusable_why), text);
+		else
 			cs->freed++;
-		}
 	}
-	at = (size_t)snprintf(msg, sizeof(msg), "claim a VF of %s: no free VF among its %u:", pf->name, pf->numvfs);
+}
+
+/* "<head>: no free VF among its N[ outside pools (M are in pools)]: 2 held by running containers
+ * (web, db); 1 in use by the host (...); ..." */
+static int census_error(const struct census *cs, const char *head, unsigned pooled, struct sh_error *err)
+{
+	char msg[SH_ERR_MAX];
+	size_t at;
+
+	at = (size_t)snprintf(msg, sizeof(msg), "%s: no free VF among its %u", head, cs->total);
+	if (pooled && at < sizeof(msg))
+		at += (size_t)snprintf(msg + at, sizeof(msg) - at, " outside pools (%u are in pools)", pooled);
+	if (at < sizeof(msg))
+		at += (size_t)snprintf(msg + at, sizeof(msg) - at, ":");
 #define PART(cond, ...)                                                                                                \
 	do {                                                                                                           \
 		if ((cond) && at < sizeof(msg))                                                                        \
@@ -326,53 +352,119 @@ static int no_free_vf(struct attach *a, const struct sh_pf *pf, struct census *c
 	PART(cs->unusable, " %u unusable (%s);", cs->unusable, cs->unusable_why);
 	PART(cs->freed, " %u free again by now: try again;", cs->freed);
 #undef PART
-	if (at < sizeof(msg) && msg[at - 1] == ';')
+	if (at < sizeof(msg) && (msg[at - 1] == ';' || msg[at - 1] == ':'))
 		msg[at - 1] = '\0';
 	return sh_err(err, EBUSY, "%s", msg);
 }
 
-/* auto: the lowest VF nobody claimed whose netdev is on the host; failing that, the lowest VF
- * whose claim is stale or returning (finished and taken over). Claimed and in-use VFs cost no
- * lock and no parse, until none is left: then every VF is counted, to say why. */
-static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf, struct sh_claim *c,
-		     struct sh_link *host, struct sh_error *err)
+/* One pass of auto over the VFs of pf in scope: pass 0 takes the lowest VF nobody claimed whose
+ * netdev is on the host, pass 1 the lowest whose claim is stale or returning (finished and taken
+ * over). Claimed and in-use VFs cost no lock and no parse. -ENOENT (err untouched) when none; why
+ * a stale claim could not be taken over goes to cs. */
+static int pick_pass(struct attach *a, const struct sh_pf *pf, const struct sh_pool *pool, int pass, struct sh_vf *vf,
+		     struct sh_claim *c, struct sh_link *host, struct census *cs, struct sh_error *err)
 {
 	const char *root = a->ctx->cfg->sysfs_root;
 	char pci[SH_PCI_LEN], netdev[IFNAMSIZ];
-	struct census cs = {0};
-	int pass, r;
+	struct sh_error why;
 	unsigned i;
+	int r;
 
+	for (i = 0; i < pf->numvfs; i++) {
+		/* Cheap checks first: this loop may walk hundreds of VFs. */
+		if (!in_scope(a, pf, i, pool) || sh_sysfs_virtfn_pci(root, pf, i, pci, NULL) < 0 ||
+		    sh_store_has_record(&a->store, pci) != (pass == 1))
+			continue;
+		if (pass == 0 && (sh_sysfs_pci_netdev(root, pci, netdev, NULL) < 0 || !netdev[0]))
+			continue;
+		if (sh_sysfs_vf_get(root, pf, i, vf, &why) < 0)
+			continue;
+		if ((r = try_claim(a, vf, c, host, err)) == 0)
+			return 0;
+		if (!skippable(r))
+			return sh_err_ctx(err, "claim VF %u (%s) of %s", i, pci, pf->name);
+		if (pass == 1 && !cs->stale_why[0] && strncmp(err->msg, "already held", 12))
+			snprintf(cs->stale_why, sizeof(cs->stale_why), "VF %u: %.200s", i, err->msg);
+	}
+	return -ENOENT;
+}
+
+static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf, struct sh_claim *c,
+		     struct sh_link *host, struct sh_error *err)
+{
+	struct census cs = {0};
+	char head[64];
+	unsigned i, pooled = 0;
+	int pass, r;
+
+	for (pass = 0; pass < 2; pass++)
+		if ((r = pick_pass(a, pf, NULL, pass, vf, c, host, &cs, err)) != -ENOENT)
+			return r;
+	for (i = 0; i < pf->numvfs; i++)
+		pooled += !in_scope(a, pf, i, NULL);
+	census_count(a, pf, NULL, &cs);
+	snprintf(head, sizeof(head), "claim a VF of %s", pf->name);
+	return census_error(&cs, head, pooled, err);
+}
+
+/* A pool: its selectors in order, the free VFs of all of them before any stale one. A selector
+ * whose PF is absent or not allowed offers no VF. */
+static int pick_pool(struct attach *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
+		     struct sh_claim *c, struct sh_link *host, struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	const struct sh_pool *pool = sh_pool_find(cfg->pools, cfg->n_pools, v->pool);
+	struct census cs = {0};
+	struct sh_pf no_vfs = {0};
+	struct sh_error why;
+	char head[128];
+	size_t k;
+	int pass, r;
+
+	if (!pool) /* checked with the request; the configuration is read once */
+		return sh_err(err, ENOENT, "no pool \"%s\" in the configuration", v->pool);
 	for (pass = 0; pass < 2; pass++) {
-		for (i = 0; i < pf->numvfs; i++) {
-			/* Cheap checks first: this loop may walk hundreds of VFs. */
-			if (sh_sysfs_virtfn_pci(root, pf, i, pci, NULL) < 0 ||
-			    sh_store_has_record(&a->store, pci) != (pass == 1))
+		for (k = 0; k < pool->n_sel; k++) {
+			if (sh_sysfs_pf_resolve(cfg->sysfs_root, pool->sel[k].pf, pf, &why) < 0 ||
+			    !sh_config_pf_allowed(cfg, pf->name, pf->pci))
 				continue;
-			if (pass == 0 && (sh_sysfs_pci_netdev(root, pci, netdev, NULL) < 0 || !netdev[0]))
-				continue;
-			if ((r = sh_sysfs_vf_get(root, pf, i, vf, err)) < 0)
-				continue;
-			if ((r = try_claim(a, vf, c, host, err)) == 0)
-				return 0;
-			if (!skippable(r))
-				return sh_err_ctx(err, "claim VF %u (%s) of %s", i, pci, pf->name);
-			if (pass == 1 && !cs.stale_why[0] && strncmp(err->msg, "already held", 12))
-				snprintf(cs.stale_why, sizeof(cs.stale_why), "VF %u: %.200s", i, err->msg);
+			if ((r = pick_pass(a, pf, pool, pass, vf, c, host, &cs, err)) != -ENOENT)
+				return r;
 		}
 	}
-	return no_free_vf(a, pf, &cs, err);
+	for (k = 0; k < pool->n_sel; k++) {
+		if (sh_sysfs_pf_resolve(cfg->sysfs_root, pool->sel[k].pf, pf, &why) < 0 ||
+		    !sh_config_pf_allowed(cfg, pf->name, pf->pci))
+			continue;
+		if (pf->numvfs == 0 && !no_vfs.name[0])
+			no_vfs = *pf;
+		census_count(a, pf, pool, &cs);
+	}
+	/* a pool on a PF whose VFs are not enabled: that, and how to enable them */
+	if (cs.total == 0 && no_vfs.name[0]) {
+		no_vfs_enabled(cfg, &no_vfs, err);
+		return sh_err_ctx(err, "claim a VF of pool %s", pool->name);
+	}
+	snprintf(head, sizeof(head), "claim a VF of pool %s", pool->name);
+	return census_error(&cs, head, 0, err);
 }
 
 static int pick_vf(struct attach *a, const struct sh_vf_request *v, const struct sh_pf *pf, struct sh_vf *vf,
 		   struct sh_claim *c, struct sh_link *host, struct sh_error *err)
 {
+	const struct sh_config *cfg = a->ctx->cfg;
+	const struct sh_pool *pool;
 	int r;
 
 	if (v->select == SH_VF_AUTO)
 		return pick_auto(a, pf, vf, c, host, err);
-	if (v->select == SH_VF_INDEX && (r = sh_sysfs_vf_get(a->ctx->cfg->sysfs_root, pf, v->vf_index, vf, err)) < 0)
+	if (v->select == SH_VF_INDEX && (r = sh_sysfs_vf_get(cfg->sysfs_root, pf, v->vf_index, vf, err)) < 0)
 		return r;
+	if ((pool = sh_pool_of_vf(cfg->pools, cfg->n_pools, pf->name, pf->pci, vf->index)))
+		return sh_err(err, EPERM,
+			      "VF %u (%s) of %s is in pool %s: it is handed out through the pool only "
+			      "(io.sriov.pool=%s, or the pool's CDI device)",
+			      vf->index, vf->pci, pf->name, pool->name, pool->name);
 	if ((r = try_claim(a, vf, c, host, err)) < 0)
 		return sh_err_ctx(err, "claim VF %u (%s) of %s", vf->index, vf->pci, pf->name);
 	return 0;
@@ -505,6 +597,7 @@ static void record_init(struct attach *a, size_t slot, const struct sh_vf *vf, c
 	record_name(a->ctx->state->bundle, r->bundle);
 	r->phase = SH_PHASE_ATTACHING;
 	r->slot = (int)slot;
+	snprintf(r->device, sizeof(r->device), "%s", a->ctx->req->vf[slot].device);
 	r->since = (long long)time(NULL);
 	r->pid = a->self.pid;
 	r->pid_start = a->self.pid_start;
@@ -548,22 +641,24 @@ static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
 	struct sh_claim *c = &a->claims[a->n];
 	struct sh_record *r = &a->records[a->n];
 	struct sh_error ignored;
-	struct sh_pf pf;
+	struct sh_pf pf = {0};
 	struct sh_vf vf = {0};
 	struct sh_link host, pf_link;
 	char what[128];
 	int ret;
 
-	if ((ret = resolve_pf(a, v, &pf, &vf, err)) < 0)
+	if (v->select == SH_VF_POOL)
+		ret = pick_pool(a, v, &pf, &vf, c, &host, err);
+	else if ((ret = resolve_pf(a, v, &pf, &vf, err)) == 0)
+		ret = pf.numvfs ? pick_vf(a, v, &pf, &vf, c, &host, err) : no_vfs_enabled(a->ctx->cfg, &pf, err);
+	if (pf.name[0]) /* the log's fields: the PF, and the VF once one is claimed */
+		sh_log_set_vf(pf.name, ret == 0 ? vf.pci : NULL);
+	if (ret < 0)
 		return ret;
-	sh_log_set_vf(pf.name, NULL);
-	if (pf.numvfs == 0)
-		return no_vfs_enabled(a->ctx->cfg, &pf, err);
-	if ((ret = sh_link_get(a->host_sk, 0, pf.name, &pf_link, err)) < 0)
+	if ((ret = sh_link_get(a->host_sk, 0, pf.name, &pf_link, err)) < 0) {
+		sh_claim_release(c, &ignored);
 		return sh_err_ctx(err, "PF %s", pf.name);
-	if ((ret = pick_vf(a, v, &pf, &vf, c, &host, err)) < 0)
-		return ret;
-	sh_log_set_vf(pf.name, vf.pci);
+	}
 	snprintf(what, sizeof(what), "VF %u (%s) of %s", vf.index, vf.pci, pf.name);
 	record_init(a, slot, &vf, &pf, pf_link.ifindex, &host, r);
 	/* The MAC joins the record once apply_knobs knows whether the PF enforced one: recorded
@@ -592,7 +687,9 @@ unclaimed:
 }
 
 /* Gives back what this run attached, and its pin unless a record (an earlier run's, or one kept
- * returning) still names it. */
+ * returning) still names it. What earlier runs of the container attached (its other CDI devices)
+ * stays: a run never removes what it did not create; the runtime's poststop, or once the
+ * container is gone the next claim or gc, gives it back. */
 static void rollback(struct attach *a)
 {
 	struct sh_error err;
@@ -620,7 +717,8 @@ static int find_held(struct attach *a, struct sh_error *err)
 		return ret;
 	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++)
 		if (sh_store_peek(&a->store, pci[i], &r, &ignored) == 0 && sh_record_held_by(&r, &a->self) &&
-		    r.phase == SH_PHASE_ATTACHED && r.slot >= 0 && (size_t)r.slot < a->ctx->req->n)
+		    r.phase == SH_PHASE_ATTACHED && r.slot >= 0 && (size_t)r.slot < a->ctx->req->n &&
+		    !strcmp(r.device, a->ctx->req->vf[r.slot].device))
 			a->held[r.slot] = true;
 	return 0;
 }
@@ -643,8 +741,9 @@ static int attach_all(struct attach *a, struct sh_error *err)
 	}
 	if ((r = find_held(a, err)) < 0)
 		return r;
+	/* the VFs of other devices are their runs' */
 	for (i = 0; i < ctx->req->n; i++)
-		todo += !a->held[i];
+		todo += !a->held[i] && !ctx->req->vf[i].elsewhere;
 	if (!todo) {
 		sh_log_msg(LOG_NOTICE, "the container already holds every VF it asks for: nothing to do");
 		return 0;
@@ -654,7 +753,7 @@ static int attach_all(struct attach *a, struct sh_error *err)
 	if ((r = sh_pin_make(&a->pin, a->ns.fd, &a->self, err)) < 0)
 		return r;
 	for (i = 0; i < ctx->req->n; i++) {
-		if (!a->held[i] && (r = attach_one(a, i, err)) < 0) {
+		if (!a->held[i] && !ctx->req->vf[i].elsewhere && (r = attach_one(a, i, err)) < 0) {
 			rollback(a);
 			return r;
 		}
@@ -677,7 +776,7 @@ int sh_attach(const struct sh_ctx *ctx, struct sh_error *err)
 	struct sh_error ignored;
 	int r;
 
-	if (ctx->req->n == 0)
+	if (sh_request_count_own(ctx->req) == 0)
 		return 0;
 	/* The target first: a namespace that is not the container's is refused before state_dir is
 	 * even created. */

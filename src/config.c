@@ -152,9 +152,11 @@ static int set_key(const char *key, yajl_val v, struct sh_config *cfg, struct sh
 		cfg->env_fallback = YAJL_IS_TRUE(v);
 		return 0;
 	}
+	if (!strcmp(key, "pools"))
+		return sh_pools_parse(v, &cfg->pools, &cfg->n_pools, err);
 	return sh_err(err, EINVAL,
 		      "config: unknown key \"%s\" (known: state_dir, sysfs_root, allowed_pfs, log, "
-		      "poststop_timeout_ms, env_fallback, runc, pfs)",
+		      "poststop_timeout_ms, env_fallback, runc, pfs, pools)",
 		      key);
 }
 
@@ -208,6 +210,9 @@ void sh_config_free(struct sh_config *cfg)
 	for (i = 0; i < cfg->n_allowed_pfs; i++)
 		free(cfg->allowed_pfs[i]);
 	cfg->n_allowed_pfs = 0;
+	sh_pools_free(cfg->pools, cfg->n_pools);
+	cfg->pools = NULL;
+	cfg->n_pools = 0;
 	for (i = 0; i < cfg->n_pfs; i++)
 		free(cfg->pfs[i].pf);
 	cfg->n_pfs = 0;

@@ -71,6 +71,10 @@ static int detach_one(const struct sh_ctx *ctx, struct sh_store *store, struct n
 		sh_claim_unlock(&c); /* another container's now */
 		return 0;
 	}
+	if (ret == 0 && strcmp(r.device, ctx->device)) {
+		sh_claim_unlock(&c); /* another CDI device's (or the annotations'): its own poststop's */
+		return 0;
+	}
 	if (ret < 0) {
 		sh_claim_unlock(&c);
 		return ret;

@@ -186,6 +186,47 @@ static int spec_env(yajl_val root, struct sh_spec *spec, struct sh_error *err)
 	return 0;
 }
 
+/* hooks.createRuntime: what a CDI device adds, and the order its slot is counted in. */
+static int spec_hooks(yajl_val root, struct sh_spec *spec, struct sh_error *err)
+{
+	const char *path[] = {"hooks", "createRuntime", NULL};
+	yajl_val hooks = yajl_tree_get(root, path, yajl_t_any), args;
+	size_t i, k;
+
+	if (!hooks || YAJL_IS_NULL(hooks))
+		return 0;
+	if (!YAJL_IS_ARRAY(hooks))
+		return sh_err(err, EINVAL, "config.json: hooks.createRuntime is not an array");
+	if (!(spec->create_runtime = calloc(hooks->u.array.len, sizeof(*spec->create_runtime))) && hooks->u.array.len)
+		return sh_err(err, ENOMEM, "out of memory");
+	for (i = 0; i < hooks->u.array.len; i++) {
+		struct sh_oci_hook *h = &spec->create_runtime[spec->n_create_runtime++];
+		const char *p;
+
+		if (sh_json_get_string(hooks->u.array.values[i], "path", &p) < 0)
+			return sh_err(err, EINVAL, "config.json: hooks.createRuntime[%zu] has no path", i);
+		args = sh_json_get(hooks->u.array.values[i], "args");
+		if (args && !YAJL_IS_NULL(args) && !YAJL_IS_ARRAY(args))
+			return sh_err(err, EINVAL, "config.json: hooks.createRuntime[%zu].args is not an array", i);
+		if (!(h->path = strdup(p)))
+			return sh_err(err, ENOMEM, "out of memory");
+		if (!args || !YAJL_IS_ARRAY(args) || args->u.array.len == 0)
+			continue;
+		if (!(h->args = calloc(args->u.array.len + 1, sizeof(*h->args))))
+			return sh_err(err, ENOMEM, "out of memory");
+		for (k = 0; k < args->u.array.len; k++) {
+			const char *a = YAJL_GET_STRING(args->u.array.values[k]);
+
+			if (!a)
+				return sh_err(err, EINVAL,
+					      "config.json: hooks.createRuntime[%zu].args[%zu] is not a string", i, k);
+			if (!(h->args[h->n_args++] = strdup(a)))
+				return sh_err(err, ENOMEM, "out of memory");
+		}
+	}
+	return 0;
+}
+
 int sh_oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *err)
 {
 	_cleanup_json_ yajl_val root = NULL;
@@ -203,6 +244,8 @@ int sh_oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *e
 		r = spec_namespaces(root, spec, err);
 	if (r == 0)
 		r = spec_env(root, spec, err);
+	if (r == 0)
+		r = spec_hooks(root, spec, err);
 	if (r < 0)
 		sh_oci_spec_free(spec);
 	return r;
@@ -223,7 +266,15 @@ int sh_oci_spec_load(const char *bundle, struct sh_spec *spec, struct sh_error *
 
 void sh_oci_spec_free(struct sh_spec *spec)
 {
-	size_t i;
+	size_t i, k;
+
+	for (i = 0; i < spec->n_create_runtime; i++) {
+		free(spec->create_runtime[i].path);
+		for (k = 0; k < spec->create_runtime[i].n_args; k++)
+			free(spec->create_runtime[i].args[k]);
+		free(spec->create_runtime[i].args);
+	}
+	free(spec->create_runtime);
 
 	sh_annotations_free(&spec->annotations);
 	free(spec->netns_path);

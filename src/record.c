@@ -60,6 +60,7 @@ static const struct field fields[] = {
 	STR("name", name, false, C_NAME),
 	OTHER("phase", K_PHASE, phase, true),
 	NUM("slot", K_INT, slot, false, -1, 63, -1),
+	STR("device", device, false, C_NAME),
 	NUM("since", K_LL, since, false, 0, LLONG_MAX, 0),
 	STR("bundle", bundle, false, C_NAME),
 	NUM("pid", K_INT, pid, false, 0, INT_MAX, 0),

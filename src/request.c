@@ -1,6 +1,8 @@
-/* Annotations -> request. Keys are io.sriov.<key> for the first VF and io.sriov.<N>.<key>
- * (N = 1..7) for more; every key and value is checked here so that nothing later has to guess.
- * The keys are two tables: the VF and its interface (below), and the PF-side settings (vfsetting.c). */
+/* Annotations and CDI devices -> request. Keys are io.sriov.<key> for the first VF and
+ * io.sriov.<N>.<key> (N = 1..7) for more; a CDI device's hook names its VF in its arguments and
+ * takes the slot of its place among the devices. Every key and value is checked here so that
+ * nothing later has to guess. The keys are two tables: the VF and its interface (below), and the
+ * PF-side settings (vfsetting.c). */
 #include "sriov-hook/request.h"
 
 #include <ctype.h>
@@ -17,6 +19,13 @@
 #define MTU_MAX 65535
 #define VF_INDEX_MAX 65535
 
+/* One VF slot of the request as it is built: the keys given (bit key_index()) and which of them
+ * came from variables (env_fallback), so that messages spell each key as the user wrote it. */
+struct slot {
+	bool used, has_vf, has_pool;
+	uint64_t given, from_env;
+};
+
 /* What a message calls a key: "annotation io.sriov.vlan", or "variable SRIOV_VLAN" when the value
  * came from the process environment (env_fallback). */
 static const char *kind(const char *key)
@@ -24,9 +33,10 @@ static const char *kind(const char *key)
 	return strncmp(key, SH_ANNOTATION_PREFIX, strlen(SH_ANNOTATION_PREFIX)) ? "variable" : "annotation";
 }
 
-static int bad(struct sh_error *err, const char *key, const char *value, const char *accepted)
+/* what: the key as the message names it, "annotation io.sriov.vf" or "--vf". */
+static int bad(struct sh_error *err, const char *what, const char *value, const char *accepted)
 {
-	return sh_err(err, EINVAL, "%s %s: \"%.64s\" is not %s", kind(key), key, value, accepted);
+	return sh_err(err, EINVAL, "%s: \"%.64s\" is not %s", what, value, accepted);
 }
 
 static int parse_ip_list(const char *key, const char *value, bool cidr, struct sh_ip *out, size_t max, size_t *n,
@@ -35,7 +45,7 @@ static int parse_ip_list(const char *key, const char *value, bool cidr, struct s
 	char buf[1024], *tok, *next;
 
 	if (strlen(value) >= sizeof(buf))
-		return sh_err(err, EINVAL, "%s %s: value too long", kind(key), key);
+		return sh_err(err, EINVAL, "%s: value too long", key);
 	snprintf(buf, sizeof(buf), "%s", value);
 	*n = 0;
 	/* Not strtok: "a,,b" and "a," hold an empty entry, which is an error, not nothing. */
@@ -48,7 +58,7 @@ static int parse_ip_list(const char *key, const char *value, bool cidr, struct s
 		for (char *e = tok + strlen(tok); e > tok && isspace((unsigned char)e[-1]); e--)
 			e[-1] = '\0';
 		if (*n == max)
-			return sh_err(err, EINVAL, "%s %s: more than %zu entries", kind(key), key, max);
+			return sh_err(err, EINVAL, "%s: more than %zu entries", key, max);
 		if (sh_parse_ip(tok, cidr, &out[*n]) < 0)
 			return bad(err, key, tok,
 				   cidr ? "an IPv4 or IPv6 address with a prefix length (10.0.0.2/24, fd00::2/64)"
@@ -116,6 +126,37 @@ static int parse_gateway(struct sh_vf_request *v, const char *key, const char *v
 	return parse_ip_list(key, value, false, v->gateways, SH_MAX_GATEWAYS, &v->n_gateways, err);
 }
 
+bool sh_pool_name_valid(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	/* As CDI spells a device name, so that each pool is a device of the generated spec. */
+	if (len == 0 || len > SH_POOL_NAME_MAX || !isalnum((unsigned char)name[0]) ||
+	    !isalnum((unsigned char)name[len - 1]))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("_.:-", name[i]))
+			return false;
+	return true;
+}
+
+static int parse_pool(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
+{
+	char accepted[160];
+
+	if (!sh_pool_name_valid(value)) {
+		snprintf(accepted, sizeof(accepted),
+			 "a pool name (1-%d letters, digits, '_', '.', ':' or '-', beginning and ending with a letter "
+			 "or "
+			 "digit)",
+			 SH_POOL_NAME_MAX);
+		return bad(err, key, value, accepted);
+	}
+	v->select = SH_VF_POOL;
+	snprintf(v->pool, sizeof(v->pool), "%s", value);
+	return 0;
+}
+
 /* The keys that are not PF-side settings. Help text: *word* is typed as shown. (Not formatted:
  * clang-format would split the STR()s inside the strings.) */
 static const struct key {
@@ -126,9 +167,13 @@ static const struct key {
 	/* clang-format off */
 	{"pf", parse_pf, "PF network device name (*ens1f0*) or PF PCI address (*0000:3b:00.0*)."},
 	{"vf", parse_vf,
-	 "Required. VF index (0-" STR(VF_INDEX_MAX) "), *auto* (the lowest free VF of the PF: one nobody "
-	 "claimed whose netdev is on the host; a VF whose claim is stale is taken over when no such VF is "
-	 "left), or a VF PCI address (then *pf* is optional)."},
+	 "Required unless *pool* is given. VF index (0-" STR(VF_INDEX_MAX) "), *auto* (the lowest free VF "
+	 "of the PF: one nobody claimed whose netdev is on the host; a VF whose claim is stale is taken over "
+	 "when no such VF is left), or a VF PCI address (then *pf* is optional)."},
+	{"pool", parse_pool,
+	 "Instead of *pf* and *vf*: a pool of the configuration (*pools*); the hook takes a free VF of the "
+	 "pool, and never one outside it. The pool's PF-side settings are the administrator's: naming a "
+	 "setting of the same netlink attribute (*vlan* for *qos*) is refused."},
 	{"ifname", parse_ifname, "Name inside the container; default *eth0* when free there, else *net1*."},
 	{"mtu", parse_mtu, "MTU inside the container, " STR(MTU_MIN) "-" STR(MTU_MAX) "."},
 	{"ip", parse_ip,
@@ -154,61 +199,39 @@ static int unknown_key(const char *key, struct sh_error *err)
 		      SH_MAX_VFS - 1);
 }
 
-/* A key's place in the two tables: keys[] first, then the PF-side settings; -1 for none. */
-static int key_index(const char *name)
+static const struct key *find_key(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < SH_ARRAY_SIZE(keys); i++)
 		if (!strcmp(name, keys[i].name))
-			return (int)i;
+			return &keys[i];
+	return NULL;
+}
+
+/* A key's place in the two tables: keys[] first, then the PF-side settings; -1 for none. */
+static int key_index(const char *name)
+{
+	const struct key *k = find_key(name);
+	size_t i;
+
+	if (k)
+		return (int)(k - keys);
 	if (sh_vf_setting_find(name, &i))
 		return (int)(SH_ARRAY_SIZE(keys) + i);
 	return -1;
 }
 _Static_assert(SH_ARRAY_SIZE(keys) <= 32, "a slot keeps its keys in a 64-bit mask with the 32 settings");
-
-static int set_key(struct sh_vf_request *v, const char *name, const char *key, const char *value, struct sh_error *err)
-{
-	const struct sh_vf_setting *s;
-	char accepted[128];
-	size_t i;
-
-	for (i = 0; i < SH_ARRAY_SIZE(keys); i++)
-		if (!strcmp(name, keys[i].name))
-			return keys[i].parse(v, key, value, err);
-	if (!(s = sh_vf_setting_find(name, &i)))
-		return unknown_key(key, err);
-	if (sh_vf_setting_parse(s, value, &v->cfg) < 0)
-		return bad(err, key, value, sh_vf_setting_accepted(s, accepted, sizeof(accepted)));
-	v->given |= 1u << i;
-	v->knobs |= SH_KNOB_BIT(s->knob);
-	return 0;
-}
-
-/* "io.sriov.vlan" -> slot 0, "vlan"; "io.sriov.3.vlan" -> slot 3, "vlan". */
-static int split_key(const char *key, unsigned *slot, const char **name, struct sh_error *err)
-{
-	const char *rest = key + strlen(SH_ANNOTATION_PREFIX);
-
-	*slot = 0;
-	*name = rest;
-	if (isdigit((unsigned char)rest[0]) && rest[1] == '.') {
-		*slot = (unsigned)(rest[0] - '0');
-		*name = rest + 2;
-		if (*slot == 0 || *slot >= SH_MAX_VFS)
-			return sh_err(err, EINVAL, "annotation %s: VF slot %u is out of range (1-%d)", key, *slot,
-				      SH_MAX_VFS - 1);
-	}
-	return 0;
-}
-
-/* The keys one VF slot was given, and which of them came from variables (bit key_index()). */
-struct slot {
-	uint64_t given, from_env;
-};
-
 #define KEY_BIT(name) (UINT64_C(1) << key_index(name))
+
+/* How messages name keys: "<what><p><key>" (what "annotation ", p "io.sriov.2."; a pool's "config: "
+ * and its own prefix; the hook's "" and "--"), or, for a slot of the request, each key as it was
+ * given: an annotation, or the variable it came from. */
+struct namer {
+	const char *what, *p;
+	const struct slot *sl; /* NULL: the prefix form */
+	unsigned slot;
+};
 
 /* Key name of slot s as the user spells it: io.sriov.[N.]name, or SRIOV_[N_]NAME for a variable. */
 static const char *spell(unsigned s, const char *name, bool env, char *buf, size_t len)
@@ -229,61 +252,189 @@ static const char *spell(unsigned s, const char *name, bool env, char *buf, size
 	return buf;
 }
 
-/* How a message names key name of slot s: as it was given; a key not given is spelled like key
- * like (the one the message is about), so a request made of variables reads in variables. */
-static const char *named(const struct slot *sl, unsigned s, const char *name, const char *like, char *buf, size_t len)
+/* Key name in a message about key about, with the word before it ("annotation ", "variable ") when
+ * lead is set. A key that was not given is spelled like about, or, when about was not given either,
+ * as variables when every key of the slot came from one. */
+static const char *key_name(const struct namer *nm, const char *name, const char *about, bool lead, char *buf,
+			    size_t len)
 {
-	uint64_t bit = KEY_BIT(name);
-	bool env = sl->given & bit ? sl->from_env & bit : (sl->from_env & KEY_BIT(like)) != 0;
+	char key[64];
+	bool env;
 
-	return spell(s, name, env, buf, len);
+	if (!nm->sl) {
+		snprintf(buf, len, "%s%s%s", lead ? nm->what : "", nm->p, name);
+		return buf;
+	}
+	if (nm->sl->given & KEY_BIT(name))
+		env = nm->sl->from_env & KEY_BIT(name);
+	else if (nm->sl->given & KEY_BIT(about))
+		env = nm->sl->from_env & KEY_BIT(about);
+	else
+		env = nm->sl->given && nm->sl->from_env == nm->sl->given;
+	spell(nm->slot, name, env, key, sizeof(key));
+	snprintf(buf, len, "%s%s", lead ? (env ? "variable " : "annotation ") : "", key);
+	return buf;
 }
 
-/* Whether the request names the setting called name with a value above 0; *value gets it. */
-static bool named_above_zero(const struct sh_vf_request *v, const char *name, unsigned *value)
+/* The keys that say which VF: a CDI device's hook gives them as arguments. */
+static bool is_selector(const char *name)
 {
-	size_t i;
-	const struct sh_vf_setting *s = sh_vf_setting_find(name, &i);
-
-	*value = sh_vf_setting_get(s, &v->cfg);
-	return (v->given & (1u << i)) && *value > 0;
+	return !strcmp(name, "pf") || !strcmp(name, "vf") || !strcmp(name, "pool");
 }
 
-/* What the table says of the settings named together: what each needs, what each may not exceed. */
-static int check_settings(const struct sh_vf_request *v, const struct slot *sl, unsigned slot, struct sh_error *err)
+static int set_key(struct sh_vf_request *v, const char *name, const char *key, const char *value, struct sh_error *err)
 {
 	const struct sh_vf_setting *s;
-	char word[32], key[48], other_key[48];
-	unsigned value, other;
-	size_t i, n;
+	const struct key *k = find_key(name);
+	char accepted[128], what[128];
+	size_t i;
 
-	for (s = sh_vf_settings(&n), i = 0; i < n; i++) {
-		if (!(v->given & (1u << i)) || s[i].kind != SH_CFG_UINT)
-			continue;
-		value = sh_vf_setting_get(&s[i], &v->cfg);
-		named(sl, slot, s[i].name, s[i].name, key, sizeof(key));
-		if (s[i].needs && value != s[i].dflt && !named_above_zero(v, s[i].needs, &other)) {
-			/* "qos needs", "vlan_proto 802.1ad needs": a word says which value needs it */
-			word[0] = '\0';
-			if (s[i].words)
-				sh_vf_setting_format(&s[i], &v->cfg, word, sizeof(word));
-			return sh_err(err, EINVAL, "%s %s%s%s needs %s greater than 0", kind(key), key,
-				      word[0] ? " " : "", word,
-				      named(sl, slot, s[i].needs, s[i].name, other_key, sizeof(other_key)));
-		}
-		if (s[i].at_most && named_above_zero(v, s[i].at_most, &other) && value > other)
-			return sh_err(err, EINVAL, "%s %s (%u) is greater than %s (%u)", kind(key), key, value,
-				      named(sl, slot, s[i].at_most, s[i].name, other_key, sizeof(other_key)), other);
+	snprintf(what, sizeof(what), "%s %s", kind(key), key);
+	if (k)
+		return k->parse(v, what, value, err);
+	if (!(s = sh_vf_setting_find(name, &i)))
+		return unknown_key(key, err);
+	if (sh_vf_setting_parse(s, value, &v->cfg) < 0)
+		return bad(err, what, value, sh_vf_setting_accepted(s, accepted, sizeof(accepted)));
+	v->given |= 1u << i;
+	v->knobs |= SH_KNOB_BIT(s->knob);
+	return 0;
+}
+
+int sh_request_set_selector(struct sh_vf_request *v, const char *name, const char *value, const char *what,
+			    struct sh_error *err)
+{
+	if (!is_selector(name))
+		return sh_err(err, EINVAL, "%s: \"%s\" does not say which VF (pf, vf or pool)", what, name);
+	return find_key(name)->parse(v, what, value, err);
+}
+
+static int check_selector(const struct sh_vf_request *v, bool has_vf, bool has_pool, const struct namer *nm,
+			  struct sh_error *err)
+{
+	char a[80], b[80], c[80];
+
+	if (has_pool && (has_vf || v->pf[0]))
+		return sh_err(err, EINVAL, "%s picks the VF: it is given without %s and %s",
+			      key_name(nm, "pool", "pool", true, a, sizeof(a)),
+			      key_name(nm, "pf", "pool", false, b, sizeof(b)),
+			      key_name(nm, "vf", "pool", false, c, sizeof(c)));
+	if (!has_pool && !has_vf)
+		return sh_err(err, EINVAL, "%s is required (a VF index, \"auto\" or a VF PCI address), or %s",
+			      key_name(nm, "vf", "pf", true, a, sizeof(a)),
+			      key_name(nm, "pool", "pf", false, b, sizeof(b)));
+	if (!has_pool && !v->pf[0] && v->select != SH_VF_PCI)
+		return sh_err(err, EINVAL, "%s is required unless %s is a VF PCI address",
+			      key_name(nm, "pf", "vf", true, a, sizeof(a)),
+			      key_name(nm, "vf", "vf", false, b, sizeof(b)));
+	return 0;
+}
+
+int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, bool has_pool, const char *what,
+			      const char *p, struct sh_error *err)
+{
+	const struct namer nm = {.what = what, .p = p};
+
+	return check_selector(v, has_vf, has_pool, &nm, err);
+}
+
+size_t sh_request_count_own(const struct sh_request *req)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < req->n; i++)
+		n += !req->vf[i].elsewhere;
+	return n;
+}
+
+const char *sh_request_selector_key(const struct sh_vf_request *v, char *buf, size_t len)
+{
+	char vf[SH_PCI_LEN];
+
+	if (v->select == SH_VF_POOL) {
+		snprintf(buf, len, "pool=%s", v->pool);
+		return buf;
+	}
+	if (v->select == SH_VF_AUTO)
+		snprintf(vf, sizeof(vf), "auto");
+	else if (v->select == SH_VF_PCI)
+		snprintf(vf, sizeof(vf), "%s", v->vf_pci);
+	else
+		snprintf(vf, sizeof(vf), "%u", v->vf_index);
+	snprintf(buf, len, "%s%s%svf=%s", v->pf[0] ? "pf=" : "", v->pf, v->pf[0] ? " " : "", vf);
+	return buf;
+}
+
+/* "io.sriov.vlan" -> slot 0, "vlan"; "io.sriov.3.vlan" -> slot 3, "vlan". */
+static int split_key(const char *key, unsigned *slot, const char **name, struct sh_error *err)
+{
+	const char *rest = key + strlen(SH_ANNOTATION_PREFIX);
+
+	*slot = 0;
+	*name = rest;
+	if (isdigit((unsigned char)rest[0]) && rest[1] == '.') {
+		*slot = (unsigned)(rest[0] - '0');
+		*name = rest + 2;
+		if (*slot == 0 || *slot >= SH_MAX_VFS)
+			return sh_err(err, EINVAL, "annotation %s: VF slot %u is out of range (1-%d)", key, *slot,
+				      SH_MAX_VFS - 1);
 	}
 	return 0;
 }
 
-static int check_gateways(const struct sh_vf_request *v, const struct slot *sl, unsigned slot, struct sh_error *err)
+/* Whether the settings name the setting called name with a value above 0; *value gets it. */
+static bool named_above_zero(unsigned given, const struct sh_vf_cfg *cfg, const char *name, unsigned *value)
 {
-	char key[48], ip_key[48];
+	size_t i;
+	const struct sh_vf_setting *s = sh_vf_setting_find(name, &i);
+
+	*value = sh_vf_setting_get(s, cfg);
+	return (given & (1u << i)) && *value > 0;
+}
+
+/* What the table says of the settings named together: what each needs, what each may not exceed. */
+static int check_settings(unsigned given, const struct sh_vf_cfg *cfg, const struct namer *nm, struct sh_error *err)
+{
+	const struct sh_vf_setting *s;
+	char word[32], a[80], b[80];
+	unsigned value, other;
+	size_t i, n;
+
+	for (s = sh_vf_settings(&n), i = 0; i < n; i++) {
+		if (!(given & (1u << i)) || s[i].kind != SH_CFG_UINT)
+			continue;
+		value = sh_vf_setting_get(&s[i], cfg);
+		if (s[i].needs && value != s[i].dflt && !named_above_zero(given, cfg, s[i].needs, &other)) {
+			/* "qos needs", "vlan_proto 802.1ad needs": a word says which value needs it */
+			word[0] = '\0';
+			if (s[i].words)
+				sh_vf_setting_format(&s[i], cfg, word, sizeof(word));
+			return sh_err(err, EINVAL, "%s%s%s needs %s greater than 0",
+				      key_name(nm, s[i].name, s[i].name, true, a, sizeof(a)), word[0] ? " " : "", word,
+				      key_name(nm, s[i].needs, s[i].name, false, b, sizeof(b)));
+		}
+		if (s[i].at_most && named_above_zero(given, cfg, s[i].at_most, &other) && value > other)
+			return sh_err(err, EINVAL, "%s (%u) is greater than %s (%u)",
+				      key_name(nm, s[i].name, s[i].name, true, a, sizeof(a)), value,
+				      key_name(nm, s[i].at_most, s[i].name, false, b, sizeof(b)), other);
+	}
+	return 0;
+}
+
+int sh_vf_settings_check(unsigned given, const struct sh_vf_cfg *cfg, const char *what, const char *p,
+			 struct sh_error *err)
+{
+	const struct namer nm = {.what = what, .p = p};
+
+	return check_settings(given, cfg, &nm, err);
+}
+
+static int check_gateways(const struct sh_vf_request *v, const struct namer *nm, struct sh_error *err)
+{
+	char key[80], ip[80];
 	size_t i, j;
 
-	named(sl, slot, "gateway", "gateway", key, sizeof(key));
+	key_name(nm, "gateway", "gateway", true, key, sizeof(key));
 	for (i = 0; i < v->n_gateways; i++) {
 		const struct sh_ip *gw = &v->gateways[i];
 		bool reachable = false, linklocal = gw->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&gw->a.v6);
@@ -291,42 +442,36 @@ static int check_gateways(const struct sh_vf_request *v, const struct slot *sl, 
 
 		for (j = 0; j < i; j++)
 			if (v->gateways[j].family == gw->family)
-				return sh_err(err, EINVAL, "%s %s: more than one IPv%d gateway", kind(key), key,
+				return sh_err(err, EINVAL, "%s: more than one IPv%d gateway", key,
 					      gw->family == AF_INET ? 4 : 6);
 		for (j = 0; j < v->n_addrs; j++)
 			if (v->addrs[j].family == gw->family)
 				reachable = reachable || linklocal || sh_ip_in_subnet(gw, &v->addrs[j]);
 		if (!reachable)
-			return sh_err(err, EINVAL, "%s %s: %s is not in the subnet of any IPv%d address of %s",
-				      kind(key), key, sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6,
-				      named(sl, slot, "ip", "gateway", ip_key, sizeof(ip_key)));
+			return sh_err(err, EINVAL, "%s: %s is not in the subnet of any IPv%d address of %s", key,
+				      sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6,
+				      key_name(nm, "ip", "gateway", false, ip, sizeof(ip)));
 	}
 	return 0;
 }
 
-static int check_combination(const struct sh_vf_request *v, const struct slot *sl, unsigned slot, struct sh_error *err)
+/* The slots before n_devices are the devices': their VF comes from the hook's arguments. */
+static int check_slot(const struct slot *sl, unsigned s, const struct sh_vf_request *v, bool device,
+		      struct sh_error *err)
 {
-	char pf[48], vf[48];
+	const struct namer nm = {.sl = sl, .slot = s};
 	int r;
 
-	if (!(sl->given & KEY_BIT("vf"))) {
-		/* Spelled like the slot's keys: a variable when every one of them is a variable. */
-		spell(slot, "vf", sl->from_env == sl->given, vf, sizeof(vf));
-		return sh_err(err, EINVAL, "%s %s is required (a VF index, \"auto\" or a VF PCI address)", kind(vf),
-			      vf);
-	}
-	if (!v->pf[0] && v->select != SH_VF_PCI)
-		return sh_err(err, EINVAL, "%s %s is required unless %s is a VF PCI address",
-			      kind(named(sl, slot, "pf", "vf", pf, sizeof(pf))), pf,
-			      named(sl, slot, "vf", "vf", vf, sizeof(vf)));
-	if ((r = check_settings(v, sl, slot, err)) < 0)
+	if (!device && (r = check_selector(v, sl->has_vf, sl->has_pool, &nm, err)) < 0)
 		return r;
-	return check_gateways(v, sl, slot, err);
+	if ((r = check_settings(v->given, &v->cfg, &nm, err)) < 0)
+		return r;
+	return check_gateways(v, &nm, err);
 }
 
 /* For an entry SRIOV_[N_]<KEY>=value of process.env that spells a known key: its slot, its key
- * (lower case) in name, and where its value starts. Only the spelling
- * spell() gives is taken: SRIOV_vlan, SRIOV_VLANID, SRIOV_0_VF and SRIOV_8_VF are no keys. */
+ * (lower case) in name, and where its value starts. Only the spelling spell() gives is taken:
+ * SRIOV_vlan, SRIOV_VLANID, SRIOV_0_VF and SRIOV_8_VF are no keys. */
 static bool env_entry_key(const char *e, unsigned *slot, char name[32], const char **value)
 {
 	const char *p = e + strlen(SH_ENV_PREFIX), *eq = strchr(e, '=');
@@ -360,8 +505,19 @@ bool sh_request_env_is_key(const char *entry)
 	return env_entry_key(entry, &slot, name, &value);
 }
 
-int sh_request_build(const struct sh_annotations *a, char *const *env, size_t n_env, struct sh_request *req,
-		     struct sh_error *err)
+/* A key of a CDI device's slot that says which VF: the device's hook arguments do. */
+static int device_selector(const char *what, const char *key, unsigned s, const struct sh_vf_request *dev,
+			   struct sh_error *err)
+{
+	return sh_err(err, EINVAL,
+		      "%s %s: slot %u is CDI device \"%s\", whose hook names its VF: give the container another "
+		      "device instead",
+		      what, key, s, dev->device);
+}
+
+int sh_request_build_with_env(const struct sh_annotations *a, char *const *env, size_t n_env,
+			      const struct sh_vf_request *devices, size_t n_devices, struct sh_request *req,
+			      struct sh_error *err)
 {
 	struct slot slots[SH_MAX_VFS] = {0};
 	struct sh_vf_request vfs[SH_MAX_VFS];
@@ -373,14 +529,28 @@ int sh_request_build(const struct sh_annotations *a, char *const *env, size_t n_
 
 	memset(req, 0, sizeof(*req));
 	memset(vfs, 0, sizeof(vfs));
+	if (n_devices > SH_MAX_VFS)
+		return sh_err(err, EINVAL, "the container has %zu sriov-hook CDI devices, more than the %d allowed",
+			      n_devices, SH_MAX_VFS);
+	for (s = 0; s < n_devices; s++) {
+		vfs[s] = devices[s];
+		sh_request_selector_key(&devices[s], vfs[s].device, sizeof(vfs[s].device));
+		slots[s].used = true;
+	}
 	for (i = 0; i < a->n; i++) {
 		const char *key = a->items[i].key;
 
 		if (strncmp(key, SH_ANNOTATION_PREFIX, strlen(SH_ANNOTATION_PREFIX)))
 			continue;
-		if ((r = split_key(key, &s, &name, err)) < 0 ||
-		    (r = set_key(&vfs[s], name, key, a->items[i].value, err)) < 0)
+		if ((r = split_key(key, &s, &name, err)) < 0)
 			return r;
+		if (s < n_devices && is_selector(name))
+			return device_selector("annotation", key, s, &vfs[s], err);
+		if ((r = set_key(&vfs[s], name, key, a->items[i].value, err)) < 0)
+			return r;
+		slots[s].used = true;
+		slots[s].has_vf = slots[s].has_vf || !strcmp(name, "vf");
+		slots[s].has_pool = slots[s].has_pool || !strcmp(name, "pool");
 		slots[s].given |= KEY_BIT(name);
 	}
 	/* Variables fill in what no annotation gave; among variables of one key the first wins. One
@@ -389,19 +559,31 @@ int sh_request_build(const struct sh_annotations *a, char *const *env, size_t n_
 		if (!env_entry_key(env[i], &s, lower, &value) || (slots[s].given & KEY_BIT(lower)))
 			continue;
 		spell(s, lower, true, var, sizeof(var));
+		if (s < n_devices && is_selector(lower))
+			return device_selector("variable", var, s, &vfs[s], err);
 		if ((r = set_key(&vfs[s], lower, var, value, err)) < 0)
 			return r;
+		slots[s].used = true;
+		slots[s].has_vf = slots[s].has_vf || !strcmp(lower, "vf");
+		slots[s].has_pool = slots[s].has_pool || !strcmp(lower, "pool");
 		slots[s].given |= KEY_BIT(lower);
 		slots[s].from_env |= KEY_BIT(lower);
 	}
 	for (s = 0; s < SH_MAX_VFS; s++) {
-		if (!slots[s].given)
+		if (!slots[s].used)
 			continue;
-		if ((r = check_combination(&vfs[s], &slots[s], s, err)) < 0)
+		if ((r = check_slot(&slots[s], s, &vfs[s], s < n_devices, err)) < 0)
 			return r;
+		vfs[s].slot = s;
 		req->vf[req->n++] = vfs[s];
 	}
 	return 0;
+}
+
+int sh_request_build(const struct sh_annotations *a, const struct sh_vf_request *devices, size_t n_devices,
+		     struct sh_request *req, struct sh_error *err)
+{
+	return sh_request_build_with_env(a, NULL, 0, devices, n_devices, req, err);
 }
 
 int sh_request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err)

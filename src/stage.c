@@ -4,9 +4,13 @@
 #include "sriov-hook/stage.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "sriov-hook/cmdline.h"
 #include "sriov-hook/json.h"
 #include "sriov-hook/log.h"
 #include "sriov-hook/sandbox.h"
@@ -81,13 +85,88 @@ const char *sh_stage_container_name(const struct sh_annotations *a)
 	return NULL;
 }
 
-/* With env_fallback, SRIOV_<KEY> variables of the process fill in the keys the annotations lack. */
+/* Whether the hook entry h runs this program with a VF in its arguments; *dev gets the VF. */
+static bool is_device_hook(const struct sh_oci_hook *h, const struct stat *self, const char *self_name,
+			   struct sh_cmdline *cmd)
+{
+	struct sh_error ignored;
+	struct stat sb;
+	const char *name = strrchr(h->path, '/');
+
+	/* This program: the same file (a path, a symlink or a hard link to it), or one of the same
+	 * name (a hooks.d file and a CDI spec naming two installs); an entry of another program that
+	 * happens to take --vf is not one of ours. */
+	name = name ? name + 1 : h->path;
+	if (h->n_args == 0 || ((stat(h->path, &sb) < 0 || sb.st_dev != self->st_dev || sb.st_ino != self->st_ino) &&
+			       strcmp(name, self_name)))
+		return false;
+	/* One whose arguments do not parse fails on its own, with its own line. */
+	return sh_cmdline_parse((int)h->n_args, h->args, cmd, &ignored) == 0 && cmd->has_device;
+}
+
+int sh_stage_devices(const struct sh_spec *spec, const char *self, const struct sh_vf_request *own,
+		     struct sh_vf_request *out, size_t max, size_t *n, struct sh_error *err)
+{
+	char own_key[SH_DEVICE_MAX], key[SH_DEVICE_MAX], path[PATH_MAX], *name;
+	struct sh_cmdline cmd;
+	struct stat self_sb;
+	bool own_seen = false;
+	ssize_t len;
+	size_t i;
+
+	*n = 0;
+	if (stat(self ? self : "/proc/self/exe", &self_sb) < 0)
+		return sh_err_errno(err, errno, "find this program (%s)", self ? self : "/proc/self/exe");
+	if (self)
+		snprintf(path, sizeof(path), "%s", self);
+	else if ((len = readlink("/proc/self/exe", path, sizeof(path) - 1)) < 0)
+		return sh_err_errno(err, errno, "find this program (/proc/self/exe)");
+	else
+		path[len] = '\0';
+	name = strrchr(path, '/');
+	name = name ? name + 1 : path;
+	if (own)
+		sh_request_selector_key(own, own_key, sizeof(own_key));
+	for (i = 0; i < spec->n_create_runtime; i++) {
+		if (!is_device_hook(&spec->create_runtime[i], &self_sb, name, &cmd))
+			continue;
+		if (*n == max)
+			return sh_err(err, EINVAL, "the container has more than %zu sriov-hook CDI devices", max);
+		out[(*n)++] = cmd.device;
+		own_seen =
+			own_seen || (own && !strcmp(sh_request_selector_key(&cmd.device, key, sizeof(key)), own_key));
+	}
+	if (own && !own_seen) {
+		if (*n == max)
+			return sh_err(err, EINVAL, "the container has more than %zu sriov-hook CDI devices", max);
+		out[(*n)++] = *own;
+	}
+	return 0;
+}
+
+/* With env_fallback, SRIOV_<KEY> variables of the process fill in the keys the annotations lack.
+ * Every run of the container builds the same request; each then acts on its own VFs: a device's
+ * hook on those its arguments name, the annotations' hook on those the annotations name. */
 static int build_request(struct sh_stage_input *in, struct sh_error *err)
 {
+	struct sh_annotations *ann = input_annotations(in);
 	bool env = in->cfg.env_fallback;
+	struct sh_vf_request devices[SH_MAX_VFS];
+	char own[SH_DEVICE_MAX] = "";
+	size_t i, n;
+	int r;
 
-	return sh_request_build(input_annotations(in), env ? in->spec.env : NULL, env ? in->spec.n_env : 0, &in->req,
-				err);
+	if ((r = sh_stage_devices(&in->spec, in->self, in->device, devices, SH_MAX_VFS, &n, err)) < 0)
+		return r;
+	if ((r = sh_request_build_with_env(ann, env ? in->spec.env : NULL, env ? in->spec.n_env : 0, devices, n,
+					   &in->req, err)) < 0 ||
+	    (r = sh_pool_apply(in->cfg.pools, in->cfg.n_pools, &in->req, err)) < 0)
+		return r;
+	if (in->device)
+		sh_request_selector_key(in->device, own, sizeof(own));
+	for (i = 0; i < in->req.n; i++)
+		in->req.vf[i].elsewhere = strcmp(in->req.vf[i].device, own) != 0;
+	return 0;
 }
 
 int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
@@ -97,6 +176,8 @@ int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
 	in->ctx.cfg = &in->cfg;
 	in->ctx.state = &in->state;
 	in->ctx.req = &in->req;
+	if (in->device)
+		sh_request_selector_key(in->device, in->ctx.device, sizeof(in->ctx.device));
 	if (in->stage == SH_STAGE_CREATE_RUNTIME && (r = sh_oci_spec_load(in->state.bundle, &in->spec, err)) < 0)
 		return r;
 	/* Known before the request is checked, so that its errors name the container too. */
@@ -104,8 +185,9 @@ int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
 	if (in->stage == SH_STAGE_CREATE_RUNTIME) {
 		if ((r = build_request(in, err)) < 0)
 			return r;
-		/* A container that asks for nothing may have no namespace of its own: that is fine. */
-		if (in->req.n > 0 && (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
+		/* A container that asks this run for nothing may have no namespace of its own: fine. */
+		if (sh_request_count_own(&in->req) &&
+		    (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
 			return r;
 	}
 	return 0;
@@ -141,13 +223,15 @@ static int run(struct sh_stage_input *in, const char *config, int state_fd, stru
 	return in->stage == SH_STAGE_CREATE_RUNTIME ? sh_attach(&in->ctx, err) : sh_detach(&in->ctx, err);
 }
 
-int sh_stage_run(enum sh_stage stage, const char *config, int state_fd, struct sh_error *err)
+int sh_stage_run(enum sh_stage stage, const char *config, const struct sh_vf_request *device, int state_fd,
+		 struct sh_error *err)
 {
 	struct sh_stage_input in;
 	int r;
 
 	memset(&in, 0, sizeof(in));
 	in.stage = stage;
+	in.device = device;
 	sh_config_defaults(&in.cfg);
 	r = run(&in, config, state_fd, err);
 	if (r < 0)

@@ -6,9 +6,10 @@
 #   sanitize     unit + integration on the clang ASan + UBSan build
 #   fuzz         each libFuzzer harness for 30 s (make fuzz FUZZ_SECONDS=N for longer)
 #   engines      podman and docker;  vm  the QEMU igb guest (real VFs)
+#   standin      make standin-up / standin-down;  package  the Debian package, built, installed, purged
 # SUITES="unit integration" narrows the run; SUITES=kill9 runs only the kill9 integration test.
 cd "$(dirname "$0")/.." || exit 1
-suites=${SUITES:-unit integration torture sanitize fuzz engines vm}
+suites=${SUITES:-unit integration torture sanitize fuzz engines standin package vm}
 log=$(mktemp /tmp/sriov-hook-check.XXXXXX)
 trap 'rm -f "$log" "$log".*' EXIT
 for s in $suites; do
@@ -21,6 +22,8 @@ for s in $suites; do
 	sanitize) cmd="make -s check-sanitize" ;;
 	fuzz) cmd="make -s fuzz-check" ;;
 	engines) cmd="make -s check-engines" ;;
+	standin) cmd="make -s check-standin" ;;
+	package) cmd="make -s check-package" ;;
 	vm) cmd="make -s vm-check" ;;
 	*) echo "FAIL $s: unknown suite" | tee -a "$log"; continue ;;
 	esac

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "sriov-hook/error.h"
+#include "sriov-hook/pool.h"
 
 #define SH_DEFAULT_CONFIG "/etc/sriov-hook/config.json"
 #define SH_DEFAULT_STATE_DIR "/run/sriov-hook"
@@ -31,10 +32,12 @@ struct sh_config {
 	bool has_allowed_pfs;
 	char log[PATH_MAX]; /* "auto", "journal[:SOCKET]", "syslog[:SOCKET]", "stderr" or an absolute path */
 	unsigned poststop_timeout_ms;
-	bool env_fallback;   /* SRIOV_<KEY> in process.env act as annotations */
-	char runc[PATH_MAX]; /* sriov-runc: the real runtime; "" = search the system paths */
+	bool env_fallback;     /* SRIOV_<KEY> in process.env act as annotations */
+	char runc[PATH_MAX];   /* sriov-runc: the real runtime; "" = search the system paths */
 	struct sh_pf_setting pfs[SH_MAX_PF_SETTINGS];
 	size_t n_pfs;
+	struct sh_pool *pools; /* "pools": malloc'd, NULL when none */
+	size_t n_pools;
 };
 
 void sh_config_defaults(struct sh_config *cfg);

@@ -1,5 +1,5 @@
 /* The OCI inputs: the state on the hook's stdin and the bundle's config.json (annotations,
- * network namespace, process environment). */
+ * network namespace, process environment, createRuntime hooks). */
 #ifndef SRIOV_HOOK_OCI_H
 #define SRIOV_HOOK_OCI_H
 
@@ -24,8 +24,17 @@ enum sh_netns_kind {
 	SH_NETNS_PATH, /* joins an existing one */
 };
 
+/* An entry of config.json's hooks: what the runtime will run. */
+struct sh_oci_hook {
+	char *path;
+	char **args; /* args[0] is the program's name, as in execve */
+	size_t n_args;
+};
+
 struct sh_spec {
 	struct sh_annotations annotations;
+	struct sh_oci_hook *create_runtime; /* hooks.createRuntime, in the order they run */
+	size_t n_create_runtime;
 	enum sh_netns_kind netns;
 	char *netns_path; /* SH_NETNS_PATH only */
 	char **env;	  /* process.env, "KEY=VALUE" */

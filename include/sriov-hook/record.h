@@ -29,6 +29,7 @@ struct sh_record {
 	char name[SH_NAME_MAX + 1]; /* "" when the runtime gave none */
 	enum sh_record_phase phase;
 	int slot;		      /* the request slot (io.sriov.<N>.*) it answers, -1 unknown */
+	char device[96];	      /* the CDI device whose hook claimed it ("pf=ens1f0 vf=0"), "" none */
 	long long since;	      /* claim time, seconds since the epoch; 0 unknown */
 	char bundle[PATH_MAX];	      /* the OCI bundle, as the runtime named it; "" unknown (v1) */
 	int pid;		      /* container init pid at createRuntime, 0 if unknown */

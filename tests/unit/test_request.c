@@ -598,7 +598,7 @@ static void test_env_fallback(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(sh_request_build(&a, env, N_ENV(env), &req, &err), 0);
+	assert_int_equal(sh_request_build_with_env(&a, env, N_ENV(env), NULL, 0, &req, &err), 0);
 	assert_int_equal(req.n, 2);
 	assert_string_equal(req.vf[0].pf, "ens1f0");
 	assert_int_equal(req.vf[0].select, SH_VF_AUTO);
@@ -610,7 +610,7 @@ static void test_env_fallback(void **state)
 	assert_int_equal(req.vf[1].vf_index, 3);
 	assert_int_equal(req.vf[1].cfg.max_tx_rate, 50); /* only the slot's '_' is a dot */
 	/* without env (env_fallback off), the same variables ask for nothing */
-	assert_int_equal(sh_request_build(&a, NULL, 0, &req, &err), 0);
+	assert_int_equal(sh_request_build_with_env(&a, NULL, 0, NULL, 0, &req, &err), 0);
 	assert_int_equal(req.n, 0);
 }
 
@@ -624,7 +624,7 @@ static void test_env_fallback_foreign_variables(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(sh_request_build(&a, env, N_ENV(env), &req, &err), 0);
+	assert_int_equal(sh_request_build_with_env(&a, env, N_ENV(env), NULL, 0, &req, &err), 0);
 	assert_int_equal(req.n, 0);
 	for (i = 0; i < N_ENV(env); i++)
 		assert_false(sh_request_env_is_key(env[i]));
@@ -644,7 +644,7 @@ static void test_env_fallback_annotations_win(void **state)
 	(void)state;
 	build_annotations(kv, &a);
 	/* the bad SRIOV_VLAN is not even parsed: the annotation gives vlan */
-	assert_int_equal(sh_request_build(&a, env, N_ENV(env), &req, &err), 0);
+	assert_int_equal(sh_request_build_with_env(&a, env, N_ENV(env), NULL, 0, &req, &err), 0);
 	assert_int_equal(req.n, 2);
 	assert_string_equal(req.vf[0].pf, "ens1f0");
 	assert_int_equal(req.vf[0].vf_index, 1);
@@ -663,7 +663,7 @@ static void test_env_fallback_first_wins(void **state)
 	struct sh_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(sh_request_build(&a, env, N_ENV(env), &req, &err), 0);
+	assert_int_equal(sh_request_build_with_env(&a, env, N_ENV(env), NULL, 0, &req, &err), 0);
 	assert_int_equal(req.n, 1);
 	assert_int_equal(req.vf[0].vf_index, 2);
 	assert_int_equal(req.vf[0].mtu, 1500);
@@ -705,6 +705,15 @@ static void test_env_fallback_errors_name_the_variable(void **state)
 		  "variable SRIOV_GATEWAY: 10.0.1.1 is not in the subnet of any IPv4 address of SRIOV_IP",
 		  "io.sriov" },
 		{ { NULL }, { "SRIOV_PF=p0" }, "variable SRIOV_VF is required", "io.sriov" },
+		{ { NULL },
+		  { "SRIOV_MTU=1500" },
+		  "variable SRIOV_VF is required (a VF index, \"auto\" or a VF PCI address), or SRIOV_POOL",
+		  "io.sriov" },
+		{ { NULL },
+		  { "SRIOV_POOL=fast", "SRIOV_VF=0" },
+		  "variable SRIOV_POOL picks the VF: it is given without SRIOV_PF and SRIOV_VF",
+		  "io.sriov" },
+		{ { NULL }, { "SRIOV_POOL=-x" }, "variable SRIOV_POOL: \"-x\" is not a pool name", "io.sriov" },
 		{ { NULL }, { "SRIOV_3_PF=p0", "SRIOV_3_MTU=1500" }, "variable SRIOV_3_VF is required", "io.sriov" },
 		{ { NULL },
 		  { "SRIOV_VF=3" },
@@ -737,12 +746,40 @@ static void test_env_fallback_errors_name_the_variable(void **state)
 		for (n = 0; cases[i].env[n]; n++)
 			;
 		build_annotations(cases[i].kv, &a);
-		r = sh_request_build(&a, (char *const *)cases[i].env, n, &req, &err);
+		r = sh_request_build_with_env(&a, (char *const *)cases[i].env, n, NULL, 0, &req, &err);
 		if (r != -EINVAL || !strstr(err.msg, cases[i].want) || strstr(err.msg, cases[i].not ))
 			fail_msg("case %zu: got %d \"%s\", want \"%s\" without \"%s\"", i, r, err.msg, cases[i].want,
 				 cases[i].not );
 		sh_annotations_free(&a);
 	}
+}
+
+/* A pool from a variable; a variable may not name the VF of a CDI device's slot (the device's
+ * hook arguments do), and its settings apply to that device like an annotation's. */
+static void test_env_fallback_pool_and_devices(void **state)
+{
+	char *pool_env[] = { "SRIOV_POOL=fast", "SRIOV_MTU=9000" };
+	char *vf_env[] = { "SRIOV_VF=auto" };
+	char *mtu_env[] = { "SRIOV_MTU=1400" };
+	struct sh_vf_request dev = { .select = SH_VF_AUTO, .pf = "ens1f0" };
+	struct sh_annotations a = { 0 };
+	struct sh_request req;
+	struct sh_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(sh_request_build_with_env(&a, pool_env, 2, NULL, 0, &req, &err), 0);
+	assert_int_equal(req.n, 1);
+	assert_int_equal(req.vf[0].select, SH_VF_POOL);
+	assert_string_equal(req.vf[0].pool, "fast");
+	assert_int_equal(req.vf[0].mtu, 9000);
+
+	assert_int_equal(sh_request_build_with_env(&a, vf_env, 1, &dev, 1, &req, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "variable SRIOV_VF: slot 0 is CDI device \"pf=ens1f0 vf=auto\""));
+
+	assert_int_equal(sh_request_build_with_env(&a, mtu_env, 1, &dev, 1, &req, &err), 0);
+	assert_int_equal(req.n, 1);
+	assert_int_equal(req.vf[0].mtu, 1400);
+	assert_string_equal(req.vf[0].device, "pf=ens1f0 vf=auto");
 }
 
 /* Every key of both tables, in every slot, is read from its SRIOV_ spelling, and only from it. */
@@ -794,7 +831,8 @@ static void test_env_fallback_every_key(void **state)
 					if (strcmp(names[i], "vf"))
 						assert_int_equal(sh_annotations_add(&a, vf, "0"), 0);
 				}
-				if (sh_request_build(&a, env, SH_ARRAY_SIZE(env), &req, &err) != -EINVAL ||
+				if (sh_request_build_with_env(&a, env, SH_ARRAY_SIZE(env), NULL, 0, &req, &err) !=
+					    -EINVAL ||
 				    !strstr(err.msg, want))
 					fail_msg("%s: \"%s\" does not name it", var, err.msg);
 				sh_annotations_free(&a);
@@ -893,11 +931,11 @@ static void test_env_fallback_many(void **state)
 		}
 		assert_true(r > 0);
 	}
-	assert_int_equal(sh_request_build(&a, env, VARS, &req, &err), -EINVAL);
+	assert_int_equal(sh_request_build_with_env(&a, env, VARS, NULL, 0, &req, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "variable SRIOV_VF is required")); /* slot 0 has only SRIOV_MTU */
 	assert_int_equal(sh_annotations_add(&a, "io.sriov.vf", "0"), 0);
 	assert_int_equal(sh_annotations_add(&a, "io.sriov.pf", "p"), 0);
-	assert_int_equal(sh_request_build(&a, env, VARS, &req, &err), 0);
+	assert_int_equal(sh_request_build_with_env(&a, env, VARS, NULL, 0, &req, &err), 0);
 	assert_int_equal(req.n, 8);
 	assert_int_equal(req.vf[0].mtu, 1501);
 	for (i = 1; i < 8; i++)
@@ -1027,7 +1065,7 @@ static void test_unknown_key_lists_the_keys(void **state)
 		if (i == n)
 			fail_msg("setting %s is not listed as a known key", s[j].name);
 	}
-	assert_int_equal(n, 6 + n_settings); /* pf, vf, ifname, mtu, ip, gateway */
+	assert_int_equal(n, 7 + n_settings); /* pf, vf, pool, ifname, mtu, ip, gateway */
 }
 
 static char *capture(void (*fn)(FILE *out))
@@ -1117,6 +1155,7 @@ int main(void)
 		cmocka_unit_test(test_env_fallback_annotations_win),
 		cmocka_unit_test(test_env_fallback_first_wins),
 		cmocka_unit_test(test_env_fallback_errors_name_the_variable),
+		cmocka_unit_test(test_env_fallback_pool_and_devices),
 		cmocka_unit_test(test_env_fallback_every_key),
 		cmocka_unit_test(test_env_variables_documented),
 		cmocka_unit_test(test_env_fallback_many),

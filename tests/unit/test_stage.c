@@ -412,7 +412,7 @@ static int run_capturing(enum sh_stage stage, const char *config, const char *st
 	{
 		int in = pipe_with(state_json, strlen(state_json));
 
-		r = sh_stage_run(stage, config, in, err);
+		r = sh_stage_run(stage, config, NULL, in, err);
 		close(in);
 	}
 	fflush(stderr);

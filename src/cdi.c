@@ -1,0 +1,355 @@
+/* The CDI spec: one device per VF, per PF and per pool, each the hook's two stages with arguments
+ * that name its VF, so that each device of a container is handled by its own hook run. The JSON is
+ * yajl's; the file is replaced atomically, since engines read the CDI directories at any time. */
+#include "sriov-hook/cdi.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sriov-hook/fileio.h"
+#include "sriov-hook/inventory.h"
+#include "sriov-hook/json.h"
+
+const char *sh_cdi_version(bool digit_name, bool net_devices)
+{
+	if (net_devices)
+		return "1.1.0";
+	return digit_name ? "0.5.0" : "0.3.0";
+}
+
+/* As the CDI library checks a device name: letters, digits, '_', '-', '.', ':', beginning and
+ * ending with a letter or digit. */
+static bool cdi_name_valid(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	if (len == 0 || !isalnum((unsigned char)name[0]) || !isalnum((unsigned char)name[len - 1]))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("_-.:", name[i]))
+			return false;
+	return true;
+}
+
+/* One device: its name, and the hook arguments that name its VF (NULL-terminated pairs) or the
+ * host netdev the runtime moves (netdev). */
+struct device {
+	char name[128];
+	const char *sel[6];
+	char netdev[IFNAMSIZ];
+};
+
+struct plan {
+	struct device *dev;
+	size_t n, cap;
+	bool digit_name, net_devices;
+};
+
+static int add_device(struct plan *p, const char *name, struct device **out, struct sh_error *err)
+{
+	struct device *d;
+	size_t i;
+
+	if (!cdi_name_valid(name))
+		return sh_err(err, EINVAL, "\"%s\" is not a valid CDI device name", name);
+	for (i = 0; i < p->n; i++)
+		if (!strcmp(p->dev[i].name, name))
+			return sh_err(err, EEXIST,
+				      "two devices would be called \"%s\" (a pool may not have the name of a PF's "
+				      "device)",
+				      name);
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+
+		if (!(d = reallocarray(p->dev, cap, sizeof(*d))))
+			return sh_err(err, ENOMEM, "out of memory");
+		p->dev = d;
+		p->cap = cap;
+	}
+	d = &p->dev[p->n++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	p->digit_name = p->digit_name || isdigit((unsigned char)name[0]);
+	*out = d;
+	return 0;
+}
+
+static bool in_a_pool(const struct sh_pool *pools, size_t n_pools, const struct sh_cdi_pf *pf, unsigned index)
+{
+	return sh_pool_of_vf(pools, n_pools, pf->name, pf->pci, index) != NULL;
+}
+
+/* <pf>-<index> for each VF in no pool, then <pf> when there is one. A PF whose netdev name is no
+ * CDI name is left out (its VFs are still reachable through pools and annotations). */
+static int plan_pf(struct plan *p, const struct sh_cdi_pf *pf, const struct sh_pool *pools, size_t n_pools,
+		   char (*index_text)[12], struct sh_error *err)
+{
+	struct device *d;
+	char name[128];
+	unsigned i, free_vfs = 0;
+	int r;
+
+	if (!cdi_name_valid(pf->name) || pf->numvfs == 0)
+		return 0;
+	for (i = 0; i < pf->numvfs; i++) {
+		if (in_a_pool(pools, n_pools, pf, i))
+			continue;
+		free_vfs++;
+		snprintf(name, sizeof(name), "%s-%u", pf->name, i);
+		if ((r = add_device(p, name, &d, err)) < 0)
+			return r;
+		snprintf(index_text[i], sizeof(index_text[i]), "%u", i);
+		d->sel[0] = "--pf";
+		d->sel[1] = pf->name;
+		d->sel[2] = "--vf";
+		d->sel[3] = index_text[i];
+		if (p->net_devices && pf->vf_netdev && pf->vf_netdev[i][0])
+			snprintf(d->netdev, sizeof(d->netdev), "%s", pf->vf_netdev[i]);
+	}
+	if (free_vfs == 0)
+		return 0;
+	if ((r = add_device(p, pf->name, &d, err)) < 0)
+		return r;
+	d->sel[0] = "--pf";
+	d->sel[1] = pf->name;
+	d->sel[2] = "--vf";
+	d->sel[3] = "auto";
+	return 0;
+}
+
+static void gen_hook(yajl_gen g, const char *stage, const struct device *d, const struct sh_cdi_opts *o)
+{
+	_cleanup_free_ char *base = strdup(o->hook);
+	size_t i;
+
+	yajl_gen_map_open(g);
+	sh_json_gen_kv_str(g, "hookName", stage);
+	sh_json_gen_kv_str(g, "path", o->hook);
+	sh_json_gen_str(g, "args");
+	yajl_gen_array_open(g);
+	sh_json_gen_str(g, base ? basename(base) : "sriov-hook");
+	if (o->config) {
+		sh_json_gen_str(g, "--config");
+		sh_json_gen_str(g, o->config);
+	}
+	for (i = 0; d->sel[i]; i++)
+		sh_json_gen_str(g, d->sel[i]);
+	sh_json_gen_str(g, stage);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+}
+
+static void gen_device(yajl_gen g, const struct device *d, const struct sh_cdi_opts *o)
+{
+	yajl_gen_map_open(g);
+	sh_json_gen_kv_str(g, "name", d->name);
+	sh_json_gen_str(g, "containerEdits");
+	yajl_gen_map_open(g);
+	if (d->netdev[0]) {
+		/* The runtime moves the netdev in and, with the namespace, out: no hook. */
+		sh_json_gen_str(g, "netDevices");
+		yajl_gen_array_open(g);
+		yajl_gen_map_open(g);
+		sh_json_gen_kv_str(g, "hostInterfaceName", d->netdev);
+		sh_json_gen_kv_str(g, "name", d->netdev);
+		yajl_gen_map_close(g);
+		yajl_gen_array_close(g);
+	} else {
+		sh_json_gen_str(g, "hooks");
+		yajl_gen_array_open(g);
+		gen_hook(g, "createRuntime", d, o);
+		gen_hook(g, "poststop", d, o);
+		yajl_gen_array_close(g);
+	}
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+}
+
+static int gen_spec(const struct plan *p, const struct sh_cdi_opts *o, char **out, struct sh_error *err)
+{
+	_cleanup_json_gen_ yajl_gen g = yajl_gen_alloc(NULL);
+	bool net_devices = false;
+	const unsigned char *buf;
+	size_t i, len;
+
+	if (!g)
+		return sh_err(err, ENOMEM, "out of memory");
+	for (i = 0; i < p->n; i++)
+		net_devices = net_devices || p->dev[i].netdev[0];
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	yajl_gen_map_open(g);
+	sh_json_gen_kv_str(g, "cdiVersion", sh_cdi_version(p->digit_name, net_devices));
+	sh_json_gen_kv_str(g, "kind", SH_CDI_KIND);
+	sh_json_gen_str(g, "devices");
+	yajl_gen_array_open(g);
+	for (i = 0; i < p->n; i++)
+		gen_device(g, &p->dev[i], o);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+		return sh_err(err, EINVAL, "generate the CDI spec: JSON generator failed");
+	if (!(*out = strndup((const char *)buf, len)))
+		return sh_err(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+int sh_cdi_generate(const struct sh_cdi_pf *pfs, size_t n_pfs, const struct sh_pool *pools, size_t n_pools,
+		    const struct sh_cdi_opts *o, char **out, struct sh_error *err)
+{
+	struct plan p = {.net_devices = o->net_devices};
+	char(*index_text)[12] = NULL, (*texts)[12];
+	struct device *d;
+	size_t i, total = 0;
+	int r = 0;
+
+	*out = NULL;
+	if (!o->hook || o->hook[0] != '/')
+		return sh_err(err, EINVAL, "the hook's path must be absolute (runtimes run it from anywhere)");
+	for (i = 0; i < n_pfs; i++)
+		total += pfs[i].numvfs;
+	/* the VF indexes as text, kept until the spec is generated */
+	if (total && !(index_text = calloc(total, sizeof(*index_text))))
+		return sh_err(err, ENOMEM, "out of memory");
+	for (i = 0, texts = index_text; i < n_pfs && r == 0; texts += pfs[i].numvfs, i++)
+		r = plan_pf(&p, &pfs[i], pools, n_pools, texts, err);
+	for (i = 0; i < n_pools && r == 0; i++) {
+		if ((r = add_device(&p, pools[i].name, &d, err)) < 0)
+			break;
+		d->sel[0] = "--pool";
+		d->sel[1] = pools[i].name;
+	}
+	if (r == 0)
+		r = gen_spec(&p, o, out, err);
+	free(p.dev);
+	free(index_text);
+	return r < 0 ? sh_err_ctx(err, "generate the CDI spec") : 0;
+}
+
+bool sh_cdi_spec_is_for(const char *path, const char *config)
+{
+	static const char *const hooks_path[] = {"containerEdits", "hooks", NULL};
+	_cleanup_free_ char *text = NULL;
+	_cleanup_json_ yajl_val root = NULL;
+	struct sh_error ignored;
+	yajl_val devs, hooks, args;
+	size_t i;
+
+	if (sh_json_read_file(path, 16u << 20, &text, &ignored) < 0 ||
+	    sh_json_parse(text, "CDI spec", &root, &ignored) < 0)
+		return false;
+	if (!(devs = sh_json_get(root, "devices")) || !YAJL_IS_ARRAY(devs) || devs->u.array.len == 0)
+		return false;
+	/* the first device's first hook says which configuration the spec was written for */
+	hooks = yajl_tree_get(devs->u.array.values[0], (const char **)hooks_path, yajl_t_array);
+	if (!hooks || hooks->u.array.len == 0 || !(args = sh_json_get(hooks->u.array.values[0], "args")) ||
+	    !YAJL_IS_ARRAY(args))
+		return false;
+	for (i = 0; i + 1 < args->u.array.len; i++) {
+		const char *a = YAJL_GET_STRING(args->u.array.values[i]);
+
+		if (a && !strcmp(a, "--config")) {
+			a = YAJL_GET_STRING(args->u.array.values[i + 1]);
+			return config && a && !strcmp(a, config);
+		}
+	}
+	return !config;
+}
+
+/* mkdir -p of path's directory (0755: engines run as root and read it). */
+static int make_parent(const char *path, struct sh_error *err)
+{
+	char dir[PATH_MAX], *p;
+
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return sh_err(err, ENAMETOOLONG, "%s: path too long", path);
+	if (!(p = strrchr(dir, '/')) || p == dir)
+		return 0;
+	*p = '\0';
+	for (p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return sh_err_errno(err, errno, "create %s", dir);
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return sh_err_errno(err, errno, "create %s", dir);
+	return 0;
+}
+
+/* The host's PFs that containers may use, with VF netdev names when netDevices are asked for. */
+static int host_pfs(const struct sh_config *cfg, bool netdevs, struct sh_cdi_pf **out, size_t *n, struct sh_error *err)
+{
+	_cleanup_free_ struct sh_inv_pf *inv = NULL;
+	struct sh_cdi_pf *pfs;
+	size_t i, k, n_inv;
+	int r;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = sh_inventory_pfs(cfg, NULL, 0, &inv, &n_inv, err)) < 0)
+		return r;
+	if (!(pfs = calloc(n_inv + 1, sizeof(*pfs))))
+		return sh_err(err, ENOMEM, "out of memory");
+	*out = pfs;
+	for (i = 0; i < n_inv; i++) {
+		struct sh_cdi_pf *p = &pfs[*n];
+		_cleanup_free_ struct sh_inv_vf *vfs = NULL;
+		size_t n_vfs;
+
+		if (!inv[i].allowed || !inv[i].pf.name[0])
+			continue;
+		snprintf(p->name, sizeof(p->name), "%s", inv[i].pf.name);
+		snprintf(p->pci, sizeof(p->pci), "%s", inv[i].pf.pci);
+		p->numvfs = inv[i].pf.numvfs;
+		(*n)++;
+		if (!netdevs || !p->numvfs)
+			continue;
+		if ((r = sh_inventory_vfs(cfg->sysfs_root, &inv[i], &vfs, &n_vfs, err)) < 0)
+			return r;
+		if (!(p->vf_netdev = calloc(p->numvfs, sizeof(*p->vf_netdev))))
+			return sh_err(err, ENOMEM, "out of memory");
+		for (k = 0; k < n_vfs && k < p->numvfs; k++)
+			if (vfs[k].binding == SH_VF_BOUND_NETDEV)
+				snprintf(p->vf_netdev[k], sizeof(p->vf_netdev[k]), "%s", vfs[k].vf.netdev);
+	}
+	return 0;
+}
+
+static void free_pfs(struct sh_cdi_pf *pfs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; pfs && i < n; i++)
+		free(pfs[i].vf_netdev);
+	free(pfs);
+}
+
+int sh_cdi_generate_file(const struct sh_config *cfg, const struct sh_cdi_opts *o, const char *path,
+			 struct sh_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	struct sh_cdi_pf *pfs = NULL;
+	size_t n = 0;
+	int r;
+
+	r = host_pfs(cfg, o->net_devices, &pfs, &n, err);
+	if (r == 0)
+		r = sh_cdi_generate(pfs, n, cfg->pools, cfg->n_pools, o, &text, err);
+	free_pfs(pfs, n);
+	if (r < 0)
+		return r;
+	/* The temporary file's name does not end in .json: the engines, which read every *.json of the
+	 * directory at any time, never see it. */
+	if ((r = make_parent(path, err)) < 0 || (r = sh_write_file_atomic(path, text, strlen(text), 0644, err)) < 0)
+		return sh_err_ctx(err, "write the CDI spec");
+	return 0;
+}

@@ -1,0 +1,338 @@
+/* The CDI spec generator: the devices (<pf>-<index>, <pf>, <pool>) and their order, pool VFs left
+ * to their pool, the hook entries whose arguments the hook's own parser reads back as the device's
+ * VF, the lowest cdiVersion for what is used, netDevices only when asked, and refusals (names that
+ * are not CDI names, two devices of one name, a relative hook path). */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sriov-hook/cdi.h"
+#include "sriov-hook/cmdline.h"
+#include "sriov-hook/json.h"
+
+static const struct sh_cdi_opts opts = {.hook = "/usr/bin/sriov-hook"};
+
+static struct sh_cdi_pf pf(const char *name, const char *pci, unsigned numvfs)
+{
+	struct sh_cdi_pf p = {.numvfs = numvfs};
+
+	snprintf(p.name, sizeof(p.name), "%s", name);
+	snprintf(p.pci, sizeof(p.pci), "%s", pci);
+	return p;
+}
+
+static void pools_from(const char *json, struct sh_config *cfg)
+{
+	struct sh_error err = {0};
+
+	sh_config_defaults(cfg);
+	if (sh_config_parse(json, cfg, &err) != 0)
+		fail_msg("%s: %s", json, err.msg);
+}
+
+/* The spec generated, parsed back (yajl's parser: the output is JSON). */
+static yajl_val generate(const struct sh_cdi_pf *pfs, size_t n, const struct sh_config *cfg,
+			 const struct sh_cdi_opts *o)
+{
+	struct sh_error err = {0};
+	yajl_val root = NULL;
+	char *text = NULL;
+
+	if (sh_cdi_generate(pfs, n, cfg ? cfg->pools : NULL, cfg ? cfg->n_pools : 0, o, &text, &err) != 0)
+		fail_msg("generate: %s", err.msg);
+	if (sh_json_parse(text, "spec", &root, &err) != 0)
+		fail_msg("not JSON: %s\n%s", err.msg, text);
+	free(text);
+	return root;
+}
+
+static const char *str_at(yajl_val v, const char *const *path)
+{
+	yajl_val s = yajl_tree_get(v, (const char **)path, yajl_t_string);
+
+	return s ? YAJL_GET_STRING(s) : NULL;
+}
+
+static yajl_val devices(yajl_val root)
+{
+	static const char *const path[] = {"devices", NULL};
+	yajl_val d = yajl_tree_get(root, (const char **)path, yajl_t_array);
+
+	assert_non_null(d);
+	return d;
+}
+
+/* The device names, space-separated. */
+static void names(yajl_val root, char *buf, size_t len)
+{
+	static const char *const name[] = {"name", NULL};
+	yajl_val d = devices(root);
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < d->u.array.len; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", i ? " " : "",
+			 str_at(d->u.array.values[i], name));
+}
+
+static yajl_val device(yajl_val root, const char *want)
+{
+	static const char *const name[] = {"name", NULL};
+	yajl_val d = devices(root);
+	size_t i;
+
+	for (i = 0; i < d->u.array.len; i++)
+		if (!strcmp(str_at(d->u.array.values[i], name), want))
+			return d->u.array.values[i];
+	fail_msg("no device %s", want);
+	return NULL;
+}
+
+/* Device want's hook for stage: its path, and its args parsed by the hook's own parser. */
+static void hook_of(yajl_val dev, const char *stage, struct sh_cmdline *cmd, const char **path, char **argv0)
+{
+	static const char *const hooks_path[] = {"containerEdits", "hooks", NULL};
+	yajl_val hooks = yajl_tree_get(dev, (const char **)hooks_path, yajl_t_array), h = NULL, args;
+	char *argv[16];
+	struct sh_error err = {0};
+	size_t i;
+
+	assert_non_null(hooks);
+	assert_int_equal(hooks->u.array.len, 2);
+	for (i = 0; i < hooks->u.array.len; i++) {
+		const char *const hn[] = {"hookName", NULL};
+
+		if (!strcmp(str_at(hooks->u.array.values[i], hn), stage))
+			h = hooks->u.array.values[i];
+	}
+	assert_non_null(h);
+	{
+		const char *const p[] = {"path", NULL}, *const a[] = {"args", NULL};
+
+		*path = str_at(h, p);
+		args = yajl_tree_get(h, (const char **)a, yajl_t_array);
+	}
+	assert_non_null(args);
+	assert_true(args->u.array.len < SH_ARRAY_SIZE(argv));
+	for (i = 0; i < args->u.array.len; i++)
+		argv[i] = YAJL_GET_STRING(args->u.array.values[i]);
+	argv[i] = NULL;
+	*argv0 = argv[0];
+	if (sh_cmdline_parse((int)i, argv, cmd, &err) != 0)
+		fail_msg("args do not parse: %s", err.msg);
+	assert_true(cmd->has_stage);
+	assert_string_equal(sh_stage_name(cmd->stage), stage);
+}
+
+/* The device's VF as its hook's arguments name it ("pf=ens1f0 vf=0"), the same at both stages. */
+static const char *device_key(yajl_val root, const char *name, const char **config)
+{
+	static char key[SH_DEVICE_MAX];
+	char other[SH_DEVICE_MAX], *argv0;
+	struct sh_cmdline cmd;
+	const char *path;
+
+	hook_of(device(root, name), "poststop", &cmd, &path, &argv0);
+	sh_request_selector_key(&cmd.device, other, sizeof(other));
+	hook_of(device(root, name), "createRuntime", &cmd, &path, &argv0);
+	assert_true(cmd.has_device);
+	assert_string_equal(path, "/usr/bin/sriov-hook");
+	assert_string_equal(argv0, "sriov-hook");
+	assert_string_equal(sh_request_selector_key(&cmd.device, key, sizeof(key)), other);
+	if (config)
+		*config = cmd.config;
+	return key;
+}
+
+static void test_devices(void **state)
+{
+	struct sh_cdi_pf pfs[] = {pf("ens1f0", "0000:3b:00.0", 3), pf("ens1f1", "0000:3b:00.1", 2)};
+	static const char *const version[] = {"cdiVersion", NULL}, *const kind[] = {"kind", NULL};
+	const char *config = "x";
+	yajl_val root;
+	char buf[512];
+
+	(void)state;
+	root = generate(pfs, 2, NULL, &opts);
+	assert_string_equal(str_at(root, version), "0.3.0"); /* hooks, names beginning with a letter */
+	assert_string_equal(str_at(root, kind), "sriov.io/vf");
+	names(root, buf, sizeof(buf));
+	assert_string_equal(buf, "ens1f0-0 ens1f0-1 ens1f0-2 ens1f0 ens1f1-0 ens1f1-1 ens1f1");
+	assert_string_equal(device_key(root, "ens1f0-2", &config), "pf=ens1f0 vf=2");
+	assert_null(config); /* the hook's default configuration */
+	assert_string_equal(device_key(root, "ens1f0", NULL), "pf=ens1f0 vf=auto");
+	assert_string_equal(device_key(root, "ens1f1-1", NULL), "pf=ens1f1 vf=1");
+	yajl_tree_free(root);
+}
+
+/* A VF in a pool is the pool's: no device of its own, and the PF's auto device only while the PF
+ * has VFs in no pool. */
+static void test_pools(void **state)
+{
+	struct sh_cdi_pf pfs[] = {pf("ens1f0", "0000:3b:00.0", 4), pf("ens1f1", "0000:3b:00.1", 2)};
+	struct sh_config cfg;
+	yajl_val root;
+	char buf[512];
+
+	(void)state;
+	pools_from("{\"pools\": {\"fast\": {\"vfs\": [\"ens1f0#1-2\", \"0000:3b:00.1\"], \"vlan\": 5}, "
+		   "\"slow\": [\"ens1f0#3\"]}}",
+		   &cfg);
+	root = generate(pfs, 2, &cfg, &opts);
+	names(root, buf, sizeof(buf));
+	assert_string_equal(buf, "ens1f0-0 ens1f0 fast slow");
+	assert_string_equal(device_key(root, "fast", NULL), "pool=fast");
+	assert_string_equal(device_key(root, "slow", NULL), "pool=slow");
+	yajl_tree_free(root);
+	sh_config_free(&cfg);
+}
+
+static void test_config_and_version(void **state)
+{
+	struct sh_cdi_pf pfs[] = {pf("ens1f0", "0000:3b:00.0", 1)};
+	static const char *const version[] = {"cdiVersion", NULL};
+	struct sh_cdi_opts o = {.hook = "/opt/x/bin/sriov-hook", .config = "/etc/sriov-hook/alt.json"};
+	const char *path;
+	struct sh_cmdline cmd;
+	struct sh_config cfg;
+	yajl_val root;
+	char *argv0;
+
+	(void)state;
+	/* a pool whose name begins with a digit: CDI 0.5.0 allows that, older specs do not */
+	pools_from("{\"pools\": {\"10g\": [\"ens9\"]}}", &cfg);
+	root = generate(pfs, 1, &cfg, &o);
+	assert_string_equal(str_at(root, version), "0.5.0");
+	hook_of(device(root, "ens1f0-0"), "createRuntime", &cmd, &path, &argv0);
+	assert_string_equal(path, "/opt/x/bin/sriov-hook");
+	assert_string_equal(cmd.config, "/etc/sriov-hook/alt.json");
+	yajl_tree_free(root);
+	sh_config_free(&cfg);
+	assert_string_equal(sh_cdi_version(false, false), "0.3.0");
+	assert_string_equal(sh_cdi_version(true, false), "0.5.0");
+	assert_string_equal(sh_cdi_version(true, true), "1.1.0");
+}
+
+/* netDevices only when asked, only for VFs with a netdev; the others keep their hooks. */
+static void test_net_devices(void **state)
+{
+	char netdevs[3][IFNAMSIZ] = {"ens1f0v0", "", "ens1f0v2"};
+	struct sh_cdi_pf pfs[] = {pf("ens1f0", "0000:3b:00.0", 3)};
+	static const char *const version[] = {"cdiVersion", NULL};
+	static const char *const nd[] = {"containerEdits", "netDevices", NULL};
+	static const char *const hooks[] = {"containerEdits", "hooks", NULL};
+	struct sh_cdi_opts o = opts;
+	yajl_val root, v;
+
+	(void)state;
+	pfs[0].vf_netdev = netdevs;
+	root = generate(pfs, 1, NULL, &opts); /* not asked: hooks only, 0.3.0 */
+	assert_string_equal(str_at(root, version), "0.3.0");
+	assert_null(yajl_tree_get(device(root, "ens1f0-0"), (const char **)nd, yajl_t_any));
+	yajl_tree_free(root);
+
+	o.net_devices = true;
+	root = generate(pfs, 1, NULL, &o);
+	assert_string_equal(str_at(root, version), "1.1.0");
+	v = yajl_tree_get(device(root, "ens1f0-0"), (const char **)nd, yajl_t_array);
+	assert_non_null(v);
+	assert_int_equal(v->u.array.len, 1);
+	{
+		const char *const host[] = {"hostInterfaceName", NULL}, *const name[] = {"name", NULL};
+
+		assert_string_equal(str_at(v->u.array.values[0], host), "ens1f0v0");
+		assert_string_equal(str_at(v->u.array.values[0], name), "ens1f0v0");
+	}
+	assert_null(yajl_tree_get(device(root, "ens1f0-0"), (const char **)hooks, yajl_t_any));
+	/* no netdev to name (in a container, vfio): the hook's device */
+	assert_string_equal(device_key(root, "ens1f0-1", NULL), "pf=ens1f0 vf=1");
+	assert_string_equal(device_key(root, "ens1f0", NULL), "pf=ens1f0 vf=auto");
+	yajl_tree_free(root);
+}
+
+static void test_refusals(void **state)
+{
+	struct sh_cdi_pf pfs[] = {pf("ens1f0", "0000:3b:00.0", 2), pf("en@x", "0000:5e:00.0", 2)};
+	struct sh_cdi_opts rel = {.hook = "sriov-hook"};
+	struct sh_error err = {0};
+	struct sh_config cfg;
+	char *text = NULL, buf[256];
+	yajl_val root;
+
+	(void)state;
+	/* a PF whose name is no CDI name has no devices; the others are there */
+	root = generate(pfs, 2, NULL, &opts);
+	names(root, buf, sizeof(buf));
+	assert_string_equal(buf, "ens1f0-0 ens1f0-1 ens1f0");
+	yajl_tree_free(root);
+	/* a pool named as a PF's device */
+	pools_from("{\"pools\": {\"ens1f0-1\": [\"ens2f0\"]}}", &cfg);
+	assert_int_equal(sh_cdi_generate(pfs, 2, cfg.pools, cfg.n_pools, &opts, &text, &err), -EEXIST);
+	assert_string_equal(err.msg, "generate the CDI spec: two devices would be called \"ens1f0-1\" (a pool may not "
+				     "have the name of a PF's device)");
+	assert_null(text);
+	sh_config_free(&cfg);
+	assert_int_equal(sh_cdi_generate(pfs, 2, NULL, 0, &rel, &text, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "must be absolute"));
+	/* no PF, no pool: a valid spec without devices */
+	root = generate(NULL, 0, NULL, &opts);
+	assert_int_equal(devices(root)->u.array.len, 0);
+	yajl_tree_free(root);
+}
+
+/* vfs apply rewrites the default spec only when this configuration wrote it. */
+static void test_spec_is_for(void **state)
+{
+	struct sh_cdi_pf pfs[] = {pf("ens1f0", "0000:3b:00.0", 1)};
+	struct sh_cdi_opts o = {.hook = "/usr/bin/sriov-hook", .config = "/etc/a.json"};
+	struct sh_error err = {0};
+	char path[] = "/tmp/sriov-hook-test-cdi-XXXXXX", *text = NULL;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_int_equal(sh_cdi_generate(pfs, 1, NULL, 0, &o, &text, &err), 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	free(text);
+	assert_true(sh_cdi_spec_is_for(path, "/etc/a.json"));
+	assert_false(sh_cdi_spec_is_for(path, "/etc/b.json"));
+	assert_false(sh_cdi_spec_is_for(path, NULL));
+	/* written for the default configuration (no --config) */
+	o.config = NULL;
+	assert_int_equal(sh_cdi_generate(pfs, 1, NULL, 0, &o, &text, &err), 0);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(pwrite(fd, text, strlen(text), 0), (ssize_t)strlen(text));
+	free(text);
+	assert_true(sh_cdi_spec_is_for(path, NULL));
+	assert_false(sh_cdi_spec_is_for(path, "/etc/a.json"));
+	/* not a spec of ours, or none */
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(pwrite(fd, "{\"devices\": []}", 15, 0), 15);
+	assert_false(sh_cdi_spec_is_for(path, NULL));
+	close(fd);
+	unlink(path);
+	assert_false(sh_cdi_spec_is_for(path, NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_devices),
+		cmocka_unit_test(test_pools),
+		cmocka_unit_test(test_config_and_version),
+		cmocka_unit_test(test_net_devices),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_spec_is_for),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
