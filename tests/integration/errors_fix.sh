@@ -94,6 +94,20 @@ t_contains census/unusable "$msg" "1 unusable (bound to vfio-pci, which gives no
 t_lacks census/not-all-claimed "$msg" "all 5 are claimed"
 ct_kill full
 
+# with VF 4 in a pool: auto counts the VFs outside pools, the pool its own
+CFG_P="$SH_TMP/ef-pools.config.json"
+sed "s|\"poststop_timeout_ms\": 500|\"poststop_timeout_ms\": 500, \"pools\": {\"gpu\": [\"$PFA#4\"], \"cold\": [\"$PFB\"]}|" "$CFG" >"$CFG_P"
+ct_create full_p "$CFG_P" pf="$PFA" vf=auto
+t_message census/outside-pools "^claim a VF of $PFA: no free VF among its 4 outside pools \(1 are in pools\): 1 held" full_p createRuntime
+ct_kill full_p
+ct_create pool_p "$CFG_P" pool=gpu
+t_message census/pool "^$(re "claim a VF of pool gpu: no free VF among its 1: 1 unusable (bound to vfio-pci")" pool_p createRuntime
+ct_kill pool_p
+# a pool on a PF without VFs: how to enable them
+ct_create pool_cold "$CFG_P" pool=cold
+t_message census/pool-no-vfs "^$(re "claim a VF of pool cold: PF $PFB (0000:4d:00.0) has no VFs enabled (sriov_numvfs is 0, it supports up to 7): enable them with \`sriovctl vfs apply\`")" pool_cold createRuntime
+ct_kill pool_cold
+
 # a holder without a name: its id (12 characters, as docker shows ids); VF 4 is usable again for it
 standin_vf_set_driver a 4 igbvf
 ct_create 0123456789abcdef0123 "$CFG" pf="$PFA" vf=auto
