@@ -70,7 +70,9 @@ class Torture:
         p = subprocess.Popen(["unshare", "--net", "sleep", "600"], stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         own = os.readlink("/proc/self/ns/net")
-        for _ in range(500):
+        # Generous: 16 workers on 2 CPUs, beside whatever else runs, can take a second to exec.
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
             try:
                 if (os.readlink("/proc/%d/ns/net" % p.pid) != own
                         and os.path.basename(os.readlink("/proc/%d/exe" % p.pid)) != "unshare"):
@@ -78,7 +80,9 @@ class Torture:
             except OSError:
                 pass
             time.sleep(0.002)
-        raise RuntimeError("netns process %d did not start" % p.pid)
+        p.kill()
+        p.wait()
+        raise RuntimeError("netns process %d did not start in 15 s" % p.pid)
 
     @staticmethod
     def end_proc(p):
