@@ -3,6 +3,7 @@
  * what this container already holds (an earlier createRuntime for it) is left as it is. */
 #include <errno.h>
 #include <linux/if_ether.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -31,10 +32,60 @@ struct attach {
 	size_t n; /* VFs claimed by this run so far, records written */
 };
 
+/* Adds "; <fmt>" to the message already in err. */
+static void err_append(struct sh_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void err_append(struct sh_error *err, const char *fmt, ...)
+{
+	size_t at = strlen(err->msg);
+	va_list ap;
+
+	if (at + 3 >= sizeof(err->msg))
+		return;
+	memcpy(err->msg + at, "; ", 3);
+	va_start(ap, fmt);
+	vsnprintf(err->msg + at + 2, sizeof(err->msg) - at - 2, fmt, ap);
+	va_end(ap);
+}
+
+/* The configuration file, as messages name it. */
+static const char *config_file(const struct sh_config *cfg)
+{
+	return cfg->path[0] ? cfg->path : SH_DEFAULT_CONFIG;
+}
+
+/* A PF that does not resolve (a typo, a VF, a netdev without SR-IOV): the message goes on with the
+ * SR-IOV PFs there are, and which of them allowed_pfs lets containers use. */
+static void list_pfs(const struct sh_config *cfg, struct sh_error *err)
+{
+	_cleanup_free_ struct sh_pf *pfs = NULL;
+	struct sh_error ignored;
+	char list[640] = "";
+	size_t i, n, at = 0;
+	unsigned total;
+
+	if (sh_sysfs_pf_list(cfg->sysfs_root, &pfs, &n, &ignored) < 0)
+		return;
+	if (n == 0) {
+		err_append(err, "this host has no SR-IOV PF");
+		return;
+	}
+	for (i = 0; i < n && at < sizeof(list) - 1; i++) {
+		if (sh_sysfs_pci_attr_uint(cfg->sysfs_root, pfs[i].pci, "sriov_totalvfs", &total) < 0)
+			total = 0;
+		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s (%s, %u of %u VFs enabled%s)", i ? ", " : "",
+				       pfs[i].name[0] ? pfs[i].name : "no netdev", pfs[i].pci, pfs[i].numvfs, total,
+				       sh_config_pf_allowed(cfg, pfs[i].name, pfs[i].pci) ? ""
+											  : ", not in allowed_pfs");
+	}
+	err_append(err, "the SR-IOV PFs here: %s", list);
+}
+
 static int resolve_pf(const struct attach *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
 		      struct sh_error *err)
 {
 	const struct sh_config *cfg = a->ctx->cfg;
+	char allowed[512] = "";
+	size_t i, at = 0;
 	int r;
 
 	if (v->select == SH_VF_PCI) {
@@ -43,39 +94,108 @@ static int resolve_pf(const struct attach *a, const struct sh_vf_request *v, str
 		if (v->pf[0] && strcmp(v->pf, pf->name) && strcasecmp(v->pf, pf->pci))
 			return sh_err(err, EINVAL, "VF %s belongs to %s, not to %s", v->vf_pci, pf->name, v->pf);
 	} else if ((r = sh_sysfs_pf_resolve(cfg->sysfs_root, v->pf, pf, err)) < 0) {
+		if (r == -ENODEV || r == -ENOTSUP || r == -EINVAL)
+			list_pfs(cfg, err);
 		return r;
 	}
-	if (!sh_config_pf_allowed(cfg, pf->name, pf->pci))
-		return sh_err(err, EPERM, "PF %s (%s) is not in allowed_pfs of the configuration", pf->name, pf->pci);
+	if (!sh_config_pf_allowed(cfg, pf->name, pf->pci)) {
+		for (i = 0; i < cfg->n_allowed_pfs && at < sizeof(allowed) - 1; i++)
+			at += (size_t)snprintf(allowed + at, sizeof(allowed) - at, "%s%s", i ? ", " : "",
+					       cfg->allowed_pfs[i]);
+		return sh_err(err, EPERM, "PF %s (%s) is not in allowed_pfs of %s (it allows: %s)", pf->name, pf->pci,
+			      config_file(cfg), allowed[0] ? allowed : "none");
+	}
 	return 0;
 }
 
-/* Checks, under the VF's lock and with no claim on it, that the VF can be handed out: its netdev
- * is on the host, down or without addresses, and no bridge, bond or stacked device uses it. */
-static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host, struct sh_error *err)
+/* A PF whose VFs are not enabled: say so, and how to enable them. */
+static int no_vfs_enabled(const struct sh_config *cfg, const struct sh_pf *pf, struct sh_error *err)
 {
-	char why[128];
+	unsigned total;
+
+	if (sh_sysfs_pci_attr_uint(cfg->sysfs_root, pf->pci, "sriov_totalvfs", &total) < 0 || total == 0)
+		total = 1;
+	return sh_err(err, ENODEV,
+		      "PF %s (%s) has no VFs enabled (sriov_numvfs is 0, it supports up to %u): enable them with "
+		      "`sriovctl vfs apply` after adding \"pfs\": {\"%s\": {\"numvfs\": %u}} to %s, or with "
+		      "`echo %u > %s/class/net/%s/device/sriov_numvfs`",
+		      pf->name, pf->pci, total, pf->name, total, config_file(cfg), total,
+		      strcmp(cfg->sysfs_root, "/") ? cfg->sysfs_root : "", pf->name);
+}
+
+/* What keeps a VF from being handed out, besides a claim. */
+enum usability {
+	USABLE,
+	IN_USE_BY_HOST, /* up with addresses, a bridge or bond port, a device stacked on it */
+	NOT_ON_HOST,	/* its netdev is in another namespace, with no claim of ours */
+	UNUSABLE,	/* no driver, or one without a netdev (vfio-pci) */
+};
+
+/* Reads whether the VF can be handed out: its netdev is on the host, down or without addresses,
+ * and no bridge, bond or stacked device uses it. *why gets the category, why_text the reason (for
+ * all but USABLE). A negative errno only when it cannot tell (sysfs, netlink). */
+static int usability(struct attach *a, struct sh_vf *vf, struct sh_link *host, enum usability *why, char *why_text,
+		     size_t len, struct sh_error *err)
+{
 	int r;
 
+	*why = USABLE;
 	if ((r = sh_sysfs_pci_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev, err)) < 0)
 		return r;
 	if (!vf->netdev[0]) {
-		if (!vf->driver[0])
-			return sh_err(err, ENODEV, "not bound to any driver");
-		if (!strcmp(vf->driver, "vfio-pci") || !strncmp(vf->driver, "uio", 3))
-			return sh_err(err, EOPNOTSUPP,
-				      "bound to %s, which gives no netdev (vfio/DPDK mode is not supported yet)",
-				      vf->driver);
-		return sh_err(err, EBUSY, "in use: its netdev is not in the host namespace");
+		if (!vf->driver[0]) {
+			*why = UNUSABLE;
+			snprintf(why_text, len, "not bound to any driver");
+		} else if (!strcmp(vf->driver, "vfio-pci") || !strncmp(vf->driver, "uio", 3)) {
+			*why = UNUSABLE;
+			snprintf(why_text, len,
+				 "bound to %s, which gives no netdev (vfio/DPDK mode is not supported yet)",
+				 vf->driver);
+		} else {
+			*why = NOT_ON_HOST;
+			snprintf(why_text, len, "its netdev is not in the host namespace");
+		}
+		return 0;
 	}
 	r = sh_link_get(a->host_sk, 0, vf->netdev, host, err);
-	if (r == -ENODEV)
-		return sh_err(err, EBUSY, "in use: its netdev %s is not in the host namespace", vf->netdev);
-	if (r < 0)
+	if (r == -ENODEV) {
+		*why = NOT_ON_HOST;
+		snprintf(why_text, len, "its netdev %s is not in the host namespace", vf->netdev);
+		return 0;
+	}
+	if (r < 0 || (r = sh_link_host_use(a->host_sk, host, why_text, len, err)) < 0)
 		return r;
-	if ((r = sh_link_host_use(a->host_sk, host, why, sizeof(why), err)) < 0)
+	if (r > 0)
+		*why = IN_USE_BY_HOST;
+	return 0;
+}
+
+/* usability() as the error of a VF that was asked for (or tried). */
+static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host, struct sh_error *err)
+{
+	enum usability why;
+	char text[160];
+	int r;
+
+	if ((r = usability(a, vf, host, &why, text, sizeof(text), err)) < 0)
 		return r;
-	return r > 0 ? sh_err(err, EBUSY, "in use by the host: %s", why) : 0;
+	switch (why) {
+	case IN_USE_BY_HOST:
+		return sh_err(err, EBUSY, "in use by the host: %s", text);
+	case NOT_ON_HOST:
+		return sh_err(err, EBUSY, "in use: %s", text);
+	case UNUSABLE:
+		return sh_err(err, vf->driver[0] ? EOPNOTSUPP : ENODEV, "%s", text);
+	default:
+		return 0;
+	}
+}
+
+/* "<id>" or "<id> (<name>)": a claim's holder as messages name it. */
+static const char *holder_of(const struct sh_record *r, char *out, size_t len)
+{
+	snprintf(out, len, "%s%s%s%s", r->id, r->name[0] ? " (" : "", r->name, r->name[0] ? ")" : "");
+	return out;
 }
 
 /* Takes the lock of vf and checks that the VF is free and usable. With a stale claim on it, the
@@ -92,8 +212,10 @@ static int try_claim(struct attach *a, struct sh_vf *vf, struct sh_claim *c, str
 		return r;
 	r = sh_claim_read(c, &old, err);
 	if (r == 0 && !sh_record_is_stale(&old)) {
+		char holder[SH_ID_MAX + SH_NAME_MAX + 8];
+
 		sh_claim_unlock(c);
-		return sh_err(err, EBUSY, "already held by %s", old.id);
+		return sh_err(err, EBUSY, "already held by %s", holder_of(&old, holder, sizeof(holder)));
 	}
 	if (r == 0) {
 		sh_log_msg(LOG_NOTICE, "VF %s: taking over the %s claim of %s", vf->pci,
@@ -129,11 +251,118 @@ static bool in_scope(const struct attach *a, const struct sh_pf *pf, unsigned i,
 	return !sh_pool_of_vf(cfg->pools, cfg->n_pools, pf->name, pf->pci, i);
 }
 
+/* Why no VF could be had: each VF in scope counted once, under what keeps it, with the first
+ * reason of each kind. */
+struct census {
+	unsigned total, held, stale, host, elsewhere, unusable, freed;
+	char holders[200];   /* the first holders, "web, 3f2a9c1d0b8e" */
+	char stale_why[256]; /* why a stale claim could not be taken over */
+	char host_why[160], elsewhere_why[160], unusable_why[160];
+};
+
+static void census_add_holder(struct census *cs, const struct sh_record *r)
+{
+	size_t at = strlen(cs->holders);
+
+	if (cs->held > 3) {
+		if (cs->held == 4)
+			snprintf(cs->holders + at, sizeof(cs->holders) - at, ", ...");
+		return;
+	}
+	/* the name where the runtime gave one, else the id (12 characters: a docker id reads so) */
+	snprintf(cs->holders + at, sizeof(cs->holders) - at, "%s%.*s", at ? ", " : "", r->name[0] ? SH_NAME_MAX : 12,
+		 r->name[0] ? r->name : r->id);
+}
+
+static void census_note(unsigned *count, char *why, size_t len, const char *text)
+{
+	if (!(*count)++)
+		snprintf(why, len, "%.150s", text);
+}
+
+/* Counts the VFs of pf in scope (pool, or none: the VFs outside pools) after no claim succeeded:
+ * claims are read without their lock, usability as check_usable sees it (a snapshot: a VF freed
+ * meanwhile counts as such). */
+static void census_count(struct attach *a, const struct sh_pf *pf, const struct sh_pool *pool, struct census *cs)
+{
+	const char *root = a->ctx->cfg->sysfs_root;
+	struct sh_error ignored;
+	struct sh_record rec;
+	struct sh_link host;
+	enum usability why;
+	char text[160];
+	struct sh_vf vf;
+	unsigned i;
+
+	for (i = 0; i < pf->numvfs; i++) {
+		if (!in_scope(a, pf, i, pool))
+			continue;
+		cs->total++;
+		if (sh_sysfs_vf_get(root, pf, i, &vf, &ignored) < 0) {
+			census_note(&cs->unusable, cs->unusable_why, sizeof(cs->unusable_why), ignored.msg);
+			continue;
+		}
+		if (sh_store_peek(&a->store, vf.pci, &rec, &ignored) == 0) {
+			/* Read without its lock: a live holder still attaching counts as holding. */
+			if (rec.phase == SH_PHASE_RETURNING || sh_record_holder_gone(&rec)) {
+				cs->stale++;
+			} else {
+				cs->held++;
+				census_add_holder(cs, &rec);
+			}
+			continue;
+		}
+		if (usability(a, &vf, &host, &why, text, sizeof(text), &ignored) < 0) {
+			why = UNUSABLE;
+			snprintf(text, sizeof(text), "%.150s", ignored.msg);
+		}
+		if (why == IN_USE_BY_HOST)
+			census_note(&cs->host, cs->host_why, sizeof(cs->host_why), text);
+		else if (why == NOT_ON_HOST)
+			census_note(&cs->elsewhere, cs->elsewhere_why, sizeof(cs->elsewhere_why), text);
+		else if (why == UNUSABLE)
+			census_note(&cs->unusable, cs->unusable_why, sizeof(cs->unusable_why), text);
+		else
+			cs->freed++;
+	}
+}
+
+/* "<head>: no free VF among its N[ outside pools (M are in pools)]: 2 held by running containers
+ * (web, db); 1 in use by the host (...); ..." */
+static int census_error(const struct census *cs, const char *head, unsigned pooled, struct sh_error *err)
+{
+	char msg[SH_ERR_MAX];
+	size_t at;
+
+	at = (size_t)snprintf(msg, sizeof(msg), "%s: no free VF among its %u", head, cs->total);
+	if (pooled && at < sizeof(msg))
+		at += (size_t)snprintf(msg + at, sizeof(msg) - at, " outside pools (%u are in pools)", pooled);
+	if (at < sizeof(msg))
+		at += (size_t)snprintf(msg + at, sizeof(msg) - at, ":");
+#define PART(cond, ...)                                                                                                \
+	do {                                                                                                           \
+		if ((cond) && at < sizeof(msg))                                                                        \
+			at += (size_t)snprintf(msg + at, sizeof(msg) - at, __VA_ARGS__);                               \
+	} while (0)
+	PART(cs->held, " %u held by running containers (%s);", cs->held, cs->holders);
+	PART(cs->stale, " %u stale or returning, not taken over (%s);", cs->stale,
+	     cs->stale_why[0] ? cs->stale_why : "their holders are gone; `sriovctl gc` returns them");
+	PART(cs->host, " %u in use by the host (%s);", cs->host, cs->host_why);
+	PART(cs->elsewhere, " %u in another network namespace without a claim (%s);", cs->elsewhere, cs->elsewhere_why);
+	PART(cs->unusable, " %u unusable (%s);", cs->unusable, cs->unusable_why);
+	PART(cs->freed, " %u free again by now: try again;", cs->freed);
+#undef PART
+	if (at < sizeof(msg) && (msg[at - 1] == ';' || msg[at - 1] == ':'))
+		msg[at - 1] = '\0';
+	return sh_err(err, EBUSY, "%s", msg);
+}
+
 /* One pass of auto over the VFs of pf in scope: pass 0 takes the lowest VF nobody claimed whose
  * netdev is on the host, pass 1 the lowest whose claim is stale or returning (finished and taken
- * over). Claimed and in-use VFs cost no lock and no parse. -ENOENT (err untouched) when none. */
+ * over). Claimed and in-use VFs cost no lock and no parse. -ENOENT (err untouched) when none; why
+ * a stale claim could not be taken over goes to cs. */
 static int pick_pass(struct attach *a, const struct sh_pf *pf, const struct sh_pool *pool, int pass, struct sh_vf *vf,
-		     struct sh_claim *c, struct sh_link *host, struct sh_error *err)
+		     struct sh_claim *c, struct sh_link *host, struct census *cs, struct sh_error *err)
 {
 	const char *root = a->ctx->cfg->sysfs_root;
 	char pci[SH_PCI_LEN], netdev[IFNAMSIZ];
@@ -154,6 +383,8 @@ static int pick_pass(struct attach *a, const struct sh_pf *pf, const struct sh_p
 			return 0;
 		if (!skippable(r))
 			return sh_err_ctx(err, "claim VF %u (%s) of %s", i, pci, pf->name);
+		if (pass == 1 && !cs->stale_why[0] && strncmp(err->msg, "already held", 12))
+			snprintf(cs->stale_why, sizeof(cs->stale_why), "VF %u: %.200s", i, err->msg);
 	}
 	return -ENOENT;
 }
@@ -161,19 +392,19 @@ static int pick_pass(struct attach *a, const struct sh_pf *pf, const struct sh_p
 static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf, struct sh_claim *c,
 		     struct sh_link *host, struct sh_error *err)
 {
+	struct census cs = {0};
+	char head[64];
 	unsigned i, pooled = 0;
 	int pass, r;
 
 	for (pass = 0; pass < 2; pass++)
-		if ((r = pick_pass(a, pf, NULL, pass, vf, c, host, err)) != -ENOENT)
+		if ((r = pick_pass(a, pf, NULL, pass, vf, c, host, &cs, err)) != -ENOENT)
 			return r;
 	for (i = 0; i < pf->numvfs; i++)
 		pooled += !in_scope(a, pf, i, NULL);
-	if (pooled)
-		return sh_err(err, EBUSY,
-			      "claim a VF of %s: no free VF outside pools (%u claimed or in use, %u in pools)",
-			      pf->name, pf->numvfs - pooled, pooled);
-	return sh_err(err, EBUSY, "claim a VF of %s: no free VF (all %u are claimed or in use)", pf->name, pf->numvfs);
+	census_count(a, pf, NULL, &cs);
+	snprintf(head, sizeof(head), "claim a VF of %s", pf->name);
+	return census_error(&cs, head, pooled, err);
 }
 
 /* A pool: its selectors in order, the free VFs of all of them before any stale one. A selector
@@ -183,7 +414,10 @@ static int pick_pool(struct attach *a, const struct sh_vf_request *v, struct sh_
 {
 	const struct sh_config *cfg = a->ctx->cfg;
 	const struct sh_pool *pool = sh_pool_find(cfg->pools, cfg->n_pools, v->pool);
+	struct census cs = {0};
+	struct sh_pf no_vfs = {0};
 	struct sh_error why;
+	char head[128];
 	size_t k;
 	int pass, r;
 
@@ -194,12 +428,25 @@ static int pick_pool(struct attach *a, const struct sh_vf_request *v, struct sh_
 			if (sh_sysfs_pf_resolve(cfg->sysfs_root, pool->sel[k].pf, pf, &why) < 0 ||
 			    !sh_config_pf_allowed(cfg, pf->name, pf->pci))
 				continue;
-			if ((r = pick_pass(a, pf, pool, pass, vf, c, host, err)) != -ENOENT)
+			if ((r = pick_pass(a, pf, pool, pass, vf, c, host, &cs, err)) != -ENOENT)
 				return r;
 		}
 	}
-	return sh_err(err, EBUSY, "claim a VF of pool %s: no free VF (all of its VFs are claimed or in use)",
-		      pool->name);
+	for (k = 0; k < pool->n_sel; k++) {
+		if (sh_sysfs_pf_resolve(cfg->sysfs_root, pool->sel[k].pf, pf, &why) < 0 ||
+		    !sh_config_pf_allowed(cfg, pf->name, pf->pci))
+			continue;
+		if (pf->numvfs == 0 && !no_vfs.name[0])
+			no_vfs = *pf;
+		census_count(a, pf, pool, &cs);
+	}
+	/* a pool on a PF whose VFs are not enabled: that, and how to enable them */
+	if (cs.total == 0 && no_vfs.name[0]) {
+		no_vfs_enabled(cfg, &no_vfs, err);
+		return sh_err_ctx(err, "claim a VF of pool %s", pool->name);
+	}
+	snprintf(head, sizeof(head), "claim a VF of pool %s", pool->name);
+	return census_error(&cs, head, 0, err);
 }
 
 static int pick_vf(struct attach *a, const struct sh_vf_request *v, const struct sh_pf *pf, struct sh_vf *vf,
@@ -394,7 +641,7 @@ static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
 	struct sh_claim *c = &a->claims[a->n];
 	struct sh_record *r = &a->records[a->n];
 	struct sh_error ignored;
-	struct sh_pf pf;
+	struct sh_pf pf = {0};
 	struct sh_vf vf = {0};
 	struct sh_link host, pf_link;
 	char what[128];
@@ -403,7 +650,9 @@ static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
 	if (v->select == SH_VF_POOL)
 		ret = pick_pool(a, v, &pf, &vf, c, &host, err);
 	else if ((ret = resolve_pf(a, v, &pf, &vf, err)) == 0)
-		ret = pick_vf(a, v, &pf, &vf, c, &host, err);
+		ret = pf.numvfs ? pick_vf(a, v, &pf, &vf, c, &host, err) : no_vfs_enabled(a->ctx->cfg, &pf, err);
+	if (pf.name[0]) /* the log's fields: the PF, and the VF once one is claimed */
+		sh_log_set_vf(pf.name, ret == 0 ? vf.pci : NULL);
 	if (ret < 0)
 		return ret;
 	if ((ret = sh_link_get(a->host_sk, 0, pf.name, &pf_link, err)) < 0) {
@@ -544,5 +793,7 @@ int sh_attach(const struct sh_ctx *ctx, struct sh_error *err)
 	sh_nl_close(a.host_sk);
 	sh_store_close(&a.store);
 	close(a.ns.fd);
+	if (r == 0) /* a failure's line is about the VF it names */
+		sh_log_set_vf(NULL, NULL);
 	return r;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "sriov-hook/json.h"
+#include "sriov-hook/log.h"
 #include "sriov-hook/types.h"
 
 #define CONFIG_MAX_BYTES (1u << 20)
@@ -18,7 +19,7 @@ void sh_config_defaults(struct sh_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", SH_DEFAULT_STATE_DIR);
 	snprintf(cfg->sysfs_root, sizeof(cfg->sysfs_root), "%s", SH_DEFAULT_SYSFS);
-	snprintf(cfg->log, sizeof(cfg->log), "syslog");
+	snprintf(cfg->log, sizeof(cfg->log), "auto");
 	cfg->poststop_timeout_ms = SH_DEFAULT_POSTSTOP_TIMEOUT_MS;
 }
 
@@ -64,8 +65,10 @@ static int set_log(yajl_val v, struct sh_config *cfg, struct sh_error *err)
 
 	if (s && s[0] == '/')
 		return set_path(v, "log", cfg->log, err);
-	if (!s || (strcmp(s, "syslog") && strcmp(s, "stderr")))
-		return sh_err(err, EINVAL, "config: \"log\" must be \"syslog\", \"stderr\" or an absolute file path");
+	if (!s || !sh_log_target_valid(s))
+		return sh_err(err, EINVAL,
+			      "config: \"log\" must be \"auto\", \"journal\", \"syslog\" (either with \":SOCKET\"), "
+			      "\"stderr\" or an absolute file path");
 	snprintf(cfg->log, sizeof(cfg->log), "%s", s);
 	return 0;
 }
@@ -184,6 +187,7 @@ int sh_config_load(const char *path, struct sh_config *cfg, struct sh_error *err
 		return sh_err_ctx(err, "load config");
 	if ((r = sh_config_parse(buf, cfg, err)) < 0)
 		return sh_err_ctx(err, "%s", file);
+	snprintf(cfg->path, sizeof(cfg->path), "%s", file);
 	return 0;
 }
 

@@ -85,6 +85,10 @@ static int detach_one(const struct sh_ctx *ctx, struct sh_store *store, struct n
 		sh_claim_unlock(&c);
 		return 0;
 	}
+	/* The log's fields: the VF, and the name the runtime gave at createRuntime (runc gives none now). */
+	sh_log_set_vf(r.pf_name, r.vf_pci);
+	if (!ctx->name && r.name[0])
+		sh_log_set_name(r.name);
 	snprintf(*pin, sizeof(*pin), "%.*s", (int)sizeof(*pin) - 1, r.pin);
 	if (!*sk && (ret = sh_nl_open(sk, err)) < 0) {
 		sh_claim_unlock(&c);

@@ -19,9 +19,19 @@
 #define MTU_MAX 65535
 #define VF_INDEX_MAX 65535
 
+/* One VF slot of the request as it is built: the keys given (bit key_index()) and which of them
+ * came from variables (env_fallback), so that messages spell each key as the user wrote it. */
 struct slot {
 	bool used, has_vf, has_pool;
+	uint64_t given, from_env;
 };
+
+/* What a message calls a key: "annotation io.sriov.vlan", or "variable SRIOV_VLAN" when the value
+ * came from the process environment (env_fallback). */
+static const char *kind(const char *key)
+{
+	return strncmp(key, SH_ANNOTATION_PREFIX, strlen(SH_ANNOTATION_PREFIX)) ? "variable" : "annotation";
+}
 
 /* what: the key as the message names it, "annotation io.sriov.vf" or "--vf". */
 static int bad(struct sh_error *err, const char *what, const char *value, const char *accepted)
@@ -199,6 +209,73 @@ static const struct key *find_key(const char *name)
 	return NULL;
 }
 
+/* A key's place in the two tables: keys[] first, then the PF-side settings; -1 for none. */
+static int key_index(const char *name)
+{
+	const struct key *k = find_key(name);
+	size_t i;
+
+	if (k)
+		return (int)(k - keys);
+	if (sh_vf_setting_find(name, &i))
+		return (int)(SH_ARRAY_SIZE(keys) + i);
+	return -1;
+}
+_Static_assert(SH_ARRAY_SIZE(keys) <= 32, "a slot keeps its keys in a 64-bit mask with the 32 settings");
+#define KEY_BIT(name) (UINT64_C(1) << key_index(name))
+
+/* How messages name keys: "<what><p><key>" (what "annotation ", p "io.sriov.2."; a pool's "config: "
+ * and its own prefix; the hook's "" and "--"), or, for a slot of the request, each key as it was
+ * given: an annotation, or the variable it came from. */
+struct namer {
+	const char *what, *p;
+	const struct slot *sl; /* NULL: the prefix form */
+	unsigned slot;
+};
+
+/* Key name of slot s as the user spells it: io.sriov.[N.]name, or SRIOV_[N_]NAME for a variable. */
+static const char *spell(unsigned s, const char *name, bool env, char *buf, size_t len)
+{
+	size_t at, k;
+
+	if (!env) {
+		if (s)
+			snprintf(buf, len, SH_ANNOTATION_PREFIX "%u.%s", s, name);
+		else
+			snprintf(buf, len, SH_ANNOTATION_PREFIX "%s", name);
+		return buf;
+	}
+	at = (size_t)(s ? snprintf(buf, len, SH_ENV_PREFIX "%u_", s) : snprintf(buf, len, SH_ENV_PREFIX));
+	for (k = 0; name[k] && at + 1 < len; k++)
+		buf[at++] = (char)toupper((unsigned char)name[k]);
+	buf[at] = '\0';
+	return buf;
+}
+
+/* Key name in a message about key about, with the word before it ("annotation ", "variable ") when
+ * lead is set. A key that was not given is spelled like about, or, when about was not given either,
+ * as variables when every key of the slot came from one. */
+static const char *key_name(const struct namer *nm, const char *name, const char *about, bool lead, char *buf,
+			    size_t len)
+{
+	char key[64];
+	bool env;
+
+	if (!nm->sl) {
+		snprintf(buf, len, "%s%s%s", lead ? nm->what : "", nm->p, name);
+		return buf;
+	}
+	if (nm->sl->given & KEY_BIT(name))
+		env = nm->sl->from_env & KEY_BIT(name);
+	else if (nm->sl->given & KEY_BIT(about))
+		env = nm->sl->from_env & KEY_BIT(about);
+	else
+		env = nm->sl->given && nm->sl->from_env == nm->sl->given;
+	spell(nm->slot, name, env, key, sizeof(key));
+	snprintf(buf, len, "%s%s", lead ? (env ? "variable " : "annotation ") : "", key);
+	return buf;
+}
+
 /* The keys that say which VF: a CDI device's hook gives them as arguments. */
 static bool is_selector(const char *name)
 {
@@ -212,7 +289,7 @@ static int set_key(struct sh_vf_request *v, const char *name, const char *key, c
 	char accepted[128], what[128];
 	size_t i;
 
-	snprintf(what, sizeof(what), "annotation %s", key);
+	snprintf(what, sizeof(what), "%s %s", kind(key), key);
 	if (k)
 		return k->parse(v, what, value, err);
 	if (!(s = sh_vf_setting_find(name, &i)))
@@ -232,17 +309,33 @@ int sh_request_set_selector(struct sh_vf_request *v, const char *name, const cha
 	return find_key(name)->parse(v, what, value, err);
 }
 
+static int check_selector(const struct sh_vf_request *v, bool has_vf, bool has_pool, const struct namer *nm,
+			  struct sh_error *err)
+{
+	char a[80], b[80], c[80];
+
+	if (has_pool && (has_vf || v->pf[0]))
+		return sh_err(err, EINVAL, "%s picks the VF: it is given without %s and %s",
+			      key_name(nm, "pool", "pool", true, a, sizeof(a)),
+			      key_name(nm, "pf", "pool", false, b, sizeof(b)),
+			      key_name(nm, "vf", "pool", false, c, sizeof(c)));
+	if (!has_pool && !has_vf)
+		return sh_err(err, EINVAL, "%s is required (a VF index, \"auto\" or a VF PCI address), or %s",
+			      key_name(nm, "vf", "pf", true, a, sizeof(a)),
+			      key_name(nm, "pool", "pf", false, b, sizeof(b)));
+	if (!has_pool && !v->pf[0] && v->select != SH_VF_PCI)
+		return sh_err(err, EINVAL, "%s is required unless %s is a VF PCI address",
+			      key_name(nm, "pf", "vf", true, a, sizeof(a)),
+			      key_name(nm, "vf", "vf", false, b, sizeof(b)));
+	return 0;
+}
+
 int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, bool has_pool, const char *what,
 			      const char *p, struct sh_error *err)
 {
-	if (has_pool && (has_vf || v->pf[0]))
-		return sh_err(err, EINVAL, "%s%spool picks the VF: it is given without %spf and %svf", what, p, p, p);
-	if (!has_pool && !has_vf)
-		return sh_err(err, EINVAL, "%s%svf is required (a VF index, \"auto\" or a VF PCI address), or %spool",
-			      what, p, p);
-	if (!has_pool && !v->pf[0] && v->select != SH_VF_PCI)
-		return sh_err(err, EINVAL, "%s%spf is required unless %svf is a VF PCI address", what, p, p);
-	return 0;
+	const struct namer nm = {.what = what, .p = p};
+
+	return check_selector(v, has_vf, has_pool, &nm, err);
 }
 
 size_t sh_request_count_own(const struct sh_request *req)
@@ -300,12 +393,11 @@ static bool named_above_zero(unsigned given, const struct sh_vf_cfg *cfg, const 
 }
 
 /* What the table says of the settings named together: what each needs, what each may not exceed. */
-int sh_vf_settings_check(unsigned given, const struct sh_vf_cfg *cfg, const char *what, const char *p,
-			 struct sh_error *err)
+static int check_settings(unsigned given, const struct sh_vf_cfg *cfg, const struct namer *nm, struct sh_error *err)
 {
 	const struct sh_vf_setting *s;
+	char word[32], a[80], b[80];
 	unsigned value, other;
-	char word[32];
 	size_t i, n;
 
 	for (s = sh_vf_settings(&n), i = 0; i < n; i++) {
@@ -317,20 +409,32 @@ int sh_vf_settings_check(unsigned given, const struct sh_vf_cfg *cfg, const char
 			word[0] = '\0';
 			if (s[i].words)
 				sh_vf_setting_format(&s[i], cfg, word, sizeof(word));
-			return sh_err(err, EINVAL, "%s%s%s%s%s needs %s%s greater than 0", what, p, s[i].name,
-				      word[0] ? " " : "", word, p, s[i].needs);
+			return sh_err(err, EINVAL, "%s%s%s needs %s greater than 0",
+				      key_name(nm, s[i].name, s[i].name, true, a, sizeof(a)), word[0] ? " " : "", word,
+				      key_name(nm, s[i].needs, s[i].name, false, b, sizeof(b)));
 		}
 		if (s[i].at_most && named_above_zero(given, cfg, s[i].at_most, &other) && value > other)
-			return sh_err(err, EINVAL, "%s%s%s (%u) is greater than %s%s (%u)", what, p, s[i].name, value,
-				      p, s[i].at_most, other);
+			return sh_err(err, EINVAL, "%s (%u) is greater than %s (%u)",
+				      key_name(nm, s[i].name, s[i].name, true, a, sizeof(a)), value,
+				      key_name(nm, s[i].at_most, s[i].name, false, b, sizeof(b)), other);
 	}
 	return 0;
 }
 
-static int check_gateways(const struct sh_vf_request *v, const char *p, struct sh_error *err)
+int sh_vf_settings_check(unsigned given, const struct sh_vf_cfg *cfg, const char *what, const char *p,
+			 struct sh_error *err)
 {
+	const struct namer nm = {.what = what, .p = p};
+
+	return check_settings(given, cfg, &nm, err);
+}
+
+static int check_gateways(const struct sh_vf_request *v, const struct namer *nm, struct sh_error *err)
+{
+	char key[80], ip[80];
 	size_t i, j;
 
+	key_name(nm, "gateway", "gateway", true, key, sizeof(key));
 	for (i = 0; i < v->n_gateways; i++) {
 		const struct sh_ip *gw = &v->gateways[i];
 		bool reachable = false, linklocal = gw->family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&gw->a.v6);
@@ -338,37 +442,87 @@ static int check_gateways(const struct sh_vf_request *v, const char *p, struct s
 
 		for (j = 0; j < i; j++)
 			if (v->gateways[j].family == gw->family)
-				return sh_err(err, EINVAL, "annotation %sgateway: more than one IPv%d gateway", p,
+				return sh_err(err, EINVAL, "%s: more than one IPv%d gateway", key,
 					      gw->family == AF_INET ? 4 : 6);
 		for (j = 0; j < v->n_addrs; j++)
 			if (v->addrs[j].family == gw->family)
 				reachable = reachable || linklocal || sh_ip_in_subnet(gw, &v->addrs[j]);
 		if (!reachable)
-			return sh_err(err, EINVAL,
-				      "annotation %sgateway: %s is not in the subnet of any IPv%d address of %sip", p,
-				      sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6, p);
+			return sh_err(err, EINVAL, "%s: %s is not in the subnet of any IPv%d address of %s", key,
+				      sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6,
+				      key_name(nm, "ip", "gateway", false, ip, sizeof(ip)));
 	}
 	return 0;
 }
 
 /* The slots before n_devices are the devices': their VF comes from the hook's arguments. */
-static int check_slot(const struct slot *sl, const struct sh_vf_request *v, bool device, const char *p,
+static int check_slot(const struct slot *sl, unsigned s, const struct sh_vf_request *v, bool device,
 		      struct sh_error *err)
 {
+	const struct namer nm = {.sl = sl, .slot = s};
 	int r;
 
-	if (!device && (r = sh_request_check_selector(v, sl->has_vf, sl->has_pool, "annotation ", p, err)) < 0)
+	if (!device && (r = check_selector(v, sl->has_vf, sl->has_pool, &nm, err)) < 0)
 		return r;
-	if ((r = sh_vf_settings_check(v->given, &v->cfg, "annotation ", p, err)) < 0)
+	if ((r = check_settings(v->given, &v->cfg, &nm, err)) < 0)
 		return r;
-	return check_gateways(v, p, err);
+	return check_gateways(v, &nm, err);
 }
 
-int sh_request_build(const struct sh_annotations *a, const struct sh_vf_request *devices, size_t n_devices,
-		     struct sh_request *req, struct sh_error *err)
+/* For an entry SRIOV_[N_]<KEY>=value of process.env that spells a known key: its slot, its key
+ * (lower case) in name, and where its value starts. Only the spelling spell() gives is taken:
+ * SRIOV_vlan, SRIOV_VLANID, SRIOV_0_VF and SRIOV_8_VF are no keys. */
+static bool env_entry_key(const char *e, unsigned *slot, char name[32], const char **value)
+{
+	const char *p = e + strlen(SH_ENV_PREFIX), *eq = strchr(e, '=');
+	size_t k;
+
+	if (strncmp(e, SH_ENV_PREFIX, strlen(SH_ENV_PREFIX)) || !eq)
+		return false;
+	*slot = 0;
+	if (p[0] >= '1' && p[0] < '0' + SH_MAX_VFS && p[1] == '_') {
+		*slot = (unsigned)(p[0] - '0');
+		p += 2;
+	}
+	if (p == eq || (size_t)(eq - p) >= 32)
+		return false;
+	for (k = 0; p + k < eq; k++) {
+		if (islower((unsigned char)p[k]))
+			return false;
+		name[k] = (char)tolower((unsigned char)p[k]);
+	}
+	name[k] = '\0';
+	*value = eq + 1;
+	return key_index(name) >= 0;
+}
+
+bool sh_request_env_is_key(const char *entry)
+{
+	const char *value;
+	char name[32];
+	unsigned slot;
+
+	return env_entry_key(entry, &slot, name, &value);
+}
+
+/* A key of a CDI device's slot that says which VF: the device's hook arguments do. */
+static int device_selector(const char *what, const char *key, unsigned s, const struct sh_vf_request *dev,
+			   struct sh_error *err)
+{
+	return sh_err(err, EINVAL,
+		      "%s %s: slot %u is CDI device \"%s\", whose hook names its VF: give the container another "
+		      "device instead",
+		      what, key, s, dev->device);
+}
+
+int sh_request_build_with_env(const struct sh_annotations *a, char *const *env, size_t n_env,
+			      const struct sh_vf_request *devices, size_t n_devices, struct sh_request *req,
+			      struct sh_error *err)
 {
 	struct slot slots[SH_MAX_VFS] = {0};
 	struct sh_vf_request vfs[SH_MAX_VFS];
+	const char *name, *value;
+	char var[48], lower[32];
 	unsigned s;
 	size_t i;
 	int r;
@@ -384,38 +538,52 @@ int sh_request_build(const struct sh_annotations *a, const struct sh_vf_request 
 		slots[s].used = true;
 	}
 	for (i = 0; i < a->n; i++) {
-		const char *key = a->items[i].key, *name;
+		const char *key = a->items[i].key;
 
 		if (strncmp(key, SH_ANNOTATION_PREFIX, strlen(SH_ANNOTATION_PREFIX)))
 			continue;
 		if ((r = split_key(key, &s, &name, err)) < 0)
 			return r;
 		if (s < n_devices && is_selector(name))
-			return sh_err(err, EINVAL,
-				      "annotation %s: slot %u is CDI device \"%s\", whose hook names its VF: give the "
-				      "container another device instead",
-				      key, s, vfs[s].device);
+			return device_selector("annotation", key, s, &vfs[s], err);
+		if ((r = set_key(&vfs[s], name, key, a->items[i].value, err)) < 0)
+			return r;
 		slots[s].used = true;
 		slots[s].has_vf = slots[s].has_vf || !strcmp(name, "vf");
 		slots[s].has_pool = slots[s].has_pool || !strcmp(name, "pool");
-		if ((r = set_key(&vfs[s], name, key, a->items[i].value, err)) < 0)
+		slots[s].given |= KEY_BIT(name);
+	}
+	/* Variables fill in what no annotation gave; among variables of one key the first wins. One
+	 * pass with a table lookup per entry: an image may carry thousands of variables. */
+	for (i = 0; i < n_env; i++) {
+		if (!env_entry_key(env[i], &s, lower, &value) || (slots[s].given & KEY_BIT(lower)))
+			continue;
+		spell(s, lower, true, var, sizeof(var));
+		if (s < n_devices && is_selector(lower))
+			return device_selector("variable", var, s, &vfs[s], err);
+		if ((r = set_key(&vfs[s], lower, var, value, err)) < 0)
 			return r;
+		slots[s].used = true;
+		slots[s].has_vf = slots[s].has_vf || !strcmp(lower, "vf");
+		slots[s].has_pool = slots[s].has_pool || !strcmp(lower, "pool");
+		slots[s].given |= KEY_BIT(lower);
+		slots[s].from_env |= KEY_BIT(lower);
 	}
 	for (s = 0; s < SH_MAX_VFS; s++) {
-		char p[32];
-
 		if (!slots[s].used)
 			continue;
-		if (s)
-			snprintf(p, sizeof(p), "io.sriov.%u.", s);
-		else
-			snprintf(p, sizeof(p), "io.sriov.");
-		if ((r = check_slot(&slots[s], &vfs[s], s < n_devices, p, err)) < 0)
+		if ((r = check_slot(&slots[s], s, &vfs[s], s < n_devices, err)) < 0)
 			return r;
 		vfs[s].slot = s;
 		req->vf[req->n++] = vfs[s];
 	}
 	return 0;
+}
+
+int sh_request_build(const struct sh_annotations *a, const struct sh_vf_request *devices, size_t n_devices,
+		     struct sh_request *req, struct sh_error *err)
+{
+	return sh_request_build_with_env(a, NULL, 0, devices, n_devices, req, err);
 }
 
 int sh_request_from_annotations(const struct sh_annotations *a, struct sh_request *req, struct sh_error *err)
@@ -532,98 +700,4 @@ void sh_request_man(FILE *out)
 		     "a setting that is not given stays as the VF has it:\n.TS\nl lx.\n");
 	help_rows(out, true, man_row);
 	fprintf(out, ".TE\n.\\\" End of the generated tables.\n");
-}
-
-/* ---- process.env fallback --------------------------------------------------------------------- */
-
-struct env_entry {
-	const char *key; /* io.sriov.<key> */
-	const char *value;
-	bool add;
-};
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* By key, and for one key in env order (entries sit in an array in that order). */
-static int cmp_entry(const void *a, const void *b)
-{
-	const struct env_entry *x = *(const struct env_entry *const *)a, *y = *(const struct env_entry *const *)b;
-	int c = strcmp(x->key, y->key);
-
-	return c ? c : (x > y) - (x < y);
-}
-
-/* The length of SRIOV_<KEY>=v's <KEY>, 0 if e is no such entry. */
-static size_t env_name_len(const char *e)
-{
-	const char *eq = strchr(e, '=');
-
-	return strncmp(e, "SRIOV_", 6) || !eq || eq == e + 6 ? 0 : (size_t)(eq - e - 6);
-}
-
-/* io.sriov.<key> for SRIOV_<KEY>, into key (room for the prefix, len and a NUL). */
-static void env_key(const char *name, size_t len, char *key)
-{
-	size_t k, at = strlen(SH_ANNOTATION_PREFIX);
-
-	memcpy(key, SH_ANNOTATION_PREFIX, at);
-	for (k = 0; k < len; k++) {
-		char c = (char)tolower((unsigned char)name[k]);
-		/* SRIOV_2_VF -> io.sriov.2.vf: the slot number is followed by a dot. */
-		if (c == '_' && k == 1 && isdigit((unsigned char)name[0]))
-			c = '.';
-		key[at + k] = c;
-	}
-	key[at + len] = '\0';
-}
-
-/* Sorting keeps this O(N log N) in the number of variables and annotations: an image may carry
- * thousands of SRIOV_* variables, and one lookup per variable in the list would be quadratic. */
-int sh_request_env_fallback(struct sh_annotations *a, char *const *env, size_t n_env, struct sh_error *err)
-{
-	_cleanup_free_ struct env_entry *entries = NULL;
-	_cleanup_free_ struct env_entry **by_key = NULL;
-	_cleanup_free_ const char **have = NULL;
-	_cleanup_free_ char *keys_buf = NULL;
-	size_t i, n = 0, size = 0, len, at = 0;
-
-	for (i = 0; i < n_env; i++) {
-		if ((len = env_name_len(env[i]))) {
-			n++;
-			size += strlen(SH_ANNOTATION_PREFIX) + len + 1;
-		}
-	}
-	if (n == 0)
-		return 0;
-	entries = calloc(n, sizeof(*entries));
-	by_key = calloc(n, sizeof(*by_key));
-	keys_buf = malloc(size);
-	have = calloc(a->n + 1, sizeof(*have));
-	if (!entries || !by_key || !keys_buf || !have)
-		return sh_err(err, ENOMEM, "out of memory");
-	for (i = 0, n = 0; i < n_env; i++) {
-		if (!(len = env_name_len(env[i])))
-			continue;
-		env_key(env[i] + 6, len, keys_buf + at);
-		entries[n].key = keys_buf + at;
-		entries[n].value = env[i] + 6 + len + 1;
-		by_key[n] = &entries[n];
-		at += strlen(SH_ANNOTATION_PREFIX) + len + 1;
-		n++;
-	}
-	for (i = 0; i < a->n; i++)
-		have[i] = a->items[i].key;
-	qsort(have, a->n, sizeof(*have), cmp_str);
-	qsort(by_key, n, sizeof(*by_key), cmp_entry);
-	/* Annotations win, and among variables of one key the first. */
-	for (i = 0; i < n; i++)
-		by_key[i]->add = (i == 0 || strcmp(by_key[i - 1]->key, by_key[i]->key)) &&
-				 !bsearch(&by_key[i]->key, have, a->n, sizeof(*have), cmp_str);
-	for (i = 0; i < n; i++)
-		if (entries[i].add && sh_annotations_add(a, entries[i].key, entries[i].value) < 0)
-			return sh_err(err, ENOMEM, "out of memory");
-	return 0;
 }

@@ -150,6 +150,7 @@ int sh_stage_devices(const struct sh_spec *spec, const char *self, const struct 
 static int build_request(struct sh_stage_input *in, struct sh_error *err)
 {
 	struct sh_annotations *ann = input_annotations(in);
+	bool env = in->cfg.env_fallback;
 	struct sh_vf_request devices[SH_MAX_VFS];
 	char own[SH_DEVICE_MAX] = "";
 	size_t i, n;
@@ -157,9 +158,8 @@ static int build_request(struct sh_stage_input *in, struct sh_error *err)
 
 	if ((r = sh_stage_devices(&in->spec, in->self, in->device, devices, SH_MAX_VFS, &n, err)) < 0)
 		return r;
-	if (in->cfg.env_fallback && (r = sh_request_env_fallback(ann, in->spec.env, in->spec.n_env, err)) < 0)
-		return r;
-	if ((r = sh_request_build(ann, devices, n, &in->req, err)) < 0 ||
+	if ((r = sh_request_build_with_env(ann, env ? in->spec.env : NULL, env ? in->spec.n_env : 0, devices, n,
+					   &in->req, err)) < 0 ||
 	    (r = sh_pool_apply(in->cfg.pools, in->cfg.n_pools, &in->req, err)) < 0)
 		return r;
 	if (in->device)
@@ -178,15 +178,18 @@ int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
 	in->ctx.req = &in->req;
 	if (in->device)
 		sh_request_selector_key(in->device, in->ctx.device, sizeof(in->ctx.device));
+	if (in->stage == SH_STAGE_CREATE_RUNTIME && (r = sh_oci_spec_load(in->state.bundle, &in->spec, err)) < 0)
+		return r;
+	/* Known before the request is checked, so that its errors name the container too. */
+	in->ctx.name = sh_stage_container_name(input_annotations(in));
 	if (in->stage == SH_STAGE_CREATE_RUNTIME) {
-		if ((r = sh_oci_spec_load(in->state.bundle, &in->spec, err)) < 0 || (r = build_request(in, err)) < 0)
+		if ((r = build_request(in, err)) < 0)
 			return r;
 		/* A container that asks this run for nothing may have no namespace of its own: fine. */
 		if (sh_request_count_own(&in->req) &&
 		    (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
 			return r;
 	}
-	in->ctx.name = sh_stage_container_name(input_annotations(in));
 	return 0;
 }
 
@@ -198,25 +201,24 @@ void sh_stage_input_free(struct sh_stage_input *in)
 	memset(&in->ctx, 0, sizeof(in->ctx));
 }
 
-static void set_log_prefix(const char *id, enum sh_stage stage)
-{
-	char prefix[300];
-
-	snprintf(prefix, sizeof(prefix), "%s: %s", id, sh_stage_name(stage));
-	sh_log_set_prefix(prefix);
-}
-
 static int run(struct sh_stage_input *in, const char *config, int state_fd, struct sh_error *err)
 {
+	const char *stage = sh_stage_name(in->stage);
+	struct sh_error ignored = {0};
 	int r;
 
-	/* Until the state names the container, lines say "-" where its id goes. */
-	set_log_prefix("-", in->stage);
+	/* Until the configuration names the log, the system's: a failure before that is logged too.
+	 * Until the state names the container, lines say "-" where its id goes. */
+	sh_log_set_container(NULL, NULL, stage);
+	sh_log_open(NULL, &ignored);
 	if ((r = sh_stage_read_state(state_fd, &in->state, err)) < 0)
 		return r;
-	set_log_prefix(in->state.id, in->stage);
-	if ((r = sh_config_load(config, &in->cfg, err)) < 0 || (r = sh_log_open(in->cfg.log, err)) < 0 ||
-	    (r = sh_stage_prepare(in, err)) < 0 || (r = sh_sandbox_install(err)) < 0)
+	sh_log_set_container(in->state.id, NULL, stage);
+	if ((r = sh_config_load(config, &in->cfg, err)) < 0 || (r = sh_log_open(in->cfg.log, err)) < 0)
+		return r;
+	r = sh_stage_prepare(in, err);
+	sh_log_set_container(in->state.id, in->ctx.name, stage);
+	if (r < 0 || (r = sh_sandbox_install(err)) < 0)
 		return r;
 	return in->stage == SH_STAGE_CREATE_RUNTIME ? sh_attach(&in->ctx, err) : sh_detach(&in->ctx, err);
 }

@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
 #include "sriov-hook/fileio.h"
 #include "sriov-hook/json.h"
+#include "sriov-hook/request.h"
 
 const char *const sh_wrapper_runc_paths[] = {
 	"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc", NULL,
@@ -83,6 +85,7 @@ int sh_wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, 
 
 	memset(cl, 0, sizeof(*cl));
 	cl->cmd = -1;
+	/* Kept from here on, whatever happens: a failure is reported in runc's log too. */
 	cl->argv = calloc(argc + 1, sizeof(*cl->argv));
 	if (!cl->argv)
 		return sh_err(err, ENOMEM, "out of memory");
@@ -116,8 +119,14 @@ int sh_wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, 
 			continue; /* runc never sees it */
 		}
 		cl->argv[cl->argc++] = argv[i];
-		if (!value && in_list(global_value_opts, name, len) && i + 1 < argc)
-			cl->argv[cl->argc++] = argv[++i];
+		if (!value && in_list(global_value_opts, name, len) && i + 1 < argc) {
+			value = argv[++i];
+			cl->argv[cl->argc++] = argv[i];
+		}
+		if (is_name(name, len, "log"))
+			cl->log = value;
+		else if (is_name(name, len, "log-format"))
+			cl->log_format = value;
 	}
 	cl->argv[cl->argc] = NULL;
 	if (sh_wrapper_is_create(cl))
@@ -225,7 +234,6 @@ static int hook_path(char *out, struct sh_error *err)
 bool sh_wrapper_spec_wants_sriov(yajl_val spec, bool env_fallback)
 {
 	yajl_val ann = sh_json_get(spec, "annotations"), env;
-	const char *e, *eq;
 	size_t i;
 
 	if (YAJL_IS_OBJECT(ann))
@@ -237,14 +245,10 @@ bool sh_wrapper_spec_wants_sriov(yajl_val spec, bool env_fallback)
 	env = sh_json_get(sh_json_get(spec, "process"), "env");
 	if (!YAJL_IS_ARRAY(env))
 		return false;
-	for (i = 0; i < env->u.array.len; i++) {
-		if (!YAJL_IS_STRING(env->u.array.values[i]))
-			continue;
-		e = YAJL_GET_STRING(env->u.array.values[i]);
-		eq = strchr(e, '=');
-		if (!strncmp(e, "SRIOV_", 6) && eq && eq > e + 6)
+	for (i = 0; i < env->u.array.len; i++)
+		if (YAJL_IS_STRING(env->u.array.values[i]) &&
+		    sh_request_env_is_key(YAJL_GET_STRING(env->u.array.values[i])))
 			return true;
-	}
 	return false;
 }
 
@@ -425,25 +429,34 @@ int sh_wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **o
 	return 0;
 }
 
-int sh_wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, const struct sh_hook_ref *hook,
-			      bool *changed, struct sh_error *err)
+/* <bundle>/config.json parsed, or NULL (and 0) when it cannot be read or parsed: runc says so in
+ * its own words; that is not the wrapper's business. */
+static yajl_val read_spec(const char *bundle, char *path, struct sh_error *err)
 {
-	_cleanup_free_ char *buf = NULL, *out = NULL;
-	_cleanup_json_ yajl_val spec = NULL;
-	struct sh_hook_ref ref = *hook;
-	char path[PATH_MAX], path_of_hook[PATH_MAX];
+	_cleanup_free_ char *buf = NULL;
 	struct sh_error ignored = {0};
+	yajl_val spec = NULL;
+
+	if ((size_t)snprintf(path, PATH_MAX, "%s/config.json", bundle ? bundle : ".") >= PATH_MAX) {
+		sh_err(err, ENAMETOOLONG, "bundle path too long");
+		return NULL;
+	}
+	if (sh_json_read_file(path, SH_WRAPPER_SPEC_MAX, &buf, &ignored) < 0 ||
+	    sh_json_parse(buf, "config.json", &spec, &ignored) < 0)
+		return NULL;
+	return spec;
+}
+
+/* The rewrite of a spec read from path, when it asks for SR-IOV under cfg. */
+static int add_hooks_to(const char *bundle, const char *path, yajl_val spec, const struct sh_config *cfg,
+			const struct sh_hook_ref *hook, bool *changed, struct sh_error *err)
+{
+	_cleanup_free_ char *out = NULL;
+	struct sh_hook_ref ref = *hook;
+	char path_of_hook[PATH_MAX];
 	size_t len;
 	int r;
 
-	if (changed)
-		*changed = false;
-	if ((size_t)snprintf(path, sizeof(path), "%s/config.json", bundle ? bundle : ".") >= sizeof(path))
-		return sh_err(err, ENAMETOOLONG, "bundle path too long");
-	/* Unreadable or broken: runc says so in its own words; that is not the wrapper's business. */
-	if (sh_json_read_file(path, SH_WRAPPER_SPEC_MAX, &buf, &ignored) < 0 ||
-	    sh_json_parse(buf, "config.json", &spec, &ignored) < 0)
-		return 0;
 	if (!sh_wrapper_spec_wants_sriov(spec, cfg->env_fallback))
 		return 0;
 	if (!ref.path) {
@@ -459,17 +472,58 @@ int sh_wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, c
 	return 0;
 }
 
-/* Which invocations read the configuration file. Today every one does, so a configuration that
- * cannot be loaded fails every verb, `delete` and `state` included. This is the one place that
- * decides it: an invocation that does not read it runs the runc of the system paths. */
-static bool reads_config(const struct sh_runc_cmdline *cl)
+int sh_wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, const struct sh_hook_ref *hook,
+			      bool *changed, struct sh_error *err)
 {
-	(void)cl;
-	return true;
+	_cleanup_json_ yajl_val spec = NULL;
+	char path[PATH_MAX];
+
+	if (changed)
+		*changed = false;
+	err->code = 0;
+	spec = read_spec(bundle, path, err);
+	if (!spec)
+		return err->code ? -err->code : 0;
+	return add_hooks_to(bundle, path, spec, cfg, hook, changed, err);
+}
+
+int sh_wrapper_peek_config(const char *path, struct sh_config *cfg, struct sh_error *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_json_ yajl_val root = NULL;
+	struct sh_error ignored = {0};
+	const char *file = path ? path : SH_DEFAULT_CONFIG;
+	const char *runc_path;
+	yajl_val runc;
+
+	sh_config_defaults(cfg);
+	if (sh_json_read_file(file, SH_WRAPPER_CONFIG_MAX, &buf, &ignored) < 0 ||
+	    sh_json_parse(buf, "config", &root, &ignored) < 0 || !YAJL_IS_OBJECT(root))
+		return 0;
+	/* The runtime itself: every verb needs it, and no other runc may stand in for the one named. */
+	runc = sh_json_get(root, "runc");
+	if (!runc)
+		return 0;
+	runc_path = YAJL_IS_STRING(runc) ? YAJL_GET_STRING(runc) : NULL;
+	if (!runc_path || runc_path[0] != '/' || strlen(runc_path) >= PATH_MAX - 64)
+		return sh_err(err, EINVAL, "%s: config: \"runc\" must be an absolute path", file);
+	snprintf(cfg->runc, sizeof(cfg->runc), "%s", runc_path);
+	return 0;
+}
+
+/* Which invocations read the whole configuration: create of a container that asks for SR-IOV, or
+ * may ask (SRIOV_ variables: only a valid file can say that env_fallback is off). Any other one
+ * takes only "runc" from the file (sh_wrapper_peek_config), so that a typo in it never stops
+ * `docker stop`, `docker rm` or a container that asks for nothing. */
+static bool reads_config(const struct sh_runc_cmdline *cl, yajl_val spec)
+{
+	return sh_wrapper_is_create(cl) && spec && sh_wrapper_spec_wants_sriov(spec, true);
 }
 
 int sh_wrapper_prepare(int argc, char **argv, struct sh_wrapper_exec *ex, struct sh_error *err)
 {
+	_cleanup_json_ yajl_val spec = NULL;
+	char spec_path[PATH_MAX];
 	const char *config;
 	int r;
 
@@ -477,15 +531,26 @@ int sh_wrapper_prepare(int argc, char **argv, struct sh_wrapper_exec *ex, struct
 	sh_config_defaults(&ex->cfg);
 	if ((r = sh_wrapper_parse_cmdline(argc, argv, &ex->cl, err)) < 0)
 		return r;
-	if (reads_config(&ex->cl) && ((r = sh_wrapper_config_path(&ex->cl, &config, ex->hook_config, err)) < 0 ||
-				      (r = sh_config_load(config, &ex->cfg, err)) < 0))
+	config = ex->cl.config;
+	if (!config && (config = getenv(SH_WRAPPER_CONFIG_ENV)) && !*config)
+		config = NULL;
+	if ((r = sh_wrapper_peek_config(config, &ex->cfg, err)) < 0)
+		return r;
+	if (sh_wrapper_is_create(&ex->cl)) {
+		err->code = 0;
+		spec = read_spec(ex->cl.bundle, spec_path, err);
+		if (!spec && err->code)
+			return -err->code;
+	}
+	if (reads_config(&ex->cl, spec) && ((r = sh_wrapper_config_path(&ex->cl, &config, ex->hook_config, err)) < 0 ||
+					    (r = sh_config_load(config, &ex->cfg, err)) < 0))
 		return r;
 	if ((r = sh_wrapper_find_runc(&ex->cfg, ex->runc, err)) < 0)
 		return r;
-	if (sh_wrapper_is_create(&ex->cl)) {
+	if (spec) {
 		struct sh_hook_ref hook = {.path = NULL, .config = ex->hook_config};
 
-		if ((r = sh_wrapper_prepare_bundle(ex->cl.bundle, &ex->cfg, &hook, NULL, err)) < 0)
+		if ((r = add_hooks_to(ex->cl.bundle, spec_path, spec, &ex->cfg, &hook, NULL, err)) < 0)
 			return r;
 	}
 	return 0;
@@ -497,15 +562,155 @@ void sh_wrapper_exec_free(struct sh_wrapper_exec *ex)
 	sh_config_free(&ex->cfg);
 }
 
+/* msg as Go's %q quotes it (strconv.Quote), which logrus's text format uses for a value with
+ * anything but letters, digits and -._/@^+ in it: always, for a message. UTF-8 is kept, other
+ * bytes and control characters are escaped. */
+static void go_quote(const char *msg, FILE *out)
+{
+	const unsigned char *p = (const unsigned char *)msg;
+
+	fputc('"', out);
+	while (*p) {
+		size_t n = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+		size_t k;
+
+		for (k = 1; k < n && (p[k] & 0xc0) == 0x80; k++)
+			;
+		if (n > 1 && k == n) { /* a whole UTF-8 sequence */
+			fwrite(p, 1, n, out);
+			p += n;
+			continue;
+		}
+		switch (*p) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\a':
+			fputs("\\a", out);
+			break;
+		case '\b':
+			fputs("\\b", out);
+			break;
+		case '\f':
+			fputs("\\f", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case '\v':
+			fputs("\\v", out);
+			break;
+		default:
+			if (*p < 0x20 || *p >= 0x7f)
+				fprintf(out, "\\x%02x", *p);
+			else
+				fputc(*p, out);
+		}
+		p++;
+	}
+	fputc('"', out);
+}
+
+/* now as Go's time.RFC3339 writes it, in local time: 2006-01-02T15:04:05Z07:00. */
+static void rfc3339(time_t now, char out[32])
+{
+	struct tm tm;
+	size_t n;
+
+	localtime_r(&now, &tm);
+	n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (tm.tm_gmtoff == 0)
+		snprintf(out + n, 32 - n, "Z");
+	else
+		snprintf(out + n, 32 - n, "%c%02ld:%02ld", tm.tm_gmtoff < 0 ? '-' : '+', labs(tm.tm_gmtoff) / 3600,
+			 labs(tm.tm_gmtoff) % 3600 / 60);
+}
+
+int sh_wrapper_runc_log_line(const char *format, const char *msg, time_t now, char **out, struct sh_error *err)
+{
+	_cleanup_json_gen_ yajl_gen g = NULL;
+	const unsigned char *buf;
+	char stamp[32];
+	size_t len = 0;
+	FILE *f;
+
+	*out = NULL;
+	rfc3339(now, stamp);
+	if (format && !strcmp(format, "json")) {
+		/* logrus's JSONFormatter: the keys sorted, one object per line. */
+		if (!(g = yajl_gen_alloc(NULL)))
+			return sh_err(err, ENOMEM, "out of memory");
+		yajl_gen_map_open(g);
+		sh_json_gen_kv_str(g, "level", "error");
+		sh_json_gen_kv_str(g, "msg", msg);
+		sh_json_gen_kv_str(g, "time", stamp);
+		yajl_gen_map_close(g);
+		if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+			return sh_err(err, EINVAL, "runc log: cannot serialize the message");
+		if (!(*out = malloc(len + 2)))
+			return sh_err(err, ENOMEM, "out of memory");
+		memcpy(*out, buf, len);
+		memcpy(*out + len, "\n", 2);
+		return 0;
+	}
+	if (format && *format && strcmp(format, "text"))
+		return sh_err(err, EINVAL, "runc log: unknown --log-format %s", format);
+	/* logrus's TextFormatter without a terminal: time="..." level=error msg="..." */
+	if (!(f = open_memstream(out, &len)))
+		return sh_err_errno(err, errno, "runc log");
+	fprintf(f, "time=\"%s\" level=error msg=", stamp);
+	go_quote(msg, f);
+	fputc('\n', f);
+	if (fclose(f) != 0) {
+		free(*out);
+		*out = NULL;
+		return sh_err(err, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int sh_wrapper_runc_log(const struct sh_runc_cmdline *cl, const char *msg, struct sh_error *err)
+{
+	_cleanup_free_ char *line = NULL;
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (!cl->log || !*cl->log)
+		return 0;
+	if ((r = sh_wrapper_runc_log_line(cl->log_format, msg, time(NULL), &line, err)) < 0)
+		return r;
+	/* As runc opens it; the engine reads it once runc (here: the wrapper) has exited. */
+	fd = open(cl->log, O_CREAT | O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY, 0644);
+	if (fd < 0)
+		return sh_err_errno(err, errno, "runc log %s", cl->log);
+	return sh_fd_write_all(fd, line, strlen(line), cl->log, err) < 0 ? -err->code : 0;
+}
+
 int sh_wrapper_run(int argc, char **argv, struct sh_error *err)
 {
 	struct sh_wrapper_exec ex;
+	struct sh_error log_err = {0};
+	char msg[SH_ERR_MAX + 16];
 	int r;
 
 	if ((r = sh_wrapper_prepare(argc, argv, &ex, err)) == 0) {
 		execv(ex.runc, ex.cl.argv);
 		r = sh_err_errno(err, errno, "exec %s", ex.runc);
 	}
+	/* Where docker and containerd look for runc's error: without it they only say that the log
+	 * file is missing. */
+	snprintf(msg, sizeof(msg), "sriov-runc: %s", err->msg);
+	if (sh_wrapper_runc_log(&ex.cl, msg, &log_err) < 0)
+		fprintf(stderr, "sriov-runc: %s\n", log_err.msg);
 	sh_wrapper_exec_free(&ex);
 	return r;
 }

@@ -24,12 +24,13 @@ struct sh_pf_setting {
 };
 
 struct sh_config {
+	char path[PATH_MAX]; /* the file it was read from, "" for none (the defaults) */
 	char state_dir[PATH_MAX];
 	char sysfs_root[PATH_MAX];
 	char *allowed_pfs[SH_MAX_ALLOWED_PFS];
 	size_t n_allowed_pfs; /* 0 with has_allowed_pfs false: any SR-IOV PF */
 	bool has_allowed_pfs;
-	char log[PATH_MAX]; /* "syslog", "stderr" or an absolute path */
+	char log[PATH_MAX]; /* "auto", "journal[:SOCKET]", "syslog[:SOCKET]", "stderr" or an absolute path */
 	unsigned poststop_timeout_ms;
 	bool env_fallback;     /* SRIOV_<KEY> in process.env act as annotations */
 	char runc[PATH_MAX];   /* sriov-runc: the real runtime; "" = search the system paths */

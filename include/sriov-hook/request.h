@@ -13,6 +13,9 @@
 #include "sriov-hook/types.h"
 
 #define SH_ANNOTATION_PREFIX "io.sriov."
+/* With env_fallback, SRIOV_<KEY> and SRIOV_<N>_<KEY> (KEY upper case) stand for io.sriov.<key> and
+ * io.sriov.<N>.<key>. */
+#define SH_ENV_PREFIX "SRIOV_"
 #define SH_MAX_VFS 8 /* io.sriov.<key> plus io.sriov.<N>.<key>, N = 1..7 */
 #define SH_MAX_ADDRS 16
 #define SH_MAX_GATEWAYS 2
@@ -61,6 +64,17 @@ int sh_request_from_annotations(const struct sh_annotations *a, struct sh_reques
  * slot. The slots after the devices' are the annotations' own, as without devices. */
 int sh_request_build(const struct sh_annotations *a, const struct sh_vf_request *devices, size_t n_devices,
 		     struct sh_request *req, struct sh_error *err);
+/* sh_request_build with env_fallback: the process.env entries that spell a known key
+ * (sh_request_env_is_key) fill in the keys no annotation gives, the first of several for one key
+ * wins, and any other SRIOV_ entry is not looked at. A key is named in messages as it was given:
+ * "annotation io.sriov.vlan" or "variable SRIOV_VLAN". Linear in the annotations and the
+ * variables. */
+int sh_request_build_with_env(const struct sh_annotations *a, char *const *env, size_t n_env,
+			      const struct sh_vf_request *devices, size_t n_devices, struct sh_request *req,
+			      struct sh_error *err);
+/* Whether a process.env entry ("NAME=value") is SRIOV_[N_]<KEY> for a key of the tables, spelled
+ * exactly so (upper case, N = 1..7): the variables env_fallback reads. */
+bool sh_request_env_is_key(const char *entry);
 
 /* Sets one of the keys that say which VF (pf, vf, pool) to value; what names it in messages
  * ("--vf", "annotation io.sriov.vf"). -EINVAL for another key or a value it does not take. */
@@ -91,8 +105,5 @@ void sh_request_help(FILE *out);
 /* The same as the tbl(1) tables of sriov-hook(8)'s ANNOTATIONS section, between the markers that
  * tests/unit/test_request.c checks man/sriov-hook.8 against. */
 void sh_request_man(FILE *out);
-/* Adds SRIOV_<KEY>=v entries of env as io.sriov.<key> annotations unless already set (by an
- * annotation, or by an earlier entry of env). SRIOV_2_VF is io.sriov.2.vf. O(N log N). */
-int sh_request_env_fallback(struct sh_annotations *a, char *const *env, size_t n_env, struct sh_error *err);
 
 #endif

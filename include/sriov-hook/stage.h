@@ -56,10 +56,11 @@ void sh_stage_input_free(struct sh_stage_input *in);
 const char *sh_stage_container_name(const struct sh_annotations *a);
 
 /* The whole run: state from state_fd, configuration from config (NULL: the default file), device
- * the VF the hook's arguments name (NULL: none), log opened as configured, inputs prepared, sandbox,
- * then attach or detach. On failure err holds the message, and it has been logged: one line
- * "sriov-hook: <id>: <stage>: <message>" on stderr (id "-" while the state is not read yet) and in
- * the configured log. */
+ * the VF the hook's arguments name (NULL: none), log opened as configured (the system's until
+ * then), inputs prepared, sandbox, then attach or detach. On failure err holds the message, and it
+ * has been logged: one line "sriov-hook: <id> (<name>): <stage>: <message>" on stderr (id "-"
+ * while the state is not read yet; " (<name>)" only where the runtime gives a name) and in the
+ * log. */
 int sh_stage_run(enum sh_stage stage, const char *config, const struct sh_vf_request *device, int state_fd,
 		 struct sh_error *err);
 

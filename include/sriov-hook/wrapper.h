@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include <yajl/yajl_tree.h>
 
 #include "sriov-hook/config.h"
@@ -21,19 +22,24 @@
 #define SH_WRAPPER_HOOK_NAME "sriov-hook"
 /* config.json larger than this is passed through untouched. */
 #define SH_WRAPPER_SPEC_MAX (64u << 20)
+/* The wrapper's configuration file, at most (as the hook's). */
+#define SH_WRAPPER_CONFIG_MAX (1u << 20)
 
 /* runc's command line, as the wrapper understands it. */
 struct sh_runc_cmdline {
 	char **argv; /* what the real runc gets: argv without the wrapper's own option, NULL-ended */
 	int argc;
-	int cmd;	    /* index of the subcommand in argv; -1 when there is none (runc --version) */
-	const char *bundle; /* create: the bundle option's value; NULL means the working directory */
-	const char *config; /* SH_WRAPPER_CONFIG_OPT's value; NULL when absent */
+	int cmd;		/* index of the subcommand in argv; -1 when there is none (runc --version) */
+	const char *bundle;	/* create: the bundle option's value; NULL means the working directory */
+	const char *config;	/* SH_WRAPPER_CONFIG_OPT's value; NULL when absent */
+	const char *log;	/* runc's --log: where the engine reads runc's error; NULL when absent */
+	const char *log_format; /* runc's --log-format: "text" (the default) or "json" */
 };
 
 /* Splits argv into runc's global options, its subcommand and, for create, the bundle. Only a
  * missing value of the wrapper's own option is an error: anything runc does not accept is left
- * for runc to refuse. */
+ * for runc to refuse. log and log_format stay set after a failure and after
+ * sh_wrapper_cmdline_free (they point into argv). */
 int sh_wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, struct sh_error *err);
 void sh_wrapper_cmdline_free(struct sh_runc_cmdline *cl);
 /* Whether the invocation is a `create` (the only one the wrapper changes anything for). */
@@ -43,6 +49,12 @@ bool sh_wrapper_is_create(const struct sh_runc_cmdline *cl);
  * hook_config (PATH_MAX bytes) gets the absolute path to hand the hook, "" for the default. */
 int sh_wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, char *hook_config,
 			   struct sh_error *err);
+
+/* What every invocation reads of the configuration file (path NULL: the default): "runc", into
+ * cfg (defaults otherwise); nothing else is checked. A file that is absent, unreadable or not
+ * JSON gives the defaults; only a "runc" that is not an absolute path fails, since no other runc
+ * may stand in for the one named. */
+int sh_wrapper_peek_config(const char *path, struct sh_config *cfg, struct sh_error *err);
 
 /* The real runc: cfg->runc when set, else the first executable of the system paths below —
  * never a PATH lookup, since the daemon's PATH may lead back to the wrapper. */
@@ -81,11 +93,21 @@ struct sh_wrapper_exec {
 };
 
 /* Everything sriov-runc does before exec: the command line, the configuration, the real runc and,
- * on create of a container that asks for SR-IOV, the hook added to its bundle. A configuration
- * that cannot be loaded fails every verb. sh_wrapper_exec_free afterwards, failed or not. */
+ * on create of a container that asks for SR-IOV, the hook added to its bundle. Only that create
+ * (or one with SRIOV_ variables, which ask unless a valid file says env_fallback is off) loads
+ * and validates the whole configuration, and fails when it cannot; every other invocation takes
+ * "runc" from it (sh_wrapper_peek_config) and goes on to runc. sh_wrapper_exec_free
+ * afterwards, failed or not. */
 int sh_wrapper_prepare(int argc, char **argv, struct sh_wrapper_exec *ex, struct sh_error *err);
 void sh_wrapper_exec_free(struct sh_wrapper_exec *ex);
-/* sh_wrapper_prepare, then exec of the real runc: returns only on failure. */
+/* runc's own error line for msg in its --log file format (format "json", or "text"/NULL/"": runc's
+ * default), as logrus writes it at level error with the time now (RFC 3339, local time): what
+ * docker and containerd read back and show when runc fails. *out is malloc'd, newline-ended. */
+int sh_wrapper_runc_log_line(const char *format, const char *msg, time_t now, char **out, struct sh_error *err);
+/* Appends msg as runc's error line to cl->log (nothing when runc was given no --log). */
+int sh_wrapper_runc_log(const struct sh_runc_cmdline *cl, const char *msg, struct sh_error *err);
+/* sh_wrapper_prepare, then exec of the real runc: returns only on failure, after writing
+ * "sriov-runc: <err's message>" to runc's --log file (sh_wrapper_runc_log). */
 int sh_wrapper_run(int argc, char **argv, struct sh_error *err);
 
 #endif

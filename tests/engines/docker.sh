@@ -3,7 +3,9 @@
 # registered in its daemon.json the README's way (runtimeArgs hands it the config file), and
 # `docker run --runtime sriov -e SRIOV_VF=auto ...` with env_fallback on gets the stand-in VF and
 # gives it back. With env_fallback off (a second runtime entry), SRIOV_ variables do nothing. A
-# createRuntime that fails (the VF is taken) fails `docker run` with the hook's own message.
+# createRuntime that fails (the VF is taken) fails `docker run` with the hook's own message. A typo
+# in the configuration fails only the containers that ask, with the file's line in docker's
+# message; stop, rm and the others go on.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 e_init docker
@@ -68,6 +70,43 @@ else
 	hook_run "$CFG" poststop "$(hook_state holder 0 "$SH_TMP/holder")"
 	t_check taken/holder-release "poststop rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 	e_after_exit d taken
+fi
+
+# ---- a typo in the configuration stops only the containers that ask -------------------------------
+# The wrapper reads the whole file only for the create of a container that asks; stop, rm and the
+# containers that ask for nothing go on to runc. The one that asks fails, and docker shows the
+# file's own line: the wrapper writes it to runc's --log file, where docker 20.10 reads runc's
+# error (without it docker says only "unable to retrieve OCI runtime error").
+if ! running=$(e_docker run -d --runtime sriov --network none "$IMG" sleep 300 2>&1); then
+	t_fail typo/setup "docker run -d: $running"
+else
+	init_pid=$(e_docker inspect -f '{{.State.Pid}}' "$running" 2>&1)
+	cp "$CFG" "$SH_TMP/dock.config.orig"
+	"$SH_PY" - "$CFG" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read().rstrip().rstrip("}")
+open(path, "w").write(text + ', "poststop_timout_ms": 500}\n')
+PY
+	out=$(e_docker stop -t 1 "$running" 2>&1)
+	t_check typo/stop-running "docker stop: $out" $? = 0
+	out=$(e_docker rm "$running" 2>&1)
+	t_check typo/rm-running "docker rm: $out" $? = 0
+	# (docker stop and rm report success even when runc kill failed: the container must be gone.)
+	for ((i = 0; i < 100; i++)); do kill -0 "$init_pid" 2>/dev/null || break; sleep 0.05; done
+	t_check typo/stopped-for-real "the container's init (pid $init_pid) still runs" -n "$init_pid" -a ! -d "/proc/$init_pid"
+	out=$(e_docker run --rm --runtime sriov --network none "$IMG" true 2>&1)
+	t_check typo/run-plain "docker run of a container that asks for nothing: $out" $? = 0
+	out=$(e_docker run --rm --runtime sriov -e SRIOV_VF=auto -e "SRIOV_PF=$PF" --network none "$IMG" true 2>&1)
+	rc=$?
+	t_check typo/run-asking-fails "docker run succeeded: $out" "$rc" != 0
+	t_contains typo/names-the-config-line "$out" 'unknown key "poststop_timout_ms"'
+	t_contains typo/names-the-file "$out" "$CFG"
+	t_lacks typo/real-error-not-hidden "$out" "unable to retrieve OCI runtime error"
+	t_empty typo/vf-untouched "VF" "$(standin_vf_problems d)"
+	t_check typo/no-claim "claims: $(e_claims "$STATE")" -z "$(e_claims "$STATE")"
+	t_check typo/no-container-left "containers: $(e_docker ps -aq)" -z "$(e_docker ps -aq)"
+	cp "$SH_TMP/dock.config.orig" "$CFG"
 fi
 
 t_end

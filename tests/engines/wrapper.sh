@@ -195,7 +195,7 @@ if cmp -s "$W/bad/config.json" "$W/bad.orig"; then t_pass error-leaves-spec; els
 	t_fail error-leaves-spec "config.json changed"
 fi
 
-out=$("$RUNC_WRAPPER" --sriov-config "$W/missing.json" state c1 2>&1)
+out=$("$RUNC_WRAPPER" --sriov-config "$W/missing.json" create --bundle "$W/a" c1 2>&1)
 one_line_err error-config-missing "$out" $? "missing.json"
 echo '{"runc": "relative/runc"}' >"$W/cfg-bad.json"
 out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-bad.json" state c1 2>&1)
@@ -209,7 +209,7 @@ one_line_err error-runc-is-wrapper "$out" $? "sriov-runc itself"
 out=$("$RUNC_WRAPPER" --sriov-config 2>&1)
 one_line_err error-option-without-value "$out" $? "--sriov-config"
 mkfifo "$W/cfg.fifo"
-out=$(timeout 10 "$RUNC_WRAPPER" --sriov-config "$W/cfg.fifo" state c1 2>&1)
+out=$(timeout 10 "$RUNC_WRAPPER" --sriov-config "$W/cfg.fifo" create --bundle "$W/a" c1 2>&1)
 one_line_err error-config-fifo "$out" $? "cfg.fifo: not a regular file (a FIFO)"
 
 # The hook must sit next to the wrapper: a copy of the wrapper alone refuses SR-IOV creates only.
@@ -220,5 +220,68 @@ out=$("$W/lone/sriov-runc" --sriov-config "$W/cfg.json" create --bundle "$W/lb" 
 one_line_err error-hook-not-installed "$out" $? "$W/lone/sriov-hook"
 out=$("$W/lone/sriov-runc" --sriov-config "$W/cfg.json" create --bundle "$W/plain" c11 2>&1)
 t_check hook-not-needed-without-sriov "out: $out" "${out% cwd=*}" = "[create][--bundle][$W/plain][c11]"
+
+# ---- a typo in the configuration stops only the create of a container that asks -----------------
+# Every other verb, and a create that asks for nothing, reaches the configuration's runc; the
+# create that asks fails with the file's own line.
+printf '{"runc": "%s", "env_fallbak": true}\n' "$W/bin/runc" >"$W/cfg-typo.json"
+for verb in state start kill delete; do
+	out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-typo.json" --root /r "$verb" c1 2>&1)
+	t_check "typo/$verb-reaches-runc" "rc=$? runc got: $out" "${out% cwd=*}" = "[--root][/r][$verb][c1]"
+done
+# (An image's own SRIOV_MODE is no request; SRIOV_VF would be one, unless a valid file turned
+# env_fallback off, so with this file such a create fails like the next one.)
+mkbundle "$W/typo-plain" '{"org.example":"1"}' '["PATH=/bin","SRIOV_MODE=x"]'
+out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-typo.json" create --bundle "$W/typo-plain" c12 2>&1)
+t_check typo/create-without-sriov-reaches-runc "rc=$? runc got: $out" "${out% cwd=*}" = "[create][--bundle][$W/typo-plain][c12]"
+out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-typo.json" create --bundle "$W/plain" c12 2>&1)
+one_line_err typo/create-with-variables-fails "$out" $? 'unknown key "env_fallbak"'
+mkbundle "$W/typo-asks" "$SRIOV_ANN"
+cp "$W/typo-asks/config.json" "$W/typo-asks.orig"
+out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-typo.json" create --bundle "$W/typo-asks" c12 2>&1)
+one_line_err typo/create-that-asks-fails "$out" $? 'cfg-typo.json: config: unknown key "env_fallbak"'
+if cmp -s "$W/typo-asks/config.json" "$W/typo-asks.orig"; then t_pass typo/create-that-asks-untouched; else
+	t_fail typo/create-that-asks-untouched "config.json changed"
+fi
+# Not even JSON: no "runc" can be read from it, so the system's runc answers (here the real one).
+echo '{"runc": ' >"$W/cfg-nojson.json"
+out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-nojson.json" --root "$W/runc-root" state c1 2>&1)
+t_lacks typo/not-json-state-reaches-system-runc "$out" "sriov-runc:"
+t_contains typo/not-json-state-answered-by-runc "$out" "container does not exist"
+out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-nojson.json" --root "$W/runc-root" create --bundle "$W/typo-plain" c13 2>&1)
+t_lacks typo/not-json-plain-create-reaches-system-runc "$out" "sriov-runc:"
+out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-nojson.json" create --bundle "$W/envb" c13 2>&1)
+one_line_err typo/not-json-env-create-fails "$out" $? "cfg-nojson.json"
+
+# ---- the wrapper's error in runc's --log file, in runc's format -------------------------------
+# docker reads runc's error back from --log; without a line there it shows only that the file is
+# missing. The format is the one runc itself writes (measured here with runc 1.1.5).
+out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-typo.json" --root /r --log "$W/log.json" --log-format json \
+	create --bundle "$W/typo-asks" c14 2>&1)
+check=$("$SH_PY" - "$W/log.json" <<'PY'
+import json, sys
+try:
+    lines = open(sys.argv[1]).read().splitlines()
+except OSError as e:
+    print(e); sys.exit()
+if len(lines) != 1:
+    print("want one line, got %d" % len(lines)); sys.exit()
+e = json.loads(lines[0])
+problems = []
+if sorted(e) != ["level", "msg", "time"]: problems.append("keys %s" % sorted(e))
+if e.get("level") != "error": problems.append("level %r" % e.get("level"))
+if not e.get("msg", "").startswith("sriov-runc: ") or 'unknown key "env_fallbak"' not in e.get("msg", ""):
+    problems.append("msg %r" % e.get("msg"))
+print("; ".join(problems))
+PY
+)
+t_empty runc-log/json "$W/log.json" "$check"
+"$RUNC_WRAPPER" --sriov-config "$W/cfg-typo.json" --log "$W/log.txt" create --bundle "$W/typo-asks" c14 >/dev/null 2>&1
+line=$(cat "$W/log.txt")
+if [[ $line =~ ^time=\"[0-9T:+Z-]+\"\ level=error\ msg=\"sriov-runc:\ .*unknown\ key\ \\\"env_fallbak\\\".*\"$ ]]; then
+	t_pass runc-log/text
+else
+	t_fail runc-log/text "runc's text format wanted, got: $line"
+fi
 
 t_end

@@ -31,12 +31,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct sh_state st = {.pid = 4242};
 		char path[PATH_MAX];
 
+		struct sh_request req;
+
 		request(&spec.annotations);
 		memset(&err, 0, sizeof(err));
-		r = sh_request_env_fallback(&spec.annotations, spec.env, spec.n_env, &err);
-		fuzz_check_err("sh_request_env_fallback", r, &err);
-		if (r == 0)
-			request(&spec.annotations);
+		r = sh_request_build_with_env(&spec.annotations, spec.env, spec.n_env, NULL, 0, &req, &err);
+		fuzz_check_err("sh_request_build_with_env", r, &err);
+		if (r == 0 && req.n > SH_MAX_VFS)
+			abort();
 		memset(&err, 0, sizeof(err));
 		r = sh_oci_netns_path(&st, &spec, path, &err);
 		fuzz_check_err("sh_oci_netns_path", r, &err);

@@ -123,14 +123,15 @@ hook_err_one_line() {
 	[ "$(printf '%s\n' "$HOOK_ERR" | grep -c .)" = 1 ] && [ "${HOOK_ERR#sriov-hook: }" != "$HOOK_ERR" ]
 }
 
-# hook_message: the message of the hook's one line, without "sriov-hook: <id>: <stage>: " (id
-# "-" before the state is read) or, for a command-line error that comes before any stage, without
-# "sriov-hook: ". Message checks match this, never the whole line: the id is often the test's own
-# name, so a pattern matched against the line would pass whatever the message says.
+# hook_message: the message of the hook's one line, without "sriov-hook: <id>[ (<name>)]: <stage>: "
+# (id "-" before the state is read; the name where the runtime gave one) or, for a command-line
+# error that comes before any stage, without "sriov-hook: ". Message checks match this, never the
+# whole line: the id is often the test's own name, so a pattern matched against the line would
+# pass whatever the message says.
 hook_message() {
-	local line=${HOOK_ERR#sriov-hook: } re='^([A-Za-z0-9_.+-]+): (createRuntime|poststop): (.*)$'
+	local line=${HOOK_ERR#sriov-hook: } re='^([A-Za-z0-9_.+-]+)( \([^()]*\))?: (createRuntime|poststop): (.*)$'
 	if [[ $line =~ $re ]]; then
-		printf '%s' "${BASH_REMATCH[3]}"
+		printf '%s' "${BASH_REMATCH[4]}"
 	else
 		printf '%s' "$line"
 	fi

@@ -28,7 +28,7 @@ static void test_defaults(void **state)
 	sh_config_defaults(&cfg);
 	assert_string_equal(cfg.state_dir, "/run/sriov-hook");
 	assert_string_equal(cfg.sysfs_root, "/sys");
-	assert_string_equal(cfg.log, "syslog");
+	assert_string_equal(cfg.log, "auto");
 	assert_int_equal(cfg.poststop_timeout_ms, 3000);
 	assert_false(cfg.has_allowed_pfs);
 	assert_int_equal(cfg.n_allowed_pfs, 0);
@@ -73,14 +73,19 @@ static void test_valid_single_values(void **state)
 		unsigned timeout;
 		bool env_fallback;
 	} cases[] = {
-		{ "{}", "syslog", 3000, false },
+		{ "{}", "auto", 3000, false },
 		{ "{\"log\": \"syslog\"}", "syslog", 3000, false },
+		{ "{\"log\": \"auto\"}", "auto", 3000, false },
+		{ "{\"log\": \"journal\"}", "journal", 3000, false },
+		{ "{\"log\": \"journal:/run/systemd/journal.blue/socket\"}", "journal:/run/systemd/journal.blue/socket", 3000,
+		  false },
+		{ "{\"log\": \"syslog:/var/lib/x/dev/log\"}", "syslog:/var/lib/x/dev/log", 3000, false },
 		{ "{\"log\": \"stderr\"}", "stderr", 3000, false },
 		{ "{\"log\": \"/var/log/sriov-hook.log\"}", "/var/log/sriov-hook.log", 3000, false },
-		{ "{\"poststop_timeout_ms\": 0}", "syslog", 0, false },
-		{ "{\"poststop_timeout_ms\": 600000}", "syslog", 600000, false },
-		{ "{\"env_fallback\": false}", "syslog", 3000, false },
-		{ "{\"env_fallback\": true}", "syslog", 3000, true },
+		{ "{\"poststop_timeout_ms\": 0}", "auto", 0, false },
+		{ "{\"poststop_timeout_ms\": 600000}", "auto", 600000, false },
+		{ "{\"env_fallback\": false}", "auto", 3000, false },
+		{ "{\"env_fallback\": true}", "auto", 3000, true },
 	};
 	size_t i;
 
@@ -116,7 +121,12 @@ static const struct {
 	{ "{\"sysfs_root\": true}", "\"sysfs_root\"", EINVAL },
 	{ "{\"runc\": \"runc\"}", "\"runc\"", EINVAL },
 	{ "{\"runc\": {}}", "\"runc\"", EINVAL },
-	{ "{\"log\": \"journal\"}", "\"log\"", EINVAL },
+	{ "{\"log\": \"jornal\"}", "\"log\"", EINVAL },
+	{ "{\"log\": \"journal:\"}", "\"log\"", EINVAL },
+	{ "{\"log\": \"journal:run/socket\"}", "\"log\"", EINVAL },
+	{ "{\"log\": \"syslog:dev/log\"}", "\"log\"", EINVAL },
+	{ "{\"log\": \"stderr:/x\"}", "\"log\"", EINVAL },
+	{ "{\"log\": \"auto:/x\"}", "\"log\"", EINVAL },
 	{ "{\"log\": \"log/file\"}", "\"log\"", EINVAL },
 	{ "{\"log\": \"\"}", "\"log\"", EINVAL },
 	{ "{\"log\": \"Syslog\"}", "\"log\"", EINVAL },
@@ -294,7 +304,7 @@ static void test_load_default_absent(void **state)
 	assert_int_equal(sh_config_load(NULL, &cfg, &err), 0);
 	assert_string_equal(cfg.state_dir, SH_DEFAULT_STATE_DIR);
 	assert_string_equal(cfg.sysfs_root, SH_DEFAULT_SYSFS);
-	assert_string_equal(cfg.log, "syslog");
+	assert_string_equal(cfg.log, "auto");
 	assert_int_equal(cfg.poststop_timeout_ms, SH_DEFAULT_POSTSTOP_TIMEOUT_MS);
 	assert_false(cfg.has_allowed_pfs);
 	sh_config_free(&cfg);
@@ -325,7 +335,7 @@ static void test_load_file(void **state)
 	assert_int_equal(sh_config_load(path, &cfg, &err), 0);
 	assert_string_equal(cfg.sysfs_root, "/tmp/fake");
 	assert_string_equal(cfg.state_dir, SH_DEFAULT_STATE_DIR);
-	assert_string_equal(cfg.log, "syslog");
+	assert_string_equal(cfg.log, "auto");
 	assert_int_equal(cfg.poststop_timeout_ms, SH_DEFAULT_POSTSTOP_TIMEOUT_MS);
 	assert_true(sh_config_pf_allowed(&cfg, "p0", ""));
 	assert_false(sh_config_pf_allowed(&cfg, "p1", ""));

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "sriov-hook/log.h"
 #include "sriov-hook/stage.h"
 
 static const char *dir; /* the current test's temporary directory */
@@ -426,7 +427,7 @@ static int run_capturing(enum sh_stage stage, const char *config, const char *st
 
 static void test_run_failures(void **state)
 {
-	char config[PATH_MAX], json[PATH_MAX + 128], out[2048], want[SH_ERR_MAX + 64], fifo[PATH_MAX];
+	char config[PATH_MAX], json[PATH_MAX + 128], out[2048], want[SH_ERR_MAX + PATH_MAX + 256], fifo[PATH_MAX];
 	struct sh_error err = { 0 };
 	const char *b;
 
@@ -458,7 +459,9 @@ static void test_run_failures(void **state)
 	assert_non_null(strstr(out, "sriov-hook: run-1: poststop: load config: "));
 	assert_non_null(strstr(out, "hook.fifo: not a regular file (a FIFO)\n"));
 
-	/* the configured log is a FIFO nobody reads: refused at once, not waited on */
+	/* the configured log is a FIFO nobody reads: not waited on, and not a failure of the run; the
+	 * lines go down to the next sink (here stderr: no journal, no syslog), which says why first */
+	sh_log_set_system_sockets("/nonexistent/journal", "/nonexistent/dev-log");
 	snprintf(config, sizeof(config), "%s/hook-fifo-log.json", dir);
 	{
 		char text[PATH_MAX + 32];
@@ -466,11 +469,18 @@ static void test_run_failures(void **state)
 		snprintf(text, sizeof(text), "{\"log\": \"%s\"}", fifo);
 		write_text(config, text);
 	}
+	b = bundle("fifo", "{\"annotations\":{\"io.sriov.pf\":\"p0\",\"io.sriov.vf\":\"0\",\"io.sriov.mtu\":\"9x\"},"
+			   "\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}");
+	snprintf(json, sizeof(json), "{\"id\":\"run-1\",\"pid\":7,\"bundle\":\"%s\"}", b);
 	alarm(10);
-	assert_int_equal(run_capturing(SH_STAGE_POSTSTOP, config, json, out, sizeof(out), &err), -ENXIO);
+	assert_int_equal(run_capturing(SH_STAGE_CREATE_RUNTIME, config, json, out, sizeof(out), &err), -EINVAL);
 	alarm(0);
-	assert_non_null(strstr(err.msg, "open log "));
-	assert_non_null(strstr(out, "sriov-hook: run-1: poststop: open log "));
+	snprintf(want, sizeof(want),
+		 "sriov-hook: run-1: createRuntime: log: the file (%s) is not available: No such device or address; "
+		 "logging to stderr from here on\nsriov-hook: run-1: createRuntime: %s\n",
+		 fifo, err.msg);
+	assert_string_equal(out, want);
+	sh_log_set_system_sockets(NULL, NULL);
 
 	/* control characters quoted from the input stay on the one line */
 	b = bundle("ctl", "{\"annotations\":{\"io.sriov.pf\":\"p0\",\"io.sriov.vf\":\"0\",\"io.sriov.mtu\":\"1\\n2\"},"

@@ -221,6 +221,10 @@ static const struct wants_case wants_cases[] = {
 	{ "{\"process\":{\"env\":[\"SRIOV_PF=ens1f0\"]}}", false, true },
 	{ "{\"process\":{\"env\":[\"SRIOV_=x\",\"SRIOV_VF\",\"XSRIOV_VF=1\",\"sriov_vf=1\",7]}}", false, false },
 	{ "{\"process\":{\"env\":\"SRIOV_VF=auto\"}}", false, false },
+	/* only variables that spell a key ask: an image's own SRIOV_ settings do not */
+	{ "{\"process\":{\"env\":[\"SRIOV_MODE=x\",\"SRIOV_HOOK_CONFIG=/x\",\"SRIOV_vf=1\",\"SRIOV_8_VF=1\"]}}", false,
+	  false },
+	{ "{\"process\":{\"env\":[\"SRIOV_MODE=x\",\"SRIOV_2_MAX_TX_RATE=5\"]}}", false, true },
 	{ "{\"annotations\":{\"io.sriov.vf\":\"0\"},\"process\":{\"env\":[\"SRIOV_VF=1\"]}}", true, true },
 };
 
@@ -525,36 +529,181 @@ static void test_prepare_passthrough(void **state)
 	assert_int_equal(ex.cl.argc, 6);
 	assert_string_equal(ex.cl.argv[1], "--root");
 	assert_string_equal(ex.cl.argv[3], "delete");
-	assert_string_equal(ex.hook_config, cfg);
+	assert_string_equal(ex.hook_config, ""); /* only a create that asks hands the hook a config */
 	sh_wrapper_exec_free(&ex);
 }
 
-/* Today's policy: a configuration that cannot be loaded fails every verb, not only create. */
-static void test_prepare_config_error_fails_every_verb(void **state)
+/* A bundle in tmpdir/name whose config.json is spec; its path in path (PATH_MAX). */
+static void mkbundle(const char *name, const char *spec, char *dir, char *path)
 {
-	static const char *const verbs[] = { "create", "start", "state", "kill", "delete", "--version" };
+	snprintf(dir, PATH_MAX, "%s/%s", tmpdir, name);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(path, PATH_MAX, "%s/config.json", dir);
+	write_file(path, spec, 0644);
+}
+
+static bool listed_runc(const char *path)
+{
+	const char *const *p;
+
+	for (p = sh_wrapper_runc_paths; *p; p++)
+		if (!strcmp(*p, path))
+			return true;
+	return false;
+}
+
+static void write_config(const char *path, const char *fmt, const char *runc)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fprintf(f, fmt, runc);
+	fclose(f);
+}
+
+/* A typo in the configuration fails only the create of a container that asks for SR-IOV: every
+ * other verb, and the create of a container that asks for nothing, still reaches the configured
+ * runc. (Before, the configuration was loaded first and every verb failed.) */
+static void test_prepare_config_typo_fails_only_create_that_asks(void **state)
+{
+	static const char *const verbs[] = { "start", "state", "kill", "delete", "--version" };
+	char cfg[PATH_MAX], runc[PATH_MAX], dir[PATH_MAX], spec[PATH_MAX], *argv[16], *before, *after;
+	struct sh_wrapper_exec ex;
+	struct sh_error err = { 0 };
+	size_t i;
+	int argc;
+
+	(void)state;
+	standin_runc_config(cfg, runc);
+	write_config(cfg, "{\"runc\": \"%s\", \"env_fallbak\": true}", runc);
+	for (i = 0; i < SH_ARRAY_SIZE(verbs); i++) {
+		argc = argv_of(argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, verbs[i], NULL });
+		assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), 0);
+		assert_string_equal(ex.runc, runc);
+		sh_wrapper_exec_free(&ex);
+	}
+	/* create, nothing asked (an image's own SRIOV_MODE is no key): runc, config.json untouched */
+	mkbundle("plain", "{\"process\":{\"env\":[\"SRIOV_MODE=x\"]},\"annotations\":{\"a\":\"b\"}}", dir, spec);
+	argc = argv_of(argv,
+		       (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "create", "-b", dir, "c1", NULL });
+	assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), 0);
+	assert_string_equal(ex.runc, runc);
+	sh_wrapper_exec_free(&ex);
+	assert_int_equal(sh_json_read_file(spec, 4096, &after, &err), 0);
+	assert_null(strstr(after, "hooks"));
+	free(after);
+	/* create of one that asks: the configuration's error, config.json untouched */
+	mkbundle("asks", "{\"annotations\":{\"io.sriov.vf\":\"auto\"}}", dir, spec);
+	assert_int_equal(sh_json_read_file(spec, 4096, &before, &err), 0);
+	argc = argv_of(argv,
+		       (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "create", "-b", dir, "c2", NULL });
+	assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "unknown key \"env_fallbak\""));
+	assert_non_null(strstr(err.msg, cfg));
+	sh_wrapper_exec_free(&ex);
+	assert_int_equal(sh_json_read_file(spec, 4096, &after, &err), 0);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+}
+
+/* A file that is not even JSON: runc from the system paths for everything that does not ask; a
+ * container whose SRIOV_ variables may ask (the file cannot say whether env_fallback is on) fails
+ * with the file's error, and one with an io.sriov annotation too. */
+static void test_prepare_config_not_json(void **state)
+{
+	static const struct {
+		const char *spec;
+		bool fails;
+	} creates[] = {
+		{ "{}", false },
+		{ "{\"process\":{\"env\":[\"SRIOV_MODE=x\",\"SRIOV_vf=1\"]}}", false },
+		{ "{\"process\":{\"env\":[\"SRIOV_VF=auto\"]}}", true },
+		{ "{\"annotations\":{\"io.sriov.vf\":\"0\"}}", true },
+	};
+	char cfg[PATH_MAX], dir[PATH_MAX], spec[PATH_MAX], name[16], *argv[16];
+	struct sh_wrapper_exec ex;
+	size_t i;
+	int argc, r;
+
+	(void)state;
+	snprintf(cfg, sizeof(cfg), "%s/broken.json", tmpdir);
+	write_file(cfg, "{\"state_dir\": \"/run/x\"", 0644);
+	for (i = 0; i < SH_ARRAY_SIZE(creates); i++) {
+		struct sh_error err = { 0 };
+
+		snprintf(name, sizeof(name), "b%zu", i);
+		mkbundle(name, creates[i].spec, dir, spec);
+		argc = argv_of(argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "create", "-b", dir,
+							    "c1", NULL });
+		r = sh_wrapper_prepare(argc, argv, &ex, &err);
+		if (creates[i].fails) {
+			assert_int_equal(r, -EINVAL);
+			assert_non_null(strstr(err.msg, "broken.json"));
+		} else if (r == 0) {
+			assert_true(listed_runc(ex.runc));
+		} else { /* a machine without runc */
+			assert_non_null(strstr(err.msg, "no runc found"));
+		}
+		sh_wrapper_exec_free(&ex);
+	}
+}
+
+/* SRIOV_ variables ask unless a valid configuration says env_fallback is off: a broken one cannot
+ * say it (a typo in "env_fallback" itself would otherwise drop the request without a word). */
+static void test_prepare_config_env_variables(void **state)
+{
+	char cfg[PATH_MAX], runc[PATH_MAX], dir[PATH_MAX], spec[PATH_MAX], *argv[16], *after;
+	struct sh_wrapper_exec ex;
+	struct sh_error err = { 0 };
+	int argc;
+
+	(void)state;
+	standin_runc_config(cfg, runc);
+	mkbundle("env", "{\"process\":{\"env\":[\"SRIOV_VF=auto\"]}}", dir, spec);
+	argc = argv_of(argv,
+		       (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "create", "-b", dir, "c1", NULL });
+	/* valid, env_fallback off: runc, config.json untouched */
+	assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), 0);
+	assert_string_equal(ex.runc, runc);
+	sh_wrapper_exec_free(&ex);
+	assert_int_equal(sh_json_read_file(spec, 4096, &after, &err), 0);
+	assert_null(strstr(after, "hooks"));
+	free(after);
+	/* env_fallback misspelt: the file's error */
+	write_config(cfg, "{\"runc\": \"%s\", \"env_fallbak\": true}", runc);
+	assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "unknown key \"env_fallbak\""));
+	sh_wrapper_exec_free(&ex);
+}
+
+/* "runc" names the runtime of every verb: when it is not an absolute path, no verb guesses. */
+static void test_prepare_runc_key_broken_fails_every_verb(void **state)
+{
+	static const char *const verbs[] = { "create", "start", "state", "delete" };
 	char cfg[PATH_MAX], *argv[8];
 	struct sh_wrapper_exec ex;
 	size_t i;
 
 	(void)state;
-	snprintf(cfg, sizeof(cfg), "%s/typo.json", tmpdir);
-	write_file(cfg, "{\"env_fallbak\": true}", 0644);
+	snprintf(cfg, sizeof(cfg), "%s/runc.json", tmpdir);
+	write_file(cfg, "{\"runc\": \"sbin/runc\", \"env_fallbak\": 1}", 0644);
 	for (i = 0; i < SH_ARRAY_SIZE(verbs); i++) {
 		struct sh_error err = { 0 };
 		int argc = argv_of(argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, verbs[i], NULL });
 
 		assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), -EINVAL);
-		assert_non_null(strstr(err.msg, "unknown key \"env_fallbak\""));
+		assert_non_null(strstr(err.msg, "\"runc\" must be an absolute path"));
 		sh_wrapper_exec_free(&ex);
 	}
 }
 
-/* A FIFO where a file is expected: the wrapper's configuration is refused at once; a bundle's
- * config.json is left to runc, without waiting for a writer. */
+/* A FIFO where a file is expected: the wrapper's configuration is refused at once when a create
+ * needs it (and not waited on otherwise); a bundle's config.json is left to runc, without waiting
+ * for a writer. */
 static void test_prepare_fifo(void **state)
 {
-	char cfg[PATH_MAX], runc[PATH_MAX], spec[PATH_MAX], *argv[16];
+	char cfg[PATH_MAX], runc[PATH_MAX], spec[PATH_MAX], dir[PATH_MAX], *argv[16];
 	struct sh_wrapper_exec ex;
 	struct sh_error err = { 0 };
 	int argc;
@@ -563,9 +712,15 @@ static void test_prepare_fifo(void **state)
 	snprintf(cfg, sizeof(cfg), "%s/cfg.fifo", tmpdir);
 	assert_int_equal(mkfifo(cfg, 0600), 0);
 	alarm(10);
-	argc = argv_of(argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "state", "c1", NULL });
+	mkbundle("asks", "{\"annotations\":{\"io.sriov.vf\":\"auto\"}}", dir, spec);
+	argc = argv_of(argv,
+		       (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "create", "-b", dir, "c1", NULL });
 	assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "cfg.fifo: not a regular file (a FIFO)"));
+	sh_wrapper_exec_free(&ex);
+	argc = argv_of(argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "state", "c1", NULL });
+	if (sh_wrapper_prepare(argc, argv, &ex, &err) == 0)
+		assert_true(listed_runc(ex.runc));
 	sh_wrapper_exec_free(&ex);
 
 	standin_runc_config(cfg, runc);
@@ -577,6 +732,92 @@ static void test_prepare_fifo(void **state)
 	alarm(0);
 	assert_string_equal(ex.runc, runc);
 	sh_wrapper_exec_free(&ex);
+}
+
+/* ---- runc's log ------------------------------------------------------------------------------ */
+
+/* The line docker and containerd read back: logrus's formats, as runc 1.1 writes them (measured:
+ * `runc --log F --log-format json|text create --bundle '/nonexist/q"x<TAB>tab\é' c`). */
+static void test_runc_log_line(void **state)
+{
+	static const struct {
+		const char *format, *msg, *want;
+	} cases[] = {
+		{ "json", "sriov-runc: config: unknown key \"x\"",
+		  "{\"level\":\"error\",\"msg\":\"sriov-runc: config: unknown key \\\"x\\\"\",\"time\":"
+		  "\"2026-11-30T22:42:06Z\"}\n" },
+		{ "text", "runc create failed: chdir /nonexist/q\"x\ttab\\\xc3\xa9: no such file or directory",
+		  "time=\"2026-11-30T22:42:06Z\" level=error msg=\"runc create failed: chdir /nonexist/q\\\"x\\ttab\\\\"
+		  "\xc3\xa9: no such file or directory\"\n" },
+		{ NULL, "a\nb\x01\x7f\xff",
+		  "time=\"2026-11-30T22:42:06Z\" level=error msg=\"a\\nb\\x01\\x7f\\xff\"\n" },
+		{ "", "plain", "time=\"2026-11-30T22:42:06Z\" level=error msg=\"plain\"\n" },
+		{ "json", "a\nb", "{\"level\":\"error\",\"msg\":\"a\\nb\",\"time\":\"2026-11-30T22:42:06Z\"}\n" },
+	};
+	struct sh_error err = { 0 };
+	char *line, *saved = getenv("TZ") ? strdup(getenv("TZ")) : NULL;
+	size_t i;
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		assert_int_equal(sh_wrapper_runc_log_line(cases[i].format, cases[i].msg, 1796078526, &line, &err), 0);
+		assert_string_equal(line, cases[i].want);
+		free(line);
+	}
+	/* local time carries its offset, as Go's RFC 3339 does */
+	setenv("TZ", "CET-1", 1);
+	tzset();
+	assert_int_equal(sh_wrapper_runc_log_line("json", "m", 1796078526, &line, &err), 0);
+	assert_non_null(strstr(line, "\"time\":\"2026-11-30T23:42:06+01:00\""));
+	free(line);
+	assert_int_equal(sh_wrapper_runc_log_line("xml", "m", 0, &line, &err), -EINVAL);
+	assert_null(line);
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+}
+
+/* sh_wrapper_run's failure lands in runc's --log file (appended, as runc does), in the format asked
+ * for; without --log nothing is written. */
+static void test_run_failure_in_runc_log(void **state)
+{
+	char cfg[PATH_MAX], dir[PATH_MAX], spec[PATH_MAX], log[PATH_MAX], opt[2 * PATH_MAX], *argv[16], *text = NULL;
+	struct sh_error err = { 0 };
+	int argc;
+
+	(void)state;
+	snprintf(cfg, sizeof(cfg), "%s/typo.json", tmpdir);
+	write_file(cfg, "{\"env_fallbak\": true}", 0644);
+	snprintf(log, sizeof(log), "%s/log.json", tmpdir);
+	write_file(log, "{\"level\":\"info\",\"msg\":\"before\",\"time\":\"x\"}\n", 0644);
+	mkbundle("asks", "{\"annotations\":{\"io.sriov.vf\":\"auto\"}}", dir, spec);
+	argc = argv_of(argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "--root", "/r", "--log", log,
+						    "--log-format", "json", "create", "--bundle", dir, "c1", NULL });
+	assert_int_equal(sh_wrapper_run(argc, argv, &err), -EINVAL);
+	assert_int_equal(sh_json_read_file(log, 4096, &text, &err), 0);
+	snprintf(opt, sizeof(opt),
+		 "{\"level\":\"info\",\"msg\":\"before\",\"time\":\"x\"}\n{\"level\":\"error\","
+		 "\"msg\":\"sriov-runc: %s: config: unknown key \\\"env_fallbak\\\" (known: ",
+		 cfg);
+	assert_non_null(strstr(text, opt));
+	assert_int_equal(text[strlen(text) - 1], '\n');
+	free(text);
+
+	/* --log=F, default format: text */
+	snprintf(log, sizeof(log), "%s/log.txt", tmpdir);
+	snprintf(opt, sizeof(opt), "--log=%s", log);
+	argc = argv_of(argv, (const char *const[]){ "sriov-runc", "--sriov-config", cfg, opt, "create", "--bundle", dir,
+						    "c1", NULL });
+	assert_int_equal(sh_wrapper_run(argc, argv, &err), -EINVAL);
+	assert_int_equal(sh_json_read_file(log, 4096, &text, &err), 0);
+	assert_non_null(strstr(text, "level=error msg=\"sriov-runc: "));
+	assert_non_null(strstr(text, "unknown key \\\"env_fallbak\\\""));
+	free(text);
 }
 
 /* create of a container that asks: the hook is looked for next to the wrapper's executable (here
@@ -619,9 +860,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prepare_bundle, setup_tmp, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_find_runc, setup_tmp, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_prepare_passthrough, setup_tmp, tmpdir_teardown),
-		cmocka_unit_test_setup_teardown(test_prepare_config_error_fails_every_verb, setup_tmp, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_config_typo_fails_only_create_that_asks, setup_tmp,
+						tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_config_not_json, setup_tmp, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_config_env_variables, setup_tmp, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_runc_key_broken_fails_every_verb, setup_tmp,
+						tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_prepare_fifo, setup_tmp, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_prepare_create_needs_hook, setup_tmp, tmpdir_teardown),
+		cmocka_unit_test(test_runc_log_line),
+		cmocka_unit_test_setup_teardown(test_run_failure_in_runc_log, setup_tmp, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests_name("wrapper", tests, NULL, NULL);
