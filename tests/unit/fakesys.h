@@ -17,21 +17,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* testutil.h's mkdir_p, failing the test instead of returning. */
 static inline void fs_mkdir_p(const char *path)
 {
-	char buf[PATH_MAX], *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			fail_msg("mkdir %s: %s", buf, strerror(errno));
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		fail_msg("mkdir %s: %s", buf, strerror(errno));
+	if (mkdir_p(path) < 0)
+		fail_msg("mkdir -p %s: %s", path, strerror(errno));
 }
 
 static inline void fs_path(char *out, const char *root, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

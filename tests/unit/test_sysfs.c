@@ -22,123 +22,13 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "fakesys.h"
 #include "sriov-hook/sysfs.h"
 
 #define PF_PCI "0000:3b:00.0"
 #define PF_NAME "ens1f0"
 
-/* ---- building the tree ------------------------------------------------------------------------- */
-
-static void pathf(char *out, const char *root, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void pathf(char *out, const char *root, const char *fmt, ...)
-{
-	va_list ap;
-	int n = snprintf(out, PATH_MAX, "%s/", root);
-
-	assert_true(n > 0 && n < PATH_MAX);
-	va_start(ap, fmt);
-	vsnprintf(out + n, PATH_MAX - n, fmt, ap);
-	va_end(ap);
-}
-
-static void put_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f)
-		fail_msg("create %s: %s", path, strerror(errno));
-	fputs(text, f);
-	fclose(f);
-}
-
-static void put_link(const char *target, const char *path)
-{
-	if (symlink(target, path) < 0)
-		fail_msg("symlink %s -> %s: %s", path, target, strerror(errno));
-}
-
-/* A PCI device: devices/pci0000:00/<pci> and its bus/pci/devices link. */
-static void add_pci(const char *root, const char *pci)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-
-	pathf(path, root, "devices/pci0000:00/%s", pci);
-	assert_int_equal(mkdir_p(path), 0);
-	pathf(path, root, "bus/pci/devices");
-	assert_int_equal(mkdir_p(path), 0);
-	pathf(path, root, "bus/pci/devices/%s", pci);
-	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s", pci);
-	put_link(target, path);
-}
-
-/* A netdev of a PCI device: net/<name>/device and class/net/<name>. */
-static void add_netdev(const char *root, const char *pci, const char *name)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-
-	pathf(path, root, "devices/pci0000:00/%s/net/%s", pci, name);
-	assert_int_equal(mkdir_p(path), 0);
-	pathf(path, root, "devices/pci0000:00/%s/net/%s/device", pci, name);
-	snprintf(target, sizeof(target), "../../../%s", pci);
-	put_link(target, path);
-	pathf(path, root, "class/net");
-	assert_int_equal(mkdir_p(path), 0);
-	pathf(path, root, "class/net/%s", name);
-	snprintf(target, sizeof(target), "../../devices/pci0000:00/%s/net/%s", pci, name);
-	put_link(target, path);
-}
-
-static void set_driver(const char *root, const char *pci, const char *driver)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-
-	pathf(path, root, "bus/pci/drivers/%s", driver);
-	assert_int_equal(mkdir_p(path), 0);
-	pathf(path, root, "devices/pci0000:00/%s/driver", pci);
-	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
-	put_link(target, path);
-}
-
-static void add_pf(const char *root, const char *pci, const char *name, const char *numvfs, const char *totalvfs)
-{
-	char path[PATH_MAX];
-
-	add_pci(root, pci);
-	if (name)
-		add_netdev(root, pci, name);
-	set_driver(root, pci, "igb");
-	if (numvfs) {
-		pathf(path, root, "devices/pci0000:00/%s/sriov_numvfs", pci);
-		put_file(path, numvfs);
-	}
-	if (totalvfs) {
-		pathf(path, root, "devices/pci0000:00/%s/sriov_totalvfs", pci);
-		put_file(path, totalvfs);
-	}
-}
-
-/* netdev: NULL for no net/ directory, "" for an empty one (the netdev is in another namespace). */
-static void add_vf(const char *root, const char *pf_pci, unsigned index, const char *pci, const char *netdev,
-		   const char *driver)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-
-	add_pci(root, pci);
-	pathf(path, root, "devices/pci0000:00/%s/physfn", pci);
-	snprintf(target, sizeof(target), "../%s", pf_pci);
-	put_link(target, path);
-	pathf(path, root, "devices/pci0000:00/%s/virtfn%u", pf_pci, index);
-	snprintf(target, sizeof(target), "../%s", pci);
-	put_link(target, path);
-	if (netdev && *netdev) {
-		add_netdev(root, pci, netdev);
-	} else if (netdev) {
-		pathf(path, root, "devices/pci0000:00/%s/net", pci);
-		assert_int_equal(mkdir_p(path), 0);
-	}
-	if (driver)
-		set_driver(root, pci, driver);
-}
+/* ---- the tree (fakesys.h builds it) -------------------------------------------------------------- */
 
 /*
  * ens1f0 (0000:3b:00.0): sriov_numvfs 4, sriov_totalvfs 8, VFs at addresses that are not contiguous:
@@ -158,18 +48,18 @@ static int tree_setup(void **state)
 
 	if (!root || !mkdtemp(root))
 		return -1;
-	add_pf(root, PF_PCI, PF_NAME, "4\n", "8\n");
-	add_vf(root, PF_PCI, 0, "0000:3b:02.0", "ens1f0v0", "igbvf");
-	add_vf(root, PF_PCI, 1, "0000:3b:02.1", "", "igbvf");
-	add_vf(root, PF_PCI, 2, "0000:3b:0a.0", "ens1f0v2", "igbvf");
-	add_vf(root, PF_PCI, 3, "0000:3b:02.3", NULL, "vfio-pci");
-	add_pf(root, "0000:3b:00.1", "ens1f1", "0\n", "8\n");
-	add_pf(root, "0000:3b:00.2", NULL, "2\n", "8\n");
-	add_pf(root, "0000:00:1f.6", "eno1", NULL, NULL);
-	pathf(path, root, "devices/virtual/net/veth0");
+	fs_pf(root, PF_PCI, PF_NAME, "4\n", "8\n");
+	fs_vf(root, PF_PCI, 0, "0000:3b:02.0", "ens1f0v0", "igbvf");
+	fs_vf(root, PF_PCI, 1, "0000:3b:02.1", "", "igbvf");
+	fs_vf(root, PF_PCI, 2, "0000:3b:0a.0", "ens1f0v2", "igbvf");
+	fs_vf(root, PF_PCI, 3, "0000:3b:02.3", NULL, "vfio-pci");
+	fs_pf(root, "0000:3b:00.1", "ens1f1", "0\n", "8\n");
+	fs_pf(root, "0000:3b:00.2", NULL, "2\n", "8\n");
+	fs_pf(root, "0000:00:1f.6", "eno1", NULL, NULL);
+	fs_path(path, root, "devices/virtual/net/veth0");
 	assert_int_equal(mkdir_p(path), 0);
-	pathf(path, root, "class/net/veth0");
-	put_link("../../devices/virtual/net/veth0", path);
+	fs_path(path, root, "class/net/veth0");
+	fs_link("../../devices/virtual/net/veth0", path);
 	*state = root;
 	return 0;
 }
@@ -187,13 +77,13 @@ static void test_tree_is_realistic(void **state)
 	const char *root = *state;
 	char path[PATH_MAX], real[PATH_MAX], want[PATH_MAX];
 
-	pathf(path, root, "class/net/%s/device/virtfn2/physfn/net/%s", PF_NAME, PF_NAME);
+	fs_path(path, root, "class/net/%s/device/virtfn2/physfn/net/%s", PF_NAME, PF_NAME);
 	assert_non_null(realpath(path, real));
-	pathf(want, root, "devices/pci0000:00/%s/net/%s", PF_PCI, PF_NAME);
+	fs_path(want, root, "devices/pci0000:00/%s/net/%s", PF_PCI, PF_NAME);
 	assert_string_equal(real, want);
-	pathf(path, root, "bus/pci/devices/0000:3b:02.0/driver");
+	fs_path(path, root, "bus/pci/devices/0000:3b:02.0/driver");
 	assert_non_null(realpath(path, real));
-	pathf(want, root, "bus/pci/drivers/igbvf");
+	fs_path(want, root, "bus/pci/drivers/igbvf");
 	assert_string_equal(real, want);
 }
 
@@ -267,12 +157,12 @@ static void test_pf_numvfs_unreadable(void **state)
 	struct sh_pf pf;
 	struct sh_error err = { 0 };
 
-	pathf(path, root, "devices/pci0000:00/%s/sriov_numvfs", PF_PCI);
-	put_file(path, "garbage\n");
+	fs_path(path, root, "devices/pci0000:00/%s/sriov_numvfs", PF_PCI);
+	write_text(path, "garbage\n");
 	assert_true(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err) < 0);
-	put_file(path, "");
+	write_text(path, "");
 	assert_true(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err) < 0);
-	put_file(path, "7");
+	write_text(path, "7");
 	assert_int_equal(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
 	assert_int_equal(pf.numvfs, 7);
 }
@@ -329,7 +219,7 @@ static void test_vf_get_unbound(void **state)
 	struct sh_vf vf;
 	struct sh_error err = { 0 };
 
-	pathf(path, root, "devices/pci0000:00/0000:3b:02.3/driver");
+	fs_path(path, root, "devices/pci0000:00/0000:3b:02.3/driver");
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
 	assert_int_equal(sh_sysfs_vf_get(root, &pf, 3, &vf, &err), 0);
@@ -365,8 +255,8 @@ static void test_vf_get_missing_virtfn(void **state)
 	struct sh_vf vf;
 	struct sh_error err = { 0 };
 
-	pathf(path, root, "devices/pci0000:00/%s/sriov_numvfs", PF_PCI);
-	put_file(path, "6\n");
+	fs_path(path, root, "devices/pci0000:00/%s/sriov_numvfs", PF_PCI);
+	write_text(path, "6\n");
 	assert_int_equal(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
 	assert_int_equal(sh_sysfs_vf_get(root, &pf, 5, &vf, &err), -ENODEV);
 	assert_non_null(strstr(err.msg, "virtfn5"));
@@ -381,13 +271,13 @@ static void test_vf_netdev(void **state)
 
 	assert_int_equal(sh_sysfs_pci_netdev(root, "0000:3b:02.0", name, &err), 0);
 	assert_string_equal(name, "ens1f0v0");
-	pathf(from, root, "devices/pci0000:00/0000:3b:02.0/net/ens1f0v0");
-	pathf(to, root, "devices/pci0000:00/0000:3b:02.0/net/dev17");
+	fs_path(from, root, "devices/pci0000:00/0000:3b:02.0/net/ens1f0v0");
+	fs_path(to, root, "devices/pci0000:00/0000:3b:02.0/net/dev17");
 	assert_int_equal(rename(from, to), 0);
 	assert_int_equal(sh_sysfs_pci_netdev(root, "0000:3b:02.0", name, &err), 0);
 	assert_string_equal(name, "dev17");
 	/* gone into a container */
-	pathf(from, root, "devices/pci0000:00/0000:3b:02.0/net/dev17/device");
+	fs_path(from, root, "devices/pci0000:00/0000:3b:02.0/net/dev17/device");
 	unlink(from);
 	assert_int_equal(rmdir(to), 0);
 	assert_int_equal(sh_sysfs_pci_netdev(root, "0000:3b:02.0", name, &err), 0);
@@ -409,10 +299,10 @@ static void test_errors_name_path(void **state)
 	struct sh_pf pf;
 
 	/* a net/ that is not a directory */
-	pathf(path, root, "devices/pci0000:00/0000:3b:02.3/net");
-	put_file(path, "");
+	fs_path(path, root, "devices/pci0000:00/0000:3b:02.3/net");
+	write_text(path, "");
 	assert_int_equal(sh_sysfs_pci_netdev(root, "0000:3b:02.3", name, &err), -ENOTDIR);
-	pathf(path, root, "bus/pci/devices/0000:3b:02.3/net");
+	fs_path(path, root, "bus/pci/devices/0000:3b:02.3/net");
 	snprintf(want, sizeof(want), "list %s: %s", path, strerror(ENOTDIR));
 	assert_string_equal(err.msg, want);
 
@@ -420,7 +310,7 @@ static void test_errors_name_path(void **state)
 	assert_int_equal(sh_sysfs_virtfn_pci(root, &pf, 2, pci, &err), 0);
 	assert_string_equal(pci, "0000:3b:0a.0");
 	assert_int_equal(sh_sysfs_virtfn_pci(root, &pf, 9, pci, &err), -ENOENT);
-	pathf(path, root, "bus/pci/devices/%s/virtfn9", PF_PCI);
+	fs_path(path, root, "bus/pci/devices/%s/virtfn9", PF_PCI);
 	snprintf(want, sizeof(want), "read link %s: %s", path, strerror(ENOENT));
 	assert_string_equal(err.msg, want);
 
@@ -475,7 +365,7 @@ static void test_vf_by_pci_no_totalvfs(void **state)
 	struct sh_vf vf;
 	struct sh_error err = { 0 };
 
-	pathf(path, root, "devices/pci0000:00/%s/sriov_totalvfs", PF_PCI);
+	fs_path(path, root, "devices/pci0000:00/%s/sriov_totalvfs", PF_PCI);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(sh_sysfs_vf_by_pci(root, "0000:3b:02.3", &pf, &vf, &err), 0);
 	assert_int_equal(vf.index, 3);
@@ -516,9 +406,9 @@ static void test_vf_by_pci_not_listed(void **state)
 	struct sh_vf vf;
 	struct sh_error err = { 0 };
 
-	add_pci(root, "0000:3b:03.0");
-	pathf(path, root, "devices/pci0000:00/0000:3b:03.0/physfn");
-	put_link("../" PF_PCI, path);
+	fs_pci(root, "0000:3b:03.0");
+	fs_path(path, root, "devices/pci0000:00/0000:3b:03.0/physfn");
+	fs_link("../" PF_PCI, path);
 	assert_int_equal(sh_sysfs_vf_by_pci(root, "0000:3b:03.0", &pf, &vf, &err), -ENODEV);
 	assert_non_null(strstr(err.msg, "not among the VFs of ens1f0"));
 }
