@@ -71,7 +71,6 @@ static void test_refused_targets(void **state)
 	expect_refused("/proc/self/ns/uts", 0, EINVAL, "is a uts namespace");
 }
 
-static pid_t spawn_waiter(int *go_wr, const char *comm);
 
 static void test_process_gone(void **state)
 {
@@ -148,29 +147,6 @@ static void test_proc_start_time_self(void **state)
 	assert_true(sh_proc_start_time(0) == 0);
 	assert_true(sh_proc_start_time(-1) == 0);
 	assert_true(sh_proc_start_time(0x7ffffffe) == 0);
-}
-
-/* A child that waits for a byte on its pipe, then exits. */
-static pid_t spawn_waiter(int *go_wr, const char *comm)
-{
-	int go[2];
-	pid_t pid;
-	char b;
-
-	assert_int_equal(pipe(go), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(go[1]);
-		if (comm)
-			prctl(PR_SET_NAME, comm, 0, 0, 0);
-		if (read(go[0], &b, 1) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(go[0]);
-	*go_wr = go[1];
-	return pid;
 }
 
 static char proc_state(pid_t pid)

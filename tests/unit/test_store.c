@@ -631,33 +631,12 @@ static void test_symlinks_refused(void **state)
 
 /* ---- holders ----------------------------------------------------------------------------------- */
 
-/* A child that waits for a byte on its pipe, then exits. */
-static pid_t spawn_waiter(int *go_wr)
-{
-	int go[2];
-	pid_t pid;
-	char b;
-
-	assert_int_equal(pipe(go), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(go[1]);
-		if (read(go[0], &b, 1) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(go[0]);
-	*go_wr = go[1];
-	return pid;
-}
-
 static void test_holders(void **state)
 {
 	struct sh_record r;
 	struct sh_holder h;
 	int go, status;
-	pid_t pid = spawn_waiter(&go);
+	pid_t pid = spawn_waiter(&go, NULL);
 
 	(void)state;
 	rec_for(&r, "c1", PCI_A);
@@ -1066,7 +1045,7 @@ static void test_claim_info(void **state)
 	struct sh_record r;
 	struct listed l = {0};
 	int go, status;
-	pid_t dead = spawn_waiter(&go);
+	pid_t dead = spawn_waiter(&go, NULL);
 	time_t before = time(NULL);
 
 	assert_int_equal(sh_store_claim_info(f->dir, PCI_A, &info, &err), -ENOENT);

@@ -8,7 +8,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 static inline int testutil_rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
@@ -72,6 +75,30 @@ static inline void write_text(const char *path, const char *text)
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
+}
+
+/* A child that waits for a byte on the pipe *go_wr, then exits (named comm when not NULL): a process
+ * whose life the test controls. */
+static inline pid_t spawn_waiter(int *go_wr, const char *comm)
+{
+	int go[2];
+	pid_t pid;
+	char b;
+
+	assert_int_equal(pipe(go), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(go[1]);
+		if (comm)
+			prctl(PR_SET_NAME, comm, 0, 0, 0);
+		if (read(go[0], &b, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(go[0]);
+	*go_wr = go[1];
+	return pid;
 }
 
 #endif
