@@ -127,24 +127,8 @@ static void assert_no_field(const char *entry, size_t len, const char *name)
 static char *capture_stderr(void (*fn)(void *), void *arg)
 {
 	static char out[8192];
-	char path[PATH_MAX];
-	int fd, saved;
-	ssize_t n;
 
-	snprintf(path, sizeof(path), "%s/stderr", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	assert_true(fd >= 0);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
-	fn(arg);
-	fflush(stderr);
-	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	n = pread(fd, out, sizeof(out) - 1, 0);
-	assert_true(n >= 0);
-	out[n] = '\0';
-	close(fd);
+	capture_stderr_in(dir, fn, arg, out, sizeof(out));
 	return out;
 }
 

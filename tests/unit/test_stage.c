@@ -395,34 +395,30 @@ static void test_container_name(void **state)
 
 /* ---- a whole run that fails before the sandbox ----------------------------------------------- */
 
+struct stage_run {
+	enum sh_stage stage;
+	const char *config, *state_json;
+	struct sh_error *err;
+	int r;
+};
+
+static void stage_run(void *arg)
+{
+	struct stage_run *run = arg;
+	int in = pipe_with(run->state_json, strlen(run->state_json));
+
+	run->r = sh_stage_run(run->stage, run->config, NULL, in, run->err);
+	close(in);
+}
+
 /* sh_stage_run with the state text on its stdin fd; its stderr in out (one string). */
 static int run_capturing(enum sh_stage stage, const char *config, const char *state_json, char *out, size_t len,
 			 struct sh_error *err)
 {
-	char path[PATH_MAX];
-	int fd, saved, r;
-	ssize_t n;
+	struct stage_run run = {.stage = stage, .config = config, .state_json = state_json, .err = err};
 
-	snprintf(path, sizeof(path), "%s/stderr", dir);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	assert_true(fd >= 0);
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
-	{
-		int in = pipe_with(state_json, strlen(state_json));
-
-		r = sh_stage_run(stage, config, NULL, in, err);
-		close(in);
-	}
-	fflush(stderr);
-	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	n = pread(fd, out, len - 1, 0);
-	assert_true(n >= 0);
-	out[n] = '\0';
-	close(fd);
-	return r;
+	capture_stderr_in(dir, stage_run, &run, out, len);
+	return run.r;
 }
 
 static void test_run_failures(void **state)

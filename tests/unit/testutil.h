@@ -4,6 +4,7 @@
 #define SRIOV_HOOK_TESTUTIL_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
@@ -99,6 +100,30 @@ static inline pid_t spawn_waiter(int *go_wr, const char *comm)
 	close(go[0]);
 	*go_wr = go[1];
 	return pid;
+}
+
+/* Runs fn(arg) with stderr going to dir/stderr, and puts what it wrote in out (len bytes with the
+ * NUL): the one line a failing hook prints. */
+static inline void capture_stderr_in(const char *dir, void (*fn)(void *), void *arg, char *out, size_t len)
+{
+	char path[PATH_MAX];
+	int fd, saved;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/stderr", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+	fn(arg);
+	fflush(stderr);
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	n = pread(fd, out, len - 1, 0);
+	assert_true(n >= 0);
+	out[n] = '\0';
+	close(fd);
 }
 
 #endif
