@@ -150,7 +150,8 @@ mk_bundle() {
 }
 
 # hook STAGE ID BUNDLE [PID]: runs the hook like runc does (state on stdin, empty environment);
-# stdout/stderr land in BUNDLE/STAGE.out|.err; returns the hook's exit code.
+# stdout/stderr land in BUNDLE/STAGE.out|.err; returns the hook's exit code. HOOK_CFG (default
+# $CFG) and HOOK_OPTS (e.g. a CDI device's "--pool NAME") change its command line.
 hook() {
 	local _stage _id _b _pid _st _rc
 	_stage=$1 _id=$2 _b=$3 _pid=${4:-}
@@ -160,9 +161,11 @@ hook() {
 		_st="{\"ociVersion\":\"1.0.2\",\"id\":\"$_id\",\"status\":\"stopped\",\"bundle\":\"$_b\"}"
 	fi
 	echo "$_id $_b" >>"$W/ids.$TEST"
-	printf '%s' "$_st" | env -i "$HOOK" --config "$CFG" "$_stage" >"$_b/$_stage.out" 2>"$_b/$_stage.err"
+	# shellcheck disable=SC2086 # HOOK_OPTS is a list of words
+	printf '%s' "$_st" | env -i "$HOOK" --config "${HOOK_CFG:-$CFG}" ${HOOK_OPTS:-} "$_stage" \
+		>"$_b/$_stage.out" 2>"$_b/$_stage.err"
 	_rc=$?
-	[ $_rc = 0 ] || note "hook $_stage $_id: exit $_rc: $(cat "$_b/$_stage.err")"
+	[ $_rc = 0 ] || note "hook $_stage $_id${HOOK_OPTS:+ ($HOOK_OPTS)}: exit $_rc: $(cat "$_b/$_stage.err")"
 	return $_rc
 }
 

@@ -26,21 +26,14 @@ cdi_bundle() {
 	sed -i "s|^{\"ociVersion\":\"1.0.2\",|{\"ociVersion\":\"1.0.2\",$_hooks|" "$_b/config.json"
 }
 
-# cdi_hook STAGE ID BUNDLE [PID]: the pool device's hook run (state on stdin, empty environment).
+# cdi_hook STAGE ID BUNDLE [PID]: the pool device's hook run: tests.sh's hook with the device's
+# configuration and arguments.
 cdi_hook() {
-	local _stage _id _b _pid _st _rc
-	_stage=$1 _id=$2 _b=$3 _pid=${4:-}
-	if [ "$_stage" = createRuntime ]; then
-		_st="{\"ociVersion\":\"1.0.2\",\"id\":\"$_id\",\"status\":\"creating\",\"pid\":$_pid,\"bundle\":\"$_b\"}"
-	else
-		_st="{\"ociVersion\":\"1.0.2\",\"id\":\"$_id\",\"status\":\"stopped\",\"bundle\":\"$_b\"}"
-	fi
-	echo "$_id $_b" >>"$W/ids.$TEST"
-	printf '%s' "$_st" | env -i "$HOOK" --config "$CDI_CFG" --pool "$CDI_POOL" "$_stage" \
-		>"$_b/$_stage.out" 2>"$_b/$_stage.err"
-	_rc=$?
-	[ $_rc = 0 ] || note "hook $_stage $_id (--pool $CDI_POOL): exit $_rc: $(cat "$_b/$_stage.err")"
-	return $_rc
+	HOOK_CFG=$CDI_CFG HOOK_OPTS="--pool $CDI_POOL"
+	hook "$@"
+	_cdi_rc=$?
+	HOOK_CFG= HOOK_OPTS=
+	return $_cdi_rc
 }
 
 test_cdi_pool_settings() {
