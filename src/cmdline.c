@@ -15,7 +15,8 @@ static const struct option {
 	{"config", true, "FILE", "configuration (default " SH_DEFAULT_CONFIG ")"},
 	{"pf", true, "PF", "a CDI device's VF: of this PF (netdev name or PCI address), with --vf"},
 	{"vf", true, "VF", "VF index, auto, or VF PCI address (then --pf is optional)"},
-	{"pool", true, "POOL", "a free VF of this pool of the configuration (instead of --pf/--vf)"},
+	{"pool", true, "POOL", "a free VF of this pool of the configuration (instead of --pf/--vf; with --vf PCI: that VF of it)"},
+	{"mode", true, "MODE", "netdev (default) or vfio: how the container gets its VF"},
 	{"help", false, NULL, "this text"},
 	{"version", false, NULL, "the version"},
 };

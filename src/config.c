@@ -19,6 +19,7 @@ void sh_config_defaults(struct sh_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	snprintf(cfg->state_dir, sizeof(cfg->state_dir), "%s", SH_DEFAULT_STATE_DIR);
 	snprintf(cfg->sysfs_root, sizeof(cfg->sysfs_root), "%s", SH_DEFAULT_SYSFS);
+	snprintf(cfg->dev_root, sizeof(cfg->dev_root), "%s", SH_DEFAULT_DEV);
 	snprintf(cfg->log, sizeof(cfg->log), "auto");
 	cfg->poststop_timeout_ms = SH_DEFAULT_POSTSTOP_TIMEOUT_MS;
 }
@@ -131,6 +132,8 @@ static int set_key(const char *key, yajl_val v, struct sh_config *cfg, struct sh
 		return set_path(v, key, cfg->state_dir, err);
 	if (!strcmp(key, "sysfs_root"))
 		return set_path(v, key, cfg->sysfs_root, err);
+	if (!strcmp(key, "dev_root"))
+		return set_path(v, key, cfg->dev_root, err);
 	if (!strcmp(key, "runc"))
 		return set_path(v, key, cfg->runc, err);
 	if (!strcmp(key, "allowed_pfs"))
@@ -155,7 +158,7 @@ static int set_key(const char *key, yajl_val v, struct sh_config *cfg, struct sh
 	if (!strcmp(key, "pools"))
 		return sh_pools_parse(v, &cfg->pools, &cfg->n_pools, err);
 	return sh_err(err, EINVAL,
-		      "config: unknown key \"%s\" (known: state_dir, sysfs_root, allowed_pfs, log, "
+		      "config: unknown key \"%s\" (known: state_dir, sysfs_root, dev_root, allowed_pfs, log, "
 		      "poststop_timeout_ms, env_fallback, runc, pfs, pools)",
 		      key);
 }

@@ -136,7 +136,7 @@ static int parse_vfs(yajl_val v, struct sh_pool *p, struct sh_error *err)
 static int unknown_pool_key(const struct sh_pool *p, const char *key, struct sh_error *err)
 {
 	const struct sh_vf_setting *s;
-	char known[256] = "vfs";
+	char known[256] = "vfs, driver";
 	size_t i, n;
 
 	for (s = sh_vf_settings(&n), i = 0; i < n; i++)
@@ -200,7 +200,16 @@ static int parse_pool(const char *name, yajl_val v, struct sh_pool *p, struct sh
 
 		if (!strcmp(key, "vfs"))
 			vfs = v->u.object.values[i];
-		else if ((r = parse_setting(key, v->u.object.values[i], p, err)) < 0)
+		else if (!strcmp(key, "driver")) {
+			const char *d = YAJL_GET_STRING(v->u.object.values[i]);
+
+			if (!d || (strcmp(d, SH_VFIO_DRIVER) && strcmp(d, "netdev")))
+				return sh_err(err, EINVAL,
+					      "config: pools.%s.driver must be \"vfio-pci\" (DPDK, VMs) or \"netdev\" "
+					      "(the default: the VF's own kernel driver)",
+					      name);
+			p->mode = strcmp(d, SH_VFIO_DRIVER) ? SH_MODE_NETDEV : SH_MODE_VFIO;
+		} else if ((r = parse_setting(key, v->u.object.values[i], p, err)) < 0)
 			return r;
 	}
 	if (!vfs)
@@ -337,6 +346,18 @@ int sh_pool_apply(const struct sh_pool *pools, size_t n, struct sh_request *req,
 			continue;
 		if (!(pool = sh_pool_find(pools, n, v->pool)))
 			return no_such_pool(pools, n, v, err);
+		slot_prefix(v, p, sizeof(p));
+		if (v->has_mode && v->mode != pool->mode)
+			return sh_err(err, EPERM,
+				      "annotation %smode: the VFs of pool \"%s\" are %s VFs, set by the administrator: a "
+				      "container may not ask for %s",
+				      p, pool->name, sh_vf_mode_name(pool->mode), sh_vf_mode_name(v->mode));
+		v->mode = pool->mode;
+		if (v->mode == SH_MODE_VFIO && (v->ifname[0] || v->mtu || v->n_addrs || v->n_gateways))
+			return sh_err(err, EINVAL,
+				      "annotation %s{ifname,mtu,ip,gateway}: the VFs of pool \"%s\" are vfio VFs, "
+				      "which give the container no netdev",
+				      p, pool->name);
 		for (j = 0; j < n_settings; j++) {
 			if (!(v->given & (1u << j)) || !(pool->knobs & SH_KNOB_BIT(s[j].knob)))
 				continue;

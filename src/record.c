@@ -24,6 +24,7 @@ enum kind {
 	K_BOOL,	    /* bool */
 	K_MAC,	    /* uint8_t[6], "xx:xx:xx:xx:xx:xx" */
 	K_PHASE,    /* enum sh_record_phase, by name */
+	K_MODE,	    /* enum sh_vf_mode, by name */
 	K_ALTNAMES, /* host_altnames[], n_host_altnames, altnames_known */
 	K_CFG,	    /* struct sh_vf_cfg, an object of sh_vf_cfg_fields() */
 };
@@ -73,7 +74,11 @@ static const struct field fields[] = {
 	NUM("pf_ifindex", K_INT, pf_ifindex, true, 1, INT_MAX, 0),
 	NUM("vf_index", K_UINT, vf_index, true, 0, 65535, 0),
 	STR("vf_pci", vf_pci, true, C_PCI),
-	STR("host_name", host_name, true, C_IFNAME),
+	OTHER("mode", K_MODE, mode, false),
+	STR("driver", driver, false, C_NAME),
+	NUM("iommu_group", K_INT, iommu_group, false, -1, INT_MAX, -1),
+	/* required for a netdev VF (checked after the table): a vfio VF bound ahead has none */
+	STR("host_name", host_name, false, C_IFNAME_OPT),
 	NUM("host_ifindex", K_INT, host_ifindex, false, 0, INT_MAX, 0),
 	OTHER("host_mac", K_MAC, host_mac, false),
 	NUM("host_mtu", K_UINT, host_mtu, false, 0, UINT_MAX, 0),
@@ -165,6 +170,9 @@ static void gen_field(yajl_gen g, const struct field *f, const struct sh_record 
 		break;
 	case K_PHASE:
 		sh_json_gen_str(g, sh_record_phase_name(r->phase));
+		break;
+	case K_MODE:
+		sh_json_gen_str(g, sh_vf_mode_name(r->mode));
 		break;
 	case K_ALTNAMES:
 		yajl_gen_array_open(g);
@@ -366,6 +374,8 @@ static int parse_field(yajl_val v, const struct field *f, struct sh_record *r)
 		return s ? sh_parse_mac(s, (uint8_t *)p) : -EINVAL;
 	case K_PHASE:
 		return parse_phase(v, &r->phase);
+	case K_MODE:
+		return s && sh_vf_mode_from_name(s, &r->mode) ? 0 : -EINVAL;
 	case K_ALTNAMES:
 		return parse_altnames(v, r);
 	case K_CFG:
@@ -396,6 +406,8 @@ static int record_from_tree(yajl_val t, struct sh_record *r, struct sh_error *er
 		if (v && parse_field(v, f, r) < 0)
 			return sh_err(err, EINVAL, "claim record: \"%s\" is not valid", f->key);
 	}
+	if (r->mode == SH_MODE_NETDEV && !r->host_name[0])
+		return sh_err(err, EINVAL, "claim record: \"host_name\" is missing");
 	return 0;
 }
 

@@ -87,7 +87,8 @@ static int parse_vf(struct sh_vf_request *v, const char *key, const char *value,
 	if (!strcmp(value, "auto")) {
 		v->select = SH_VF_AUTO;
 	} else if (sh_parse_pci_addr(value, v->vf_pci) == 0) {
-		v->select = SH_VF_PCI;
+		if (v->select != SH_VF_POOL) /* with a pool: that VF of the pool */
+			v->select = SH_VF_PCI;
 	} else if (sh_parse_uint(value, VF_INDEX_MAX, &n) == 0) {
 		v->select = SH_VF_INDEX;
 		v->vf_index = (unsigned)n;
@@ -152,8 +153,19 @@ static int parse_pool(struct sh_vf_request *v, const char *key, const char *valu
 			 SH_POOL_NAME_MAX);
 		return bad(err, key, value, accepted);
 	}
+	/* a VF PCI address given before stays: that VF of the pool */
+	if (v->select != SH_VF_PCI)
+		v->vf_pci[0] = '\0';
 	v->select = SH_VF_POOL;
 	snprintf(v->pool, sizeof(v->pool), "%s", value);
+	return 0;
+}
+
+static int parse_mode(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
+{
+	if (!sh_vf_mode_from_name(value, &v->mode))
+		return bad(err, key, value, "netdev or vfio");
+	v->has_mode = true;
 	return 0;
 }
 
@@ -174,6 +186,12 @@ static const struct key {
 	 "Instead of *pf* and *vf*: a pool of the configuration (*pools*); the hook takes a free VF of the "
 	 "pool, and never one outside it. The pool's PF-side settings are the administrator's: naming a "
 	 "setting of the same netlink attribute (*vlan* for *qos*) is refused."},
+	{"mode", parse_mode,
+	 "*netdev* (the default): the VF's netdev is moved into the container. *vfio*: the VF is bound to "
+	 "vfio-pci for a user-space driver (DPDK) and the container gets /dev/vfio/vfio and the VF's IOMMU "
+	 "group, plus SRIOV_VFIO_* variables and /run/sriov/vfio.json that tell it the VF; its PF-side "
+	 "settings apply as for a netdev VF, the interface keys below do not. The device nodes must exist "
+	 "before the container is created: run it through sriov-runc, or give it a vfio pool's CDI device."},
 	{"ifname", parse_ifname, "Name inside the container; default *eth0* when free there, else *net1*."},
 	{"mtu", parse_mtu, "MTU inside the container, " STR(MTU_MIN) "-" STR(MTU_MAX) "."},
 	{"ip", parse_ip,
@@ -279,7 +297,7 @@ static const char *key_name(const struct namer *nm, const char *name, const char
 /* The keys that say which VF: a CDI device's hook gives them as arguments. */
 static bool is_selector(const char *name)
 {
-	return !strcmp(name, "pf") || !strcmp(name, "vf") || !strcmp(name, "pool");
+	return !strcmp(name, "pf") || !strcmp(name, "vf") || !strcmp(name, "pool") || !strcmp(name, "mode");
 }
 
 static int set_key(struct sh_vf_request *v, const char *name, const char *key, const char *value, struct sh_error *err)
@@ -305,7 +323,7 @@ int sh_request_set_selector(struct sh_vf_request *v, const char *name, const cha
 			    struct sh_error *err)
 {
 	if (!is_selector(name))
-		return sh_err(err, EINVAL, "%s: \"%s\" does not say which VF (pf, vf or pool)", what, name);
+		return sh_err(err, EINVAL, "%s: \"%s\" does not say which VF (pf, vf, pool or mode)", what, name);
 	return find_key(name)->parse(v, what, value, err);
 }
 
@@ -314,7 +332,7 @@ static int check_selector(const struct sh_vf_request *v, bool has_vf, bool has_p
 {
 	char a[80], b[80], c[80];
 
-	if (has_pool && (has_vf || v->pf[0]))
+	if (has_pool && (v->pf[0] || (has_vf && (v->select != SH_VF_POOL || !v->vf_pci[0]))))
 		return sh_err(err, EINVAL, "%s picks the VF: it is given without %s and %s",
 			      key_name(nm, "pool", "pool", true, a, sizeof(a)),
 			      key_name(nm, "pf", "pool", false, b, sizeof(b)),
@@ -352,7 +370,7 @@ const char *sh_request_selector_key(const struct sh_vf_request *v, char *buf, si
 	char vf[SH_PCI_LEN];
 
 	if (v->select == SH_VF_POOL) {
-		snprintf(buf, len, "pool=%s", v->pool);
+		snprintf(buf, len, "pool=%s%s%s", v->pool, v->vf_pci[0] ? " vf=" : "", v->vf_pci);
 		return buf;
 	}
 	if (v->select == SH_VF_AUTO)
@@ -455,6 +473,24 @@ static int check_gateways(const struct sh_vf_request *v, const struct namer *nm,
 	return 0;
 }
 
+/* A vfio VF gives the container no netdev: the keys about one do not apply. */
+static int check_vfio(const struct slot *sl, const struct sh_vf_request *v, const struct namer *nm,
+		      struct sh_error *err)
+{
+	static const char *const netdev_keys[] = {"ifname", "mtu", "ip", "gateway"};
+	char a[80], b[80];
+	size_t i;
+
+	if (v->mode != SH_MODE_VFIO)
+		return 0;
+	for (i = 0; i < SH_ARRAY_SIZE(netdev_keys); i++)
+		if (sl->given & KEY_BIT(netdev_keys[i]))
+			return sh_err(err, EINVAL, "%s does not apply with %s vfio: the container gets no netdev",
+				      key_name(nm, netdev_keys[i], netdev_keys[i], true, a, sizeof(a)),
+				      key_name(nm, "mode", netdev_keys[i], false, b, sizeof(b)));
+	return 0;
+}
+
 /* The slots before n_devices are the devices': their VF comes from the hook's arguments. */
 static int check_slot(const struct slot *sl, unsigned s, const struct sh_vf_request *v, bool device,
 		      struct sh_error *err)
@@ -465,6 +501,8 @@ static int check_slot(const struct slot *sl, unsigned s, const struct sh_vf_requ
 	if (!device && (r = check_selector(v, sl->has_vf, sl->has_pool, &nm, err)) < 0)
 		return r;
 	if ((r = check_settings(v->given, &v->cfg, &nm, err)) < 0)
+		return r;
+	if ((r = check_vfio(sl, v, &nm, err)) < 0)
 		return r;
 	return check_gateways(v, &nm, err);
 }

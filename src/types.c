@@ -26,6 +26,22 @@ int sh_parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+const char *sh_vf_mode_name(enum sh_vf_mode mode)
+{
+	return mode == SH_MODE_VFIO ? "vfio" : "netdev";
+}
+
+bool sh_vf_mode_from_name(const char *name, enum sh_vf_mode *mode)
+{
+	if (!strcmp(name, "netdev"))
+		*mode = SH_MODE_NETDEV;
+	else if (!strcmp(name, "vfio"))
+		*mode = SH_MODE_VFIO;
+	else
+		return false;
+	return true;
+}
+
 bool sh_ifname_valid(const char *name)
 {
 	size_t len = strlen(name);

@@ -12,6 +12,7 @@
 #define SH_DEFAULT_CONFIG "/etc/sriov-hook/config.json"
 #define SH_DEFAULT_STATE_DIR "/run/sriov-hook"
 #define SH_DEFAULT_SYSFS "/sys"
+#define SH_DEFAULT_DEV "/dev"
 #define SH_DEFAULT_POSTSTOP_TIMEOUT_MS 3000
 #define SH_MAX_ALLOWED_PFS 64
 #define SH_MAX_PF_SETTINGS 64
@@ -27,6 +28,7 @@ struct sh_config {
 	char path[PATH_MAX]; /* the file it was read from, "" for none (the defaults) */
 	char state_dir[PATH_MAX];
 	char sysfs_root[PATH_MAX];
+	char dev_root[PATH_MAX]; /* where /dev/vfio is (tests point both elsewhere) */
 	char *allowed_pfs[SH_MAX_ALLOWED_PFS];
 	size_t n_allowed_pfs; /* 0 with has_allowed_pfs false: any SR-IOV PF */
 	bool has_allowed_pfs;

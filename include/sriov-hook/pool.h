@@ -38,6 +38,10 @@ struct sh_pool {
 	 * row i of sh_vf_settings()), the knobs they change, their values. */
 	unsigned given, knobs;
 	struct sh_vf_cfg cfg;
+	/* "driver": "vfio-pci" makes it a vfio pool: its VFs are handed out in vfio mode, and
+	 * `sriovctl vfs apply` binds them to vfio-pci ahead of time (their CDI devices name the
+	 * device nodes). Absent: netdev VFs. */
+	enum sh_vf_mode mode;
 };
 
 /* Parses one selector; what names it in messages ("config: pools.fast[1]"). */
@@ -66,7 +70,9 @@ const struct sh_pool *sh_pool_of_vf(const struct sh_pool *pools, size_t n, const
 
 /* For each VF of req that asks for a pool: the pool must exist, the container may not name a
  * setting of a knob the pool sets (one line names both), and the pool's settings join the
- * request's as if the container had named them. */
+ * request's as if the container had named them. The pool's mode is the VF's: a container that
+ * names another is refused, as are interface keys for a vfio pool; a VF PCI address given with
+ * the pool must be one of its VFs (checked when it is claimed). */
 int sh_pool_apply(const struct sh_pool *pools, size_t n, struct sh_request *req, struct sh_error *err);
 
 #endif

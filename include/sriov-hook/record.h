@@ -45,7 +45,14 @@ struct sh_record {
 	unsigned vf_index;
 	char vf_pci[SH_PCI_LEN];
 
-	/* The VF netdev on the host before the claim. */
+	/* vfio: the VF is the container's through vfio-pci (no netdev moves). driver: the driver to
+	 * bind it back to on release, "" when it stays on vfio-pci (it was there before the claim).
+	 * iommu_group: its IOMMU group, -1 unknown. */
+	enum sh_vf_mode mode;
+	char driver[64];
+	int iommu_group;
+
+	/* The VF netdev on the host before the claim ("" for a vfio VF that had none). */
 	char host_name[IFNAMSIZ];
 	int host_ifindex;
 	uint8_t host_mac[6]; /* all zero: unknown, left as it is */

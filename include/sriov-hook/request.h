@@ -37,6 +37,10 @@ struct sh_vf_request {
 	unsigned vf_index;
 	char vf_pci[SH_PCI_LEN];
 	char pool[SH_POOL_NAME_MAX + 1]; /* SH_VF_POOL: a pool of the configuration */
+	/* netdev (the default): the VF's netdev goes into the container, with the interface keys
+	 * below; vfio: the VF is bound to vfio-pci and its device nodes are the container's. */
+	enum sh_vf_mode mode;
+	bool has_mode; /* mode was named (io.sriov.mode, --mode) */
 	char ifname[IFNAMSIZ];		 /* "" = eth0 if free in the container, else net1 */
 	/* PF-side settings: the knobs to change (SH_KNOB_BIT), the settings named (bit i: row i of
 	 * sh_vf_settings()) and their values; the knobs' other settings are for

@@ -37,6 +37,15 @@ enum sh_knob {
 };
 #define SH_KNOB_BIT(k) (1u << (k))
 
+/* How a container gets its VF: as a kernel netdev moved into its network namespace, or bound to
+ * vfio-pci for a user-space driver (DPDK), its device nodes given to the container. */
+enum sh_vf_mode { SH_MODE_NETDEV, SH_MODE_VFIO };
+#define SH_VFIO_DRIVER "vfio-pci"
+/* "netdev", "vfio". */
+const char *sh_vf_mode_name(enum sh_vf_mode mode);
+/* The mode called name; false when name is none. */
+bool sh_vf_mode_from_name(const char *name, enum sh_vf_mode *mode);
+
 /* Values of the PF-side settings of one VF, as requested or as read back. */
 struct sh_vf_cfg {
 	uint8_t mac[6];

@@ -229,9 +229,9 @@ for verb in state start kill delete; do
 	out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-typo.json" --root /r "$verb" c1 2>&1)
 	t_check "typo/$verb-reaches-runc" "rc=$? runc got: $out" "${out% cwd=*}" = "[--root][/r][$verb][c1]"
 done
-# (An image's own SRIOV_MODE is no request; SRIOV_VF would be one, unless a valid file turned
+# (An image's own SRIOV_FLAVOR is no request; SRIOV_VF would be one, unless a valid file turned
 # env_fallback off, so with this file such a create fails like the next one.)
-mkbundle "$W/typo-plain" '{"org.example":"1"}' '["PATH=/bin","SRIOV_MODE=x"]'
+mkbundle "$W/typo-plain" '{"org.example":"1"}' '["PATH=/bin","SRIOV_FLAVOR=x"]'
 out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-typo.json" create --bundle "$W/typo-plain" c12 2>&1)
 t_check typo/create-without-sriov-reaches-runc "rc=$? runc got: $out" "${out% cwd=*}" = "[create][--bundle][$W/typo-plain][c12]"
 out=$("$RUNC_WRAPPER" --sriov-config "$W/cfg-typo.json" create --bundle "$W/plain" c12 2>&1)

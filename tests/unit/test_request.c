@@ -576,7 +576,7 @@ static void test_env_fallback(void **state)
 		"SRIOV_2_MAX_TX_RATE=50",
 		"SRIOV_IP=10.0.0.2/24,fd00::2/64",
 		/* an image's own settings, and near misses: not keys, not read, not errors */
-		"SRIOV_MODE=x",
+		"SRIOV_FLAVOR=x",
 		"SRIOV_HOOK_CONFIG=/etc/x.json",
 		"SRIOV_VLANID=5000",
 		"SRIOV_mtu=1",
@@ -617,7 +617,7 @@ static void test_env_fallback(void **state)
 /* An image that uses the prefix for its own settings alone asks for nothing. */
 static void test_env_fallback_foreign_variables(void **state)
 {
-	char *env[] = { "SRIOV_MODE=x", "SRIOV_DEBUG=1", "SRIOV_VLANID=5", "SRIOV_3_MODE=y" };
+	char *env[] = { "SRIOV_FLAVOR=x", "SRIOV_DEBUG=1", "SRIOV_VLANID=5", "SRIOV_3_FLAVOR=y" };
 	struct sh_annotations a = { 0 };
 	struct sh_request req;
 	struct sh_error err = { 0 };
@@ -1065,7 +1065,7 @@ static void test_unknown_key_lists_the_keys(void **state)
 		if (i == n)
 			fail_msg("setting %s is not listed as a known key", s[j].name);
 	}
-	assert_int_equal(n, 7 + n_settings); /* pf, vf, pool, ifname, mtu, ip, gateway */
+	assert_int_equal(n, 8 + n_settings); /* pf, vf, pool, mode, ifname, mtu, ip, gateway */
 }
 
 static char *capture(void (*fn)(FILE *out))

@@ -222,9 +222,9 @@ static const struct wants_case wants_cases[] = {
 	{ "{\"process\":{\"env\":[\"SRIOV_=x\",\"SRIOV_VF\",\"XSRIOV_VF=1\",\"sriov_vf=1\",7]}}", false, false },
 	{ "{\"process\":{\"env\":\"SRIOV_VF=auto\"}}", false, false },
 	/* only variables that spell a key ask: an image's own SRIOV_ settings do not */
-	{ "{\"process\":{\"env\":[\"SRIOV_MODE=x\",\"SRIOV_HOOK_CONFIG=/x\",\"SRIOV_vf=1\",\"SRIOV_8_VF=1\"]}}", false,
+	{ "{\"process\":{\"env\":[\"SRIOV_FLAVOR=x\",\"SRIOV_HOOK_CONFIG=/x\",\"SRIOV_vf=1\",\"SRIOV_8_VF=1\"]}}", false,
 	  false },
-	{ "{\"process\":{\"env\":[\"SRIOV_MODE=x\",\"SRIOV_2_MAX_TX_RATE=5\"]}}", false, true },
+	{ "{\"process\":{\"env\":[\"SRIOV_FLAVOR=x\",\"SRIOV_2_MAX_TX_RATE=5\"]}}", false, true },
 	{ "{\"annotations\":{\"io.sriov.vf\":\"0\"},\"process\":{\"env\":[\"SRIOV_VF=1\"]}}", true, true },
 };
 
@@ -582,8 +582,8 @@ static void test_prepare_config_typo_fails_only_create_that_asks(void **state)
 		assert_string_equal(ex.runc, runc);
 		sh_wrapper_exec_free(&ex);
 	}
-	/* create, nothing asked (an image's own SRIOV_MODE is no key): runc, config.json untouched */
-	mkbundle("plain", "{\"process\":{\"env\":[\"SRIOV_MODE=x\"]},\"annotations\":{\"a\":\"b\"}}", dir, spec);
+	/* create, nothing asked (an image's own SRIOV_FLAVOR is no key): runc, config.json untouched */
+	mkbundle("plain", "{\"process\":{\"env\":[\"SRIOV_FLAVOR=x\"]},\"annotations\":{\"a\":\"b\"}}", dir, spec);
 	argc = argv_of(argv,
 		       (const char *const[]){ "sriov-runc", "--sriov-config", cfg, "create", "-b", dir, "c1", NULL });
 	assert_int_equal(sh_wrapper_prepare(argc, argv, &ex, &err), 0);
@@ -617,7 +617,7 @@ static void test_prepare_config_not_json(void **state)
 		bool fails;
 	} creates[] = {
 		{ "{}", false },
-		{ "{\"process\":{\"env\":[\"SRIOV_MODE=x\",\"SRIOV_vf=1\"]}}", false },
+		{ "{\"process\":{\"env\":[\"SRIOV_FLAVOR=x\",\"SRIOV_vf=1\"]}}", false },
 		{ "{\"process\":{\"env\":[\"SRIOV_VF=auto\"]}}", true },
 		{ "{\"annotations\":{\"io.sriov.vf\":\"0\"}}", true },
 	};
