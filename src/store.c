@@ -38,6 +38,8 @@ static const struct {
 	{"claims", offsetof(struct sh_store, claims)},
 	{"owners", offsetof(struct sh_store, owners)},
 	{PIN_DIR, offsetof(struct sh_store, pins)},
+	{"info", offsetof(struct sh_store, info)},
+	{"cdi", offsetof(struct sh_store, cdi)},
 };
 
 static void close_fd(int *fd)
@@ -1130,6 +1132,30 @@ static int tidy_lock(const char *name, void *data)
 	return 0;
 }
 
+/* info/<id>.json of a container that holds no VF any more (a .tmp of a writer that died too). */
+static int tidy_info(const char *name, void *data)
+{
+	struct tidy *t = data;
+	char id[NAME_MAX + 1];
+	struct sh_error ignored;
+	size_t n;
+
+	if (is_link(t->s->info, name))
+		return 0;
+	if (has_suffix(name, ".json", &n) && n <= NAME_MAX) {
+		memcpy(id, name, n);
+		id[n] = '\0';
+		if (sh_oci_id_validate(id, &ignored) == 0 && !index_empty(t->s, id))
+			return 0;
+	} else if (!has_suffix(name, ".tmp", &n)) {
+		return 0;
+	}
+	if (!t->dry_run && unlinkat(t->s->info, name, 0) < 0)
+		return 0;
+	tidy_report(t, "removed stray file", name, 0, NULL);
+	return 0;
+}
+
 static int tidy_walk(struct tidy *t, const char *sub, int dir, entry_fn *fn)
 {
 	struct sh_error e;
@@ -1155,7 +1181,69 @@ int sh_store_tidy(struct sh_store *s, bool dry_run, sh_store_report_fn *report, 
 	tidy_walk(&t, "owners", s->owners, tidy_owner_dir);
 	tidy_walk(&t, PIN_DIR, s->pins, tidy_pin);
 	tidy_walk(&t, "locks", s->locks, tidy_lock);
+	tidy_walk(&t, "info", s->info, tidy_info);
 	return t.first;
+}
+
+/* ---- what vfio containers are told (info/<id>.json, cdi/<pci>.json) ----------------------------- */
+
+static int info_dir(struct sh_store *s, enum sh_info_kind kind, const char **sub)
+{
+	*sub = kind == SH_INFO_CONTAINER ? "info" : "cdi";
+	return kind == SH_INFO_CONTAINER ? s->info : s->cdi;
+}
+
+/* The file name of name's info: a container id or a PCI address, both free of '/' and dots only
+ * inside. */
+static int info_name(const char *name, char *out, size_t len, struct sh_error *err)
+{
+	if (!name[0] || strchr(name, '/') || name[0] == '.' || (size_t)snprintf(out, len, "%s.json", name) >= len)
+		return sh_err(err, EINVAL, "\"%.64s\" cannot name an info file", name);
+	return 0;
+}
+
+int sh_store_info_write(struct sh_store *s, enum sh_info_kind kind, const char *name, const char *json,
+			char path[PATH_MAX], struct sh_error *err)
+{
+	char file[NAME_MAX + 1], tmp[NAME_MAX + 8];
+	const char *sub;
+	int dir = info_dir(s, kind, &sub), fd, ret;
+
+	if ((ret = info_name(name, file, sizeof(file) - 4, err)) < 0)
+		return ret;
+	if (dir < 0)
+		return sh_err(err, ENOENT, "%s/%s does not exist", s->path, sub);
+	if ((size_t)snprintf(path, PATH_MAX, "%s/%s/%s", s->path, sub, file) >= PATH_MAX)
+		return sh_err(err, ENAMETOOLONG, "%s/%s/%s: path too long", s->path, sub, file);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	/* Read by the container through a read-only bind mount: world-readable, as /etc/resolv.conf. */
+	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return sh_err_errno(err, errno, "create %s/%s/%s", s->path, sub, tmp);
+	ret = sh_fd_write_all(fd, json, strlen(json), NULL, NULL);
+	if (ret == 0 && fchmod(fd, 0644) < 0)
+		ret = -errno;
+	close(fd);
+	if (ret == 0 && renameat(dir, tmp, dir, file) < 0)
+		ret = -errno;
+	if (ret < 0) {
+		unlinkat(dir, tmp, 0);
+		return sh_err_errno(err, -ret, "write %s", path);
+	}
+	return 0;
+}
+
+int sh_store_info_remove(struct sh_store *s, enum sh_info_kind kind, const char *name, struct sh_error *err)
+{
+	char file[NAME_MAX + 1];
+	const char *sub;
+	int dir = info_dir(s, kind, &sub), ret;
+
+	if ((ret = info_name(name, file, sizeof(file), err)) < 0)
+		return ret;
+	if (dir < 0 || unlinkat(dir, file, 0) == 0 || errno == ENOENT)
+		return 0;
+	return sh_err_errno(err, errno, "remove %s/%s/%s", s->path, sub, file);
 }
 
 int sh_store_sweep_pins(struct sh_store *s, const char *own_id, struct sh_error *err)

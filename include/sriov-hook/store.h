@@ -61,6 +61,7 @@ int sh_store_foreach_claim(const char *state_dir, int (*fn)(const struct sh_clai
  *                           is made before the record and removed after it).
  *   netns/<id>@<dev>-<ino>  container <id>'s network namespace (dev, ino), bind-mounted (pinned)
  *                           so that poststop still reaches the VF. Version 1 named it netns/<id>.
+ *   info/<id>.json, cdi/<pci>.json  what vfio containers are told (sh_store_info_write)
  *
  * A lock file exists while its claim or pin does (or until gc after a crash); everything else of an
  * operation goes with it. state_dir must belong to the hook's user and not be group or world
@@ -69,9 +70,10 @@ int sh_store_foreach_claim(const char *state_dir, int (*fn)(const struct sh_clai
 struct sh_store {
 	char path[PATH_MAX]; /* state_dir, for messages */
 	int dir;	     /* -1: state_dir does not exist (an empty store) */
-	int locks, claims, owners, pins;
+	int locks, claims, owners, pins, info, cdi;
 };
-#define SH_STORE_INIT ((struct sh_store){.dir = -1, .locks = -1, .claims = -1, .owners = -1, .pins = -1})
+#define SH_STORE_INIT                                                                                                  \
+	((struct sh_store){.dir = -1, .locks = -1, .claims = -1, .owners = -1, .pins = -1, .info = -1, .cdi = -1})
 
 /* Opens state_dir after checking who may write it. create: makes it and its subdirectories when
  * missing (createRuntime); otherwise a missing state_dir is an empty store (poststop creates
@@ -189,6 +191,17 @@ typedef void sh_store_report_fn(const char *what, const char *path, int result, 
 int sh_store_tidy(struct sh_store *s, bool dry_run, sh_store_report_fn *report, void *data, struct sh_error *err);
 /* The hooks' part of it, after each claim: pins no record names, looked at closely for own_id and
  * for containers without index entries (others are gc's). */
+/* What a vfio container is told of its VFs, a JSON file bind-mounted into it read-only:
+ *   info/<id>.json   container <id>'s (sriov-runc writes it before runc create; it goes with the
+ *                    container's last claim, or with gc once no claim of <id> is left)
+ *   cdi/<pci>.json   one VF's, named by a vfio pool's CDI device (sriovctl cdi generate)
+ * path (PATH_MAX bytes) gets the file's absolute path. Written atomically, mode 0644. */
+enum sh_info_kind { SH_INFO_CONTAINER, SH_INFO_CDI };
+int sh_store_info_write(struct sh_store *s, enum sh_info_kind kind, const char *name, const char *json,
+			char path[PATH_MAX], struct sh_error *err);
+/* Removes it; absent is fine. */
+int sh_store_info_remove(struct sh_store *s, enum sh_info_kind kind, const char *name, struct sh_error *err);
+
 int sh_store_sweep_pins(struct sh_store *s, const char *own_id, struct sh_error *err);
 /* The PCI addresses of every claim record, sorted, in a malloc'd array of *n. */
 int sh_store_list_claims(struct sh_store *s, char (**pci)[SH_PCI_LEN], size_t *n, struct sh_error *err);
