@@ -9,6 +9,7 @@ REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
 . "$REPO/tests/lib/standin.sh"
 . "$REPO/tests/lib/bundle.sh"
+. "$REPO/tests/lib/fakevfio.sh"
 t_init vfio "$REPO"
 t_require_hook
 RUNC_WRAPPER=$(dirname "$HOOK")/sriov-runc
@@ -18,27 +19,15 @@ standin_pf_create a 3b 4 || { t_fail setup "stand-ins could not be made"; exit 1
 
 PF=$(standin_pf_name a)
 DEVICES=$SH_SYSFS/devices/pci0000:00
-DEV=$SH_TMP/dev
-mkdir -p "$DEV/vfio"
-mknod "$DEV/vfio/vfio" c 10 196
-standin_iommu_groups a # VF k in group 10+k
-: >"$SH_SYSFS/bus/pci/drivers_probe"
-for d in igb igbvf vfio-pci; do : >"$SH_SYSFS/bus/pci/drivers/$d/bind"; : >"$SH_SYSFS/bus/pci/drivers/$d/unbind"; done
-: >"$SH_TMP/netdevs"
-for k in 0 1 2 3; do
-	: >"$DEVICES/$(standin_vf_pci a $k)/driver_override"
-	echo "$(standin_vf_pci a $k) $(standin_vf_name a $k)" >>"$SH_TMP/netdevs"
-done
-"$SH_PY" "$REPO/tests/lib/fakevfio.py" "$SH_SYSFS" "$DEV" "$SH_TMP/netdevs" "$SH_TMP/refuse-probe" &
-standin_track_pid $!
-disown
+fakevfio_setup a
+DEV=$FAKEVFIO_DEV
 
 CFG=$(standin_config vfio "\"dev_root\": \"$DEV\"" \
 	'"pools": {"dpdk": {"vfs": ["'"$PF"'#3"], "driver": "vfio-pci"}}')
 STATE=$(standin_state_dir vfio)
 VF0PCI=$(standin_vf_pci a 0)
 
-driver_of() { basename "$(readlink "$DEVICES/$(standin_vf_pci a "$1")/driver" 2>/dev/null)"; }
+driver_of() { fakevfio_driver a "$1"; }
 override_of() { tr -d '\n' <"$DEVICES/$(standin_vf_pci a "$1")/driver_override"; }
 claims() { ls "$STATE/claims" 2>/dev/null | grep -c .; }
 
@@ -157,9 +146,9 @@ refused shared_group 1 "$OTHER \\(igb\\)|$OTHER.*igb" pf="$PF" vf=1 mode=vfio
 rm -f "$SH_SYSFS/kernel/iommu_groups/11/devices/$OTHER"
 
 # 6. vfio-pci never takes the VF (the driver refuses it): the bind times out, is undone.
-touch "$SH_TMP/refuse-probe"
+fakevfio_refuse on
 refused no_bind 1 'vfio-pci' pf="$PF" vf=1 mode=vfio
-rm -f "$SH_TMP/refuse-probe"
+fakevfio_refuse off
 
 # 7. Interface keys do not apply to a vfio VF.
 refused vfio_mtu 1 'mtu.*vfio' pf="$PF" vf=1 mode=vfio mtu=9000
