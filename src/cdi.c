@@ -22,6 +22,7 @@
 #include "sriov-hook/sysfs.h"
 #include "sriov-hook/vfcfg.h"
 #include "sriov-hook/vfio.h"
+#include "sriov-hook/vfioinfo.h"
 
 const char *sh_cdi_version(bool digit_name, bool net_devices)
 {
@@ -256,15 +257,6 @@ const char *sh_cdi_env_suffix(const char *device, char *buf, size_t len)
 	return buf;
 }
 
-static void gen_kv_str_or_null(yajl_gen g, const char *key, const char *value)
-{
-	sh_json_gen_str(g, key);
-	if (value && *value)
-		sh_json_gen_str(g, value);
-	else
-		yajl_gen_null(g);
-}
-
 static int gen_done(yajl_gen g, const char *what, char **out, struct sh_error *err)
 {
 	const unsigned char *buf;
@@ -277,54 +269,43 @@ static int gen_done(yajl_gen g, const char *what, char **out, struct sh_error *e
 	return 0;
 }
 
+/* A VF of the spec as vfioinfo.h tells it. */
+static void vfio_info(const struct sh_cdi_vfio_vf *v, struct sh_vfio_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->pci, sizeof(out->pci), "%s", v->pci);
+	snprintf(out->pf, sizeof(out->pf), "%s", v->pf);
+	out->vf = v->index;
+	out->iommu_group = v->iommu_group;
+	if (v->mac[0])
+		sh_parse_mac(v->mac, out->mac);
+	out->vlan = v->vlan;
+	out->qos = v->qos;
+	out->numa_node = v->numa_node;
+}
+
 int sh_cdi_vfio_info(const struct sh_cdi_vfio_vf *v, char **out, struct sh_error *err)
 {
-	_cleanup_json_gen_ yajl_gen g = yajl_gen_alloc(NULL);
-	char node[32];
+	struct sh_vfio_info info;
 
-	*out = NULL;
-	if (!g)
-		return sh_err(err, ENOMEM, "out of memory");
-	snprintf(node, sizeof(node), "/dev/vfio/%d", v->iommu_group);
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_map_open(g);
-	sh_json_gen_str(g, "vfs");
-	yajl_gen_array_open(g);
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_str(g, "pci", v->pci);
-	sh_json_gen_kv_str(g, "pf", v->pf);
-	sh_json_gen_kv_int(g, "vf", v->index);
-	sh_json_gen_kv_int(g, "iommu_group", v->iommu_group);
-	sh_json_gen_str(g, "device_nodes");
-	yajl_gen_array_open(g);
-	sh_json_gen_str(g, "/dev/vfio/vfio");
-	sh_json_gen_str(g, node);
-	yajl_gen_array_close(g);
-	gen_kv_str_or_null(g, "mac", v->mac);
-	sh_json_gen_kv_int(g, "vlan", v->vlan);
-	sh_json_gen_kv_int(g, "qos", v->qos);
-	sh_json_gen_kv_int(g, "numa_node", v->numa_node);
-	yajl_gen_map_close(g);
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	return gen_done(g, "a vfio device's JSON file", out, err);
+	vfio_info(v, &info);
+	return sh_vfio_info_json(&info, 1, out, err);
 }
 
-static void gen_env(yajl_gen g, const char *name, const char *suffix, const char *value)
+static int gen_vfio_device(yajl_gen g, const struct device *d, const struct sh_cdi_vfio_vf *v,
+			   const struct sh_cdi_opts *o, struct sh_error *err)
 {
-	char buf[512];
+	char suffix[sizeof(d->name) + 1], num[16], target[sizeof(d->name) + 32], *env[SH_VFIO_ENV_COUNT];
+	struct sh_vfio_info info;
+	size_t k;
+	int r;
 
-	snprintf(buf, sizeof(buf), "SRIOV_VFIO_%s_%s=%s", name, suffix, value);
-	sh_json_gen_str(g, buf);
-}
-
-static void gen_vfio_device(yajl_gen g, const struct device *d, const struct sh_cdi_vfio_vf *v,
-			    const struct sh_cdi_opts *o)
-{
-	char suffix[sizeof(d->name)], num[16], target[sizeof(d->name) + 32];
-
-	sh_cdi_env_suffix(d->name, suffix, sizeof(suffix));
-	snprintf(target, sizeof(target), SH_CDI_VFIO_INFO_DIR "/%s.json", d->name);
+	suffix[0] = '_';
+	sh_cdi_env_suffix(d->name, suffix + 1, sizeof(suffix) - 1);
+	snprintf(target, sizeof(target), SH_VFIO_INFO_DIR "/%s.json", d->name);
+	vfio_info(v, &info);
+	if ((r = sh_vfio_info_env(&info, 1, suffix, target, env, err)) < 0)
+		return r;
 	yajl_gen_map_open(g);
 	sh_json_gen_kv_str(g, "name", d->name);
 	sh_json_gen_str(g, "containerEdits");
@@ -343,15 +324,8 @@ static void gen_vfio_device(yajl_gen g, const struct device *d, const struct sh_
 	yajl_gen_array_close(g);
 	sh_json_gen_str(g, "env");
 	yajl_gen_array_open(g);
-	gen_env(g, "PCI", suffix, v->pci);
-	snprintf(num, sizeof(num), "%d", v->iommu_group);
-	gen_env(g, "IOMMU_GROUP", suffix, num);
-	gen_env(g, "MAC", suffix, v->mac);
-	snprintf(num, sizeof(num), "%u", v->vlan);
-	gen_env(g, "VLAN", suffix, num);
-	snprintf(num, sizeof(num), "%d", v->numa_node);
-	gen_env(g, "NUMA_NODE", suffix, num);
-	gen_env(g, "INFO", suffix, target);
+	for (k = 0; k < SH_VFIO_ENV_COUNT && env[k]; k++)
+		sh_json_gen_str(g, env[k]);
 	yajl_gen_array_close(g);
 	sh_json_gen_str(g, "mounts");
 	yajl_gen_array_open(g);
@@ -376,6 +350,8 @@ static void gen_vfio_device(yajl_gen g, const struct device *d, const struct sh_
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
+	sh_vfio_info_env_free(env);
+	return 0;
 }
 
 int sh_cdi_generate_vfio(const struct sh_cdi_vfio_vf *vfs, size_t n, const struct sh_cdi_opts *o, char **out,
@@ -416,11 +392,12 @@ int sh_cdi_generate_vfio(const struct sh_cdi_vfio_vf *vfs, size_t n, const struc
 		sh_json_gen_kv_str(g, "kind", SH_CDI_VFIO_KIND);
 		sh_json_gen_str(g, "devices");
 		yajl_gen_array_open(g);
-		for (i = 0; i < p.n; i++)
-			gen_vfio_device(g, &p.dev[i], &vfs[i], o);
+		for (i = 0; i < p.n && r == 0; i++)
+			r = gen_vfio_device(g, &p.dev[i], &vfs[i], o, err);
 		yajl_gen_array_close(g);
 		yajl_gen_map_close(g);
-		r = gen_done(g, "the CDI spec", out, err);
+		if (r == 0)
+			r = gen_done(g, "the CDI spec", out, err);
 	}
 	free(p.dev);
 	return r < 0 ? sh_err_ctx(err, "generate the vfio CDI spec") : 0;

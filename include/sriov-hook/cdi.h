@@ -21,7 +21,6 @@
 #define SH_CDI_KIND "sriov.io/vf"
 #define SH_CDI_VFIO_KIND "sriov.io/vfio"
 /* Where a vfio device's JSON file is mounted in the container: <dir>/<device>.json. */
-#define SH_CDI_VFIO_INFO_DIR "/run/sriov/vfio"
 #define SH_CDI_DEFAULT_OUTPUT "/var/run/cdi/sriov-hook.json"
 #define SH_CDI_ETC_OUTPUT "/etc/cdi/sriov-hook.json" /* kept across boots */
 
@@ -72,7 +71,7 @@ const char *sh_cdi_env_suffix(const char *device, char *buf, size_t len);
 int sh_cdi_vfio_info(const struct sh_cdi_vfio_vf *v, char **out, struct sh_error *err);
 /* The sriov.io/vfio spec of vfs as JSON, in a malloc'd *out: a device <pf>-<index> per VF with
  * deviceNodes /dev/vfio/vfio and /dev/vfio/<group>, environment SRIOV_VFIO_*_<DEV>, the mount of
- * its JSON file at SH_CDI_VFIO_INFO_DIR/<device>.json, and the hooks run with --pool <pool> --vf
+ * its JSON file at SH_VFIO_INFO_DIR/<device>.json, and the hooks run with --pool <pool> --vf
  * <VF PCI> --mode vfio. */
 int sh_cdi_generate_vfio(const struct sh_cdi_vfio_vf *vfs, size_t n, const struct sh_cdi_opts *o, char **out,
 			 struct sh_error *err);
