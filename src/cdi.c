@@ -269,6 +269,11 @@ static int gen_done(yajl_gen g, const char *what, char **out, struct sh_error *e
 	return 0;
 }
 
+static bool dev_root_is_dev(const struct sh_cdi_opts *o)
+{
+	return !o->dev_root || !strcmp(o->dev_root, "/dev");
+}
+
 /* A VF of the spec as vfioinfo.h tells it. */
 static void vfio_info(const struct sh_cdi_vfio_vf *v, struct sh_vfio_info *out)
 {
@@ -290,6 +295,21 @@ int sh_cdi_vfio_info(const struct sh_cdi_vfio_vf *v, char **out, struct sh_error
 
 	vfio_info(v, &info);
 	return sh_vfio_info_json(&info, 1, out, err);
+}
+
+/* /dev/vfio/<name>, found on the host under the configuration's dev_root. */
+static void gen_node(yajl_gen g, const char *name, const struct sh_cdi_opts *o)
+{
+	char path[PATH_MAX];
+
+	yajl_gen_map_open(g);
+	snprintf(path, sizeof(path), "/dev/vfio/%s", name);
+	sh_json_gen_kv_str(g, "path", path);
+	if (!dev_root_is_dev(o)) {
+		snprintf(path, sizeof(path), "%s/vfio/%s", o->dev_root, name);
+		sh_json_gen_kv_str(g, "hostPath", path);
+	}
+	yajl_gen_map_close(g);
 }
 
 static int gen_vfio_device(yajl_gen g, const struct device *d, const struct sh_cdi_vfio_vf *v,
@@ -314,13 +334,9 @@ static int gen_vfio_device(yajl_gen g, const struct device *d, const struct sh_c
 	 * on vfio-pci (sriovctl vfs apply), which need not be when the spec is written. */
 	sh_json_gen_str(g, "deviceNodes");
 	yajl_gen_array_open(g);
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_str(g, "path", "/dev/vfio/vfio");
-	yajl_gen_map_close(g);
-	snprintf(num, sizeof(num), "/dev/vfio/%d", v->iommu_group);
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_str(g, "path", num);
-	yajl_gen_map_close(g);
+	gen_node(g, "vfio", o);
+	snprintf(num, sizeof(num), "%d", v->iommu_group);
+	gen_node(g, num, o);
 	yajl_gen_array_close(g);
 	sh_json_gen_str(g, "env");
 	yajl_gen_array_open(g);
@@ -388,7 +404,8 @@ int sh_cdi_generate_vfio(const struct sh_cdi_vfio_vf *vfs, size_t n, const struc
 		yajl_gen_config(g, yajl_gen_beautify, 1);
 		yajl_gen_config(g, yajl_gen_indent_string, "  ");
 		yajl_gen_map_open(g);
-		sh_json_gen_kv_str(g, "cdiVersion", sh_cdi_version(p.digit_name, false));
+		/* a device node's hostPath is 0.5.0's */
+		sh_json_gen_kv_str(g, "cdiVersion", sh_cdi_version(p.digit_name || !dev_root_is_dev(o), false));
 		sh_json_gen_kv_str(g, "kind", SH_CDI_VFIO_KIND);
 		sh_json_gen_str(g, "devices");
 		yajl_gen_array_open(g);
@@ -590,9 +607,12 @@ static int write_vfio(const struct sh_config *cfg, const struct sh_cdi_opts *o, 
 {
 	_cleanup_store_ struct sh_store st = SH_STORE_INIT;
 	_cleanup_free_ char *text = NULL;
+	struct sh_cdi_opts opts = *o;
 	size_t i;
 	int r;
 
+	if (!opts.dev_root)
+		opts.dev_root = cfg->dev_root;
 	if (!n) {
 		if (sh_cdi_spec_is_for(path, o->config) && unlink(path) < 0 && errno != ENOENT)
 			return sh_err_errno(err, errno, "remove %s, the vfio CDI spec of no vfio VF", path);
@@ -607,7 +627,7 @@ static int write_vfio(const struct sh_config *cfg, const struct sh_cdi_opts *o, 
 		    (r = sh_store_info_write(&st, SH_INFO_CDI, vfs[i].pci, info, vfs[i].info, err)) < 0)
 			return sh_err_ctx(err, "write the JSON file of VF %s", vfs[i].pci);
 	}
-	if ((r = sh_cdi_generate_vfio(vfs, n, o, &text, err)) < 0)
+	if ((r = sh_cdi_generate_vfio(vfs, n, &opts, &text, err)) < 0)
 		return r;
 	if ((r = sh_write_file_atomic(path, text, strlen(text), 0644, err)) < 0)
 		return sh_err_ctx(err, "write the vfio CDI spec");

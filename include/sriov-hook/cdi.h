@@ -39,6 +39,9 @@ struct sh_cdi_opts {
 	/* CDI 1.1.0 netDevices for <pf>-<index> devices (the runtime moves the VF's netdev itself, no
 	 * hook; runc >= 1.4, crun >= 1.22): the spec then needs cdiVersion 1.1.0. */
 	bool net_devices;
+	/* Where the host's /dev/vfio is (the configuration's dev_root; NULL: /dev): elsewhere, the
+	 * vfio devices' nodes name it as their hostPath (cdiVersion 0.5.0). */
+	const char *dev_root;
 };
 
 /* A VF of a vfio pool, as its sriov.io/vfio device needs it: device <pf>-<index>. */
