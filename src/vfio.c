@@ -106,6 +106,24 @@ static int pci_attr_write(const char *sysfs_root, const char *pci, const char *a
 	return attr_write(path, text, err);
 }
 
+/* Whether pci's driver_override names a driver (the kernel shows "(null)" for none, a fake tree an
+ * empty file). One that cannot be read counts as set; none at all, as not. */
+static bool override_set(const char *sysfs_root, const char *pci)
+{
+	char path[PATH_MAX], buf[SH_VFIO_DRIVER_MAX];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	if (path_fmt(path, "%s/bus/pci/devices/%s/driver_override", sysfs_root, pci) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return false; /* no such attribute: nothing to clear */
+	if ((n = read(fd, buf, sizeof(buf) - 1)) < 0)
+		return true;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf[0] && strcmp(buf, "(null)");
+}
+
 /* drivers/<driver>/{bind,unbind} or drivers_probe (driver NULL) gets pci. */
 static int bus_write(const char *sysfs_root, const char *driver, const char *file, const char *pci,
 		     struct sh_error *err)
@@ -288,7 +306,9 @@ static int return_to(const char *sysfs_root, const char *pci, const char *driver
 	if ((r = sh_vfio_driver(sysfs_root, pci, cur, err)) < 0)
 		return r;
 	if (!strcmp(cur, driver))
-		return 0;
+		/* A bind cut short may have set the override and gone no further: it would send the
+		 * device to vfio-pci at its next probe. */
+		return override_set(sysfs_root, pci) ? pci_attr_write(sysfs_root, pci, "driver_override", "\n", err) : 0;
 	/* Checked before anything is undone: without its driver the device would be left unbound. */
 	if (path_fmt(path, "%s/bus/pci/drivers/%s", sysfs_root, driver) < 0)
 		return sh_err(err, ENAMETOOLONG, "driver %s: path too long", driver);

@@ -33,7 +33,7 @@ chmod +x "$STUB"
 CFG=$(standin_config k9v "\"dev_root\": \"$FAKEVFIO_DEV\"" "\"runc\": \"$STUB\"")
 STATE=$(standin_state_dir k9v)
 B=$SH_TMP/ct
-bundle_runc "$B" "$HOOK" "$CFG" true pf="$PF" vf=0 mode=vfio mac=02:00:00:00:9e:01 || exit 1
+bundle_runc "$B" "$HOOK" "$CFG" true pf="$PF" vf=0 mode=vfio || exit 1
 bundle_edit "$B" 'c.pop("hooks", None)'
 cp "$B/config.json" "$SH_TMP/config.orig"
 NB=$SH_TMP/next
@@ -99,6 +99,8 @@ repair() {
 ks 0 ref
 total=${KS_LINE#syscalls }
 case $KS_LINE in syscalls\ *) t_pass reference/counted ;; *) t_fail reference/counted "killstep: $KS_LINE"; exit 1 ;; esac
+# the run must have got as far as runc: bound, then given back after the create failed
+t_contains reference/bound "$(cat "$SH_TMP/k9v.log")" "attached on vfio-pci" "the log"
 settled
 t_empty reference/recovered "after a create that failed" "$(problems)"
 

@@ -131,6 +131,17 @@ static void override_of(const struct tree *t, char *buf, size_t len)
 }
 
 /* Every bus file the code may write is as it was (empty), and driver_override holds override. */
+static void set_override(const struct tree *t, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/driver_override", t->sys, VF);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
 static void assert_nothing_written(const struct tree *t, const char *override)
 {
 	static const char *const files[] = {
@@ -975,6 +986,13 @@ static void test_unbind_already_there(void **state)
 
 	assert_int_equal(sh_vfio_unbind(t->sys, VF, "igbvf", &err), 0);
 	assert_nothing_written(t, "");
+	/* a bind killed after setting the override: the override goes, nothing else is written */
+	set_override(t, "vfio-pci");
+	assert_int_equal(sh_vfio_unbind(t->sys, VF, "igbvf", &err), 0);
+	assert_nothing_written(t, "\n");
+	set_override(t, "(null)\n"); /* the kernel's word for none */
+	assert_int_equal(sh_vfio_unbind(t->sys, VF, "igbvf", &err), 0);
+	assert_nothing_written(t, "(null)\n");
 }
 
 /* The name comes from a claim record: it must be one directory of bus/pci/drivers. */
