@@ -153,6 +153,16 @@ static void gen_hook(yajl_gen g, const char *stage, const struct device *d, cons
 	yajl_gen_map_close(g);
 }
 
+/* "hooks": the hook at createRuntime and poststop, with the device's arguments. */
+static void gen_hooks(yajl_gen g, const struct device *d, const struct sh_cdi_opts *o)
+{
+	sh_json_gen_str(g, "hooks");
+	yajl_gen_array_open(g);
+	gen_hook(g, "createRuntime", d, o);
+	gen_hook(g, "poststop", d, o);
+	yajl_gen_array_close(g);
+}
+
 static void gen_device(yajl_gen g, const struct device *d, const struct sh_cdi_opts *o)
 {
 	yajl_gen_map_open(g);
@@ -169,11 +179,7 @@ static void gen_device(yajl_gen g, const struct device *d, const struct sh_cdi_o
 		yajl_gen_map_close(g);
 		yajl_gen_array_close(g);
 	} else {
-		sh_json_gen_str(g, "hooks");
-		yajl_gen_array_open(g);
-		gen_hook(g, "createRuntime", d, o);
-		gen_hook(g, "poststop", d, o);
-		yajl_gen_array_close(g);
+		gen_hooks(g, d, o);
 	}
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
@@ -359,11 +365,7 @@ static int gen_vfio_device(yajl_gen g, const struct device *d, const struct sh_c
 	yajl_gen_array_close(g);
 	yajl_gen_map_close(g);
 	yajl_gen_array_close(g);
-	sh_json_gen_str(g, "hooks");
-	yajl_gen_array_open(g);
-	gen_hook(g, "createRuntime", d, o);
-	gen_hook(g, "poststop", d, o);
-	yajl_gen_array_close(g);
+	gen_hooks(g, d, o);
 	yajl_gen_map_close(g);
 	yajl_gen_map_close(g);
 	sh_vfio_info_env_free(env);

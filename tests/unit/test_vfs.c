@@ -135,21 +135,6 @@ static void test_write_refused(void **state)
 	assert_non_null(strstr(err.msg, "sriov_numvfs"));
 }
 
-/* pci joins IOMMU group g, as the kernel links them both ways. */
-static void fs_group(const char *root, const char *pci, int g)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-
-	fs_path(path, root, "kernel/iommu_groups/%d/devices", g);
-	fs_mkdir_p(path);
-	fs_path(path, root, "kernel/iommu_groups/%d/devices/%s", g, pci);
-	snprintf(target, sizeof(target), "../../../../devices/pci0000:00/%s", pci);
-	fs_link(target, path);
-	fs_path(path, root, "devices/pci0000:00/%s/iommu_group", pci);
-	snprintf(target, sizeof(target), "../../../kernel/iommu_groups/%d", g);
-	fs_link(target, path);
-}
-
 /* ens2f0 (vfio pool "dpdk", VFs 0-3, IOMMU on) and ens2f1 (pool "off", no IOMMU groups):
  *   ens2f0 VF 0  igbvf, group 20 alone            -> bind
  *   ens2f0 VF 1  vfio-pci, group 21               -> on vfio-pci already
@@ -169,12 +154,12 @@ static void vfio_tree(const char *root, struct sh_config *cfg)
 	fs_vf(root, "0000:5e:00.0", 4, "0000:5e:10.4", "ens2f0v4", "igbvf");
 	fs_pci(root, "0000:5e:00.7");
 	fs_driver(root, "0000:5e:00.7", "igb");
-	fs_group(root, "0000:5e:10.0", 20);
-	fs_group(root, "0000:5e:10.1", 21);
-	fs_group(root, "0000:5e:10.2", 22);
-	fs_group(root, "0000:5e:00.7", 22);
-	fs_group(root, "0000:5e:10.3", 23);
-	fs_group(root, "0000:5e:10.4", 24);
+	fs_iommu_group(root, "0000:5e:10.0", 20);
+	fs_iommu_group(root, "0000:5e:10.1", 21);
+	fs_iommu_group(root, "0000:5e:10.2", 22);
+	fs_iommu_group(root, "0000:5e:00.7", 22);
+	fs_iommu_group(root, "0000:5e:10.3", 23);
+	fs_iommu_group(root, "0000:5e:10.4", 24);
 	fs_pf(root, "0000:5e:00.1", "ens2f1", "1\n", "8\n");
 	fs_vf(root, "0000:5e:00.1", 0, "0000:5e:11.0", "ens2f1v0", "igbvf");
 
