@@ -87,7 +87,7 @@ ensure_qemu() {
 
 ensure_host_tools() {
 	local p missing=""
-	for p in busybox-static runc iproute2; do
+	for p in busybox-static runc iproute2 dpdk dpdk-dev; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0
@@ -97,14 +97,32 @@ ensure_host_tools() {
 		die "installing$missing failed: $(tail -n 3 "$out/apt-tools.log" | tr '\n' ' ')"
 }
 
-mods="kernel/drivers/dca/dca kernel/drivers/i2c/algos/i2c-algo-bit kernel/drivers/net/ethernet/intel/igb/igb kernel/drivers/net/ethernet/intel/igbvf/igbvf"
+# The modules the guest loads, in load order; a trailing ? marks one that a kernel may lack (6.2
+# folded vfio_virqfd into vfio). igb's first, then vfio's (vfio-pci-core needs irqbypass, vfio and
+# vfio_virqfd; DPDK maps its memory through vfio_iommu_type1).
+mods="kernel/drivers/dca/dca kernel/drivers/i2c/algos/i2c-algo-bit kernel/drivers/net/ethernet/intel/igb/igb
+	kernel/drivers/net/ethernet/intel/igbvf/igbvf
+	kernel/virt/lib/irqbypass kernel/drivers/vfio/vfio kernel/drivers/vfio/vfio_iommu_type1
+	kernel/drivers/vfio/vfio_virqfd? kernel/drivers/vfio/pci/vfio-pci-core kernel/drivers/vfio/pci/vfio-pci"
+vfio_mods="irqbypass vfio vfio_iommu_type1 vfio_virqfd vfio-pci-core vfio-pci"
+
+# A cached kernel is complete when it has vmlinuz and every module that is not optional (a cache
+# made before a module joined the list is refreshed), and its list of optional ones it lacks.
+kernel_complete() {
+	local m
+	[ -f "$1/vmlinuz" ] && [ -f "$1/package" ] || return 1
+	for m in $mods; do
+		case $m in *\?) continue ;; esac
+		[ -f "$1/$(basename "$m").ko" ] || return 1
+	done
+}
 
 # Kernel: bookworm's candidate linux-image-*-amd64, unpacked with dpkg -x (never installed); only
-# vmlinuz and the four modules are kept, decompressed. A cached kernel is reused without apt.
+# vmlinuz and the modules above are kept, decompressed. A cached kernel is reused without apt.
 ensure_kernel() {
 	kdir=$(ls -d "$cache"/kernel-*/ 2>/dev/null | sort -V | tail -n 1)
 	kdir=${kdir%/}
-	if [ -n "$kdir" ] && [ -f "$kdir/vmlinuz" ] && [ -f "$kdir/igbvf.ko" ]; then
+	if [ -n "$kdir" ] && kernel_complete "$kdir"; then
 		return 0
 	fi
 	apt_update
@@ -126,8 +144,12 @@ ensure_kernel() {
 	mkdir -p "$cache/kernel-$kver.new"
 	cp "$tmp/root/boot/vmlinuz-$kver" "$cache/kernel-$kver.new/vmlinuz" || { rm -rf "$tmp"; die "no vmlinuz in $pkg"; }
 	for m in $mods; do
-		f=$(ls "$tmp/root/lib/modules/$kver/$m".ko* 2>/dev/null | head -n 1)
-		[ -n "$f" ] || { rm -rf "$tmp"; die "module $m missing from $pkg"; }
+		f=$(ls "$tmp/root/lib/modules/$kver/${m%\?}".ko* 2>/dev/null | head -n 1)
+		if [ -z "$f" ]; then
+			case $m in *\?) continue ;; esac
+			rm -rf "$tmp"
+			die "module $m missing from $pkg"
+		fi
 		case $f in
 		*.ko) cp "$f" "$cache/kernel-$kver.new/" ;;
 		*.ko.xz) xz -dc "$f" >"$cache/kernel-$kver.new/$(basename "$f" .xz)" ;;
@@ -155,10 +177,40 @@ copy_bin() {
 	done
 }
 
+# DPDK's testpmd (Debian's dpdk-dev) with its libraries, and the few drivers it must load as
+# plugins from the PMD directory (EAL dlopens every .so there; ldd does not show them): the PCI
+# bus, the ring mempool (testpmd's default mbuf pool), and net_e1000 (net_e1000_igb_vf).
+dpdk_pmds="librte_bus_pci librte_mempool_ring librte_net_e1000"
+copy_dpdk() {
+	local pmddir p lib
+	copy_bin /usr/bin/dpdk-testpmd /usr/bin/dpdk-testpmd
+	# glibc dlopens libgcc_s for pthread_cancel, which EAL uses; ldd does not show it.
+	lib=$(ldconfig -p | awk '$1 == "libgcc_s.so.1" && /x86-64/ { print $NF; exit }')
+	[ -n "$lib" ] || die "no libgcc_s.so.1 on this machine"
+	copy_bin "$lib" "$lib"
+	pmddir=$(ls -d /usr/lib/x86_64-linux-gnu/dpdk/pmds-* 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$pmddir" ] || die "no DPDK PMD directory in /usr/lib/x86_64-linux-gnu/dpdk"
+	mkdir -p "$root$pmddir"
+	# testpmd links some drivers itself, found through its RUNPATH in that directory (copy_bin puts
+	# them there as <name>.so.23); EAL loads the names ending in .so or .so.<ABI> (23.0). Each
+	# driver's .so is a link to its .so.23: the loader knows an object by its inode, and a second
+	# copy of one (librte_bus_pci) registers its tables twice and panics.
+	for p in $dpdk_pmds; do
+		lib=$(ls "$pmddir/$p".so.* 2>/dev/null | sort | head -n 1)
+		[ -n "$lib" ] || die "DPDK driver $p missing from $pmddir"
+		copy_bin "$lib" "$lib"
+		ln -sf "$(basename "$lib")" "$root$pmddir/$p.so"
+	done
+}
+
 build_initramfs() {
 	root=$out/root
 	rm -rf "$root"
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,etc/sriov-hook,lib/modules,proc,sys,dev,run,tmp,vm,opt/rootfs/bin,var/tmp}
+	# Mount points for a container that borrows the guest's /usr, /lib and /lib64 (DPDK's testpmd).
+	mkdir -p "$root"/opt/rootfs/{usr,lib,lib64}
+	# DPDK keeps its runtime files under /var/run/dpdk.
+	ln -s ../run "$root/var/run"
 	cp /bin/busybox "$root/bin/busybox"
 	local a m
 	for a in $(/bin/busybox --list); do
@@ -172,6 +224,14 @@ build_initramfs() {
 	for m in dca i2c-algo-bit igb igbvf; do
 		cp "$kdir/$m.ko" "$root/lib/modules/"
 	done
+	# vfio's modules, and the order to load those this kernel has (guest/tests.sh reads it).
+	: >"$root/lib/modules/vfio.order"
+	for m in $vfio_mods; do
+		[ -f "$kdir/$m.ko" ] || continue
+		cp "$kdir/$m.ko" "$root/lib/modules/"
+		echo "$m" >>"$root/lib/modules/vfio.order"
+	done
+	copy_dpdk
 	# The container's rootfs: busybox alone.
 	cp /bin/busybox "$root/opt/rootfs/bin/busybox"
 	for a in $(/bin/busybox --list); do
@@ -207,11 +267,16 @@ echo "vm: $(qemu-system-x86_64 --version | head -n 1), kernel $(cat "$kdir/packa
 # table, and "VM-DONE" before it powers off.
 log=$out/console.log
 : >"$log"
+# The emulated IOMMU comes before the devices it translates for, so that the igb PF and its VFs
+# sit behind it: each VF gets an IOMMU group of its own (vfio needs one; Debian's kernel has no
+# no-IOMMU mode). intremap=off: no interrupt remapping, which nothing here needs.
+# 1 GiB: 128 MiB of it become 2 MiB hugepages for DPDK (guest/tests.sh).
 timeout --kill-after=10 "$vmtimeout" qemu-system-x86_64 \
-	-machine q35 -accel tcg -cpu max -smp 2 -m 512 \
+	-machine q35 -accel tcg -cpu max -smp 2 -m 1024 \
+	-device intel-iommu,intremap=on \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$kdir/vmlinuz" -initrd "$out/initramfs.cpio" \
-	-append 'console=ttyS0 panic=-1 quiet' \
+	-append 'console=ttyS0 panic=-1 quiet intel_iommu=on iommu=pt' \
 	-netdev hubport,id=n0,hubid=0 \
 	-device pcie-root-port,id=rp0,chassis=1,slot=1 \
 	-device igb,bus=rp0,netdev=n0 </dev/null 2>&1 |

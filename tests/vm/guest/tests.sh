@@ -301,10 +301,31 @@ knob_row_vf() {
 	ip link set "$PF" vf 6 trust off
 }
 
+# vfio and hugepages for the vfio tests (tests.d/vfio.sh). What is missing is noted in
+# $W/vfio.missing, one line; those tests fail with it, the others run as ever.
+HUGEPAGES=64
+vfio_setup() {
+	local _m _why
+	_why=""
+	for _m in $(cat /lib/modules/vfio.order 2>/dev/null); do
+		insmod /lib/modules/$_m.ko || _why="$_why insmod $_m failed;"
+	done
+	[ -s /lib/modules/vfio.order ] || _why="no vfio modules in the initramfs;"
+	mkdir -p /dev/hugepages
+	mount -t hugetlbfs -o pagesize=2M hugetlbfs /dev/hugepages || _why="$_why cannot mount hugetlbfs;"
+	echo $HUGEPAGES >/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+	_m=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages)
+	[ "$_m" = $HUGEPAGES ] || _why="$_why only $_m of $HUGEPAGES 2 MiB hugepages;"
+	[ -d /sys/kernel/iommu_groups/0 ] || _why="$_why no IOMMU groups (is the IOMMU on?);"
+	rm -f "$W/vfio.missing"
+	[ -z "$_why" ] || { echo "${_why# }" >"$W/vfio.missing"; note "vfio setup:$_why"; }
+}
+
 setup() {
 	for m in dca i2c-algo-bit igb igbvf; do
 		insmod /lib/modules/$m.ko || { echo "FAIL vm/setup: insmod $m failed"; return 1; }
 	done
+	vfio_setup
 	wait_for 100 test -e /sys/class/net/$PF || { echo "FAIL vm/setup: no $PF after loading igb"; return 1; }
 	echo $NVF >/sys/class/net/$PF/device/sriov_numvfs || { echo "FAIL vm/setup: cannot create $NVF VFs"; return 1; }
 	n=0
