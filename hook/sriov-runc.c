@@ -9,8 +9,11 @@ int main(int argc, char **argv)
 {
 	struct sh_error err = {0};
 
-	/* Returns only when it could not exec runc. */
-	sh_wrapper_run(argc, argv, &err);
+	/* Returns only when it could not exec runc, or with runc's status when it ran it as a child. */
+	int r = sh_wrapper_run(argc, argv, &err);
+
+	if (r >= 0)
+		return r;
 	fprintf(stderr, "sriov-runc: %s\n", err.msg);
 	return 1;
 }

@@ -2,9 +2,12 @@
  * move it into the container, set it up there. Any failure puts back every VF this run touched;
  * what this container already holds (an earlier createRuntime for it) is left as it is. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <linux/if_ether.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -16,11 +19,19 @@
 #include "sriov-hook/nl.h"
 #include "sriov-hook/sysfs.h"
 #include "sriov-hook/vfcfg.h"
+#include "sriov-hook/vfio.h"
 
 _Static_assert(sizeof(((struct sh_record *)0)->device) >= SH_DEVICE_MAX, "a record keeps a request's device key");
 
 struct attach {
 	const struct sh_ctx *ctx;
+	/* sriov-runc before runc create: the vfio VFs only, bound to vfio-pci here, held by this
+	 * process until the container's createRuntime adopts them. */
+	bool prepare;
+	bool netdev;		/* the run moves netdevs: a namespace, a pin, a socket in it */
+	enum sh_vf_mode mode;	/* the mode of the VF being picked */
+	struct sh_record *out;	/* prepare: the records of the VFs claimed, in slot order */
+	size_t out_max, *out_n;
 	struct sh_netns_target ns;
 	struct sh_holder self;
 	struct sh_store store;
@@ -140,17 +151,28 @@ static int usability(struct attach *a, struct sh_vf *vf, struct sh_link *host, e
 	int r;
 
 	*why = USABLE;
+	memset(host, 0, sizeof(*host));
 	if ((r = sh_sysfs_pci_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev, err)) < 0)
 		return r;
+	if (a->mode == SH_MODE_VFIO && !strcmp(vf->driver, SH_VFIO_DRIVER))
+		return 0; /* bound ahead (a vfio pool), or by sriov-runc for the container */
+	if (a->mode == SH_MODE_VFIO && !a->prepare) {
+		/* The container's device nodes are fixed before createRuntime: too late to bind now. */
+		*why = UNUSABLE;
+		snprintf(why_text, len,
+			 "on %s, not vfio-pci: a vfio VF must be bound before the container is created (run it "
+			 "through sriov-runc, or give it a vfio pool's CDI device: `sriovctl vfs apply` binds them)",
+			 vf->driver[0] ? vf->driver : "no driver");
+		return 0;
+	}
 	if (!vf->netdev[0]) {
 		if (!vf->driver[0]) {
 			*why = UNUSABLE;
 			snprintf(why_text, len, "not bound to any driver");
-		} else if (!strcmp(vf->driver, "vfio-pci") || !strncmp(vf->driver, "uio", 3)) {
+		} else if (!strcmp(vf->driver, SH_VFIO_DRIVER) || !strncmp(vf->driver, "uio", 3)) {
 			*why = UNUSABLE;
-			snprintf(why_text, len,
-				 "bound to %s, which gives no netdev (vfio/DPDK mode is not supported yet)",
-				 vf->driver);
+			snprintf(why_text, len, "bound to %s, which gives no netdev%s", vf->driver,
+				 strcmp(vf->driver, SH_VFIO_DRIVER) ? "" : " (io.sriov.mode=vfio takes it)");
 		} else {
 			*why = NOT_ON_HOST;
 			snprintf(why_text, len, "its netdev is not in the host namespace");
@@ -174,7 +196,7 @@ static int usability(struct attach *a, struct sh_vf *vf, struct sh_link *host, e
 static int check_usable(struct attach *a, struct sh_vf *vf, struct sh_link *host, struct sh_error *err)
 {
 	enum usability why;
-	char text[160];
+	char text[320];
 	int r;
 
 	if ((r = usability(a, vf, host, &why, text, sizeof(text), err)) < 0)
@@ -290,7 +312,7 @@ static void census_count(struct attach *a, const struct sh_pf *pf, const struct 
 	struct sh_record rec;
 	struct sh_link host;
 	enum usability why;
-	char text[160];
+	char text[320];
 	struct sh_vf vf;
 	unsigned i;
 
@@ -375,7 +397,8 @@ static int pick_pass(struct attach *a, const struct sh_pf *pf, const struct sh_p
 		if (!in_scope(a, pf, i, pool) || sh_sysfs_virtfn_pci(root, pf, i, pci, NULL) < 0 ||
 		    sh_store_has_record(&a->store, pci) != (pass == 1))
 			continue;
-		if (pass == 0 && (sh_sysfs_pci_netdev(root, pci, netdev, NULL) < 0 || !netdev[0]))
+		if (pass == 0 && a->mode == SH_MODE_NETDEV &&
+		    (sh_sysfs_pci_netdev(root, pci, netdev, NULL) < 0 || !netdev[0]))
 			continue;
 		if (sh_sysfs_vf_get(root, pf, i, vf, &why) < 0)
 			continue;
@@ -407,6 +430,26 @@ static int pick_auto(struct attach *a, const struct sh_pf *pf, struct sh_vf *vf,
 	return census_error(&cs, head, pooled, err);
 }
 
+/* The VF v->vf_pci of pool: it must be one of the pool's. */
+static int pick_pool_vf(struct attach *a, const struct sh_vf_request *v, const struct sh_pool *pool, struct sh_pf *pf,
+			struct sh_vf *vf, struct sh_claim *c, struct sh_link *host, struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	int r;
+
+	if ((r = sh_sysfs_vf_by_pci(cfg->sysfs_root, v->vf_pci, pf, vf, err)) < 0)
+		return sh_err_ctx(err, "claim VF %s of pool %s", v->vf_pci, pool->name);
+	if (!sh_pool_has_vf(pool, pf->name, pf->pci, vf->index))
+		return sh_err(err, EPERM, "VF %u (%s) of %s is not in pool %s", vf->index, vf->pci, pf->name,
+			      pool->name);
+	if (!sh_config_pf_allowed(cfg, pf->name, pf->pci))
+		return sh_err(err, EPERM, "PF %s (%s) of pool %s is not in allowed_pfs", pf->name, pf->pci,
+			      pool->name);
+	if ((r = try_claim(a, vf, c, host, err)) < 0)
+		return sh_err_ctx(err, "claim VF %u (%s) of %s (pool %s)", vf->index, vf->pci, pf->name, pool->name);
+	return 0;
+}
+
 /* A pool: its selectors in order, the free VFs of all of them before any stale one. A selector
  * whose PF is absent or not allowed offers no VF. */
 static int pick_pool(struct attach *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
@@ -423,6 +466,8 @@ static int pick_pool(struct attach *a, const struct sh_vf_request *v, struct sh_
 
 	if (!pool) /* checked with the request; the configuration is read once */
 		return sh_err(err, ENOENT, "no pool \"%s\" in the configuration", v->pool);
+	if (v->vf_pci[0]) /* one VF of the pool: a vfio pool's CDI device */
+		return pick_pool_vf(a, v, pool, pf, vf, c, host, err);
 	for (pass = 0; pass < 2; pass++) {
 		for (k = 0; k < pool->n_sel; k++) {
 			if (sh_sysfs_pf_resolve(cfg->sysfs_root, pool->sel[k].pf, pf, &why) < 0 ||
@@ -534,8 +579,10 @@ static int apply_knobs(struct attach *a, const struct sh_vf_request *v, struct s
 		r->knobs |= SH_KNOB_BIT(SH_KNOB_MAC);
 		if ((ret = sh_claim_write(c, r, err)) < 0)
 			return ret;
-		if ((ret = sh_vf_clear_mac(a->host_sk, r->pf_ifindex, r->vf_index, err)) < 0 ||
-		    (ret = sh_link_set_mac(a->host_sk, host->ifindex, want.mac, err)) < 0)
+		/* a vfio VF's driver reads its MAC from the PF when it starts: the PF's alone will do */
+		if (r->mode == SH_MODE_NETDEV &&
+		    ((ret = sh_vf_clear_mac(a->host_sk, r->pf_ifindex, r->vf_index, err)) < 0 ||
+		     (ret = sh_link_set_mac(a->host_sk, host->ifindex, want.mac, err)) < 0))
 			return sh_err_ctx(err, "configure %s", host->name);
 	}
 	for (k = 0; k < SH_KNOB_COUNT; k++) {
@@ -633,6 +680,113 @@ static int record_altnames(struct attach *a, struct sh_record *r, struct sh_erro
 	return 0;
 }
 
+/* Whether the bundle paths a and b name the same directory (sriov-runc records the bundle as it
+ * resolved it; the runtime's state may spell it otherwise). */
+static bool same_bundle(const char *a, const char *b)
+{
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	if (!strcmp(a, b))
+		return true;
+	return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
+}
+
+/* Whether r is a vfio VF that sriov-runc bound for this container's slot and still holds. */
+static bool prepared_for(const struct attach *a, size_t slot, const struct sh_record *r)
+{
+	const struct sh_vf_request *v = &a->ctx->req->vf[slot];
+
+	return r->mode == SH_MODE_VFIO && r->slot == (int)slot && !strcmp(r->device, v->device) &&
+	       !strcmp(r->id, a->self.id) && r->phase == SH_PHASE_ATTACHED && !sh_record_held_by(r, &a->self) &&
+	       !sh_record_holder_gone(r) && r->bundle[0] && same_bundle(r->bundle, a->ctx->state->bundle);
+}
+
+/* createRuntime of a container that sriov-runc prepared: the VF it bound for slot becomes the
+ * container's (its process and namespace the holder). -ENOENT (err untouched) when there is none. */
+static int adopt(struct attach *a, size_t slot, struct sh_error *err)
+{
+	char pci[SH_MAX_VFS * 4][SH_PCI_LEN];
+	struct sh_claim *c = &a->claims[a->n];
+	struct sh_record *r = &a->records[a->n];
+	struct sh_error ignored;
+	size_t i, n;
+	int ret;
+
+	if (sh_store_list_owned(&a->store, a->self.id, pci, SH_ARRAY_SIZE(pci), &n, &ignored) < 0)
+		return -ENOENT;
+	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++) {
+		if (sh_store_peek(&a->store, pci[i], r, &ignored) < 0 || !prepared_for(a, slot, r))
+			continue;
+		if ((ret = sh_store_lock_vf(&a->store, pci[i], true, c, err)) < 0)
+			return ret;
+		if (sh_claim_read(c, r, &ignored) < 0 || !prepared_for(a, slot, r)) {
+			sh_claim_unlock(c);
+			continue;
+		}
+		r->pid = a->self.pid;
+		r->pid_start = a->self.pid_start;
+		r->netns_dev = a->self.netns_dev;
+		r->netns_ino = a->self.netns_ino;
+		r->phase = SH_PHASE_ATTACHING;
+		if ((ret = sh_claim_write(c, r, err)) < 0) {
+			sh_claim_unlock(c);
+			return ret;
+		}
+		a->n++; /* from here on, rollback gives it back */
+		sh_log_set_vf(r->pf_name, r->vf_pci);
+		sh_log_msg(LOG_INFO, "VF %u (%s) of %s, bound to vfio-pci by sriov-runc (IOMMU group %d), is the "
+			   "container's", r->vf_index, r->vf_pci, r->pf_name, r->iommu_group);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The IOMMU group of a VF to give in vfio mode, and that it can be used: nothing is changed when
+ * the IOMMU is off or the group holds devices bound to other drivers. */
+static int vfio_group(const struct attach *a, const struct sh_vf *vf, int *group, struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	int r;
+
+	if ((r = sh_vfio_iommu_group(cfg->sysfs_root, vf->pci, group, err)) < 0 ||
+	    (r = sh_vfio_group_check(cfg->sysfs_root, vf->pci, *group, err)) < 0)
+		return r;
+	return 0;
+}
+
+/* The vfio side of attach_one, once the VF is claimed and its record initialised: the group checked,
+ * the driver to go back to recorded before anything changes, the PF-side settings, then (sriov-runc)
+ * the bind; a VF bound ahead must have its group's node. */
+static int attach_vfio(struct attach *a, const struct sh_vf_request *v, struct sh_claim *c, struct sh_record *r,
+		       const struct sh_vf *vf, const struct sh_link *host, bool *recorded, struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	struct sh_devnode node;
+	int ret;
+
+	*recorded = false;
+	if ((ret = vfio_group(a, vf, &r->iommu_group, err)) < 0)
+		return ret;
+	if (!strcmp(vf->driver, SH_VFIO_DRIVER) && (ret = sh_vfio_devnode(cfg->dev_root, r->iommu_group, &node, err)) < 0)
+		return ret;
+	r->mode = SH_MODE_VFIO;
+	if (strcmp(vf->driver, SH_VFIO_DRIVER))
+		snprintf(r->driver, sizeof(r->driver), "%s", vf->driver);
+	/* The PF-side settings as they are: what the container is told (its MAC, VLAN) even when it
+	 * changes none; a driver without SR-IOV netlink support only fails a request that does. */
+	if ((ret = sh_vf_cfg_get(a->host_sk, r->pf_ifindex, vf->index, &r->orig, err)) < 0 && v->knobs)
+		return ret;
+	if ((ret = sh_claim_write(c, r, err)) < 0)
+		return ret;
+	*recorded = true;
+	a->n++; /* from here on, rollback restores this VF, and rebinds its driver */
+	if ((ret = apply_knobs(a, v, c, r, host, err)) < 0)
+		return ret;
+	if (r->driver[0] && (ret = sh_vfio_bind(cfg->sysfs_root, cfg->dev_root, vf->pci, r->iommu_group, NULL, err)) < 0)
+		return ret;
+	return 0;
+}
+
 /* Claims, records and configures the VF of request slot. Once its record is written it is in
  * a->records and a failure is rolled back by the caller. */
 static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
@@ -645,8 +799,12 @@ static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
 	struct sh_vf vf = {0};
 	struct sh_link host, pf_link;
 	char what[128];
+	bool recorded;
 	int ret;
 
+	a->mode = v->mode;
+	if (v->mode == SH_MODE_VFIO && !a->prepare && (ret = adopt(a, slot, err)) != -ENOENT)
+		return ret;
 	if (v->select == SH_VF_POOL)
 		ret = pick_pool(a, v, &pf, &vf, c, &host, err);
 	else if ((ret = resolve_pf(a, v, &pf, &vf, err)) == 0)
@@ -664,8 +822,17 @@ static int attach_one(struct attach *a, size_t slot, struct sh_error *err)
 	/* The MAC joins the record once apply_knobs knows whether the PF enforced one: recorded
 	 * before, a hook killed meanwhile would have the PF enforce the VF's own MAC ever after. */
 	r->knobs = v->knobs & ~SH_KNOB_BIT(SH_KNOB_MAC);
-	if ((ret = record_altnames(a, r, err)) < 0)
+	if (r->host_name[0] && (ret = record_altnames(a, r, err)) < 0)
 		goto unclaimed;
+	if (v->mode == SH_MODE_VFIO) {
+		if ((ret = attach_vfio(a, v, c, r, &vf, &host, &recorded, err)) < 0 && !recorded)
+			goto unclaimed;
+		if (ret < 0)
+			return sh_err_ctx(err, "%s", what);
+		sh_log_msg(LOG_INFO, "%s (%s) attached on vfio-pci (IOMMU group %d)", what,
+			   host.name[0] ? host.name : "no netdev", r->iommu_group);
+		return 0;
+	}
 	if (v->knobs && (ret = sh_vf_cfg_get(a->host_sk, pf_link.ifindex, vf.index, &r->orig, err)) < 0)
 		goto unclaimed;
 	if ((ret = pick_ifname(a, v, r->cont_name, err)) < 0)
@@ -723,6 +890,15 @@ static int find_held(struct attach *a, struct sh_error *err)
 	return 0;
 }
 
+/* Whether this run acts on slot i: its own VFs (not another CDI device's), and while preparing
+ * (sriov-runc) the vfio ones only, the netdev ones being the hook's. */
+static bool acts_on(const struct attach *a, size_t i)
+{
+	const struct sh_vf_request *v = &a->ctx->req->vf[i];
+
+	return !a->held[i] && !v->elsewhere && (!a->prepare || v->mode == SH_MODE_VFIO);
+}
+
 static int attach_all(struct attach *a, struct sh_error *err)
 {
 	const struct sh_ctx *ctx = a->ctx;
@@ -730,30 +906,35 @@ static int attach_all(struct attach *a, struct sh_error *err)
 	size_t i, todo = 0;
 	int r;
 
-	if ((r = sh_store_lock_pin(&a->store, &a->self, &a->pin, err)) < 0)
-		return r;
-	/* Under the pin's lock no other hook adds a record for this namespace: what is read now holds. */
-	if ((r = sh_store_netns_holder(&a->store, &a->self, holder, err)) < 0)
-		return r;
-	if (*holder) {
-		sh_log_msg(LOG_NOTICE, "the network namespace already has the VFs of %s: nothing to do", holder);
-		return 0;
+	if (a->netdev) {
+		if ((r = sh_store_lock_pin(&a->store, &a->self, &a->pin, err)) < 0)
+			return r;
+		/* Under the pin's lock no other hook adds a record for this namespace: what is read
+		 * now holds. */
+		if ((r = sh_store_netns_holder(&a->store, &a->self, holder, err)) < 0)
+			return r;
+		if (*holder) {
+			sh_log_msg(LOG_NOTICE, "the network namespace already has the VFs of %s: nothing to do",
+				   holder);
+			return 0;
+		}
 	}
 	if ((r = find_held(a, err)) < 0)
 		return r;
 	/* the VFs of other devices are their runs' */
 	for (i = 0; i < ctx->req->n; i++)
-		todo += !a->held[i] && !ctx->req->vf[i].elsewhere;
+		todo += acts_on(a, i);
 	if (!todo) {
 		sh_log_msg(LOG_NOTICE, "the container already holds every VF it asks for: nothing to do");
 		return 0;
 	}
-	if ((r = sh_nl_open(&a->host_sk, err)) < 0 || (r = sh_nl_open_in(a->ns.fd, &a->cont_sk, err)) < 0)
+	if ((r = sh_nl_open(&a->host_sk, err)) < 0)
 		return r;
-	if ((r = sh_pin_make(&a->pin, a->ns.fd, &a->self, err)) < 0)
+	if (a->netdev && ((r = sh_nl_open_in(a->ns.fd, &a->cont_sk, err)) < 0 ||
+			  (r = sh_pin_make(&a->pin, a->ns.fd, &a->self, err)) < 0))
 		return r;
 	for (i = 0; i < ctx->req->n; i++) {
-		if (!a->held[i] && !ctx->req->vf[i].elsewhere && (r = attach_one(a, i, err)) < 0) {
+		if (acts_on(a, i) && (r = attach_one(a, i, err)) < 0) {
 			rollback(a);
 			return r;
 		}
@@ -765,35 +946,131 @@ static int attach_all(struct attach *a, struct sh_error *err)
 			return r;
 		}
 	}
-	for (i = 0; i < a->n; i++)
+	for (i = 0; i < a->n; i++) {
+		if (a->out && i < a->out_max)
+			a->out[(*a->out_n)++] = a->records[i];
 		sh_claim_unlock(&a->claims[i]);
+	}
 	return 0;
+}
+
+/* The holder of a run with vfio VFs only: the container's process, in whatever network namespace
+ * (DPDK containers often share the host's: no netdev moves there). */
+static int vfio_holder(const struct sh_ctx *ctx, struct attach *a, struct sh_error *err)
+{
+	char path[64];
+	int pid = ctx->state->pid, fd, r;
+
+	a->ns.fd = -1;
+	if (pid <= 0)
+		return sh_err(err, EINVAL, "the OCI state gives no pid: the container's process is unknown");
+	a->ns.pid = pid;
+	if (!(a->ns.pid_start = sh_proc_start_time(pid)))
+		return sh_err(err, ESRCH, "the container's process %d is gone", pid);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return sh_err_errno(err, errno, "open %s", path);
+	r = sh_netns_identity(fd, &a->ns.dev, &a->ns.ino, err);
+	close(fd);
+	/* the process must still be the one the state names */
+	if (r == 0 && sh_proc_start_time(pid) != a->ns.pid_start)
+		return sh_err(err, ESRCH, "the container's process %d is gone", pid);
+	return r;
+}
+
+static int attach_run(struct attach *a, struct sh_error *err)
+{
+	struct sh_error ignored;
+	int r;
+
+	if ((r = sh_store_open(a->ctx->cfg->state_dir, true, &a->store, err)) == 0) {
+		r = attach_all(a, err);
+		sh_pin_unlock(&a->pin);
+		/* what crashed hooks left: pins no record names (this container's own included) */
+		if (!a->prepare)
+			sh_store_sweep_pins(&a->store, a->ctx->state->id, &ignored);
+	}
+	sh_nl_close(a->cont_sk);
+	sh_nl_close(a->host_sk);
+	sh_store_close(&a->store);
+	if (a->ns.fd >= 0)
+		close(a->ns.fd);
+	if (r == 0) /* a failure's line is about the VF it names */
+		sh_log_set_vf(NULL, NULL);
+	return r;
 }
 
 int sh_attach(const struct sh_ctx *ctx, struct sh_error *err)
 {
 	struct attach a = {.ctx = ctx, .store = SH_STORE_INIT, .pin = SH_PIN_INIT};
-	struct sh_error ignored;
 	int r;
 
 	if (sh_request_count_own(ctx->req) == 0)
 		return 0;
 	/* The target first: a namespace that is not the container's is refused before state_dir is
 	 * even created. */
-	if ((r = sh_netns_open_target(ctx->netns_path, ctx->state->pid, &a.ns, err)) < 0)
+	a.netdev = sh_request_has_own_netdev(ctx->req);
+	if ((r = a.netdev ? sh_netns_open_target(ctx->netns_path, ctx->state->pid, &a.ns, err)
+			  : vfio_holder(ctx, &a, err)) < 0)
 		return r;
 	a.self = (struct sh_holder){ctx->state->id, a.ns.pid, a.ns.pid_start, a.ns.dev, a.ns.ino};
-	if ((r = sh_store_open(ctx->cfg->state_dir, true, &a.store, err)) == 0) {
-		r = attach_all(&a, err);
-		sh_pin_unlock(&a.pin);
-		/* what crashed hooks left: pins no record names (this container's own included) */
-		sh_store_sweep_pins(&a.store, ctx->state->id, &ignored);
+	return attach_run(&a, err);
+}
+
+int sh_attach_prepare(const struct sh_ctx *ctx, struct sh_record *out, size_t max, size_t *n, struct sh_error *err)
+{
+	struct attach a = {.ctx = ctx,
+			   .store = SH_STORE_INIT,
+			   .pin = SH_PIN_INIT,
+			   .prepare = true,
+			   .out = out,
+			   .out_max = max,
+			   .out_n = n};
+
+	*n = 0;
+
+	a.ns.fd = -1;
+	a.ns.pid = getpid();
+	a.ns.pid_start = sh_proc_start_time(a.ns.pid);
+	a.self = (struct sh_holder){ctx->state->id, a.ns.pid, a.ns.pid_start, 0, 0};
+	return attach_run(&a, err);
+}
+
+int sh_attach_abandon(const struct sh_ctx *ctx, struct sh_error *err)
+{
+	_cleanup_store_ struct sh_store store = SH_STORE_INIT;
+	_cleanup_nlsock_ struct nl_sock *sk = NULL;
+	char pci[SH_MAX_VFS * 4][SH_PCI_LEN];
+	struct sh_holder self = {ctx->state->id, getpid(), sh_proc_start_time(getpid()), 0, 0};
+	struct sh_error one;
+	struct sh_claim c;
+	struct sh_record r;
+	size_t i, n;
+	int ret, first = 0;
+
+	if ((ret = sh_store_open(ctx->cfg->state_dir, false, &store, err)) < 0 ||
+	    (ret = sh_store_list_owned(&store, self.id, pci, SH_ARRAY_SIZE(pci), &n, err)) < 0)
+		return ret;
+	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++) {
+		if ((ret = sh_store_lock_vf(&store, pci[i], true, &c, &one)) < 0)
+			goto next;
+		if (sh_claim_read(&c, &r, &one) < 0 || !sh_record_held_by(&r, &self)) {
+			sh_claim_unlock(&c); /* adopted: the container's poststop gives it back */
+			continue;
+		}
+		if (!sk && (ret = sh_nl_open(&sk, &one)) < 0) {
+			sh_claim_unlock(&c);
+			goto next;
+		}
+		sh_log_set_vf(r.pf_name, r.vf_pci);
+		if ((ret = sh_release_vf(ctx->cfg, sk, &c, &r, false, &one)) == 0)
+			continue;
+		sh_err_ctx(&one, "release VF %u (%s) of %s", r.vf_index, r.vf_pci, r.pf_name);
+	next:
+		if (!first) {
+			first = ret;
+			*err = one;
+		}
 	}
-	sh_nl_close(a.cont_sk);
-	sh_nl_close(a.host_sk);
-	sh_store_close(&a.store);
-	close(a.ns.fd);
-	if (r == 0) /* a failure's line is about the VF it names */
-		sh_log_set_vf(NULL, NULL);
-	return r;
+	return first;
 }

@@ -14,6 +14,7 @@
 #include "sriov-hook/nl.h"
 #include "sriov-hook/sysfs.h"
 #include "sriov-hook/vfcfg.h"
+#include "sriov-hook/vfio.h"
 
 /* Moves the VF back to the host from the pinned netns if it is there. *pinned: whether the pin
  * still holds the record's namespace. 0 when moved or absent. */
@@ -153,16 +154,41 @@ static int restore_pf_mac(struct nl_sock *sk, const struct sh_record *r, struct 
 	return ret < 0 ? sh_err_ctx(err, "%s", r->pf_name) : 0;
 }
 
+/* A VF that is gone (its PF's VFs disabled or renumbered): nothing is left to give back. */
+static bool vf_gone(const struct sh_config *cfg, const struct sh_record *r)
+{
+	struct sh_error ignored;
+	struct sh_pf pf;
+	struct sh_vf vf;
+
+	if (sh_sysfs_vf_by_pci(cfg->sysfs_root, r->vf_pci, &pf, &vf, &ignored) != -ENODEV)
+		return false;
+	sh_log_msg(LOG_WARNING, "VF %s (%s) no longer exists: its claim is dropped", r->vf_pci,
+		   r->host_name[0] ? r->host_name : "vfio");
+	return true;
+}
+
+/* A vfio VF goes back to the driver it was on before the claim (none to go back to: it stays on
+ * vfio-pci, where it was bound ahead), which makes its netdev again. */
+static int rebind(const struct sh_config *cfg, const struct sh_record *r, struct sh_error *err)
+{
+	int ret;
+
+	if (r->mode != SH_MODE_VFIO || !r->driver[0])
+		return 0;
+	if ((ret = sh_vfio_unbind(cfg->sysfs_root, r->vf_pci, r->driver, err)) < 0)
+		return sh_err_ctx(err, "give VF %s back to %s", r->vf_pci, r->driver);
+	return 0;
+}
+
 int sh_restore_vf(const struct sh_config *cfg, struct sh_store *store, struct nl_sock *host_sk,
 		  const struct sh_record *r, struct sh_error *err)
 {
-	struct sh_pf pf;
-	struct sh_vf vf;
 	struct sh_link l;
-	bool pinned;
+	bool pinned = false;
 	int ret;
 
-	if ((ret = return_from_pin(store, r, &pinned, err)) < 0)
+	if (r->mode == SH_MODE_NETDEV && (ret = return_from_pin(store, r, &pinned, err)) < 0)
 		return ret;
 	/* While the PF enforces a MAC, an untrusted VF cannot take back its own (igb): lift it first,
 	 * and enforce the original one again, if there was one, once the netdev is restored. */
@@ -171,16 +197,15 @@ int sh_restore_vf(const struct sh_config *cfg, struct sh_store *store, struct nl
 		return sh_err_ctx(err, "%s", r->pf_name);
 	if ((ret = restore_knobs(host_sk, r, err)) < 0)
 		return ret;
-	/* Without a pin the kernel may still be bringing the VF back from a dying namespace. */
+	if ((ret = rebind(cfg, r, err)) < 0)
+		return vf_gone(cfg, r) ? 0 : ret;
+	if (!r->host_name[0]) /* a vfio VF bound ahead: no netdev to restore */
+		return restore_pf_mac(host_sk, r, err);
+	/* Without a pin the kernel may still be bringing the VF back from a dying namespace, or its
+	 * driver making its netdev again. */
 	if (find_on_host(cfg, host_sk, r, pinned ? 0 : cfg->poststop_timeout_ms, &l) < 0) {
-		struct sh_error ignored;
-
-		if (sh_sysfs_vf_by_pci(cfg->sysfs_root, r->vf_pci, &pf, &vf, &ignored) == -ENODEV) {
-			/* the PF's VFs were disabled or renumbered: there is nothing left to give back */
-			sh_log_msg(LOG_WARNING, "VF %s (%s) no longer exists: its claim is dropped", r->vf_pci,
-				   r->host_name);
+		if (vf_gone(cfg, r))
 			return 0;
-		}
 		return sh_err(err, EAGAIN, "VF %s (%s) is not back on the host yet", r->vf_pci, r->host_name);
 	}
 	if ((ret = restore_netdev(host_sk, r, &l, err)) < 0)

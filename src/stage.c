@@ -185,8 +185,9 @@ int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
 	if (in->stage == SH_STAGE_CREATE_RUNTIME) {
 		if ((r = build_request(in, err)) < 0)
 			return r;
-		/* A container that asks this run for nothing may have no namespace of its own: fine. */
-		if (sh_request_count_own(&in->req) &&
+		/* A container that asks this run for no netdev may have no namespace of its own: fine
+		 * (nothing is moved into it); nor has one that sriov-runc prepares yet. */
+		if (!in->wrapper && sh_request_has_own_netdev(&in->req) &&
 		    (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
 			return r;
 	}

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
@@ -18,6 +20,7 @@
 #include "sriov-hook/fileio.h"
 #include "sriov-hook/json.h"
 #include "sriov-hook/request.h"
+#include "sriov-hook/vfioprep.h"
 
 const char *const sh_wrapper_runc_paths[] = {
 	"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc", NULL,
@@ -64,8 +67,10 @@ static void scan_create(struct sh_runc_cmdline *cl)
 	for (i = cl->cmd + 1; i < cl->argc; i++) {
 		if (!strcmp(cl->argv[i], "--"))
 			break;
-		if (!split_option(cl->argv[i], &name, &len, &value))
-			continue; /* the container id */
+		if (!split_option(cl->argv[i], &name, &len, &value)) {
+			cl->id = cl->argv[i]; /* the container id */
+			continue;
+		}
 		if (is_name(name, len, "bundle") || is_name(name, len, "b")) {
 			if (!value && i + 1 < cl->argc)
 				value = cl->argv[++i];
@@ -252,181 +257,11 @@ bool sh_wrapper_spec_wants_sriov(yajl_val spec, bool env_fallback)
 	return false;
 }
 
-/* An entry runs our hook when its path is ours or a file named sriov-hook elsewhere (an admin's
- * own spelling): adding a second one would attach twice. */
-static int stage_has_hook(yajl_val stage, const char *stage_name, const char *path, bool *has, struct sh_error *err)
-{
-	const char *p, *slash;
-	size_t i;
-
-	*has = false;
-	if (!stage || YAJL_IS_NULL(stage))
-		return 0;
-	if (!YAJL_IS_ARRAY(stage))
-		return sh_err(err, EINVAL, "config.json: \"hooks.%s\" is not an array", stage_name);
-	for (i = 0; i < stage->u.array.len; i++) {
-		if (sh_json_get_string(stage->u.array.values[i], "path", &p) < 0)
-			continue;
-		slash = strrchr(p, '/');
-		if (!strcmp(p, path) || !strcmp(slash ? slash + 1 : p, SH_WRAPPER_HOOK_NAME))
-			*has = true;
-	}
-	return 0;
-}
-
-static yajl_gen_status gen_value(yajl_gen g, yajl_val v)
-{
-	yajl_gen_status s = yajl_gen_status_ok;
-	size_t i;
-
-	switch (v ? v->type : yajl_t_null) {
-	case yajl_t_string:
-		return yajl_gen_string(g, (const unsigned char *)v->u.string, strlen(v->u.string));
-	case yajl_t_number:
-		/* The original text: 1e3 stays 1e3, 18446744073709551615 is not clamped. */
-		return yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
-	case yajl_t_true:
-		return yajl_gen_bool(g, 1);
-	case yajl_t_false:
-		return yajl_gen_bool(g, 0);
-	case yajl_t_object:
-		s = yajl_gen_map_open(g);
-		for (i = 0; i < v->u.object.len && s == yajl_gen_status_ok; i++) {
-			s = yajl_gen_string(g, (const unsigned char *)v->u.object.keys[i], strlen(v->u.object.keys[i]));
-			if (s == yajl_gen_status_ok)
-				s = gen_value(g, v->u.object.values[i]);
-		}
-		return s == yajl_gen_status_ok ? yajl_gen_map_close(g) : s;
-	case yajl_t_array:
-		s = yajl_gen_array_open(g);
-		for (i = 0; i < v->u.array.len && s == yajl_gen_status_ok; i++)
-			s = gen_value(g, v->u.array.values[i]);
-		return s == yajl_gen_status_ok ? yajl_gen_array_close(g) : s;
-	default:
-		return yajl_gen_null(g);
-	}
-}
-
-static yajl_gen_status gen_hook_entry(yajl_gen g, const struct sh_hook_ref *hook, const char *stage)
-{
-	sh_json_gen_str(g, "path");
-	sh_json_gen_str(g, hook->path);
-	sh_json_gen_str(g, "args");
-	yajl_gen_array_open(g);
-	sh_json_gen_str(g, SH_WRAPPER_HOOK_NAME);
-	if (hook->config && *hook->config) {
-		sh_json_gen_str(g, "--config");
-		sh_json_gen_str(g, hook->config);
-	}
-	sh_json_gen_str(g, stage);
-	yajl_gen_array_close(g);
-	return yajl_gen_status_ok;
-}
-
-/* A stage array: the entries already there, then ours when needed. */
-static yajl_gen_status gen_stage(yajl_gen g, yajl_val old, const struct sh_hook_ref *hook, const char *stage, bool add)
-{
-	yajl_gen_status s = yajl_gen_array_open(g);
-
-	if (YAJL_IS_ARRAY(old))
-		for (size_t i = 0; i < old->u.array.len && s == yajl_gen_status_ok; i++)
-			s = gen_value(g, old->u.array.values[i]);
-	if (s == yajl_gen_status_ok && add) {
-		s = yajl_gen_map_open(g);
-		if (s == yajl_gen_status_ok)
-			s = gen_hook_entry(g, hook, stage);
-		if (s == yajl_gen_status_ok)
-			s = yajl_gen_map_close(g);
-	}
-	return s == yajl_gen_status_ok ? yajl_gen_array_close(g) : s;
-}
-
-static yajl_gen_status gen_hooks(yajl_gen g, yajl_val old, const struct sh_hook_ref *hook, bool add_cr, bool add_ps)
-{
-	yajl_gen_status s = yajl_gen_map_open(g);
-	bool seen_cr = false, seen_ps = false;
-
-	for (size_t i = 0; YAJL_IS_OBJECT(old) && i < old->u.object.len && s == yajl_gen_status_ok; i++) {
-		const char *k = old->u.object.keys[i];
-
-		sh_json_gen_str(g, k);
-		if (!strcmp(k, "createRuntime")) {
-			seen_cr = true;
-			s = gen_stage(g, old->u.object.values[i], hook, k, add_cr);
-		} else if (!strcmp(k, "poststop")) {
-			seen_ps = true;
-			s = gen_stage(g, old->u.object.values[i], hook, k, add_ps);
-		} else {
-			s = gen_value(g, old->u.object.values[i]);
-		}
-	}
-	if (s == yajl_gen_status_ok && !seen_cr && add_cr) {
-		sh_json_gen_str(g, "createRuntime");
-		s = gen_stage(g, NULL, hook, "createRuntime", true);
-	}
-	if (s == yajl_gen_status_ok && !seen_ps && add_ps) {
-		sh_json_gen_str(g, "poststop");
-		s = gen_stage(g, NULL, hook, "poststop", true);
-	}
-	return s == yajl_gen_status_ok ? yajl_gen_map_close(g) : s;
-}
-
 int sh_wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **out, size_t *len, struct sh_error *err)
 {
-	yajl_val hooks = sh_json_get(spec, "hooks");
-	bool has_cr, has_ps, seen_hooks = false;
-	yajl_gen_status s = yajl_gen_status_ok;
-	_cleanup_json_gen_ yajl_gen g = NULL;
-	const unsigned char *buf;
-	size_t i, n;
-	int r;
+	const struct sh_spec_edits e = {.hook = hook};
 
-	*out = NULL;
-	*len = 0;
-	if (!YAJL_IS_OBJECT(spec))
-		return sh_err(err, EINVAL, "config.json is not a JSON object");
-	if (hooks && !YAJL_IS_NULL(hooks) && !YAJL_IS_OBJECT(hooks))
-		return sh_err(err, EINVAL, "config.json: \"hooks\" is not an object");
-	if ((r = stage_has_hook(sh_json_get(hooks, "createRuntime"), "createRuntime", hook->path, &has_cr, err)) < 0 ||
-	    (r = stage_has_hook(sh_json_get(hooks, "poststop"), "poststop", hook->path, &has_ps, err)) < 0)
-		return r;
-	if (has_cr && has_ps)
-		return 0;
-
-	g = yajl_gen_alloc(NULL);
-	if (!g)
-		return sh_err(err, ENOMEM, "out of memory");
-	s = yajl_gen_map_open(g);
-	for (i = 0; i < spec->u.object.len && s == yajl_gen_status_ok; i++) {
-		const char *k = spec->u.object.keys[i];
-
-		s = yajl_gen_string(g, (const unsigned char *)k, strlen(k));
-		if (s != yajl_gen_status_ok)
-			break;
-		if (!strcmp(k, "hooks") && !seen_hooks) {
-			seen_hooks = true;
-			s = gen_hooks(g, spec->u.object.values[i], hook, !has_cr, !has_ps);
-		} else {
-			s = gen_value(g, spec->u.object.values[i]);
-		}
-	}
-	if (s == yajl_gen_status_ok && !seen_hooks) {
-		sh_json_gen_str(g, "hooks");
-		s = gen_hooks(g, NULL, hook, !has_cr, !has_ps);
-	}
-	if (s == yajl_gen_status_ok)
-		s = yajl_gen_map_close(g);
-	if (s == yajl_gen_status_ok)
-		s = yajl_gen_get_buf(g, &buf, &n);
-	if (s != yajl_gen_status_ok)
-		return sh_err(err, EINVAL, "config.json: cannot serialize (yajl_gen status %d)", (int)s);
-	*out = malloc(n + 1);
-	if (!*out)
-		return sh_err(err, ENOMEM, "out of memory");
-	memcpy(*out, buf, n);
-	(*out)[n] = '\0';
-	*len = n;
-	return 0;
+	return sh_spec_edit(spec, &e, out, len, err);
 }
 
 /* <bundle>/config.json parsed, or NULL (and 0) when it cannot be read or parsed: runc says so in
@@ -511,6 +346,19 @@ int sh_wrapper_peek_config(const char *path, struct sh_config *cfg, struct sh_er
 	return 0;
 }
 
+/* The vfio VFs of the container, claimed and bound before runc create (vfioprep.h). */
+static int prepare_vfio(struct sh_wrapper_exec *ex, const char *config, struct sh_error *err)
+{
+	char hook[PATH_MAX];
+	int r;
+
+	if ((r = hook_path(hook, err)) < 0)
+		return r;
+	if (!(ex->vfio = calloc(1, sizeof(*ex->vfio))))
+		return sh_err(err, ENOMEM, "out of memory");
+	return sh_vfio_prep_begin(ex->cl.bundle, ex->cl.id, config, hook, ex->vfio, err);
+}
+
 /* Which invocations read the whole configuration: create of a container that asks for SR-IOV, or
  * may ask (SRIOV_ variables: only a valid file can say that env_fallback is off). Any other one
  * takes only "runc" from the file (sh_wrapper_peek_config), so that a typo in it never stops
@@ -553,11 +401,18 @@ int sh_wrapper_prepare(int argc, char **argv, struct sh_wrapper_exec *ex, struct
 		if ((r = add_hooks_to(ex->cl.bundle, spec_path, spec, &ex->cfg, &hook, NULL, err)) < 0)
 			return r;
 	}
+	if (spec && ex->cl.id && sh_wrapper_spec_wants_sriov(spec, ex->cfg.env_fallback))
+		return prepare_vfio(ex, config, err);
 	return 0;
 }
 
 void sh_wrapper_exec_free(struct sh_wrapper_exec *ex)
 {
+	if (ex->vfio) {
+		sh_vfio_prep_free(ex->vfio);
+		free(ex->vfio);
+		ex->vfio = NULL;
+	}
 	sh_wrapper_cmdline_free(&ex->cl);
 	sh_config_free(&ex->cfg);
 }
@@ -695,6 +550,46 @@ int sh_wrapper_runc_log(const struct sh_runc_cmdline *cl, const char *msg, struc
 	return sh_fd_write_all(fd, line, strlen(line), cl->log, err) < 0 ? -err->code : 0;
 }
 
+static pid_t child_pid;
+
+static void forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+/* runc create as a child, for a container whose vfio VFs this process holds until its
+ * createRuntime adopts them: a create that fails gives them back. The exit status is runc's. */
+static int run_create(struct sh_wrapper_exec *ex, struct sh_error *err)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+	struct sigaction sa = {.sa_handler = forward_signal};
+	struct sh_error end_err = {0};
+	int status, code;
+	size_t i;
+
+	child_pid = fork();
+	if (child_pid < 0) {
+		code = sh_err_errno(err, errno, "fork");
+		sh_vfio_prep_end(ex->vfio, true, &end_err);
+		return code;
+	}
+	if (child_pid == 0) {
+		execv(ex->runc, ex->cl.argv);
+		fprintf(stderr, "sriov-runc: exec %s: %s\n", ex->runc, strerror(errno));
+		_exit(127);
+	}
+	for (i = 0; i < SH_ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	while (waitpid(child_pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return sh_err_errno(err, errno, "wait for %s", ex->runc);
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (sh_vfio_prep_end(ex->vfio, code != 0, &end_err) < 0)
+		fprintf(stderr, "sriov-runc: %s\n", end_err.msg);
+	return code;
+}
+
 int sh_wrapper_run(int argc, char **argv, struct sh_error *err)
 {
 	struct sh_wrapper_exec ex;
@@ -702,7 +597,12 @@ int sh_wrapper_run(int argc, char **argv, struct sh_error *err)
 	char msg[SH_ERR_MAX + 16];
 	int r;
 
-	if ((r = sh_wrapper_prepare(argc, argv, &ex, err)) == 0) {
+	if ((r = sh_wrapper_prepare(argc, argv, &ex, err)) == 0 && ex.vfio && ex.vfio->n) {
+		if ((r = run_create(&ex, err)) >= 0) {
+			sh_wrapper_exec_free(&ex);
+			return r;
+		}
+	} else if (r == 0) {
 		execv(ex.runc, ex.cl.argv);
 		r = sh_err_errno(err, errno, "exec %s", ex.runc);
 	}

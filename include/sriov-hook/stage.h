@@ -30,6 +30,8 @@ struct sh_stage_input {
 	const struct sh_vf_request *device;
 	/* This program, to tell its entries among config.json's hooks (NULL: /proc/self/exe). */
 	const char *self;
+	/* sriov-runc before runc create: the container has no process nor namespace yet. */
+	bool wrapper;
 	struct sh_config cfg;
 	struct sh_state state;
 	struct sh_spec spec;   /* createRuntime only */

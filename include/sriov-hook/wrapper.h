@@ -12,6 +12,9 @@
 
 #include "sriov-hook/config.h"
 #include "sriov-hook/error.h"
+#include "sriov-hook/specedit.h"
+
+struct sh_vfio_prep;
 
 /* The wrapper's own option, accepted among runc's global options (daemon.json "runtimeArgs" puts
  * it first) and removed before runc sees the command line. */
@@ -31,6 +34,7 @@ struct sh_runc_cmdline {
 	int argc;
 	int cmd;		/* index of the subcommand in argv; -1 when there is none (runc --version) */
 	const char *bundle;	/* create: the bundle option's value; NULL means the working directory */
+	const char *id;		/* create: the container id; NULL when absent */
 	const char *config;	/* SH_WRAPPER_CONFIG_OPT's value; NULL when absent */
 	const char *log;	/* runc's --log: where the engine reads runc's error; NULL when absent */
 	const char *log_format; /* runc's --log-format: "text" (the default) or "json" */
@@ -65,11 +69,6 @@ int sh_wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error
  * SRIOV_<KEY>= entry of process.env. */
 bool sh_wrapper_spec_wants_sriov(yajl_val spec, bool env_fallback);
 
-/* The hook entries to add: path, and the config file to pass it ("" or NULL: none). */
-struct sh_hook_ref {
-	const char *path;
-	const char *config;
-};
 
 /* Serializes spec with a createRuntime and a poststop entry for the hook added unless an entry
  * for it is there already (same path, or a file named sriov-hook). Every other field is written
@@ -90,6 +89,8 @@ struct sh_wrapper_exec {
 	char runc[PATH_MAX];	   /* the real runc */
 	struct sh_config cfg;
 	char hook_config[PATH_MAX]; /* the configuration handed to the hook ("" for the default) */
+	/* create of a container with vfio VFs: what was claimed for it (NULL: nothing asked) */
+	struct sh_vfio_prep *vfio;
 };
 
 /* Everything sriov-runc does before exec: the command line, the configuration, the real runc and,
@@ -106,8 +107,10 @@ void sh_wrapper_exec_free(struct sh_wrapper_exec *ex);
 int sh_wrapper_runc_log_line(const char *format, const char *msg, time_t now, char **out, struct sh_error *err);
 /* Appends msg as runc's error line to cl->log (nothing when runc was given no --log). */
 int sh_wrapper_runc_log(const struct sh_runc_cmdline *cl, const char *msg, struct sh_error *err);
-/* sh_wrapper_prepare, then exec of the real runc: returns only on failure, after writing
- * "sriov-runc: <err's message>" to runc's --log file (sh_wrapper_runc_log). */
+/* sh_wrapper_prepare, then exec of the real runc: returns only on failure (negative), after
+ * writing "sriov-runc: <err's message>" to runc's --log file (sh_wrapper_runc_log) — or, for the
+ * create of a container whose vfio VFs it prepared, runs runc as its child and returns runc's exit
+ * status (0-255) once done. */
 int sh_wrapper_run(int argc, char **argv, struct sh_error *err);
 
 #endif

@@ -5,16 +5,21 @@
 # gives it back. With env_fallback off (a second runtime entry), SRIOV_ variables do nothing. A
 # createRuntime that fails (the VF is taken) fails `docker run` with the hook's own message. A typo
 # in the configuration fails only the containers that ask, with the file's line in docker's
-# message; stop, rm and the others go on.
+# message; stop, rm and the others go on. With SRIOV_MODE=vfio the wrapper binds the VF to vfio-pci
+# before runc create (tests/lib/fakevfio.sh plays the kernel) and the container gets its device
+# nodes, variables and /run/sriov/vfio.json; the VF is on igbvf again after `docker run --rm`.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=../lib/fakevfio.sh
+. "$(dirname "$0")/../lib/fakevfio.sh"
 e_init docker
 e_require_cmd dockerd containerd "$E_DOCKER_CLIENT"
 
 standin_pf_create d 5d 2
 PF=$(standin_pf_name d)
 VF0_MAC=$(standin_vf_mac d 0)
-CFG=$(standin_config dock '"env_fallback": true')
+fakevfio_setup d
+CFG=$(standin_config dock '"env_fallback": true' "\"dev_root\": \"$FAKEVFIO_DEV\"")
 STATE=$(standin_state_dir dock)
 CFG_STRICT=$(standin_config strict)
 
@@ -38,6 +43,19 @@ vf_block=$(printf '%s\n' "$out" | awk '/^[0-9]+: /{show = ($2 ~ /^eth0(@|:)/)} s
 t_contains env/vf-is-eth0 "$vf_block" "$VF0_MAC" "eth0 in the container"
 t_contains env/address "$vf_block" "inet 10.98.0.2/24" "eth0 in the container"
 e_after_exit d env
+
+# ---- vfio: device nodes, variables and the info file; the VF back on igbvf afterwards ---------------
+VF1_PCI=$(standin_vf_pci d 1)
+out=$(e_docker run --rm --runtime sriov -e SRIOV_VF=1 -e "SRIOV_PF=$PF" -e SRIOV_MODE=vfio --network none \
+	"$IMG" sh -c 'ls /dev/vfio; env | grep ^SRIOV_VFIO_ | sort; cat /run/sriov/vfio.json' 2>&1)
+t_contains vfio/group-node "$out" "11" "ls /dev/vfio (VF 1: group 11)"
+t_contains vfio/env-pci "$out" "SRIOV_VFIO_PCI=$VF1_PCI" "container env"
+t_contains vfio/env-group "$out" "SRIOV_VFIO_IOMMU_GROUP=11" "container env"
+t_contains vfio/info "$out" "\"pci\": \"$VF1_PCI\"" "/run/sriov/vfio.json"
+t_check vfio/back-on-igbvf "VF 1 is on '$(fakevfio_driver d 1)'" "$(fakevfio_driver d 1)" = igbvf
+t_empty vfio/vf-restored "VF" "$(standin_vf_problems d)"
+t_check vfio/no-claim "claims: $(e_claims "$STATE")" -z "$(e_claims "$STATE")"
+t_check vfio/no-info "info files: $(ls "$STATE/info" 2>/dev/null)" -z "$(ls "$STATE/info" 2>/dev/null)"
 
 # ---- the wrapper leaves other containers alone ---------------------------------------------------
 out=$(e_docker run --rm --runtime sriov --network none "$IMG" sh -c 'ip -o link | wc -l' 2>&1)

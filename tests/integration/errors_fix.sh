@@ -90,7 +90,7 @@ t_contains census/stale "$msg" "1 stale or returning, not taken over (VF 1: take
 t_contains census/stale-why "$msg" "is not back on the host yet"
 t_contains census/host "$msg" "1 in use by the host ($VF2 is up with addresses)"
 t_contains census/elsewhere "$msg" "1 in another network namespace without a claim (its netdev $(standin_vf_name a 3) is not in the host namespace)"
-t_contains census/unusable "$msg" "1 unusable (bound to vfio-pci, which gives no netdev (vfio/DPDK mode is not supported yet))"
+t_contains census/unusable "$msg" "1 unusable (bound to vfio-pci, which gives no netdev (io.sriov.mode=vfio takes it))"
 t_lacks census/not-all-claimed "$msg" "all 5 are claimed"
 ct_kill full
 

@@ -315,6 +315,43 @@ static void test_apply_merges_settings(void **state)
 }
 
 /* One line that names the annotation, the pool and the administrator's values; nothing merged. */
+/* "driver": "vfio-pci" makes a vfio pool: its VFs are vfio VFs, whatever the container says. */
+static void test_vfio_pool(void **state)
+{
+	static const char *const plain[] = {"io.sriov.pool", "dpdk", NULL};
+	static const char *const netdev[] = {"io.sriov.pool", "dpdk", "io.sriov.mode", "netdev", NULL};
+	static const char *const mtu[] = {"io.sriov.pool", "dpdk", "io.sriov.mtu", "9000", NULL};
+	static const char *const to_vfio[] = {"io.sriov.pool", "fast", "io.sriov.mode", "vfio", NULL};
+	struct sh_error err = {0};
+	struct sh_request req;
+	struct sh_config cfg;
+
+	(void)state;
+	parse_ok("{\"pools\": {\"dpdk\": {\"vfs\": [\"p#0-3\"], \"driver\": \"vfio-pci\", \"vlan\": 7},"
+		 " \"fast\": {\"vfs\": [\"p#4\"], \"driver\": \"netdev\"}}}",
+		 &cfg);
+	assert_int_equal(sh_pool_find(cfg.pools, cfg.n_pools, "dpdk")->mode, SH_MODE_VFIO);
+	assert_int_equal(sh_pool_find(cfg.pools, cfg.n_pools, "fast")->mode, SH_MODE_NETDEV);
+	build(plain, NULL, 0, &req);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), 0);
+	assert_int_equal(req.vf[0].mode, SH_MODE_VFIO);
+	assert_int_equal(req.vf[0].cfg.vlan, 7);
+	build(netdev, NULL, 0, &req);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "annotation io.sriov.mode: the VFs of pool \"dpdk\" are vfio VFs"));
+	build(to_vfio, NULL, 0, &req);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), -EPERM);
+	assert_non_null(strstr(err.msg, "are netdev VFs"));
+	build(mtu, NULL, 0, &req);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "no netdev"));
+	sh_config_free(&cfg);
+	assert_int_equal(sh_config_parse("{\"pools\": {\"x\": {\"vfs\": [\"p\"], \"driver\": \"uio\"}}}", &cfg, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "pools.x.driver must be \"vfio-pci\""));
+	sh_config_free(&cfg);
+}
+
 static void test_apply_refuses_overrides(void **state)
 {
 	static const struct {
@@ -430,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_pool_names_valid),
 		cmocka_unit_test(test_apply_merges_settings),
 		cmocka_unit_test(test_apply_refuses_overrides),
+		cmocka_unit_test(test_vfio_pool),
 		cmocka_unit_test(test_apply_unknown_pool),
 		cmocka_unit_test(test_pool_annotation_combinations),
 	};

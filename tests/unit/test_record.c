@@ -333,11 +333,41 @@ static void test_tolerant(void **state)
 	assert_int_equal(r.host_mtu, 0);
 	assert_false(r.altnames_known);
 	assert_string_equal(r.pin, "");
+	/* before vfio mode: a netdev VF */
+	assert_int_equal(r.mode, SH_MODE_NETDEV);
+	assert_int_equal(r.iommu_group, -1);
+	assert_string_equal(r.driver, "");
 	if (sh_record_parse(extra, &r, &err) != 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(r.phase, SH_PHASE_RETURNING);
 	assert_int_equal(r.orig.vlan, 5);
 	assert_int_equal(r.orig.qos, 0);
+}
+
+/* A vfio VF's record: no netdev when it was bound ahead; the driver to give it back to. */
+static void test_vfio(void **state)
+{
+	struct sh_record r, back;
+	struct sh_error err = {0};
+	char *json;
+
+	(void)state;
+	if (sh_record_parse("{\"id\":\"c1\",\"phase\":\"attached\",\"pf_name\":\"ens1f0\",\"pf_ifindex\":7,"
+			    "\"vf_index\":2,\"vf_pci\":\"0000:3b:10.2\",\"mode\":\"vfio\",\"iommu_group\":41}",
+			    &r, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(r.mode, SH_MODE_VFIO);
+	assert_int_equal(r.iommu_group, 41);
+	assert_string_equal(r.host_name, "");
+	snprintf(r.driver, sizeof(r.driver), "igbvf");
+	snprintf(r.host_name, sizeof(r.host_name), "ens1f0v2");
+	assert_int_equal(sh_record_format(&r, &json), 0);
+	assert_non_null(strstr(json, "\"mode\": \"vfio\",\n    \"driver\": \"igbvf\",\n    \"iommu_group\": 41"));
+	assert_int_equal(sh_record_parse(json, &back, &err), 0);
+	assert_int_equal(back.mode, SH_MODE_VFIO);
+	assert_string_equal(back.driver, "igbvf");
+	assert_string_equal(back.host_name, "ens1f0v2");
+	free(json);
 }
 
 static void expect_refused(const char *json, const char *needle)
@@ -384,6 +414,13 @@ static void test_refused(void **state)
 		       "\"host_altnames\" is not valid");
 	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"netns_ino\":\"4\"," BASE "}",
 		       "\"netns_ino\" is not valid");
+	/* a netdev VF's record names its netdev; modes are netdev and vfio */
+	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"phase\":\"attached\",\"pf_name\":\"e\","
+		       "\"pf_ifindex\":1,\"vf_index\":0}",
+		       "\"host_name\" is missing");
+	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"mode\":\"dpdk\"," BASE "}", "\"mode\" is not valid");
+	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"iommu_group\":-2," BASE "}",
+		       "\"iommu_group\" is not valid");
 	/* a record a later, incompatible release wrote */
 	expect_refused("{\"version\":3,\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\"," BASE "}", "version 3 is newer");
 	expect_refused("{\"version\":\"2\",\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\"," BASE "}", "\"version\"");
@@ -395,6 +432,7 @@ static void test_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vfio),
 		cmocka_unit_test(test_roundtrip),	 cmocka_unit_test(test_format_fields),
 		cmocka_unit_test(test_format_refuses),	 cmocka_unit_test(test_v1_fixture),
 		cmocka_unit_test(test_v1_fixture_knobs), cmocka_unit_test(test_v1_negative_u64),

@@ -308,6 +308,45 @@ static void test_valid_annotations(void **state)
 	}
 }
 
+/* io.sriov.mode, and a pool's VF by PCI address (a vfio pool's CDI device), in either order. */
+static void test_mode_and_pool_vf(void **state)
+{
+	static const char *const vfio[] = { BASE, "io.sriov.mode", "vfio", "io.sriov.mac", "02:00:00:00:00:01",
+					    "io.sriov.1.pf", "p1", "io.sriov.1.vf", "2", NULL };
+	static const char *const pool_vf[2][5] = {
+		{ "io.sriov.pool", "fast", "io.sriov.vf", "0000:3B:02.1", NULL },
+		{ "io.sriov.vf", "0000:3b:02.1", "io.sriov.pool", "fast", NULL },
+	};
+	struct sh_annotations a;
+	struct sh_request req;
+	struct sh_error err = { 0 };
+	char key[SH_DEVICE_MAX];
+	size_t i;
+
+	(void)state;
+	build_annotations(vfio, &a);
+	assert_int_equal(sh_request_from_annotations(&a, &req, &err), 0);
+	assert_int_equal(req.n, 2);
+	assert_int_equal(req.vf[0].mode, SH_MODE_VFIO);
+	assert_true(req.vf[0].has_mode);
+	assert_int_equal(req.vf[1].mode, SH_MODE_NETDEV); /* the default */
+	assert_false(req.vf[1].has_mode);
+	assert_true(sh_request_has_own_netdev(&req));
+	req.vf[1].elsewhere = true;
+	assert_false(sh_request_has_own_netdev(&req));
+	sh_annotations_free(&a);
+	for (i = 0; i < 2; i++) {
+		build_annotations(pool_vf[i], &a);
+		if (sh_request_from_annotations(&a, &req, &err) != 0)
+			fail_msg("order %zu: %s", i, err.msg);
+		assert_int_equal(req.vf[0].select, SH_VF_POOL);
+		assert_string_equal(req.vf[0].pool, "fast");
+		assert_string_equal(req.vf[0].vf_pci, "0000:3b:02.1");
+		assert_string_equal(sh_request_selector_key(&req.vf[0], key, sizeof(key)), "pool=fast vf=0000:3b:02.1");
+		sh_annotations_free(&a);
+	}
+}
+
 static void test_no_sriov_annotations(void **state)
 {
 	static const char *const kv[] = { "org.opencontainers.image.title", "x", "io.sriovpf", "y", "sriov.vf", "1",
@@ -484,6 +523,19 @@ static const struct invalid_case invalid_cases[] = {
 	{ { BASE, "io.sriov.8.vf", "1", NULL }, "io.sriov.8.vf", "1-7" },
 	{ { BASE, "io.sriov.9.pf", "x", NULL }, "io.sriov.9.pf", NULL },
 	{ { BASE, "io.sriov.1.", "x", NULL }, "io.sriov.1.", NULL },
+	/* mode: netdev or vfio; a vfio VF has no netdev to name, size or address */
+	{ { BASE, "io.sriov.mode", "dpdk", NULL }, "io.sriov.mode", "netdev or vfio" },
+	{ { BASE, "io.sriov.mode", "VFIO", NULL }, "io.sriov.mode", NULL },
+	{ { BASE, "io.sriov.mode", "vfio", "io.sriov.mtu", "9000", NULL }, "io.sriov.mtu", "io.sriov.mode vfio" },
+	{ { BASE, "io.sriov.mode", "vfio", "io.sriov.ifname", "dp0", NULL }, "io.sriov.ifname", "no netdev" },
+	{ { BASE, "io.sriov.mode", "vfio", "io.sriov.ip", "10.0.0.2/24", NULL }, "io.sriov.ip", "no netdev" },
+	{ { BASE, "io.sriov.2.pf", "p2", "io.sriov.2.vf", "1", "io.sriov.2.mode", "vfio", "io.sriov.2.ip", "10.0.0.2/24",
+	    "io.sriov.2.gateway", "10.0.0.1", NULL },
+	  "io.sriov.2.ip", "io.sriov.2.mode" },
+	/* a pool with one of its VFs: by PCI address only */
+	{ { "io.sriov.pool", "fast", "io.sriov.vf", "3", NULL }, "io.sriov.pool", "io.sriov.vf" },
+	{ { "io.sriov.pool", "fast", "io.sriov.vf", "auto", NULL }, "io.sriov.pool", "io.sriov.vf" },
+	{ { "io.sriov.pool", "fast", "io.sriov.pf", "p", "io.sriov.vf", "0000:3b:02.1", NULL }, "io.sriov.pool", NULL },
 	/* required keys */
 	{ { PF0, NULL }, "io.sriov.vf", "required" },
 	{ { PF0, "io.sriov.mtu", "1500", NULL }, "io.sriov.vf", "required" },
@@ -1148,6 +1200,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_annotations),
 		cmocka_unit_test(test_no_sriov_annotations),
+		cmocka_unit_test(test_mode_and_pool_vf),
 		cmocka_unit_test(test_invalid_annotations),
 		cmocka_unit_test(test_vf_pci_strict),
 		cmocka_unit_test(test_env_fallback),

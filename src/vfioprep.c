@@ -1,0 +1,158 @@
+/* sriov-runc's vfio step: request -> claim and bind (attach.c) -> what the container is told
+ * (vfioinfo.c, under state_dir) -> config.json edited (specedit.c). Each step undoes the ones before
+ * it when it fails, so that a refused create leaves no claim, no binding and no file. */
+#include "sriov-hook/vfioprep.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sriov-hook/attach.h"
+#include "sriov-hook/fileio.h"
+#include "sriov-hook/json.h"
+#include "sriov-hook/log.h"
+#include "sriov-hook/store.h"
+#include "sriov-hook/vfio.h"
+#include "sriov-hook/vfioinfo.h"
+
+#define SPEC_MAX (64u << 20)
+
+static bool wants_vfio(const struct sh_request *req)
+{
+	size_t i;
+
+	for (i = 0; i < req->n; i++)
+		if (!req->vf[i].elsewhere && req->vf[i].mode == SH_MODE_VFIO)
+			return true;
+	return false;
+}
+
+/* The request, as the container's createRuntime will build it (stage.c), for a container that
+ * has no process yet. */
+static int read_request(const char *bundle, const char *id, const char *config, const char *hook,
+			struct sh_vfio_prep *p, struct sh_error *err)
+{
+	struct sh_stage_input *in = &p->in;
+	char abs[PATH_MAX];
+
+	in->stage = SH_STAGE_CREATE_RUNTIME;
+	in->wrapper = true;
+	in->self = hook;
+	sh_config_defaults(&in->cfg);
+	if (!realpath(bundle ? bundle : ".", abs))
+		return sh_err_errno(err, errno, "bundle %s", bundle ? bundle : ".");
+	if (!(in->state.id = strdup(id)) || !(in->state.bundle = strdup(abs)) || !(in->state.status = strdup("creating")))
+		return sh_err(err, ENOMEM, "out of memory");
+	if (sh_oci_id_validate(id, err) < 0)
+		return -err->code;
+	return sh_config_load(config, &in->cfg, err) < 0 ? -err->code : sh_stage_prepare(in, err);
+}
+
+/* The device nodes: /dev/vfio/vfio, then each VF's group once. */
+static int collect_nodes(const struct sh_vfio_prep *p, struct sh_devnode *nodes, size_t *n, struct sh_error *err)
+{
+	size_t i, k;
+	int r;
+
+	if ((r = sh_vfio_devnode(p->in.cfg.dev_root, -1, &nodes[0], err)) < 0)
+		return r;
+	*n = 1;
+	for (i = 0; i < p->n; i++) {
+		for (k = 0; k < i && p->vfs[k].iommu_group != p->vfs[i].iommu_group; k++)
+			;
+		if (k < i)
+			continue;
+		if ((r = sh_vfio_devnode(p->in.cfg.dev_root, p->vfs[i].iommu_group, &nodes[(*n)++], err)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The info file and the edits of config.json. */
+static int tell_container(struct sh_vfio_prep *p, struct sh_error *err)
+{
+	_cleanup_store_ struct sh_store store = SH_STORE_INIT;
+	_cleanup_free_ char *json = NULL, *buf = NULL, *out = NULL;
+	_cleanup_json_ yajl_val spec = NULL;
+	struct sh_vfio_info info[SH_MAX_VFS];
+	struct sh_devnode nodes[SH_MAX_VFS + 1];
+	char *env[SH_VFIO_ENV_COUNT] = {0};
+	char info_path[PATH_MAX], spec_path[PATH_MAX];
+	struct sh_spec_edits e = {0};
+	size_t i, n_nodes, len;
+	int r;
+
+	for (i = 0; i < p->n; i++)
+		sh_vfio_info_from_record(&p->vfs[i], sh_vfio_numa_node(p->in.cfg.sysfs_root, p->vfs[i].vf_pci), &info[i]);
+	snprintf(spec_path, sizeof(spec_path), "%s/config.json", p->in.state.bundle);
+	if ((r = collect_nodes(p, nodes, &n_nodes, err)) < 0 || (r = sh_vfio_info_json(info, p->n, &json, err)) < 0 ||
+	    (r = sh_store_open(p->in.cfg.state_dir, true, &store, err)) < 0 ||
+	    (r = sh_store_info_write(&store, SH_INFO_CONTAINER, p->in.state.id, json, info_path, err)) < 0)
+		return r;
+	if ((r = sh_vfio_info_env(info, p->n, "", SH_VFIO_INFO_PATH, env, err)) < 0)
+		goto fail;
+	e = (struct sh_spec_edits){.nodes = nodes,
+				   .n_nodes = n_nodes,
+				   .env = env,
+				   .n_env = SH_VFIO_ENV_COUNT,
+				   .mount_source = info_path,
+				   .mount_destination = SH_VFIO_INFO_PATH};
+	if ((r = sh_json_read_file(spec_path, SPEC_MAX, &buf, err)) < 0 ||
+	    (r = sh_json_parse(buf, "config.json", &spec, err)) < 0 || (r = sh_spec_edit(spec, &e, &out, &len, err)) < 0 ||
+	    (out && (r = sh_write_file_atomic(spec_path, out, len, -1, err)) < 0))
+		goto fail;
+	sh_vfio_info_env_free(env);
+	return 0;
+fail:
+	sh_vfio_info_env_free(env);
+	sh_store_info_remove(&store, SH_INFO_CONTAINER, p->in.state.id, &(struct sh_error){0});
+	return r;
+}
+
+int sh_vfio_prep_begin(const char *bundle, const char *id, const char *config, const char *hook,
+		       struct sh_vfio_prep *p, struct sh_error *err)
+{
+	struct sh_error ignored;
+	int r;
+
+	memset(p, 0, sizeof(*p));
+	if ((r = read_request(bundle, id, config, hook, p, err)) < 0)
+		return r;
+	if (!wants_vfio(&p->in.req))
+		return 0;
+	sh_log_set_container(id, p->in.ctx.name, "create");
+	sh_log_open(p->in.cfg.log, &ignored);
+	if ((r = sh_attach_prepare(&p->in.ctx, p->vfs, SH_ARRAY_SIZE(p->vfs), &p->n, err)) < 0)
+		return r;
+	if ((r = tell_container(p, err)) < 0) {
+		sh_attach_abandon(&p->in.ctx, &ignored);
+		p->n = 0;
+		return r;
+	}
+	return 0;
+}
+
+int sh_vfio_prep_end(struct sh_vfio_prep *p, bool create_failed, struct sh_error *err)
+{
+	_cleanup_store_ struct sh_store store = SH_STORE_INIT;
+	struct sh_error ignored;
+	size_t n;
+	int r;
+
+	if (!p->n || !create_failed)
+		return 0;
+	r = sh_attach_abandon(&p->in.ctx, err);
+	/* the info file goes with the container's last claim (an adopted one's poststop's) */
+	if (sh_store_open(p->in.cfg.state_dir, false, &store, &ignored) == 0 &&
+	    sh_store_list_owned(&store, p->in.state.id, NULL, 0, &n, &ignored) == 0 && n == 0)
+		sh_store_info_remove(&store, SH_INFO_CONTAINER, p->in.state.id, &ignored);
+	return r;
+}
+
+void sh_vfio_prep_free(struct sh_vfio_prep *p)
+{
+	sh_stage_input_free(&p->in);
+	sh_log_close();
+}
