@@ -87,7 +87,7 @@ ensure_qemu() {
 
 ensure_host_tools() {
 	local p missing=""
-	for p in busybox-static runc iproute2 dpdk dpdk-dev; do
+	for p in busybox-static runc iproute2 dpdk-dev; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0
