@@ -235,6 +235,18 @@ repair() {
 	[ -f "$W/pids.$_t" ] && kill -9 $(cat "$W/pids.$_t") 2>/dev/null
 	for _m in $(awk -v s="$STATE" 'index($2, s) == 1 { print $2 }' /proc/mounts); do umount -l "$_m"; done
 	for _ns in /run/netns/*; do [ -e "$_ns" ] && ip netns del "${_ns##*/}"; done
+	# A VF a vfio test left on vfio-pci (or on no driver) goes back to igbvf.
+	_n=0
+	while [ $_n -lt $NVF ]; do
+		_r=$(vf_pci $_n)
+		if [ "$(basename "$(readlink "/sys/bus/pci/devices/$_r/driver")")" != igbvf ]; then
+			note "repair: VF $_n ($_r) is on '$(basename "$(readlink "/sys/bus/pci/devices/$_r/driver")")'"
+			[ -e "/sys/bus/pci/devices/$_r/driver" ] && echo "$_r" >"/sys/bus/pci/devices/$_r/driver/unbind"
+			echo >"/sys/bus/pci/devices/$_r/driver_override"
+			echo "$_r" >/sys/bus/pci/drivers_probe
+		fi
+		_n=$((_n + 1))
+	done
 	_n=0
 	while [ $_n -lt $NVF ]; do
 		wait_for 100 vf_present $_n || note "repair: VF $_n did not come back"
