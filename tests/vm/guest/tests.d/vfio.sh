@@ -3,7 +3,9 @@
 # a VF bound to vfio-pci gets /dev/vfio/<group>, and DPDK's testpmd drives it with its igb VF PMD
 # and sees the MAC set on the PF. The others run containers as docker does, through sriov-runc
 # (io.sriov.mode=vfio): it binds the VF before runc create, the hook's poststop gives it back.
-ALL_TESTS="$ALL_TESTS vfio_bare vfio_runc vfio_testpmd vfio_release vfio_refused_no_driver"
+ALL_TESTS="$ALL_TESTS vfio_bare vfio_runc vfio_testpmd vfio_release vfio_refused_no_driver vfio_refused_group"
+# Run in run.sh's second, short boot without the IOMMU (run.sh reads this line).
+NOIOMMU_TESTS="vfio_refused_iommu_off"
 
 TESTPMD=/usr/bin/dpdk-testpmd
 
@@ -167,7 +169,8 @@ expect_vfio_released() { # N WHAT [BASE]
 	"" | "(null)") ;;
 	*) fail "$2: driver_override of $_pci is still '$(cat "/sys/bus/pci/devices/$_pci/driver_override")'" ;;
 	esac
-	[ ! -e "/dev/vfio/$(vf_group "$_pci")" ] || fail "$2: /dev/vfio/$(vf_group "$_pci") remains"
+	[ -z "$(vf_group "$_pci")" ] || [ ! -e "/dev/vfio/$(vf_group "$_pci")" ] ||
+		fail "$2: /dev/vfio/$(vf_group "$_pci") remains"
 	if [ -n "${3:-}" ]; then
 		[ "$(vf_state "$1")" = "$(cat "$3")" ] || fail "$2: VF $1 is not as before the container:
   before: $(cat "$3")
@@ -279,14 +282,15 @@ test_vfio_release() {
 
 # The create was refused: sriov-runc failed with exactly one line in runc's log (what docker
 # shows), which matches the extended regex WHY; runc made no container; VF N is as in the baseline.
-expect_wrapped_refusal() { # ID BUNDLE N WHY
+expect_wrapped_refusal() { # ID BUNDLE N WHY [BASE]
 	local _msg
 	note "create.err: $(cat "$2/create.err"); runc.log: $(cat "$2/runc.log" 2>/dev/null)"
 	[ "$(grep -c . "$2/runc.log" 2>/dev/null)" = 1 ] || fail "want one line in runc's log, got: $(cat "$2/runc.log" 2>/dev/null)"
 	_msg=$(grep -o '"msg":"[^"]*"' "$2/runc.log")
 	echo "$_msg" | grep -Eq "$4" || fail "runc's log does not say why ($4): $_msg"
+	echo "# $(echo "$TEST" | tr _ -): refused: $_msg" | tee /dev/console
 	[ -z "$(runc list -q)" ] || fail "runc still lists: $(runc list -q)"
-	expect_vfio_released "$3" "after the refusal"
+	expect_vfio_released "$3" "after the refusal" "${5:-}"
 }
 
 # vfio-refused-no-driver: vfio-pci is not loaded (a host that never ran modprobe vfio-pci): the
@@ -303,4 +307,57 @@ test_vfio_refused_no_driver() {
 	insmod /lib/modules/vfio-pci.ko || fail "cannot load vfio-pci again"
 	[ $rc != 0 ] || fail "sriov-runc create succeeded without vfio-pci"
 	expect_wrapped_refusal vm-vfio-nodrv "$b" 1 'vfio-pci'
+}
+
+# vfio-refused-iommu-off (the boot without the IOMMU): no VF has an IOMMU group; the create is
+# refused with one line that names the fix, and the VF never leaves igbvf.
+test_vfio_refused_iommu_off() {
+	local b rc
+	[ ! -e "/sys/bus/pci/devices/$(vf_pci 0)/iommu_group" ] || fail "VF 0 has an IOMMU group: the IOMMU is on"
+	[ -d /sys/bus/pci/drivers/vfio-pci ] || fail "vfio-pci is not loaded: $(cat "$W/vfio.missing" 2>/dev/null)"
+	expect_state 0 "precondition"
+	b=$W/b-vfio-noiommu
+	vfio_bundle "$b" '["sleep", "1000"]' pf=$PF vf=0 mode=vfio mac=02:00:00:00:0f:01
+	wrapped_create vm-vfio-noiommu "$b"
+	rc=$?
+	[ $rc != 0 ] || fail "sriov-runc create succeeded without an IOMMU"
+	expect_wrapped_refusal vm-vfio-noiommu "$b" 0 'IOMMU.*intel_iommu=on'
+	[ -z "$(ls /dev/vfio | grep -v '^vfio$')" ] || fail "group nodes appeared: $(ls /dev/vfio)"
+}
+
+# The other igb PF (run.sh puts it behind a root port without ACS).
+other_pf() {
+	local _d
+	for _d in /sys/class/net/*; do
+		[ "${_d##*/}" != "$PF" ] && [ "$(basename "$(readlink "$_d/device/driver")")" = igb ] && echo "${_d##*/}"
+	done | head -n 1
+}
+
+# vfio-refused-group: a VF of the second PF shares its IOMMU group with that PF, bound to igb (no
+# ACS above them): the create is refused with one line naming the PF and its driver, and nothing
+# changes (the VF stays on igbvf as it was).
+test_vfio_refused_group() {
+	local pf2 pf2pci pci grp b rc
+	vfio_ready
+	pf2=$(other_pf)
+	[ -n "$pf2" ] || fail "no second igb PF in the guest (run.sh adds one behind a root port without ACS)"
+	pf2pci=$(basename "$(readlink "/sys/class/net/$pf2/device")")
+	echo 1 >"/sys/class/net/$pf2/device/sriov_numvfs" || fail "cannot make a VF on $pf2"
+	# From here on the helpers speak of the second PF, its VF 0 and a configuration that allows it.
+	PF=$pf2
+	wait_for 100 vf_present 0 || fail "the VF of $pf2 has no netdev"
+	pci=$(vf_pci 0)
+	grp=$(vf_group "$pci")
+	note "VF 0 of $pf2: $pci, IOMMU group $grp: $(ls "/sys/kernel/iommu_groups/$grp/devices" | tr '\n' ' ')"
+	[ -e "/sys/kernel/iommu_groups/$grp/devices/$pf2pci" ] || fail "the group of $pci does not hold $pf2pci"
+	sed "s/\"allowed_pfs\": \[[^]]*\]/\"allowed_pfs\": [\"$pf2\"]/" "$CFG" >"$W/vm-group.json"
+	CFG=$W/vm-group.json
+	vf_state 0 >"$W/vfio-group.base"
+	b=$W/b-vfio-group
+	vfio_bundle "$b" '["sleep", "1000"]' pf="$pf2" vf=0 mode=vfio mac=02:00:00:00:0e:01
+	wrapped_create vm-vfio-group "$b"
+	rc=$?
+	[ $rc != 0 ] || fail "sriov-runc create succeeded with a group shared with $pf2pci (igb)"
+	expect_wrapped_refusal vm-vfio-group "$b" 0 "$pf2pci \\(igb\\)|$pf2pci.*igb" "$W/vfio-group.base"
+	echo 0 >"/sys/class/net/$pf2/device/sriov_numvfs"
 }
