@@ -4,8 +4,9 @@
 # its serial console into PASS/FAIL lines and an exit code. A guest that never reports is a FAIL.
 #
 # Environment: BUILD (default build), SRIOV_VM_CACHE (default /var/cache/sriov-hook-vm),
-# SRIOV_VM_TIMEOUT (seconds for the whole boot, default 240), SRIOV_VM_TESTS (space-separated
-# guest test names to run instead of all), SRIOV_VM_VERBOSE=1 (echo the whole console).
+# SRIOV_VM_TIMEOUT (seconds for the suite's boot, default 300; the short boot without the IOMMU
+# has 90), SRIOV_VM_TESTS (space-separated guest test names to run instead of all),
+# SRIOV_VM_VERBOSE=1 (echo the whole console).
 set -u -o pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
