@@ -37,11 +37,13 @@ static void usage(FILE *out)
 		"  metrics [--output FILE]   the same states and counters in Prometheus text format\n"
 		"  gc [--dry-run]            return the VFs of containers that are gone, remove what they left\n"
 		"  doctor [--root DIR] [PF...]  check the host, each problem with the command that fixes it\n"
-		"  vfs apply [--output FILE] create the VFs the configuration's \"pfs\" asks for; rewrite the\n"
-		"                            CDI spec (FILE, or those in /etc/cdi and /var/run/cdi written for\n"
-		"                            this configuration)\n"
+		"  vfs apply [--output FILE] create the VFs the configuration's \"pfs\" asks for, bind the VFs of\n"
+		"                            vfio pools to vfio-pci; rewrite the CDI spec (FILE, or those in\n"
+		"                            /etc/cdi and /var/run/cdi written for this configuration)\n"
 		"  cdi generate [--output FILE] [--hook PATH] [--net-devices]\n"
-		"                            the CDI spec (kind " SH_CDI_KIND "; default " SH_CDI_DEFAULT_OUTPUT ")\n"
+		"                            the CDI spec (kind " SH_CDI_KIND "; default " SH_CDI_DEFAULT_OUTPUT "),\n"
+		"                            and for vfio pools kind " SH_CDI_VFIO_KIND
+		" beside it (-vfio before .json)\n"
 		"\n"
 		"  --config FILE  configuration (default " SH_DEFAULT_CONFIG ")\n"
 		"  --version, --help\n"
@@ -161,9 +163,31 @@ static int cmd_doctor(const struct opts *o, struct sh_error *err)
 	return counts[SH_CHECK_FAIL] ? 1 : 0;
 }
 
+/* A VF of a vfio pool: "ens1f0 VF 2 (0000:3b:10.2, pool dpdk): ...". */
+static void vfs_vf_line(const struct sh_vfs_result *res)
+{
+	printf("%s VF %u (%s, pool %s): ", res->pf, res->vf, res->vf_pci, res->pool ? res->pool : "?");
+	switch (res->outcome) {
+	case SH_VFS_UNCHANGED:
+		printf("%s\n", res->why ? res->why : "on vfio-pci (unchanged)");
+		break;
+	case SH_VFS_CHANGED:
+		printf("bound to vfio-pci (was %s)\n", res->driver[0] ? res->driver : "unbound");
+		break;
+	case SH_VFS_REFUSED:
+	case SH_VFS_FAILED:
+		printf("%s: %s\n", res->outcome == SH_VFS_REFUSED ? "refused" : "failed", res->why);
+		break;
+	}
+}
+
 static void vfs_line(const struct sh_vfs_result *res, void *data)
 {
 	(void)data;
+	if (res->vf_pci[0]) {
+		vfs_vf_line(res);
+		return;
+	}
 	switch (res->outcome) {
 	case SH_VFS_UNCHANGED:
 		printf("%s: %u VFs (unchanged)\n", res->pf, res->from);
@@ -207,13 +231,15 @@ static int cdi_opts(const struct opts *o, char *hook, char *config, struct sh_cd
 
 static int cdi_write(const struct opts *o, const struct sh_config *cfg, const char *path, struct sh_error *err)
 {
-	char hook[PATH_MAX], config[PATH_MAX];
+	char hook[PATH_MAX], config[PATH_MAX], vfio[PATH_MAX];
 	struct sh_cdi_opts c;
 	int r;
 
 	if ((r = cdi_opts(o, hook, config, &c, err)) < 0 || (r = sh_cdi_generate_file(cfg, &c, path, err)) < 0)
 		return r;
 	printf("%s: CDI spec written (kind %s, hook %s)\n", path, SH_CDI_KIND, c.hook);
+	if (sh_cdi_vfio_path(path, vfio, err) == 0 && access(vfio, F_OK) == 0 && sh_cdi_spec_is_for(vfio, c.config))
+		printf("%s: CDI spec written (kind %s)\n", vfio, SH_CDI_VFIO_KIND);
 	return 0;
 }
 

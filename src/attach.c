@@ -246,6 +246,11 @@ static int try_claim(struct attach *a, struct sh_vf *vf, struct sh_claim *c, str
 			return sh_err_ctx(err, "take over the claim of %s", old.id);
 		/* not waiting: a pin whose lock is held is in use, or left to the next sweep */
 		sh_store_unpin_if_unused(&a->store, old.pin, false, &ignored);
+		/* a vfio VF given back is on its own driver again: judge it as it is now */
+		if (old.mode == SH_MODE_VFIO && (r = sh_vfio_driver(cfg->sysfs_root, vf->pci, vf->driver, err)) < 0) {
+			sh_claim_release(c, &ignored);
+			return r;
+		}
 	} else if (r != -ENOENT) {
 		sh_claim_unlock(c);
 		return r;

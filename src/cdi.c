@@ -1,6 +1,8 @@
-/* The CDI spec: one device per VF, per PF and per pool, each the hook's two stages with arguments
- * that name its VF, so that each device of a container is handled by its own hook run. The JSON is
- * yajl's; the file is replaced atomically, since engines read the CDI directories at any time. */
+/* The CDI specs: one device per VF, per PF and per netdev pool, each the hook's two stages with
+ * arguments that name its VF, so that each device of a container is handled by its own hook run;
+ * and one device per VF of a vfio pool, whose device nodes, environment and JSON file the engine
+ * gives the container before it starts. The JSON is yajl's; the files are replaced atomically,
+ * since engines read the CDI directories at any time. */
 #include "sriov-hook/cdi.h"
 
 #include <ctype.h>
@@ -15,6 +17,12 @@
 #include "sriov-hook/fileio.h"
 #include "sriov-hook/inventory.h"
 #include "sriov-hook/json.h"
+#include "sriov-hook/nl.h"
+#include "sriov-hook/store.h"
+#include "sriov-hook/sysfs.h"
+#include "sriov-hook/vfcfg.h"
+#include "sriov-hook/vfio.h"
+#include "sriov-hook/vfioinfo.h"
 
 const char *sh_cdi_version(bool digit_name, bool net_devices)
 {
@@ -41,7 +49,7 @@ static bool cdi_name_valid(const char *name)
  * host netdev the runtime moves (netdev). */
 struct device {
 	char name[128];
-	const char *sel[6];
+	const char *sel[8];
 	char netdev[IFNAMSIZ];
 };
 
@@ -220,6 +228,8 @@ int sh_cdi_generate(const struct sh_cdi_pf *pfs, size_t n_pfs, const struct sh_p
 	for (i = 0, texts = index_text; i < n_pfs && r == 0; texts += pfs[i].numvfs, i++)
 		r = plan_pf(&p, &pfs[i], pools, n_pools, texts, err);
 	for (i = 0; i < n_pools && r == 0; i++) {
+		if (pools[i].mode == SH_MODE_VFIO)
+			continue;
 		if ((r = add_device(&p, pools[i].name, &d, err)) < 0)
 			break;
 		d->sel[0] = "--pool";
@@ -230,6 +240,195 @@ int sh_cdi_generate(const struct sh_cdi_pf *pfs, size_t n_pfs, const struct sh_p
 	free(p.dev);
 	free(index_text);
 	return r < 0 ? sh_err_ctx(err, "generate the CDI spec") : 0;
+}
+
+/* ---- the vfio spec -------------------------------------------------------------------------- */
+
+const char *sh_cdi_env_suffix(const char *device, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; device[i] && i + 1 < len; i++) {
+		char c = (char)toupper((unsigned char)device[i]);
+
+		buf[i] = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c : '_';
+	}
+	buf[i] = '\0';
+	return buf;
+}
+
+static int gen_done(yajl_gen g, const char *what, char **out, struct sh_error *err)
+{
+	const unsigned char *buf;
+	size_t len;
+
+	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+		return sh_err(err, EINVAL, "generate %s: JSON generator failed", what);
+	if (!(*out = strndup((const char *)buf, len)))
+		return sh_err(err, ENOMEM, "out of memory");
+	return 0;
+}
+
+static bool dev_root_is_dev(const struct sh_cdi_opts *o)
+{
+	return !o->dev_root || !strcmp(o->dev_root, "/dev");
+}
+
+/* A VF of the spec as vfioinfo.h tells it. */
+static void vfio_info(const struct sh_cdi_vfio_vf *v, struct sh_vfio_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->pci, sizeof(out->pci), "%s", v->pci);
+	snprintf(out->pf, sizeof(out->pf), "%s", v->pf);
+	out->vf = v->index;
+	out->iommu_group = v->iommu_group;
+	if (v->mac[0])
+		sh_parse_mac(v->mac, out->mac);
+	out->vlan = v->vlan;
+	out->qos = v->qos;
+	out->numa_node = v->numa_node;
+}
+
+int sh_cdi_vfio_info(const struct sh_cdi_vfio_vf *v, char **out, struct sh_error *err)
+{
+	struct sh_vfio_info info;
+
+	vfio_info(v, &info);
+	return sh_vfio_info_json(&info, 1, out, err);
+}
+
+/* /dev/vfio/<name>, found on the host under the configuration's dev_root. */
+static void gen_node(yajl_gen g, const char *name, const struct sh_cdi_opts *o)
+{
+	char path[PATH_MAX];
+
+	yajl_gen_map_open(g);
+	snprintf(path, sizeof(path), "/dev/vfio/%s", name);
+	sh_json_gen_kv_str(g, "path", path);
+	if (!dev_root_is_dev(o)) {
+		snprintf(path, sizeof(path), "%s/vfio/%s", o->dev_root, name);
+		sh_json_gen_kv_str(g, "hostPath", path);
+	}
+	yajl_gen_map_close(g);
+}
+
+static int gen_vfio_device(yajl_gen g, const struct device *d, const struct sh_cdi_vfio_vf *v,
+			   const struct sh_cdi_opts *o, struct sh_error *err)
+{
+	char suffix[sizeof(d->name) + 1], num[16], target[sizeof(d->name) + 32], *env[SH_VFIO_ENV_COUNT];
+	struct sh_vfio_info info;
+	size_t k;
+	int r;
+
+	suffix[0] = '_';
+	sh_cdi_env_suffix(d->name, suffix + 1, sizeof(suffix) - 1);
+	snprintf(target, sizeof(target), SH_VFIO_INFO_DIR "/%s.json", d->name);
+	vfio_info(v, &info);
+	if ((r = sh_vfio_info_env(&info, 1, suffix, target, env, err)) < 0)
+		return r;
+	yajl_gen_map_open(g);
+	sh_json_gen_kv_str(g, "name", d->name);
+	sh_json_gen_str(g, "containerEdits");
+	yajl_gen_map_open(g);
+	/* The engine looks the nodes up when the container starts: the group's exists once the VF is
+	 * on vfio-pci (sriovctl vfs apply), which need not be when the spec is written. */
+	sh_json_gen_str(g, "deviceNodes");
+	yajl_gen_array_open(g);
+	gen_node(g, "vfio", o);
+	snprintf(num, sizeof(num), "%d", v->iommu_group);
+	gen_node(g, num, o);
+	yajl_gen_array_close(g);
+	sh_json_gen_str(g, "env");
+	yajl_gen_array_open(g);
+	for (k = 0; k < SH_VFIO_ENV_COUNT && env[k]; k++)
+		sh_json_gen_str(g, env[k]);
+	yajl_gen_array_close(g);
+	sh_json_gen_str(g, "mounts");
+	yajl_gen_array_open(g);
+	yajl_gen_map_open(g);
+	sh_json_gen_kv_str(g, "hostPath", v->info);
+	sh_json_gen_kv_str(g, "containerPath", target);
+	sh_json_gen_kv_str(g, "type", "bind");
+	sh_json_gen_str(g, "options");
+	yajl_gen_array_open(g);
+	sh_json_gen_str(g, "bind");
+	sh_json_gen_str(g, "ro");
+	sh_json_gen_str(g, "nosuid");
+	sh_json_gen_str(g, "nodev");
+	sh_json_gen_str(g, "noexec");
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_array_close(g);
+	sh_json_gen_str(g, "hooks");
+	yajl_gen_array_open(g);
+	gen_hook(g, "createRuntime", d, o);
+	gen_hook(g, "poststop", d, o);
+	yajl_gen_array_close(g);
+	yajl_gen_map_close(g);
+	yajl_gen_map_close(g);
+	sh_vfio_info_env_free(env);
+	return 0;
+}
+
+int sh_cdi_generate_vfio(const struct sh_cdi_vfio_vf *vfs, size_t n, const struct sh_cdi_opts *o, char **out,
+			 struct sh_error *err)
+{
+	_cleanup_json_gen_ yajl_gen g = NULL;
+	struct plan p = {0};
+	struct device *d;
+	char name[128];
+	size_t i;
+	int r = 0;
+
+	*out = NULL;
+	if (!o->hook || o->hook[0] != '/')
+		return sh_err(err, EINVAL, "the hook's path must be absolute (runtimes run it from anywhere)");
+	for (i = 0; i < n && r == 0; i++) {
+		if (!vfs[i].pool || vfs[i].iommu_group < 0 || vfs[i].info[0] != '/') {
+			r = sh_err(err, EINVAL, "VF %s: no pool, IOMMU group or JSON file for its device", vfs[i].pci);
+			break;
+		}
+		snprintf(name, sizeof(name), "%s-%u", vfs[i].pf, vfs[i].index);
+		if ((r = add_device(&p, name, &d, err)) < 0)
+			break;
+		d->sel[0] = "--pool";
+		d->sel[1] = vfs[i].pool;
+		d->sel[2] = "--vf";
+		d->sel[3] = vfs[i].pci;
+		d->sel[4] = "--mode";
+		d->sel[5] = "vfio";
+	}
+	if (r == 0 && !(g = yajl_gen_alloc(NULL)))
+		r = sh_err(err, ENOMEM, "out of memory");
+	if (r == 0) {
+		yajl_gen_config(g, yajl_gen_beautify, 1);
+		yajl_gen_config(g, yajl_gen_indent_string, "  ");
+		yajl_gen_map_open(g);
+		/* a device node's hostPath is 0.5.0's */
+		sh_json_gen_kv_str(g, "cdiVersion", sh_cdi_version(p.digit_name || !dev_root_is_dev(o), false));
+		sh_json_gen_kv_str(g, "kind", SH_CDI_VFIO_KIND);
+		sh_json_gen_str(g, "devices");
+		yajl_gen_array_open(g);
+		for (i = 0; i < p.n && r == 0; i++)
+			r = gen_vfio_device(g, &p.dev[i], &vfs[i], o, err);
+		yajl_gen_array_close(g);
+		yajl_gen_map_close(g);
+		if (r == 0)
+			r = gen_done(g, "the CDI spec", out, err);
+	}
+	free(p.dev);
+	return r < 0 ? sh_err_ctx(err, "generate the vfio CDI spec") : 0;
+}
+
+int sh_cdi_vfio_path(const char *path, char out[PATH_MAX], struct sh_error *err)
+{
+	size_t len = strlen(path);
+
+	if (len > 5 && !strcmp(path + len - 5, ".json"))
+		len -= 5;
+	if ((size_t)snprintf(out, PATH_MAX, "%.*s-vfio.json", (int)len, path) >= PATH_MAX)
+		return sh_err(err, ENAMETOOLONG, "%s: path too long", path);
+	return 0;
 }
 
 bool sh_cdi_spec_is_for(const char *path, const char *config)
@@ -333,17 +532,126 @@ static void free_pfs(struct sh_cdi_pf *pfs, size_t n)
 	free(pfs);
 }
 
+/* The VFs of the vfio pools on the PFs containers may use, with what their devices say. A VF that
+ * has no IOMMU group (the IOMMU is off) or is not in sysfs yet is left out, the first such in
+ * *missing (code 0 when none). */
+static int host_vfio_vfs(const struct sh_config *cfg, const struct sh_cdi_pf *pfs, size_t n_pfs,
+			 struct sh_cdi_vfio_vf **out, size_t *n, struct sh_error *missing, struct sh_error *err)
+{
+	_cleanup_nlsock_ struct nl_sock *sk = NULL;
+	struct sh_cdi_vfio_vf *vfs = NULL, *grown;
+	struct sh_error ignored, why;
+	size_t p, cap = 0;
+	unsigned i;
+
+	*out = NULL;
+	*n = 0;
+	memset(missing, 0, sizeof(*missing));
+	/* Only for the MAC the PF enforces: without netlink (a fake sysfs tree) the devices say none. */
+	if (sh_nl_open(&sk, &ignored) < 0)
+		sk = NULL;
+	for (p = 0; p < n_pfs; p++) {
+		struct sh_pf pf = {.numvfs = pfs[p].numvfs};
+		struct sh_link link = {0};
+
+		snprintf(pf.name, sizeof(pf.name), "%s", pfs[p].name);
+		snprintf(pf.pci, sizeof(pf.pci), "%s", pfs[p].pci);
+		if (sk && sh_link_get(sk, 0, pf.name, &link, &ignored) < 0)
+			link.ifindex = 0;
+		for (i = 0; i < pf.numvfs; i++) {
+			const struct sh_pool *pool = sh_pool_of_vf(cfg->pools, cfg->n_pools, pf.name, pf.pci, i);
+			struct sh_cdi_vfio_vf *v;
+			struct sh_vf_cfg now;
+
+			if (!pool || pool->mode != SH_MODE_VFIO)
+				continue;
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 16;
+				if (!(grown = reallocarray(vfs, cap, sizeof(*vfs)))) {
+					free(vfs);
+					return sh_err(err, ENOMEM, "out of memory");
+				}
+				vfs = grown;
+			}
+			v = &vfs[*n];
+			memset(v, 0, sizeof(*v));
+			snprintf(v->pf, sizeof(v->pf), "%s", pf.name);
+			v->index = i;
+			v->pool = pool->name;
+			if (sh_sysfs_virtfn_pci(cfg->sysfs_root, &pf, i, v->pci, &why) < 0 ||
+			    sh_vfio_iommu_group(cfg->sysfs_root, v->pci, &v->iommu_group, &why) < 0) {
+				if (!missing->code)
+					sh_err(missing, why.code ? why.code : ENODEV,
+					       "pool %s: %s VF %u has no device: %s", pool->name, pf.name, i, why.msg);
+				continue;
+			}
+			v->numa_node = sh_vfio_numa_node(cfg->sysfs_root, v->pci);
+			if (pool->knobs & SH_KNOB_BIT(SH_KNOB_VLAN)) {
+				v->vlan = pool->cfg.vlan;
+				v->qos = pool->cfg.qos;
+			}
+			if (link.ifindex && sh_vf_cfg_get(sk, link.ifindex, i, &now, &ignored) == 0 &&
+			    sh_mac_is_unicast(now.mac))
+				sh_format_mac(now.mac, v->mac);
+			(*n)++;
+		}
+	}
+	*out = vfs;
+	return 0;
+}
+
+/* Each VF's JSON file into the state directory, then the spec to path; with no VF, a spec left
+ * there for this configuration goes. */
+static int write_vfio(const struct sh_config *cfg, const struct sh_cdi_opts *o, const char *path,
+		      struct sh_cdi_vfio_vf *vfs, size_t n, struct sh_error *err)
+{
+	_cleanup_store_ struct sh_store st = SH_STORE_INIT;
+	_cleanup_free_ char *text = NULL;
+	struct sh_cdi_opts opts = *o;
+	size_t i;
+	int r;
+
+	if (!opts.dev_root)
+		opts.dev_root = cfg->dev_root;
+	if (!n) {
+		if (sh_cdi_spec_is_for(path, o->config) && unlink(path) < 0 && errno != ENOENT)
+			return sh_err_errno(err, errno, "remove %s, the vfio CDI spec of no vfio VF", path);
+		return 0;
+	}
+	if ((r = sh_store_open(cfg->state_dir, true, &st, err)) < 0)
+		return sh_err_ctx(err, "write the vfio devices' JSON files");
+	for (i = 0; i < n; i++) {
+		_cleanup_free_ char *info = NULL;
+
+		if ((r = sh_cdi_vfio_info(&vfs[i], &info, err)) < 0 ||
+		    (r = sh_store_info_write(&st, SH_INFO_CDI, vfs[i].pci, info, vfs[i].info, err)) < 0)
+			return sh_err_ctx(err, "write the JSON file of VF %s", vfs[i].pci);
+	}
+	if ((r = sh_cdi_generate_vfio(vfs, n, &opts, &text, err)) < 0)
+		return r;
+	if ((r = sh_write_file_atomic(path, text, strlen(text), 0644, err)) < 0)
+		return sh_err_ctx(err, "write the vfio CDI spec");
+	return 0;
+}
+
 int sh_cdi_generate_file(const struct sh_config *cfg, const struct sh_cdi_opts *o, const char *path,
 			 struct sh_error *err)
 {
 	_cleanup_free_ char *text = NULL;
+	_cleanup_free_ struct sh_cdi_vfio_vf *vfio = NULL;
 	struct sh_cdi_pf *pfs = NULL;
-	size_t n = 0;
+	struct sh_error missing = {0};
+	char vfio_path[PATH_MAX];
+	size_t n = 0, n_vfio = 0;
 	int r;
 
+	if ((r = sh_cdi_vfio_path(path, vfio_path, err)) < 0)
+		return r;
 	r = host_pfs(cfg, o->net_devices, &pfs, &n, err);
 	if (r == 0)
 		r = sh_cdi_generate(pfs, n, cfg->pools, cfg->n_pools, o, &text, err);
+	if (r == 0)
+		r = host_vfio_vfs(cfg, pfs, n, &vfio, &n_vfio, &missing, err);
 	free_pfs(pfs, n);
 	if (r < 0)
 		return r;
@@ -351,5 +659,10 @@ int sh_cdi_generate_file(const struct sh_config *cfg, const struct sh_cdi_opts *
 	 * directory at any time, never see it. */
 	if ((r = make_parent(path, err)) < 0 || (r = sh_write_file_atomic(path, text, strlen(text), 0644, err)) < 0)
 		return sh_err_ctx(err, "write the CDI spec");
+	if ((r = write_vfio(cfg, o, vfio_path, vfio, n_vfio, err)) < 0)
+		return r;
+	/* The other devices are written: the one left out is still an error the operator must see. */
+	if (missing.code)
+		return sh_err(err, missing.code, "%s (the vfio CDI spec has the others)", missing.msg);
 	return 0;
 }

@@ -143,8 +143,5 @@ int sh_detach(const struct sh_ctx *ctx, struct sh_error *err)
 			first = r;
 			*err = one;
 		}
-	/* What sriov-runc told a vfio container goes with its last claim. */
-	if (sh_store_list_owned(&store, id, NULL, 0, &more, &one) == 0 && more == 0)
-		sh_store_info_remove(&store, SH_INFO_CONTAINER, id, &one);
 	return first;
 }

@@ -1,6 +1,6 @@
 /* sriovctl doctor: each check looks at one thing an SR-IOV guide tells the operator to verify
- * (IOMMU, VFs enabled, PF link, VF drivers, link state and spoof checking, engine hooks, runc,
- * state_dir, stale claims, the configuration, the log sink) and says what to run when it is
+ * (IOMMU, VFs enabled, PF link, VF drivers, vfio pools, link state and spoof checking, engine
+ * hooks, runc, state_dir, stale claims, the configuration, the log sink) and says what to run when it is
  * wrong. Configuration files of the engines are looked up under a root (--root) so that an image
  * or a test tree can be checked. */
 #define _GNU_SOURCE
@@ -27,6 +27,7 @@
 #include "sriov-hook/json.h"
 #include "sriov-hook/listing.h"
 #include "sriov-hook/sysfs.h"
+#include "sriov-hook/vfio.h"
 
 #define CONF_MAX_BYTES (1u << 20)
 #define MAX_HOOK_DIRS 16
@@ -117,14 +118,20 @@ static void check_iommu(struct doctor *d, const struct sh_listing *l)
 	static const char fix[] = "add intel_iommu=on iommu=pt (AMD: amd_iommu=on) to GRUB_CMDLINE_LINUX in "
 				  "/etc/default/grub, then update-grub and reboot";
 	bool groups = false, units = false;
-	size_t i, vfio = 0;
+	size_t i, vfio = 0, pools = 0;
 
 	sh_sysfs_dir_nonempty(d->cfg.sysfs_root, "kernel/iommu_groups", &groups);
 	sh_sysfs_dir_nonempty(d->cfg.sysfs_root, "class/iommu", &units);
 	for (i = 0; i < l->n_vfs; i++)
 		vfio += l->vfs[i].state == SH_VF_VFIO;
+	for (i = 0; i < d->cfg.n_pools; i++)
+		pools += d->cfg.pools[i].mode == SH_MODE_VFIO;
 	if (groups || units)
 		check(d, SH_CHECK_OK, "iommu", NULL, "the IOMMU is on (needed to bind VFs to vfio-pci)");
+	else if (pools)
+		check(d, SH_CHECK_FAIL, "iommu", fix,
+		      "the IOMMU is off, yet the configuration has %zu vfio pool(s): their VFs cannot go to vfio-pci",
+		      pools);
 	else if (vfio)
 		check(d, SH_CHECK_FAIL, "iommu", fix, "the IOMMU is off, yet %zu VF(s) are bound to vfio-pci", vfio);
 	else
@@ -245,6 +252,98 @@ static void check_vf_netdevs(struct doctor *d, const struct sh_listing *l)
 	}
 	if (!problems && l->n_vfs)
 		check(d, SH_CHECK_OK, "vf-netdev", NULL, "every VF has a netdev, is held by a container or is vfio");
+}
+
+/* The other devices of IOMMU group g that keep it from being viable, as the commands that unbind
+ * them ("echo 0000:01:00.0 > /sys/bus/pci/drivers/igb/unbind; ..."); "" when none is known. */
+static void group_unbind_fix(const struct doctor *d, const char *pci, int g, char *buf, size_t len)
+{
+	char dir[PATH_MAX + 64], drv[64];
+	struct dirent *e;
+	size_t used = 0;
+	DIR *dp;
+
+	buf[0] = '\0';
+	snprintf(dir, sizeof(dir), "%s/kernel/iommu_groups/%d/devices", d->cfg.sysfs_root, g);
+	if (!(dp = opendir(dir)))
+		return;
+	while ((e = readdir(dp)) && used < len) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, pci) ||
+		    sh_sysfs_pci_link(d->cfg.sysfs_root, e->d_name, "driver", drv, sizeof(drv)) < 0 ||
+		    !strcmp(drv, SH_VFIO_DRIVER) || !strcmp(drv, "pci-stub") || !strcmp(drv, "pcieport"))
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%secho %s > %s/bus/pci/drivers/%s/unbind",
+					 used ? "; " : "", e->d_name, d->cfg.sysfs_root, drv);
+	}
+	closedir(dp);
+}
+
+/* Each vfio pool: vfio-pci loaded, each VF's IOMMU group viable, each VF on vfio-pci (its CDI
+ * device names the group's node, which exists only then). A VF a container holds is its own. */
+static void check_vfio(struct doctor *d, const struct sh_listing *l)
+{
+	char path[PATH_MAX + 64], fix[1024], others[768];
+	struct stat sb;
+	size_t p, i;
+
+	for (p = 0; p < d->cfg.n_pools; p++) {
+		const struct sh_pool *pool = &d->cfg.pools[p];
+		size_t n = 0, problems = 0;
+
+		if (pool->mode != SH_MODE_VFIO)
+			continue;
+		snprintf(path, sizeof(path), "%s/bus/pci/drivers/" SH_VFIO_DRIVER, d->cfg.sysfs_root);
+		if (stat(path, &sb) < 0) {
+			problems++;
+			check(d, SH_CHECK_FAIL, "vfio",
+			      "modprobe vfio-pci (at boot: echo vfio-pci > /etc/modules-load.d/vfio-pci.conf)",
+			      "pool %s: the vfio-pci driver is not loaded (no %s)", pool->name, path);
+		}
+		for (i = 0; i < l->n_vfs; i++) {
+			const struct sh_list_vf *v = &l->vfs[i];
+			const char *pf = v->inv.vf.pf_name[0] ? v->inv.vf.pf_name : v->inv.vf.pf_pci;
+			struct sh_error why = {0};
+			int g;
+
+			if (v->inv.missing || strcmp(v->pool, pool->name))
+				continue;
+			n++;
+			if (v->has_claim)
+				continue;
+			if (sh_vfio_iommu_group(d->cfg.sysfs_root, v->inv.vf.pci, &g, &why) < 0) {
+				problems++;
+				check(d, SH_CHECK_FAIL, "vfio",
+				      "turn the IOMMU on (see the iommu check), or take the VF out of the pool",
+				      "pool %s: %s VF %u (%s): %s", pool->name, pf, v->inv.vf.index, v->inv.vf.pci,
+				      why.msg);
+				continue;
+			}
+			if (sh_vfio_group_check(d->cfg.sysfs_root, v->inv.vf.pci, g, &why) < 0) {
+				problems++;
+				group_unbind_fix(d, v->inv.vf.pci, g, others, sizeof(others));
+				fixf(fix, sizeof(fix),
+				     "%s%sor take %s VF %u out of pool %s (a device of its own IOMMU group: ACS on "
+				     "the path to it)",
+				     others, others[0] ? " (or bind them to vfio-pci); " : "", pf, v->inv.vf.index,
+				     pool->name);
+				check(d, SH_CHECK_FAIL, "vfio", fix, "pool %s: %s VF %u (%s): %s", pool->name, pf,
+				      v->inv.vf.index, v->inv.vf.pci, why.msg);
+				continue;
+			}
+			if (strcmp(v->inv.vf.driver, SH_VFIO_DRIVER)) {
+				problems++;
+				check(d, SH_CHECK_WARN, "vfio", "sriovctl vfs apply",
+				      "pool %s: %s VF %u (%s) is on %s, not vfio-pci: its CDI device (/dev/vfio/%d) "
+				      "cannot start a container until it is bound",
+				      pool->name, pf, v->inv.vf.index, v->inv.vf.pci,
+				      v->inv.vf.driver[0] ? v->inv.vf.driver : "no driver", g);
+			}
+		}
+		if (!problems)
+			check(d, SH_CHECK_OK, "vfio", NULL,
+			      "pool %s: vfio-pci is loaded; %zu VF(s) on vfio-pci or held, their IOMMU groups viable",
+			      pool->name, n);
+	}
 }
 
 /* PF-side settings that silently break a VF: link forced down, spoof checking with a MAC the VF
@@ -680,6 +779,7 @@ int sh_doctor(const struct sh_doctor_opts *o, void (*report)(const struct sh_che
 	check_sriov(&d, &l);
 	check_link(&d, &l);
 	check_vf_netdevs(&d, &l);
+	check_vfio(&d, &l);
 	check_vf_settings(&d, &l);
 	check_claims(&d, &l);
 	check_podman(&d);

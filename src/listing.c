@@ -82,6 +82,35 @@ static int add_claim(const struct sh_claim_info *info, void *data)
 	return 0;
 }
 
+/* Each VF's pool, and its mode: a claim's from its record (the summary the store gives has none),
+ * else its pool's. A record that cannot be read now (replaced or gone meanwhile) leaves it out. */
+static void add_modes(const struct sh_config *cfg, struct sh_listing *l)
+{
+	_cleanup_store_ struct sh_store st = SH_STORE_INIT;
+	struct sh_error ignored;
+	struct sh_record rec;
+	bool store = sh_store_open(cfg->state_dir, false, &st, &ignored) == 0;
+	size_t i;
+
+	for (i = 0; i < l->n_vfs; i++) {
+		struct sh_list_vf *v = &l->vfs[i];
+		const struct sh_pool *pool =
+			sh_pool_of_vf(cfg->pools, cfg->n_pools, v->inv.vf.pf_name, v->inv.vf.pf_pci, v->inv.vf.index);
+
+		if (pool) {
+			snprintf(v->pool, sizeof(v->pool), "%s", pool->name);
+			v->has_mode = true;
+			v->mode = pool->mode;
+		}
+		if (v->has_claim && store && sh_store_peek(&st, v->inv.vf.pci, &rec, &ignored) == 0) {
+			v->has_mode = true;
+			v->mode = rec.mode;
+			if (rec.mode == SH_MODE_VFIO)
+				snprintf(v->return_driver, sizeof(v->return_driver), "%s", rec.driver);
+		}
+	}
+}
+
 /* sysfs may name a netdev that has just left the host namespace: netlink has the last word. */
 static void check_host_netdev(struct nl_sock *sk, struct sh_list_vf *v)
 {
@@ -109,6 +138,8 @@ static void state_unclaimed(struct nl_sock *sk, const struct sh_list_pf *pf, str
 	}
 	if (v->inv.binding == SH_VF_BOUND_VFIO) {
 		v->state = SH_VF_VFIO;
+		if (v->has_mode && v->mode == SH_MODE_VFIO && pf->inv.allowed)
+			snprintf(v->why, sizeof(v->why), "in vfio pool %s: free for a vfio request", v->pool);
 		return;
 	}
 	if (v->inv.binding != SH_VF_BOUND_NETDEV) {
@@ -241,6 +272,7 @@ int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_s
 			return sh_err_ctx(err, "read the claims in %s", cfg->state_dir);
 		}
 	}
+	add_modes(cfg, l);
 	/* Without netlink (a fake sysfs tree, say) the listing still says what sysfs and the store
 	 * know; settings and counters stay empty. */
 	if (sh_nl_open(&sk, &nl_err) < 0)
@@ -370,6 +402,8 @@ static const char *netdev_text(const struct sh_list_vf *v, char *buf, size_t len
 {
 	if (v->inv.vf.netdev[0])
 		snprintf(buf, len, "%s", v->inv.vf.netdev);
+	else if (v->has_claim && v->has_mode && v->mode == SH_MODE_VFIO)
+		snprintf(buf, len, "-"); /* a vfio VF has none, in the container either */
 	else if (v->has_claim && v->claim.state == SH_CLAIM_HELD)
 		snprintf(buf, len, "in container%s%s", v->claim.cont_name[0] ? ": " : "", v->claim.cont_name);
 	else
@@ -382,7 +416,15 @@ static const char *note_text(const struct sh_list_vf *v, char *buf, size_t len)
 	char settings[160];
 
 	settings_text(v, settings, sizeof(settings));
-	if (v->why[0])
+	if (v->has_claim && v->has_mode && v->mode == SH_MODE_VFIO && !v->why[0]) {
+		char group[16] = "?";
+
+		if (v->inv.iommu_group >= 0)
+			snprintf(group, sizeof(group), "%d", v->inv.iommu_group);
+		snprintf(buf, len, "vfio: /dev/vfio/%s, back to %s on release%s%s", group,
+			 v->return_driver[0] ? v->return_driver : "nothing (stays on vfio-pci)",
+			 settings[0] ? "; " : "", settings);
+	} else if (v->why[0])
 		snprintf(buf, len, "%s%s%s", v->why, settings[0] ? "; " : "", settings);
 	else if (v->has_claim && v->claim.netns_ino)
 		snprintf(buf, len, "netns net:[%llu]%s%s", (unsigned long long)v->claim.netns_ino,
@@ -547,6 +589,8 @@ static void gen_vf(yajl_gen g, const struct sh_list_vf *v)
 	gen_kv_str_or_null(g, "driver", v->inv.vf.driver);
 	gen_kv_str_or_null(g, "netdev", v->inv.vf.netdev);
 	sh_json_gen_kv_str(g, "state", sh_vf_state_name(v->state));
+	gen_kv_str_or_null(g, "mode", v->has_mode ? sh_vf_mode_name(v->mode) : NULL);
+	gen_kv_str_or_null(g, "pool", v->pool);
 	gen_kv_str_or_null(g, "why", v->why);
 	gen_kv_str_or_null(g, "container", c ? c->id : NULL);
 	gen_kv_str_or_null(g, "container_name", c ? c->name : NULL);

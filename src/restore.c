@@ -213,6 +213,17 @@ int sh_restore_vf(const struct sh_config *cfg, struct sh_store *store, struct nl
 	return restore_pf_mac(host_sk, r, err);
 }
 
+/* What sriov-runc told a vfio container (info/<id>.json) goes with the last VF it holds, whoever
+ * gives that back: its poststop, a failed create, the takeover of a stale claim, gc. */
+static void drop_info(struct sh_store *store, const char *id)
+{
+	struct sh_error ignored;
+	size_t n;
+
+	if (sh_store_list_owned(store, id, NULL, 0, &n, &ignored) == 0 && n == 0)
+		sh_store_info_remove(store, SH_INFO_CONTAINER, id, &ignored);
+}
+
 int sh_release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_claim *c, struct sh_record *r,
 		  bool keep_lock, struct sh_error *err)
 {
@@ -236,5 +247,8 @@ int sh_release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct s
 		}
 		return ret;
 	}
-	return keep_lock ? sh_claim_drop(c, err) : sh_claim_release(c, err);
+	ret = keep_lock ? sh_claim_drop(c, err) : sh_claim_release(c, err);
+	if (ret == 0 && r->mode == SH_MODE_VFIO)
+		drop_info(c->store, r->id);
+	return ret;
 }

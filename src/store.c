@@ -1132,7 +1132,8 @@ static int tidy_lock(const char *name, void *data)
 	return 0;
 }
 
-/* info/<id>.json of a container that holds no VF any more (a .tmp of a writer that died too). */
+/* info/<id>.json (or its .tmp, a writer that died) of a container that holds no VF: sriov-runc
+ * writes it only once the container's claims exist, and it goes with the last of them. */
 static int tidy_info(const char *name, void *data)
 {
 	struct tidy *t = data;
@@ -1142,14 +1143,12 @@ static int tidy_info(const char *name, void *data)
 
 	if (is_link(t->s->info, name))
 		return 0;
-	if (has_suffix(name, ".json", &n) && n <= NAME_MAX) {
-		memcpy(id, name, n);
-		id[n] = '\0';
-		if (sh_oci_id_validate(id, &ignored) == 0 && !index_empty(t->s, id))
-			return 0;
-	} else if (!has_suffix(name, ".tmp", &n)) {
+	if (!has_suffix(name, ".json", &n) && !(has_suffix(name, ".json.tmp", &n)))
 		return 0;
-	}
+	memcpy(id, name, n);
+	id[n] = '\0';
+	if (sh_oci_id_validate(id, &ignored) == 0 && !index_empty(t->s, id))
+		return 0;
 	if (!t->dry_run && unlinkat(t->s->info, name, 0) < 0)
 		return 0;
 	tidy_report(t, "removed stray file", name, 0, NULL);
@@ -1235,13 +1234,19 @@ int sh_store_info_write(struct sh_store *s, enum sh_info_kind kind, const char *
 
 int sh_store_info_remove(struct sh_store *s, enum sh_info_kind kind, const char *name, struct sh_error *err)
 {
-	char file[NAME_MAX + 1];
+	char file[NAME_MAX + 1], tmp[NAME_MAX + 8];
 	const char *sub;
 	int dir = info_dir(s, kind, &sub), ret;
 
-	if ((ret = info_name(name, file, sizeof(file), err)) < 0)
+	if ((ret = info_name(name, file, sizeof(file) - 4, err)) < 0)
 		return ret;
-	if (dir < 0 || unlinkat(dir, file, 0) == 0 || errno == ENOENT)
+	if (dir < 0)
+		return 0;
+	/* and the temporary file of a writer that died before its rename */
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	if (unlinkat(dir, tmp, 0) < 0 && errno != ENOENT)
+		return sh_err_errno(err, errno, "remove %s/%s/%s", s->path, sub, tmp);
+	if (unlinkat(dir, file, 0) == 0 || errno == ENOENT)
 		return 0;
 	return sh_err_errno(err, errno, "remove %s/%s/%s", s->path, sub, file);
 }
@@ -1253,6 +1258,8 @@ int sh_store_sweep_pins(struct sh_store *s, const char *own_id, struct sh_error 
 	if (s->dir < 0)
 		return 0;
 	tidy_walk(&t, PIN_DIR, s->pins, tidy_pin);
+	/* and the info files of vfio containers that hold nothing (a wrapper killed while giving back) */
+	tidy_walk(&t, "info", s->info, tidy_info);
 	return t.first;
 }
 

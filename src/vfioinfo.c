@@ -26,6 +26,13 @@ void sh_vfio_info_from_record(const struct sh_record *r, int numa_node, struct s
 	out->numa_node = numa_node;
 }
 
+static bool mac_known(const uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+
+	return memcmp(mac, zero, 6) != 0;
+}
+
 int sh_vfio_info_json(const struct sh_vfio_info *vfs, size_t n, char **out, struct sh_error *err)
 {
 	_cleanup_json_gen_ yajl_gen g = yajl_gen_alloc(NULL);
@@ -52,7 +59,11 @@ int sh_vfio_info_json(const struct sh_vfio_info *vfs, size_t n, char **out, stru
 		snprintf(node, sizeof(node), "/dev/vfio/%d", vfs[i].iommu_group);
 		sh_json_gen_str(g, node);
 		yajl_gen_array_close(g);
-		sh_json_gen_kv_str(g, "mac", sh_format_mac(vfs[i].mac, mac));
+		sh_json_gen_str(g, "mac");
+		if (mac_known(vfs[i].mac))
+			sh_json_gen_str(g, sh_format_mac(vfs[i].mac, mac));
+		else
+			yajl_gen_null(g); /* the PF gives it none (yet): the driver picks its own */
 		sh_json_gen_kv_int(g, "vlan", vfs[i].vlan);
 		sh_json_gen_kv_int(g, "qos", vfs[i].qos);
 		sh_json_gen_kv_int(g, "numa_node", vfs[i].numa_node);
@@ -69,6 +80,7 @@ int sh_vfio_info_json(const struct sh_vfio_info *vfs, size_t n, char **out, stru
 
 enum field { F_PCI, F_GROUP, F_MAC, F_VLAN, F_NUMA };
 static const char *const field_keys[] = {"PCI", "IOMMU_GROUP", "MAC", "VLAN", "NUMA_NODE"};
+_Static_assert(SH_ARRAY_SIZE(field_keys) + 1 == SH_VFIO_ENV_COUNT, "the fields, then INFO");
 
 static void put_value(FILE *f, const struct sh_vfio_info *v, enum field k)
 {
@@ -82,7 +94,8 @@ static void put_value(FILE *f, const struct sh_vfio_info *v, enum field k)
 		fprintf(f, "%d", v->iommu_group);
 		break;
 	case F_MAC:
-		fputs(sh_format_mac(v->mac, mac), f);
+		if (mac_known(v->mac))
+			fputs(sh_format_mac(v->mac, mac), f);
 		break;
 	case F_VLAN:
 		fprintf(f, "%u", v->vlan);

@@ -136,19 +136,10 @@ int sh_vfio_prep_begin(const char *bundle, const char *id, const char *config, c
 
 int sh_vfio_prep_end(struct sh_vfio_prep *p, bool create_failed, struct sh_error *err)
 {
-	_cleanup_store_ struct sh_store store = SH_STORE_INIT;
-	struct sh_error ignored;
-	size_t n;
-	int r;
-
+	/* the info file goes with the container's last claim (restore.c) */
 	if (!p->n || !create_failed)
 		return 0;
-	r = sh_attach_abandon(&p->in.ctx, err);
-	/* the info file goes with the container's last claim (an adopted one's poststop's) */
-	if (sh_store_open(p->in.cfg.state_dir, false, &store, &ignored) == 0 &&
-	    sh_store_list_owned(&store, p->in.state.id, NULL, 0, &n, &ignored) == 0 && n == 0)
-		sh_store_info_remove(&store, SH_INFO_CONTAINER, p->in.state.id, &ignored);
-	return r;
+	return sh_attach_abandon(&p->in.ctx, err);
 }
 
 void sh_vfio_prep_free(struct sh_vfio_prep *p)

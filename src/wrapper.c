@@ -395,6 +395,9 @@ int sh_wrapper_prepare(int argc, char **argv, struct sh_wrapper_exec *ex, struct
 		return r;
 	if ((r = sh_wrapper_find_runc(&ex->cfg, ex->runc, err)) < 0)
 		return r;
+	/* runc runs as runc, not under the wrapper's name: ps, pkill and runc's own messages say so */
+	if (ex->cl.argc > 0)
+		ex->cl.argv[0] = ex->runc;
 	if (spec) {
 		struct sh_hook_ref hook = {.path = NULL, .config = ex->hook_config};
 

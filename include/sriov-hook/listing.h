@@ -16,10 +16,10 @@
 
 enum sh_vf_state {
 	SH_VF_FREE,	 /* the hook may hand it out */
-	SH_VF_HELD,	 /* a live container holds it */
+	SH_VF_HELD,	 /* a live container holds it (as a netdev, or through vfio-pci: mode) */
 	SH_VF_STALE,	 /* claimed by a container that is gone: the next claim or gc returns it */
 	SH_VF_RETURNING, /* released, not back on the host yet: the next claim or gc finishes */
-	SH_VF_VFIO,	 /* bound to vfio-pci */
+	SH_VF_VFIO,	 /* bound to vfio-pci, no claim (free for a vfio request when in a vfio pool) */
 	SH_VF_UNUSABLE,	 /* why says why */
 	SH_VF_STATE_COUNT,
 };
@@ -30,6 +30,13 @@ struct sh_list_vf {
 	char why[200]; /* unusable, stale, returning: why; else "" */
 	bool has_claim;
 	struct sh_claim_info claim;
+	/* How it is, or would be, handed out: the claim's mode; without a claim its pool's (has_mode
+	 * false when it is in no pool: a request chooses). pool: "" in none. For a vfio claim:
+	 * return_driver, the driver it goes back to on release ("" stays on vfio-pci). */
+	bool has_mode;
+	enum sh_vf_mode mode;
+	char pool[SH_POOL_NAME_MAX + 1];
+	char return_driver[64];
 	bool has_cfg;
 	struct sh_vf_cfg cfg;		 /* PF-side settings now */
 	struct sh_vf_stats stats;	 /* as the PF reports them (present 0: none) */

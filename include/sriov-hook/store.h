@@ -202,6 +202,8 @@ int sh_store_info_write(struct sh_store *s, enum sh_info_kind kind, const char *
 /* Removes it; absent is fine. */
 int sh_store_info_remove(struct sh_store *s, enum sh_info_kind kind, const char *name, struct sh_error *err);
 
+/* What the hooks sweep at each createRuntime: the pins no record names (own_id's get the full check)
+ * and the info files of containers that hold no VF. */
 int sh_store_sweep_pins(struct sh_store *s, const char *own_id, struct sh_error *err);
 /* The PCI addresses of every claim record, sorted, in a malloc'd array of *n. */
 int sh_store_list_claims(struct sh_store *s, char (**pci)[SH_PCI_LEN], size_t *n, struct sh_error *err);

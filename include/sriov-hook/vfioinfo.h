@@ -30,7 +30,7 @@ struct sh_vfio_info {
 /* A claimed VF's facts: the PF-side MAC, VLAN and QoS are those the claim set, else those it found. */
 void sh_vfio_info_from_record(const struct sh_record *r, int numa_node, struct sh_vfio_info *out);
 /* {"vfs": [{"pci", "pf", "vf", "iommu_group", "device_nodes", "mac", "vlan", "qos", "numa_node"}]}
- * in a malloc'd string. */
+ * in a malloc'd string; "mac" is null (and empty in the variables) when the PF gives the VF none. */
 int sh_vfio_info_json(const struct sh_vfio_info *vfs, size_t n, char **out, struct sh_error *err);
 /* The variables SRIOV_VFIO_<KEY><suffix>=value (KEY: PCI, IOMMU_GROUP, MAC, VLAN, NUMA_NODE, each a
  * comma-separated list over vfs, and INFO=info_path): SH_VFIO_ENV_COUNT malloc'd strings into env,

@@ -9,6 +9,8 @@
 # /var/run/cdi).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=../lib/fakevfio.sh
+. "$(dirname "$0")/../lib/fakevfio.sh"
 e_init cdi
 e_require_cmd podman runc
 CTL=${CTL:-$E_BUILD/sriovctl}
@@ -188,5 +190,34 @@ t_check held-second/only-holder-claim "claims: $(e_claims "$STATE" | tr '\n' ' '
 t_empty held-second/first-vf-back "VFs" "$(standin_vf_problems a 1 2 3)"
 e_podman rm -f -t 0 "$holder" >/dev/null 2>&1
 after a held
+
+# ---- a vfio pool: vfs apply binds its VFs, the sriov.io/vfio spec gives one to the container ----
+# (tests/lib/fakevfio.sh plays the kernel's part: this machine has no IOMMU.)
+standin_pf_create c 7c 2
+PFC=$(standin_pf_name c)
+fakevfio_setup c
+DPDK=${SH_PREFIX}dpdk
+CFGV=$(standin_config cdiv "\"dev_root\": \"$FAKEVFIO_DEV\"" \
+	"\"pools\": {\"$DPDK\": {\"vfs\": [\"$PFC\"], \"driver\": \"vfio-pci\"}}")
+STATEV=$(standin_state_dir cdiv)
+SPECV=/var/run/cdi/sriov-hook-test-$SH_PREFIX-v.json
+standin_atexit "rm -f '$SPECV' '${SPECV%.json}-vfio.json'"
+out=$("$CTL" --config "$CFGV" vfs apply --output "$SPECV" 2>&1)
+t_check vfio/apply "sriovctl vfs apply: $out" $? = 0
+t_check vfio/bound "VF 0 on '$(fakevfio_driver c 0)'" "$(fakevfio_driver c 0)" = vfio-pci
+out=$("$CTL" --config "$CFGV" cdi generate --hook "$HOOK" --output "$SPECV" 2>&1)
+t_check vfio/generate "rc $?: $out" -f "${SPECV%.json}-vfio.json"
+out=$("$SH_PY" "$REPO/tests/engines/cdi_schema.py" --lowest "${SPECV%.json}-vfio.json" 2>&1)
+t_check vfio/schema "$out" "$?" = 0
+DEV=$(printf '%s' "$PFC-0" | tr 'a-z-' 'A-Z_')
+out=$(e_podman run --rm --device "sriov.io/vfio=$PFC-0" "$IMG" \
+	sh -c 'ls /dev/vfio; env | grep ^SRIOV_VFIO_ | sort; cat /run/sriov/vfio/*.json' 2>&1)
+t_contains vfio/group-node "$out" "10" "ls /dev/vfio (VF 0: group 10)"
+t_contains vfio/env-pci "$out" "SRIOV_VFIO_PCI_$DEV=$(standin_vf_pci c 0)" "container env"
+t_contains vfio/info "$out" "\"pci\": \"$(standin_vf_pci c 0)\"" "the device's JSON file"
+t_check vfio/stays-bound "VF 0 on '$(fakevfio_driver c 0)'" "$(fakevfio_driver c 0)" = vfio-pci
+if e_wait_no_claim "$STATEV" 5; then t_pass vfio/released; else
+	t_fail vfio/released "claims left: $(e_claims "$STATEV" | tr '\n' ' ')"
+fi
 
 t_end

@@ -39,6 +39,9 @@ def minimum_version(spec):
         return "0.6.0"
     if any(d.get("name", "a")[:1].isdigit() for d in devices):
         return "0.5.0"
+    edits = [d.get("containerEdits", {}) for d in devices] + [spec.get("containerEdits", {})]
+    if any(n.get("hostPath") for e in edits for n in e.get("deviceNodes", [])):
+        return "0.5.0"  # a device node's hostPath came with 0.5.0
     return "0.3.0"
 
 

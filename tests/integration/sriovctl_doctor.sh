@@ -1,7 +1,8 @@
 #!/bin/bash
 # sriovctl doctor on a fake host: a stand-in PF behind the fake sysfs, and a fake root for the
 # engines' files (--root). First everything right (no warn, no fail), then each failure in turn:
-# the check that catches it, its level, the fix it names, and the exit code.
+# the check that catches it, its level, the fix it names, and the exit code; vfio pools (vfio-pci
+# loaded, IOMMU groups viable, VFs on vfio-pci), ok and failing with the device named.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
 . "$REPO/tests/lib/standin.sh"
@@ -85,6 +86,45 @@ doctor
 expect iommu_off_vfio fail iommu "1 VF(s) are bound to vfio-pci" "intel_iommu=on"
 standin_vf_set_driver a 1 igbvf
 mv "$SH_TMP/iommu_groups" "$SH_SYSFS/kernel/iommu_groups"
+
+# --- a vfio pool: vfio-pci loaded, each VF's IOMMU group viable, each VF on vfio-pci ---------------
+VF0=$(standin_vf_pci a 0)
+VF1=$(standin_vf_pci a 1)
+write_cfg ", \"pools\": {\"dpdk\": {\"vfs\": [\"$PF#0-1\"], \"driver\": \"vfio-pci\"}}"
+standin_vf_set_driver a 0 vfio-pci
+standin_vf_set_driver a 1 vfio-pci
+doctor
+t_check vfio_ok/exit0 "rc $D_RC: $D_OUT" "$D_RC" = 0
+t_contains vfio_ok/line "$(line ok vfio)" "pool dpdk: vfio-pci is loaded; 2 VF(s) on vfio-pci or held" "vfio ok line"
+standin_vf_set_driver a 1 igbvf
+doctor
+expect vfio_unbound warn vfio "pool dpdk: $PF VF 1 ($VF1) is on igbvf, not vfio-pci" "sriovctl vfs apply"
+# group 11 (VF 1's) also holds a NIC function on igb: not viable
+OTHER=0000:3b:00.5
+D=$SH_SYSFS/devices/pci0000:00/$OTHER
+mkdir -p "$D"
+ln -s "../../../bus/pci/drivers/igb" "$D/driver"
+ln -s "../../kernel/iommu_groups/11" "$D/iommu_group"
+ln -s "../../../devices/pci0000:00/$OTHER" "$SH_SYSFS/bus/pci/devices/$OTHER"
+ln -s "../../../../devices/pci0000:00/$OTHER" "$SH_SYSFS/kernel/iommu_groups/11/devices/$OTHER"
+doctor
+expect vfio_group fail vfio "pool dpdk: $PF VF 1 ($VF1): " "echo $OTHER > $SH_SYSFS/bus/pci/drivers/igb/unbind"
+t_contains vfio_group/names_other "$(line fail vfio)" "$OTHER" "vfio fail line"
+t_lacks vfio_group/vf0_fine "$(line fail vfio)" "VF 0 " "vfio fail line"
+rm "$SH_SYSFS/kernel/iommu_groups/11/devices/$OTHER"
+# vfio-pci not loaded
+standin_vf_set_driver a 0 igbvf
+rmdir "$SH_SYSFS/bus/pci/drivers/vfio-pci"
+doctor
+expect vfio_module fail vfio "pool dpdk: the vfio-pci driver is not loaded" "modprobe vfio-pci"
+mkdir "$SH_SYSFS/bus/pci/drivers/vfio-pci"
+# the IOMMU off with a vfio pool: a failure, not a warning
+mv "$SH_SYSFS/kernel/iommu_groups" "$SH_TMP/iommu_groups"
+doctor
+expect vfio_iommu_off fail iommu "the configuration has 1 vfio pool(s)" "intel_iommu=on"
+t_contains vfio_iommu_off/vf "$(line fail vfio)" "pool dpdk: $PF VF 0 ($VF0): " "vfio fail line"
+mv "$SH_TMP/iommu_groups" "$SH_SYSFS/kernel/iommu_groups"
+write_cfg ""
 
 echo 0 >"$SH_SYSFS/devices/pci0000:00/$PCI/sriov_numvfs"
 doctor

@@ -1,6 +1,7 @@
 #!/bin/bash
 # sriovctl list on stand-ins: every state in one listing (free, held, stale, returning, vfio,
-# unusable with why), holders, the PF filter and its errors; --json against its schema.
+# unusable with why), holders, the PF filter and its errors; --json against its schema; vfio pools:
+# a VF on vfio-pci free for them, one held in vfio mode by its holder, mode and pool per VF.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
 . "$REPO/tests/lib/standin.sh"
@@ -149,6 +150,48 @@ t_contains claims/table_returning "$(table_row 7)" "returning" "VF 7 row"
 t_contains claims/table_since "$(table_row 0)" "s ago" "VF 0 row"
 ct_poststop held1 "$CFG"
 ct_poststop stale1 "$CFG"
+
+# --- vfio: a vfio pool's VF on vfio-pci is free for it; one claimed in vfio mode is its holder's --
+CFG0=$CFG
+CFG=$(standin_config ctlv "\"allowed_pfs\": [\"$PF\"]" \
+	"\"pools\": {\"dpdk\": {\"vfs\": [\"$PF#2,4,6\"], \"driver\": \"vfio-pci\"}, \"net\": [\"$PF#0\"]}")
+VSTATE=$(standin_state_dir ctlv)
+standin_vf_set_driver a 6 vfio-pci
+sleep 300 &
+VPID=$!
+standin_track_pid "$VPID"
+mkdir -p -m 0700 "$VSTATE/claims"
+cat >"$VSTATE/claims/$(standin_vf_pci a 6).json" <<EOF
+{"version": 2, "id": "vfio1c0ffee", "name": "dpdk-app", "phase": "attached", "since": $(date +%s),
+ "pid": $VPID, "pid_start": $(awk '{print $22}' "/proc/$VPID/stat"), "pf_name": "$PF",
+ "pf_ifindex": $(cat "/sys/class/net/$PF/ifindex"), "vf_index": 6, "vf_pci": "$(standin_vf_pci a 6)",
+ "mode": "vfio", "driver": "igbvf", "iommu_group": 16}
+EOF
+ctl list --json
+t_check vfio/exit0 "rc $CTL_RC: $CTL_ERR" "$CTL_RC" = 0
+schema_ok vfio/schema
+t_check vfio/held "state $(vf_field 6 state)" "$(vf_field 6 state)" = held
+t_check vfio/held_container "container $(vf_field 6 container)" "$(vf_field 6 container)" = vfio1c0ffee
+t_check vfio/held_name "container_name $(vf_field 6 container_name)" "$(vf_field 6 container_name)" = dpdk-app
+t_check vfio/held_mode "mode $(vf_field 6 mode)" "$(vf_field 6 mode)" = vfio
+t_check vfio/held_pool "pool $(vf_field 6 pool)" "$(vf_field 6 pool)" = dpdk
+t_check vfio/held_driver "driver $(vf_field 6 driver)" "$(vf_field 6 driver)" = vfio-pci
+t_check vfio/held_group "iommu_group $(vf_field 6 iommu_group)" "$(vf_field 6 iommu_group)" = 16
+t_check vfio/held_no_netdev "container_netdev $(vf_field 6 container_netdev)" "$(vf_field 6 container_netdev)" = null
+t_check vfio/free_state "state $(vf_field 2 state)" "$(vf_field 2 state)" = vfio
+t_check vfio/free_mode "mode $(vf_field 2 mode)" "$(vf_field 2 mode)" = vfio
+t_contains vfio/free_why "$(vf_field 2 why)" "in vfio pool dpdk: free for a vfio request" "why of VF 2"
+t_check vfio/uio_unusable "state $(vf_field 4 state)" "$(vf_field 4 state)" = unusable
+t_check vfio/netdev_pool_mode "mode $(vf_field 0 mode)" "$(vf_field 0 mode)" = netdev
+t_check vfio/no_pool_mode "mode/pool $(vf_field 5 mode)/$(vf_field 5 pool)" "$(vf_field 5 mode)/$(vf_field 5 pool)" = null/null
+ctl list
+t_contains vfio/table_held "$(table_row 6)" "held" "VF 6 row"
+t_contains vfio/table_holder "$(table_row 6)" "vfio1c0ffe" "VF 6 row"
+t_contains vfio/table_group "$(table_row 6)" "vfio: /dev/vfio/16, back to igbvf on release" "VF 6 row"
+t_contains vfio/table_free "$(table_row 2)" "free for a vfio request" "VF 2 row"
+rm -f "$VSTATE/claims/$(standin_vf_pci a 6).json"
+standin_vf_set_driver a 6 igbvf
+CFG=$CFG0
 
 # --- the PF filter ---------------------------------------------------------------------------------
 ctl list --json "$PFB"

@@ -98,6 +98,46 @@ else
 	t_fail full/created "sriov-runc create failed ($WRAP_RC): $WRAP_ERR"
 fi
 
+# 1b. The container dies without a poststop (its init killed, runc never asked to delete):
+# `sriovctl gc` gives the VF back to igbvf, and the late delete's poststop finds nothing to do.
+wrapped_create killed pf="$PF" vf=0 mode=vfio
+if [ "$WRAP_RC" = 0 ]; then
+	t_check killed/bound "VF 0 on '$(driver_of 0)'" "$(driver_of 0)" = vfio-pci
+	kill -9 "$(cat "$B/pid")"
+	for ((i = 0; i < 250; i++)); do
+		runc_t state killed 2>/dev/null | grep -q '"status": "stopped"' && break
+		sleep 0.02
+	done
+	out=$("$REPO/build/sriovctl" --config "$CFG" gc 2>&1)
+	t_check killed/gc "sriovctl gc failed: $out" $? = 0
+	t_check killed/back_on_igbvf "VF 0 on '$(driver_of 0)' after gc: $out" "$(driver_of 0)" = igbvf
+	runc_t delete killed
+	nothing_changed killed/after 0
+	t_check killed/info_gone "info file left" ! -e "$STATE/info/killed.json"
+else
+	t_fail killed/created "sriov-runc create failed ($WRAP_RC): $WRAP_ERR"
+fi
+
+# 1c. sriov-runc is killed (-9) while runc create runs (held up in an earlier createRuntime hook):
+# the claim's holder is gone, so the container's own createRuntime does not adopt it; it gives the
+# VF back instead (a stale claim) and fails the create, which leaves nothing.
+(WRAP_EDIT='c["hooks"] = {"createRuntime": [{"path": "/bin/sleep", "args": ["sleep", "2"]}]}' \
+	wrapped_create wrapkill pf="$PF" vf=0 mode=vfio) 2>/dev/null &
+WRAP_JOB=$!
+for ((i = 0; i < 250; i++)); do
+	[ "$(driver_of 0)" = vfio-pci ] && break
+	sleep 0.02
+done
+t_check wrapkill/bound "VF 0 on '$(driver_of 0)'" "$(driver_of 0)" = vfio-pci
+pkill -9 -P "$WRAP_JOB" -x sriov-runc # the wrapper alone: its runc create goes on
+wait "$WRAP_JOB"
+for ((i = 0; i < 250; i++)); do
+	pgrep -f -- "create --bundle $SH_TMP/wrapkill " >/dev/null || break
+	sleep 0.02
+done
+runc_t delete --force wrapkill 2>/dev/null
+nothing_changed wrapkill/after 0
+
 # 2. A second container takes the VF at once, as a netdev.
 hook_bundle=$SH_TMP/again
 bundle_bare "$hook_bundle" pf="$PF" vf=0

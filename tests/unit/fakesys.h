@@ -5,6 +5,7 @@
  *   ROOT/devices/pci0000:00/<vf>/{physfn -> ../<pf>, net/<name>/, driver -> ../../../bus/pci/drivers/<drv>}
  *   ROOT/bus/pci/devices/<pci> -> ../../../devices/pci0000:00/<pci>
  *   ROOT/class/net/<name> -> ../../devices/pci0000:00/<pci>/net/<name>
+ *   ROOT/kernel/iommu_groups/<n>/devices/<pci> -> ../../../../devices/pci0000:00/<pci> (fs_iommu_group)
  */
 #ifndef SRIOV_HOOK_FAKESYS_H
 #define SRIOV_HOOK_FAKESYS_H
@@ -88,6 +89,23 @@ static inline void fs_driver(const char *root, const char *pci, const char *driv
 	fs_mkdir_p(path);
 	fs_path(path, root, "devices/pci0000:00/%s/driver", pci);
 	snprintf(target, sizeof(target), "../../../bus/pci/drivers/%s", driver);
+	fs_link(target, path);
+}
+
+/* pci in IOMMU group n, both ways as the kernel links them:
+ *   devices/pci0000:00/<pci>/iommu_group -> ../../../kernel/iommu_groups/<n>
+ *   kernel/iommu_groups/<n>/devices/<pci> -> ../../../../devices/pci0000:00/<pci> */
+static inline void fs_iommu_group(const char *root, const char *pci, int n)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+
+	fs_path(path, root, "kernel/iommu_groups/%d/devices", n);
+	fs_mkdir_p(path);
+	fs_path(path, root, "kernel/iommu_groups/%d/devices/%s", n, pci);
+	snprintf(target, sizeof(target), "../../../../devices/pci0000:00/%s", pci);
+	fs_link(target, path);
+	fs_path(path, root, "devices/pci0000:00/%s/iommu_group", pci);
+	snprintf(target, sizeof(target), "../../../kernel/iommu_groups/%d", n);
 	fs_link(target, path);
 }
 
