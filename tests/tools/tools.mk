@@ -1,5 +1,6 @@
 # Test tools built from tests/tools/*.c into $(BUILD)/tests/tools/ (tests/vm/run.sh copies every
-# file there into the QEMU guest). killstep: SIGKILL a command at its Nth system call.
+# file there into the QEMU guest). killstep: SIGKILL a command at its Nth system call;
+# vfio_group_status: open a VFIO group and say whether it is viable (VFIO_GROUP_GET_STATUS).
 TOOLS_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(sort $(wildcard tests/tools/*.c)))
 # Generated headers live apart from the binaries: everything in tests/tools/ goes into the guest.
 TOOLS_GEN  := $(BUILD)/tests/tools-gen
