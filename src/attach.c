@@ -154,8 +154,14 @@ static int usability(struct attach *a, struct sh_vf *vf, struct sh_link *host, e
 	memset(host, 0, sizeof(*host));
 	if ((r = sh_sysfs_pci_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev, err)) < 0)
 		return r;
-	if (a->mode == SH_MODE_VFIO && !strcmp(vf->driver, SH_VFIO_DRIVER))
-		return 0; /* bound ahead (a vfio pool), or by sriov-runc for the container */
+	if (a->mode == SH_MODE_VFIO && !strcmp(vf->driver, SH_VFIO_DRIVER)) {
+		/* bound ahead (a vfio pool), or by an administrator for a VM: free unless open */
+		if (sh_vfio_device_in_use(a->ctx->cfg->sysfs_root, vf->pci)) {
+			*why = NOT_ON_HOST;
+			snprintf(why_text, len, "on vfio-pci and open (a VM's or a DPDK process's: its PCI enable is set)");
+		}
+		return 0;
+	}
 	if (a->mode == SH_MODE_VFIO && !a->prepare) {
 		/* The container's device nodes are fixed before createRuntime: too late to bind now. */
 		*why = UNUSABLE;

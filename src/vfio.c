@@ -451,6 +451,19 @@ int sh_vfio_devnode(const char *dev_root, int group, struct sh_devnode *node, st
 	return 0;
 }
 
+bool sh_vfio_device_in_use(const char *sysfs_root, const char *pci)
+{
+	char path[PATH_MAX], buf[16];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	if (!sh_pci_addr_valid(pci) || path_fmt(path, "%s/bus/pci/devices/%s/enable", sysfs_root, pci) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return false;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10) > 0;
+}
+
 int sh_vfio_numa_node(const char *sysfs_root, const char *pci)
 {
 	char path[PATH_MAX], buf[32], *end;

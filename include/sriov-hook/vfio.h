@@ -64,6 +64,11 @@ struct sh_devnode {
  * when absent, -ENOTTY when not a character device (a symlink is not followed: -ENOTTY too). */
 int sh_vfio_devnode(const char *dev_root, int group, struct sh_devnode *node, struct sh_error *err);
 
+/* Whether pci, on vfio-pci, is open by someone (a VM, a DPDK process): vfio-pci enables the device
+ * when a user opens it and disables it at the last close, so its enable attribute says so. An
+ * attribute that is absent or unreadable says no. */
+bool sh_vfio_device_in_use(const char *sysfs_root, const char *pci);
+
 /* The NUMA node of pci (its numa_node attribute), -1 when the platform does not say or the
  * attribute is absent, a link, or not one integer >= -1. */
 int sh_vfio_numa_node(const char *sysfs_root, const char *pci);

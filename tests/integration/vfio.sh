@@ -212,6 +212,12 @@ VF3PCI=$(standin_vf_pci a 3)
 pb=$SH_TMP/pool
 bundle_bare "$pb"
 standin_netns_proc NSPID
+# open by someone (a VM, a DPDK process: vfio-pci has enabled it): not free
+echo 1 >"$DEVICES/$VF3PCI/enable"
+hook_run "$CFG" createRuntime "$(hook_state pool "$NSPID" "$pb")" --pool dpdk --vf "$VF3PCI" --mode vfio
+t_message pool/open_refused 'on vfio-pci and open' pool createRuntime
+t_check pool/open_no_claim "$(claims) claims" "$(claims)" = 0
+echo 0 >"$DEVICES/$VF3PCI/enable"
 hook_run "$CFG" createRuntime "$(hook_state pool "$NSPID" "$pb")" --pool dpdk --vf "$VF3PCI" --mode vfio
 t_check pool/claimed "createRuntime failed: $HOOK_ERR" "$HOOK_RC" = 0
 rec="$STATE/claims/$VF3PCI.json"

@@ -83,18 +83,19 @@ def probe(pci):
     bind(override if override and override != "(null)" else "igbvf", pci)
 
 
-# In the order the writes are made (unbind, probe, bind by hand): a write the loop sees was preceded
-# by those its writer made before it.
+# In the order the writes are made (unbind, then probe or bind by hand): the probe and the binds
+# are taken first, then the unbinds, so that an unbind written before a probe the loop sees is
+# always applied before it.
 while True:
+    probed = take(os.path.join(sysfs, "bus", "pci", "drivers_probe"))
+    bound = [(drv, take(os.path.join(drivers, drv, "bind"))) for drv in os.listdir(drivers)]
     for drv in os.listdir(drivers):
         pci = take(os.path.join(drivers, drv, "unbind"))
         if pci:
             unbind(pci)
-    pci = take(os.path.join(sysfs, "bus", "pci", "drivers_probe"))
-    if pci:
-        probe(pci)
-    for drv in os.listdir(drivers):
-        pci = take(os.path.join(drivers, drv, "bind"))
+    if probed:
+        probe(probed)
+    for drv, pci in bound:
         if pci:
             bind(drv, pci)
     time.sleep(0.003)

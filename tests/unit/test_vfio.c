@@ -628,6 +628,22 @@ static void test_devnode_not_chr(void **state)
 	assert_int_equal(sh_vfio_devnode(t->dev, GROUP, &node, &err), -ENOTTY);
 }
 
+/* vfio-pci enables a device while a user has it open: its enable attribute tells. */
+static void test_in_use(void **state)
+{
+	struct tree *t = *state;
+
+	(void)state;
+	assert_false(sh_vfio_device_in_use(t->sys, VF)); /* no attribute */
+	fs_attr(t->sys, VF, "enable", "0\n");
+	assert_false(sh_vfio_device_in_use(t->sys, VF));
+	fs_attr(t->sys, VF, "enable", "1\n");
+	assert_true(sh_vfio_device_in_use(t->sys, VF));
+	fs_attr(t->sys, VF, "enable", "");
+	assert_false(sh_vfio_device_in_use(t->sys, VF));
+	assert_false(sh_vfio_device_in_use(t->sys, "../x"));
+}
+
 static void test_numa_node(void **state)
 {
 	static const struct {
@@ -1055,6 +1071,7 @@ int main(void)
 		T(test_devnode),
 		T(test_devnode_missing),
 		T(test_devnode_not_chr),
+		T(test_in_use),
 		T(test_numa_node),
 		T(test_bind_already_vfio),
 		T(test_bind_vfio_not_loaded),

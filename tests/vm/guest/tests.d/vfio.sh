@@ -53,8 +53,10 @@ expect_testpmd() { # OUTPUT-FILE PCI MAC
 
 # The guest's own vfio, by hand (no sriov-hook): bind VF 6 to vfio-pci, run testpmd on it with a
 # MAC set on the PF, give it back to igbvf. When this fails, the product's vfio tests cannot pass.
+vf_enabled() { [ "$(cat "/sys/bus/pci/devices/$1/enable")" != 0 ]; }
+
 test_vfio_bare() {
-	local pci grp t0 tb tt tu mac
+	local pci grp t0 tb tt tu mac tpid opened=0
 	vfio_ready
 	expect_state 6 "precondition"
 	pci=$(vf_pci 6)
@@ -70,10 +72,20 @@ test_vfio_bare() {
 	[ -c /dev/vfio/vfio ] || fail "no /dev/vfio/vfio"
 	[ -c "/dev/vfio/$grp" ] || fail "no /dev/vfio/$grp after binding: $(ls /dev/vfio | tr '\n' ' ')"
 	[ -z "$(vf_name 6)" ] || fail "VF 6 still has a netdev: $(vf_name 6)"
+	# vfio-pci enables a device only while a user has it open: sriov-hook takes an enabled vfio VF
+	# for a VM's or a DPDK process's and leaves it alone
+	[ "$(cat "/sys/bus/pci/devices/$pci/enable")" = 0 ] ||
+		fail "VF 6 on vfio-pci, not open, has enable $(cat "/sys/bus/pci/devices/$pci/enable")"
 	t0=$(uptime_s)
-	testpmd "$pci" >"$W/vfio-bare.testpmd"
+	testpmd "$pci" >"$W/vfio-bare.testpmd" &
+	tpid=$!
+	wait_for 600 vf_enabled "$pci" && opened=1
+	wait "$tpid"
 	note "testpmd exit $?"
 	tt=$(elapsed_since "$t0")
+	[ "${opened:-0}" = 1 ] || fail "VF 6's enable never went to 1 while testpmd had it open"
+	[ "$(cat "/sys/bus/pci/devices/$pci/enable")" = 0 ] ||
+		fail "VF 6's enable is $(cat "/sys/bus/pci/devices/$pci/enable") after testpmd closed it"
 	sed 's/^/# testpmd: /' "$W/vfio-bare.testpmd"
 	expect_testpmd "$W/vfio-bare.testpmd" "$pci" $mac
 	t0=$(uptime_s)
