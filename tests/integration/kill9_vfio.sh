@@ -22,38 +22,49 @@ CTL=$(dirname "$HOOK")/sriovctl
 REPORT=${KILL9_REPORT:-$REPO/build/tests/kill9_vfio.txt}
 [ -x "$KILLSTEP" ] || { t_fail build "$KILLSTEP is missing: run make tools"; exit 1; }
 standin_init || exit 1
-standin_pf_create a 3e 1 || { t_fail setup "stand-ins could not be made"; exit 1; }
-fakevfio_setup a
-PF=$(standin_pf_name a)
-VFPCI=$(standin_vf_pci a 0)
-DEVDIR=$SH_SYSFS/devices/pci0000:00/$VFPCI
+# Two lanes at once, each with its own PF (one VF), state dir and bundle: odd steps (recovered by
+# gc) and even steps (recovered by the next claim).
+for l in a b; do
+	standin_pf_create "$l" "$([ $l = a ] && echo 3e || echo 3f)" 1 || { t_fail setup "stand-ins could not be made"; exit 1; }
+done
+fakevfio_setup a b
 STUB=$SH_TMP/stub-runc
 printf '#!/bin/sh\nexit 1\n' >"$STUB"
 chmod +x "$STUB"
-CFG=$(standin_config k9v "\"dev_root\": \"$FAKEVFIO_DEV\"" "\"runc\": \"$STUB\"")
-STATE=$(standin_state_dir k9v)
-B=$SH_TMP/ct
-bundle_runc "$B" "$HOOK" "$CFG" true pf="$PF" vf=0 mode=vfio || exit 1
-bundle_edit "$B" 'c.pop("hooks", None)'
-cp "$B/config.json" "$SH_TMP/config.orig"
-NB=$SH_TMP/next
-bundle_bare "$NB" pf="$PF" vf=0
+for l in a b; do
+	cfg=$(standin_config "k9v$l" "\"dev_root\": \"$FAKEVFIO_DEV\"" "\"runc\": \"$STUB\"")
+	bundle_runc "$SH_TMP/ct$l" "$HOOK" "$cfg" true pf="$(standin_pf_name $l)" vf=0 mode=vfio || exit 1
+	bundle_edit "$SH_TMP/ct$l" 'c.pop("hooks", None)'
+	cp "$SH_TMP/ct$l/config.json" "$SH_TMP/config.orig.$l"
+	bundle_bare "$SH_TMP/next$l" pf="$(standin_pf_name $l)" vf=0
+done
 mkdir -p "$(dirname "$REPORT")"
 : >"$REPORT"
 
+# lane TAG: the globals of lane TAG.
+lane() {
+	L=$1
+	CFG=$SH_TMP/k9v$L.config.json
+	STATE=$(standin_state_dir "k9v$L")
+	VFPCI=$(standin_vf_pci "$L" 0)
+	DEVDIR=$SH_SYSFS/devices/pci0000:00/$VFPCI
+	B=$SH_TMP/ct$L
+	NB=$SH_TMP/next$L
+}
+
 # ks N ID: sriov-runc create under killstep, killed at step N (0: never). KS_LINE: its report.
 ks() {
-	cp "$SH_TMP/config.orig" "$B/config.json"
-	env -i timeout 30 "$KILLSTEP" -k "$1" -o "$SH_TMP/ks.out" -- "$WRAPPER" --sriov-config "$CFG" \
+	cp "$SH_TMP/config.orig.$L" "$B/config.json"
+	env -i timeout 30 "$KILLSTEP" -k "$1" -o "$SH_TMP/ks.$L.out" -- "$WRAPPER" --sriov-config "$CFG" \
 		--root "$SH_TMP/runc" create --bundle "$B" "$2" >/dev/null 2>&1
-	KS_LINE=$(tail -n 1 "$SH_TMP/ks.out")
+	KS_LINE=$(tail -n 1 "$SH_TMP/ks.$L.out")
 }
 
 # problems: how the VF and the state dir differ from before, one line each.
 problems() {
-	[ "$(fakevfio_driver a 0)" = igbvf ] || echo "on driver '$(fakevfio_driver a 0)'"
+	[ "$(fakevfio_driver "$L" 0)" = igbvf ] || echo "on driver '$(fakevfio_driver "$L" 0)'"
 	[ -z "$(tr -d '\n' <"$DEVDIR/driver_override")" ] || echo "driver_override '$(cat "$DEVDIR/driver_override")'"
-	standin_vf_problems a
+	standin_vf_problems "$L"
 	standin_state_residue "$STATE" | grep -Ev '^file .*/locks/[^/]*$|^file .*\.lock$' | sed 's/^/left: /'
 }
 
@@ -95,28 +106,41 @@ repair() {
 	rm -rf "$STATE"
 }
 
+# sweep TAG FIRST TOTAL: steps FIRST, FIRST+2, ... of lane TAG; "ok notkilled failed" to a file.
+sweep() {
+	local n ok=0 notkilled=0 failed=0 p
+	lane "$1"
+	for ((n = $2; n <= $3; n += 2)); do
+		ks "$n" "c$n"
+		case $KS_LINE in killed\ *) ;; *) notkilled=$((notkilled + 1)) ;; esac
+		if recover "$n" && p=$(problems) && [ -z "$p" ]; then
+			ok=$((ok + 1))
+			continue
+		fi
+		failed=$((failed + 1))
+		p=${p:-$(problems)}
+		echo "$n ${KS_LINE#killed $n } $([ $((n % 2)) = 1 ] && echo gc || echo next-claim): $(echo "$REC_OUT $p" | tr '\n' ' ')" >>"$REPORT"
+		repair
+	done
+	echo "$ok $notkilled $failed" >"$SH_TMP/sweep.$1"
+}
+
 # A run not killed: sriov-runc binds, the stand-in runc fails the create, the VF comes back.
+lane a
 ks 0 ref
 total=${KS_LINE#syscalls }
 case $KS_LINE in syscalls\ *) t_pass reference/counted ;; *) t_fail reference/counted "killstep: $KS_LINE"; exit 1 ;; esac
 # the run must have got as far as runc: bound, then given back after the create failed
-t_contains reference/bound "$(cat "$SH_TMP/k9v.log")" "attached on vfio-pci" "the log"
+t_contains reference/bound "$(cat "$SH_TMP/k9va.log")" "attached on vfio-pci" "the log"
 settled
 t_empty reference/recovered "after a create that failed" "$(problems)"
 
-ok=0 notkilled=0 failed=0
-for ((n = 1; n <= total; n++)); do
-	ks "$n" "c$n"
-	case $KS_LINE in killed\ *) ;; *) notkilled=$((notkilled + 1)) ;; esac
-	if recover "$n" && p=$(problems) && [ -z "$p" ]; then
-		ok=$((ok + 1))
-		continue
-	fi
-	failed=$((failed + 1))
-	p=${p:-$(problems)}
-	echo "$n ${KS_LINE#killed $n } $([ $((n % 2)) = 1 ] && echo gc || echo next-claim): $(echo "$REC_OUT $p" | tr '\n' ' ')" >>"$REPORT"
-	repair
-done
-echo "# kill -9 of sriov-runc (vfio): $ok/$total steps recovered ($notkilled ran to their end)"
-t_check all_steps_recovered "$failed of $total steps not recovered (see $REPORT): $(head -n 3 "$REPORT" | tr '\n' ' ')" "$failed" = 0
+sweep a 1 "$total" &
+sweep b 2 "$total" &
+wait
+read -r ok_a nk_a failed_a <"$SH_TMP/sweep.a"
+read -r ok_b nk_b failed_b <"$SH_TMP/sweep.b"
+echo "# kill -9 of sriov-runc (vfio): $((ok_a + ok_b))/$total steps recovered ($((nk_a + nk_b)) ran to their end)"
+failed=$((failed_a + failed_b))
+t_check all_steps_recovered "$failed of $total steps not recovered (see $REPORT): $(sort -n "$REPORT" | head -n 3 | tr '\n' ' ')" "$failed" = 0
 t_end

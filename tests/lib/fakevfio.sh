@@ -3,27 +3,31 @@
 # a bind writes, a /dev tree for the hook's dev_root, and tests/lib/fakevfio.py playing the
 # kernel's part (driver links, netdevs, /dev/vfio/<group> nodes). After tests/lib/standin.sh.
 #
-#   fakevfio_setup TAG        # FAKEVFIO_DEV: the dev_root; VF k of TAG in IOMMU group 10+k
+#   fakevfio_setup TAG...     # FAKEVFIO_DEV: the dev_root; every VF of the TAGs in an IOMMU group
+#                             # of its own, numbered from 10 (VF k of the first TAG: 10+k); once
 #   fakevfio_refuse on|off    # whether probes bind nothing (a driver that will not take the VF)
 #   fakevfio_driver TAG K     # the driver VF K is on now ("" for none)
 
 fakevfio_setup() {
-	local tag=$1 k n pci devs="$SH_SYSFS/devices/pci0000:00"
+	local tag k n pci devs="$SH_SYSFS/devices/pci0000:00" first=10
 	FAKEVFIO_DEV=$SH_TMP/dev
 	mkdir -p "$FAKEVFIO_DEV/vfio"
 	[ -e "$FAKEVFIO_DEV/vfio/vfio" ] || mknod "$FAKEVFIO_DEV/vfio/vfio" c 10 196
-	standin_iommu_groups "$tag"
 	: >"$SH_SYSFS/bus/pci/drivers_probe"
 	for d in igb igbvf vfio-pci; do
 		mkdir -p "$SH_SYSFS/bus/pci/drivers/$d"
 		: >"$SH_SYSFS/bus/pci/drivers/$d/bind"
 		: >"$SH_SYSFS/bus/pci/drivers/$d/unbind"
 	done
-	n=$(standin_nvfs "$tag")
-	for ((k = 0; k < n; k++)); do
-		pci=$(standin_vf_pci "$tag" "$k")
-		: >"$devs/$pci/driver_override"
-		echo "$pci $(standin_vf_name "$tag" "$k")" >>"$SH_TMP/fakevfio.netdevs"
+	for tag in "$@"; do
+		standin_iommu_groups "$tag" "$first"
+		n=$(standin_nvfs "$tag")
+		first=$((first + n))
+		for ((k = 0; k < n; k++)); do
+			pci=$(standin_vf_pci "$tag" "$k")
+			: >"$devs/$pci/driver_override"
+			echo "$pci $(standin_vf_name "$tag" "$k")" >>"$SH_TMP/fakevfio.netdevs"
+		done
 	done
 	"$SH_PY" "$(dirname "${BASH_SOURCE[0]}")/fakevfio.py" "$SH_SYSFS" "$FAKEVFIO_DEV" "$SH_TMP/fakevfio.netdevs" \
 		"$SH_TMP/fakevfio.refuse" &

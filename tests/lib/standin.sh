@@ -319,14 +319,14 @@ standin_vf_unbind() {
 	rm -rf "${dev:?}/$vfpci/net" "$SH_SYSFS/class/net/$(standin_vf_name "$1" "$2")"
 }
 
-# standin_iommu_groups TAG: an IOMMU group per VF of TAG (kernel/iommu_groups/N, iommu_group
-# links), numbered from 10 by VF index, as with an IOMMU on.
+# standin_iommu_groups TAG [FIRST]: an IOMMU group per VF of TAG (kernel/iommu_groups/N,
+# iommu_group links), numbered from FIRST (default 10) by VF index, as with an IOMMU on.
 standin_iommu_groups() {
 	local dev="$SH_SYSFS/devices/pci0000:00" k n vfpci g
 	n=$(standin_nvfs "$1")
 	for ((k = 0; k < n; k++)); do
 		vfpci=$(standin_vf_pci "$1" "$k")
-		g=$((10 + k))
+		g=$((${2:-10} + k))
 		mkdir -p "$SH_SYSFS/kernel/iommu_groups/$g/devices"
 		ln -sfn "../../../../devices/pci0000:00/$vfpci" "$SH_SYSFS/kernel/iommu_groups/$g/devices/$vfpci"
 		ln -sfn "../../kernel/iommu_groups/$g" "$dev/$vfpci/iommu_group"
