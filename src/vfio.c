@@ -106,20 +106,32 @@ static int pci_attr_write(const char *sysfs_root, const char *pci, const char *a
 	return attr_write(path, text, err);
 }
 
+/* One read of a small attribute of pci into buf (len bytes, NUL-ended): its length; -ENOENT when
+ * it cannot be opened (no such attribute, or no such path), -EIO when it cannot be read. */
+static ssize_t pci_attr_read(const char *sysfs_root, const char *pci, const char *attr, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	if (path_fmt(path, "%s/bus/pci/devices/%s/%s", sysfs_root, pci, attr) < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0)
+		return -ENOENT;
+	if ((n = read(fd, buf, len - 1)) < 0)
+		return -EIO;
+	buf[n] = '\0';
+	return n;
+}
+
 /* Whether pci's driver_override names a driver (the kernel shows "(null)" for none, a fake tree an
  * empty file). One that cannot be read counts as set; none at all, as not. */
 static bool override_set(const char *sysfs_root, const char *pci)
 {
-	char path[PATH_MAX], buf[SH_VFIO_DRIVER_MAX];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
+	char buf[SH_VFIO_DRIVER_MAX];
+	ssize_t n = pci_attr_read(sysfs_root, pci, "driver_override", buf, sizeof(buf));
 
-	if (path_fmt(path, "%s/bus/pci/devices/%s/driver_override", sysfs_root, pci) < 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
-		return false; /* no such attribute: nothing to clear */
-	if ((n = read(fd, buf, sizeof(buf) - 1)) < 0)
-		return true;
-	buf[n] = '\0';
+	if (n < 0)
+		return n == -EIO; /* no such attribute: nothing to clear */
 	buf[strcspn(buf, "\n")] = '\0';
 	return buf[0] && strcmp(buf, "(null)");
 }
@@ -453,31 +465,19 @@ int sh_vfio_devnode(const char *dev_root, int group, struct sh_devnode *node, st
 
 bool sh_vfio_device_in_use(const char *sysfs_root, const char *pci)
 {
-	char path[PATH_MAX], buf[16];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
+	char buf[16];
 
-	if (!sh_pci_addr_valid(pci) || path_fmt(path, "%s/bus/pci/devices/%s/enable", sysfs_root, pci) < 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return false;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10) > 0;
+	return sh_pci_addr_valid(pci) && pci_attr_read(sysfs_root, pci, "enable", buf, sizeof(buf)) > 0 &&
+	       strtol(buf, NULL, 10) > 0;
 }
 
 int sh_vfio_numa_node(const char *sysfs_root, const char *pci)
 {
-	char path[PATH_MAX], buf[32], *end;
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
+	char buf[32], *end;
 	long v;
 
-	if (!sh_pci_addr_valid(pci) || path_fmt(path, "%s/bus/pci/devices/%s/numa_node", sysfs_root, pci) < 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)) < 0)
+	if (!sh_pci_addr_valid(pci) || pci_attr_read(sysfs_root, pci, "numa_node", buf, sizeof(buf)) <= 0)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
 	errno = 0;
 	v = strtol(buf, &end, 10);
 	if (end == buf || errno || (*end && strcmp(end, "\n")) || v < -1 || v > 65535)
