@@ -1020,7 +1020,7 @@ int sh_attach(const struct sh_ctx *ctx, struct sh_error *err)
 		return 0;
 	/* The target first: a namespace that is not the container's is refused before state_dir is
 	 * even created. */
-	a.netdev = sh_request_has_own_netdev(ctx->req);
+	a.netdev = sh_request_has_own(ctx->req, SH_MODE_NETDEV);
 	if ((r = a.netdev ? sh_netns_open_target(ctx->netns_path, ctx->state->pid, &a.ns, err)
 			  : vfio_holder(ctx, &a, err)) < 0)
 		return r;

@@ -356,12 +356,12 @@ int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, bool h
 	return check_selector(v, has_vf, has_pool, &nm, err);
 }
 
-bool sh_request_has_own_netdev(const struct sh_request *req)
+bool sh_request_has_own(const struct sh_request *req, enum sh_vf_mode mode)
 {
 	size_t i;
 
 	for (i = 0; i < req->n; i++)
-		if (!req->vf[i].elsewhere && req->vf[i].mode == SH_MODE_NETDEV)
+		if (!req->vf[i].elsewhere && req->vf[i].mode == mode)
 			return true;
 	return false;
 }

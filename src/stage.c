@@ -187,7 +187,7 @@ int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
 			return r;
 		/* A container that asks this run for no netdev may have no namespace of its own: fine
 		 * (nothing is moved into it); nor has one that sriov-runc prepares yet. */
-		if (!in->wrapper && sh_request_has_own_netdev(&in->req) &&
+		if (!in->wrapper && sh_request_has_own(&in->req, SH_MODE_NETDEV) &&
 		    (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
 			return r;
 	}

@@ -19,16 +19,6 @@
 
 #define SPEC_MAX (64u << 20)
 
-static bool wants_vfio(const struct sh_request *req)
-{
-	size_t i;
-
-	for (i = 0; i < req->n; i++)
-		if (!req->vf[i].elsewhere && req->vf[i].mode == SH_MODE_VFIO)
-			return true;
-	return false;
-}
-
 /* The request, as the container's createRuntime will build it (stage.c), for a container that
  * has no process yet. */
 static int read_request(const char *bundle, const char *id, const char *config, const char *hook,
@@ -120,7 +110,7 @@ int sh_vfio_prep_begin(const char *bundle, const char *id, const char *config, c
 	memset(p, 0, sizeof(*p));
 	if ((r = read_request(bundle, id, config, hook, p, err)) < 0)
 		return r;
-	if (!wants_vfio(&p->in.req))
+	if (!sh_request_has_own(&p->in.req, SH_MODE_VFIO))
 		return 0;
 	sh_log_set_container(id, p->in.ctx.name, "create");
 	sh_log_open(p->in.cfg.log, &ignored);

@@ -93,8 +93,9 @@ int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, bool h
 bool sh_pool_name_valid(const char *name);
 /* The VFs of req this run acts on (those not elsewhere). */
 size_t sh_request_count_own(const struct sh_request *req);
-/* Whether this run has a netdev VF of its own: one to move into the container's namespace. */
-bool sh_request_has_own_netdev(const struct sh_request *req);
+/* Whether this run has a VF of its own in mode: a netdev to move into the container's namespace,
+ * a vfio VF to bind. */
+bool sh_request_has_own(const struct sh_request *req, enum sh_vf_mode mode);
 /* The selector as a device key: "pool=fast", "pf=ens1f0 vf=auto", "vf=0000:3b:02.0". */
 const char *sh_request_selector_key(const struct sh_vf_request *v, char *buf, size_t len);
 /* The check the settings table asks of settings named together (qos needs vlan, min_tx_rate not

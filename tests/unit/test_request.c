@@ -331,9 +331,12 @@ static void test_mode_and_pool_vf(void **state)
 	assert_true(req.vf[0].has_mode);
 	assert_int_equal(req.vf[1].mode, SH_MODE_NETDEV); /* the default */
 	assert_false(req.vf[1].has_mode);
-	assert_true(sh_request_has_own_netdev(&req));
+	assert_true(sh_request_has_own(&req, SH_MODE_NETDEV));
+	assert_true(sh_request_has_own(&req, SH_MODE_VFIO));
 	req.vf[1].elsewhere = true;
-	assert_false(sh_request_has_own_netdev(&req));
+	assert_false(sh_request_has_own(&req, SH_MODE_NETDEV));
+	req.vf[0].elsewhere = true;
+	assert_false(sh_request_has_own(&req, SH_MODE_VFIO));
 	sh_annotations_free(&a);
 	for (i = 0; i < 2; i++) {
 		build_annotations(pool_vf[i], &a);
