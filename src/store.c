@@ -527,12 +527,40 @@ int sh_claim_read(struct sh_claim *c, struct sh_record *r, struct sh_error *err)
 	return 0;
 }
 
+/* Replaces dir/name with data through name.tmp, written, fsync'd, given mode, then renamed
+ * over it: a reader sees the old file or the new one, never part of one. 0, or a negative errno
+ * (*created: whether the temporary file was made, which then goes). */
+static int replace_at(int dir, const char *name, const char *data, mode_t mode, bool *created)
+{
+	char tmp[NAME_MAX + 8];
+	int fd, ret;
+
+	*created = false;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", name);
+	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
+	if (fd < 0)
+		return -errno;
+	*created = true;
+	ret = sh_fd_write_all(fd, data, strlen(data), NULL, NULL);
+	/* Bits for others must survive the umask; the owner's always do (and the hooks' sandbox has
+	 * no fchmod). */
+	if (ret == 0 && (fsync(fd) < 0 || ((mode & 077) && fchmod(fd, mode) < 0)))
+		ret = -errno;
+	close(fd);
+	if (ret == 0 && renameat(dir, tmp, dir, name) < 0)
+		ret = -errno;
+	if (ret < 0)
+		unlinkat(dir, tmp, 0);
+	return ret;
+}
+
 int sh_claim_write(struct sh_claim *c, const struct sh_record *r, struct sh_error *err)
 {
 	struct sh_store *s = c->store;
 	_cleanup_free_ char *json = NULL;
-	char tmp[SH_PCI_LEN + 16], name[SH_PCI_LEN + 8];
-	int fd, ret;
+	char name[SH_PCI_LEN + 8];
+	bool created;
+	int ret;
 
 	if ((ret = sh_record_format(r, &json)) < 0)
 		return ret == -ENOMEM ? sh_err(err, ENOMEM, "out of memory")
@@ -547,20 +575,9 @@ int sh_claim_write(struct sh_claim *c, const struct sh_record *r, struct sh_erro
 		snprintf(c->indexed, sizeof(c->indexed), "%s", r->id);
 	}
 	snprintf(name, sizeof(name), "%s.json", c->pci);
-	snprintf(tmp, sizeof(tmp), "%s.json.tmp", c->pci);
-	fd = openat(s->claims, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return sh_err_errno(err, errno, "create %s/claims/%s", s->path, tmp);
-	ret = sh_fd_write_all(fd, json, strlen(json), NULL, NULL);
-	if (ret == 0 && fsync(fd) < 0)
-		ret = -errno;
-	close(fd);
-	if (ret == 0 && renameat(s->claims, tmp, s->claims, name) < 0)
-		ret = -errno;
-	if (ret < 0) {
-		unlinkat(s->claims, tmp, 0);
-		return sh_err_errno(err, -ret, "write claim %s/claims/%s", s->path, name);
-	}
+	if ((ret = replace_at(s->claims, name, json, 0600, &created)) < 0)
+		return created ? sh_err_errno(err, -ret, "write claim %s/claims/%s", s->path, name)
+			       : sh_err_errno(err, -ret, "create %s/claims/%s.tmp", s->path, name);
 	snprintf(c->owner, sizeof(c->owner), "%s", r->id);
 	return 0;
 }
@@ -1204,9 +1221,10 @@ static int info_name(const char *name, char *out, size_t len, struct sh_error *e
 int sh_store_info_write(struct sh_store *s, enum sh_info_kind kind, const char *name, const char *json,
 			char path[PATH_MAX], struct sh_error *err)
 {
-	char file[NAME_MAX + 1], tmp[NAME_MAX + 8];
+	char file[NAME_MAX + 1];
 	const char *sub;
-	int dir = info_dir(s, kind, &sub), fd, ret;
+	bool created;
+	int dir = info_dir(s, kind, &sub), ret;
 
 	if ((ret = info_name(name, file, sizeof(file) - 4, err)) < 0)
 		return ret;
@@ -1214,21 +1232,10 @@ int sh_store_info_write(struct sh_store *s, enum sh_info_kind kind, const char *
 		return sh_err(err, ENOENT, "%s/%s does not exist", s->path, sub);
 	if ((size_t)snprintf(path, PATH_MAX, "%s/%s/%s", s->path, sub, file) >= PATH_MAX)
 		return sh_err(err, ENAMETOOLONG, "%s/%s/%s: path too long", s->path, sub, file);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
 	/* Read by the container through a read-only bind mount: world-readable, as /etc/resolv.conf. */
-	fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return sh_err_errno(err, errno, "create %s/%s/%s", s->path, sub, tmp);
-	ret = sh_fd_write_all(fd, json, strlen(json), NULL, NULL);
-	if (ret == 0 && fchmod(fd, 0644) < 0)
-		ret = -errno;
-	close(fd);
-	if (ret == 0 && renameat(dir, tmp, dir, file) < 0)
-		ret = -errno;
-	if (ret < 0) {
-		unlinkat(dir, tmp, 0);
-		return sh_err_errno(err, -ret, "write %s", path);
-	}
+	if ((ret = replace_at(dir, file, json, 0644, &created)) < 0)
+		return created ? sh_err_errno(err, -ret, "write %s", path)
+			       : sh_err_errno(err, -ret, "create %s/%s/%s.tmp", s->path, sub, file);
 	return 0;
 }
 
