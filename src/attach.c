@@ -2,7 +2,6 @@
  * move it into the container, set it up there. Any failure puts back every VF this run touched;
  * what this container already holds (an earlier createRuntime for it) is left as it is. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <linux/if_ether.h>
 #include <stdarg.h>
@@ -965,30 +964,6 @@ static int attach_all(struct attach *a, struct sh_error *err)
 	return 0;
 }
 
-/* The holder of a run with vfio VFs only: the container's process, in whatever network namespace
- * (DPDK containers often share the host's: no netdev moves there). */
-static int vfio_holder(const struct sh_ctx *ctx, struct attach *a, struct sh_error *err)
-{
-	char path[64];
-	int pid = ctx->state->pid, fd, r;
-
-	a->ns.fd = -1;
-	if (pid <= 0)
-		return sh_err(err, EINVAL, "the OCI state gives no pid: the container's process is unknown");
-	a->ns.pid = pid;
-	if (!(a->ns.pid_start = sh_proc_start_time(pid)))
-		return sh_err(err, ESRCH, "the container's process %d is gone", pid);
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return sh_err_errno(err, errno, "open %s", path);
-	r = sh_netns_identity(fd, &a->ns.dev, &a->ns.ino, err);
-	close(fd);
-	/* the process must still be the one the state names */
-	if (r == 0 && sh_proc_start_time(pid) != a->ns.pid_start)
-		return sh_err(err, ESRCH, "the container's process %d is gone", pid);
-	return r;
-}
-
 static int attach_run(struct attach *a, struct sh_error *err)
 {
 	struct sh_error ignored;
@@ -1021,8 +996,9 @@ int sh_attach(const struct sh_ctx *ctx, struct sh_error *err)
 	/* The target first: a namespace that is not the container's is refused before state_dir is
 	 * even created. */
 	a.netdev = sh_request_has_own(ctx->req, SH_MODE_NETDEV);
+	/* a run with vfio VFs only moves nothing: the holder's namespace only identifies it */
 	if ((r = a.netdev ? sh_netns_open_target(ctx->netns_path, ctx->state->pid, &a.ns, err)
-			  : vfio_holder(ctx, &a, err)) < 0)
+			  : sh_netns_open_holder(ctx->state->pid, &a.ns, err)) < 0)
 		return r;
 	a.self = (struct sh_holder){ctx->state->id, a.ns.pid, a.ns.pid_start, a.ns.dev, a.ns.ino};
 	return attach_run(&a, err);

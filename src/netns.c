@@ -163,7 +163,8 @@ static int open_checked(const char *path, int *out, struct sh_error *err)
 	return 0;
 }
 
-int sh_netns_open_target(const char *path, int pid, struct sh_netns_target *t, struct sh_error *err)
+/* path opened and checked as a network namespace, the process(es) it names alive, its identity. */
+static int open_identified(const char *path, int pid, struct sh_netns_target *t, struct sh_error *err)
 {
 	_cleanup_close_ int fd = -1;
 	int path_pid = proc_pid_of(path), r;
@@ -183,15 +184,40 @@ int sh_netns_open_target(const char *path, int pid, struct sh_netns_target *t, s
 		return r;
 	if ((r = sh_netns_identity(fd, &t->dev, &t->ino, err)) < 0)
 		return sh_err_ctx(err, "%s", path);
-	if (same_ns("/proc/self/ns/net", t->dev, t->ino))
-		return sh_err(err, EPERM,
-			      "network namespace %s is the host's (the one sriov-hook runs in): refusing to move a VF "
-			      "into it",
-			      path);
-	if (same_ns("/proc/1/ns/net", t->dev, t->ino))
-		return sh_err(err, EPERM, "network namespace %s is the host's (pid 1's): refusing to move a VF into it",
-			      path);
 	t->pid = pid;
 	t->fd = sh_steal_fd(&fd);
 	return 0;
+}
+
+int sh_netns_open_target(const char *path, int pid, struct sh_netns_target *t, struct sh_error *err)
+{
+	int r;
+
+	if ((r = open_identified(path, pid, t, err)) < 0)
+		return r;
+	if (same_ns("/proc/self/ns/net", t->dev, t->ino))
+		r = sh_err(err, EPERM,
+			   "network namespace %s is the host's (the one sriov-hook runs in): refusing to move a VF "
+			   "into it",
+			   path);
+	else if (same_ns("/proc/1/ns/net", t->dev, t->ino))
+		r = sh_err(err, EPERM, "network namespace %s is the host's (pid 1's): refusing to move a VF into it",
+			   path);
+	if (r < 0) {
+		close(t->fd);
+		t->fd = -1;
+	}
+	return r;
+}
+
+int sh_netns_open_holder(int pid, struct sh_netns_target *t, struct sh_error *err)
+{
+	char path[64];
+
+	memset(t, 0, sizeof(*t));
+	t->fd = -1;
+	if (pid <= 0)
+		return sh_err(err, EINVAL, "the OCI state gives no pid: the container's process is unknown");
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	return open_identified(path, pid, t, err);
 }

@@ -20,6 +20,10 @@ struct sh_netns_target {
  * hook runs in, or pid 1's where readable), or one whose process is gone or was replaced since
  * the hook started (/proc/<pid>/ns/net, and the state's pid). */
 int sh_netns_open_target(const char *path, int pid, struct sh_netns_target *t, struct sh_error *err);
+/* The namespace of the container's process pid, whatever it is, checked and identified as
+ * sh_netns_open_target does but not refused for being the host's: a container whose VFs are all
+ * vfio gets no netdev, and DPDK containers often share the host's network. */
+int sh_netns_open_holder(int pid, struct sh_netns_target *t, struct sh_error *err);
 /* (st_dev, st_ino) of an open namespace. */
 int sh_netns_identity(int fd, uint64_t *dev, uint64_t *ino, struct sh_error *err);
 /* Checks that fd is a namespace of type nstype (CLONE_NEW*), what naming it in the message. */

@@ -89,6 +89,36 @@ static void test_process_gone(void **state)
 	expect_refused(path, 0, ENOENT, path);
 }
 
+/* A vfio container's holder: its process's namespace, identified whatever it is (the host's
+ * included: nothing moves into it), but only of a live process the state names. */
+static void test_holder(void **state)
+{
+	struct sh_netns_target t;
+	struct sh_error err = {0};
+	struct stat sb;
+	int go, status;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(sh_netns_open_holder(getpid(), &t, &err), 0);
+	assert_int_equal(stat("/proc/self/ns/net", &sb), 0);
+	assert_true(t.dev == sb.st_dev && t.ino == sb.st_ino);
+	assert_int_equal(t.pid, getpid());
+	assert_int_equal(t.pid_start, sh_proc_start_time(getpid()));
+	assert_true(t.fd >= 0);
+	close(t.fd);
+	assert_int_equal(sh_netns_open_holder(0, &t, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "gives no pid"));
+	assert_int_equal(t.fd, -1);
+	pid = spawn_waiter(&go, NULL);
+	assert_int_equal(write(go, "x", 1), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(go);
+	assert_int_equal(sh_netns_open_holder(pid, &t, &err), -ESRCH);
+	assert_non_null(strstr(err.msg, "is gone"));
+	assert_int_equal(t.fd, -1);
+}
+
 static void test_identity(void **state)
 {
 	struct stat sb;
@@ -233,6 +263,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_refused_targets, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test(test_process_gone),
+		cmocka_unit_test(test_holder),
 		cmocka_unit_test(test_identity),
 		cmocka_unit_test(test_proc_start_time_self),
 		cmocka_unit_test(test_proc_start_time_odd_comm),
