@@ -1,6 +1,7 @@
 /* sriov-runc's vfio step: request -> claim and bind (attach.c) -> what the container is told
- * (vfioinfo.c, under state_dir) -> config.json edited (specedit.c). Each step undoes the ones before
- * it when it fails, so that a refused create leaves no claim, no binding and no file. */
+ * (vfioinfo.c, under state_dir) -> the edits of config.json, which the wrapper writes with its hooks
+ * (specedit.c). Each step undoes the ones before it when it fails, so that a refused create leaves
+ * no claim, no binding and no file. */
 #include "sriov-hook/vfioprep.h"
 
 #include <errno.h>
@@ -10,14 +11,10 @@
 #include <string.h>
 
 #include "sriov-hook/attach.h"
-#include "sriov-hook/fileio.h"
-#include "sriov-hook/json.h"
 #include "sriov-hook/log.h"
 #include "sriov-hook/store.h"
 #include "sriov-hook/vfio.h"
 #include "sriov-hook/vfioinfo.h"
-
-#define SPEC_MAX (64u << 20)
 
 /* The request, as the container's createRuntime will build it (stage.c), for a container that
  * has no process yet. */
@@ -60,45 +57,37 @@ static int collect_nodes(const struct sh_vfio_prep *p, struct sh_devnode *nodes,
 	return 0;
 }
 
-/* The info file and the edits of config.json. */
-static int tell_container(struct sh_vfio_prep *p, struct sh_error *err)
+/* What the container is told: the info file (written), the variables and the device nodes. */
+static int describe(struct sh_vfio_prep *p, struct sh_error *err)
 {
 	_cleanup_store_ struct sh_store store = SH_STORE_INIT;
-	_cleanup_free_ char *json = NULL, *buf = NULL, *out = NULL;
-	_cleanup_json_ yajl_val spec = NULL;
+	_cleanup_free_ char *json = NULL;
 	struct sh_vfio_info info[SH_MAX_VFS];
-	struct sh_devnode nodes[SH_MAX_VFS + 1];
-	char *env[SH_VFIO_ENV_COUNT] = {0};
-	char info_path[PATH_MAX], spec_path[PATH_MAX];
-	struct sh_spec_edits e = {0};
-	size_t i, n_nodes, len;
+	size_t i;
 	int r;
 
 	for (i = 0; i < p->n; i++)
 		sh_vfio_info_from_record(&p->vfs[i], sh_vfio_numa_node(p->in.cfg.sysfs_root, p->vfs[i].vf_pci), &info[i]);
-	snprintf(spec_path, sizeof(spec_path), "%s/config.json", p->in.state.bundle);
-	if ((r = collect_nodes(p, nodes, &n_nodes, err)) < 0 || (r = sh_vfio_info_json(info, p->n, &json, err)) < 0 ||
+	if ((r = collect_nodes(p, p->nodes, &p->n_nodes, err)) < 0 ||
+	    (r = sh_vfio_info_json(info, p->n, &json, err)) < 0 ||
 	    (r = sh_store_open(p->in.cfg.state_dir, true, &store, err)) < 0 ||
-	    (r = sh_store_info_write(&store, SH_INFO_CONTAINER, p->in.state.id, json, info_path, err)) < 0)
+	    (r = sh_store_info_write(&store, SH_INFO_CONTAINER, p->in.state.id, json, p->info_path, err)) < 0)
 		return r;
-	if ((r = sh_vfio_info_env(info, p->n, "", SH_VFIO_INFO_PATH, env, err)) < 0)
-		goto fail;
-	e = (struct sh_spec_edits){.nodes = nodes,
-				   .n_nodes = n_nodes,
-				   .env = env,
-				   .n_env = SH_VFIO_ENV_COUNT,
-				   .mount_source = info_path,
-				   .mount_destination = SH_VFIO_INFO_PATH};
-	if ((r = sh_json_read_file(spec_path, SPEC_MAX, &buf, err)) < 0 ||
-	    (r = sh_json_parse(buf, "config.json", &spec, err)) < 0 || (r = sh_spec_edit(spec, &e, &out, &len, err)) < 0 ||
-	    (out && (r = sh_write_file_atomic(spec_path, out, len, -1, err)) < 0))
-		goto fail;
-	sh_vfio_info_env_free(env);
-	return 0;
-fail:
-	sh_vfio_info_env_free(env);
-	sh_store_info_remove(&store, SH_INFO_CONTAINER, p->in.state.id, &(struct sh_error){0});
+	if ((r = sh_vfio_info_env(info, p->n, "", SH_VFIO_INFO_PATH, p->env, err)) < 0)
+		sh_store_info_remove(&store, SH_INFO_CONTAINER, p->in.state.id, &(struct sh_error){0});
 	return r;
+}
+
+void sh_vfio_prep_edits(const struct sh_vfio_prep *p, struct sh_spec_edits *e)
+{
+	if (!p || !p->n)
+		return;
+	e->nodes = p->nodes;
+	e->n_nodes = p->n_nodes;
+	e->env = p->env;
+	e->n_env = SH_VFIO_ENV_COUNT;
+	e->mount_source = p->info_path;
+	e->mount_destination = SH_VFIO_INFO_PATH;
 }
 
 int sh_vfio_prep_begin(const char *bundle, const char *id, const char *config, const char *hook,
@@ -116,7 +105,7 @@ int sh_vfio_prep_begin(const char *bundle, const char *id, const char *config, c
 	sh_log_open(p->in.cfg.log, &ignored);
 	if ((r = sh_attach_prepare(&p->in.ctx, p->vfs, SH_ARRAY_SIZE(p->vfs), &p->n, err)) < 0)
 		return r;
-	if ((r = tell_container(p, err)) < 0) {
+	if ((r = describe(p, err)) < 0) {
 		sh_attach_abandon(&p->in.ctx, &ignored);
 		p->n = 0;
 		return r;
@@ -134,6 +123,7 @@ int sh_vfio_prep_end(struct sh_vfio_prep *p, bool create_failed, struct sh_error
 
 void sh_vfio_prep_free(struct sh_vfio_prep *p)
 {
+	sh_vfio_info_env_free(p->env);
 	sh_stage_input_free(&p->in);
 	sh_log_close();
 }

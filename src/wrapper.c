@@ -282,12 +282,15 @@ static yajl_val read_spec(const char *bundle, char *path, struct sh_error *err)
 	return spec;
 }
 
-/* The rewrite of a spec read from path, when it asks for SR-IOV under cfg. */
+/* The rewrite of a spec read from path, when it asks for SR-IOV under cfg: the hooks and, for the
+ * VFs vfio prepared (NULL: none), their nodes, variables and mount, in one write. */
 static int add_hooks_to(const char *bundle, const char *path, yajl_val spec, const struct sh_config *cfg,
-			const struct sh_hook_ref *hook, bool *changed, struct sh_error *err)
+			const struct sh_hook_ref *hook, const struct sh_vfio_prep *vfio, bool *changed,
+			struct sh_error *err)
 {
 	_cleanup_free_ char *out = NULL;
 	struct sh_hook_ref ref = *hook;
+	struct sh_spec_edits e = {.hook = &ref};
 	char path_of_hook[PATH_MAX];
 	size_t len;
 	int r;
@@ -299,7 +302,8 @@ static int add_hooks_to(const char *bundle, const char *path, yajl_val spec, con
 			return sh_err_ctx(err, "bundle %s", bundle ? bundle : ".");
 		ref.path = path_of_hook;
 	}
-	if ((r = sh_wrapper_add_hooks(spec, &ref, &out, &len, err)) < 0 ||
+	sh_vfio_prep_edits(vfio, &e);
+	if ((r = sh_spec_edit(spec, &e, &out, &len, err)) < 0 ||
 	    (out && (r = sh_write_file_atomic(path, out, len, -1, err)) < 0))
 		return sh_err_ctx(err, "bundle %s", bundle ? bundle : ".");
 	if (changed)
@@ -319,7 +323,7 @@ int sh_wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, c
 	spec = read_spec(bundle, path, err);
 	if (!spec)
 		return err->code ? -err->code : 0;
-	return add_hooks_to(bundle, path, spec, cfg, hook, changed, err);
+	return add_hooks_to(bundle, path, spec, cfg, hook, NULL, changed, err);
 }
 
 int sh_wrapper_peek_config(const char *path, struct sh_config *cfg, struct sh_error *err)
@@ -347,13 +351,8 @@ int sh_wrapper_peek_config(const char *path, struct sh_config *cfg, struct sh_er
 }
 
 /* The vfio VFs of the container, claimed and bound before runc create (vfioprep.h). */
-static int prepare_vfio(struct sh_wrapper_exec *ex, const char *config, struct sh_error *err)
+static int prepare_vfio(struct sh_wrapper_exec *ex, const char *config, const char *hook, struct sh_error *err)
 {
-	char hook[PATH_MAX];
-	int r;
-
-	if ((r = hook_path(hook, err)) < 0)
-		return r;
 	if (!(ex->vfio = calloc(1, sizeof(*ex->vfio))))
 		return sh_err(err, ENOMEM, "out of memory");
 	return sh_vfio_prep_begin(ex->cl.bundle, ex->cl.id, config, hook, ex->vfio, err);
@@ -398,14 +397,22 @@ int sh_wrapper_prepare(int argc, char **argv, struct sh_wrapper_exec *ex, struct
 	/* runc runs as runc, not under the wrapper's name: ps, pkill and runc's own messages say so */
 	if (ex->cl.argc > 0)
 		ex->cl.argv[0] = ex->runc;
-	if (spec) {
-		struct sh_hook_ref hook = {.path = NULL, .config = ex->hook_config};
+	if (spec && sh_wrapper_spec_wants_sriov(spec, ex->cfg.env_fallback)) {
+		char path_of_hook[PATH_MAX];
+		struct sh_hook_ref hook = {.path = path_of_hook, .config = ex->hook_config};
+		struct sh_error ignored;
 
-		if ((r = add_hooks_to(ex->cl.bundle, spec_path, spec, &ex->cfg, &hook, NULL, err)) < 0)
+		if ((r = hook_path(path_of_hook, err)) < 0)
+			return sh_err_ctx(err, "bundle %s", ex->cl.bundle ? ex->cl.bundle : ".");
+		/* vfio VFs first: config.json is then written once, with the hooks and their nodes */
+		if (ex->cl.id && (r = prepare_vfio(ex, config, path_of_hook, err)) < 0)
 			return r;
+		if ((r = add_hooks_to(ex->cl.bundle, spec_path, spec, &ex->cfg, &hook, ex->vfio, NULL, err)) < 0) {
+			if (ex->vfio)
+				sh_vfio_prep_end(ex->vfio, true, &ignored);
+			return r;
+		}
 	}
-	if (spec && ex->cl.id && sh_wrapper_spec_wants_sriov(spec, ex->cfg.env_fallback))
-		return prepare_vfio(ex, config, err);
 	return 0;
 }
 

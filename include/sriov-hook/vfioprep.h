@@ -13,21 +13,30 @@
 #include "sriov-hook/record.h"
 #include "sriov-hook/specedit.h"
 #include "sriov-hook/stage.h"
+#include "sriov-hook/vfio.h"
+#include "sriov-hook/vfioinfo.h"
 
 struct sh_vfio_prep {
 	struct sh_stage_input in; /* the container's id and bundle, the request, the configuration */
 	struct sh_record vfs[SH_MAX_VFS];
 	size_t n; /* VFs prepared: when 0, nothing was done and runc is exec'd as usual */
+	/* What config.json gets (sh_vfio_prep_edits): the device nodes, the variables, the info file. */
+	struct sh_devnode nodes[SH_MAX_VFS + 1];
+	size_t n_nodes;
+	char *env[SH_VFIO_ENV_COUNT];
+	char info_path[PATH_MAX];
 };
 
 /* Before runc create of container id with the bundle at bundle (NULL: the working directory):
  * when its request (annotations, variables, CDI devices, pools of config; NULL the default file)
- * names vfio VFs for this run, claims and binds them, writes the info file and edits
- * <bundle>/config.json. hook: the sriov-hook whose entries the bundle has. On failure nothing is
- * left claimed or bound. p must be freed with sh_vfio_prep_free either way. */
+ * names vfio VFs for this run, claims and binds them and writes the info file; what config.json
+ * must get is then sh_vfio_prep_edits'. hook: the sriov-hook whose entries the bundle has. On
+ * failure nothing is left claimed or bound. p must be freed with sh_vfio_prep_free either way. */
 int sh_vfio_prep_begin(const char *bundle, const char *id, const char *config, const char *hook,
 		       struct sh_vfio_prep *p, struct sh_error *err);
-/* After runc create: when it failed, gives back the VFs no createRuntime adopted and the info file
+/* Adds to e the nodes, variables and mount of the VFs prepared (nothing when p is NULL or none). */
+void sh_vfio_prep_edits(const struct sh_vfio_prep *p, struct sh_spec_edits *e);
+/* After runc create (or a rewrite of config.json that failed): when it failed, gives back the VFs no createRuntime adopted and the info file
  * of a container that holds none. */
 int sh_vfio_prep_end(struct sh_vfio_prep *p, bool create_failed, struct sh_error *err);
 void sh_vfio_prep_free(struct sh_vfio_prep *p);
