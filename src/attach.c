@@ -37,6 +37,7 @@ struct attach {
 	struct sh_pin pin;
 	struct nl_sock *host_sk, *cont_sk;
 	bool held[SH_MAX_VFS]; /* request slots this container already holds in this namespace */
+	char prepared[SH_MAX_VFS][SH_PCI_LEN]; /* the VF sriov-runc bound for a slot, "" none */
 	struct sh_claim claims[SH_MAX_VFS];
 	struct sh_record records[SH_MAX_VFS];
 	size_t n; /* VFs claimed by this run so far, records written */
@@ -711,44 +712,39 @@ static bool prepared_for(const struct attach *a, size_t slot, const struct sh_re
 	       !sh_record_holder_gone(r) && r->bundle[0] && same_bundle(r->bundle, a->ctx->state->bundle);
 }
 
-/* createRuntime of a container that sriov-runc prepared: the VF it bound for slot becomes the
- * container's (its process and namespace the holder). -ENOENT (err untouched) when there is none. */
+/* createRuntime of a container that sriov-runc prepared: the VF it bound for slot (found by
+ * find_held) becomes the container's (its process and namespace the holder). -ENOENT (err
+ * untouched) when there is none. */
 static int adopt(struct attach *a, size_t slot, struct sh_error *err)
 {
-	char pci[SH_MAX_VFS * 4][SH_PCI_LEN];
 	struct sh_claim *c = &a->claims[a->n];
 	struct sh_record *r = &a->records[a->n];
 	struct sh_error ignored;
-	size_t i, n;
 	int ret;
 
-	if (sh_store_list_owned(&a->store, a->self.id, pci, SH_ARRAY_SIZE(pci), &n, &ignored) < 0)
+	if (!a->prepared[slot][0])
 		return -ENOENT;
-	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++) {
-		if (sh_store_peek(&a->store, pci[i], r, &ignored) < 0 || !prepared_for(a, slot, r))
-			continue;
-		if ((ret = sh_store_lock_vf(&a->store, pci[i], true, c, err)) < 0)
-			return ret;
-		if (sh_claim_read(c, r, &ignored) < 0 || !prepared_for(a, slot, r)) {
-			sh_claim_unlock(c);
-			continue;
-		}
-		r->pid = a->self.pid;
-		r->pid_start = a->self.pid_start;
-		r->netns_dev = a->self.netns_dev;
-		r->netns_ino = a->self.netns_ino;
-		r->phase = SH_PHASE_ATTACHING;
-		if ((ret = sh_claim_write(c, r, err)) < 0) {
-			sh_claim_unlock(c);
-			return ret;
-		}
-		a->n++; /* from here on, rollback gives it back */
-		sh_log_set_vf(r->pf_name, r->vf_pci);
-		sh_log_msg(LOG_INFO, "VF %u (%s) of %s, bound to vfio-pci by sriov-runc (IOMMU group %d), is the "
-			   "container's", r->vf_index, r->vf_pci, r->pf_name, r->iommu_group);
-		return 0;
+	if ((ret = sh_store_lock_vf(&a->store, a->prepared[slot], true, c, err)) < 0)
+		return ret;
+	/* still as find_held saw it, under the lock */
+	if (sh_claim_read(c, r, &ignored) < 0 || !prepared_for(a, slot, r)) {
+		sh_claim_unlock(c);
+		return -ENOENT;
 	}
-	return -ENOENT;
+	r->pid = a->self.pid;
+	r->pid_start = a->self.pid_start;
+	r->netns_dev = a->self.netns_dev;
+	r->netns_ino = a->self.netns_ino;
+	r->phase = SH_PHASE_ATTACHING;
+	if ((ret = sh_claim_write(c, r, err)) < 0) {
+		sh_claim_unlock(c);
+		return ret;
+	}
+	a->n++; /* from here on, rollback gives it back */
+	sh_log_set_vf(r->pf_name, r->vf_pci);
+	sh_log_msg(LOG_INFO, "VF %u (%s) of %s, bound to vfio-pci by sriov-runc (IOMMU group %d), is the container's",
+		   r->vf_index, r->vf_pci, r->pf_name, r->iommu_group);
+	return 0;
 }
 
 /* The IOMMU group of a VF to give in vfio mode, and that it can be used: nothing is changed when
@@ -881,7 +877,8 @@ static void rollback(struct attach *a)
 }
 
 /* Marks the slots this container (same id, init process and namespace) already holds: a second
- * createRuntime for it (two CDI devices, a runtime's retry) leaves them as they are. */
+ * createRuntime for it (two CDI devices, a runtime's retry) leaves them as they are; and notes the
+ * VFs sriov-runc prepared for its slots, which attach_one adopts. */
 static int find_held(struct attach *a, struct sh_error *err)
 {
 	char pci[SH_MAX_VFS * 4][SH_PCI_LEN];
@@ -892,11 +889,15 @@ static int find_held(struct attach *a, struct sh_error *err)
 
 	if ((ret = sh_store_list_owned(&a->store, a->self.id, pci, SH_ARRAY_SIZE(pci), &n, err)) < 0)
 		return ret;
-	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++)
-		if (sh_store_peek(&a->store, pci[i], &r, &ignored) == 0 && sh_record_held_by(&r, &a->self) &&
-		    r.phase == SH_PHASE_ATTACHED && r.slot >= 0 && (size_t)r.slot < a->ctx->req->n &&
+	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++) {
+		if (sh_store_peek(&a->store, pci[i], &r, &ignored) < 0 || r.slot < 0 || (size_t)r.slot >= a->ctx->req->n)
+			continue;
+		if (sh_record_held_by(&r, &a->self) && r.phase == SH_PHASE_ATTACHED &&
 		    !strcmp(r.device, a->ctx->req->vf[r.slot].device))
 			a->held[r.slot] = true;
+		else if (!a->prepare && prepared_for(a, (size_t)r.slot, &r))
+			snprintf(a->prepared[r.slot], sizeof(a->prepared[r.slot]), "%s", pci[i]);
+	}
 	return 0;
 }
 
