@@ -11,22 +11,15 @@
 # steps are listed in build/tests/kill9_vfio.txt.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
+t_setup kill9_vfio "$REPO" "a 3e 1" "b 3f 1"
 . "$REPO/tests/lib/fakevfio.sh"
-t_init kill9_vfio "$REPO"
-t_require_hook
 KILLSTEP=${KILLSTEP:-$REPO/build/tests/tools/killstep}
 WRAPPER=$(dirname "$HOOK")/sriov-runc
 CTL=$(dirname "$HOOK")/sriovctl
 REPORT=${KILL9_REPORT:-$REPO/build/tests/kill9_vfio.txt}
 [ -x "$KILLSTEP" ] || { t_fail build "$KILLSTEP is missing: run make tools"; exit 1; }
-standin_init || exit 1
 # Two lanes at once, each with its own PF (one VF), state dir and bundle: odd steps (recovered by
 # gc) and even steps (recovered by the next claim).
-for l in a b; do
-	standin_pf_create "$l" "$([ $l = a ] && echo 3e || echo 3f)" 1 || { t_fail setup "stand-ins could not be made"; exit 1; }
-done
 fakevfio_setup a b
 STUB=$SH_TMP/stub-runc
 printf '#!/bin/sh\nexit 1\n' >"$STUB"

@@ -5,13 +5,8 @@
 # loaded, IOMMU groups viable, VFs on vfio-pci), ok and failing with the device named.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
-t_init sriovctl_doctor "$REPO"
-t_require_hook
+t_setup sriovctl_doctor "$REPO" "a 3b 2"
 CTL=$REPO/build/sriovctl
-standin_init || exit 1
-standin_pf_create a 3b 2 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 PCI=$(standin_pf_pci a)
 ROOT=$SH_TMP/root

@@ -6,14 +6,8 @@
 # held ones left alone.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
-t_init sriovctl_vfs "$REPO"
-t_require_hook
+t_setup sriovctl_vfs "$REPO" "a 3b 2" "b 3c 2"
 CTL=$REPO/build/sriovctl
-standin_init || exit 1
-standin_pf_create a 3b 2 || { t_fail setup "stand-ins could not be made"; exit 1; }
-standin_pf_create b 3c 2 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 PFB=$(standin_pf_name b)
 NUMVFS=$SH_SYSFS/devices/pci0000:00/$(standin_pf_pci a)/sriov_numvfs

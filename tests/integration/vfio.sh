@@ -7,15 +7,10 @@
 # fake sysfs tree (driver links, netdevs, device nodes); the real binding is tests/vm's.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
+t_setup vfio "$REPO" "a 3b 4"
 . "$REPO/tests/lib/fakevfio.sh"
-t_init vfio "$REPO"
-t_require_hook
 RUNC_WRAPPER=$(dirname "$HOOK")/sriov-runc
 [ -x "$RUNC_WRAPPER" ] || { t_fail setup "$RUNC_WRAPPER not built"; t_end; exit 1; }
-standin_init || exit 1
-standin_pf_create a 3b 4 || { t_fail setup "stand-ins could not be made"; exit 1; }
 
 PF=$(standin_pf_name a)
 DEVICES=$SH_SYSFS/devices/pci0000:00
