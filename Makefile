@@ -9,16 +9,20 @@ CC       ?= cc
 # CFLAGS is the user's (make CFLAGS=-O1 CC=clang): the project's own flags are kept apart so that
 # overriding it never drops the warnings, the include path or the libraries' flags.
 CFLAGS   ?= -O2 -g
-SH_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude -DSRIOV_HOOK_VERSION='"$(VERSION)"' \
-            $(shell pkg-config --cflags $(PKGS))
+# The libraries' flags are asked of pkg-config when a recipe first needs them, not when this file is
+# read: `make demo` on a fresh machine installs the -dev packages (deps) before anything compiles.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+SH_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Iinclude -DSRIOV_HOOK_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
 # The library's symbols stay inside the binaries: nothing of ours is exported or can interpose on
 # a shared library's symbol of the same name.
 LIB_CFLAGS := -fvisibility=hidden
-LDLIBS   += $(shell pkg-config --libs $(PKGS))
+LDLIBS   += $(PKG_LIBS)
 # CPPFLAGS and LDFLAGS too are the user's or the packager's (dpkg-buildflags: fortify, relro, now).
 ALL_CFLAGS = $(SH_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 
-LIB_SRCS := $(sort $(wildcard src/*.c))
+# src/<layer>/<concern>.c: the layers and what each may include are in scripts/layers.sh.
+LIB_SRCS := $(sort $(wildcard src/*/*.c))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libsriovhook.a
 HOOKS    := $(patsubst hook/%.c,$(BUILD)/%,$(sort $(wildcard hook/*.c)))
@@ -26,31 +30,41 @@ HOOKS    := $(patsubst hook/%.c,$(BUILD)/%,$(sort $(wildcard hook/*.c)))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean check check-unit check-integration install uninstall demo deps
+.PHONY: all clean check check-layers check-unit check-integration install uninstall demo deps
 all: $(HOOKS)
 
 Q ?= @
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/sriov-hook/*.h) | $(BUILD)/obj
+# -MMD -MP: each object depends on the headers it includes, as the compiler saw them.
+DEPFLAGS = -MMD -MP
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+-include $(LIB_OBJS:.o=.d)
 
 $(LIB): $(LIB_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/%: hook/%.c $(LIB)
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(DEPFLAGS) -MF $(BUILD)/obj/$*.main.d -MT $@ $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+-include $(HOOKS:$(BUILD)/%=$(BUILD)/obj/%.main.d)
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB) | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(BUILD)/tests
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MT $@ $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+-include $(UNIT_BINS:=.d)
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/tests:
 	mkdir -p $@
 
 # Installs whatever the build and the tests need, on Debian 12, as root.
 deps:
 	@sh scripts/deps.sh
+
+# Lower layers never include higher ones, and no module includes itself through others.
+check-layers:
+	@python3 scripts/layers.py
 
 check-unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)

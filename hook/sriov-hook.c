@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "sriov-hook/cmdline.h"
-#include "sriov-hook/config.h"
-#include "sriov-hook/stage.h"
+#include "sriov-hook/hook/cmdline.h"
+#include "sriov-hook/hook/stage.h"
+#include "sriov-hook/input/config.h"
 
 static void usage(FILE *out)
 {

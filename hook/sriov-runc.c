@@ -2,8 +2,8 @@
  * container asking for SR-IOV, then becomes the real runc (sh_wrapper_run). */
 #include <stdio.h>
 
-#include "sriov-hook/error.h"
-#include "sriov-hook/wrapper.h"
+#include "sriov-hook/core/error.h"
+#include "sriov-hook/runc/wrapper.h"
 
 int main(int argc, char **argv)
 {

@@ -12,13 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sriov-hook/cdi.h"
-#include "sriov-hook/config.h"
-#include "sriov-hook/doctor.h"
-#include "sriov-hook/gc.h"
-#include "sriov-hook/listing.h"
-#include "sriov-hook/metrics.h"
-#include "sriov-hook/vfs.h"
+#include "sriov-hook/ctl/cdi.h"
+#include "sriov-hook/ctl/doctor.h"
+#include "sriov-hook/ctl/listing.h"
+#include "sriov-hook/ctl/metrics.h"
+#include "sriov-hook/ctl/vfs.h"
+#include "sriov-hook/hook/gc.h"
+#include "sriov-hook/input/config.h"
 
 struct opts {
 	const char *config;

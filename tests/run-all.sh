@@ -1,5 +1,6 @@
 #!/bin/sh
 # Runs every suite (each prints PASS/FAIL lines), then the total. Exits non-zero when anything failed.
+#   layers       the include rule of src/ (scripts/layers.py)
 #   unit         cmocka unit tests
 #   integration  root: netns, stand-in VFs, runc; includes kill9 (SIGKILL at every system call)
 #   torture      root: 1,000 hook runs, 16 workers, random SIGKILLs (make torture: 10,000)
@@ -9,12 +10,13 @@
 #   standin      make standin-up / standin-down;  package  the Debian package, built, installed, purged
 # SUITES="unit integration" narrows the run; SUITES=kill9 runs only the kill9 integration test.
 cd "$(dirname "$0")/.." || exit 1
-suites=${SUITES:-unit integration torture sanitize fuzz engines standin package vm}
+suites=${SUITES:-layers unit integration torture sanitize fuzz engines standin package vm}
 log=$(mktemp /tmp/sriov-hook-check.XXXXXX)
 trap 'rm -f "$log" "$log".*' EXIT
 for s in $suites; do
 	echo "== $s"
 	case $s in
+	layers) cmd="make -s check-layers" ;;
 	unit) cmd="make -s check-unit" ;;
 	integration) cmd="make -s tools && tests/run-integration.sh" ;;
 	kill9) cmd="make -s all tools && tests/run-integration.sh kill9" ;;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sriov-hook/error.h"
+#include "sriov-hook/core/error.h"
 
 /* libFuzzer's data is not NUL-terminated; the parsers take C strings (an embedded NUL ends it, as
  * it would for the hook, which reads its inputs as strings). */

@@ -12,13 +12,13 @@ FUZZ_PKGS          := yajl libnl-3.0 libnl-route-3.0 libseccomp
 FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude -O1 -g $(FUZZ_SAN) -DSRIOV_HOOK_VERSION='"fuzz"' \
 	       $(shell pkg-config --cflags $(FUZZ_PKGS))
-FUZZ_OBJS   := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(sort $(wildcard src/*.c)))
+FUZZ_OBJS   := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(sort $(wildcard src/*/*.c)))
 FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 
 .PHONY: fuzz fuzz-build fuzz-check
 fuzz-build: $(FUZZ_BINS)
 
-$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard include/sriov-hook/*.h)
+$(FUZZ_BUILD)/obj/%.o: src/%.c $(wildcard include/sriov-hook/*/*.h)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -fvisibility=hidden -c -o $@ $<

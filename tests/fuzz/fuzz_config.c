@@ -1,6 +1,6 @@
 /* Fuzzes the hook's configuration file (sh_config_parse). */
 #include "fuzz.h"
-#include "sriov-hook/config.h"
+#include "sriov-hook/input/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

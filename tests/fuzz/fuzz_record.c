@@ -2,7 +2,7 @@
  * upgrade, and by sriovctl, whatever a killed hook or an older release left in it.
  * A record that parses is formatted and parsed again: what the store writes it must read back. */
 #include "fuzz.h"
-#include "sriov-hook/record.h"
+#include "sriov-hook/store/record.h"
 
 static void round_trip(const struct sh_record *rec)
 {

@@ -4,8 +4,8 @@
 #include <limits.h>
 
 #include "fuzz.h"
-#include "sriov-hook/oci.h"
-#include "sriov-hook/request.h"
+#include "sriov-hook/input/oci.h"
+#include "sriov-hook/input/request.h"
 
 static void request(struct sh_annotations *ann)
 {

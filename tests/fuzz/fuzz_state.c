@@ -1,8 +1,8 @@
 /* Fuzzes the OCI state a runtime writes on the hook's stdin (sh_oci_state_parse), and what podman
  * carries in it: its annotations, turned into a request. */
 #include "fuzz.h"
-#include "sriov-hook/oci.h"
-#include "sriov-hook/request.h"
+#include "sriov-hook/input/oci.h"
+#include "sriov-hook/input/request.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* What it accepts is safe to use as a file name under state_dir. */
 		struct sh_error e2 = {0};
 
-		if (sh_oci_id_validate(st.id, &e2) < 0 || !st.bundle || st.bundle[0] != '/' || st.pid < 0)
+		if (sh_container_id_validate(st.id, &e2) < 0 || !st.bundle || st.bundle[0] != '/' || st.pid < 0)
 			abort();
 		if (st.has_annotations) {
 			memset(&err, 0, sizeof(err));

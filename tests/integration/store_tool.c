@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sriov-hook/config.h"
-#include "sriov-hook/gc.h"
-#include "sriov-hook/store.h"
+#include "sriov-hook/hook/gc.h"
+#include "sriov-hook/input/config.h"
+#include "sriov-hook/store/store.h"
 
 static void print_event(const struct sh_gc_event *ev, void *data)
 {

@@ -2,7 +2,7 @@
 # of this Makefile with BUILD, CC and CFLAGS set), and the unit and integration suites run on it:
 #   make check-sanitize    builds, runs tests/sanitize/run.sh (unit binaries + integration, root)
 # SH_SANITIZER_BUILD lets the hook's seccomp policy allow what the sanitizer runtime needs
-# (src/sandbox.c); the policy that ships is tested by the normal build's suites.
+# (src/core/sandbox.c); the policy that ships is tested by the normal build's suites.
 SAN_BUILD  := $(BUILD)/asan
 SAN_CC     ?= clang
 SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \

@@ -12,7 +12,7 @@
 #include <net/if.h>
 #include <string.h>
 
-#include "sriov-hook/nl.h"
+#include "sriov-hook/sys/nl.h"
 
 static void test_lookup(void **state)
 {

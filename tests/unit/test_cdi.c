@@ -16,9 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sriov-hook/cdi.h"
-#include "sriov-hook/cmdline.h"
-#include "sriov-hook/json.h"
+#include "sriov-hook/core/json.h"
+#include "sriov-hook/ctl/cdi.h"
+#include "sriov-hook/hook/cmdline.h"
 
 static const struct sh_cdi_opts opts = {.hook = "/usr/bin/sriov-hook"};
 

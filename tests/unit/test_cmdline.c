@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "sriov-hook/cmdline.h"
-#include "sriov-hook/stage.h"
+#include "sriov-hook/hook/cmdline.h"
+#include "sriov-hook/hook/stage.h"
 
 static const char *dir;
 

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "sriov-hook/config.h"
+#include "sriov-hook/input/config.h"
 
 static void test_defaults(void **state)
 {

@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sriov-hook/config.h"
+#include "sriov-hook/input/config.h"
 
 static void parse_ok(const char *json, struct sh_config *cfg)
 {

@@ -21,9 +21,9 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "sriov-hook/gc.h"
-#include "sriov-hook/netns.h"
-#include "sriov-hook/store.h"
+#include "sriov-hook/hook/gc.h"
+#include "sriov-hook/store/store.h"
+#include "sriov-hook/sys/netns.h"
 
 #define PF_PCI "0000:3b:00.0"
 #define VF_PCI "0000:3b:10.0"	/* exists in the fake sysfs, its netdev not on the host */

@@ -11,7 +11,7 @@
 
 #include "testutil.h"
 #include "fakesys.h"
-#include "sriov-hook/inventory.h"
+#include "sriov-hook/ctl/inventory.h"
 
 /*
  * ens1f0 0000:3b:00.0  numvfs 5 of 8, up with carrier:

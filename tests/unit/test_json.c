@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sriov-hook/json.h"
+#include "sriov-hook/core/json.h"
 
 /* ---- reads ----------------------------------------------------------------------------------- */
 

@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "sriov-hook/log.h"
-#include "sriov-hook/sandbox.h"
+#include "sriov-hook/core/log.h"
+#include "sriov-hook/core/sandbox.h"
 
 #define ID "3f2a9c1d0b8e7f6a5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a291807f6e"
 

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 
 #include "testutil.h"
-#include "sriov-hook/metrics.h"
+#include "sriov-hook/ctl/metrics.h"
 
 /* One PF with two VFs: VF 0 free with PF counters, VF 1 held by a container whose name needs
  * escaping, with its netdev's counters only. */

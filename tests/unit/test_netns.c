@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "sriov-hook/netns.h"
+#include "sriov-hook/sys/netns.h"
 
 static void sleep_ms(long ms)
 {

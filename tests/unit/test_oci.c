@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "sriov-hook/oci.h"
+#include "sriov-hook/input/oci.h"
 
 /* ---- state ------------------------------------------------------------------------------------- */
 
@@ -175,20 +175,20 @@ static void test_id_validate(void **state)
 
 	(void)state;
 	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
-		int r = sh_oci_id_validate(cases[i].id, &err);
+		int r = sh_container_id_validate(cases[i].id, &err);
 
 		if ((r == 0) != cases[i].ok)
-			fail_msg("sh_oci_id_validate(\"%s\"): %d", cases[i].id, r);
+			fail_msg("sh_container_id_validate(\"%s\"): %d", cases[i].id, r);
 		if (r)
 			assert_int_equal(r, -EINVAL);
 	}
 	/* safe as a file name: bounded length */
 	memset(long_id, 'a', sizeof(long_id));
 	long_id[200] = '\0';
-	assert_int_equal(sh_oci_id_validate(long_id, &err), 0);
+	assert_int_equal(sh_container_id_validate(long_id, &err), 0);
 	long_id[200] = 'a';
 	long_id[201] = '\0';
-	assert_int_equal(sh_oci_id_validate(long_id, &err), -EINVAL);
+	assert_int_equal(sh_container_id_validate(long_id, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "is longer than 200 characters"));
 }
 

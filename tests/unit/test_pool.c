@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sriov-hook/config.h"
-#include "sriov-hook/pool.h"
-#include "sriov-hook/request.h"
-#include "sriov-hook/vfsetting.h"
+#include "sriov-hook/core/vfsetting.h"
+#include "sriov-hook/input/config.h"
+#include "sriov-hook/input/pool.h"
+#include "sriov-hook/input/request.h"
 
 /* ---- selectors ------------------------------------------------------------------------------ */
 

@@ -16,8 +16,8 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "sriov-hook/json.h"
-#include "sriov-hook/record.h"
+#include "sriov-hook/core/json.h"
+#include "sriov-hook/store/record.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/unit/fixtures"

@@ -17,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sriov-hook/annotations.h"
-#include "sriov-hook/request.h"
-#include "sriov-hook/vfsetting.h"
+#include "sriov-hook/core/vfsetting.h"
+#include "sriov-hook/input/annotations.h"
+#include "sriov-hook/input/request.h"
 
 #define MAX_KV 48 /* key, value, key, value, ..., NULL */
 

@@ -29,12 +29,12 @@
 #endif
 
 #include "testutil.h"
-#include "sriov-hook/log.h"
-#include "sriov-hook/netns.h"
-#include "sriov-hook/nl.h"
-#include "sriov-hook/sandbox.h"
-#include "sriov-hook/store.h"
-#include "sriov-hook/sysfs.h"
+#include "sriov-hook/core/log.h"
+#include "sriov-hook/core/sandbox.h"
+#include "sriov-hook/store/store.h"
+#include "sriov-hook/sys/netns.h"
+#include "sriov-hook/sys/nl.h"
+#include "sriov-hook/sys/sysfs.h"
 
 extern char **environ;
 

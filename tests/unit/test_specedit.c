@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sriov-hook/json.h"
-#include "sriov-hook/specedit.h"
+#include "sriov-hook/core/json.h"
+#include "sriov-hook/runc/specedit.h"
 
 static const struct sh_devnode nodes[] = {{"/dev/vfio/vfio", 10, 196}, {"/dev/vfio/12", 243, 0}};
 static char *env[] = {"SRIOV_VFIO_PCI=0000:01:10.0", "SRIOV_VFIO_INFO=/run/sriov/vfio.json"};

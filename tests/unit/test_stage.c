@@ -20,8 +20,8 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "sriov-hook/log.h"
-#include "sriov-hook/stage.h"
+#include "sriov-hook/core/log.h"
+#include "sriov-hook/hook/stage.h"
 
 static const char *dir; /* the current test's temporary directory */
 

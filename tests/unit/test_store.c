@@ -27,8 +27,8 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "sriov-hook/netns.h"
-#include "sriov-hook/store.h"
+#include "sriov-hook/store/store.h"
+#include "sriov-hook/sys/netns.h"
 
 #define PCI_A "0000:3b:02.0"
 #define PCI_B "0000:3b:02.1"

@@ -23,7 +23,7 @@
 
 #include "testutil.h"
 #include "fakesys.h"
-#include "sriov-hook/sysfs.h"
+#include "sriov-hook/sys/sysfs.h"
 
 #define PF_PCI "0000:3b:00.0"
 #define PF_NAME "ens1f0"

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sriov-hook/error.h"
-#include "sriov-hook/types.h"
+#include "sriov-hook/core/error.h"
+#include "sriov-hook/core/types.h"
 
 static void test_parse_uint(void **state)
 {

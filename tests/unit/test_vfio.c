@@ -30,7 +30,7 @@
 
 #include "testutil.h"
 #include "fakesys.h"
-#include "sriov-hook/vfio.h"
+#include "sriov-hook/sys/vfio.h"
 
 #define PF "0000:01:00.0"
 #define VF "0000:01:10.0"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sriov-hook/vfioinfo.h"
+#include "sriov-hook/store/vfioinfo.h"
 
 static void record(struct sh_record *r, const char *pci, unsigned index, int group)
 {

@@ -13,9 +13,9 @@
 
 #include "testutil.h"
 #include "fakesys.h"
-#include "sriov-hook/netns.h"
-#include "sriov-hook/store.h"
-#include "sriov-hook/vfs.h"
+#include "sriov-hook/ctl/vfs.h"
+#include "sriov-hook/store/store.h"
+#include "sriov-hook/sys/netns.h"
 
 struct seen {
 	struct sh_vfs_result res[8];

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sriov-hook/error.h"
-#include "sriov-hook/vfsetting.h"
+#include "sriov-hook/core/error.h"
+#include "sriov-hook/core/vfsetting.h"
 
 static size_t field_size(const struct sh_vf_setting *s)
 {

@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "sriov-hook/json.h"
-#include "sriov-hook/fileio.h"
-#include "sriov-hook/wrapper.h"
+#include "sriov-hook/core/fileio.h"
+#include "sriov-hook/core/json.h"
+#include "sriov-hook/runc/wrapper.h"
 
 /* ---- command lines ------------------------------------------------------------------------- */
 

@@ -1,0 +1,44 @@
+/* Small helpers over yajl's tree API and generator, shared by the state, spec, config and claim
+ * parsers. */
+#ifndef SRIOV_HOOK_JSON_H
+#define SRIOV_HOOK_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "sriov-hook/core/error.h"
+
+/* Parses buf (NUL-terminated) into an object; what names the document in the error ("OCI state").
+ * A string or key with an escaped NUL (\u0000) is refused: the tree would cut it there. */
+int sh_json_parse(const char *buf, const char *what, yajl_val *out, struct sh_error *err);
+/* Reads a whole regular file (at most max bytes; a FIFO, a device or a larger file is refused
+ * before reading) into a NUL-terminated malloc'd buffer. A NUL byte in it is an error. */
+int sh_json_read_file(const char *path, size_t max, char **out, struct sh_error *err);
+/* Reads a whole fd (at most max bytes) into a NUL-terminated malloc'd buffer; no NUL byte. */
+int sh_json_read_fd(int fd, size_t max, char **out, struct sh_error *err);
+yajl_val sh_json_get(yajl_val obj, const char *key);
+/* Lookups, which report what they found rather than fail: 0 and *out set, -ENOENT when absent,
+ * -EINVAL when of another type. The caller, which knows the document, words the error. */
+int sh_json_get_string(yajl_val obj, const char *key, const char **out);
+int sh_json_get_int(yajl_val obj, const char *key, long long *out);
+int sh_json_get_bool(yajl_val obj, const char *key, int *out);
+
+static inline void sh_json_freep(yajl_val *v)
+{
+	yajl_tree_free(*v); /* NULL is fine */
+}
+static inline void sh_json_gen_freep(yajl_gen *g)
+{
+	if (*g)
+		yajl_gen_free(*g);
+}
+#define _cleanup_json_ __attribute__((cleanup(sh_json_freep)))
+#define _cleanup_json_gen_ __attribute__((cleanup(sh_json_gen_freep)))
+
+void sh_json_gen_str(yajl_gen g, const char *s);
+void sh_json_gen_kv_str(yajl_gen g, const char *key, const char *value);
+void sh_json_gen_kv_int(yajl_gen g, const char *key, long long value);
+
+#endif

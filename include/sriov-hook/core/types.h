@@ -1,0 +1,93 @@
+/* Value types shared by every layer: IP addresses, MACs, PCI addresses, interface names and the
+ * PF-side settings of a VF, with their parsers and formatters. Nothing here reads input or touches
+ * the system, so netlink, sysfs and the claim store use them without the annotation parser. */
+#ifndef SRIOV_HOOK_TYPES_H
+#define SRIOV_HOOK_TYPES_H
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct sh_error;
+
+#define SH_PCI_LEN 32
+/* Container ids are at most this long (runc, podman and docker use 64). */
+#define SH_ID_MAX 200
+/* A container name longer than this, or with control characters, is not used. */
+#define SH_NAME_MAX 255
+
+struct sh_ip {
+	int family; /* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} a;
+	unsigned prefix; /* CIDRs only */
+};
+
+/* The PF-side VF settings (ip link set PF vf N ...), in the order they are applied. */
+enum sh_knob {
+	SH_KNOB_MAC,
+	SH_KNOB_VLAN, /* vlan, qos and vlan_proto travel together */
+	SH_KNOB_SPOOFCHK,
+	SH_KNOB_TRUST,
+	SH_KNOB_LINK_STATE,
+	SH_KNOB_RATE, /* min_tx_rate and max_tx_rate travel together */
+	SH_KNOB_COUNT,
+};
+#define SH_KNOB_BIT(k) (1u << (k))
+
+/* How a container gets its VF: as a kernel netdev moved into its network namespace, or bound to
+ * vfio-pci for a user-space driver (DPDK), its device nodes given to the container. */
+enum sh_vf_mode { SH_MODE_NETDEV, SH_MODE_VFIO };
+#define SH_VFIO_DRIVER "vfio-pci"
+/* "netdev", "vfio". */
+const char *sh_vf_mode_name(enum sh_vf_mode mode);
+/* The mode called name; false when name is none. */
+bool sh_vf_mode_from_name(const char *name, enum sh_vf_mode *mode);
+
+/* Values of the PF-side settings of one VF, as requested or as read back. */
+struct sh_vf_cfg {
+	uint8_t mac[6];
+	unsigned vlan, qos;
+	unsigned vlan_proto; /* ETH_P_8021Q or ETH_P_8021AD, host order */
+	unsigned spoofchk, trust;
+	unsigned link_state; /* IFLA_VF_LINK_STATE_* */
+	unsigned min_tx_rate, max_tx_rate;
+};
+
+/* The fields of struct sh_vf_cfg, for code that stores or shows them one by one (claim records,
+ * listings): each a MAC (uint8_t[6]) or an unsigned, at offset. */
+enum sh_cfg_kind { SH_CFG_MAC, SH_CFG_UINT };
+struct sh_cfg_field {
+	const char *name;
+	enum sh_cfg_kind kind;
+	size_t offset;
+};
+/* Every field, in the order of the struct; *n gets their count. Read from the table of VF
+ * settings (vfsetting.h), which holds what else there is to know of each. */
+const struct sh_cfg_field *sh_vf_cfg_fields(size_t *n);
+
+/* A decimal number of at most 10 digits, no sign or space: -EINVAL, or -ERANGE above max. */
+int sh_parse_uint(const char *s, unsigned long max, unsigned long *out);
+int sh_parse_ip(const char *s, bool cidr, struct sh_ip *out);
+int sh_parse_mac(const char *s, uint8_t mac[6]);
+/* Neither zero nor a group (multicast or broadcast) address: one a single VF may own. */
+bool sh_mac_is_unicast(const uint8_t mac[6]);
+const char *sh_format_mac(const uint8_t mac[6], char buf[18]);
+const char *sh_format_ip(const struct sh_ip *ip, char *buf, size_t len);
+bool sh_ifname_valid(const char *name);
+/* A container id must be safe as a file name: [A-Za-z0-9_.+-], 1 to SH_ID_MAX characters, no
+ * leading dot. The message names the id and what is wrong with it. */
+int sh_container_id_validate(const char *id, struct sh_error *err);
+/* Whether s holds no control character, so that it cannot spoil a log line or a listing's row. */
+bool sh_text_printable(const char *s);
+bool sh_pci_addr_valid(const char *s);
+/* A valid PCI address into out in lower case, as sysfs spells it: -EINVAL when not valid. */
+int sh_parse_pci_addr(const char *s, char out[SH_PCI_LEN]);
+/* Whether ip lies in the subnet of cidr (same family, first cidr->prefix bits equal). */
+bool sh_ip_in_subnet(const struct sh_ip *ip, const struct sh_ip *cidr);
+
+#endif

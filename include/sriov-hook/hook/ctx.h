@@ -1,0 +1,24 @@
+/* What one hook run acts on: its inputs, read and validated by stage.c before anything changes,
+ * shared by attach (createRuntime) and detach (poststop). */
+#ifndef SRIOV_HOOK_CTX_H
+#define SRIOV_HOOK_CTX_H
+
+#include <limits.h>
+
+#include "sriov-hook/input/config.h"
+#include "sriov-hook/input/oci.h"
+#include "sriov-hook/input/request.h"
+
+/* One hook run: its inputs, validated. */
+struct sh_ctx {
+	const struct sh_config *cfg;
+	const struct sh_state *state;
+	const struct sh_request *req;
+	char netns_path[PATH_MAX]; /* createRuntime; at poststop "" unless the runtime named it */
+	const char *name;	   /* the container's name where the runtime gave one, else NULL */
+	/* The key of the CDI device this run is the hook of ("pf=ens1f0 vf=0"), "" when the
+	 * annotations say: poststop releases that device's VFs only. */
+	char device[SH_DEVICE_MAX];
+};
+
+#endif

@@ -1,0 +1,31 @@
+/* Garbage collection of the state store: what createRuntime and poststop leave when they are killed,
+ * or when a runtime never runs poststop (podman after a failed start, a kill -9 of conmon). Used by
+ * `sriovctl gc`; the hook's own claims and takeovers use the same steps for the VF they touch. */
+#ifndef SRIOV_HOOK_GC_H
+#define SRIOV_HOOK_GC_H
+
+#include <stdbool.h>
+
+#include "sriov-hook/core/error.h"
+#include "sriov-hook/input/config.h"
+#include "sriov-hook/store/store.h"
+
+/* One thing gc acted on (or, dry run, would act on). */
+struct sh_gc_event {
+	const char *pci;  /* the VF, or NULL for a stray file or pin */
+	const char *id;	  /* the container the claim was for, or NULL */
+	const char *what; /* "returned", "returning", "removed stale pin", "removed stray file", ... */
+	const char *path; /* the stray file or pin, or NULL */
+	int result;	  /* 0, or the negative errno of the failure */
+	const char *why;  /* the failure's message, or NULL */
+};
+
+/* Finishes every claim whose container is gone or that was left mid-way (the VF moved home from the
+ * pin or found as devN, restored from its record, released), removes pins no record names and
+ * stray temporary files and empty index directories. Takes the same locks as the hooks, so it is
+ * safe beside running hooks. report is called once per event. Returns 0 when everything found was
+ * handled, else the first failure (err filled); VFs that could not be returned keep their records. */
+int sh_gc(const struct sh_config *cfg, bool dry_run, void (*report)(const struct sh_gc_event *ev, void *data),
+	  void *data, struct sh_error *err);
+
+#endif

@@ -1,0 +1,83 @@
+/* The claim record: what the store keeps for each claimed VF (who holds it, where it went, what to
+ * put back) and its on-disk format, a versioned JSON object read tolerantly so that records written
+ * by an earlier release are still released by a later one. Nothing here touches the system. */
+#ifndef SRIOV_HOOK_RECORD_H
+#define SRIOV_HOOK_RECORD_H
+
+#include <limits.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sriov-hook/core/error.h"
+#include "sriov-hook/core/types.h"
+
+
+/* The format written; version 1 (no "version" key) is the first release's. */
+#define SH_RECORD_VERSION 2
+
+enum sh_record_phase {
+	SH_PHASE_ATTACHING, /* a hook is giving the VF to the container: if it died, the claim is stale */
+	SH_PHASE_ATTACHED,  /* the container has the VF */
+	SH_PHASE_RETURNING, /* released, but the VF was not back on the host: the next poststop, claim
+			     * or gc finishes the job */
+};
+
+struct sh_record {
+	/* The holder: container id and name, and its identity (init process, network namespace). */
+	char id[SH_ID_MAX + 1];
+	char name[SH_NAME_MAX + 1]; /* "" when the runtime gave none */
+	enum sh_record_phase phase;
+	int slot;		      /* the request slot (io.sriov.<N>.*) it answers, -1 unknown */
+	char device[96];	      /* the CDI device whose hook claimed it ("pf=ens1f0 vf=0"), "" none */
+	long long since;	      /* claim time, seconds since the epoch; 0 unknown */
+	char bundle[PATH_MAX];	      /* the OCI bundle, as the runtime named it; "" unknown (v1) */
+	int pid;		      /* container init pid at createRuntime, 0 if unknown */
+	unsigned long long pid_start; /* its start time (/proc/<pid>/stat field 22) */
+	uint64_t netns_dev, netns_ino;
+	/* The netns pin, relative to state_dir ("netns/<name>"); "" when none. Version 1 wrote an
+	 * absolute path: the store makes it relative when it reads one. */
+	char pin[PATH_MAX];
+
+	char pf_name[IFNAMSIZ];
+	char pf_pci[SH_PCI_LEN];
+	int pf_ifindex;
+	unsigned vf_index;
+	char vf_pci[SH_PCI_LEN];
+
+	/* vfio: the VF is the container's through vfio-pci (no netdev moves). driver: the driver to
+	 * bind it back to on release, "" when it stays on vfio-pci (it was there before the claim).
+	 * iommu_group: its IOMMU group, -1 unknown. */
+	enum sh_vf_mode mode;
+	char driver[64];
+	int iommu_group;
+
+	/* The VF netdev on the host before the claim ("" for a vfio VF that had none). */
+	char host_name[IFNAMSIZ];
+	int host_ifindex;
+	uint8_t host_mac[6]; /* all zero: unknown, left as it is */
+	unsigned host_mtu;   /* 0: unknown, left as it is */
+	bool host_up;
+	bool altnames_known;	    /* false: the record lists no altnames, none are dropped */
+	char host_altnames[8][128]; /* its alternative names: others found on return are dropped */
+	size_t n_host_altnames;
+
+	/* Inside the container. */
+	char cont_name[IFNAMSIZ];
+	int cont_ifindex;
+
+	/* PF-side settings: the knobs the claim changes (SH_KNOB_BIT), their values before it, and the
+	 * values it set. */
+	unsigned knobs;
+	struct sh_vf_cfg orig, applied;
+};
+
+/* A record as read from disk: unknown keys are ignored, optional ones default, the version is
+ * checked. Fills err ("claim record: ...") on failure. */
+int sh_record_parse(const char *json, struct sh_record *r, struct sh_error *err);
+/* The record as JSON, in the current version, in a malloc'd string. -ENOMEM or -EINVAL (a value
+ * that the parser would refuse, so nothing unreadable is ever written). */
+int sh_record_format(const struct sh_record *r, char **out);
+const char *sh_record_phase_name(enum sh_record_phase phase);
+
+#endif

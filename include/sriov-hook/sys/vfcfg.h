@@ -1,0 +1,20 @@
+/* The PF-side settings of a VF through netlink (`ip link set PF vf N ...`): read them all, set one
+ * knob at a time. What each setting is and accepts is in vfsetting.h. */
+#ifndef SRIOV_HOOK_VFCFG_H
+#define SRIOV_HOOK_VFCFG_H
+
+#include "sriov-hook/core/error.h"
+#include "sriov-hook/core/types.h"
+#include "sriov-hook/core/vfsetting.h"
+
+struct nl_sock;
+
+/* PF-side settings of VF vf on the PF pf_ifindex. -EOPNOTSUPP when the PF reports no such VF. */
+int sh_vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_vf_cfg *cfg, struct sh_error *err);
+/* Applies one knob (one attribute per request, so a refused knob leaves the others untouched). */
+int sh_vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned vf, enum sh_knob knob, const struct sh_vf_cfg *cfg,
+		   struct sh_error *err);
+/* Sets the PF-side MAC of the VF to none: the PF stops enforcing one. */
+int sh_vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_error *err);
+
+#endif

@@ -1,0 +1,421 @@
+/* The claim record's format: one table of fields drives writing and reading. Reading is tolerant
+ * (unknown keys ignored, optional keys defaulted, no "version" = version 1) so that an upgrade
+ * never strands a VF whose record an earlier release wrote; what restore cannot do without is
+ * required, and every value is checked before the store builds a path or a netlink request from it. */
+#include "sriov-hook/store/record.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "sriov-hook/core/json.h"
+#include "sriov-hook/core/types.h"
+
+enum kind {
+	K_STR,	    /* char[size] */
+	K_INT,	    /* int, within [min, max] */
+	K_UINT,	    /* unsigned, within [min, max] */
+	K_U64,	    /* uint64_t / unsigned long long */
+	K_LL,	    /* long long, within [min, max] */
+	K_BOOL,	    /* bool */
+	K_MAC,	    /* uint8_t[6], "xx:xx:xx:xx:xx:xx" */
+	K_PHASE,    /* enum sh_record_phase, by name */
+	K_MODE,	    /* enum sh_vf_mode, by name */
+	K_ALTNAMES, /* host_altnames[], n_host_altnames, altnames_known */
+	K_CFG,	    /* struct sh_vf_cfg, an object of sh_vf_cfg_fields() */
+};
+
+/* What a string must be. */
+enum check { C_ANY, C_ID, C_NAME, C_IFNAME, C_IFNAME_OPT, C_PCI, C_PCI_OPT };
+
+struct field {
+	const char *key;
+	enum kind kind;
+	size_t off, size;
+	bool required; /* restore cannot do without it: a record without it is refused */
+	enum check check;
+	long long min, max, def;
+};
+
+#define AT(member) offsetof(struct sh_record, member), sizeof(((struct sh_record *)0)->member)
+#define STR(key, member, req, chk)                                                                                     \
+	{                                                                                                              \
+		key, K_STR, AT(member), req, chk, 0, 0, 0                                                              \
+	}
+#define NUM(key, kind, member, req, lo, hi, d)                                                                         \
+	{                                                                                                              \
+		key, kind, AT(member), req, C_ANY, lo, hi, d                                                           \
+	}
+#define OTHER(key, kind, member, req)                                                                                  \
+	{                                                                                                              \
+		key, kind, AT(member), req, C_ANY, 0, 0, 0                                                             \
+	}
+
+/* In the order written. */
+static const struct field fields[] = {
+	STR("id", id, true, C_ID),
+	STR("name", name, false, C_NAME),
+	OTHER("phase", K_PHASE, phase, true),
+	NUM("slot", K_INT, slot, false, -1, 63, -1),
+	STR("device", device, false, C_NAME),
+	NUM("since", K_LL, since, false, 0, LLONG_MAX, 0),
+	STR("bundle", bundle, false, C_NAME),
+	NUM("pid", K_INT, pid, false, 0, INT_MAX, 0),
+	OTHER("pid_start", K_U64, pid_start, false),
+	OTHER("netns_dev", K_U64, netns_dev, false),
+	OTHER("netns_ino", K_U64, netns_ino, false),
+	STR("pin", pin, false, C_ANY),
+	STR("pf_name", pf_name, true, C_IFNAME),
+	STR("pf_pci", pf_pci, false, C_PCI_OPT),
+	NUM("pf_ifindex", K_INT, pf_ifindex, true, 1, INT_MAX, 0),
+	NUM("vf_index", K_UINT, vf_index, true, 0, 65535, 0),
+	STR("vf_pci", vf_pci, true, C_PCI),
+	OTHER("mode", K_MODE, mode, false),
+	STR("driver", driver, false, C_NAME),
+	NUM("iommu_group", K_INT, iommu_group, false, -1, INT_MAX, -1),
+	/* required for a netdev VF (checked after the table): a vfio VF bound ahead has none */
+	STR("host_name", host_name, false, C_IFNAME_OPT),
+	NUM("host_ifindex", K_INT, host_ifindex, false, 0, INT_MAX, 0),
+	OTHER("host_mac", K_MAC, host_mac, false),
+	NUM("host_mtu", K_UINT, host_mtu, false, 0, UINT_MAX, 0),
+	OTHER("host_up", K_BOOL, host_up, false),
+	OTHER("host_altnames", K_ALTNAMES, host_altnames, false),
+	STR("cont_name", cont_name, false, C_IFNAME_OPT),
+	NUM("cont_ifindex", K_INT, cont_ifindex, false, 0, INT_MAX, 0),
+	NUM("knobs", K_UINT, knobs, false, 0, (1u << SH_KNOB_COUNT) - 1, 0),
+	OTHER("orig", K_CFG, orig, false),
+	OTHER("applied", K_CFG, applied, false),
+};
+
+static const char *const phase_names[] = {
+	[SH_PHASE_ATTACHING] = "attaching",
+	[SH_PHASE_ATTACHED] = "attached",
+	[SH_PHASE_RETURNING] = "returning",
+};
+
+const char *sh_record_phase_name(enum sh_record_phase phase)
+{
+	return (size_t)phase < SH_ARRAY_SIZE(phase_names) ? phase_names[phase] : "?";
+}
+
+/* ---- writing ---------------------------------------------------------------------------------- */
+
+static void gen_key(yajl_gen g, const char *key)
+{
+	sh_json_gen_str(g, key);
+}
+
+static void gen_u64(yajl_gen g, unsigned long long v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%llu", v);
+
+	yajl_gen_number(g, buf, (size_t)n);
+}
+
+static void gen_cfg(yajl_gen g, const struct sh_vf_cfg *cfg)
+{
+	const struct sh_cfg_field *cf;
+	size_t i, n;
+	char mac[18];
+
+	cf = sh_vf_cfg_fields(&n);
+	yajl_gen_map_open(g);
+	for (i = 0; i < n; i++) {
+		const char *p = (const char *)cfg + cf[i].offset;
+
+		gen_key(g, cf[i].name);
+		if (cf[i].kind == SH_CFG_MAC)
+			sh_json_gen_str(g, sh_format_mac((const uint8_t *)p, mac));
+		else
+			yajl_gen_integer(g, *(const unsigned *)p);
+	}
+	yajl_gen_map_close(g);
+}
+
+static void gen_field(yajl_gen g, const struct field *f, const struct sh_record *r)
+{
+	const char *p = (const char *)r + f->off;
+	char mac[18];
+	size_t i;
+
+	if (f->kind == K_ALTNAMES && !r->altnames_known)
+		return; /* unknown stays unknown: an empty list would drop every altname on return */
+	gen_key(g, f->key);
+	switch (f->kind) {
+	case K_STR:
+		sh_json_gen_str(g, p);
+		break;
+	case K_INT:
+		yajl_gen_integer(g, *(const int *)p);
+		break;
+	case K_UINT:
+		yajl_gen_integer(g, *(const unsigned *)p);
+		break;
+	case K_U64:
+		gen_u64(g, *(const unsigned long long *)p);
+		break;
+	case K_LL:
+		yajl_gen_integer(g, *(const long long *)p);
+		break;
+	case K_BOOL:
+		yajl_gen_bool(g, *(const bool *)p);
+		break;
+	case K_MAC:
+		sh_json_gen_str(g, sh_format_mac((const uint8_t *)p, mac));
+		break;
+	case K_PHASE:
+		sh_json_gen_str(g, sh_record_phase_name(r->phase));
+		break;
+	case K_MODE:
+		sh_json_gen_str(g, sh_vf_mode_name(r->mode));
+		break;
+	case K_ALTNAMES:
+		yajl_gen_array_open(g);
+		for (i = 0; i < r->n_host_altnames; i++)
+			sh_json_gen_str(g, r->host_altnames[i]);
+		yajl_gen_array_close(g);
+		break;
+	case K_CFG:
+		gen_cfg(g, (const struct sh_vf_cfg *)p);
+		break;
+	}
+}
+
+int sh_record_format(const struct sh_record *r, char **out)
+{
+	_Static_assert(sizeof(unsigned long long) == sizeof(uint64_t), "K_U64 stores uint64_t");
+	struct sh_record back;
+	struct sh_error ignored;
+	const unsigned char *buf;
+	yajl_gen g = yajl_gen_alloc(NULL);
+	size_t i, len;
+
+	*out = NULL;
+	if (!g)
+		return -ENOMEM;
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_map_open(g);
+	sh_json_gen_kv_int(g, "version", SH_RECORD_VERSION);
+	for (i = 0; i < SH_ARRAY_SIZE(fields); i++)
+		gen_field(g, &fields[i], r);
+	yajl_gen_map_close(g);
+	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
+		*out = strndup((const char *)buf, len);
+	yajl_gen_free(g);
+	if (!*out)
+		return -ENOMEM;
+	/* Never write what the reader would refuse: the VF would be stranded. */
+	if (sh_record_parse(*out, &back, &ignored) < 0) {
+		free(*out);
+		*out = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- reading ---------------------------------------------------------------------------------- */
+
+static bool string_ok(enum check check, const char *s)
+{
+	struct sh_error ignored;
+
+	switch (check) {
+	case C_ANY:
+		return true;
+	case C_ID:
+		return sh_container_id_validate(s, &ignored) == 0;
+	case C_NAME:
+		/* shown by listings, one per line */
+		return sh_text_printable(s);
+	case C_IFNAME_OPT:
+		return !*s || sh_ifname_valid(s);
+	case C_IFNAME:
+		return sh_ifname_valid(s);
+	case C_PCI_OPT:
+		return !*s || sh_pci_addr_valid(s);
+	case C_PCI:
+		return sh_pci_addr_valid(s);
+	}
+	return false;
+}
+
+/* A JSON number as an unsigned 64-bit value: version 1 wrote them as signed 64-bit integers (so
+ * large values came out negative), this version writes them unsigned. */
+static int get_u64(yajl_val v, unsigned long long *out)
+{
+	const char *s;
+	char *end;
+
+	if (YAJL_IS_INTEGER(v)) {
+		*out = (unsigned long long)YAJL_GET_INTEGER(v);
+		return 0;
+	}
+	if (!YAJL_IS_NUMBER(v) || !(s = YAJL_GET_NUMBER(v)) || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno || *end ? -EINVAL : 0;
+}
+
+static int get_ranged(yajl_val v, const struct field *f, long long *out)
+{
+	if (!YAJL_IS_INTEGER(v))
+		return -EINVAL;
+	*out = YAJL_GET_INTEGER(v);
+	return *out < f->min || *out > f->max ? -EINVAL : 0;
+}
+
+static int parse_cfg(yajl_val v, struct sh_vf_cfg *cfg)
+{
+	const struct sh_cfg_field *cf;
+	size_t i, n;
+
+	if (!YAJL_IS_OBJECT(v))
+		return -EINVAL;
+	cf = sh_vf_cfg_fields(&n);
+	for (i = 0; i < n; i++) {
+		yajl_val x = sh_json_get(v, cf[i].name);
+		char *p = (char *)cfg + cf[i].offset;
+
+		if (!x)
+			continue; /* a setting this record predates: it was not changed */
+		if (cf[i].kind == SH_CFG_MAC) {
+			if (!YAJL_IS_STRING(x) || !x->u.string || sh_parse_mac(x->u.string, (uint8_t *)p) < 0)
+				return -EINVAL;
+		} else {
+			if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < 0 || YAJL_GET_INTEGER(x) > UINT_MAX)
+				return -EINVAL;
+			*(unsigned *)p = (unsigned)YAJL_GET_INTEGER(x);
+		}
+	}
+	return 0;
+}
+
+static int parse_altnames(yajl_val v, struct sh_record *r)
+{
+	size_t i;
+
+	if (!YAJL_IS_ARRAY(v) || v->u.array.len > SH_ARRAY_SIZE(r->host_altnames))
+		return -EINVAL;
+	for (i = 0; i < v->u.array.len; i++) {
+		yajl_val x = v->u.array.values[i];
+		const char *s = YAJL_IS_STRING(x) ? x->u.string : NULL;
+
+		if (!s || !*s || strlen(s) >= sizeof(r->host_altnames[0]))
+			return -EINVAL;
+		snprintf(r->host_altnames[i], sizeof(r->host_altnames[0]), "%s", s);
+	}
+	r->n_host_altnames = i;
+	r->altnames_known = true;
+	return 0;
+}
+
+static int parse_phase(yajl_val v, enum sh_record_phase *phase)
+{
+	const char *s = YAJL_IS_STRING(v) ? v->u.string : NULL;
+	size_t i;
+
+	if (!s)
+		return -EINVAL;
+	for (i = 0; i < SH_ARRAY_SIZE(phase_names); i++) {
+		if (!strcmp(s, phase_names[i])) {
+			*phase = (enum sh_record_phase)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_field(yajl_val v, const struct field *f, struct sh_record *r)
+{
+	const char *s = YAJL_IS_STRING(v) ? v->u.string : NULL;
+	char *p = (char *)r + f->off;
+	unsigned long long u;
+	long long n;
+
+	switch (f->kind) {
+	case K_STR:
+		if (!s || strlen(s) >= f->size || !string_ok(f->check, s))
+			return -EINVAL;
+		memcpy(p, s, strlen(s) + 1);
+		return 0;
+	case K_INT:
+		if (get_ranged(v, f, &n) < 0)
+			return -EINVAL;
+		*(int *)p = (int)n;
+		return 0;
+	case K_UINT:
+		if (get_ranged(v, f, &n) < 0)
+			return -EINVAL;
+		*(unsigned *)p = (unsigned)n;
+		return 0;
+	case K_LL:
+		return get_ranged(v, f, (long long *)p);
+	case K_U64:
+		if (get_u64(v, &u) < 0)
+			return -EINVAL;
+		*(unsigned long long *)p = u;
+		return 0;
+	case K_BOOL:
+		if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
+			return -EINVAL;
+		*(bool *)p = YAJL_IS_TRUE(v);
+		return 0;
+	case K_MAC:
+		return s ? sh_parse_mac(s, (uint8_t *)p) : -EINVAL;
+	case K_PHASE:
+		return parse_phase(v, &r->phase);
+	case K_MODE:
+		return s && sh_vf_mode_from_name(s, &r->mode) ? 0 : -EINVAL;
+	case K_ALTNAMES:
+		return parse_altnames(v, r);
+	case K_CFG:
+		return parse_cfg(v, (struct sh_vf_cfg *)p);
+	}
+	return -EINVAL;
+}
+
+static int record_from_tree(yajl_val t, struct sh_record *r, struct sh_error *err)
+{
+	yajl_val version = sh_json_get(t, "version");
+	size_t i;
+
+	if (version && (!YAJL_IS_INTEGER(version) || YAJL_GET_INTEGER(version) < 1))
+		return sh_err(err, EINVAL, "claim record: \"version\" is not a version number");
+	if (version && YAJL_GET_INTEGER(version) > SH_RECORD_VERSION)
+		return sh_err(err, EPROTONOSUPPORT,
+			      "claim record: version %lld is newer than this sriov-hook reads (%d)",
+			      YAJL_GET_INTEGER(version), SH_RECORD_VERSION);
+	for (i = 0; i < SH_ARRAY_SIZE(fields); i++) {
+		const struct field *f = &fields[i];
+		yajl_val v = sh_json_get(t, f->key);
+
+		if (!v && f->required)
+			return sh_err(err, EINVAL, "claim record: \"%s\" is missing", f->key);
+		if (!v && f->kind == K_INT)
+			*(int *)((char *)r + f->off) = (int)f->def;
+		if (v && parse_field(v, f, r) < 0)
+			return sh_err(err, EINVAL, "claim record: \"%s\" is not valid", f->key);
+	}
+	if (r->mode == SH_MODE_NETDEV && !r->host_name[0])
+		return sh_err(err, EINVAL, "claim record: \"host_name\" is missing");
+	return 0;
+}
+
+int sh_record_parse(const char *json, struct sh_record *r, struct sh_error *err)
+{
+	yajl_val t;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if ((ret = sh_json_parse(json, "claim record", &t, err)) < 0)
+		return ret;
+	ret = record_from_tree(t, r, err);
+	yajl_tree_free(t);
+	return ret;
+}

@@ -1,0 +1,157 @@
+/* PF-side settings of a VF (what `ip link set PF vf N ...` changes), read and written with
+ * libnl's rtnl_link_vf_* objects, one attribute per request: here is one netlink call per knob;
+ * what the settings are, accept and mean is the table in vfsetting.c. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+#include <netlink/route/link/sriov.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sriov-hook/sys/nl-internal.h"
+#include "sriov-hook/sys/vfcfg.h"
+
+/* Reads the knob's settings into cfg; what the PF does not report keeps its default. */
+static void vf_get_knob(struct rtnl_link_vf *vf, enum sh_knob knob, struct sh_vf_cfg *cfg)
+{
+	struct nl_addr *mac = NULL;
+	nl_vf_vlans_t *vlans = NULL;
+	struct nl_vf_rate rate = {.api = RTNL_LINK_VF_RATE_API_NEW};
+	uint32_t v;
+
+	switch (knob) {
+	case SH_KNOB_MAC:
+		if (rtnl_link_vf_get_addr(vf, &mac) == 0 && nl_addr_get_len(mac) >= 6)
+			memcpy(cfg->mac, nl_addr_get_binary_addr(mac), 6);
+		break;
+	case SH_KNOB_VLAN:
+		if (rtnl_link_vf_get_vlans(vf, &vlans) == 0 && vlans && vlans->size > 0) {
+			cfg->vlan = vlans->vlans[0].vf_vlan;
+			cfg->qos = vlans->vlans[0].vf_vlan_qos;
+			if (vlans->vlans[0].vf_vlan_proto)
+				cfg->vlan_proto = vlans->vlans[0].vf_vlan_proto;
+		}
+		break;
+	case SH_KNOB_SPOOFCHK:
+		if (rtnl_link_vf_get_spoofchk(vf, &v) == 0)
+			cfg->spoofchk = v;
+		break;
+	case SH_KNOB_TRUST:
+		if (rtnl_link_vf_get_trust(vf, &v) == 0)
+			cfg->trust = v;
+		break;
+	case SH_KNOB_LINK_STATE:
+		if (rtnl_link_vf_get_linkstate(vf, &v) == 0)
+			cfg->link_state = v;
+		break;
+	case SH_KNOB_RATE:
+		if (rtnl_link_vf_get_rate(vf, &rate) == 0) {
+			cfg->min_tx_rate = rate.min_tx_rate;
+			cfg->max_tx_rate = rate.max_tx_rate;
+		}
+		break;
+	case SH_KNOB_COUNT:
+		break;
+	}
+}
+
+int sh_vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_vf_cfg *cfg, struct sh_error *err)
+{
+	struct rtnl_link *link = NULL;
+	struct rtnl_link_vf *vf = NULL;
+	int k, r;
+
+	if ((r = rtnl_link_get_kernel(sk, pf_ifindex, NULL, &link)) < 0)
+		return sh_nl_err(err, r, "read VF settings from the PF");
+	if (rtnl_link_has_vf_list(link))
+		vf = rtnl_link_vf_get(link, index);
+	if (!vf) {
+		rtnl_link_put(link);
+		return sh_err(err, EOPNOTSUPP,
+			      "the PF reports no settings for VF %u (its driver has no SR-IOV netlink support)", index);
+	}
+	sh_vf_cfg_defaults(cfg);
+	for (k = 0; k < SH_KNOB_COUNT; k++)
+		vf_get_knob(vf, k, cfg);
+	rtnl_link_vf_put(vf);
+	rtnl_link_put(link);
+	return 0;
+}
+
+static int vf_put_knob(struct rtnl_link_vf *vf, enum sh_knob knob, const struct sh_vf_cfg *cfg)
+{
+	struct nl_vf_rate rate = {.api = RTNL_LINK_VF_RATE_API_NEW};
+	nl_vf_vlans_t *vlans = NULL;
+	struct nl_addr *mac;
+
+	switch (knob) {
+	case SH_KNOB_MAC:
+		if (!(mac = nl_addr_build(AF_LLC, cfg->mac, 6)))
+			return -NLE_NOMEM;
+		rtnl_link_vf_set_addr(vf, mac);
+		nl_addr_put(mac);
+		return 0;
+	case SH_KNOB_VLAN:
+		if (rtnl_link_vf_vlan_alloc(&vlans, 1) < 0)
+			return -NLE_NOMEM;
+		vlans->vlans[0].vf_vlan = cfg->vlan;
+		vlans->vlans[0].vf_vlan_qos = cfg->qos;
+		/* libnl puts vf_vlan_proto on the wire as given, but compares it with ETH_P_8021Q in
+		 * host order to choose the legacy IFLA_VF_VLAN: 802.1Q in host order, 802.1ad in
+		 * network order. */
+		vlans->vlans[0].vf_vlan_proto = cfg->vlan_proto == ETH_P_8021AD ? htons(ETH_P_8021AD) : ETH_P_8021Q;
+		rtnl_link_vf_set_vlans(vf, vlans);
+		rtnl_link_vf_vlan_put(vlans);
+		return 0;
+	case SH_KNOB_SPOOFCHK:
+		rtnl_link_vf_set_spoofchk(vf, cfg->spoofchk);
+		return 0;
+	case SH_KNOB_TRUST:
+		rtnl_link_vf_set_trust(vf, cfg->trust);
+		return 0;
+	case SH_KNOB_LINK_STATE:
+		rtnl_link_vf_set_linkstate(vf, cfg->link_state);
+		return 0;
+	case SH_KNOB_RATE:
+		/* IFLA_VF_RATE carries both: the caller passes the full pair. */
+		rate.min_tx_rate = cfg->min_tx_rate;
+		rate.max_tx_rate = cfg->max_tx_rate;
+		rtnl_link_vf_set_rate(vf, &rate);
+		return 0;
+	case SH_KNOB_COUNT:
+		break;
+	}
+	return -NLE_INVAL;
+}
+
+int sh_vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_error *err)
+{
+	struct sh_vf_cfg none = {0};
+
+	return sh_vf_knob_set(sk, pf_ifindex, index, SH_KNOB_MAC, &none, err);
+}
+
+int sh_vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned index, enum sh_knob knob, const struct sh_vf_cfg *cfg,
+		   struct sh_error *err)
+{
+	char what[96];
+
+	struct rtnl_link *change = rtnl_link_alloc();
+	struct rtnl_link_vf *vf = rtnl_link_vf_alloc();
+	int r = -NLE_NOMEM;
+
+	if (change && vf) {
+		rtnl_link_vf_set_index(vf, index);
+		r = vf_put_knob(vf, knob, cfg);
+		if (r == 0)
+			r = rtnl_link_vf_add(change, vf);
+		if (r == 0)
+			r = sh_link_change(sk, pf_ifindex, change);
+	}
+	rtnl_link_vf_put(vf);
+	rtnl_link_put(change);
+	return r < 0 ? sh_nl_err(err, r, "set vf %u %s", index, sh_vf_knob_describe(knob, cfg, what, sizeof(what))) : 0;
+}
