@@ -64,7 +64,7 @@ deps:
 
 # Lower layers never include higher ones, and no module includes itself through others.
 check-layers:
-	@python3 scripts/layers.py
+	@sh tests/layers/run.sh
 
 check-unit: $(UNIT_BINS)
 	@tests/run-unit.sh $(UNIT_BINS)

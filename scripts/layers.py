@@ -55,10 +55,10 @@ def edges(found):
                 parts = inc.split("/")
                 target = tuple(parts) if len(parts) == 2 else None
                 if target not in found:
-                    problems.append(f"{path} includes sriov-hook/{inc}.h, which is no module's header")
+                    problems.append(f"{os.path.relpath(path, root)} includes sriov-hook/{inc}.h, which is no module's header")
                     continue
                 if target != mod:
-                    deps.setdefault(target, path)
+                    deps.setdefault(target, os.path.relpath(path, root))
     return out, problems
 
 
@@ -96,7 +96,7 @@ def cycles(graph):
 
 
 def main():
-    root = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
+    root = os.path.normpath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), ".."))
     found, stray = modules(root)
     graph, problems = edges(found)
     problems += [f"{p} is in no layer (src/<layer>/, include/sriov-hook/<layer>/: "
