@@ -43,7 +43,7 @@ def modules(root):
     return found, stray
 
 
-def edges(found):
+def edges(found, root):
     """{module: {module it includes: first file that does}}, problems for unknown headers."""
     out, problems = {}, []
     for mod, paths in found.items():
@@ -98,7 +98,7 @@ def cycles(graph):
 def main():
     root = os.path.normpath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), ".."))
     found, stray = modules(root)
-    graph, problems = edges(found)
+    graph, problems = edges(found, root)
     problems += [f"{p} is in no layer (src/<layer>/, include/sriov-hook/<layer>/: "
                  f"{', '.join(LAYERS)})" for p in stray]
     problems += layer_violations(graph)
