@@ -52,8 +52,9 @@ $(BUILD)/%: hook/%.c $(LIB)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(BUILD)/tests
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MT $@ $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
--include $(UNIT_BINS:=.d)
+	@mkdir -p $(BUILD)/obj/tests
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $(BUILD)/obj/tests/$*.d -MT $@ $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+-include $(UNIT_BINS:$(BUILD)/tests/%=$(BUILD)/obj/tests/%.d)
 
 $(BUILD)/tests:
 	mkdir -p $@
