@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "sriov-hook/core/error.h"
+#include "sriov-hook/core/jsongen.h"
 
 static const struct sh_vf_word on_off[] = {{"on", 1}, {"off", 0}, {NULL, 0}};
 static const struct sh_vf_word vlan_protos[] = {{"802.1Q", ETH_P_8021Q}, {"802.1ad", ETH_P_8021AD}, {NULL, 0}};
@@ -237,6 +238,22 @@ const char *sh_vf_setting_help(const struct sh_vf_setting *s, char *buf, size_t 
 		append(buf, len, "; %s", s->note);
 	append(buf, len, ".");
 	return buf;
+}
+
+void sh_vf_cfg_gen_json(struct sh_jgen *j, const struct sh_vf_cfg *cfg)
+{
+	char mac[18];
+	size_t i;
+
+	sh_jgen_map_open(j);
+	for (i = 0; i < SH_ARRAY_SIZE(settings); i++) {
+		sh_jgen_str(j, settings[i].name);
+		if (settings[i].kind == SH_CFG_MAC)
+			sh_jgen_str(j, sh_format_mac((const uint8_t *)cfg + settings[i].offset, mac));
+		else
+			sh_jgen_int(j, sh_vf_setting_get(&settings[i], cfg));
+	}
+	sh_jgen_map_close(j);
 }
 
 void sh_vf_cfg_defaults(struct sh_vf_cfg *cfg)

@@ -9,10 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "sriov-hook/core/json.h"
+#include "sriov-hook/core/jsongen.h"
+#include "sriov-hook/core/vfsetting.h"
 #include "sriov-hook/core/types.h"
 
 enum kind {
@@ -104,40 +105,7 @@ const char *sh_record_phase_name(enum sh_record_phase phase)
 
 /* ---- writing ---------------------------------------------------------------------------------- */
 
-static void gen_key(yajl_gen g, const char *key)
-{
-	sh_json_gen_str(g, key);
-}
-
-static void gen_u64(yajl_gen g, unsigned long long v)
-{
-	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%llu", v);
-
-	yajl_gen_number(g, buf, (size_t)n);
-}
-
-static void gen_cfg(yajl_gen g, const struct sh_vf_cfg *cfg)
-{
-	const struct sh_cfg_field *cf;
-	size_t i, n;
-	char mac[18];
-
-	cf = sh_vf_cfg_fields(&n);
-	yajl_gen_map_open(g);
-	for (i = 0; i < n; i++) {
-		const char *p = (const char *)cfg + cf[i].offset;
-
-		gen_key(g, cf[i].name);
-		if (cf[i].kind == SH_CFG_MAC)
-			sh_json_gen_str(g, sh_format_mac((const uint8_t *)p, mac));
-		else
-			yajl_gen_integer(g, *(const unsigned *)p);
-	}
-	yajl_gen_map_close(g);
-}
-
-static void gen_field(yajl_gen g, const struct field *f, const struct sh_record *r)
+static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_record *r)
 {
 	const char *p = (const char *)r + f->off;
 	char mac[18];
@@ -145,43 +113,43 @@ static void gen_field(yajl_gen g, const struct field *f, const struct sh_record 
 
 	if (f->kind == K_ALTNAMES && !r->altnames_known)
 		return; /* unknown stays unknown: an empty list would drop every altname on return */
-	gen_key(g, f->key);
+	sh_jgen_str(j, f->key);
 	switch (f->kind) {
 	case K_STR:
-		sh_json_gen_str(g, p);
+		sh_jgen_str(j, p);
 		break;
 	case K_INT:
-		yajl_gen_integer(g, *(const int *)p);
+		sh_jgen_int(j, *(const int *)p);
 		break;
 	case K_UINT:
-		yajl_gen_integer(g, *(const unsigned *)p);
+		sh_jgen_int(j, *(const unsigned *)p);
 		break;
 	case K_U64:
-		gen_u64(g, *(const unsigned long long *)p);
+		sh_jgen_u64(j, *(const unsigned long long *)p);
 		break;
 	case K_LL:
-		yajl_gen_integer(g, *(const long long *)p);
+		sh_jgen_int(j, *(const long long *)p);
 		break;
 	case K_BOOL:
-		yajl_gen_bool(g, *(const bool *)p);
+		sh_jgen_bool(j, *(const bool *)p);
 		break;
 	case K_MAC:
-		sh_json_gen_str(g, sh_format_mac((const uint8_t *)p, mac));
+		sh_jgen_str(j, sh_format_mac((const uint8_t *)p, mac));
 		break;
 	case K_PHASE:
-		sh_json_gen_str(g, sh_record_phase_name(r->phase));
+		sh_jgen_str(j, sh_record_phase_name(r->phase));
 		break;
 	case K_MODE:
-		sh_json_gen_str(g, sh_vf_mode_name(r->mode));
+		sh_jgen_str(j, sh_vf_mode_name(r->mode));
 		break;
 	case K_ALTNAMES:
-		yajl_gen_array_open(g);
+		sh_jgen_array_open(j);
 		for (i = 0; i < r->n_host_altnames; i++)
-			sh_json_gen_str(g, r->host_altnames[i]);
-		yajl_gen_array_close(g);
+			sh_jgen_str(j, r->host_altnames[i]);
+		sh_jgen_array_close(j);
 		break;
 	case K_CFG:
-		gen_cfg(g, (const struct sh_vf_cfg *)p);
+		sh_vf_cfg_gen_json(j, (const struct sh_vf_cfg *)p);
 		break;
 	}
 }
@@ -189,26 +157,20 @@ static void gen_field(yajl_gen g, const struct field *f, const struct sh_record 
 int sh_record_format(const struct sh_record *r, char **out)
 {
 	_Static_assert(sizeof(unsigned long long) == sizeof(uint64_t), "K_U64 stores uint64_t");
+	_cleanup_jgen_ struct sh_jgen j;
 	struct sh_record back;
 	struct sh_error ignored;
-	const unsigned char *buf;
-	yajl_gen g = yajl_gen_alloc(NULL);
-	size_t i, len;
+	size_t i;
+	int ret;
 
-	*out = NULL;
-	if (!g)
-		return -ENOMEM;
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_int(g, "version", SH_RECORD_VERSION);
+	sh_jgen_start(&j, "    ");
+	sh_jgen_map_open(&j);
+	sh_jgen_kv_int(&j, "version", SH_RECORD_VERSION);
 	for (i = 0; i < SH_ARRAY_SIZE(fields); i++)
-		gen_field(g, &fields[i], r);
-	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
-		*out = strndup((const char *)buf, len);
-	yajl_gen_free(g);
-	if (!*out)
-		return -ENOMEM;
+		gen_field(&j, &fields[i], r);
+	sh_jgen_map_close(&j);
+	if ((ret = sh_jgen_finish(&j, "claim record", out, NULL, &ignored)) < 0)
+		return ret;
 	/* Never write what the reader would refuse: the VF would be stranded. */
 	if (sh_record_parse(*out, &back, &ignored) < 0) {
 		free(*out);

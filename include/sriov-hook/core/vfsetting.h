@@ -10,6 +10,8 @@
 
 #include "sriov-hook/core/types.h"
 
+struct sh_jgen;
+
 /* A value of a setting that has a name: "on" is 1, "802.1ad" is ETH_P_8021AD. */
 struct sh_vf_word {
 	const char *word;
@@ -63,6 +65,10 @@ const char *sh_vf_setting_accepted(const struct sh_vf_setting *s, char *buf, siz
 const char *sh_vf_setting_help(const struct sh_vf_setting *s, char *buf, size_t len);
 /* Its value in cfg as a user spells it: "802.1ad", "on", "10", "02:00:00:00:00:01". */
 const char *sh_vf_setting_format(const struct sh_vf_setting *s, const struct sh_vf_cfg *cfg, char *buf, size_t len);
+
+/* cfg as a JSON object, one key per setting, values as the kernel reports them (a MAC as text,
+ * the rest numbers): what claim records keep and `sriovctl list --json` shows. */
+void sh_vf_cfg_gen_json(struct sh_jgen *j, const struct sh_vf_cfg *cfg);
 
 /* Sets every field to the value a PF reports when it says nothing of it. */
 void sh_vf_cfg_defaults(struct sh_vf_cfg *cfg);
