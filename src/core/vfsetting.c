@@ -34,7 +34,7 @@ static const struct sh_vf_setting settings[] = {
 	 .reset = true, .needs = "vlan"},
 	{FIELD(vlan_proto, SH_CFG_UINT), .knob = SH_KNOB_VLAN, .iplink = "proto", .words = vlan_protos,
 	 .any_case = true, .dflt = ETH_P_8021Q, .reset = true, .needs = "vlan", .moot = true},
-	{FIELD(spoofchk, SH_CFG_UINT), .knob = SH_KNOB_SPOOFCHK, .iplink = "spoofchk", .words = on_off,
+	{FIELD(spoofchk, SH_CFG_UINT), .knob = SH_KNOB_SPOOFCHK, .iplink = "spoofchk", .words = on_off, .dflt = 1,
 	 .note = "*on*: the PF drops frames the VF sends with a source MAC not its own"},
 	{FIELD(trust, SH_CFG_UINT), .knob = SH_KNOB_TRUST, .iplink = "trust", .words = on_off,
 	 .note = "*on*: the VF may change its own MAC and receive all multicast"},
@@ -284,6 +284,14 @@ bool sh_vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *cur, const stru
 			return false;
 	}
 	return true;
+}
+
+bool sh_vf_knob_is_default(enum sh_knob knob, const struct sh_vf_cfg *cfg)
+{
+	struct sh_vf_cfg dflt;
+
+	sh_vf_cfg_defaults(&dflt);
+	return sh_vf_knob_equal(knob, cfg, &dflt);
 }
 
 const char *sh_vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *cfg, char *buf, size_t len)

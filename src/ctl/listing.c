@@ -362,7 +362,6 @@ static const char *age(time_t since, char *buf, size_t len)
 /* The PF-side settings that differ from a fresh VF's, as `ip link set PF vf N` spells them. */
 static const char *settings_text(const struct sh_list_vf *v, char *buf, size_t len)
 {
-	static const uint8_t zero[6];
 	const struct sh_vf_cfg *c = &v->cfg;
 	char part[96];
 	size_t used = 0;
@@ -372,12 +371,7 @@ static const char *settings_text(const struct sh_list_vf *v, char *buf, size_t l
 	if (!v->has_cfg)
 		return buf;
 	for (k = 0; k < SH_KNOB_COUNT; k++) {
-		bool is_default = (k == SH_KNOB_MAC && !memcmp(c->mac, zero, 6)) || (k == SH_KNOB_VLAN && !c->vlan) ||
-				  (k == SH_KNOB_SPOOFCHK && c->spoofchk) || (k == SH_KNOB_TRUST && !c->trust) ||
-				  (k == SH_KNOB_LINK_STATE && c->link_state == 0) ||
-				  (k == SH_KNOB_RATE && !c->min_tx_rate && !c->max_tx_rate);
-
-		if (is_default)
+		if (sh_vf_knob_is_default(k, c))
 			continue;
 		sh_vf_knob_describe(k, c, part, sizeof(part));
 		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? " " : "", part);

@@ -256,15 +256,48 @@ static void test_accepted(void **state)
 	}
 }
 
-/* What a PF that says nothing of a setting means: VLAN protocol 802.1Q, link state auto, else 0. */
+/* A VF nobody set up: VLAN protocol 802.1Q, spoof checking on, link state auto, else 0. */
 static void test_defaults(void **state)
 {
-	struct sh_vf_cfg cfg, want = {.vlan_proto = ETH_P_8021Q, .link_state = IFLA_VF_LINK_STATE_AUTO};
+	struct sh_vf_cfg cfg, want = {.vlan_proto = ETH_P_8021Q, .spoofchk = 1, .link_state = IFLA_VF_LINK_STATE_AUTO};
 
 	(void)state;
 	memset(&cfg, 0xa5, sizeof(cfg));
 	sh_vf_cfg_defaults(&cfg);
 	assert_memory_equal(&cfg, &want, sizeof(cfg));
+}
+
+/* What `sriovctl list` leaves out: each knob as a VF nobody set up has it, read off the table. */
+static void test_knob_is_default(void **state)
+{
+	struct sh_vf_cfg fresh, c;
+	int k;
+
+	(void)state;
+	sh_vf_cfg_defaults(&fresh);
+	for (k = 0; k < SH_KNOB_COUNT; k++)
+		assert_true(sh_vf_knob_is_default(k, &fresh));
+	c = fresh;
+	c.spoofchk = 0; /* off is what a container or pool asked for */
+	assert_false(sh_vf_knob_is_default(SH_KNOB_SPOOFCHK, &c));
+	assert_true(sh_vf_knob_is_default(SH_KNOB_TRUST, &c));
+	c = fresh;
+	c.vlan_proto = 0; /* some PFs report no protocol without a VLAN: moot */
+	assert_true(sh_vf_knob_is_default(SH_KNOB_VLAN, &c));
+	c.vlan = 10;
+	assert_false(sh_vf_knob_is_default(SH_KNOB_VLAN, &c));
+	c = fresh;
+	c.mac[5] = 1;
+	assert_false(sh_vf_knob_is_default(SH_KNOB_MAC, &c));
+	c = fresh;
+	c.trust = 1;
+	assert_false(sh_vf_knob_is_default(SH_KNOB_TRUST, &c));
+	c = fresh;
+	c.link_state = IFLA_VF_LINK_STATE_DISABLE;
+	assert_false(sh_vf_knob_is_default(SH_KNOB_LINK_STATE, &c));
+	c = fresh;
+	c.max_tx_rate = 100;
+	assert_false(sh_vf_knob_is_default(SH_KNOB_RATE, &c));
 }
 
 static void test_knob_equal(void **state)
@@ -382,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_words_round_trip),
 		cmocka_unit_test(test_accepted),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_knob_is_default),
 		cmocka_unit_test(test_knob_equal),
 		cmocka_unit_test(test_knob_describe),
 		cmocka_unit_test(test_help),

@@ -30,8 +30,9 @@ struct sh_vf_setting {
 	bool any_case; /* words in any case (802.1q) */
 	unsigned long min, max;
 	const char *what;
-	/* The value the kernel reports when the PF says nothing, and the one a setting that needs
-	 * another one may always have. */
+	/* The value of a VF nobody has set up (PF drivers start VFs with spoof checking on), which
+	 * `sriovctl list` leaves out; the value taken when the PF does not report the setting; and the
+	 * one a setting that needs another one may always have. */
 	unsigned dflt;
 	/* When a request changes this setting's knob without naming the setting: reset it to dflt
 	 * (`ip link set PF vf N vlan 10` sets qos 0, proto 802.1Q), or keep the VF's current value
@@ -70,8 +71,10 @@ const char *sh_vf_setting_format(const struct sh_vf_setting *s, const struct sh_
  * the rest numbers): what claim records keep and `sriovctl list --json` shows. */
 void sh_vf_cfg_gen_json(struct sh_jgen *j, const struct sh_vf_cfg *cfg);
 
-/* Sets every field to the value a PF reports when it says nothing of it. */
+/* Sets every field to its row's dflt (an all-zero MAC). */
 void sh_vf_cfg_defaults(struct sh_vf_cfg *cfg);
+/* Whether the knob's settings in cfg are all their defaults, as a VF nobody set up has them. */
+bool sh_vf_knob_is_default(enum sh_knob knob, const struct sh_vf_cfg *cfg);
 /* Whether the knob's settings are the same in cur (the VF's, read back) and want. */
 bool sh_vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *cur, const struct sh_vf_cfg *want);
 /* The knob's values as `ip link set PF vf N ...` spells them ("vlan 10 qos 3 proto 802.1Q"). */
