@@ -1,7 +1,9 @@
 /* The claim record's format: one table of fields drives writing and reading. Reading is tolerant
  * (unknown keys ignored, optional keys defaulted, no "version" = version 1) so that an upgrade
  * never strands a VF whose record an earlier release wrote; what restore cannot do without is
- * required, and every value is checked before the store builds a path or a netlink request from it. */
+ * required, and every value is checked before the store builds a path or a netlink request from it.
+ * PF-side settings are kept by their names in the settings table, never by an enum's ordinal, so a
+ * setting added to the table does not change what an old record means. */
 #include "sriov-hook/store/record.h"
 
 #include <errno.h>
@@ -28,6 +30,7 @@ enum kind {
 	K_MODE,	    /* enum sh_vf_mode, by name */
 	K_ALTNAMES, /* host_altnames[], n_host_altnames, altnames_known */
 	K_CFG,	    /* struct sh_vf_cfg, an object of sh_vf_cfg_fields() */
+	K_KNOBS,    /* unsigned, SH_KNOB_BIT()s: the names of the settings they carry */
 };
 
 /* What a string must be. */
@@ -87,7 +90,7 @@ static const struct field fields[] = {
 	OTHER("host_altnames", K_ALTNAMES, host_altnames, false),
 	STR("cont_name", cont_name, false, C_IFNAME_OPT),
 	NUM("cont_ifindex", K_INT, cont_ifindex, false, 0, INT_MAX, 0),
-	NUM("knobs", K_UINT, knobs, false, 0, (1u << SH_KNOB_COUNT) - 1, 0),
+	OTHER("knobs", K_KNOBS, knobs, false),
 	OTHER("orig", K_CFG, orig, false),
 	OTHER("applied", K_CFG, applied, false),
 };
@@ -104,6 +107,19 @@ const char *sh_record_phase_name(enum sh_record_phase phase)
 }
 
 /* ---- writing ---------------------------------------------------------------------------------- */
+
+/* Every setting of the knobs in mask, by name ("vlan", "qos", "vlan_proto" for the VLAN knob). */
+static void gen_knobs(struct sh_jgen *j, unsigned mask)
+{
+	const struct sh_vf_setting *s;
+	size_t i, n;
+
+	sh_jgen_array_open(j);
+	for (s = sh_vf_settings(&n), i = 0; i < n; i++)
+		if (mask & SH_KNOB_BIT(s[i].knob))
+			sh_jgen_str(j, s[i].name);
+	sh_jgen_array_close(j);
+}
 
 static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_record *r)
 {
@@ -150,6 +166,9 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 		break;
 	case K_CFG:
 		sh_vf_cfg_gen_json(j, (const struct sh_vf_cfg *)p);
+		break;
+	case K_KNOBS:
+		gen_knobs(j, *(const unsigned *)p);
 		break;
 	}
 }
@@ -258,6 +277,45 @@ static int parse_cfg(yajl_val v, struct sh_vf_cfg *cfg)
 	return 0;
 }
 
+/* Versions 1 and 2 wrote the knobs as a bitmask of enum sh_knob as it then was. Its bits, each
+ * named by a setting the knob carries, so that reordering or growing the enum cannot change them. */
+static const char *const v2_knob_bits[] = {"mac", "vlan", "spoofchk", "trust", "link_state", "max_tx_rate"};
+
+/* Version 3's array of setting names, or the bitmask of versions 1 and 2. */
+static int parse_knobs(yajl_val v, unsigned *knobs)
+{
+	const struct sh_vf_setting *s;
+	long long mask;
+	size_t i;
+
+	*knobs = 0;
+	if (YAJL_IS_INTEGER(v)) {
+		mask = YAJL_GET_INTEGER(v);
+		if (mask < 0 || mask >= 1LL << SH_ARRAY_SIZE(v2_knob_bits))
+			return -EINVAL;
+		for (i = 0; i < SH_ARRAY_SIZE(v2_knob_bits); i++) {
+			if (!(mask & (1LL << i)))
+				continue;
+			if (!(s = sh_vf_setting_find(v2_knob_bits[i], NULL)))
+				return -EINVAL; /* a renamed setting: test_record's v2 tests say which */
+			*knobs |= SH_KNOB_BIT(s->knob);
+		}
+		return 0;
+	}
+	if (!YAJL_IS_ARRAY(v))
+		return -EINVAL;
+	for (i = 0; i < v->u.array.len; i++) {
+		yajl_val x = v->u.array.values[i];
+
+		/* A name this release does not know is a setting it cannot put back: refused rather than
+		 * left as the container had it. */
+		if (!YAJL_IS_STRING(x) || !(s = sh_vf_setting_find(x->u.string, NULL)))
+			return -EINVAL;
+		*knobs |= SH_KNOB_BIT(s->knob);
+	}
+	return 0;
+}
+
 static int parse_altnames(yajl_val v, struct sh_record *r)
 {
 	size_t i;
@@ -338,6 +396,8 @@ static int parse_field(yajl_val v, const struct field *f, struct sh_record *r)
 		return parse_altnames(v, r);
 	case K_CFG:
 		return parse_cfg(v, (struct sh_vf_cfg *)p);
+	case K_KNOBS:
+		return parse_knobs(v, (unsigned *)p);
 	}
 	return -EINVAL;
 }

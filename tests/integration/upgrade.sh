@@ -2,7 +2,8 @@
 # An upgrade while containers run: the state the first release left for a running container (a
 # version 1 record, from tests/unit/fixtures/record-v1.json, its pin netns/<id>, its index entry
 # and lock file) is released by this release's poststop, taken over by its claims and listed by
-# its operators' API, and nothing of it is left behind.
+# its operators' API, and nothing of it is left behind. A version 2 record (the release before
+# settings were recorded by name, tests/unit/fixtures/record-v2.json) is listed and released too.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
 . "$REPO/tests/lib/standin.sh"
@@ -75,13 +76,57 @@ t_check takeover/claims "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 t_check takeover/vf_in_new "VF 0 not in new3" "$(vf_in_ns "$(ct_pid new3)" a 0)" = 1
 t_contains takeover/restored_first "$(ns_links "$(ct_pid new3)" | grep -i "$(standin_vf_mac a 0)")" "mtu 1500" "VF in new3"
 t_check takeover/v1_pin_gone "pins: $(store_pins "$STATE")" ! -e "$STATE/netns/web-3"
-t_check takeover/record_v2 "version '$(json_get "$STATE/claims/$(standin_vf_pci a 0).json" version)'" \
-	"$(json_get "$STATE/claims/$(standin_vf_pci a 0).json" version)" = 2
+t_check takeover/record_v3 "version '$(json_get "$STATE/claims/$(standin_vf_pci a 0).json" version)'" \
+	"$(json_get "$STATE/claims/$(standin_vf_pci a 0).json" version)" = 3
 ct_kill new3
 ct_poststop new3 "$CFG"
 ct_poststop web-3 "$CFG" # the old container's late poststop: nothing left to do
 t_check takeover/late_poststop0 "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 t_empty takeover/restored "stand-ins" "$(standin_vf_problems a)"
 t_empty takeover/no_residue "left under state_dir" "$(standin_state_residue "$STATE")"
+
+# v2_claim ID K: container ID holds VF K of "a" as the previous release left it: record version 2
+# (its pin netns/ID@DEV-INO, relative; its bundle), moved in as eth0. The stand-in PF has no VF
+# settings to put back, so the record names none.
+v2_claim() {
+	local id=$1 k=$2 pci vf idx pid pin
+	ct_prepare "$id"
+	pid=$CT_PID
+	pci=$(standin_vf_pci a "$k")
+	vf=$(standin_vf_name a "$k")
+	idx=$(standin_vf_ifindex a "$k")
+	pin="netns/$id@$(stat -L -c %d "/proc/$pid/ns/net")-$(stat -L -c %i "/proc/$pid/ns/net")"
+	ip link set dev "$vf" netns "$pid" name eth0
+	nsenter -t "$pid" -n sh -c 'ip link set eth0 mtu 1400 up'
+	mkdir -p -m 0700 "$STATE" "$STATE/locks" "$STATE/claims" "$STATE/netns" "$STATE/owners/$id"
+	: >"$STATE/locks/$pci.lock"
+	: >"$STATE/owners/$id/$pci"
+	: >"$STATE/$pin"
+	mount --bind "/proc/$pid/ns/net" "$STATE/$pin"
+	"$SH_PY" - "$REPO/tests/unit/fixtures/record-v2.json" "$STATE/claims/$pci.json" <<EOF
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+st = os.stat("/proc/$pid/ns/net")
+stat = open("/proc/$pid/stat").read()
+r.update(id="$id", name="", since=0, bundle="$CT_BUNDLE", pid=$pid,
+         pid_start=int(stat[stat.rindex(")") + 2:].split()[19]), netns_dev=st.st_dev, netns_ino=st.st_ino,
+         pin="$pin", pf_name="$PF", pf_pci="$(standin_pf_pci a)",
+         pf_ifindex=int(open("/sys/class/net/$PF/ifindex").read()), vf_index=$k, vf_pci="$pci", host_name="$vf",
+         host_ifindex=$idx, host_mac="$(standin_vf_mac a "$k")", host_mtu=1500, host_up=False, host_altnames=[],
+         cont_name="eth0", cont_ifindex=$idx, knobs=0)
+assert r["version"] == 2 and set(r) == set(json.load(open(sys.argv[1])))
+json.dump(r, open(sys.argv[2], "w"), indent=4)
+EOF
+	chmod 0600 "$STATE/claims/$pci.json"
+}
+
+# 4. A version 2 record: listed as held, released by this release's poststop, nothing left.
+v2_claim web-4 1
+t_check v2/list_held "list: $(store_tool list "$STATE")" -n "$(store_tool list "$STATE" | grep "^$(standin_vf_pci a 1) held web-4 ")"
+ct_kill web-4
+ct_poststop web-4 "$CFG"
+t_check v2/exit0 "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+t_empty v2/restored "stand-in" "$(standin_vf_problems a 1)"
+t_empty v2/no_residue "left under state_dir" "$(standin_state_residue "$STATE")"
 
 t_end
