@@ -188,7 +188,7 @@ static void gen_device(struct sh_jgen *j, const struct device *d, const struct s
 
 static int gen_spec(const struct plan *p, const struct sh_cdi_opts *o, char **out, struct sh_error *err)
 {
-	_cleanup_jgen_ struct sh_jgen j;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	bool net_devices = false;
 	size_t i;
 

@@ -597,7 +597,7 @@ static void gen_vf(struct sh_jgen *j, const struct sh_list_vf *v)
 
 int sh_listing_print_json(const struct sh_listing *l, FILE *out, struct sh_error *err)
 {
-	_cleanup_jgen_ struct sh_jgen j;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	_cleanup_free_ char *text = NULL;
 	size_t len, i;
 	int r;

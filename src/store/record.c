@@ -176,7 +176,7 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 int sh_record_format(const struct sh_record *r, char **out)
 {
 	_Static_assert(sizeof(unsigned long long) == sizeof(uint64_t), "K_U64 stores uint64_t");
-	_cleanup_jgen_ struct sh_jgen j;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	struct sh_record back;
 	struct sh_error ignored;
 	size_t i;

@@ -34,7 +34,7 @@ static bool mac_known(const uint8_t mac[6])
 
 int sh_vfio_info_json(const struct sh_vfio_info *vfs, size_t n, char **out, struct sh_error *err)
 {
-	_cleanup_jgen_ struct sh_jgen j;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	char mac[18], node[32];
 	size_t i;
 

@@ -18,7 +18,7 @@
 
 static void test_round_trip(void **state)
 {
-	_cleanup_jgen_ struct sh_jgen j;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	struct sh_error err = {0};
 	yajl_val v, x;
 	const char *s;
@@ -64,7 +64,7 @@ static void test_round_trip(void **state)
 
 static void test_indent(void **state)
 {
-	_cleanup_jgen_ struct sh_jgen j;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	char *text;
 
 	(void)state;
@@ -80,7 +80,7 @@ static void test_indent(void **state)
 /* A key that is not a string fails; what follows is not written, and finish says why. */
 static void test_first_failure_sticks(void **state)
 {
-	_cleanup_jgen_ struct sh_jgen j;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	struct sh_error err = {0};
 	char *text = (char *)"untouched";
 
@@ -101,7 +101,7 @@ static void test_first_failure_sticks(void **state)
 /* A second document after a complete one is a failure too (yajl's "generation complete"). */
 static void test_after_complete(void **state)
 {
-	_cleanup_jgen_ struct sh_jgen j;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	struct sh_error err = {0};
 	size_t len = 7;
 	char *text;
@@ -132,7 +132,7 @@ static void test_not_started(void **state)
 /* The settings object: one key per table row, in its order, MAC as text, the rest numbers. */
 static void test_vf_cfg(void **state)
 {
-	_cleanup_jgen_ struct sh_jgen j;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	const struct sh_vf_setting *s = NULL;
 	struct sh_error err = {0};
 	struct sh_vf_cfg cfg;
