@@ -1,6 +1,6 @@
-/* yajl helpers: bounded whole-file reads, tree parsing with a clear error, typed getters and a few
- * generator shorthands. Every document the hook reads comes through here, so the checks on raw
- * input that yajl's tree does not make (NUL bytes, strings cut at an escaped NUL) live here too. */
+/* yajl helpers: bounded whole-file reads, tree parsing with a clear error and typed getters. Every
+ * document the hook reads comes through here, so the checks on raw input that yajl's tree does not
+ * make (NUL bytes, strings cut at an escaped NUL) live here too. */
 #include "sriov-hook/core/json.h"
 
 #include <errno.h>
@@ -149,21 +149,4 @@ int sh_json_get_bool(yajl_val obj, const char *key, int *out)
 	else
 		return -EINVAL;
 	return 0;
-}
-
-void sh_json_gen_str(yajl_gen g, const char *s)
-{
-	yajl_gen_string(g, (const unsigned char *)s, strlen(s));
-}
-
-void sh_json_gen_kv_str(yajl_gen g, const char *key, const char *value)
-{
-	sh_json_gen_str(g, key);
-	sh_json_gen_str(g, value);
-}
-
-void sh_json_gen_kv_int(yajl_gen g, const char *key, long long value)
-{
-	sh_json_gen_str(g, key);
-	yajl_gen_integer(g, value);
 }

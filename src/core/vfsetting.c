@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "sriov-hook/core/error.h"
+#include "sriov-hook/core/jsongen.h"
 
 static const struct sh_vf_word on_off[] = {{"on", 1}, {"off", 0}, {NULL, 0}};
 static const struct sh_vf_word vlan_protos[] = {{"802.1Q", ETH_P_8021Q}, {"802.1ad", ETH_P_8021AD}, {NULL, 0}};
@@ -33,7 +34,7 @@ static const struct sh_vf_setting settings[] = {
 	 .reset = true, .needs = "vlan"},
 	{FIELD(vlan_proto, SH_CFG_UINT), .knob = SH_KNOB_VLAN, .iplink = "proto", .words = vlan_protos,
 	 .any_case = true, .dflt = ETH_P_8021Q, .reset = true, .needs = "vlan", .moot = true},
-	{FIELD(spoofchk, SH_CFG_UINT), .knob = SH_KNOB_SPOOFCHK, .iplink = "spoofchk", .words = on_off,
+	{FIELD(spoofchk, SH_CFG_UINT), .knob = SH_KNOB_SPOOFCHK, .iplink = "spoofchk", .words = on_off, .dflt = 1,
 	 .note = "*on*: the PF drops frames the VF sends with a source MAC not its own"},
 	{FIELD(trust, SH_CFG_UINT), .knob = SH_KNOB_TRUST, .iplink = "trust", .words = on_off,
 	 .note = "*on*: the VF may change its own MAC and receive all multicast"},
@@ -239,6 +240,22 @@ const char *sh_vf_setting_help(const struct sh_vf_setting *s, char *buf, size_t 
 	return buf;
 }
 
+void sh_vf_cfg_gen_json(struct sh_jgen *j, const struct sh_vf_cfg *cfg)
+{
+	char mac[18];
+	size_t i;
+
+	sh_jgen_map_open(j);
+	for (i = 0; i < SH_ARRAY_SIZE(settings); i++) {
+		sh_jgen_str(j, settings[i].name);
+		if (settings[i].kind == SH_CFG_MAC)
+			sh_jgen_str(j, sh_format_mac((const uint8_t *)cfg + settings[i].offset, mac));
+		else
+			sh_jgen_int(j, sh_vf_setting_get(&settings[i], cfg));
+	}
+	sh_jgen_map_close(j);
+}
+
 void sh_vf_cfg_defaults(struct sh_vf_cfg *cfg)
 {
 	size_t i;
@@ -267,6 +284,14 @@ bool sh_vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *cur, const stru
 			return false;
 	}
 	return true;
+}
+
+bool sh_vf_knob_is_default(enum sh_knob knob, const struct sh_vf_cfg *cfg)
+{
+	struct sh_vf_cfg dflt;
+
+	sh_vf_cfg_defaults(&dflt);
+	return sh_vf_knob_equal(knob, cfg, &dflt);
 }
 
 const char *sh_vf_knob_describe(enum sh_knob knob, const struct sh_vf_cfg *cfg, char *buf, size_t len)

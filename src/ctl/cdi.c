@@ -16,6 +16,7 @@
 
 #include "sriov-hook/core/fileio.h"
 #include "sriov-hook/core/json.h"
+#include "sriov-hook/core/jsongen.h"
 #include "sriov-hook/ctl/inventory.h"
 #include "sriov-hook/store/store.h"
 #include "sriov-hook/store/vfioinfo.h"
@@ -131,87 +132,79 @@ static int plan_pf(struct plan *p, const struct sh_cdi_pf *pf, const struct sh_p
 	return 0;
 }
 
-static void gen_hook(yajl_gen g, const char *stage, const struct device *d, const struct sh_cdi_opts *o)
+static void gen_hook(struct sh_jgen *j, const char *stage, const struct device *d, const struct sh_cdi_opts *o)
 {
 	_cleanup_free_ char *base = strdup(o->hook);
 	size_t i;
 
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_str(g, "hookName", stage);
-	sh_json_gen_kv_str(g, "path", o->hook);
-	sh_json_gen_str(g, "args");
-	yajl_gen_array_open(g);
-	sh_json_gen_str(g, base ? basename(base) : "sriov-hook");
+	sh_jgen_map_open(j);
+	sh_jgen_kv_str(j, "hookName", stage);
+	sh_jgen_kv_str(j, "path", o->hook);
+	sh_jgen_str(j, "args");
+	sh_jgen_array_open(j);
+	sh_jgen_str(j, base ? basename(base) : "sriov-hook");
 	if (o->config) {
-		sh_json_gen_str(g, "--config");
-		sh_json_gen_str(g, o->config);
+		sh_jgen_str(j, "--config");
+		sh_jgen_str(j, o->config);
 	}
 	for (i = 0; d->sel[i]; i++)
-		sh_json_gen_str(g, d->sel[i]);
-	sh_json_gen_str(g, stage);
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
+		sh_jgen_str(j, d->sel[i]);
+	sh_jgen_str(j, stage);
+	sh_jgen_array_close(j);
+	sh_jgen_map_close(j);
 }
 
 /* "hooks": the hook at createRuntime and poststop, with the device's arguments. */
-static void gen_hooks(yajl_gen g, const struct device *d, const struct sh_cdi_opts *o)
+static void gen_hooks(struct sh_jgen *j, const struct device *d, const struct sh_cdi_opts *o)
 {
-	sh_json_gen_str(g, "hooks");
-	yajl_gen_array_open(g);
-	gen_hook(g, "createRuntime", d, o);
-	gen_hook(g, "poststop", d, o);
-	yajl_gen_array_close(g);
+	sh_jgen_str(j, "hooks");
+	sh_jgen_array_open(j);
+	gen_hook(j, "createRuntime", d, o);
+	gen_hook(j, "poststop", d, o);
+	sh_jgen_array_close(j);
 }
 
-static void gen_device(yajl_gen g, const struct device *d, const struct sh_cdi_opts *o)
+static void gen_device(struct sh_jgen *j, const struct device *d, const struct sh_cdi_opts *o)
 {
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_str(g, "name", d->name);
-	sh_json_gen_str(g, "containerEdits");
-	yajl_gen_map_open(g);
+	sh_jgen_map_open(j);
+	sh_jgen_kv_str(j, "name", d->name);
+	sh_jgen_str(j, "containerEdits");
+	sh_jgen_map_open(j);
 	if (d->netdev[0]) {
 		/* The runtime moves the netdev in and, with the namespace, out: no hook. */
-		sh_json_gen_str(g, "netDevices");
-		yajl_gen_array_open(g);
-		yajl_gen_map_open(g);
-		sh_json_gen_kv_str(g, "hostInterfaceName", d->netdev);
-		sh_json_gen_kv_str(g, "name", d->netdev);
-		yajl_gen_map_close(g);
-		yajl_gen_array_close(g);
+		sh_jgen_str(j, "netDevices");
+		sh_jgen_array_open(j);
+		sh_jgen_map_open(j);
+		sh_jgen_kv_str(j, "hostInterfaceName", d->netdev);
+		sh_jgen_kv_str(j, "name", d->netdev);
+		sh_jgen_map_close(j);
+		sh_jgen_array_close(j);
 	} else {
-		gen_hooks(g, d, o);
+		gen_hooks(j, d, o);
 	}
-	yajl_gen_map_close(g);
-	yajl_gen_map_close(g);
+	sh_jgen_map_close(j);
+	sh_jgen_map_close(j);
 }
 
 static int gen_spec(const struct plan *p, const struct sh_cdi_opts *o, char **out, struct sh_error *err)
 {
-	_cleanup_json_gen_ yajl_gen g = yajl_gen_alloc(NULL);
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	bool net_devices = false;
-	const unsigned char *buf;
-	size_t i, len;
+	size_t i;
 
-	if (!g)
-		return sh_err(err, ENOMEM, "out of memory");
 	for (i = 0; i < p->n; i++)
 		net_devices = net_devices || p->dev[i].netdev[0];
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_config(g, yajl_gen_indent_string, "  ");
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_str(g, "cdiVersion", sh_cdi_version(p->digit_name, net_devices));
-	sh_json_gen_kv_str(g, "kind", SH_CDI_KIND);
-	sh_json_gen_str(g, "devices");
-	yajl_gen_array_open(g);
+	sh_jgen_start(&j, "  ");
+	sh_jgen_map_open(&j);
+	sh_jgen_kv_str(&j, "cdiVersion", sh_cdi_version(p->digit_name, net_devices));
+	sh_jgen_kv_str(&j, "kind", SH_CDI_KIND);
+	sh_jgen_str(&j, "devices");
+	sh_jgen_array_open(&j);
 	for (i = 0; i < p->n; i++)
-		gen_device(g, &p->dev[i], o);
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
-		return sh_err(err, EINVAL, "generate the CDI spec: JSON generator failed");
-	if (!(*out = strndup((const char *)buf, len)))
-		return sh_err(err, ENOMEM, "out of memory");
-	return 0;
+		gen_device(&j, &p->dev[i], o);
+	sh_jgen_array_close(&j);
+	sh_jgen_map_close(&j);
+	return sh_jgen_finish(&j, NULL, out, NULL, err);
 }
 
 int sh_cdi_generate(const struct sh_cdi_pf *pfs, size_t n_pfs, const struct sh_pool *pools, size_t n_pools,
@@ -263,18 +256,6 @@ const char *sh_cdi_env_suffix(const char *device, char *buf, size_t len)
 	return buf;
 }
 
-static int gen_done(yajl_gen g, const char *what, char **out, struct sh_error *err)
-{
-	const unsigned char *buf;
-	size_t len;
-
-	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
-		return sh_err(err, EINVAL, "generate %s: JSON generator failed", what);
-	if (!(*out = strndup((const char *)buf, len)))
-		return sh_err(err, ENOMEM, "out of memory");
-	return 0;
-}
-
 static bool dev_root_is_dev(const struct sh_cdi_opts *o)
 {
 	return !o->dev_root || !strcmp(o->dev_root, "/dev");
@@ -304,21 +285,21 @@ int sh_cdi_vfio_info(const struct sh_cdi_vfio_vf *v, char **out, struct sh_error
 }
 
 /* /dev/vfio/<name>, found on the host under the configuration's dev_root. */
-static void gen_node(yajl_gen g, const char *name, const struct sh_cdi_opts *o)
+static void gen_node(struct sh_jgen *j, const char *name, const struct sh_cdi_opts *o)
 {
 	char path[PATH_MAX];
 
-	yajl_gen_map_open(g);
+	sh_jgen_map_open(j);
 	snprintf(path, sizeof(path), "/dev/vfio/%s", name);
-	sh_json_gen_kv_str(g, "path", path);
+	sh_jgen_kv_str(j, "path", path);
 	if (!dev_root_is_dev(o)) {
 		snprintf(path, sizeof(path), "%s/vfio/%s", o->dev_root, name);
-		sh_json_gen_kv_str(g, "hostPath", path);
+		sh_jgen_kv_str(j, "hostPath", path);
 	}
-	yajl_gen_map_close(g);
+	sh_jgen_map_close(j);
 }
 
-static int gen_vfio_device(yajl_gen g, const struct device *d, const struct sh_cdi_vfio_vf *v,
+static int gen_vfio_device(struct sh_jgen *j, const struct device *d, const struct sh_cdi_vfio_vf *v,
 			   const struct sh_cdi_opts *o, struct sh_error *err)
 {
 	char suffix[sizeof(d->name) + 1], num[16], target[sizeof(d->name) + 32], *env[SH_VFIO_ENV_COUNT];
@@ -332,42 +313,42 @@ static int gen_vfio_device(yajl_gen g, const struct device *d, const struct sh_c
 	vfio_info(v, &info);
 	if ((r = sh_vfio_info_env(&info, 1, suffix, target, env, err)) < 0)
 		return r;
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_str(g, "name", d->name);
-	sh_json_gen_str(g, "containerEdits");
-	yajl_gen_map_open(g);
+	sh_jgen_map_open(j);
+	sh_jgen_kv_str(j, "name", d->name);
+	sh_jgen_str(j, "containerEdits");
+	sh_jgen_map_open(j);
 	/* The engine looks the nodes up when the container starts: the group's exists once the VF is
 	 * on vfio-pci (sriovctl vfs apply), which need not be when the spec is written. */
-	sh_json_gen_str(g, "deviceNodes");
-	yajl_gen_array_open(g);
-	gen_node(g, "vfio", o);
+	sh_jgen_str(j, "deviceNodes");
+	sh_jgen_array_open(j);
+	gen_node(j, "vfio", o);
 	snprintf(num, sizeof(num), "%d", v->iommu_group);
-	gen_node(g, num, o);
-	yajl_gen_array_close(g);
-	sh_json_gen_str(g, "env");
-	yajl_gen_array_open(g);
+	gen_node(j, num, o);
+	sh_jgen_array_close(j);
+	sh_jgen_str(j, "env");
+	sh_jgen_array_open(j);
 	for (k = 0; k < SH_VFIO_ENV_COUNT && env[k]; k++)
-		sh_json_gen_str(g, env[k]);
-	yajl_gen_array_close(g);
-	sh_json_gen_str(g, "mounts");
-	yajl_gen_array_open(g);
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_str(g, "hostPath", v->info);
-	sh_json_gen_kv_str(g, "containerPath", target);
-	sh_json_gen_kv_str(g, "type", "bind");
-	sh_json_gen_str(g, "options");
-	yajl_gen_array_open(g);
-	sh_json_gen_str(g, "bind");
-	sh_json_gen_str(g, "ro");
-	sh_json_gen_str(g, "nosuid");
-	sh_json_gen_str(g, "nodev");
-	sh_json_gen_str(g, "noexec");
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	yajl_gen_array_close(g);
-	gen_hooks(g, d, o);
-	yajl_gen_map_close(g);
-	yajl_gen_map_close(g);
+		sh_jgen_str(j, env[k]);
+	sh_jgen_array_close(j);
+	sh_jgen_str(j, "mounts");
+	sh_jgen_array_open(j);
+	sh_jgen_map_open(j);
+	sh_jgen_kv_str(j, "hostPath", v->info);
+	sh_jgen_kv_str(j, "containerPath", target);
+	sh_jgen_kv_str(j, "type", "bind");
+	sh_jgen_str(j, "options");
+	sh_jgen_array_open(j);
+	sh_jgen_str(j, "bind");
+	sh_jgen_str(j, "ro");
+	sh_jgen_str(j, "nosuid");
+	sh_jgen_str(j, "nodev");
+	sh_jgen_str(j, "noexec");
+	sh_jgen_array_close(j);
+	sh_jgen_map_close(j);
+	sh_jgen_array_close(j);
+	gen_hooks(j, d, o);
+	sh_jgen_map_close(j);
+	sh_jgen_map_close(j);
 	sh_vfio_info_env_free(env);
 	return 0;
 }
@@ -375,7 +356,7 @@ static int gen_vfio_device(yajl_gen g, const struct device *d, const struct sh_c
 int sh_cdi_generate_vfio(const struct sh_cdi_vfio_vf *vfs, size_t n, const struct sh_cdi_opts *o, char **out,
 			 struct sh_error *err)
 {
-	_cleanup_json_gen_ yajl_gen g = NULL;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	struct plan p = {0};
 	struct device *d;
 	char name[128];
@@ -400,23 +381,20 @@ int sh_cdi_generate_vfio(const struct sh_cdi_vfio_vf *vfs, size_t n, const struc
 		d->sel[4] = "--mode";
 		d->sel[5] = "vfio";
 	}
-	if (r == 0 && !(g = yajl_gen_alloc(NULL)))
-		r = sh_err(err, ENOMEM, "out of memory");
 	if (r == 0) {
-		yajl_gen_config(g, yajl_gen_beautify, 1);
-		yajl_gen_config(g, yajl_gen_indent_string, "  ");
-		yajl_gen_map_open(g);
+		sh_jgen_start(&j, "  ");
+		sh_jgen_map_open(&j);
 		/* a device node's hostPath is 0.5.0's */
-		sh_json_gen_kv_str(g, "cdiVersion", sh_cdi_version(p.digit_name || !dev_root_is_dev(o), false));
-		sh_json_gen_kv_str(g, "kind", SH_CDI_VFIO_KIND);
-		sh_json_gen_str(g, "devices");
-		yajl_gen_array_open(g);
+		sh_jgen_kv_str(&j, "cdiVersion", sh_cdi_version(p.digit_name || !dev_root_is_dev(o), false));
+		sh_jgen_kv_str(&j, "kind", SH_CDI_VFIO_KIND);
+		sh_jgen_str(&j, "devices");
+		sh_jgen_array_open(&j);
 		for (i = 0; i < p.n && r == 0; i++)
-			r = gen_vfio_device(g, &p.dev[i], &vfs[i], o, err);
-		yajl_gen_array_close(g);
-		yajl_gen_map_close(g);
+			r = gen_vfio_device(&j, &p.dev[i], &vfs[i], o, err);
+		sh_jgen_array_close(&j);
+		sh_jgen_map_close(&j);
 		if (r == 0)
-			r = gen_done(g, "the CDI spec", out, err);
+			r = sh_jgen_finish(&j, NULL, out, NULL, err);
 	}
 	free(p.dev);
 	return r < 0 ? sh_err_ctx(err, "generate the vfio CDI spec") : 0;

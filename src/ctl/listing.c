@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sriov-hook/core/json.h"
+#include "sriov-hook/core/jsongen.h"
 #include "sriov-hook/sys/netns.h"
 #include "sriov-hook/sys/nl.h"
 #include "sriov-hook/sys/vfcfg.h"
@@ -362,7 +362,6 @@ static const char *age(time_t since, char *buf, size_t len)
 /* The PF-side settings that differ from a fresh VF's, as `ip link set PF vf N` spells them. */
 static const char *settings_text(const struct sh_list_vf *v, char *buf, size_t len)
 {
-	static const uint8_t zero[6];
 	const struct sh_vf_cfg *c = &v->cfg;
 	char part[96];
 	size_t used = 0;
@@ -372,12 +371,7 @@ static const char *settings_text(const struct sh_list_vf *v, char *buf, size_t l
 	if (!v->has_cfg)
 		return buf;
 	for (k = 0; k < SH_KNOB_COUNT; k++) {
-		bool is_default = (k == SH_KNOB_MAC && !memcmp(c->mac, zero, 6)) || (k == SH_KNOB_VLAN && !c->vlan) ||
-				  (k == SH_KNOB_SPOOFCHK && c->spoofchk) || (k == SH_KNOB_TRUST && !c->trust) ||
-				  (k == SH_KNOB_LINK_STATE && c->link_state == 0) ||
-				  (k == SH_KNOB_RATE && !c->min_tx_rate && !c->max_tx_rate);
-
-		if (is_default)
+		if (sh_vf_knob_is_default(k, c))
 			continue;
 		sh_vf_knob_describe(k, c, part, sizeof(part));
 		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? " " : "", part);
@@ -494,155 +488,135 @@ int sh_listing_print_table(const struct sh_listing *l, FILE *out, struct sh_erro
 
 /* ---- JSON -------------------------------------------------------------------------------------- */
 
-static void gen_key(yajl_gen g, const char *key)
+static void gen_key(struct sh_jgen *j, const char *key)
 {
-	sh_json_gen_str(g, key);
+	sh_jgen_str(j, key);
 }
 
-static void gen_kv_str_or_null(yajl_gen g, const char *key, const char *value)
+static void gen_kv_str_or_null(struct sh_jgen *j, const char *key, const char *value)
 {
-	gen_key(g, key);
+	gen_key(j, key);
 	if (value && *value)
-		sh_json_gen_str(g, value);
+		sh_jgen_str(j, value);
 	else
-		yajl_gen_null(g);
+		sh_jgen_null(j);
 }
 
-static void gen_stats(yajl_gen g, const char *key, const struct sh_vf_stats *s)
+static void gen_stats(struct sh_jgen *j, const char *key, const struct sh_vf_stats *s)
 {
 	enum sh_vf_counter c;
 
-	gen_key(g, key);
+	gen_key(j, key);
 	if (!s->present) {
-		yajl_gen_null(g);
+		sh_jgen_null(j);
 		return;
 	}
-	yajl_gen_map_open(g);
+	sh_jgen_map_open(j);
 	for (c = 0; c < SH_VF_COUNTER_COUNT; c++) {
-		gen_key(g, sh_vf_counter_name(c));
+		gen_key(j, sh_vf_counter_name(c));
 		if (s->present & (1u << c))
-			yajl_gen_integer(g, (long long)s->v[c]);
+			sh_jgen_int(j, (long long)s->v[c]);
 		else
-			yajl_gen_null(g);
+			sh_jgen_null(j);
 	}
-	yajl_gen_map_close(g);
+	sh_jgen_map_close(j);
 }
 
-/* Every field of struct sh_vf_cfg, driven by its field table. */
-static void gen_cfg(yajl_gen g, const char *key, bool has, const struct sh_vf_cfg *cfg)
+static void gen_cfg(struct sh_jgen *j, const char *key, bool has, const struct sh_vf_cfg *cfg)
 {
-	const struct sh_cfg_field *f;
-	char mac[18];
-	size_t n, i;
-
-	gen_key(g, key);
-	if (!has) {
-		yajl_gen_null(g);
-		return;
-	}
-	f = sh_vf_cfg_fields(&n);
-	yajl_gen_map_open(g);
-	for (i = 0; i < n; i++) {
-		const char *p = (const char *)cfg + f[i].offset;
-
-		if (f[i].kind == SH_CFG_MAC)
-			sh_json_gen_kv_str(g, f[i].name, sh_format_mac((const uint8_t *)p, mac));
-		else
-			sh_json_gen_kv_int(g, f[i].name, *(const unsigned *)p);
-	}
-	yajl_gen_map_close(g);
+	gen_key(j, key);
+	if (has)
+		sh_vf_cfg_gen_json(j, cfg);
+	else
+		sh_jgen_null(j);
 }
 
-static void gen_pf(yajl_gen g, const struct sh_list_pf *pf)
+static void gen_pf(struct sh_jgen *j, const struct sh_list_pf *pf)
 {
 	const struct sh_inv_pf *p = &pf->inv;
 
-	yajl_gen_map_open(g);
-	gen_kv_str_or_null(g, "name", p->pf.name);
-	sh_json_gen_kv_str(g, "pci", p->pf.pci);
-	gen_kv_str_or_null(g, "driver", p->driver);
-	gen_kv_str_or_null(g, "operstate", p->operstate);
-	gen_key(g, "up");
-	yajl_gen_bool(g, p->admin_up);
-	gen_key(g, "carrier");
+	sh_jgen_map_open(j);
+	gen_kv_str_or_null(j, "name", p->pf.name);
+	sh_jgen_kv_str(j, "pci", p->pf.pci);
+	gen_kv_str_or_null(j, "driver", p->driver);
+	gen_kv_str_or_null(j, "operstate", p->operstate);
+	gen_key(j, "up");
+	sh_jgen_bool(j, p->admin_up);
+	gen_key(j, "carrier");
 	if (p->carrier < 0)
-		yajl_gen_null(g);
+		sh_jgen_null(j);
 	else
-		yajl_gen_bool(g, p->carrier);
-	sh_json_gen_kv_int(g, "numvfs", p->pf.numvfs);
-	sh_json_gen_kv_int(g, "totalvfs", p->totalvfs);
-	gen_key(g, "allowed");
-	yajl_gen_bool(g, p->allowed);
-	yajl_gen_map_close(g);
+		sh_jgen_bool(j, p->carrier);
+	sh_jgen_kv_int(j, "numvfs", p->pf.numvfs);
+	sh_jgen_kv_int(j, "totalvfs", p->totalvfs);
+	gen_key(j, "allowed");
+	sh_jgen_bool(j, p->allowed);
+	sh_jgen_map_close(j);
 }
 
-static void gen_vf(yajl_gen g, const struct sh_list_vf *v)
+static void gen_vf(struct sh_jgen *j, const struct sh_list_vf *v)
 {
 	const struct sh_claim_info *c = v->has_claim ? &v->claim : NULL;
 	char netns[48], since[32];
 	struct tm tm;
 
-	yajl_gen_map_open(g);
-	gen_kv_str_or_null(g, "pf", v->inv.vf.pf_name[0] ? v->inv.vf.pf_name : v->inv.vf.pf_pci);
-	sh_json_gen_kv_int(g, "index", v->inv.vf.index);
-	gen_kv_str_or_null(g, "pci", v->inv.vf.pci);
-	gen_kv_str_or_null(g, "driver", v->inv.vf.driver);
-	gen_kv_str_or_null(g, "netdev", v->inv.vf.netdev);
-	sh_json_gen_kv_str(g, "state", sh_vf_state_name(v->state));
-	gen_kv_str_or_null(g, "mode", v->has_mode ? sh_vf_mode_name(v->mode) : NULL);
-	gen_kv_str_or_null(g, "pool", v->pool);
-	gen_kv_str_or_null(g, "why", v->why);
-	gen_kv_str_or_null(g, "container", c ? c->id : NULL);
-	gen_kv_str_or_null(g, "container_name", c ? c->name : NULL);
-	gen_key(g, "pid");
+	sh_jgen_map_open(j);
+	gen_kv_str_or_null(j, "pf", v->inv.vf.pf_name[0] ? v->inv.vf.pf_name : v->inv.vf.pf_pci);
+	sh_jgen_kv_int(j, "index", v->inv.vf.index);
+	gen_kv_str_or_null(j, "pci", v->inv.vf.pci);
+	gen_kv_str_or_null(j, "driver", v->inv.vf.driver);
+	gen_kv_str_or_null(j, "netdev", v->inv.vf.netdev);
+	sh_jgen_kv_str(j, "state", sh_vf_state_name(v->state));
+	gen_kv_str_or_null(j, "mode", v->has_mode ? sh_vf_mode_name(v->mode) : NULL);
+	gen_kv_str_or_null(j, "pool", v->pool);
+	gen_kv_str_or_null(j, "why", v->why);
+	gen_kv_str_or_null(j, "container", c ? c->id : NULL);
+	gen_kv_str_or_null(j, "container_name", c ? c->name : NULL);
+	gen_key(j, "pid");
 	if (c && c->pid > 0)
-		yajl_gen_integer(g, c->pid);
+		sh_jgen_int(j, c->pid);
 	else
-		yajl_gen_null(g);
+		sh_jgen_null(j);
 	snprintf(netns, sizeof(netns), "net:[%llu]", c ? (unsigned long long)c->netns_ino : 0ULL);
-	gen_kv_str_or_null(g, "netns", c && c->netns_ino ? netns : NULL);
+	gen_kv_str_or_null(j, "netns", c && c->netns_ino ? netns : NULL);
 	since[0] = '\0';
 	if (c && c->since > 0 && gmtime_r(&c->since, &tm))
 		strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	gen_kv_str_or_null(g, "since", since);
-	gen_kv_str_or_null(g, "container_netdev", c ? c->cont_name : NULL);
-	gen_key(g, "iommu_group");
+	gen_kv_str_or_null(j, "since", since);
+	gen_kv_str_or_null(j, "container_netdev", c ? c->cont_name : NULL);
+	gen_key(j, "iommu_group");
 	if (v->inv.iommu_group >= 0)
-		yajl_gen_integer(g, v->inv.iommu_group);
+		sh_jgen_int(j, v->inv.iommu_group);
 	else
-		yajl_gen_null(g);
-	gen_cfg(g, "settings", v->has_cfg, &v->cfg);
-	gen_stats(g, "stats", &v->stats);
-	gen_stats(g, "netdev_stats", &v->netdev_stats);
-	yajl_gen_map_close(g);
+		sh_jgen_null(j);
+	gen_cfg(j, "settings", v->has_cfg, &v->cfg);
+	gen_stats(j, "stats", &v->stats);
+	gen_stats(j, "netdev_stats", &v->netdev_stats);
+	sh_jgen_map_close(j);
 }
 
 int sh_listing_print_json(const struct sh_listing *l, FILE *out, struct sh_error *err)
 {
-	yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
+	_cleanup_jgen_ struct sh_jgen j = {0};
+	_cleanup_free_ char *text = NULL;
 	size_t len, i;
+	int r;
 
-	if (!g)
-		return sh_err(err, ENOMEM, "out of memory");
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_map_open(g);
-	gen_key(g, "pfs");
-	yajl_gen_array_open(g);
+	sh_jgen_start(&j, "    ");
+	sh_jgen_map_open(&j);
+	gen_key(&j, "pfs");
+	sh_jgen_array_open(&j);
 	for (i = 0; i < l->n_pfs; i++)
-		gen_pf(g, &l->pfs[i]);
-	yajl_gen_array_close(g);
-	gen_key(g, "vfs");
-	yajl_gen_array_open(g);
+		gen_pf(&j, &l->pfs[i]);
+	sh_jgen_array_close(&j);
+	gen_key(&j, "vfs");
+	sh_jgen_array_open(&j);
 	for (i = 0; i < l->n_vfs; i++)
-		gen_vf(g, &l->vfs[i]);
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok) {
-		yajl_gen_free(g);
-		return sh_err(err, EIO, "generate JSON");
-	}
-	fwrite(buf, 1, len, out);
-	yajl_gen_free(g);
+		gen_vf(&j, &l->vfs[i]);
+	sh_jgen_array_close(&j);
+	sh_jgen_map_close(&j);
+	if ((r = sh_jgen_finish(&j, "the listing", &text, &len, err)) < 0)
+		return r;
+	fwrite(text, 1, len, out);
 	return 0;
 }

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
 #include "sriov-hook/core/json.h"
+#include "sriov-hook/core/jsongen.h"
 
 #define HOOK_NAME "sriov-hook"
 
@@ -35,101 +35,98 @@ static int stage_has_hook(yajl_val stage, const char *stage_name, const char *pa
 	return 0;
 }
 
-static yajl_gen_status gen_value(yajl_gen g, yajl_val v)
+/* A value as read: the generator stops at its first failure, so a long array ends early. */
+static void gen_value(struct sh_jgen *j, yajl_val v)
 {
-	yajl_gen_status s = yajl_gen_status_ok;
 	size_t i;
 
 	switch (v ? v->type : yajl_t_null) {
 	case yajl_t_string:
-		return yajl_gen_string(g, (const unsigned char *)v->u.string, strlen(v->u.string));
+		sh_jgen_str(j, v->u.string);
+		break;
 	case yajl_t_number:
-		/* The original text: 1e3 stays 1e3, 18446744073709551615 is not clamped. */
-		return yajl_gen_number(g, v->u.number.r, strlen(v->u.number.r));
+		sh_jgen_number(j, v->u.number.r);
+		break;
 	case yajl_t_true:
-		return yajl_gen_bool(g, 1);
+		sh_jgen_bool(j, true);
+		break;
 	case yajl_t_false:
-		return yajl_gen_bool(g, 0);
+		sh_jgen_bool(j, false);
+		break;
 	case yajl_t_object:
-		s = yajl_gen_map_open(g);
-		for (i = 0; i < v->u.object.len && s == yajl_gen_status_ok; i++) {
-			s = yajl_gen_string(g, (const unsigned char *)v->u.object.keys[i], strlen(v->u.object.keys[i]));
-			if (s == yajl_gen_status_ok)
-				s = gen_value(g, v->u.object.values[i]);
+		sh_jgen_map_open(j);
+		for (i = 0; i < v->u.object.len && sh_jgen_ok(j); i++) {
+			sh_jgen_str(j, v->u.object.keys[i]);
+			gen_value(j, v->u.object.values[i]);
 		}
-		return s == yajl_gen_status_ok ? yajl_gen_map_close(g) : s;
+		sh_jgen_map_close(j);
+		break;
 	case yajl_t_array:
-		s = yajl_gen_array_open(g);
-		for (i = 0; i < v->u.array.len && s == yajl_gen_status_ok; i++)
-			s = gen_value(g, v->u.array.values[i]);
-		return s == yajl_gen_status_ok ? yajl_gen_array_close(g) : s;
+		sh_jgen_array_open(j);
+		for (i = 0; i < v->u.array.len && sh_jgen_ok(j); i++)
+			gen_value(j, v->u.array.values[i]);
+		sh_jgen_array_close(j);
+		break;
 	default:
-		return yajl_gen_null(g);
+		sh_jgen_null(j);
 	}
 }
 
-static yajl_gen_status gen_hook_entry(yajl_gen g, const struct sh_hook_ref *hook, const char *stage)
+static void gen_hook_entry(struct sh_jgen *j, const struct sh_hook_ref *hook, const char *stage)
 {
-	sh_json_gen_str(g, "path");
-	sh_json_gen_str(g, hook->path);
-	sh_json_gen_str(g, "args");
-	yajl_gen_array_open(g);
-	sh_json_gen_str(g, HOOK_NAME);
+	sh_jgen_map_open(j);
+	sh_jgen_kv_str(j, "path", hook->path);
+	sh_jgen_str(j, "args");
+	sh_jgen_array_open(j);
+	sh_jgen_str(j, HOOK_NAME);
 	if (hook->config && *hook->config) {
-		sh_json_gen_str(g, "--config");
-		sh_json_gen_str(g, hook->config);
+		sh_jgen_str(j, "--config");
+		sh_jgen_str(j, hook->config);
 	}
-	sh_json_gen_str(g, stage);
-	yajl_gen_array_close(g);
-	return yajl_gen_status_ok;
+	sh_jgen_str(j, stage);
+	sh_jgen_array_close(j);
+	sh_jgen_map_close(j);
 }
 
 /* A stage array: the entries already there, then ours when needed. */
-static yajl_gen_status gen_stage(yajl_gen g, yajl_val old, const struct sh_hook_ref *hook, const char *stage, bool add)
+static void gen_stage(struct sh_jgen *j, yajl_val old, const struct sh_hook_ref *hook, const char *stage, bool add)
 {
-	yajl_gen_status s = yajl_gen_array_open(g);
-
-	if (YAJL_IS_ARRAY(old))
-		for (size_t i = 0; i < old->u.array.len && s == yajl_gen_status_ok; i++)
-			s = gen_value(g, old->u.array.values[i]);
-	if (s == yajl_gen_status_ok && add) {
-		s = yajl_gen_map_open(g);
-		if (s == yajl_gen_status_ok)
-			s = gen_hook_entry(g, hook, stage);
-		if (s == yajl_gen_status_ok)
-			s = yajl_gen_map_close(g);
-	}
-	return s == yajl_gen_status_ok ? yajl_gen_array_close(g) : s;
+	sh_jgen_array_open(j);
+	for (size_t i = 0; YAJL_IS_ARRAY(old) && i < old->u.array.len && sh_jgen_ok(j); i++)
+		gen_value(j, old->u.array.values[i]);
+	if (add)
+		gen_hook_entry(j, hook, stage);
+	sh_jgen_array_close(j);
 }
 
-static yajl_gen_status gen_hooks(yajl_gen g, yajl_val old, const struct sh_hook_ref *hook, bool add_cr, bool add_ps)
+static void gen_hooks(struct sh_jgen *j, yajl_val old, const struct sh_hook_ref *hook, bool add_cr, bool add_ps)
 {
-	yajl_gen_status s = yajl_gen_map_open(g);
 	bool seen_cr = false, seen_ps = false;
 
-	for (size_t i = 0; YAJL_IS_OBJECT(old) && i < old->u.object.len && s == yajl_gen_status_ok; i++) {
+	sh_jgen_map_open(j);
+	for (size_t i = 0; YAJL_IS_OBJECT(old) && i < old->u.object.len && sh_jgen_ok(j); i++) {
 		const char *k = old->u.object.keys[i];
 
-		sh_json_gen_str(g, k);
+		sh_jgen_str(j, k);
 		if (!strcmp(k, "createRuntime")) {
 			seen_cr = true;
-			s = gen_stage(g, old->u.object.values[i], hook, k, add_cr);
+			gen_stage(j, old->u.object.values[i], hook, k, add_cr);
 		} else if (!strcmp(k, "poststop")) {
 			seen_ps = true;
-			s = gen_stage(g, old->u.object.values[i], hook, k, add_ps);
+			gen_stage(j, old->u.object.values[i], hook, k, add_ps);
 		} else {
-			s = gen_value(g, old->u.object.values[i]);
+			gen_value(j, old->u.object.values[i]);
 		}
 	}
-	if (s == yajl_gen_status_ok && !seen_cr && add_cr) {
-		sh_json_gen_str(g, "createRuntime");
-		s = gen_stage(g, NULL, hook, "createRuntime", true);
+	if (!seen_cr && add_cr) {
+		sh_jgen_str(j, "createRuntime");
+		gen_stage(j, NULL, hook, "createRuntime", true);
 	}
-	if (s == yajl_gen_status_ok && !seen_ps && add_ps) {
-		sh_json_gen_str(g, "poststop");
-		s = gen_stage(g, NULL, hook, "poststop", true);
+	if (!seen_ps && add_ps) {
+		sh_jgen_str(j, "poststop");
+		gen_stage(j, NULL, hook, "poststop", true);
 	}
-	return s == yajl_gen_status_ok ? yajl_gen_map_close(g) : s;
+	sh_jgen_map_close(j);
 }
 
 /* The edits, and which of the hook's stages to add. */
@@ -151,58 +148,58 @@ static bool env_replaced(const struct edit *x, const char *entry)
 	return false;
 }
 
-static yajl_gen_status gen_env(yajl_gen g, yajl_val old, const struct edit *x)
+static void gen_env(struct sh_jgen *j, yajl_val old, const struct edit *x)
 {
-	yajl_gen_status s = yajl_gen_array_open(g);
 	size_t i;
 
-	for (i = 0; YAJL_IS_ARRAY(old) && i < old->u.array.len && s == yajl_gen_status_ok; i++) {
+	sh_jgen_array_open(j);
+	for (i = 0; YAJL_IS_ARRAY(old) && i < old->u.array.len && sh_jgen_ok(j); i++) {
 		yajl_val v = old->u.array.values[i];
 
 		if (!YAJL_IS_STRING(v) || !env_replaced(x, YAJL_GET_STRING(v)))
-			s = gen_value(g, v);
+			gen_value(j, v);
 	}
-	for (i = 0; i < x->e->n_env && s == yajl_gen_status_ok; i++)
-		s = yajl_gen_string(g, (const unsigned char *)x->e->env[i], strlen(x->e->env[i]));
-	return s == yajl_gen_status_ok ? yajl_gen_array_close(g) : s;
+	for (i = 0; i < x->e->n_env; i++)
+		sh_jgen_str(j, x->e->env[i]);
+	sh_jgen_array_close(j);
 }
 
-static void gen_node(yajl_gen g, const struct sh_devnode *n, bool rule)
+static void gen_node(struct sh_jgen *j, const struct sh_devnode *n, bool rule)
 {
-	yajl_gen_map_open(g);
+	sh_jgen_map_open(j);
 	if (rule) {
-		sh_json_gen_str(g, "allow");
-		yajl_gen_bool(g, 1);
+		sh_jgen_str(j, "allow");
+		sh_jgen_bool(j, 1);
 	} else {
-		sh_json_gen_kv_str(g, "path", n->path);
+		sh_jgen_kv_str(j, "path", n->path);
 	}
-	sh_json_gen_kv_str(g, "type", "c");
-	sh_json_gen_kv_int(g, "major", n->major);
-	sh_json_gen_kv_int(g, "minor", n->minor);
+	sh_jgen_kv_str(j, "type", "c");
+	sh_jgen_kv_int(j, "major", n->major);
+	sh_jgen_kv_int(j, "minor", n->minor);
 	if (rule) {
-		sh_json_gen_kv_str(g, "access", "rwm");
+		sh_jgen_kv_str(j, "access", "rwm");
 	} else {
-		sh_json_gen_kv_int(g, "fileMode", 0666);
-		sh_json_gen_kv_int(g, "uid", 0);
-		sh_json_gen_kv_int(g, "gid", 0);
+		sh_jgen_kv_int(j, "fileMode", 0666);
+		sh_jgen_kv_int(j, "uid", 0);
+		sh_jgen_kv_int(j, "gid", 0);
 	}
-	yajl_gen_map_close(g);
+	sh_jgen_map_close(j);
 }
 
 /* An array: the entries there, then one per node (linux.devices, or the cgroup rules). */
-static yajl_gen_status gen_nodes(yajl_gen g, yajl_val old, const struct edit *x, bool rules)
+static void gen_nodes(struct sh_jgen *j, yajl_val old, const struct edit *x, bool rules)
 {
-	yajl_gen_status s = yajl_gen_array_open(g);
 	size_t i;
 
-	for (i = 0; YAJL_IS_ARRAY(old) && i < old->u.array.len && s == yajl_gen_status_ok; i++)
-		s = gen_value(g, old->u.array.values[i]);
-	for (i = 0; i < x->e->n_nodes && s == yajl_gen_status_ok; i++)
-		gen_node(g, &x->e->nodes[i], rules);
-	return s == yajl_gen_status_ok ? yajl_gen_array_close(g) : s;
+	sh_jgen_array_open(j);
+	for (i = 0; YAJL_IS_ARRAY(old) && i < old->u.array.len && sh_jgen_ok(j); i++)
+		gen_value(j, old->u.array.values[i]);
+	for (i = 0; i < x->e->n_nodes; i++)
+		gen_node(j, &x->e->nodes[i], rules);
+	sh_jgen_array_close(j);
 }
 
-typedef yajl_gen_status member_fn(yajl_gen g, yajl_val old, const struct edit *x);
+typedef void member_fn(struct sh_jgen *j, yajl_val old, const struct edit *x);
 
 /* A member an edit writes with fn (its old value, NULL when absent). */
 struct member {
@@ -214,89 +211,85 @@ struct member {
 
 /* obj (NULL: none) written back member by member: the first of each wanted key through its fn,
  * every other as read; then the wanted members it lacks. */
-static yajl_gen_status gen_object(yajl_gen g, yajl_val obj, const struct member *m, size_t n, const struct edit *x)
+static void gen_object(struct sh_jgen *j, yajl_val obj, const struct member *m, size_t n, const struct edit *x)
 {
-	yajl_gen_status s = yajl_gen_map_open(g);
 	bool seen[MEMBERS_MAX] = {false};
 	size_t i, k;
 
-	for (i = 0; YAJL_IS_OBJECT(obj) && i < obj->u.object.len && s == yajl_gen_status_ok; i++) {
+	sh_jgen_map_open(j);
+	for (i = 0; YAJL_IS_OBJECT(obj) && i < obj->u.object.len && sh_jgen_ok(j); i++) {
 		const char *key = obj->u.object.keys[i];
 
 		for (k = 0; k < n && (!m[k].wanted || seen[k] || strcmp(m[k].key, key)); k++)
 			;
-		s = yajl_gen_string(g, (const unsigned char *)key, strlen(key));
-		if (s != yajl_gen_status_ok)
-			break;
+		sh_jgen_str(j, key);
 		if (k < n) {
 			seen[k] = true;
-			s = m[k].fn(g, obj->u.object.values[i], x);
+			m[k].fn(j, obj->u.object.values[i], x);
 		} else {
-			s = gen_value(g, obj->u.object.values[i]);
+			gen_value(j, obj->u.object.values[i]);
 		}
 	}
-	for (k = 0; k < n && s == yajl_gen_status_ok; k++) {
+	for (k = 0; k < n; k++) {
 		if (!m[k].wanted || seen[k])
 			continue;
-		sh_json_gen_str(g, m[k].key);
-		s = m[k].fn(g, NULL, x);
+		sh_jgen_str(j, m[k].key);
+		m[k].fn(j, NULL, x);
 	}
-	return s == yajl_gen_status_ok ? yajl_gen_map_close(g) : s;
+	sh_jgen_map_close(j);
 }
 
-static yajl_gen_status gen_devices(yajl_gen g, yajl_val old, const struct edit *x)
+static void gen_devices(struct sh_jgen *j, yajl_val old, const struct edit *x)
 {
-	return gen_nodes(g, old, x, false);
+	gen_nodes(j, old, x, false);
 }
 
-static yajl_gen_status gen_rules(yajl_gen g, yajl_val old, const struct edit *x)
+static void gen_rules(struct sh_jgen *j, yajl_val old, const struct edit *x)
 {
-	return gen_nodes(g, old, x, true);
+	gen_nodes(j, old, x, true);
 }
 
-static yajl_gen_status gen_resources(yajl_gen g, yajl_val old, const struct edit *x)
+static void gen_resources(struct sh_jgen *j, yajl_val old, const struct edit *x)
 {
 	const struct member m[] = {{"devices", gen_rules, true}};
 
-	return gen_object(g, old, m, SH_ARRAY_SIZE(m), x);
+	gen_object(j, old, m, SH_ARRAY_SIZE(m), x);
 }
 
 /* linux: devices and resources.devices. */
-static yajl_gen_status gen_linux(yajl_gen g, yajl_val old, const struct edit *x)
+static void gen_linux(struct sh_jgen *j, yajl_val old, const struct edit *x)
 {
 	const struct member m[] = {{"devices", gen_devices, true}, {"resources", gen_resources, true}};
 
-	return gen_object(g, old, m, SH_ARRAY_SIZE(m), x);
+	gen_object(j, old, m, SH_ARRAY_SIZE(m), x);
 }
 
-static yajl_gen_status gen_process(yajl_gen g, yajl_val old, const struct edit *x)
+static void gen_process(struct sh_jgen *j, yajl_val old, const struct edit *x)
 {
 	const struct member m[] = {{"env", gen_env, true}};
 
-	return gen_object(g, old, m, SH_ARRAY_SIZE(m), x);
+	gen_object(j, old, m, SH_ARRAY_SIZE(m), x);
 }
 
-static yajl_gen_status gen_mounts(yajl_gen g, yajl_val old, const struct edit *x)
+static void gen_mounts(struct sh_jgen *j, yajl_val old, const struct edit *x)
 {
 	static const char *const options[] = {"rbind", "ro", "nosuid", "nodev", "noexec"};
-	yajl_gen_status s = yajl_gen_array_open(g);
 	size_t i;
 
-	for (i = 0; YAJL_IS_ARRAY(old) && i < old->u.array.len && s == yajl_gen_status_ok; i++)
-		s = gen_value(g, old->u.array.values[i]);
-	if (s != yajl_gen_status_ok)
-		return s;
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_str(g, "destination", x->e->mount_destination);
-	sh_json_gen_kv_str(g, "type", "bind");
-	sh_json_gen_kv_str(g, "source", x->e->mount_source);
-	sh_json_gen_str(g, "options");
-	yajl_gen_array_open(g);
+	sh_jgen_array_open(j);
+	for (i = 0; YAJL_IS_ARRAY(old) && i < old->u.array.len && sh_jgen_ok(j); i++)
+		gen_value(j, old->u.array.values[i]);
+	sh_jgen_map_open(j);
+	sh_jgen_kv_str(j, "destination", x->e->mount_destination);
+	sh_jgen_kv_str(j, "type", "bind");
+	sh_jgen_kv_str(j, "source", x->e->mount_source);
+	sh_jgen_str(j, "options");
+	sh_jgen_array_open(j);
 	for (i = 0; i < SH_ARRAY_SIZE(options); i++)
-		sh_json_gen_str(g, options[i]);
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	return yajl_gen_array_close(g);
+		sh_jgen_str(j, options[i]);
+	sh_jgen_array_close(j);
+	sh_jgen_map_close(j);
+	sh_jgen_array_close(j);
 }
 
 /* What each field to edit must be, when present. */
@@ -333,7 +326,7 @@ static int check_types(yajl_val spec, struct sh_error *err)
 
 /* ---- the whole spec ----------------------------------------------------------------------------- */
 
-static yajl_gen_status gen_hooks_member(yajl_gen g, yajl_val old, const struct edit *x);
+static void gen_hooks_member(struct sh_jgen *j, yajl_val old, const struct edit *x);
 
 int sh_spec_edit(yajl_val spec, const struct sh_spec_edits *e, char **out, size_t *len, struct sh_error *err)
 {
@@ -347,9 +340,7 @@ int sh_spec_edit(yajl_val spec, const struct sh_spec_edits *e, char **out, size_
 	};
 	_Static_assert(SH_ARRAY_SIZE(tops) <= MEMBERS_MAX, "gen_object keeps a seen flag per member");
 	struct edit edits = {.e = e};
-	yajl_gen_status s = yajl_gen_status_ok;
-	_cleanup_json_gen_ yajl_gen g = NULL;
-	const unsigned char *buf;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	size_t k, n;
 	int r;
 
@@ -376,22 +367,12 @@ int sh_spec_edit(yajl_val spec, const struct sh_spec_edits *e, char **out, size_
 	if (n == 0)
 		return 0;
 
-	if (!(g = yajl_gen_alloc(NULL)))
-		return sh_err(err, ENOMEM, "out of memory");
-	s = gen_object(g, spec, tops, SH_ARRAY_SIZE(tops), &edits);
-	if (s == yajl_gen_status_ok)
-		s = yajl_gen_get_buf(g, &buf, &n);
-	if (s != yajl_gen_status_ok)
-		return sh_err(err, EINVAL, "config.json: cannot serialize (yajl_gen status %d)", (int)s);
-	if (!(*out = malloc(n + 1)))
-		return sh_err(err, ENOMEM, "out of memory");
-	memcpy(*out, buf, n);
-	(*out)[n] = '\0';
-	*len = n;
-	return 0;
+	sh_jgen_start(&j, NULL);
+	gen_object(&j, spec, tops, SH_ARRAY_SIZE(tops), &edits);
+	return sh_jgen_finish(&j, "config.json", out, len, err);
 }
 
-static yajl_gen_status gen_hooks_member(yajl_gen g, yajl_val old, const struct edit *x)
+static void gen_hooks_member(struct sh_jgen *j, yajl_val old, const struct edit *x)
 {
-	return gen_hooks(g, old, x->e->hook, x->add_cr, x->add_ps);
+	gen_hooks(j, old, x->e->hook, x->add_cr, x->add_ps);
 }

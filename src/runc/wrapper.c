@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <yajl/yajl_gen.h>
+#include "sriov-hook/core/jsongen.h"
 
 #include "sriov-hook/core/fileio.h"
 #include "sriov-hook/core/json.h"
@@ -502,29 +502,31 @@ static void rfc3339(time_t now, char out[32])
 
 int sh_wrapper_runc_log_line(const char *format, const char *msg, time_t now, char **out, struct sh_error *err)
 {
-	_cleanup_json_gen_ yajl_gen g = NULL;
-	const unsigned char *buf;
-	char stamp[32];
+	_cleanup_jgen_ struct sh_jgen j = {0};
+	char stamp[32], *grown;
 	size_t len = 0;
 	FILE *f;
+	int r;
 
 	*out = NULL;
 	rfc3339(now, stamp);
 	if (format && !strcmp(format, "json")) {
 		/* logrus's JSONFormatter: the keys sorted, one object per line. */
-		if (!(g = yajl_gen_alloc(NULL)))
+		sh_jgen_start(&j, NULL);
+		sh_jgen_map_open(&j);
+		sh_jgen_kv_str(&j, "level", "error");
+		sh_jgen_kv_str(&j, "msg", msg);
+		sh_jgen_kv_str(&j, "time", stamp);
+		sh_jgen_map_close(&j);
+		if ((r = sh_jgen_finish(&j, "runc log", out, &len, err)) < 0)
+			return r;
+		if (!(grown = realloc(*out, len + 2))) {
+			free(*out);
+			*out = NULL;
 			return sh_err(err, ENOMEM, "out of memory");
-		yajl_gen_map_open(g);
-		sh_json_gen_kv_str(g, "level", "error");
-		sh_json_gen_kv_str(g, "msg", msg);
-		sh_json_gen_kv_str(g, "time", stamp);
-		yajl_gen_map_close(g);
-		if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
-			return sh_err(err, EINVAL, "runc log: cannot serialize the message");
-		if (!(*out = malloc(len + 2)))
-			return sh_err(err, ENOMEM, "out of memory");
-		memcpy(*out, buf, len);
-		memcpy(*out + len, "\n", 2);
+		}
+		memcpy(grown + len, "\n", 2);
+		*out = grown;
 		return 0;
 	}
 	if (format && *format && strcmp(format, "text"))

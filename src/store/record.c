@@ -1,7 +1,9 @@
 /* The claim record's format: one table of fields drives writing and reading. Reading is tolerant
  * (unknown keys ignored, optional keys defaulted, no "version" = version 1) so that an upgrade
  * never strands a VF whose record an earlier release wrote; what restore cannot do without is
- * required, and every value is checked before the store builds a path or a netlink request from it. */
+ * required, and every value is checked before the store builds a path or a netlink request from it.
+ * PF-side settings are kept by their names in the settings table, never by an enum's ordinal, so a
+ * setting added to the table does not change what an old record means. */
 #include "sriov-hook/store/record.h"
 
 #include <errno.h>
@@ -9,10 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "sriov-hook/core/json.h"
+#include "sriov-hook/core/jsongen.h"
+#include "sriov-hook/core/vfsetting.h"
 #include "sriov-hook/core/types.h"
 
 enum kind {
@@ -27,6 +30,7 @@ enum kind {
 	K_MODE,	    /* enum sh_vf_mode, by name */
 	K_ALTNAMES, /* host_altnames[], n_host_altnames, altnames_known */
 	K_CFG,	    /* struct sh_vf_cfg, an object of sh_vf_cfg_fields() */
+	K_KNOBS,    /* unsigned, SH_KNOB_BIT()s: the names of the settings they carry */
 };
 
 /* What a string must be. */
@@ -86,7 +90,7 @@ static const struct field fields[] = {
 	OTHER("host_altnames", K_ALTNAMES, host_altnames, false),
 	STR("cont_name", cont_name, false, C_IFNAME_OPT),
 	NUM("cont_ifindex", K_INT, cont_ifindex, false, 0, INT_MAX, 0),
-	NUM("knobs", K_UINT, knobs, false, 0, (1u << SH_KNOB_COUNT) - 1, 0),
+	OTHER("knobs", K_KNOBS, knobs, false),
 	OTHER("orig", K_CFG, orig, false),
 	OTHER("applied", K_CFG, applied, false),
 };
@@ -104,40 +108,20 @@ const char *sh_record_phase_name(enum sh_record_phase phase)
 
 /* ---- writing ---------------------------------------------------------------------------------- */
 
-static void gen_key(yajl_gen g, const char *key)
+/* Every setting of the knobs in mask, by name ("vlan", "qos", "vlan_proto" for the VLAN knob). */
+static void gen_knobs(struct sh_jgen *j, unsigned mask)
 {
-	sh_json_gen_str(g, key);
-}
-
-static void gen_u64(yajl_gen g, unsigned long long v)
-{
-	char buf[24];
-	int n = snprintf(buf, sizeof(buf), "%llu", v);
-
-	yajl_gen_number(g, buf, (size_t)n);
-}
-
-static void gen_cfg(yajl_gen g, const struct sh_vf_cfg *cfg)
-{
-	const struct sh_cfg_field *cf;
+	const struct sh_vf_setting *s;
 	size_t i, n;
-	char mac[18];
 
-	cf = sh_vf_cfg_fields(&n);
-	yajl_gen_map_open(g);
-	for (i = 0; i < n; i++) {
-		const char *p = (const char *)cfg + cf[i].offset;
-
-		gen_key(g, cf[i].name);
-		if (cf[i].kind == SH_CFG_MAC)
-			sh_json_gen_str(g, sh_format_mac((const uint8_t *)p, mac));
-		else
-			yajl_gen_integer(g, *(const unsigned *)p);
-	}
-	yajl_gen_map_close(g);
+	sh_jgen_array_open(j);
+	for (s = sh_vf_settings(&n), i = 0; i < n; i++)
+		if (mask & SH_KNOB_BIT(s[i].knob))
+			sh_jgen_str(j, s[i].name);
+	sh_jgen_array_close(j);
 }
 
-static void gen_field(yajl_gen g, const struct field *f, const struct sh_record *r)
+static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_record *r)
 {
 	const char *p = (const char *)r + f->off;
 	char mac[18];
@@ -145,43 +129,46 @@ static void gen_field(yajl_gen g, const struct field *f, const struct sh_record 
 
 	if (f->kind == K_ALTNAMES && !r->altnames_known)
 		return; /* unknown stays unknown: an empty list would drop every altname on return */
-	gen_key(g, f->key);
+	sh_jgen_str(j, f->key);
 	switch (f->kind) {
 	case K_STR:
-		sh_json_gen_str(g, p);
+		sh_jgen_str(j, p);
 		break;
 	case K_INT:
-		yajl_gen_integer(g, *(const int *)p);
+		sh_jgen_int(j, *(const int *)p);
 		break;
 	case K_UINT:
-		yajl_gen_integer(g, *(const unsigned *)p);
+		sh_jgen_int(j, *(const unsigned *)p);
 		break;
 	case K_U64:
-		gen_u64(g, *(const unsigned long long *)p);
+		sh_jgen_u64(j, *(const unsigned long long *)p);
 		break;
 	case K_LL:
-		yajl_gen_integer(g, *(const long long *)p);
+		sh_jgen_int(j, *(const long long *)p);
 		break;
 	case K_BOOL:
-		yajl_gen_bool(g, *(const bool *)p);
+		sh_jgen_bool(j, *(const bool *)p);
 		break;
 	case K_MAC:
-		sh_json_gen_str(g, sh_format_mac((const uint8_t *)p, mac));
+		sh_jgen_str(j, sh_format_mac((const uint8_t *)p, mac));
 		break;
 	case K_PHASE:
-		sh_json_gen_str(g, sh_record_phase_name(r->phase));
+		sh_jgen_str(j, sh_record_phase_name(r->phase));
 		break;
 	case K_MODE:
-		sh_json_gen_str(g, sh_vf_mode_name(r->mode));
+		sh_jgen_str(j, sh_vf_mode_name(r->mode));
 		break;
 	case K_ALTNAMES:
-		yajl_gen_array_open(g);
+		sh_jgen_array_open(j);
 		for (i = 0; i < r->n_host_altnames; i++)
-			sh_json_gen_str(g, r->host_altnames[i]);
-		yajl_gen_array_close(g);
+			sh_jgen_str(j, r->host_altnames[i]);
+		sh_jgen_array_close(j);
 		break;
 	case K_CFG:
-		gen_cfg(g, (const struct sh_vf_cfg *)p);
+		sh_vf_cfg_gen_json(j, (const struct sh_vf_cfg *)p);
+		break;
+	case K_KNOBS:
+		gen_knobs(j, *(const unsigned *)p);
 		break;
 	}
 }
@@ -189,26 +176,20 @@ static void gen_field(yajl_gen g, const struct field *f, const struct sh_record 
 int sh_record_format(const struct sh_record *r, char **out)
 {
 	_Static_assert(sizeof(unsigned long long) == sizeof(uint64_t), "K_U64 stores uint64_t");
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	struct sh_record back;
 	struct sh_error ignored;
-	const unsigned char *buf;
-	yajl_gen g = yajl_gen_alloc(NULL);
-	size_t i, len;
+	size_t i;
+	int ret;
 
-	*out = NULL;
-	if (!g)
-		return -ENOMEM;
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_int(g, "version", SH_RECORD_VERSION);
+	sh_jgen_start(&j, "    ");
+	sh_jgen_map_open(&j);
+	sh_jgen_kv_int(&j, "version", SH_RECORD_VERSION);
 	for (i = 0; i < SH_ARRAY_SIZE(fields); i++)
-		gen_field(g, &fields[i], r);
-	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok)
-		*out = strndup((const char *)buf, len);
-	yajl_gen_free(g);
-	if (!*out)
-		return -ENOMEM;
+		gen_field(&j, &fields[i], r);
+	sh_jgen_map_close(&j);
+	if ((ret = sh_jgen_finish(&j, "claim record", out, NULL, &ignored)) < 0)
+		return ret;
 	/* Never write what the reader would refuse: the VF would be stranded. */
 	if (sh_record_parse(*out, &back, &ignored) < 0) {
 		free(*out);
@@ -296,6 +277,45 @@ static int parse_cfg(yajl_val v, struct sh_vf_cfg *cfg)
 	return 0;
 }
 
+/* Versions 1 and 2 wrote the knobs as a bitmask of enum sh_knob as it then was. Its bits, each
+ * named by a setting the knob carries, so that reordering or growing the enum cannot change them. */
+static const char *const v2_knob_bits[] = {"mac", "vlan", "spoofchk", "trust", "link_state", "max_tx_rate"};
+
+/* Version 3's array of setting names, or the bitmask of versions 1 and 2. */
+static int parse_knobs(yajl_val v, unsigned *knobs)
+{
+	const struct sh_vf_setting *s;
+	long long mask;
+	size_t i;
+
+	*knobs = 0;
+	if (YAJL_IS_INTEGER(v)) {
+		mask = YAJL_GET_INTEGER(v);
+		if (mask < 0 || mask >= 1LL << SH_ARRAY_SIZE(v2_knob_bits))
+			return -EINVAL;
+		for (i = 0; i < SH_ARRAY_SIZE(v2_knob_bits); i++) {
+			if (!(mask & (1LL << i)))
+				continue;
+			if (!(s = sh_vf_setting_find(v2_knob_bits[i], NULL)))
+				return -EINVAL; /* a renamed setting: test_record's v2 tests say which */
+			*knobs |= SH_KNOB_BIT(s->knob);
+		}
+		return 0;
+	}
+	if (!YAJL_IS_ARRAY(v))
+		return -EINVAL;
+	for (i = 0; i < v->u.array.len; i++) {
+		yajl_val x = v->u.array.values[i];
+
+		/* A name this release does not know is a setting it cannot put back: refused rather than
+		 * left as the container had it. */
+		if (!YAJL_IS_STRING(x) || !(s = sh_vf_setting_find(x->u.string, NULL)))
+			return -EINVAL;
+		*knobs |= SH_KNOB_BIT(s->knob);
+	}
+	return 0;
+}
+
 static int parse_altnames(yajl_val v, struct sh_record *r)
 {
 	size_t i;
@@ -376,6 +396,8 @@ static int parse_field(yajl_val v, const struct field *f, struct sh_record *r)
 		return parse_altnames(v, r);
 	case K_CFG:
 		return parse_cfg(v, (struct sh_vf_cfg *)p);
+	case K_KNOBS:
+		return parse_knobs(v, (unsigned *)p);
 	}
 	return -EINVAL;
 }

@@ -6,9 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yajl/yajl_gen.h>
 
-#include "sriov-hook/core/json.h"
+#include "sriov-hook/core/jsongen.h"
 
 void sh_vfio_info_from_record(const struct sh_record *r, int numa_node, struct sh_vfio_info *out)
 {
@@ -35,47 +34,39 @@ static bool mac_known(const uint8_t mac[6])
 
 int sh_vfio_info_json(const struct sh_vfio_info *vfs, size_t n, char **out, struct sh_error *err)
 {
-	_cleanup_json_gen_ yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
+	_cleanup_jgen_ struct sh_jgen j = {0};
 	char mac[18], node[32];
-	size_t i, len;
+	size_t i;
 
-	*out = NULL;
-	if (!g)
-		return sh_err(err, ENOMEM, "out of memory");
-	yajl_gen_config(g, yajl_gen_beautify, 1);
-	yajl_gen_map_open(g);
-	sh_json_gen_str(g, "vfs");
-	yajl_gen_array_open(g);
+	sh_jgen_start(&j, "    ");
+	sh_jgen_map_open(&j);
+	sh_jgen_str(&j, "vfs");
+	sh_jgen_array_open(&j);
 	for (i = 0; i < n; i++) {
-		yajl_gen_map_open(g);
-		sh_json_gen_kv_str(g, "pci", vfs[i].pci);
-		sh_json_gen_kv_str(g, "pf", vfs[i].pf);
-		sh_json_gen_kv_int(g, "vf", vfs[i].vf);
-		sh_json_gen_kv_int(g, "iommu_group", vfs[i].iommu_group);
-		sh_json_gen_str(g, "device_nodes");
-		yajl_gen_array_open(g);
-		sh_json_gen_str(g, "/dev/vfio/vfio");
+		sh_jgen_map_open(&j);
+		sh_jgen_kv_str(&j, "pci", vfs[i].pci);
+		sh_jgen_kv_str(&j, "pf", vfs[i].pf);
+		sh_jgen_kv_int(&j, "vf", vfs[i].vf);
+		sh_jgen_kv_int(&j, "iommu_group", vfs[i].iommu_group);
+		sh_jgen_str(&j, "device_nodes");
+		sh_jgen_array_open(&j);
+		sh_jgen_str(&j, "/dev/vfio/vfio");
 		snprintf(node, sizeof(node), "/dev/vfio/%d", vfs[i].iommu_group);
-		sh_json_gen_str(g, node);
-		yajl_gen_array_close(g);
-		sh_json_gen_str(g, "mac");
+		sh_jgen_str(&j, node);
+		sh_jgen_array_close(&j);
+		sh_jgen_str(&j, "mac");
 		if (mac_known(vfs[i].mac))
-			sh_json_gen_str(g, sh_format_mac(vfs[i].mac, mac));
+			sh_jgen_str(&j, sh_format_mac(vfs[i].mac, mac));
 		else
-			yajl_gen_null(g); /* the PF gives it none (yet): the driver picks its own */
-		sh_json_gen_kv_int(g, "vlan", vfs[i].vlan);
-		sh_json_gen_kv_int(g, "qos", vfs[i].qos);
-		sh_json_gen_kv_int(g, "numa_node", vfs[i].numa_node);
-		yajl_gen_map_close(g);
+			sh_jgen_null(&j); /* the PF gives it none (yet): the driver picks its own */
+		sh_jgen_kv_int(&j, "vlan", vfs[i].vlan);
+		sh_jgen_kv_int(&j, "qos", vfs[i].qos);
+		sh_jgen_kv_int(&j, "numa_node", vfs[i].numa_node);
+		sh_jgen_map_close(&j);
 	}
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	if (yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
-		return sh_err(err, EINVAL, "vfio info: cannot serialize");
-	if (!(*out = strndup((const char *)buf, len)))
-		return sh_err(err, ENOMEM, "out of memory");
-	return 0;
+	sh_jgen_array_close(&j);
+	sh_jgen_map_close(&j);
+	return sh_jgen_finish(&j, "vfio info", out, NULL, err);
 }
 
 enum field { F_PCI, F_GROUP, F_MAC, F_VLAN, F_NUMA };

@@ -1,6 +1,6 @@
 /* The yajl helpers: bounded reads of a whole fd or file (regular files only, no NUL byte), parse
- * errors that name the document, escaped NULs refused, the typed getters' -ENOENT / -EINVAL, and
- * the generator shorthands. */
+ * errors that name the document, escaped NULs refused, and the typed getters' -ENOENT / -EINVAL.
+ * The writer is test_jsongen's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -392,43 +392,6 @@ static void test_getters(void **state)
 	yajl_tree_free(v);
 }
 
-/* ---- generator ------------------------------------------------------------------------------- */
-
-static void test_gen(void **state)
-{
-	yajl_gen g = yajl_gen_alloc(NULL);
-	const unsigned char *buf;
-	struct sh_error err = { 0 };
-	yajl_val v;
-	const char *s;
-	long long i;
-	size_t len;
-	char *copy;
-
-	(void)state;
-	assert_non_null(g);
-	yajl_gen_map_open(g);
-	sh_json_gen_kv_str(g, "name", "a \"quoted\"\n\\ value");
-	sh_json_gen_kv_int(g, "n", -1234567890123LL);
-	sh_json_gen_str(g, "list");
-	yajl_gen_array_open(g);
-	sh_json_gen_str(g, "x");
-	yajl_gen_array_close(g);
-	yajl_gen_map_close(g);
-	assert_int_equal(yajl_gen_get_buf(g, &buf, &len), yajl_gen_status_ok);
-	copy = strndup((const char *)buf, len);
-	yajl_gen_free(g);
-
-	assert_int_equal(sh_json_parse(copy, "generated", &v, &err), 0);
-	assert_int_equal(sh_json_get_string(v, "name", &s), 0);
-	assert_string_equal(s, "a \"quoted\"\n\\ value");
-	assert_int_equal(sh_json_get_int(v, "n", &i), 0);
-	assert_true(i == -1234567890123LL);
-	assert_true(YAJL_IS_ARRAY(sh_json_get(v, "list")));
-	yajl_tree_free(v);
-	free(copy);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -445,7 +408,6 @@ int main(void)
 		cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_getters),
-		cmocka_unit_test(test_gen),
 	};
 
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* The claim record format: the round trip of every field, the PF-side settings written from the
- * settings table, tolerant reading (unknown keys, optional keys missing, version 1 as the first
- * release wrote it, from fixtures), and the refusals (required keys, bad values, a newer version). */
+ * settings table and named (never by an enum's ordinal), tolerant reading (unknown keys, optional
+ * keys missing, versions 1, 2 and 3 as their releases wrote them, from fixtures), and the refusals
+ * (required keys, bad values, a newer version). */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 
 #include "testutil.h"
 #include "sriov-hook/core/json.h"
+#include "sriov-hook/core/vfsetting.h"
 #include "sriov-hook/store/record.h"
 
 #ifndef FIXTURES
@@ -222,6 +224,8 @@ static void test_format_refuses(void **state)
 	assert_int_equal(sh_record_format(&r, &json), -EINVAL);
 }
 
+#define BASE "\"phase\":\"attached\",\"pf_name\":\"ens1f0\",\"pf_ifindex\":7,\"vf_index\":2,\"host_name\":\"v2\""
+
 static char *read_fixture(const char *name)
 {
 	char path[512];
@@ -293,6 +297,123 @@ static void test_v1_fixture_knobs(void **state)
 	assert_int_equal(r.orig.min_tx_rate, 100);
 	assert_int_equal(r.orig.max_tx_rate, 4294967295u);
 	free(json);
+}
+
+/* The record of fixtures/record-v2.json and record-v3.json: one claim as the last release (v2)
+ * and this one (v3) wrote it, knobs MAC, VLAN, trust and rate. */
+static void assert_v2_v3_record(const struct sh_record *r)
+{
+	static const uint8_t orig_mac[6] = {0x02, 0x5e, 0x3b, 0x00, 0x10, 0x02};
+	static const uint8_t new_mac[6] = {0x02, 0x00, 0x00, 0x00, 0xbb, 0x01};
+
+	assert_string_equal(r->id, "9c1d0e7a4b2f");
+	assert_string_equal(r->name, "web-2");
+	assert_int_equal(r->phase, SH_PHASE_ATTACHED);
+	assert_int_equal(r->slot, 0);
+	assert_true(r->since == 1733500000);
+	assert_string_equal(r->pin, "netns/9c1d0e7a4b2f@4-4026532611");
+	assert_string_equal(r->vf_pci, "0000:3b:10.4");
+	assert_int_equal(r->mode, SH_MODE_NETDEV);
+	assert_int_equal(r->iommu_group, -1);
+	assert_string_equal(r->host_name, "ens1f0v2");
+	assert_int_equal(r->knobs, SH_KNOB_BIT(SH_KNOB_MAC) | SH_KNOB_BIT(SH_KNOB_VLAN) | SH_KNOB_BIT(SH_KNOB_TRUST) |
+					   SH_KNOB_BIT(SH_KNOB_RATE));
+	assert_memory_equal(r->orig.mac, orig_mac, 6);
+	assert_int_equal(r->orig.vlan_proto, ETH_P_8021Q);
+	assert_int_equal(r->orig.spoofchk, 1);
+	assert_memory_equal(r->applied.mac, new_mac, 6);
+	assert_int_equal(r->applied.vlan, 100);
+	assert_int_equal(r->applied.qos, 3);
+	assert_int_equal(r->applied.vlan_proto, ETH_P_8021AD);
+	assert_int_equal(r->applied.trust, 1);
+	assert_int_equal(r->applied.max_tx_rate, 1000);
+}
+
+/* The previous release's record: the knobs as enum sh_knob's bits of that release. */
+static void test_v2_fixture(void **state)
+{
+	struct sh_record r;
+	struct sh_error err = {0};
+	char *json = read_fixture("record-v2.json");
+
+	(void)state;
+	if (sh_record_parse(json, &r, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_v2_v3_record(&r);
+	free(json);
+}
+
+/* This release's record reads back to the same claim, and writing that claim gives the fixture's
+ * bytes again: a change to the format shows here, and needs a new version and fixture. */
+static void test_v3_fixture(void **state)
+{
+	struct sh_record r;
+	struct sh_error err = {0};
+	char *json = read_fixture("record-v3.json"), *again = NULL;
+
+	(void)state;
+	if (sh_record_parse(json, &r, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_v2_v3_record(&r);
+	assert_int_equal(sh_record_format(&r, &again), 0);
+	assert_string_equal(again, json);
+	free(again);
+	free(json);
+}
+
+/* Each bit versions 1 and 2 wrote means the knob it meant then, whatever the enum is now. */
+static void test_v2_knob_bits(void **state)
+{
+	static const enum sh_knob then[] = {SH_KNOB_MAC,   SH_KNOB_VLAN,       SH_KNOB_SPOOFCHK,
+					    SH_KNOB_TRUST, SH_KNOB_LINK_STATE, SH_KNOB_RATE};
+	struct sh_record r;
+	struct sh_error err = {0};
+	char json[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SH_ARRAY_SIZE(then); i++) {
+		snprintf(json, sizeof(json),
+			 "{\"version\":2,\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"knobs\":%u," BASE "}", 1u << i);
+		if (sh_record_parse(json, &r, &err) != 0)
+			fail_msg("%s", err.msg);
+		assert_int_equal(r.knobs, SH_KNOB_BIT(then[i]));
+	}
+}
+
+/* Version 3 names every setting of each knob changed, in the table's order; any one of a knob's
+ * settings brings back the whole knob. */
+static void test_knobs_by_name(void **state)
+{
+	const struct sh_vf_setting *s;
+	struct sh_record r;
+	struct sh_error err = {0};
+	yajl_val t, knobs;
+	char *json = NULL;
+	size_t i, k, n;
+
+	(void)state;
+	fill_record(&r);
+	assert_int_equal(sh_record_format(&r, &json), 0);
+	assert_int_equal(sh_json_parse(json, "record", &t, &err), 0);
+	knobs = sh_json_get(t, "knobs");
+	assert_true(YAJL_IS_ARRAY(knobs));
+	for (s = sh_vf_settings(&n), i = 0, k = 0; i < n; i++) {
+		if (!(r.knobs & SH_KNOB_BIT(s[i].knob)))
+			continue;
+		assert_true(k < knobs->u.array.len);
+		assert_string_equal(YAJL_GET_STRING(knobs->u.array.values[k]), s[i].name);
+		k++;
+	}
+	assert_int_equal(k, knobs->u.array.len);
+	yajl_tree_free(t);
+	free(json);
+
+	assert_int_equal(sh_record_parse("{\"version\":3,\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\","
+					 "\"knobs\":[\"qos\",\"max_tx_rate\"]," BASE "}",
+					 &r, &err),
+			 0);
+	assert_int_equal(r.knobs, SH_KNOB_BIT(SH_KNOB_VLAN) | SH_KNOB_BIT(SH_KNOB_RATE));
 }
 
 /* version 1 wrote 64-bit numbers signed: a device number above 2^63 came out negative */
@@ -381,8 +502,6 @@ static void expect_refused(const char *json, const char *needle)
 		fail_msg("message \"%s\" lacks \"%s\" for %s", err.msg, needle, json);
 }
 
-#define BASE "\"phase\":\"attached\",\"pf_name\":\"ens1f0\",\"pf_ifindex\":7,\"vf_index\":2,\"host_name\":\"v2\""
-
 static void test_refused(void **state)
 {
 	(void)state;
@@ -404,6 +523,14 @@ static void test_refused(void **state)
 	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"pid\":-4," BASE "}", "\"pid\" is not valid");
 	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"slot\":64," BASE "}", "\"slot\" is not valid");
 	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"knobs\":4096," BASE "}", "\"knobs\" is not valid");
+	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"knobs\":64," BASE "}", "\"knobs\" is not valid");
+	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"knobs\":-1," BASE "}", "\"knobs\" is not valid");
+	/* a setting this release cannot put back is not silently left as the container had it */
+	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"knobs\":[\"vlan\",\"nosuch\"]," BASE "}",
+		       "\"knobs\" is not valid");
+	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"knobs\":[1]," BASE "}", "\"knobs\" is not valid");
+	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"knobs\":\"vlan\"," BASE "}",
+		       "\"knobs\" is not valid");
 	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"host_mac\":\"zz\"," BASE "}",
 		       "\"host_mac\" is not valid");
 	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"orig\":{\"vlan\":-1}," BASE "}",
@@ -418,11 +545,12 @@ static void test_refused(void **state)
 	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"phase\":\"attached\",\"pf_name\":\"e\","
 		       "\"pf_ifindex\":1,\"vf_index\":0}",
 		       "\"host_name\" is missing");
-	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"mode\":\"dpdk\"," BASE "}", "\"mode\" is not valid");
+	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"mode\":\"dpdk\"," BASE "}",
+		       "\"mode\" is not valid");
 	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"iommu_group\":-2," BASE "}",
 		       "\"iommu_group\" is not valid");
 	/* a record a later, incompatible release wrote */
-	expect_refused("{\"version\":3,\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\"," BASE "}", "version 3 is newer");
+	expect_refused("{\"version\":4,\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\"," BASE "}", "version 4 is newer");
 	expect_refused("{\"version\":\"2\",\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\"," BASE "}", "\"version\"");
 	/* not a record at all */
 	expect_refused("[]", "not a JSON object");
@@ -433,10 +561,18 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vfio),
-		cmocka_unit_test(test_roundtrip),	 cmocka_unit_test(test_format_fields),
-		cmocka_unit_test(test_format_refuses),	 cmocka_unit_test(test_v1_fixture),
-		cmocka_unit_test(test_v1_fixture_knobs), cmocka_unit_test(test_v1_negative_u64),
-		cmocka_unit_test(test_tolerant),	 cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_format_fields),
+		cmocka_unit_test(test_format_refuses),
+		cmocka_unit_test(test_v1_fixture),
+		cmocka_unit_test(test_v1_fixture_knobs),
+		cmocka_unit_test(test_v1_negative_u64),
+		cmocka_unit_test(test_v2_fixture),
+		cmocka_unit_test(test_v3_fixture),
+		cmocka_unit_test(test_v2_knob_bits),
+		cmocka_unit_test(test_knobs_by_name),
+		cmocka_unit_test(test_tolerant),
+		cmocka_unit_test(test_refused),
 	};
 
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);

@@ -1,6 +1,8 @@
 /* The table of PF-side VF settings: that it is whole and consistent (every field of struct
  * sh_vf_cfg once, references that resolve), and what is read from it: parsing, accepted values,
- * defaults, comparison, the `ip link` spelling of each knob, help text and the records' field list. */
+ * defaults, comparison, the `ip link` spelling of each knob, help text and the records' field list.
+ * And that every row is documented where users read it: both man pages, the README and the
+ * schema of `sriovctl list --json`. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,9 +14,11 @@
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sriov-hook/core/error.h"
+#include "sriov-hook/core/json.h"
 #include "sriov-hook/core/vfsetting.h"
 
 static size_t field_size(const struct sh_vf_setting *s)
@@ -256,15 +260,48 @@ static void test_accepted(void **state)
 	}
 }
 
-/* What a PF that says nothing of a setting means: VLAN protocol 802.1Q, link state auto, else 0. */
+/* A VF nobody set up: VLAN protocol 802.1Q, spoof checking on, link state auto, else 0. */
 static void test_defaults(void **state)
 {
-	struct sh_vf_cfg cfg, want = {.vlan_proto = ETH_P_8021Q, .link_state = IFLA_VF_LINK_STATE_AUTO};
+	struct sh_vf_cfg cfg, want = {.vlan_proto = ETH_P_8021Q, .spoofchk = 1, .link_state = IFLA_VF_LINK_STATE_AUTO};
 
 	(void)state;
 	memset(&cfg, 0xa5, sizeof(cfg));
 	sh_vf_cfg_defaults(&cfg);
 	assert_memory_equal(&cfg, &want, sizeof(cfg));
+}
+
+/* What `sriovctl list` leaves out: each knob as a VF nobody set up has it, read off the table. */
+static void test_knob_is_default(void **state)
+{
+	struct sh_vf_cfg fresh, c;
+	int k;
+
+	(void)state;
+	sh_vf_cfg_defaults(&fresh);
+	for (k = 0; k < SH_KNOB_COUNT; k++)
+		assert_true(sh_vf_knob_is_default(k, &fresh));
+	c = fresh;
+	c.spoofchk = 0; /* off is what a container or pool asked for */
+	assert_false(sh_vf_knob_is_default(SH_KNOB_SPOOFCHK, &c));
+	assert_true(sh_vf_knob_is_default(SH_KNOB_TRUST, &c));
+	c = fresh;
+	c.vlan_proto = 0; /* some PFs report no protocol without a VLAN: moot */
+	assert_true(sh_vf_knob_is_default(SH_KNOB_VLAN, &c));
+	c.vlan = 10;
+	assert_false(sh_vf_knob_is_default(SH_KNOB_VLAN, &c));
+	c = fresh;
+	c.mac[5] = 1;
+	assert_false(sh_vf_knob_is_default(SH_KNOB_MAC, &c));
+	c = fresh;
+	c.trust = 1;
+	assert_false(sh_vf_knob_is_default(SH_KNOB_TRUST, &c));
+	c = fresh;
+	c.link_state = IFLA_VF_LINK_STATE_DISABLE;
+	assert_false(sh_vf_knob_is_default(SH_KNOB_LINK_STATE, &c));
+	c = fresh;
+	c.max_tx_rate = 100;
+	assert_false(sh_vf_knob_is_default(SH_KNOB_RATE, &c));
 }
 
 static void test_knob_equal(void **state)
@@ -371,6 +408,122 @@ static void test_help(void **state)
 	}
 }
 
+/* ---- every row documented ---------------------------------------------------------------------- */
+
+/* The repository's file at path (tests run from its top). */
+static char *read_doc(const char *path)
+{
+	struct sh_error err = {0};
+	char *text = NULL;
+
+	if (sh_json_read_file(path, 1 << 20, &text, &err) < 0)
+		fail_msg("%s", err.msg);
+	return text;
+}
+
+/* Whether the lines of text from the one starting with first up to the one starting with last
+ * (exclusive; the end when NULL) hold a line with prefix whose words after it include word,
+ * quotes and commas apart: `.BR spoofchk " and " trust` names trust. */
+static bool section_names(const char *text, const char *first, const char *last, const char *prefix, const char *word)
+{
+	const char *line = text, *end;
+	bool inside = false;
+	char buf[512], *tok, *save, *p;
+
+	for (; *line; line = *end ? end + 1 : end) {
+		end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		if (!inside) {
+			inside = !strncmp(line, first, strlen(first));
+			continue;
+		}
+		if (last && !strncmp(line, last, strlen(last)))
+			break;
+		if (strncmp(line, prefix, strlen(prefix)) || (size_t)(end - line) >= sizeof(buf))
+			continue;
+		memcpy(buf, line + strlen(prefix), (size_t)(end - line) - strlen(prefix));
+		buf[(size_t)(end - line) - strlen(prefix)] = '\0';
+		for (p = buf; *p; p++)
+			if (*p == '"' || *p == ',')
+				*p = ' ';
+		for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+			if (!strcmp(tok, word))
+				return true;
+	}
+	return false;
+}
+
+/* Whether the first cell of a row of the README's table of annotations (the one headed "| key |
+ * values |") names io.sriov.<name>: "| `io.sriov.spoofchk` / `io.sriov.trust` | ..." names both. */
+static bool readme_row(const char *readme, const char *name)
+{
+	const char *line = strstr(readme, "\n| key | values |\n"), *cell_end, *hit;
+	char want[128];
+
+	if (!line)
+		fail_msg("README.md: no table headed \"| key | values |\"");
+	snprintf(want, sizeof(want), "`io.sriov.%s`", name);
+	for (line = strchr(line + 1, '\n') + 1; *line == '|'; line = strchr(line, '\n') + 1) {
+		cell_end = strchr(line + 1, '|');
+		hit = strstr(line, want);
+		if (cell_end && hit && hit < cell_end)
+			return true;
+		if (!strchr(line, '\n'))
+			break;
+	}
+	return false;
+}
+
+static bool string_in_array(yajl_val a, const char *s)
+{
+	size_t i;
+
+	for (i = 0; YAJL_IS_ARRAY(a) && i < a->u.array.len; i++)
+		if (YAJL_IS_STRING(a->u.array.values[i]) && !strcmp(a->u.array.values[i]->u.string, s))
+			return true;
+	return false;
+}
+
+/* A new row fails here until users can read about it: its annotation's row in sriov-hook(8) and
+ * in the README's key table, its key in sriovctl(8)'s JSON OUTPUT and in the schema of
+ * `sriovctl list --json` (required, with a type). */
+static void test_rows_documented(void **state)
+{
+	const struct sh_vf_setting *s;
+	char *hook8 = read_doc("man/sriov-hook.8"), *ctl8 = read_doc("man/sriovctl.8");
+	char *readme = read_doc("README.md"), *schema_text = read_doc("tests/schema/sriovctl-list.schema.json");
+	struct sh_error err = {0};
+	yajl_val schema, settings;
+	char want[128];
+	size_t i, n;
+
+	(void)state;
+	if (sh_json_parse(schema_text, "sriovctl-list.schema.json", &schema, &err) < 0)
+		fail_msg("%s", err.msg);
+	settings = sh_json_get(sh_json_get(schema, "$defs"), "settings");
+	assert_non_null(settings);
+	for (s = sh_vf_settings(&n), i = 0; i < n; i++) {
+		snprintf(want, sizeof(want), "\n\\fBio.sriov.%s\\fR\tT{\n", s[i].name);
+		if (!strstr(hook8, want))
+			fail_msg("%s: no row \"io.sriov.%s\" in man/sriov-hook.8", s[i].name, s[i].name);
+		if (!section_names(ctl8, ".B settings", ".BR stats", ".B", s[i].name))
+			fail_msg("%s: not among the settings of JSON OUTPUT in man/sriovctl.8", s[i].name);
+		if (!readme_row(readme, s[i].name))
+			fail_msg("%s: no row `io.sriov.%s` in the README's table of annotations", s[i].name, s[i].name);
+		if (!sh_json_get(sh_json_get(settings, "properties"), s[i].name) ||
+		    !string_in_array(sh_json_get(settings, "required"), s[i].name))
+			fail_msg("%s: not a required property of $defs.settings in "
+				 "tests/schema/sriovctl-list.schema.json",
+				 s[i].name);
+	}
+	yajl_tree_free(schema);
+	free(schema_text);
+	free(readme);
+	free(ctl8);
+	free(hook8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +535,8 @@ int main(void)
 		cmocka_unit_test(test_words_round_trip),
 		cmocka_unit_test(test_accepted),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_knob_is_default),
+		cmocka_unit_test(test_rows_documented),
 		cmocka_unit_test(test_knob_equal),
 		cmocka_unit_test(test_knob_describe),
 		cmocka_unit_test(test_help),

@@ -1,11 +1,10 @@
-/* Small helpers over yajl's tree API and generator, shared by the state, spec, config and claim
- * parsers. */
+/* Small helpers over yajl's tree API, shared by the state, spec, config and claim parsers. JSON
+ * is written through jsongen.h. */
 #ifndef SRIOV_HOOK_JSON_H
 #define SRIOV_HOOK_JSON_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
 #include "sriov-hook/core/error.h"
@@ -29,16 +28,6 @@ static inline void sh_json_freep(yajl_val *v)
 {
 	yajl_tree_free(*v); /* NULL is fine */
 }
-static inline void sh_json_gen_freep(yajl_gen *g)
-{
-	if (*g)
-		yajl_gen_free(*g);
-}
 #define _cleanup_json_ __attribute__((cleanup(sh_json_freep)))
-#define _cleanup_json_gen_ __attribute__((cleanup(sh_json_gen_freep)))
-
-void sh_json_gen_str(yajl_gen g, const char *s);
-void sh_json_gen_kv_str(yajl_gen g, const char *key, const char *value);
-void sh_json_gen_kv_int(yajl_gen g, const char *key, long long value);
 
 #endif

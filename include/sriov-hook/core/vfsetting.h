@@ -10,6 +10,8 @@
 
 #include "sriov-hook/core/types.h"
 
+struct sh_jgen;
+
 /* A value of a setting that has a name: "on" is 1, "802.1ad" is ETH_P_8021AD. */
 struct sh_vf_word {
 	const char *word;
@@ -28,8 +30,9 @@ struct sh_vf_setting {
 	bool any_case; /* words in any case (802.1q) */
 	unsigned long min, max;
 	const char *what;
-	/* The value the kernel reports when the PF says nothing, and the one a setting that needs
-	 * another one may always have. */
+	/* The value of a VF nobody has set up (PF drivers start VFs with spoof checking on), which
+	 * `sriovctl list` leaves out; the value taken when the PF does not report the setting; and the
+	 * one a setting that needs another one may always have. */
 	unsigned dflt;
 	/* When a request changes this setting's knob without naming the setting: reset it to dflt
 	 * (`ip link set PF vf N vlan 10` sets qos 0, proto 802.1Q), or keep the VF's current value
@@ -64,8 +67,14 @@ const char *sh_vf_setting_help(const struct sh_vf_setting *s, char *buf, size_t 
 /* Its value in cfg as a user spells it: "802.1ad", "on", "10", "02:00:00:00:00:01". */
 const char *sh_vf_setting_format(const struct sh_vf_setting *s, const struct sh_vf_cfg *cfg, char *buf, size_t len);
 
-/* Sets every field to the value a PF reports when it says nothing of it. */
+/* cfg as a JSON object, one key per setting, values as the kernel reports them (a MAC as text,
+ * the rest numbers): what claim records keep and `sriovctl list --json` shows. */
+void sh_vf_cfg_gen_json(struct sh_jgen *j, const struct sh_vf_cfg *cfg);
+
+/* Sets every field to its row's dflt (an all-zero MAC). */
 void sh_vf_cfg_defaults(struct sh_vf_cfg *cfg);
+/* Whether the knob's settings in cfg are all their defaults, as a VF nobody set up has them. */
+bool sh_vf_knob_is_default(enum sh_knob knob, const struct sh_vf_cfg *cfg);
 /* Whether the knob's settings are the same in cur (the VF's, read back) and want. */
 bool sh_vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *cur, const struct sh_vf_cfg *want);
 /* The knob's values as `ip link set PF vf N ...` spells them ("vlan 10 qos 3 proto 802.1Q"). */

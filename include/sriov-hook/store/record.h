@@ -13,8 +13,9 @@
 #include "sriov-hook/core/types.h"
 
 
-/* The format written; version 1 (no "version" key) is the first release's. */
-#define SH_RECORD_VERSION 2
+/* The format written; version 1 (no "version" key) is the first release's. Version 3 names the
+ * changed settings ("knobs": ["vlan", "qos", ...]) where 1 and 2 wrote enum sh_knob's bits. */
+#define SH_RECORD_VERSION 3
 
 enum sh_record_phase {
 	SH_PHASE_ATTACHING, /* a hook is giving the VF to the container: if it died, the claim is stale */
