@@ -12,7 +12,7 @@
 
 #include "sriov-hook/core/log.h"
 #include "sriov-hook/hook/attach.h"
-#include "sriov-hook/store/store.h"
+#include "sriov-hook/store/info.h"
 #include "sriov-hook/store/vfioinfo.h"
 #include "sriov-hook/sys/vfio.h"
 

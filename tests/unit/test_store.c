@@ -27,7 +27,11 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "sriov-hook/store/store.h"
+#include "sriov-hook/store/claim.h"
+#include "sriov-hook/store/owners.h"
+#include "sriov-hook/store/pin.h"
+#include "sriov-hook/store/scan.h"
+#include "sriov-hook/store/tidy.h"
 #include "sriov-hook/sys/netns.h"
 
 #define PCI_A "0000:3b:02.0"
@@ -1072,21 +1076,21 @@ static void test_claim_info(void **state)
 
 	assert_int_equal(sh_store_claim_info(f->dir, PCI_B, &info, &err), 0);
 	assert_int_equal(info.state, SH_CLAIM_STALE);
-	assert_string_equal(info.id, "stale");
-	assert_string_equal(info.name, "web");
-	assert_string_equal(info.pci, PCI_B);
+	assert_string_equal(info.rec.id, "stale");
+	assert_string_equal(info.rec.name, "web");
+	assert_string_equal(info.rec.vf_pci, PCI_B);
 	assert_true(info.since == 1700000000);
-	assert_int_equal(info.knobs, SH_KNOB_BIT(SH_KNOB_VLAN));
-	assert_int_equal(info.orig.vlan, 5);
-	assert_int_equal(info.applied.vlan, 100);
-	assert_string_equal(info.pf_name, "ens1f0");
-	assert_string_equal(info.host_name, "ens1f0v1");
+	assert_int_equal(info.rec.knobs, SH_KNOB_BIT(SH_KNOB_VLAN));
+	assert_int_equal(info.rec.orig.vlan, 5);
+	assert_int_equal(info.rec.applied.vlan, 100);
+	assert_string_equal(info.rec.pf_name, "ens1f0");
+	assert_string_equal(info.rec.host_name, "ens1f0v1");
 	assert_int_equal(sh_store_foreach_claim(f->dir, list_one, &l, &err), 0);
 	assert_int_equal(l.n, 3);
-	assert_string_equal(l.info[0].pci, PCI_A);
+	assert_string_equal(l.info[0].rec.vf_pci, PCI_A);
 	assert_int_equal(l.info[0].state, SH_CLAIM_RETURNING);
-	assert_string_equal(l.info[1].pci, PCI_B);
-	assert_string_equal(l.info[2].pci, PCI_C);
+	assert_string_equal(l.info[1].rec.vf_pci, PCI_B);
+	assert_string_equal(l.info[2].rec.vf_pci, PCI_C);
 	assert_int_equal(l.info[2].state, SH_CLAIM_HELD);
 	/* no claim time in the record (version 1): the record's mtime */
 	assert_true(l.info[2].since == 0 || l.info[2].since >= before);
