@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sriov-hook/core/json.h"
+#include "sriov-hook/core/vfsetting.h"
 #include "sriov-hook/store/claim.h"
 #include "sriov-hook/sys/netns.h"
 #include "sriov-hook/sys/nl.h"

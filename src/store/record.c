@@ -14,6 +14,7 @@
 
 #include "sriov-hook/core/json.h"
 #include "sriov-hook/core/types.h"
+#include "sriov-hook/core/vfsetting.h"
 #include "sriov-hook/sys/netns.h"
 
 enum kind {

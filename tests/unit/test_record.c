@@ -17,6 +17,7 @@
 
 #include "testutil.h"
 #include "sriov-hook/core/json.h"
+#include "sriov-hook/core/vfsetting.h"
 #include "sriov-hook/store/record.h"
 
 #ifndef FIXTURES
