@@ -288,9 +288,10 @@ int sh_claim_begin(struct sh_store *s, const char *pci, const struct sh_holder *
 	return r == 0;
 }
 
-int sh_claim_adopt(struct sh_store *s, const char *pci, const struct sh_holder *h,
-		   bool (*fits)(const struct sh_record *r, void *data), void *data, struct sh_claim *c,
-		   struct sh_error *err)
+/* Locks VF pci (waiting) and reads its record into c->rec: -ENOENT (unlocked, err untouched)
+ * when it has none or fits says it is not the one looked for. */
+static int lock_record_if(struct sh_store *s, const char *pci, bool (*fits)(const struct sh_record *r, void *data),
+			  void *data, struct sh_claim *c, struct sh_error *err)
 {
 	struct sh_error ignored;
 	int r;
@@ -301,6 +302,17 @@ int sh_claim_adopt(struct sh_store *s, const char *pci, const struct sh_holder *
 		sh_claim_unlock(c);
 		return -ENOENT;
 	}
+	return 0;
+}
+
+int sh_claim_adopt(struct sh_store *s, const char *pci, const struct sh_holder *h,
+		   bool (*fits)(const struct sh_record *r, void *data), void *data, struct sh_claim *c,
+		   struct sh_error *err)
+{
+	int r;
+
+	if ((r = lock_record_if(s, pci, fits, data, c, err)) < 0)
+		return r;
 	set_holder(&c->rec, h);
 	c->rec.phase = SH_PHASE_ATTACHING;
 	if ((r = sh_claim_save(c, err)) < 0) {
@@ -328,19 +340,15 @@ void sh_claim_abort(struct sh_claim *c)
 	sh_claim_release(c, &ignored);
 }
 
+static bool held_by(const struct sh_record *r, void *h)
+{
+	return sh_record_held_by(r, h);
+}
+
 int sh_claim_reopen(struct sh_store *s, const char *pci, const struct sh_holder *h, struct sh_claim *c,
 		    struct sh_error *err)
 {
-	struct sh_error ignored;
-	int r;
-
-	if ((r = sh_store_lock_vf(s, pci, true, c, err)) < 0)
-		return r;
-	if (sh_claim_read(c, &c->rec, &ignored) < 0 || !sh_record_held_by(&c->rec, h)) {
-		sh_claim_unlock(c);
-		return -ENOENT;
-	}
-	return 0;
+	return lock_record_if(s, pci, held_by, (void *)h, c, err);
 }
 
 int sh_store_each_record_of(struct sh_store *s, const char *id,
