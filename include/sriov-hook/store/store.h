@@ -1,7 +1,8 @@
 /* The state store: the only module that knows the layout of state_dir (locks, claim records, the
  * owners index, network namespace pins, info files) and builds paths in it. This header is the
- * handle (open, close) and the names of things under state_dir; what is done with them is in
- * claim.h (a VF's claim), pin.h, tidy.h (leftovers), info.h and scan.h (the operators' read side).
+ * handle (open, close) and the names of things under state_dir. What is done with them: claim.h (a
+ * VF's claim: its lock, record and index entry), pin.h, tidy.h (leftovers), info.h and scan.h (the
+ * operators' read side); owners.h (the index) and files.h (locks, walks, atomic writes) serve them.
  *
  * Layout (every path opened with openat() on a directory fd, O_NOFOLLOW: a planted symlink is
  * refused or ignored, never followed):
