@@ -15,11 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "sriov-hook/core/json.h"
 #include "sriov-hook/core/vfsetting.h"
 #include "sriov-hook/store/record.h"
+#include "sriov-hook/sys/netns.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/unit/fixtures"
@@ -557,6 +560,63 @@ static void test_refused(void **state)
 	expect_refused("{", "not valid JSON");
 }
 
+/* ---- what a record says of its holder
+ * ----------------------------------------------------------------------------------- */
+
+static void test_holders(void **state)
+{
+	struct sh_record r;
+	struct sh_holder h;
+	int go, status;
+	pid_t pid = spawn_waiter(&go, NULL);
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.id, sizeof(r.id), "c1");
+	r.phase = SH_PHASE_ATTACHED;
+	r.pid = pid;
+	r.pid_start = sh_proc_start_time(pid);
+	r.netns_dev = 4;
+	r.netns_ino = 4026532000ULL;
+	assert_false(sh_record_holder_gone(&r));
+	assert_false(sh_record_is_stale(&r));
+	assert_int_equal(sh_record_state(&r), SH_CLAIM_HELD);
+	/* attaching with the lock free (the caller holds it): the hook died mid-way */
+	r.phase = SH_PHASE_ATTACHING;
+	assert_true(sh_record_is_stale(&r));
+	r.phase = SH_PHASE_RETURNING;
+	assert_true(sh_record_is_stale(&r));
+	assert_int_equal(sh_record_state(&r), SH_CLAIM_RETURNING);
+	r.phase = SH_PHASE_ATTACHED;
+	/* its identity: id, init (pid and start time), namespace */
+	h = (struct sh_holder){"c1", pid, r.pid_start, 4, 4026532000ULL};
+	assert_true(sh_record_held_by(&r, &h));
+	h.id = "c2";
+	assert_false(sh_record_held_by(&r, &h));
+	h.id = "c1";
+	h.pid_start++;
+	assert_false(sh_record_held_by(&r, &h));
+	h.pid_start--;
+	h.netns_ino++;
+	assert_false(sh_record_held_by(&r, &h));
+	/* the pid reused by another process */
+	r.pid_start += 1;
+	assert_true(sh_record_holder_gone(&r));
+	r.pid_start -= 1;
+	/* gone (a zombie counts as gone) */
+	assert_int_equal(write(go, "x", 1), 1);
+	usleep(100 * 1000);
+	assert_true(sh_record_holder_gone(&r));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(sh_record_holder_gone(&r));
+	assert_true(sh_record_is_stale(&r));
+	assert_int_equal(sh_record_state(&r), SH_CLAIM_STALE);
+	/* unknown holder (no pid given at createRuntime): never gone by the pid */
+	r.pid = 0;
+	assert_false(sh_record_holder_gone(&r));
+	close(go);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -573,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_knobs_by_name),
 		cmocka_unit_test(test_tolerant),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_holders),
 	};
 
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);
