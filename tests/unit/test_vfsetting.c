@@ -522,6 +522,8 @@ static void test_rows_documented(void **state)
 	free(readme);
 	free(ctl8);
 	free(hook8);
+}
+
 /* The at_most rule as a whole cfg sees it: a limit of 0 is none; the first setting above its
  * limit is named, with the limit. */
 static void test_over_limit(void **state)
