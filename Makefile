@@ -30,7 +30,7 @@ HOOKS    := $(patsubst hook/%.c,$(BUILD)/%,$(sort $(wildcard hook/*.c)))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean check check-layers check-unit check-integration install uninstall demo deps
+.PHONY: all clean check check-layers check-unit check-integration install uninstall demo deps deps-demo
 all: $(HOOKS)
 
 Q ?= @
@@ -58,9 +58,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(BUILD)/tests
 $(BUILD)/tests:
 	mkdir -p $@
 
-# Installs whatever the build and the tests need, on Debian 12, as root.
+# Installs whatever the build and the tests need, on Debian 12, as root (deps-demo: what the demo
+# needs, no more).
 deps:
 	@sh scripts/deps.sh
+deps-demo:
+	@sh scripts/deps.sh demo
 
 # Lower layers never include higher ones, and no module includes itself through others.
 check-layers:
@@ -72,11 +75,18 @@ check-unit: $(UNIT_BINS)
 check-integration: all
 	@tests/run-integration.sh
 
+# check and demo install their packages first, then build in a make of their own: nothing compiles
+# while apt-get runs (prerequisites would race under -j), and that make reads this file with the
+# -dev packages, pkg-config and the compiler in place (a fresh machine has none of them).
 # Every test: unit, integration (root: netns, veth, runc), engines, and the QEMU igb guest.
-check: deps all $(UNIT_BINS)
+check:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@tests/run-all.sh
 
-demo: deps all
+demo:
+	@sh scripts/deps.sh demo
+	@$(MAKE) --no-print-directory all
 	@PF="$(PF)" scripts/demo.sh
 
 # ---- install ------------------------------------------------------------------------------------
