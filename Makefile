@@ -13,7 +13,10 @@ CFLAGS   ?= -O2 -g
 # read: `make demo` on a fresh machine installs the -dev packages (deps) before anything compiles.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
-SH_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Iinclude -DSRIOV_HOOK_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+# SH_BINDIR: where `make install` puts the programs, for the paths they print (a fix naming
+# sriov-runc); objects are rebuilt when it changes ($(BUILD)/gen/bindir below).
+SH_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Iinclude -DSRIOV_HOOK_VERSION='"$(VERSION)"' \
+	    -DSH_BINDIR='"$(BINDIR)"' $(PKG_CFLAGS)
 # The library's symbols stay inside the binaries: nothing of ours is exported or can interpose on
 # a shared library's symbol of the same name.
 LIB_CFLAGS := -fvisibility=hidden
@@ -41,6 +44,15 @@ $(BUILD)/obj/%.o: src/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 -include $(LIB_OBJS:.o=.d)
+
+# The compiled-in BINDIR, rewritten only when it differs: `make && make install PREFIX=/usr`
+# rebuilds the objects, so the installed programs name the installed paths.
+$(BUILD)/gen/bindir: FORCE
+	@mkdir -p $(@D)
+	@echo '$(BINDIR)' | cmp -s - $@ || echo '$(BINDIR)' >$@
+$(LIB_OBJS) $(HOOKS): $(BUILD)/gen/bindir
+.PHONY: FORCE
+FORCE:
 
 $(LIB): $(LIB_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
@@ -109,9 +121,9 @@ define INSTALL_FILES
 0755 $(BUILD)/sriov-hook                                         $(BINDIR)/sriov-hook
 0755 $(BUILD)/sriov-runc                                         $(BINDIR)/sriov-runc
 0755 $(BUILD)/sriovctl                                           $(BINDIR)/sriovctl
-0644 man/sriov-hook.8                                            $(MANDIR)/sriov-hook.8
-0644 man/sriov-runc.8                                            $(MANDIR)/sriov-runc.8
-0644 man/sriovctl.8                                              $(MANDIR)/sriovctl.8
+0644 $(BUILD)/man-install/sriov-hook.8                           $(MANDIR)/sriov-hook.8
+0644 $(BUILD)/man-install/sriov-runc.8                           $(MANDIR)/sriov-runc.8
+0644 $(BUILD)/man-install/sriovctl.8                             $(MANDIR)/sriovctl.8
 0644 $(BUILD)/systemd-install/sriov-hook-vfs.service             $(UNITDIR)/sriov-hook-vfs.service
 0644 $(BUILD)/hooks.d-install/sriov-hook-createruntime.json      $(HOOKSDIR)/sriov-hook-createruntime.json
 0644 $(BUILD)/hooks.d-install/sriov-hook-poststop.json           $(HOOKSDIR)/sriov-hook-poststop.json
@@ -134,11 +146,18 @@ $(BUILD)/systemd-install/%.service: etc/systemd/%.service.in install-force
 	@mkdir -p $(@D)
 	sed 's|@BINDIR@|$(BINDIR)|g' $< > $@
 
+# Man pages name the programs as the package installs them (/usr/bin/sriov-*): the installed ones
+# name this installation's BINDIR.
+$(BUILD)/man-install/%.8: man/%.8 install-force
+	@mkdir -p $(@D)
+	sed 's|/usr/bin/sriov|$(BINDIR)/sriov|g' $< > $@
+
 .PHONY: install-force
 install-force:
 
 install: all $(patsubst hooks.d/%.json.in,$(BUILD)/hooks.d-install/%.json,$(wildcard hooks.d/*.json.in hooks.d/*/*.json.in)) \
-	$(patsubst etc/systemd/%.service.in,$(BUILD)/systemd-install/%.service,$(wildcard etc/systemd/*.service.in))
+	$(patsubst etc/systemd/%.service.in,$(BUILD)/systemd-install/%.service,$(wildcard etc/systemd/*.service.in)) \
+	$(patsubst man/%.8,$(BUILD)/man-install/%.8,$(wildcard man/*.8))
 	@printf '%s\n' "$$INSTALL_FILES" | while read -r mode src dst; do \
 		echo "  INSTALL $(DESTDIR)$$dst"; \
 		install -D -m "$$mode" "$$src" "$(DESTDIR)$$dst" || exit 1; \
