@@ -33,7 +33,7 @@ HOOKS    := $(patsubst hook/%.c,$(BUILD)/%,$(sort $(wildcard hook/*.c)))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean check check-layers check-unit check-integration install uninstall demo deps deps-demo
+.PHONY: all clean check check-layers check-unit check-integration install uninstall demo deps deps-demo man
 all: $(HOOKS)
 
 Q ?= @
@@ -64,8 +64,32 @@ $(BUILD)/%: hook/%.c $(LIB)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(BUILD)/tests
 	@echo "  CCLD    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MT $@ $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itools $(DEPFLAGS) -MT $@ $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(filter %.o,$^) $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
 -include $(UNIT_BINS:=.d)
+# test_request checks man/sriov-hook.8 against the build tool's tables.
+$(BUILD)/tests/test_request: $(BUILD)/tools/obj/man_tables.o
+
+# ---- build tools: programs the build runs, never installed nor linked into the shipped binaries ----
+TOOL_OBJS := $(patsubst tools/%.c,$(BUILD)/tools/obj/%.o,$(sort $(wildcard tools/*.c)))
+$(BUILD)/tools/obj/%.o: tools/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+-include $(TOOL_OBJS:.o=.d)
+
+$(BUILD)/tools/gen-man: $(BUILD)/tools/obj/gen-man.o $(BUILD)/tools/obj/man_tables.o $(LIB)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# man/sriov-hook.8's generated tables, rewritten from the key tables (check-unit's test_request
+# fails while they differ).
+man: $(BUILD)/tools/gen-man
+	$(Q)$(BUILD)/tools/gen-man >$(BUILD)/tools/man-tables.roff
+	$(Q)awk -v gen=$(BUILD)/tools/man-tables.roff \
+		'/^\.\\" Generated from the key tables/ { while ((getline l < gen) > 0) print l; skip = 1; next } \
+		 skip && /^\.\\" End of the generated tables\./ { skip = 0; next } !skip' man/sriov-hook.8 >man/sriov-hook.8.tmp
+	$(Q)if cmp -s man/sriov-hook.8 man/sriov-hook.8.tmp; then rm man/sriov-hook.8.tmp; \
+	else mv man/sriov-hook.8.tmp man/sriov-hook.8 && echo "  GEN     man/sriov-hook.8"; fi
 
 $(BUILD)/tests:
 	mkdir -p $@
