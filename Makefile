@@ -13,10 +13,11 @@ CFLAGS   ?= -O2 -g
 # read: `make demo` on a fresh machine installs the -dev packages (deps) before anything compiles.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
-# SH_BINDIR: where `make install` puts the programs, for the paths they print (a fix naming
-# sriov-runc); objects are rebuilt when it changes ($(BUILD)/gen/bindir below).
+# SH_PREFIX, SH_BINDIR: where `make install` puts things, for the paths the programs print (a fix
+# naming sriov-runc or the CRI-O hooks directory); objects are rebuilt when they change
+# ($(BUILD)/gen/install-paths below).
 SH_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Iinclude -DSRIOV_HOOK_VERSION='"$(VERSION)"' \
-	    -DSH_BINDIR='"$(BINDIR)"' $(PKG_CFLAGS)
+	    -DSH_PREFIX='"$(PREFIX)"' -DSH_BINDIR='"$(BINDIR)"' $(PKG_CFLAGS)
 # The library's symbols stay inside the binaries: nothing of ours is exported or can interpose on
 # a shared library's symbol of the same name.
 LIB_CFLAGS := -fvisibility=hidden
@@ -45,12 +46,12 @@ $(BUILD)/obj/%.o: src/%.c
 	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 -include $(LIB_OBJS:.o=.d)
 
-# The compiled-in BINDIR, rewritten only when it differs: `make && make install PREFIX=/usr`
+# The compiled-in paths, rewritten only when they differ: `make && make install PREFIX=/usr`
 # rebuilds the objects, so the installed programs name the installed paths.
-$(BUILD)/gen/bindir: FORCE
+$(BUILD)/gen/install-paths: FORCE
 	@mkdir -p $(@D)
-	@echo '$(BINDIR)' | cmp -s - $@ || echo '$(BINDIR)' >$@
-$(LIB_OBJS) $(HOOKS): $(BUILD)/gen/bindir
+	@echo '$(PREFIX) $(BINDIR)' | cmp -s - $@ || echo '$(PREFIX) $(BINDIR)' >$@
+$(LIB_OBJS) $(HOOKS): $(BUILD)/gen/install-paths
 .PHONY: FORCE
 FORCE:
 

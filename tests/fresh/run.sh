@@ -108,28 +108,32 @@ chmod 0755 "$ROOT/root/fresh-steps.sh"
 
 # In new mount and pid namespaces: the mounts and every process die with them. The namespace's
 # first process mounts, runs the steps in the chroot, lists what is left, and unmounts.
-unshare -m -p -f --propagation private env ROOT="$ROOT" OUT="$OUT" DEBS="$DEBS" bash -c '
-	set -u
-	# The root is a mount point of its own, as / is on a machine: runc makes / a slave mount.
-	mount --bind "$ROOT" "$ROOT" &&
+cat >"$OUT/ns.sh" <<'EOF'
+set -u
+# The root is a mount point of its own, as / is on a machine: runc makes / a slave mount.
+mount --bind "$ROOT" "$ROOT" &&
 	mount -t proc proc "$ROOT/proc" &&
 	mount --rbind /sys "$ROOT/sys" &&
 	mount --rbind /dev "$ROOT/dev" &&
 	mount -t tmpfs -o mode=0755 tmpfs "$ROOT/run" &&
 	mount -t tmpfs -o mode=1777 tmpfs "$ROOT/tmp" &&
 	mkdir -p "$ROOT/root/out" && mount --bind "$OUT" "$ROOT/root/out" &&
-	mount --bind "$DEBS" "$ROOT/var/cache/apt/archives" || { echo "mounting in the root failed" >"$OUT/ns.err"; exit 1; }
-	chroot "$ROOT" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root LANG=C.UTF-8 TERM=dumb /root/fresh-steps.sh </dev/null
-	# Processes of the demo still alive: this namespace'"'"'s proc lists them (this shell is 1).
-	for p in "$ROOT"/proc/[0-9]*; do
-		[ "${p##*/}" = 1 ] && continue
-		c=$(tr "\0" " " <"$p/cmdline" 2>/dev/null) && echo "${p##*/} ${c:0:80}"
-	done >"$OUT/procs.left"
-	for m in $(awk -v d="$ROOT" '\''$5 == d || index($5, d "/") == 1 {print $5}'\'' /proc/self/mountinfo | sort -r); do
-		umount "$m" 2>/dev/null || umount -l "$m"
-	done
-' &
+	mount --bind "$DEBS" "$ROOT/var/cache/apt/archives" || {
+	echo "mounting in the root failed" >"$OUT/ns.err"
+	exit 1
+}
+chroot "$ROOT" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	HOME=/root LANG=C.UTF-8 TERM=dumb /root/fresh-steps.sh </dev/null
+# Processes of the demo still alive: this namespace's proc lists them (this shell is 1).
+for p in "$ROOT"/proc/[0-9]*; do
+	[ "${p##*/}" = 1 ] && continue
+	c=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) && echo "${p##*/} ${c:0:80}"
+done >"$OUT/procs.left"
+for m in $(awk -v d="$ROOT" '$5 == d || index($5, d "/") == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+	umount "$m" 2>/dev/null || umount -l "$m"
+done
+EOF
+unshare -m -p -f --propagation private env ROOT="$ROOT" OUT="$OUT" DEBS="$DEBS" bash "$OUT/ns.sh" &
 NS_PID=$!
 wait "$NS_PID"
 NS_PID=
