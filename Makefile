@@ -13,7 +13,11 @@ CFLAGS   ?= -O2 -g
 # read: `make demo` on a fresh machine installs the -dev packages (deps) before anything compiles.
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
-SH_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Iinclude -DSRIOV_HOOK_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+# SH_PREFIX, SH_BINDIR: where `make install` puts things, for the paths the programs print (a fix
+# naming sriov-runc or the CRI-O hooks directory); objects are rebuilt when they change
+# ($(BUILD)/gen/install-paths below).
+SH_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Iinclude -DSRIOV_HOOK_VERSION='"$(VERSION)"' \
+	    -DSH_PREFIX='"$(PREFIX)"' -DSH_BINDIR='"$(BINDIR)"' $(PKG_CFLAGS)
 # The library's symbols stay inside the binaries: nothing of ours is exported or can interpose on
 # a shared library's symbol of the same name.
 LIB_CFLAGS := -fvisibility=hidden
@@ -30,7 +34,7 @@ HOOKS    := $(patsubst hook/%.c,$(BUILD)/%,$(sort $(wildcard hook/*.c)))
 UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean check check-layers check-unit check-integration install uninstall demo deps
+.PHONY: all clean check check-layers check-unit check-integration install uninstall demo deps deps-demo man
 all: $(HOOKS)
 
 Q ?= @
@@ -41,6 +45,15 @@ $(BUILD)/obj/%.o: src/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LIB_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 -include $(LIB_OBJS:.o=.d)
+
+# The compiled-in paths, rewritten only when they differ: `make && make install PREFIX=/usr`
+# rebuilds the objects, so the installed programs name the installed paths.
+$(BUILD)/gen/install-paths: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PREFIX) $(BINDIR)' | cmp -s - $@ || echo '$(PREFIX) $(BINDIR)' >$@
+$(LIB_OBJS) $(HOOKS): $(BUILD)/gen/install-paths
+.PHONY: FORCE
+FORCE:
 
 $(LIB): $(LIB_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
@@ -53,15 +66,42 @@ $(BUILD)/%: hook/%.c $(LIB)
 $(BUILD)/tests/%: tests/unit/%.c $(LIB) | $(BUILD)/tests
 	@echo "  CCLD    $@"
 	@mkdir -p $(BUILD)/obj/tests
-	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -MF $(BUILD)/obj/tests/$*.d -MT $@ $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itools $(DEPFLAGS) -MF $(BUILD)/obj/tests/$*.d -MT $@ $(shell pkg-config --cflags cmocka) $(LDFLAGS) -o $@ $< $(filter %.o,$^) $(LIB) $(LDLIBS) $(shell pkg-config --libs cmocka)
 -include $(UNIT_BINS:$(BUILD)/tests/%=$(BUILD)/obj/tests/%.d)
+# test_request checks man/sriov-hook.8 against the build tool's tables.
+$(BUILD)/tests/test_request: $(BUILD)/tools/obj/man_tables.o
+
+# ---- build tools: programs the build runs, never installed nor linked into the shipped binaries ----
+TOOL_OBJS := $(patsubst tools/%.c,$(BUILD)/tools/obj/%.o,$(sort $(wildcard tools/*.c)))
+$(BUILD)/tools/obj/%.o: tools/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+-include $(TOOL_OBJS:.o=.d)
+
+$(BUILD)/tools/gen-man: $(BUILD)/tools/obj/gen-man.o $(BUILD)/tools/obj/man_tables.o $(LIB)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# man/sriov-hook.8's generated tables, rewritten from the key tables (check-unit's test_request
+# fails while they differ).
+man: $(BUILD)/tools/gen-man
+	$(Q)$(BUILD)/tools/gen-man >$(BUILD)/tools/man-tables.roff
+	$(Q)awk -v gen=$(BUILD)/tools/man-tables.roff \
+		'/^\.\\" Generated from the key tables/ { while ((getline l < gen) > 0) print l; skip = 1; next } \
+		 skip && /^\.\\" End of the generated tables\./ { skip = 0; next } !skip' man/sriov-hook.8 >man/sriov-hook.8.tmp
+	$(Q)if cmp -s man/sriov-hook.8 man/sriov-hook.8.tmp; then rm man/sriov-hook.8.tmp; \
+	else mv man/sriov-hook.8.tmp man/sriov-hook.8 && echo "  GEN     man/sriov-hook.8"; fi
 
 $(BUILD)/tests:
 	mkdir -p $@
 
-# Installs whatever the build and the tests need, on Debian 12, as root.
+# Installs whatever the build and the tests need, on Debian 12, as root (deps-demo: what the demo
+# needs, no more).
 deps:
 	@sh scripts/deps.sh
+deps-demo:
+	@sh scripts/deps.sh demo
 
 # Lower layers never include higher ones, and no module includes itself through others.
 check-layers:
@@ -73,11 +113,18 @@ check-unit: $(UNIT_BINS)
 check-integration: all
 	@tests/run-integration.sh
 
+# check and demo install their packages first, then build in a make of their own: nothing compiles
+# while apt-get runs (prerequisites would race under -j), and that make reads this file with the
+# -dev packages, pkg-config and the compiler in place (a fresh machine has none of them).
 # Every test: unit, integration (root: netns, veth, runc), engines, and the QEMU igb guest.
-check: deps all $(UNIT_BINS)
+check:
+	@sh scripts/deps.sh
+	@$(MAKE) --no-print-directory all $(UNIT_BINS)
 	@tests/run-all.sh
 
-demo: deps all
+demo:
+	@sh scripts/deps.sh demo
+	@$(MAKE) --no-print-directory all
 	@PF="$(PF)" scripts/demo.sh
 
 # ---- install ------------------------------------------------------------------------------------
@@ -100,9 +147,9 @@ define INSTALL_FILES
 0755 $(BUILD)/sriov-hook                                         $(BINDIR)/sriov-hook
 0755 $(BUILD)/sriov-runc                                         $(BINDIR)/sriov-runc
 0755 $(BUILD)/sriovctl                                           $(BINDIR)/sriovctl
-0644 man/sriov-hook.8                                            $(MANDIR)/sriov-hook.8
-0644 man/sriov-runc.8                                            $(MANDIR)/sriov-runc.8
-0644 man/sriovctl.8                                              $(MANDIR)/sriovctl.8
+0644 $(BUILD)/man-install/sriov-hook.8                           $(MANDIR)/sriov-hook.8
+0644 $(BUILD)/man-install/sriov-runc.8                           $(MANDIR)/sriov-runc.8
+0644 $(BUILD)/man-install/sriovctl.8                             $(MANDIR)/sriovctl.8
 0644 $(BUILD)/systemd-install/sriov-hook-vfs.service             $(UNITDIR)/sriov-hook-vfs.service
 0644 $(BUILD)/hooks.d-install/sriov-hook-createruntime.json      $(HOOKSDIR)/sriov-hook-createruntime.json
 0644 $(BUILD)/hooks.d-install/sriov-hook-poststop.json           $(HOOKSDIR)/sriov-hook-poststop.json
@@ -125,11 +172,18 @@ $(BUILD)/systemd-install/%.service: etc/systemd/%.service.in install-force
 	@mkdir -p $(@D)
 	sed 's|@BINDIR@|$(BINDIR)|g' $< > $@
 
+# Man pages name the programs as the package installs them (/usr/bin/sriov-*): the installed ones
+# name this installation's BINDIR.
+$(BUILD)/man-install/%.8: man/%.8 install-force
+	@mkdir -p $(@D)
+	sed 's|/usr/bin/sriov|$(BINDIR)/sriov|g' $< > $@
+
 .PHONY: install-force
 install-force:
 
 install: all $(patsubst hooks.d/%.json.in,$(BUILD)/hooks.d-install/%.json,$(wildcard hooks.d/*.json.in hooks.d/*/*.json.in)) \
-	$(patsubst etc/systemd/%.service.in,$(BUILD)/systemd-install/%.service,$(wildcard etc/systemd/*.service.in))
+	$(patsubst etc/systemd/%.service.in,$(BUILD)/systemd-install/%.service,$(wildcard etc/systemd/*.service.in)) \
+	$(patsubst man/%.8,$(BUILD)/man-install/%.8,$(wildcard man/*.8))
 	@printf '%s\n' "$$INSTALL_FILES" | while read -r mode src dst; do \
 		echo "  INSTALL $(DESTDIR)$$dst"; \
 		install -D -m "$$mode" "$$src" "$(DESTDIR)$$dst" || exit 1; \

@@ -8,11 +8,13 @@
 #   fuzz         each libFuzzer harness for 30 s (make fuzz FUZZ_SECONDS=N for longer)
 #   engines      podman and docker;  vm  the QEMU igb guest (real VFs)
 #   standin      make standin-up / standin-down;  package  the Debian package, built, installed, purged
+#   fresh        make demo the first time on a fresh minimal Debian 12 root (debootstrap, chroot)
 # SUITES="unit integration" narrows the run; SUITES=kill9 runs only the kill9 integration test.
 cd "$(dirname "$0")/.." || exit 1
-suites=${SUITES:-layers unit integration torture sanitize fuzz engines standin package vm}
+suites=${SUITES:-layers unit integration torture sanitize fuzz engines standin package fresh vm}
 log=$(mktemp /tmp/sriov-hook-check.XXXXXX)
 trap 'rm -f "$log" "$log".*' EXIT
+all_start=$(date +%s)
 for s in $suites; do
 	echo "== $s"
 	case $s in
@@ -26,6 +28,7 @@ for s in $suites; do
 	engines) cmd="make -s check-engines" ;;
 	standin) cmd="make -s check-standin" ;;
 	package) cmd="make -s check-package" ;;
+	fresh) cmd="make -s check-fresh" ;;
 	vm) cmd="make -s vm-check" ;;
 	*) echo "FAIL $s: unknown suite" | tee -a "$log"; continue ;;
 	esac
@@ -47,5 +50,7 @@ if [ "$failed" -gt 0 ]; then
 	echo "Failures:"
 	grep '^FAIL ' "$log"
 fi
+total=$(($(date +%s) - all_start))
+echo "== total: $total s ($((total / 60)) min $((total % 60)) s) for: $suites"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

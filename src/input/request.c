@@ -655,12 +655,9 @@ void sh_vf_request_desired(const struct sh_vf_request *v, const struct sh_vf_cfg
 	}
 }
 
-/* ---- help: the key tables as --help lines and as the man page's tables ---------------------- */
+/* ---- help: the key tables as --help lines (tools/man_tables.c makes the man page's of them) ---- */
 
-/* One key of a help table, its help text with *word* marks. */
-typedef void (*help_row_fn)(FILE *out, const char *key, const char *help);
-
-static void help_rows(FILE *out, bool settings, help_row_fn row)
+void sh_request_help_rows(FILE *out, bool settings, sh_request_row_fn row)
 {
 	const struct sh_vf_setting *s;
 	char help[512];
@@ -702,50 +699,7 @@ void sh_request_help(FILE *out)
 {
 	fprintf(out, "Annotations: io.sriov.<key> for the first VF, io.sriov.<N>.<key> (N = 1..%d) for more.\n",
 		SH_MAX_VFS - 1);
-	help_rows(out, false, text_row);
+	sh_request_help_rows(out, false, text_row);
 	fprintf(out, "PF-side settings of the VF (ip link set PF vf N ...); what is not given stays as it is:\n");
-	help_rows(out, true, text_row);
-}
-
-/* Help text in troff: *word* in bold, a range's dash an en dash, other dashes minus signs. */
-static void man_text(FILE *out, const char *s)
-{
-	bool bold = false;
-	const char *p;
-
-	for (p = s; *p; p++) {
-		if (*p == '*') {
-			fputs(bold ? "\\fR" : "\\fB", out);
-			bold = !bold;
-		} else if (*p == '-' && p > s && isdigit((unsigned char)p[-1]) && isdigit((unsigned char)p[1])) {
-			fputs("\\(en", out);
-		} else if (*p == '-') {
-			fputs("\\-", out);
-		} else if (*p == '\\') {
-			fputs("\\e", out);
-		} else {
-			fputc(*p, out);
-		}
-	}
-}
-
-static void man_row(FILE *out, const char *key, const char *help)
-{
-	fprintf(out, "\\fB" SH_ANNOTATION_PREFIX "%s\\fR\tT{\n", key);
-	man_text(out, help);
-	fprintf(out, "\nT}\n");
-}
-
-void sh_request_man(FILE *out)
-{
-	fprintf(out,
-		".\\\" Generated from the key tables (src/request.c, src/vfsetting.c) by sh_request_man();\n"
-		".\\\" tests/unit/test_request.c checks it (SH_UPDATE_MAN=1 build/tests/test_request rewrites it).\n"
-		".TS\nl lx.\n");
-	help_rows(out, false, man_row);
-	fprintf(out, ".TE\n.PP\nPF\\-side settings of the VF, with the names and units of\n"
-		     ".BI \"ip link set \" PF \" vf \" N \" ...\"\nin\n.BR ip\\-link (8);\n"
-		     "a setting that is not given stays as the VF has it:\n.TS\nl lx.\n");
-	help_rows(out, true, man_row);
-	fprintf(out, ".TE\n.\\\" End of the generated tables.\n");
+	sh_request_help_rows(out, true, text_row);
 }

@@ -5,13 +5,8 @@
 # and the host's setup is left exactly as it was.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
+t_setup bridge_port "$REPO" "a 3b 4"
 . "$REPO/tests/lib/storelib.sh"
-t_init bridge_port "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 4 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 CFG=$(standin_config bridge)
 STATE=$(standin_state_dir bridge)

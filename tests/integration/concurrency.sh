@@ -4,12 +4,7 @@
 # Containers are live processes in their own netns; the hooks get hand-made runc states.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
-t_init concurrency "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 4 || { t_fail setup "stand-ins could not be made"; exit 1; }
+t_setup concurrency "$REPO" "a 3b 4"
 PF=$(standin_pf_name a)
 CFG=$(standin_config conc)
 STATE=$(standin_state_dir conc)

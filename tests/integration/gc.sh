@@ -6,13 +6,8 @@
 # reports the same and changes nothing. Listings tell held from stale.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
+t_setup gc "$REPO" "a 3b 3"
 . "$REPO/tests/lib/storelib.sh"
-t_init gc "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 3 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 CFG=$(standin_config gc)
 STATE=$(standin_state_dir gc)

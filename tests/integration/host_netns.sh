@@ -6,13 +6,8 @@
 # untouched). Also through real runc.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
+t_setup host_netns "$REPO" "a 3b 1"
 . "$REPO/tests/lib/storelib.sh"
-t_init host_netns "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 1 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 CFG=$(standin_config hostns)
 STATE=$(standin_state_dir hostns)

@@ -5,14 +5,8 @@
 # what it attached itself, never the first run's VF, record, index entry or pin.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
+t_setup idempotent "$REPO" "a 3b 2" "b 3c 1 tap"
 . "$REPO/tests/lib/storelib.sh"
-t_init idempotent "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 2 || { t_fail setup "stand-ins could not be made"; exit 1; }
-standin_pf_create b 3c 1 tap || { t_fail setup "tap stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 PFB=$(standin_pf_name b)
 CFG=$(standin_config idem)

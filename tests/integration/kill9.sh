@@ -13,10 +13,11 @@
 # Stand-in VFs are veths: they have no PF-side settings (the VM variant on a real VF checks those).
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
-t_init kill9 "$REPO"
-t_require_hook
+# Three lanes run at once, each with its own PF, VF and state dir: odd createRuntime steps, even
+# ones (the next claim by index after odd steps, by auto after even ones), poststop steps. One VF
+# per PF: vf=auto can only mean that one, so a next claim by auto is a claim of the killed VF.
+LANES="a b c"
+t_setup kill9 "$REPO" "a 3b 1" "b 3c 1" "c 3d 1"
 KILLSTEP=${KILLSTEP:-$REPO/build/tests/tools/killstep}
 REPORT=${KILL9_REPORT:-$REPO/build/tests/kill9.txt}
 # KILL9_STEPS="c:1-40 p:7": only these steps (c = createRuntime, p = poststop), to debug one.
@@ -25,15 +26,6 @@ if [ ! -x "$KILLSTEP" ]; then
 	t_fail build "$KILLSTEP is missing: run make tools"
 	exit 1
 fi
-standin_init || exit 1
-# Three lanes run at once, each with its own PF, VF and state dir: odd createRuntime steps, even
-# ones (the next claim by index after odd steps, by auto after even ones), poststop steps. One VF per PF: vf=auto can only mean that one, so a next claim by auto
-# is a claim of the killed VF.
-LANES="a b c"
-declare -A BUS=([a]=3b [b]=3c [c]=3d)
-for l in $LANES; do
-	standin_pf_create "$l" "${BUS[$l]}" 1 || { t_fail setup "stand-ins could not be made"; exit 1; }
-done
 
 # lane TAG: sets the globals of lane TAG (its PF, VF, config, state dir, bundles).
 lane() {

@@ -5,13 +5,8 @@
 # killed between its index entry and its record.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
+t_setup litter "$REPO" "a 3b 2"
 . "$REPO/tests/lib/storelib.sh"
-t_init litter "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 2 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 CFG=$(standin_config litter)
 STATE=$(standin_state_dir litter)

@@ -4,13 +4,7 @@
 # a later VF fails, the ones already attached are rolled back too.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
-t_init multi_vf "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 2 || { t_fail setup "stand-ins could not be made"; exit 1; }
-standin_pf_create b 3c 1 tap || { t_fail setup "tap stand-ins could not be made"; exit 1; }
+t_setup multi_vf "$REPO" "a 3b 2" "b 3c 1 tap"
 PFA=$(standin_pf_name a)
 PFB=$(standin_pf_name b)
 CFG=$(standin_config multi)

@@ -6,13 +6,8 @@
 # with its name, MTU and MAC as they were.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
+t_setup returning "$REPO" "a 3b 2"
 . "$REPO/tests/lib/storelib.sh"
-t_init returning "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 2 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 CFG=$(standin_config ret)
 STATE=$(standin_state_dir ret)

@@ -5,12 +5,7 @@
 # holder is gone, its VF goes to the next container that asks.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
-t_init shared_netns "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 2 || { t_fail setup "stand-ins could not be made"; exit 1; }
+t_setup shared_netns "$REPO" "a 3b 2"
 PF=$(standin_pf_name a)
 CFG=$(standin_config shared)
 STATE=$(standin_state_dir shared)

@@ -5,13 +5,8 @@
 # live container's VF is never touched; nothing but lock files stays.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
-t_init sriovctl_gc "$REPO"
-t_require_hook
+t_setup sriovctl_gc "$REPO" "a 3b 3"
 CTL=$REPO/build/sriovctl
-standin_init || exit 1
-standin_pf_create a 3b 3 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 CFG=$(standin_config gc)
 STATE=$(standin_state_dir gc)

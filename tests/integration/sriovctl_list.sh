@@ -4,15 +4,9 @@
 # a VF on vfio-pci free for them, one held in vfio mode by its holder, mode and pool per VF.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
-t_init sriovctl_list "$REPO"
-t_require_hook
+t_setup sriovctl_list "$REPO" "a 3b 8" "b 3c 1"
 CTL=$REPO/build/sriovctl
 SCHEMA=$REPO/tests/schema/sriovctl-list.schema.json
-standin_init || exit 1
-standin_pf_create a 3b 8 || { t_fail setup "stand-ins could not be made"; exit 1; }
-standin_pf_create b 3c 1 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 PFB=$(standin_pf_name b)
 CFG=$(standin_config ctl "\"allowed_pfs\": [\"$PF\"]")

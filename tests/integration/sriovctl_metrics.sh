@@ -3,12 +3,8 @@
 # escaped, counters named *_total), the states as list --json has them, written atomically.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-t_init sriovctl_metrics "$REPO"
-t_require_hook
+t_setup sriovctl_metrics "$REPO" "a 3b 3"
 CTL=$REPO/build/sriovctl
-standin_init || exit 1
-standin_pf_create a 3b 3 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 CFG=$(standin_config met)
 standin_pf_link a up
@@ -17,7 +13,8 @@ OUT=$SH_TMP/textfile/sriov.prom
 mkdir -p "$SH_TMP/textfile"
 
 "$CTL" --config "$CFG" metrics --output "$OUT" 2>"$SH_TMP/err"
-t_check write/exit0 "rc $?: $(cat "$SH_TMP/err")" $? = 0
+rc=$?
+t_check write/exit0 "rc $rc: $(cat "$SH_TMP/err")" "$rc" = 0
 t_check write/file "no $OUT" -s "$OUT"
 t_check write/mode "mode $(stat -c %a "$OUT")" "$(stat -c %a "$OUT")" = 644
 t_empty write/no_temp_left "other files" "$(ls -A "$SH_TMP/textfile" | grep -vx sriov.prom)"

@@ -5,12 +5,7 @@
 # not touch the new owner's VF.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
-t_init stale "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 1 || { t_fail setup "stand-ins could not be made"; exit 1; }
+t_setup stale "$REPO" "a 3b 1"
 PF=$(standin_pf_name a)
 CFG=$(standin_config stale)
 STATE=$(standin_state_dir stale)

@@ -6,13 +6,8 @@
 # ignored, and what it points at is never read, written, emptied, mounted over or removed.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
+t_setup state_dir "$REPO" "a 3b 2"
 . "$REPO/tests/lib/storelib.sh"
-t_init state_dir "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 2 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 PCI0=$(standin_vf_pci a 0)
 

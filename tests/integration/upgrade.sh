@@ -6,13 +6,8 @@
 # settings were recorded by name, tests/unit/fixtures/record-v2.json) is listed and released too.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-. "$REPO/tests/lib/standin.sh"
-. "$REPO/tests/lib/bundle.sh"
+t_setup upgrade "$REPO" "a 3b 2"
 . "$REPO/tests/lib/storelib.sh"
-t_init upgrade "$REPO"
-t_require_hook
-standin_init || exit 1
-standin_pf_create a 3b 2 || { t_fail setup "stand-ins could not be made"; exit 1; }
 PF=$(standin_pf_name a)
 CFG=$(standin_config upg)
 STATE=$(standin_state_dir upg)

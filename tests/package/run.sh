@@ -52,7 +52,7 @@ if [ -e /etc/sriov-hook ]; then
 fi
 _pkg_cleanup() {
 	local m
-	! pkg_present || dpkg --purge "$PKG"
+	! pkg_present || SRIOV_HOOK_REMOVE_HELD=1 dpkg --purge "$PKG"
 	if [ -z "$STATE_BEFORE" ]; then
 		for m in $(awk -v d="$STATE" '$2 == d || index($2, d "/") == 1 {print $2}' /proc/self/mounts | sort -r); do
 			umount -l "$m"
@@ -252,15 +252,21 @@ if [ "$status" != 0 ] && ! grep -q '^FAIL ' "$SH_TMP/podman.out"; then
 	t_fail podman-installed "the podman suite exited with status $status"
 fi
 
-# ---- remove while a container holds a VF: a warning, the conffile stays; reinstall; release ------------
+# ---- remove while a container holds a VF: refused with the holder; with the override it goes, the
+# ---- conffile stays; reinstall; release ------------------------------------------------------------
 holder_pid=""
 standin_netns_proc holder_pid
 bundle_bare "$SH_TMP/holder" "pf=$PF" vf=1
 hook_run "" createRuntime "$(hook_state pkg-holder "$holder_pid" "$SH_TMP/holder")"
 t_check holder/claims "createRuntime with the installed configuration, rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 out=$(pkg_apt remove "$PKG")
-t_check remove "apt-get remove: $(echo "$out" | tail -n 5)" "$(pkg_status)" = "deinstall ok config-files $V2"
-t_contains remove/warns-held-vf "$out" "still records VFs given to running containers" "apt-get remove"
+t_check remove-held/refused "apt-get remove went on: $(echo "$out" | tail -n 5)" "$(pkg_status)" = "install ok installed $V2"
+t_contains remove-held/names-holder "$out" "VF 1 of $PF ($(standin_vf_pci a 1)): attached, container pkg-holder" "apt-get remove"
+t_contains remove-held/counts-vfs "$out" "sriov-hook: 1 VF(s) are still given to containers" "apt-get remove"
+t_contains remove-held/says-how "$out" "SRIOV_HOOK_REMOVE_HELD=1 apt-get remove sriov-hook" "apt-get remove"
+out=$(SRIOV_HOOK_REMOVE_HELD=1 pkg_apt remove "$PKG")
+t_check remove "SRIOV_HOOK_REMOVE_HELD=1 apt-get remove: $(echo "$out" | tail -n 5)" "$(pkg_status)" = "deinstall ok config-files $V2"
+t_contains remove/warns-held-vf "$out" "removing anyway (SRIOV_HOOK_REMOVE_HELD=1)" "apt-get remove"
 t_check remove/conffile-kept "$CONFFILE is now: $(cat "$CONFFILE" 2>&1)" "$(cat "$CONFFILE" 2>/dev/null)" = "$EDITED"
 t_check remove/binary-gone "$HOOK is still there" ! -e "$HOOK"
 out=$(pkg_apt install "$DEB2")
@@ -269,6 +275,47 @@ t_check reinstall/conffile-kept "$CONFFILE is now: $(cat "$CONFFILE" 2>&1)" "$(c
 hook_run "" poststop "$(hook_state pkg-holder 0 "$SH_TMP/holder")"
 t_check holder/releases "poststop rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 t_empty holder/vf-back "VF" "$(standin_vf_problems a 1)"
+
+# ---- the installed pages and programs name the installed paths ---------------------------------------
+t_empty paths/man "installed man pages naming /usr/local" "$(zgrep -l '/usr/local/bin/sriov' /usr/share/man/man8/sriov*.8.gz 2>&1)"
+t_contains paths/man-runc "$(zcat /usr/share/man/man8/sriov-runc.8.gz)" '"path": "/usr/bin/sriov-runc"' "sriov-runc(8)"
+
+# ---- CDI specs sriovctl wrote: purge removes them, and nothing else in the engines' directories ------
+CDI_RUN=/var/run/cdi/sriov-hook.json
+CDI_ETC=/etc/cdi/sriov-hook-pkgtest-$$.json
+CDI_OTHER=/etc/cdi/sriov-hook-pkgtest-$$-other.json
+[ -e "$CDI_RUN" ] && mv "$CDI_RUN" "$SH_TMP/cdi-run.saved"
+_pkg_cdi_cleanup() {
+	rm -f "$CDI_RUN" "$CDI_ETC" "$CDI_OTHER"
+	if [ -e "$SH_TMP/cdi-run.saved" ]; then mv "$SH_TMP/cdi-run.saved" "$CDI_RUN"; fi
+}
+standin_atexit _pkg_cdi_cleanup
+out=$(/usr/bin/sriovctl cdi generate 2>&1)
+t_check cdi/generated "sriovctl cdi generate: $out" -s "$CDI_RUN"
+out=$(/usr/bin/sriovctl cdi generate --output "$CDI_ETC" 2>&1)
+t_check cdi/generated-etc "sriovctl cdi generate --output $CDI_ETC: $out" -s "$CDI_ETC"
+# Another spec of the engines' directory (not sriov-hook's kind) stays.
+printf '{"cdiVersion": "0.5.0", "kind": "example.com/dev", "devices": [{"name": "x", "containerEdits": {"env": ["X=1"]}}]}\n' >"$CDI_OTHER"
+
+# ---- purge while a VF is held (override): the CDI specs go, the claim and its state dir stay -----------
+bundle_bare "$SH_TMP/holder2" "pf=$PF" vf=0
+hook_run "" createRuntime "$(hook_state pkg-holder2 "$holder_pid" "$SH_TMP/holder2")"
+t_check holder2/claims "createRuntime, rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+out=$(SRIOV_HOOK_REMOVE_HELD=1 pkg_apt purge "$PKG")
+t_check purge-held "SRIOV_HOOK_REMOVE_HELD=1 apt-get purge: $(echo "$out" | tail -n 5)" -z "$(pkg_present && echo present)"
+t_contains purge-held/keeps-state "$out" "kept $STATE: it records 1 VF(s) still given to containers" "apt-get purge"
+t_check purge-held/claim-kept "the claim of VF 0 is gone from $STATE/claims" -f "$STATE/claims/$(standin_vf_pci a 0).json"
+t_check purge-held/cdi-run-removed "$CDI_RUN is left" ! -e "$CDI_RUN"
+t_check purge-held/cdi-etc-removed "$CDI_ETC is left" ! -e "$CDI_ETC"
+t_check purge-held/cdi-other-kept "$CDI_OTHER (another kind) was removed" -e "$CDI_OTHER"
+t_contains purge-held/says-cdi "$out" "removed the CDI spec $CDI_ETC" "apt-get purge"
+# Back: install again with the admin's configuration, and the VF returns at poststop.
+out=$(pkg_apt install "$DEB2")
+t_check reinstall2 "apt-get install: $(echo "$out" | tail -n 5)" "$(pkg_status)" = "install ok installed $V2"
+printf '%s\n' "$EDITED" >"$CONFFILE"
+hook_run "" poststop "$(hook_state pkg-holder2 0 "$SH_TMP/holder2")"
+t_check holder2/releases "poststop rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+t_empty holder2/vf-back "VF" "$(standin_vf_problems a 0)"
 
 # ---- purge: nothing of the package is left ----------------------------------------------------------
 t_check purge/state-dir-used "the hook made no $STATE" -d "$STATE"

@@ -20,6 +20,7 @@
 #include "sriov-hook/core/vfsetting.h"
 #include "sriov-hook/input/annotations.h"
 #include "sriov-hook/input/request.h"
+#include "man_tables.h"
 
 #define MAX_KV 48 /* key, value, key, value, ..., NULL */
 
@@ -1158,11 +1159,11 @@ static void test_help_lists_the_keys(void **state)
 	free(help);
 }
 
-/* man/sriov-hook.8's key tables are the generated ones. SH_UPDATE_MAN=1 rewrites them. */
+/* man/sriov-hook.8's key tables are the generated ones (make man, or SH_UPDATE_MAN=1, rewrites them). */
 static void test_man_page_tables(void **state)
 {
 	static const char begin[] = ".\\\" Generated from the key tables", end[] = ".\\\" End of the generated tables.\n";
-	char path[4096], *page = NULL, *want = capture(sh_request_man), *b, *e;
+	char path[4096], *page = NULL, *want = capture(sh_man_request_tables), *b, *e;
 	const char *src = __FILE__, *tail = strstr(src, "tests/unit/test_request.c");
 	size_t len = 0;
 	FILE *f;
@@ -1189,8 +1190,8 @@ static void test_man_page_tables(void **state)
 			for (i = 0; want[i] && want[i] == b[i]; i++)
 				if (want[i] == '\n')
 					line++, start = i + 1;
-			fail_msg("%s: line %zu of the key tables is not the generated \"%.*s\" (SH_UPDATE_MAN=1 "
-				 "build/tests/test_request rewrites them)",
+			fail_msg("%s: line %zu of the key tables is not the generated \"%.*s\" (make man "
+				 "rewrites them)",
 				 path, line, (int)strcspn(want + start, "\n"), want + start);
 		}
 	}

@@ -109,8 +109,10 @@ int sh_vf_settings_check(unsigned given, const struct sh_vf_cfg *cfg, const char
 void sh_vf_request_desired(const struct sh_vf_request *v, const struct sh_vf_cfg *cur, struct sh_vf_cfg *want);
 /* The annotation keys with their help, for --help. */
 void sh_request_help(FILE *out);
-/* The same as the tbl(1) tables of sriov-hook(8)'s ANNOTATIONS section, between the markers that
- * tests/unit/test_request.c checks man/sriov-hook.8 against. */
-void sh_request_man(FILE *out);
+/* One key of a help table, its help text with *word* marks. */
+typedef void (*sh_request_row_fn)(FILE *out, const char *key, const char *help);
+/* Calls row for each key of a help table: the annotation keys, or (settings) the PF-side settings.
+ * --help renders them as text; tools/man_tables.c, a build tool, as sriov-hook(8)'s tables. */
+void sh_request_help_rows(FILE *out, bool settings, sh_request_row_fn row);
 
 #endif
