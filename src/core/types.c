@@ -206,3 +206,17 @@ bool sh_text_printable(const char *s)
 			return false;
 	return true;
 }
+
+bool sh_pool_name_valid(const char *name)
+{
+	size_t i, len = strlen(name);
+
+	/* As CDI spells a device name, so that each pool is a device of the generated spec. */
+	if (len == 0 || len > SH_POOL_NAME_MAX || !isalnum((unsigned char)name[0]) ||
+	    !isalnum((unsigned char)name[len - 1]))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("_.:-", name[i]))
+			return false;
+	return true;
+}

@@ -127,20 +127,6 @@ static int parse_gateway(struct sh_vf_request *v, const char *key, const char *v
 	return parse_ip_list(key, value, false, v->gateways, SH_MAX_GATEWAYS, &v->n_gateways, err);
 }
 
-bool sh_pool_name_valid(const char *name)
-{
-	size_t i, len = strlen(name);
-
-	/* As CDI spells a device name, so that each pool is a device of the generated spec. */
-	if (len == 0 || len > SH_POOL_NAME_MAX || !isalnum((unsigned char)name[0]) ||
-	    !isalnum((unsigned char)name[len - 1]))
-		return false;
-	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)name[i]) && !strchr("_.:-", name[i]))
-			return false;
-	return true;
-}
-
 static int parse_pool(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
 {
 	char accepted[160];

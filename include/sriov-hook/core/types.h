@@ -73,6 +73,9 @@ bool sh_ifname_valid(const char *name);
 /* A container id must be safe as a file name: [A-Za-z0-9_.+-], 1 to SH_ID_MAX characters, no
  * leading dot. The message names the id and what is wrong with it. */
 int sh_container_id_validate(const char *id, struct sh_error *err);
+#define SH_POOL_NAME_MAX 63 /* a pool's name is a CDI device name too */
+/* Whether name may name a pool: as a CDI device name, at most SH_POOL_NAME_MAX characters. */
+bool sh_pool_name_valid(const char *name);
 /* Whether s holds no control character, so that it cannot spoil a log line or a listing's row. */
 bool sh_text_printable(const char *s);
 bool sh_pci_addr_valid(const char *s);

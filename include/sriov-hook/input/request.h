@@ -19,7 +19,6 @@
 #define SH_MAX_VFS 8 /* io.sriov.<key> plus io.sriov.<N>.<key>, N = 1..7 */
 #define SH_MAX_ADDRS 16
 #define SH_MAX_GATEWAYS 2
-#define SH_POOL_NAME_MAX 63 /* a pool's name is a CDI device name too */
 #define SH_DEVICE_MAX 96    /* "pf=<PF> vf=<VF PCI address>" and the like */
 
 enum sh_vf_select { SH_VF_INDEX, SH_VF_AUTO, SH_VF_PCI, SH_VF_POOL };
@@ -89,8 +88,6 @@ int sh_request_set_selector(struct sh_vf_request *v, const char *name, const cha
  * ("annotation io.sriov.2.vf", "--vf"). */
 int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, bool has_pool, const char *what,
 			      const char *p, struct sh_error *err);
-/* Whether name may name a pool: as a CDI device name, at most SH_POOL_NAME_MAX characters. */
-bool sh_pool_name_valid(const char *name);
 /* The VFs of req this run acts on (those not elsewhere). */
 size_t sh_request_count_own(const struct sh_request *req);
 /* Whether this run has a VF of its own in mode: a netdev to move into the container's namespace,
