@@ -434,7 +434,7 @@ static void test_run_failures(void **state)
 	/* the state cannot be read: the id is not known yet */
 	assert_int_equal(run_capturing(SH_STAGE_CREATE_RUNTIME, config, "{\"id\":", out, sizeof(out), &err), -EINVAL);
 	assert_string_equal(out,
-			    "sriov-hook: -: createRuntime: OCI state is not valid JSON: parse error: premature EOF\n");
+			    "sriov-hook: -: createRuntime: OCI state is not valid JSON: parse error: premature EOF at line 1, column 7\n");
 
 	/* a bad annotation: one line with the id and the stage, the message as err has it */
 	b = bundle("run", "{\"annotations\":{\"io.sriov.pf\":\"p0\",\"io.sriov.vf\":\"0\",\"io.sriov.mtu\":\"9x\"},"
