@@ -61,20 +61,34 @@ static int load_config(const struct opts *o, struct sh_config *cfg, struct sh_er
 	return sh_config_load(o->config, cfg, err);
 }
 
+/* list and gc work from the claim records, which need no configuration: a broken one is said in
+ * one line, with what the command goes on with, and the exit status is 1 once the work is done.
+ * Returns whether it is broken. */
+static bool load_config_roots(const struct opts *o, const char *cmd, const char *doing, struct sh_config *cfg)
+{
+	struct sh_error broken = {0};
+	char roots[2 * PATH_MAX + 96];
+
+	if (sh_config_load_roots(o->config, cfg, &broken) == 0)
+		return false;
+	sh_config_roots_text(cfg, roots, sizeof(roots));
+	fprintf(stderr, "sriovctl: %s: %s; %s with %s\n", cmd, broken.msg, doing, roots);
+	return true;
+}
+
 static int cmd_list(const struct opts *o, struct sh_error *err)
 {
 	struct sh_config cfg;
 	struct sh_listing l;
+	bool broken = load_config_roots(o, "list", "listing", &cfg);
 	int r;
 
-	if ((r = load_config(o, &cfg, err)) < 0)
-		return r;
 	if ((r = sh_listing_build(&cfg, o->args, (size_t)o->n_args, 0, &l, err)) == 0) {
 		r = o->json ? sh_listing_print_json(&l, stdout, err) : sh_listing_print_table(&l, stdout, err);
 		sh_listing_free(&l);
 	}
 	sh_config_free(&cfg);
-	return r;
+	return r == 0 && broken ? 1 : r;
 }
 
 static int cmd_metrics(const struct opts *o, struct sh_error *err)
@@ -128,17 +142,17 @@ static int cmd_gc(const struct opts *o, struct sh_error *err)
 {
 	struct gc_run run = {.dry_run = o->dry_run};
 	struct sh_config cfg;
+	bool broken;
 	int r;
 
 	if (o->n_args)
 		return sh_err(err, EINVAL, "unexpected argument \"%s\" (see sriovctl --help)", o->args[0]);
-	if ((r = load_config(o, &cfg, err)) < 0)
-		return r;
+	broken = load_config_roots(o, "gc", o->dry_run ? "looking" : "collecting", &cfg);
 	r = sh_gc(&cfg, o->dry_run, gc_line, &run, err);
 	sh_config_free(&cfg);
 	if (r == 0 && run.failed)
 		r = sh_err(err, EIO, "%u VF(s) or file(s) could not be handled (see above)", run.failed);
-	return r;
+	return r == 0 && broken ? 1 : r;
 }
 
 static void doctor_line(const struct sh_check *c, void *data)

@@ -174,6 +174,29 @@ void sh_stage_input_free(struct sh_stage_input *in)
 	memset(&in->ctx, 0, sizeof(in->ctx));
 }
 
+/* poststop gives the VFs back whatever the configuration says: the claim records carry all a
+ * release needs, and a broken file still names its roots before the point where it breaks (else
+ * the defaults). The run then fails with one line that says the file is broken, where, and what
+ * it went on with, after its VFs are back. */
+static int run_poststop(struct sh_stage_input *in, const char *config, struct sh_error *err)
+{
+	struct sh_error broken = {0};
+	char roots[2 * PATH_MAX + 96];
+	int r, cfg_r;
+
+	cfg_r = sh_config_load_roots(config, &in->cfg, &broken);
+	if ((r = sh_log_open(in->cfg.log, err)) < 0 || (r = sh_stage_prepare(in, err)) < 0)
+		return r;
+	sh_log_set_container(in->state.id, in->ctx.name, sh_stage_name(in->stage));
+	if ((r = sh_sandbox_install(err)) < 0 || (r = sh_detach(&in->ctx, err)) < 0 || cfg_r == 0) {
+		if (r < 0 && cfg_r < 0) /* both said: the broken file first, then what failed */
+			sh_log_failure(broken.msg);
+		return r;
+	}
+	sh_config_roots_text(&in->cfg, roots, sizeof(roots));
+	return sh_err(err, broken.code, "%s; its VFs were released all the same, with %s", broken.msg, roots);
+}
+
 static int run(struct sh_stage_input *in, const char *config, int state_fd, struct sh_error *err)
 {
 	const char *stage = sh_stage_name(in->stage);
@@ -187,13 +210,15 @@ static int run(struct sh_stage_input *in, const char *config, int state_fd, stru
 	if ((r = sh_stage_read_state(state_fd, &in->state, err)) < 0)
 		return r;
 	sh_log_set_container(in->state.id, NULL, stage);
+	if (in->stage == SH_STAGE_POSTSTOP)
+		return run_poststop(in, config, err);
 	if ((r = sh_config_load(config, &in->cfg, err)) < 0 || (r = sh_log_open(in->cfg.log, err)) < 0)
 		return r;
 	r = sh_stage_prepare(in, err);
 	sh_log_set_container(in->state.id, in->ctx.name, stage);
 	if (r < 0 || (r = sh_sandbox_install(err)) < 0)
 		return r;
-	return in->stage == SH_STAGE_CREATE_RUNTIME ? sh_attach(&in->ctx, err) : sh_detach(&in->ctx, err);
+	return sh_attach(&in->ctx, err);
 }
 
 int sh_stage_run(enum sh_stage stage, const char *config, const struct sh_vf_request *device, int state_fd,

@@ -802,7 +802,7 @@ static void test_run_failure_in_runc_log(void **state)
 	assert_int_equal(sh_json_read_file(log, 4096, &text, &err), 0);
 	snprintf(opt, sizeof(opt),
 		 "{\"level\":\"info\",\"msg\":\"before\",\"time\":\"x\"}\n{\"level\":\"error\","
-		 "\"msg\":\"sriov-runc: %s: config: unknown key \\\"env_fallbak\\\" (known: ",
+		 "\"msg\":\"sriov-runc: broken configuration %s: config: unknown key \\\"env_fallbak\\\" (known: ",
 		 cfg);
 	assert_non_null(strstr(text, opt));
 	assert_int_equal(text[strlen(text) - 1], '\n');
