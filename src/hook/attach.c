@@ -291,7 +291,7 @@ struct census {
 	unsigned total, held, stale, host, elsewhere, unusable, freed;
 	char holders[200];   /* the first holders, "web, 3f2a9c1d0b8e" */
 	char stale_why[256]; /* why a stale claim could not be taken over */
-	char host_why[160], elsewhere_why[160], unusable_why[160];
+	char host_why[SH_ERR_MAX / 4], elsewhere_why[SH_ERR_MAX / 4], unusable_why[SH_ERR_MAX / 4]; /* with its fix */
 };
 
 static void census_add_holder(struct census *cs, const struct sh_record *r)
@@ -311,7 +311,7 @@ static void census_add_holder(struct census *cs, const struct sh_record *r)
 static void census_note(unsigned *count, char *why, size_t len, const char *text)
 {
 	if (!(*count)++)
-		snprintf(why, len, "%.150s", text);
+		snprintf(why, len, "%.*s", (int)len - 1, text);
 }
 
 /* Counts the VFs of pf in scope (pool, or none: the VFs outside pools) after no claim succeeded:
@@ -324,7 +324,7 @@ static void census_count(struct attach *a, const struct sh_pf *pf, const struct 
 	struct sh_record rec;
 	struct sh_link host;
 	enum usability why;
-	char text[320];
+	char text[SH_ERR_MAX / 4];
 	struct sh_vf vf;
 	unsigned i;
 
@@ -348,7 +348,7 @@ static void census_count(struct attach *a, const struct sh_pf *pf, const struct 
 		}
 		if (usability(a, &vf, &host, &why, text, sizeof(text), &ignored) < 0) {
 			why = UNUSABLE;
-			snprintf(text, sizeof(text), "%.150s", ignored.msg);
+			snprintf(text, sizeof(text), "%.*s", (int)sizeof(text) - 1, ignored.msg);
 		}
 		if (why == IN_USE_BY_HOST)
 			census_note(&cs->host, cs->host_why, sizeof(cs->host_why), text);
