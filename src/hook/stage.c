@@ -84,7 +84,7 @@ int sh_stage_devices(const struct sh_spec *spec, const char *self, const struct 
 	struct stat self_sb;
 	bool own_seen = false;
 	ssize_t len;
-	size_t i;
+	size_t i, j;
 
 	*n = 0;
 	if (stat(self ? self : "/proc/self/exe", &self_sb) < 0)
@@ -104,9 +104,18 @@ int sh_stage_devices(const struct sh_spec *spec, const char *self, const struct 
 			continue;
 		if (*n == max)
 			return sh_err(err, EINVAL, "the container has more than %zu sriov-hook CDI devices", max);
+		sh_request_selector_key(&cmd.device, key, sizeof(key));
+		/* Two slots for one VF would each try to claim it: say what the user did, not a race. */
+		for (j = 0; j < *n; j++) {
+			char other[SH_DEVICE_MAX];
+
+			if (!strcmp(sh_request_selector_key(&out[j], other, sizeof(other)), key))
+				return sh_err(err, EINVAL,
+					      "the same CDI device (\"%s\") is asked twice: give each --device once",
+					      key);
+		}
 		out[(*n)++] = cmd.device;
-		own_seen =
-			own_seen || (own && !strcmp(sh_request_selector_key(&cmd.device, key, sizeof(key)), own_key));
+		own_seen = own_seen || (own && !strcmp(key, own_key));
 	}
 	if (own && !own_seen) {
 		if (*n == max)
