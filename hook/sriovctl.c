@@ -16,6 +16,7 @@
 #include "sriov-hook/ctl/doctor.h"
 #include "sriov-hook/ctl/listing.h"
 #include "sriov-hook/ctl/metrics.h"
+#include "sriov-hook/ctl/poolcheck.h"
 #include "sriov-hook/ctl/vfs.h"
 #include "sriov-hook/hook/gc.h"
 #include "sriov-hook/input/config.h"
@@ -257,6 +258,13 @@ static int cdi_write(const struct opts *o, const struct sh_config *cfg, const ch
 	return 0;
 }
 
+/* A pool the host contradicts still gets its device (the PF may come later), with a warning. */
+static void cdi_pool_warning(const struct sh_pool *pool, const char *problems, void *data)
+{
+	(void)data;
+	fprintf(stderr, "sriovctl: cdi generate: warning: pool %s: %s\n", pool->name, problems);
+}
+
 static int cmd_cdi(const struct opts *o, struct sh_error *err)
 {
 	struct sh_config cfg;
@@ -266,6 +274,7 @@ static int cmd_cdi(const struct opts *o, struct sh_error *err)
 		return sh_err(err, EINVAL, "expected \"cdi generate\" (see sriovctl --help)");
 	if ((r = load_config(o, &cfg, err)) < 0)
 		return r;
+	sh_pools_check_host(&cfg, cdi_pool_warning, NULL);
 	r = cdi_write(o, &cfg, o->output ? o->output : SH_CDI_DEFAULT_OUTPUT, err);
 	sh_config_free(&cfg);
 	return r;

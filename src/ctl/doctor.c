@@ -25,6 +25,7 @@
 
 #include "sriov-hook/core/json.h"
 #include "sriov-hook/ctl/listing.h"
+#include "sriov-hook/ctl/poolcheck.h"
 #include "sriov-hook/input/config.h"
 #include "sriov-hook/sys/sysfs.h"
 #include "sriov-hook/sys/vfio.h"
@@ -184,6 +185,22 @@ static void check_sriov(struct doctor *d, const struct sh_listing *l)
 		}
 		check(d, SH_CHECK_OK, "sriov", NULL, "%s: %u of %u VFs enabled", name, p->pf.numvfs, p->totalvfs);
 	}
+}
+
+static void report_pool(const struct sh_pool *pool, const char *problems, void *data)
+{
+	struct doctor *d = data;
+	char fix[PATH_MAX + 128];
+
+	fixf(fix, sizeof(fix), "correct pools.%s in %s", pool->name, d->config_file);
+	check(d, SH_CHECK_FAIL, "pools", fix, "pool %s: %s", pool->name, problems);
+}
+
+/* A pool naming a PF that is not here, or more VFs than it offers, hands out nothing of them. */
+static void check_pools(struct doctor *d)
+{
+	if (d->cfg.n_pools && !sh_pools_check_host(&d->cfg, report_pool, d))
+		check(d, SH_CHECK_OK, "pools", NULL, "every pool's PFs and VFs are on this host");
 }
 
 static void check_link(struct doctor *d, const struct sh_listing *l)
@@ -777,6 +794,7 @@ int sh_doctor(const struct sh_doctor_opts *o, void (*report)(const struct sh_che
 	}
 	check_iommu(&d, &l);
 	check_sriov(&d, &l);
+	check_pools(&d);
 	check_link(&d, &l);
 	check_vf_netdevs(&d, &l);
 	check_vfio(&d, &l);

@@ -133,12 +133,15 @@ static int build_request(struct sh_stage_input *in, struct sh_error *err)
 	struct sh_annotations *ann = input_annotations(in);
 	bool env = in->cfg.env_fallback;
 	struct sh_vf_request devices[SH_MAX_VFS];
-	char own[SH_DEVICE_MAX] = "";
+	char own[SH_DEVICE_MAX] = "", unused[1536];
 	size_t i, n;
 	int r;
 
 	if ((r = sh_stage_devices(&in->spec, in->self, in->device, devices, SH_MAX_VFS, &n, err)) < 0)
 		return r;
+	/* A variable dropped without a word leaves a container without its address: say which. */
+	if (sh_request_env_unused(in->spec.env, in->spec.n_env, env, unused, sizeof(unused)))
+		sh_log_msg(LOG_WARNING, "SRIOV_ variables not used: %s", unused);
 	if ((r = sh_request_build_with_env(ann, env ? in->spec.env : NULL, env ? in->spec.n_env : 0, devices, n,
 					   &in->req, err)) < 0 ||
 	    (r = sh_pool_apply(in->cfg.pools, in->cfg.n_pools, &in->req, err)) < 0)

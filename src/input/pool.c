@@ -220,15 +220,12 @@ static int parse_pool(const char *name, yajl_val v, struct sh_pool *p, struct sh
 	return sh_vf_settings_check(p->given, &p->cfg, "config: ", prefix, err);
 }
 
-/* The lowest VF index both selectors name, when they spell the PF alike; -1 when none. */
-static long selectors_overlap(const struct sh_pool_selector *a, const struct sh_pool_selector *b)
+long sh_pool_ranges_overlap(const struct sh_pool_selector *a, const struct sh_pool_selector *b)
 {
 	static const struct sh_vf_range all = {0, SH_SELECTOR_MAX_INDEX};
 	long lowest = -1;
 	size_t i, j;
 
-	if (strcasecmp(a->pf, b->pf))
-		return -1;
 	for (i = 0; i < (a->n_ranges ? a->n_ranges : 1); i++) {
 		const struct sh_vf_range *ra = a->n_ranges ? &a->ranges[i] : &all;
 
@@ -242,6 +239,12 @@ static long selectors_overlap(const struct sh_pool_selector *a, const struct sh_
 		}
 	}
 	return lowest;
+}
+
+/* The lowest VF index both selectors name, when they spell the PF alike; -1 when none. */
+static long selectors_overlap(const struct sh_pool_selector *a, const struct sh_pool_selector *b)
+{
+	return strcasecmp(a->pf, b->pf) ? -1 : sh_pool_ranges_overlap(a, b);
 }
 
 /* A VF in two pools would be handed out by the first alone, the second's settings bypassed: an

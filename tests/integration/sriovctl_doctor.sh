@@ -121,6 +121,20 @@ t_contains vfio_iommu_off/vf "$(line fail vfio)" "pool dpdk: $PF VF 0 ($VF0): " 
 mv "$SH_TMP/iommu_groups" "$SH_SYSFS/kernel/iommu_groups"
 write_cfg ""
 
+# --- pools the host contradicts (issue 20.5): a PF not here, a range beyond sriov_totalvfs, a VF
+# in two pools through two spellings of its PF --------------------------------------------------
+write_cfg ", \"pools\": {\"gone\": [\"nosuchpf0#0\"], \"wide\": [\"$PF#1-5\"]}"
+doctor
+expect pool_unknown_pf fail pools "pool gone: nosuchpf0#0: " "correct pools.gone in $CFG"
+t_contains pool_range/line "$D_OUT" "pool wide: $PF#1-5: VFs 2-5 are beyond the 2 VFs $PF offers (sriov_totalvfs): end the range at 1"
+write_cfg ", \"pools\": {\"x\": [\"$PF#0\"], \"y\": [\"$PCI#0-1\"]}"
+doctor
+expect pool_shared fail pools "pool y: VF 0 of $PCI is also in pools.x (as $PF)" "correct pools.y in $CFG"
+write_cfg ", \"pools\": {\"x\": [\"$PF#0\"], \"y\": [\"$PCI#1\"]}"
+doctor
+t_contains pools_fine/ok "$(line ok pools)" "every pool's PFs and VFs are on this host" "pools ok line"
+write_cfg ""
+
 echo 0 >"$SH_SYSFS/devices/pci0000:00/$PCI/sriov_numvfs"
 doctor
 expect numvfs_0 fail sriov "$PF: no VFs enabled" "sriovctl vfs apply"
