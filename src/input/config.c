@@ -15,6 +15,24 @@
 
 #define CONFIG_MAX_BYTES (1u << 20)
 
+const char *const sh_runc_search_paths[] = {
+	"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc", NULL,
+};
+
+const char *sh_runc_search_dirs(char *buf, size_t len)
+{
+	size_t i, at = 0;
+
+	buf[0] = '\0';
+	for (i = 0; sh_runc_search_paths[i] && at < len; i++) {
+		const char *p = sh_runc_search_paths[i], *slash = strrchr(p, '/');
+
+		at += (size_t)snprintf(buf + at, len - at, "%s%.*s", !i ? "" : sh_runc_search_paths[i + 1] ? ", " : " or ",
+				       (int)(slash - p), p);
+	}
+	return buf;
+}
+
 void sh_config_defaults(struct sh_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));

@@ -173,7 +173,7 @@ mv "$ROOT"/usr/share/containers/oci/hooks.d/sriov-hook-createruntime.json "$ROOT
 for stage in poststop; do
 	sed "s|@BINDIR@|/usr/local/bin|" "$REPO/hooks.d/sriov-hook-$stage.json.in" >"$ROOT/opt/hooks/sriov-hook-$stage.json"
 done
-printf '[engine]\n# a comment\nhooks_dir = [\n  "/opt/hooks",   # ours\n]\n' >"$ROOT/etc/containers/containers.conf"
+printf '[engine]\n# a comment\nhooks_dir = [\n  "/opt/hooks",   # ours\n]\nhooks_dirs = ["/nowhere"]\n' >"$ROOT/etc/containers/containers.conf"
 doctor
 t_check podman_hooks_dir/ok "no ok podman line: $D_OUT" -n "$(line ok podman)"
 t_contains podman_hooks_dir/names_dir "$(line ok podman)" "/opt/hooks"
@@ -184,7 +184,7 @@ chmod 755 "$ROOT/usr/local/bin/sriov-hook"
 
 exe /usr/bin/crio
 doctor
-expect crio_no_hooks fail cri-o "no usable sriov-hook hooks files where CRI-O looks" "crio-hooks.d"
+expect crio_no_hooks fail cri-o "no sriov-hook createRuntime or poststop hooks file where CRI-O looks" "crio-hooks.d"
 mkdir -p "$ROOT/etc/crio/crio.conf.d"
 printf '[crio.runtime]\nhooks_dir = ["/opt/hooks"]\n' >"$ROOT/etc/crio/crio.conf.d/10-sriov.conf"
 doctor
@@ -241,6 +241,19 @@ ct_kill gone
 doctor
 expect claims_stale warn claims "1 stale claim(s)" "sriovctl gc"
 "$CTL" --config "$CFG" gc >/dev/null 2>&1
+
+# A podman-only host: no dockerd, no daemon.json, no runc (podman runs crun): docker and the runc
+# sriov-runc needs are not checked, and doctor passes (issue 20.7).
+mv "$ROOT/usr/bin/dockerd" "$SH_TMP/dockerd.saved"
+mv "$ROOT/usr/sbin/runc" "$SH_TMP/runc.saved"
+mv "$ROOT/etc/docker/daemon.json" "$SH_TMP/daemon.json.saved"
+doctor
+t_check podman_only/exit0 "rc $D_RC: $D_OUT" "$D_RC" = 0
+t_contains podman_only/docker "$(line ok docker)" "docker is not installed" "docker line"
+t_contains podman_only/runc "$(line ok runc)" "docker is not installed: sriov-runc and its runc are not needed" "runc line"
+mv "$SH_TMP/dockerd.saved" "$ROOT/usr/bin/dockerd"
+mv "$SH_TMP/runc.saved" "$ROOT/usr/sbin/runc"
+mv "$SH_TMP/daemon.json.saved" "$ROOT/etc/docker/daemon.json"
 
 doctor
 t_check healthy_again/exit0 "rc $D_RC: $D_OUT" "$D_RC" = 0

@@ -442,6 +442,17 @@ static void test_load_roots(void **state)
 	sh_config_free(&cfg);
 }
 
+/* One list where runc is looked for; messages name its directories from it. */
+static void test_runc_search(void **state)
+{
+	char dirs[256];
+
+	(void)state;
+	assert_string_equal(sh_runc_search_paths[0], "/usr/sbin/runc");
+	assert_null(sh_runc_search_paths[4]);
+	assert_string_equal(sh_runc_search_dirs(dirs, sizeof(dirs)), "/usr/sbin, /usr/bin, /usr/local/sbin or /usr/local/bin");
+}
+
 static int tmpdir_setup(void **state)
 {
 	return tmpdir_setup_for(state, "config");
@@ -463,6 +474,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_file, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_load_not_regular, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test(test_salvage_roots),
+		cmocka_unit_test(test_runc_search),
 		cmocka_unit_test_setup_teardown(test_load_roots, tmpdir_setup, tmpdir_teardown),
 	};
 

@@ -476,7 +476,7 @@ static void test_find_runc(void **state)
 		bool listed = false;
 		const char *const *p;
 
-		for (p = sh_wrapper_runc_paths; *p; p++)
+		for (p = sh_runc_search_paths; *p; p++)
 			listed |= !strcmp(*p, out);
 		assert_true(listed);
 	} else {
@@ -546,7 +546,7 @@ static bool listed_runc(const char *path)
 {
 	const char *const *p;
 
-	for (p = sh_wrapper_runc_paths; *p; p++)
+	for (p = sh_runc_search_paths; *p; p++)
 		if (!strcmp(*p, path))
 			return true;
 	return false;

@@ -42,6 +42,12 @@ struct sh_config {
 	size_t n_pools;
 };
 
+/* Where the real runc is looked for when "runc" is "" (never PATH: a daemon's PATH may lead back to
+ * sriov-runc), in order, NULL-terminated: sriov-runc runs the first, doctor checks the same. */
+extern const char *const sh_runc_search_paths[];
+/* Their directories for a message: "/usr/sbin, /usr/bin, /usr/local/sbin or /usr/local/bin". */
+const char *sh_runc_search_dirs(char *buf, size_t len);
+
 void sh_config_defaults(struct sh_config *cfg);
 int sh_config_parse(const char *json, struct sh_config *cfg, struct sh_error *err);
 /* path NULL: the default file, whose absence means defaults; a given path must exist. */
