@@ -124,12 +124,13 @@ struct gc_run {
 static void gc_line(const struct sh_gc_event *ev, void *data)
 {
 	struct gc_run *run = data;
+	char what[128];
 
 	printf("%s%s: %s", run->dry_run ? "dry run: " : "",
 	       ev->pci	  ? ev->pci
 	       : ev->path ? ev->path
 			  : "state_dir",
-	       ev->what);
+	       sh_gc_event_what(ev, run->dry_run, what, sizeof(what)));
 	if (ev->id)
 		printf(" (container %s)", ev->id);
 	if (ev->result < 0) {
