@@ -677,9 +677,16 @@ static void check_runc(struct doctor *d)
 
 /* ---- the hook's own state and log --------------------------------------------------------------- */
 
+static bool on_tmpfs(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC);
+}
+
 static void check_state_dir(struct doctor *d)
 {
-	char fix[PATH_MAX + 128], dir[PATH_MAX];
+	char fix[2 * PATH_MAX + 256], dir[PATH_MAX];
 	const char *sd = d->cfg.state_dir;
 	struct statfs sf;
 	struct stat sb;
@@ -707,7 +714,15 @@ static void check_state_dir(struct doctor *d)
 		return;
 	}
 	if (sf.f_type != TMPFS_MAGIC && sf.f_type != RAMFS_MAGIC) {
-		fixf(fix, sizeof(fix), "set \"state_dir\" to a directory under /run (tmpfs) in %s", d->config_file);
+		/* Moving it under /run helps only where /run is a tmpfs; elsewhere a tmpfs of its own does. */
+		if (on_tmpfs(rooted(d, "/run", dir)))
+			fixf(fix, sizeof(fix), "set \"state_dir\" to a directory under /run (tmpfs) in %s",
+			     d->config_file);
+		else
+			fixf(fix, sizeof(fix),
+			     "mount a tmpfs on it: mount -t tmpfs -o mode=0700,nosuid,nodev,noexec tmpfs %s (at boot, "
+			     "in /etc/fstab: tmpfs %s tmpfs mode=0700,nosuid,nodev,noexec 0 0)",
+			     sd, sd);
 		check(d, SH_CHECK_WARN, "state-dir", fix,
 		      "state_dir %s is not on tmpfs: claims would outlive a reboot, naming VFs and containers that are "
 		      "gone",
