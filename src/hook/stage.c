@@ -197,12 +197,15 @@ static int run_poststop(struct sh_stage_input *in, const char *config, struct sh
 	int r, cfg_r;
 
 	cfg_r = sh_config_load_roots(config, &in->cfg, &broken);
-	if ((r = sh_log_open(in->cfg.log, err)) < 0 || (r = sh_stage_prepare(in, err)) < 0)
+	if ((r = sh_log_open(in->cfg.log, err)) == 0 && (r = sh_stage_prepare(in, err)) == 0) {
+		sh_log_set_container(in->state.id, in->ctx.name, sh_stage_name(in->stage));
+		if ((r = sh_sandbox_install(err)) == 0)
+			r = sh_detach(&in->ctx, err);
+	}
+	if (cfg_r == 0)
 		return r;
-	sh_log_set_container(in->state.id, in->ctx.name, sh_stage_name(in->stage));
-	if ((r = sh_sandbox_install(err)) < 0 || (r = sh_detach(&in->ctx, err)) < 0 || cfg_r == 0) {
-		if (r < 0 && cfg_r < 0) /* both said: the broken file first, then what failed */
-			sh_log_failure(broken.msg);
+	if (r < 0) {
+		sh_log_failure(broken.msg); /* both said: the broken file first, then what failed */
 		return r;
 	}
 	sh_config_roots_text(&in->cfg, roots, sizeof(roots));
