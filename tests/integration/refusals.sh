@@ -82,6 +82,13 @@ hook vfio_one "$CFG" "give it a vfio pool's CDI device: \`sriovctl vfs apply\` b
 	pf="$PFA" vf=1 mode=vfio
 hook allowed "$CFG_ALLOW" "is not in allowed_pfs of $CFG_ALLOW (it allows: other0)" pf="$PFA" vf=auto
 hook broken "$LONG/broken.json" "at line 2, column 18" pf="$PFA" vf=0
+# the same CDI device twice: two createRuntime entries naming one VF
+ct_prepare twice
+bundle_edit "$CT_BUNDLE" "c['hooks'] = {'createRuntime': [{'path': '$HOOK', 'args': ['sriov-hook', '--config', '$CFG', '--pf', '$PFA', '--vf', '0', 'createRuntime']}] * 2}"
+hook_run "$CFG" "" "$(hook_state twice "$(ct_pid twice)" "$CT_BUNDLE")" --pf "$PFA" --vf 0 createRuntime
+t_check hook/twice/refused "rc $HOOK_RC" "$HOOK_RC" != 0
+ends hook/twice/fix "$HOOK_ERR" "is asked twice: give each --device once"
+ct_kill twice
 
 VF1PCI=$(standin_vf_pci a 1)
 DEVICES=$SH_SYSFS/devices/pci0000:00
@@ -91,6 +98,7 @@ wrapper iommu_off "$CFG" "add intel_iommu=on (Intel) or amd_iommu=on (AMD) and i
 mv "$SH_TMP/iommu_group.1" "$DEVICES/$VF1PCI/iommu_group"
 wrapper broken "$LONG/broken.json" "at line 2, column 18" pf="$PFA" vf=1 mode=vfio
 
+ctl cdi_usage "expected \"cdi generate\" (see sriovctl --help)" --config "$CFG" cdi make
 ctl metrics_no_dir "or give --output a file in one that does" --config "$CFG" metrics --output "$LONG/none/sriov.prom"
 ctl cdi_broken "at line 2, column 18" --config "$LONG/broken.json" cdi generate --output "$SH_TMP/x.json"
 t_end
