@@ -527,12 +527,12 @@ static void join_dirs(char dirs[][PATH_MAX], size_t n, char *buf, size_t len)
 /* An engine that runs OCI hooks from hooks.d files: where it is installed, where it reads
  * hooks_dir, and what fixes each problem. */
 struct hooks_engine {
-	const char *check, *label;		/* "cri-o", "CRI-O" */
-	const char *exes[3];			/* it is installed when one of these is */
-	const char *default_dirs[3];		/* hooks_dir when no file sets it */
-	const char *conf_files[3], *conf_d;	/* its TOML files, then a directory of *.conf */
-	const char *table;			/* the table holding hooks_dir */
-	const char *fix_missing, *fix_generic;	/* fix_generic: NULL when any hooks files do */
+	const char *check, *label;	       /* "cri-o", "CRI-O" */
+	const char *exes[3];		       /* it is installed when one of these is */
+	const char *default_dirs[3];	       /* hooks_dir when no file sets it */
+	const char *conf_files[3], *conf_d;    /* its TOML files, then a directory of *.conf */
+	const char *table;		       /* the table holding hooks_dir */
+	const char *fix_missing, *fix_generic; /* fix_generic: NULL when any hooks files do */
 };
 
 static const struct hooks_engine podman = {

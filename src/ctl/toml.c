@@ -137,8 +137,7 @@ static bool read_value(struct reader *r, bool keep, char out[][PATH_MAX], size_t
 	return keep;
 }
 
-int sh_toml_strings(const char *text, const char *table, const char *key, char out[][PATH_MAX], size_t max,
-		    size_t *n)
+int sh_toml_strings(const char *text, const char *table, const char *key, char out[][PATH_MAX], size_t max, size_t *n)
 {
 	struct reader r = {.p = text};
 	char current[256] = "", name[256];

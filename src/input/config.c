@@ -27,8 +27,9 @@ const char *sh_runc_search_dirs(char *buf, size_t len)
 	for (i = 0; sh_runc_search_paths[i] && at < len; i++) {
 		const char *p = sh_runc_search_paths[i], *slash = strrchr(p, '/');
 
-		at += (size_t)snprintf(buf + at, len - at, "%s%.*s", !i ? "" : sh_runc_search_paths[i + 1] ? ", " : " or ",
-				       (int)(slash - p), p);
+		const char *sep = !i ? "" : sh_runc_search_paths[i + 1] ? ", " : " or ";
+
+		at += (size_t)snprintf(buf + at, len - at, "%s%.*s", sep, (int)(slash - p), p);
 	}
 	return buf;
 }
@@ -202,8 +203,8 @@ static const char *const root_keys[] = {"state_dir", "sysfs_root", "dev_root", "
 
 struct roots_scan {
 	struct sh_config *cfg;
-	unsigned depth;	 /* 1 inside the top-level object */
-	char key[32];	 /* its key whose value comes next; "" when not one of root_keys */
+	unsigned depth; /* 1 inside the top-level object */
+	char key[32];	/* its key whose value comes next; "" when not one of root_keys */
 };
 
 static int scan_value(struct roots_scan *s, struct yajl_val_s *v)
@@ -230,8 +231,9 @@ static int scan_string(void *ctx, const unsigned char *str, size_t len)
 
 static int scan_integer(void *ctx, long long i)
 {
-	return scan_value(ctx, &(struct yajl_val_s){.type = yajl_t_number,
-						     .u.number = {.i = i, .flags = YAJL_NUMBER_INT_VALID}});
+	struct yajl_val_s v = {.type = yajl_t_number, .u.number = {.i = i, .flags = YAJL_NUMBER_INT_VALID}};
+
+	return scan_value(ctx, &v);
 }
 
 static int scan_other(void *ctx)

@@ -559,6 +559,13 @@ bool sh_request_env_is_key(const char *entry)
  * SRIOV_HOOK_CONFIG): not misspelt keys. */
 static const char *const own_env_prefixes[] = {"SRIOV_VFIO_", "SRIOV_HOOK_"};
 
+static unsigned min3(unsigned a, unsigned b, unsigned c)
+{
+	unsigned m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
 /* Levenshtein distance of two short lower-case words (at most 31 characters each). */
 static unsigned distance(const char *a, const char *b)
 {
@@ -573,8 +580,7 @@ static unsigned distance(const char *a, const char *b)
 		row[0] = i;
 		for (j = 1; j <= lb; j++) {
 			next = row[j];
-			row[j] = a[i - 1] == b[j - 1] ? prev : 1 + (prev < row[j] ? (prev < row[j - 1] ? prev : row[j - 1])
-								  : (row[j] < row[j - 1] ? row[j] : row[j - 1]));
+			row[j] = a[i - 1] == b[j - 1] ? prev : 1 + min3(prev, row[j], row[j - 1]);
 			prev = next;
 		}
 	}

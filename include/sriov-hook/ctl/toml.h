@@ -13,8 +13,7 @@
 /* The strings of `key = ["a", 'b']` (or `key = "a"`) in [table] of text (NUL-terminated), the
  * last assignment if several: 1 with out[0..*n) set (at most max, each cut at PATH_MAX), 0 when
  * the key is not there (out untouched). */
-int sh_toml_strings(const char *text, const char *table, const char *key, char out[][PATH_MAX], size_t max,
-		    size_t *n);
+int sh_toml_strings(const char *text, const char *table, const char *key, char out[][PATH_MAX], size_t max, size_t *n);
 /* The same from a file; a missing file is 0, another read error a negative errno in err. */
 int sh_toml_file_strings(const char *path, const char *table, const char *key, char out[][PATH_MAX], size_t max,
 			 size_t *n, struct sh_error *err);
