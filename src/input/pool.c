@@ -256,8 +256,8 @@ static int refuse_shared_vfs(const struct sh_pool *pools, size_t n, struct sh_er
 	long vf;
 
 	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++)
-			for (a = 0; a < pools[i].n_sel; a++)
+		for (j = i + 1; j < n && pools[i].sel; j++)
+			for (a = 0; a < pools[i].n_sel && pools[j].sel; a++)
 				for (b = 0; b < pools[j].n_sel; b++)
 					if ((vf = selectors_overlap(&pools[i].sel[a], &pools[j].sel[b])) >= 0)
 						return sh_err(err, EINVAL,

@@ -618,7 +618,7 @@ static void append(char *out, size_t len, const char *fmt, ...)
 
 size_t sh_request_env_unused(char *const *env, size_t n_env, bool fallback, char *out, size_t len)
 {
-	char off[512] = "", unknown[1024] = "", name[32], near[48];
+	char off[512] = "", unknown[1024] = "", name[32] = "", near[48];
 	size_t i, k, n_off = 0, n_unknown = 0;
 	const char *value, *p, *eq;
 	unsigned slot;
