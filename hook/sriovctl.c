@@ -16,6 +16,7 @@
 #include "sriov-hook/ctl/doctor.h"
 #include "sriov-hook/ctl/listing.h"
 #include "sriov-hook/ctl/metrics.h"
+#include "sriov-hook/ctl/poolcheck.h"
 #include "sriov-hook/ctl/vfs.h"
 #include "sriov-hook/hook/gc.h"
 #include "sriov-hook/input/config.h"
@@ -61,20 +62,34 @@ static int load_config(const struct opts *o, struct sh_config *cfg, struct sh_er
 	return sh_config_load(o->config, cfg, err);
 }
 
+/* list and gc work from the claim records, which need no configuration: a broken one is said in
+ * one line, with what the command goes on with, and the exit status is 1 once the work is done.
+ * Returns whether it is broken. */
+static bool load_config_roots(const struct opts *o, const char *cmd, const char *doing, struct sh_config *cfg)
+{
+	struct sh_error broken = {0};
+	char roots[2 * PATH_MAX + 96];
+
+	if (sh_config_load_roots(o->config, cfg, &broken) == 0)
+		return false;
+	sh_config_roots_text(cfg, roots, sizeof(roots));
+	fprintf(stderr, "sriovctl: %s: %s; %s with %s\n", cmd, broken.msg, doing, roots);
+	return true;
+}
+
 static int cmd_list(const struct opts *o, struct sh_error *err)
 {
 	struct sh_config cfg;
 	struct sh_listing l;
+	bool broken = load_config_roots(o, "list", "listing", &cfg);
 	int r;
 
-	if ((r = load_config(o, &cfg, err)) < 0)
-		return r;
 	if ((r = sh_listing_build(&cfg, o->args, (size_t)o->n_args, 0, &l, err)) == 0) {
 		r = o->json ? sh_listing_print_json(&l, stdout, err) : sh_listing_print_table(&l, stdout, err);
 		sh_listing_free(&l);
 	}
 	sh_config_free(&cfg);
-	return r;
+	return r == 0 && broken ? 1 : r;
 }
 
 static int cmd_metrics(const struct opts *o, struct sh_error *err)
@@ -109,12 +124,13 @@ struct gc_run {
 static void gc_line(const struct sh_gc_event *ev, void *data)
 {
 	struct gc_run *run = data;
+	char what[128];
 
 	printf("%s%s: %s", run->dry_run ? "dry run: " : "",
 	       ev->pci	  ? ev->pci
 	       : ev->path ? ev->path
 			  : "state_dir",
-	       ev->what);
+	       sh_gc_event_what(ev, run->dry_run, what, sizeof(what)));
 	if (ev->id)
 		printf(" (container %s)", ev->id);
 	if (ev->result < 0) {
@@ -128,17 +144,17 @@ static int cmd_gc(const struct opts *o, struct sh_error *err)
 {
 	struct gc_run run = {.dry_run = o->dry_run};
 	struct sh_config cfg;
+	bool broken;
 	int r;
 
 	if (o->n_args)
 		return sh_err(err, EINVAL, "unexpected argument \"%s\" (see sriovctl --help)", o->args[0]);
-	if ((r = load_config(o, &cfg, err)) < 0)
-		return r;
+	broken = load_config_roots(o, "gc", o->dry_run ? "looking" : "collecting", &cfg);
 	r = sh_gc(&cfg, o->dry_run, gc_line, &run, err);
 	sh_config_free(&cfg);
 	if (r == 0 && run.failed)
 		r = sh_err(err, EIO, "%u VF(s) or file(s) could not be handled (see above)", run.failed);
-	return r;
+	return r == 0 && broken ? 1 : r;
 }
 
 static void doctor_line(const struct sh_check *c, void *data)
@@ -243,6 +259,13 @@ static int cdi_write(const struct opts *o, const struct sh_config *cfg, const ch
 	return 0;
 }
 
+/* A pool the host contradicts still gets its device (the PF may come later), with a warning. */
+static void cdi_pool_warning(const struct sh_pool *pool, const char *problems, void *data)
+{
+	(void)data;
+	fprintf(stderr, "sriovctl: cdi generate: warning: pool %s: %s\n", pool->name, problems);
+}
+
 static int cmd_cdi(const struct opts *o, struct sh_error *err)
 {
 	struct sh_config cfg;
@@ -252,6 +275,7 @@ static int cmd_cdi(const struct opts *o, struct sh_error *err)
 		return sh_err(err, EINVAL, "expected \"cdi generate\" (see sriovctl --help)");
 	if ((r = load_config(o, &cfg, err)) < 0)
 		return r;
+	sh_pools_check_host(&cfg, cdi_pool_warning, NULL);
 	r = cdi_write(o, &cfg, o->output ? o->output : SH_CDI_DEFAULT_OUTPUT, err);
 	sh_config_free(&cfg);
 	return r;

@@ -1,24 +1,26 @@
 #!/bin/bash
 # `make standin-up` / `make standin-down` (root): a stand-in SR-IOV PF with VFs that stays until taken
-# down, and /etc/sriov-hook/config.json pointing the hook at it, so that the README's quickstarts can
-# be followed by hand without an SR-IOV NIC. The stand-in is tests/lib/standin.sh's (veth devices
+# down, with a configuration of its own that points the hook at it, so that the README's quickstarts
+# can be followed by hand without an SR-IOV NIC. The stand-in is tests/lib/standin.sh's (veth devices
 # behind a fake sysfs tree) under fixed names.
 #   scripts/standin-pf.sh up [NUMVFS]   the PF standin0p with NUMVFS (1-8, default 4) VFs; prints what to type
 #   scripts/standin-pf.sh status        what is up
-#   scripts/standin-pf.sh down          removes the devices, the tree, the hook's state in it, and puts
-#                                       back the configuration that was there before (or none)
+#   scripts/standin-pf.sh down          removes the devices, the tree, the hook's state in it
 #
-# The devices and the tree live in /run (a reboot removes them, as it removes the devices); the
-# configuration that standin-up replaced is kept in /var/lib/sriov-hook-standin until standin-down,
-# a reboot in between included.
+# Everything lives in /run/sriov-hook-standin (a reboot removes it, as it removes the devices): the
+# configuration too, which the hook, sriovctl and sriov-runc are given with --config or
+# SRIOV_HOOK_CONFIG, and podman's hooks.d files naming it. The admin's /etc/sriov-hook/config.json
+# (the package's conffile) is never written.
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../tests/lib/standin.sh
 . "$REPO/tests/lib/standin.sh"
 
 RUN_DIR=/run/sriov-hook-standin
 SAVE_DIR=/var/lib/sriov-hook-standin
-CONF_DIR=/etc/sriov-hook
-CONF=$CONF_DIR/config.json
+CONF=$RUN_DIR/config.json
+HOOKS_DIR=$RUN_DIR/hooks.d
+# An earlier standin-up replaced the admin's file and kept it in SAVE_DIR: put back at down.
+ETC_CONF=/etc/sriov-hook/config.json
 TAG=0
 BUS=3b
 
@@ -34,18 +36,13 @@ standin_vars() {
 
 is_up() { [ -f "$RUN_DIR/standin/$TAG/pf_name" ] && ip link show "$(standin_pf_name "$TAG")" >/dev/null 2>&1; }
 
-hook_hint() {
+# The hook the stand-in's hooks.d files name: the build tree's when built, else an installed one.
+hook_path() {
 	local p
-	for p in /usr/bin/sriov-hook /usr/local/bin/sriov-hook; do
-		if [ -x "$p" ]; then
-			echo "  The hook is installed as $p: podman and CRI-O use its hooks.d files."
-			[ "$p" = /usr/bin/sriov-hook ] ||
-				echo "  (podman: --hooks-dir /usr/local/share/containers/oci/hooks.d, see the README's Installing)"
-			return
-		fi
+	for p in "$REPO/build/sriov-hook" /usr/bin/sriov-hook /usr/local/bin/sriov-hook; do
+		[ -x "$p" ] && { echo "$p"; return; }
 	done
-	echo "  The hook is not installed: make && make install PREFIX=/usr (or the Debian package), or try the"
-	echo "  build tree: make all hooksd, then podman --hooks-dir $REPO/build/hooks.d run ..."
+	echo "$REPO/build/sriov-hook"
 }
 
 info() {
@@ -61,62 +58,70 @@ info() {
 			"$(standin_vf_mac "$TAG" "$k")" "$vf"
 	done
 	echo "  sysfs tree     $SH_SYSFS (what the hook reads instead of /sys)"
-	echo "  configuration  $CONF, which every quickstart's hook reads:"
+	echo "  configuration  $CONF, the stand-in's own (/etc/sriov-hook is not touched):"
 	sed 's/^/                   /' "$CONF"
-	if [ -f "$SAVE_DIR/config.json.saved" ]; then
-		echo "                 (the one it replaced is in $SAVE_DIR, back at make standin-down)"
-	else
-		echo "                 (there was none: make standin-down removes it)"
-	fi
 	echo "  claims, pins   $RUN_DIR/state    hook log  $RUN_DIR/hook.log"
+	echo "  hooks.d        $HOOKS_DIR (naming $(hook_path) --config $CONF)"
 	echo
-	hook_hint
-	echo "  podman:  podman run --rm --network none --annotation io.sriov.pf=$pf \\"
-	echo "             --annotation io.sriov.vf=auto --annotation io.sriov.ip=10.99.0.2/24 busybox ip addr"
-	echo "  runc:    the README's hooks, with \"io.sriov.pf\": \"$pf\" in the annotations"
-	echo "  docker:  the README's daemon.json; Debian's docker 20.10 has no --annotation: add"
-	echo "           \"env_fallback\": true to $CONF and use -e SRIOV_PF=$pf -e SRIOV_VF=auto"
+	echo "  podman:   podman --hooks-dir $HOOKS_DIR run --rm --network none --annotation io.sriov.pf=$pf \\"
+	echo "              --annotation io.sriov.vf=auto --annotation io.sriov.ip=10.99.0.2/24 busybox ip addr"
+	echo "  runc:     the README's hooks, with \"--config\", \"$CONF\" before the stage in their args"
+	echo "            and \"io.sriov.pf\": \"$pf\" in the annotations"
+	echo "  docker:   the README's daemon.json, with SRIOV_HOOK_CONFIG=$CONF in dockerd's environment;"
+	echo "            Debian's docker 20.10 has no --annotation: add \"env_fallback\": true to $CONF"
+	echo "            and use -e SRIOV_PF=$pf -e SRIOV_VF=auto"
+	echo "  sriovctl: sriovctl --config $CONF list (doctor, gc, cdi generate alike)"
 	echo "  To reach a container's VF from the host, address its peer: ip addr add 10.99.0.1/24 dev $(standin_vf_name "$TAG" 0)x"
 	echo "  To remove all of it: make standin-down"
 }
 
 # Writes the configuration atomically (a hook starting meanwhile reads the old file or the new one).
 write_config() {
-	mkdir -p "$CONF_DIR"
-	cat >"$CONF.standin-new" <<EOF
+	cat >"$CONF.new" <<EOF
 {
   "state_dir": "$RUN_DIR/state",
   "sysfs_root": "$SH_SYSFS",
   "log": "$RUN_DIR/hook.log"
 }
 EOF
-	chmod 0644 "$CONF.standin-new" && mv "$CONF.standin-new" "$CONF"
+	chmod 0644 "$CONF.new" && mv "$CONF.new" "$CONF"
 }
 
-# Keeps what $CONF was before the first standin-up: a copy, or a note that there was none (and
-# whether $CONF_DIR existed). After a reboot the saved one is still there and is kept.
-save_config() {
-	[ -d "$SAVE_DIR" ] && return 0
-	mkdir -p "$SAVE_DIR.new" || return 1
-	if [ -e "$CONF" ]; then
-		cp -a "$CONF" "$SAVE_DIR.new/config.json.saved" || return 1
-	else
-		: >"$SAVE_DIR.new/config.absent"
-		[ -d "$CONF_DIR" ] || : >"$SAVE_DIR.new/dir.absent"
-	fi
-	mv "$SAVE_DIR.new" "$SAVE_DIR"
+# podman's hooks.d files for the stand-in: the repository's, naming the hook with --config.
+write_hooks() {
+	local stage hook
+	hook=$(hook_path)
+	mkdir -p "$HOOKS_DIR" || return 1
+	for stage in createruntime poststop; do
+		sed -e "s|@BINDIR@/sriov-hook|$hook|" \
+			-e "s|\"args\": \\[\"sriov-hook\", |\"args\": [\"sriov-hook\", \"--config\", \"$CONF\", |" \
+			"$REPO/hooks.d/sriov-hook-$stage.json.in" >"$HOOKS_DIR/sriov-hook-$stage.json" || return 1
+	done
 }
 
-restore_config() {
+# The PF's link state in the tree is the real device's (it is up, and `ip link set standin0p down`
+# shows), not a file that only says what it was at creation.
+link_pf_state() {
+	local pf d f
+	pf=$(standin_pf_name "$TAG")
+	d="$SH_SYSFS/devices/pci0000:00/$(standin_pf_pci "$TAG")/net/$pf"
+	for f in operstate flags carrier; do
+		ln -sfn "/sys/class/net/$pf/$f" "$d/$f" || return 1
+	done
+}
+
+# An earlier standin-up replaced /etc/sriov-hook/config.json and kept the admin's in SAVE_DIR: put
+# it back, but only while the file there is still the stand-in's (after a purge, or once the admin
+# wrote another, nothing is recreated or overwritten).
+restore_old_config() {
 	[ -d "$SAVE_DIR" ] || return 0
-	if [ -f "$SAVE_DIR/config.json.saved" ]; then
-		mkdir -p "$CONF_DIR"
-		cp -a "$SAVE_DIR/config.json.saved" "$CONF.standin-new" && mv "$CONF.standin-new" "$CONF" || return 1
-		echo "standin: put back the configuration $CONF had before"
-	elif [ -f "$SAVE_DIR/config.absent" ]; then
-		rm -f "$CONF"
-		echo "standin: removed $CONF (there was none before)"
-		[ -f "$SAVE_DIR/dir.absent" ] && rmdir "$CONF_DIR" 2>/dev/null
+	if grep -q "\"$RUN_DIR/sys\"" "$ETC_CONF" 2>/dev/null; then
+		if [ -f "$SAVE_DIR/config.json.saved" ]; then
+			cp -a "$SAVE_DIR/config.json.saved" "$ETC_CONF.standin-new" && mv "$ETC_CONF.standin-new" "$ETC_CONF" &&
+				echo "standin: put back the configuration $ETC_CONF had before"
+		else
+			rm -f "$ETC_CONF" && echo "standin: removed $ETC_CONF (an earlier standin-up wrote it)"
+		fi
 	fi
 	rm -rf "$SAVE_DIR"
 }
@@ -141,8 +146,9 @@ up() {
 	standin_vars
 	standin_pf_create "$TAG" "$BUS" "$n" || die "could not create the stand-in devices"
 	mkdir -p "$RUN_DIR/state"
-	save_config || die "could not keep $CONF in $SAVE_DIR"
+	link_pf_state || die "could not link the PF's link state into the tree"
 	write_config || die "could not write $CONF"
+	write_hooks || die "could not write $HOOKS_DIR"
 	trap - EXIT INT TERM
 	info
 }
@@ -169,8 +175,8 @@ down() {
 		return 0
 	fi
 	down_devices
-	restore_config
-	echo "standin: removed the stand-in PF, its VFs, $RUN_DIR and $SAVE_DIR"
+	restore_old_config
+	echo "standin: removed the stand-in PF, its VFs and $RUN_DIR"
 }
 
 case ${1:-} in

@@ -49,6 +49,7 @@ int sh_err_errno(struct sh_error *err, int errnum, const char *fmt, ...)
 int sh_err_ctx(struct sh_error *err, const char *fmt, ...)
 {
 	char prefix[SH_ERR_MAX], old[SH_ERR_MAX];
+	size_t room, plen, olen, at;
 	va_list ap;
 
 	if (!err)
@@ -57,8 +58,24 @@ int sh_err_ctx(struct sh_error *err, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	/* prefix + ": " + old, cut to fit */
-	snprintf(err->msg, sizeof(err->msg), "%.*s: %.*s", SH_ERR_MAX / 2, prefix, SH_ERR_MAX / 2 - 4, old);
+	/* The inner message says why and, last, what fixes it: it stays whole. A prefix too long for
+	 * what room is left is the part that is cut, and says so with "...". */
+	olen = strnlen(old, sizeof(old) - 1);
+	room = sizeof(err->msg) - 1 - olen;
+	plen = strlen(prefix);
+	if (plen + 2 > room) {
+		plen = room > 5 ? room - 5 : 0;
+		memcpy(prefix + plen, "...", plen ? 4 : 1);
+		plen += plen ? 3 : 0;
+	}
+	at = 0;
+	if (plen) {
+		memcpy(err->msg, prefix, plen);
+		memcpy(err->msg + plen, ": ", 2);
+		at = plen + 2;
+	}
+	memcpy(err->msg + at, old, olen);
+	err->msg[at + olen] = '\0';
 	if (err->code <= 0)
 		err->code = EIO;
 	return -err->code;

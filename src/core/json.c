@@ -74,18 +74,49 @@ static bool has_escaped_nul(const char *buf)
 	return s == yajl_status_client_canceled;
 }
 
+void sh_json_error_position(const char *buf, unsigned *line, unsigned *column)
+{
+	yajl_handle h = yajl_alloc(NULL, NULL, NULL);
+	size_t len = strlen(buf), at = len, i;
+	yajl_status s;
+
+	if (h) {
+		yajl_config(h, yajl_allow_comments, 1); /* as yajl_tree_parse */
+		s = yajl_parse(h, (const unsigned char *)buf, len);
+		/* yajl has consumed the token it stopped at; a document cut short stops at its end. */
+		if (s == yajl_status_error) {
+			at = yajl_get_bytes_consumed(h);
+			at = at > 0 ? at - 1 : 0;
+		}
+		yajl_free(h);
+	}
+	*line = 1;
+	*column = 1;
+	for (i = 0; i < at; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*column = 1;
+		} else {
+			(*column)++;
+		}
+	}
+}
+
 int sh_json_parse(const char *buf, const char *what, yajl_val *out, struct sh_error *err)
 {
+	unsigned line, column;
 	char ebuf[256];
 	char *nl;
 
 	*out = yajl_tree_parse(buf, ebuf, sizeof(ebuf));
 	if (!*out) {
-		/* yajl's message spans lines (with a caret); keep its first line. */
+		/* yajl's message spans lines (with a caret); keep its first line, and say where. */
 		nl = strchr(ebuf, '\n');
 		if (nl)
 			*nl = '\0';
-		return sh_err(err, EINVAL, "%s is not valid JSON: %s", what, *ebuf ? ebuf : "parse error");
+		sh_json_error_position(buf, &line, &column);
+		return sh_err(err, EINVAL, "%s is not valid JSON: %s at line %u, column %u", what,
+			      *ebuf ? ebuf : "parse error", line, column);
 	}
 	if (!YAJL_IS_OBJECT(*out)) {
 		yajl_tree_free(*out);

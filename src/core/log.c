@@ -18,8 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+/* A message with each control character written as \xNN (four times as long at worst), so that no
+ * error (SH_ERR_MAX) is ever cut on its way out. */
+#define MSG_LEN (SH_ERR_MAX * 4 + 8)
 /* A line: the prefix, the message (or a note naming a path). */
-#define LINE_LEN (PATH_MAX + 2048)
+#define LINE_LEN (MSG_LEN + 1024)
 
 enum sink { SINK_JOURNAL, SINK_SYSLOG, SINK_STDERR, SINK_FILE };
 
@@ -378,7 +381,7 @@ static void emit(int priority, const char *line)
 
 static void log_line(int priority, const char *raw)
 {
-	char line[LINE_LEN], msg[1600];
+	char line[LINE_LEN], msg[MSG_LEN];
 
 	one_line(raw, msg, sizeof(msg));
 	with_prefix(line, sizeof(line), msg);
@@ -387,7 +390,7 @@ static void log_line(int priority, const char *raw)
 
 void sh_log_msg(int priority, const char *fmt, ...)
 {
-	char msg[1536];
+	char msg[SH_ERR_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -398,7 +401,7 @@ void sh_log_msg(int priority, const char *fmt, ...)
 
 void sh_log_failure(const char *msg)
 {
-	char safe[1600], line[LINE_LEN];
+	char safe[MSG_LEN], line[LINE_LEN];
 
 	with_prefix(line, sizeof(line), one_line(msg, safe, sizeof(safe)));
 	emit(LOG_ERR, line);

@@ -18,10 +18,14 @@
 
 static const struct sh_vf_word on_off[] = {{"on", 1}, {"off", 0}, {NULL, 0}};
 static const struct sh_vf_word vlan_protos[] = {{"802.1Q", ETH_P_8021Q}, {"802.1ad", ETH_P_8021AD}, {NULL, 0}};
+_Static_assert((int)SH_VF_LINK_AUTO == (int)IFLA_VF_LINK_STATE_AUTO &&
+		       (int)SH_VF_LINK_ENABLE == (int)IFLA_VF_LINK_STATE_ENABLE &&
+		       (int)SH_VF_LINK_DISABLE == (int)IFLA_VF_LINK_STATE_DISABLE,
+	       "enum sh_vf_link_state is the kernel's numbering");
 static const struct sh_vf_word link_states[] = {
-	{"auto", IFLA_VF_LINK_STATE_AUTO},
-	{"enable", IFLA_VF_LINK_STATE_ENABLE},
-	{"disable", IFLA_VF_LINK_STATE_DISABLE},
+	{"auto", SH_VF_LINK_AUTO},
+	{"enable", SH_VF_LINK_ENABLE},
+	{"disable", SH_VF_LINK_DISABLE},
 	{NULL, 0},
 };
 
@@ -39,8 +43,7 @@ static const struct sh_vf_setting settings[] = {
 	{FIELD(trust, SH_CFG_UINT), .knob = SH_KNOB_TRUST, .iplink = "trust", .words = on_off,
 	 .note = "*on*: the VF may change its own MAC and receive all multicast"},
 	{FIELD(link_state, SH_CFG_UINT), .knob = SH_KNOB_LINK_STATE, .iplink = "state", .words = link_states,
-	 .dflt = IFLA_VF_LINK_STATE_AUTO,
-	 .note = "*auto* follows the PF's link, *enable* keeps the VF's up, *disable* down"},
+	 .dflt = SH_VF_LINK_AUTO, .note = "*auto* follows the PF's link, *enable* keeps the VF's up, *disable* down"},
 	{FIELD(min_tx_rate, SH_CFG_UINT), .knob = SH_KNOB_RATE, .iplink = "min_tx_rate", .max = UINT32_MAX,
 	 .what = "a rate in Mbps", .at_most = "max_tx_rate"},
 	{FIELD(max_tx_rate, SH_CFG_UINT), .knob = SH_KNOB_RATE, .iplink = "max_tx_rate", .max = UINT32_MAX,

@@ -25,6 +25,8 @@
 
 #include "sriov-hook/core/json.h"
 #include "sriov-hook/ctl/listing.h"
+#include "sriov-hook/ctl/poolcheck.h"
+#include "sriov-hook/ctl/toml.h"
 #include "sriov-hook/input/config.h"
 #include "sriov-hook/sys/sysfs.h"
 #include "sriov-hook/sys/vfio.h"
@@ -184,6 +186,22 @@ static void check_sriov(struct doctor *d, const struct sh_listing *l)
 		}
 		check(d, SH_CHECK_OK, "sriov", NULL, "%s: %u of %u VFs enabled", name, p->pf.numvfs, p->totalvfs);
 	}
+}
+
+static void report_pool(const struct sh_pool *pool, const char *problems, void *data)
+{
+	struct doctor *d = data;
+	char fix[PATH_MAX + 128];
+
+	fixf(fix, sizeof(fix), "correct pools.%s in %s", pool->name, d->config_file);
+	check(d, SH_CHECK_FAIL, "pools", fix, "pool %s: %s", pool->name, problems);
+}
+
+/* A pool naming a PF that is not here, or more VFs than it offers, hands out nothing of them. */
+static void check_pools(struct doctor *d)
+{
+	if (d->cfg.n_pools && !sh_pools_check_host(&d->cfg, report_pool, d))
+		check(d, SH_CHECK_OK, "pools", NULL, "every pool's PFs and VFs are on this host");
 }
 
 static void check_link(struct doctor *d, const struct sh_listing *l)
@@ -361,7 +379,7 @@ static void check_vf_settings(struct doctor *d, const struct sh_listing *l)
 
 		if (!v->has_cfg)
 			continue;
-		if (v->cfg.link_state == 2 /* IFLA_VF_LINK_STATE_DISABLE */) {
+		if (v->cfg.link_state == SH_VF_LINK_DISABLE) {
 			problems++;
 			fixf(fix, sizeof(fix), "ip link set %s vf %u state auto", pf, v->inv.vf.index);
 			check(d, SH_CHECK_WARN, "vf-link-state", fix,
@@ -410,51 +428,13 @@ static void check_claims(struct doctor *d, const struct sh_listing *l)
 
 /* ---- engines ------------------------------------------------------------------------------------ */
 
-/* TOML, as far as `hooks_dir = ["a", "b"]` in section goes (the engines' own files): the last
- * assignment wins, across files as the engines merge them. */
-static void toml_hooks_dir(const char *path, const char *section, char dirs[][PATH_MAX], size_t *n)
+/* hooks_dir of [table] in a TOML file, if it sets it: the last assignment wins, across files as
+ * the engines merge them. */
+static void toml_hooks_dir(const char *path, const char *table, char dirs[][PATH_MAX], size_t *n)
 {
-	_cleanup_free_ char *text = NULL;
 	struct sh_error ignored;
-	bool in_section = false, in_value = false;
-	char *line, *save = NULL, *p, *q;
 
-	if (sh_json_read_file(path, CONF_MAX_BYTES, &text, &ignored) < 0)
-		return;
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		for (p = line; *p == ' ' || *p == '\t'; p++)
-			;
-		if (!in_value && *p == '[') {
-			q = strchr(p, ']');
-			in_section = q && (size_t)(q - p - 1) == strlen(section) &&
-				     !strncmp(p + 1, section, strlen(section));
-			continue;
-		}
-		if (!in_value) {
-			if (!in_section || strncmp(p, "hooks_dir", 9) || !(p = strchr(p + 9, '=')))
-				continue;
-			in_value = true;
-			*n = 0;
-			p++;
-		}
-		/* Quoted strings up to the closing bracket; a # outside quotes ends the line. */
-		while (*p && *p != '#') {
-			if (*p == ']') {
-				in_value = false;
-				break;
-			}
-			if (*p == '"' || *p == '\'') {
-				q = strchr(p + 1, *p);
-				if (!q)
-					break;
-				if (*n < MAX_HOOK_DIRS)
-					snprintf(dirs[(*n)++], PATH_MAX, "%.*s", (int)(q - p - 1), p + 1);
-				p = q + 1;
-				continue;
-			}
-			p++;
-		}
-	}
+	(void)sh_toml_file_strings(path, table, "hooks_dir", dirs, MAX_HOOK_DIRS, n, &ignored);
 }
 
 static int conf_d_files(const char *dir, char files[][PATH_MAX], size_t max)
@@ -466,8 +446,9 @@ static int conf_d_files(const char *dir, char files[][PATH_MAX], size_t max)
 	for (i = 0; i < n; i++) {
 		size_t len = strlen(names[i]->d_name);
 
-		if (k < max && len > 5 && !strcmp(names[i]->d_name + len - 5, ".conf"))
-			snprintf(files[k++], PATH_MAX, "%s/%s", dir, names[i]->d_name);
+		if (k < max && len > 5 && !strcmp(names[i]->d_name + len - 5, ".conf") &&
+		    snprintf(files[k], PATH_MAX, "%s/%s", dir, names[i]->d_name) < PATH_MAX)
+			k++;
 		free(names[i]);
 	}
 	if (n >= 0)
@@ -543,81 +524,95 @@ static void join_dirs(char dirs[][PATH_MAX], size_t n, char *buf, size_t len)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", dirs[i]);
 }
 
-static void check_podman(struct doctor *d)
-{
-	char dirs[MAX_HOOK_DIRS][PATH_MAX] = {"/usr/share/containers/oci/hooks.d", "/etc/containers/oci/hooks.d"};
-	char files[32][PATH_MAX], path[PATH_MAX], list[1024], fix[1024];
-	struct hook_files h;
-	size_t n = 2;
-	int i, k;
+/* An engine that runs OCI hooks from hooks.d files: where it is installed, where it reads
+ * hooks_dir, and what fixes each problem. */
+struct hooks_engine {
+	const char *check, *label;	       /* "cri-o", "CRI-O" */
+	const char *exes[3];		       /* it is installed when one of these is */
+	const char *default_dirs[3];	       /* hooks_dir when no file sets it */
+	const char *conf_files[3], *conf_d;    /* its TOML files, then a directory of *.conf */
+	const char *table;		       /* the table holding hooks_dir */
+	const char *fix_missing, *fix_generic; /* fix_generic: NULL when any hooks files do */
+};
 
-	if (!is_exec(d, "/usr/bin/podman")) {
-		check(d, SH_CHECK_OK, "podman", NULL, "podman is not installed: no hooks directory to check");
+static const struct hooks_engine podman = {
+	.check = "podman",
+	.label = "podman",
+	.exes = {"/usr/bin/podman"},
+	.default_dirs = {"/usr/share/containers/oci/hooks.d", "/etc/containers/oci/hooks.d"},
+	.conf_files = {"/usr/share/containers/containers.conf", "/etc/containers/containers.conf"},
+	.conf_d = "/etc/containers/containers.conf.d",
+	.table = "engine",
+	.fix_missing = "make install PREFIX=/usr (puts both files in /usr/share/containers/oci/hooks.d), or add the "
+		       "directory holding them to hooks_dir in [engine] of /etc/containers/containers.conf",
+};
+
+static const struct hooks_engine crio = {
+	.check = "cri-o",
+	.label = "CRI-O",
+	.exes = {"/usr/bin/crio", "/usr/local/bin/crio"},
+	.default_dirs = {"/usr/share/containers/oci/hooks.d"},
+	.conf_files = {"/etc/crio/crio.conf"},
+	.conf_d = "/etc/crio/crio.conf.d",
+	.table = "crio.runtime",
+	.fix_missing = "set hooks_dir = [\"" SH_PREFIX "/share/sriov-hook/crio-hooks.d\"] in [crio.runtime] of a file in "
+		       "/etc/crio/crio.conf.d/ (the directory make install PREFIX=/usr fills), then systemctl restart "
+		       "crio",
+	.fix_generic = "point hooks_dir at share/sriov-hook/crio-hooks.d instead (the files fire for the pod sandbox "
+		       "only)",
+};
+
+static void check_hooks_engine(struct doctor *d, const struct hooks_engine *e)
+{
+	char dirs[MAX_HOOK_DIRS][PATH_MAX] = {{0}}, files[32][PATH_MAX], path[PATH_MAX], list[1024], fix[1024];
+	struct hook_files h;
+	bool installed = false;
+	size_t i, n = 0;
+	int k;
+
+	for (i = 0; i < SH_ARRAY_SIZE(e->exes) && e->exes[i]; i++)
+		installed = installed || is_exec(d, e->exes[i]);
+	if (!installed) {
+		check(d, SH_CHECK_OK, e->check, NULL, "%s is not installed: no hooks directory to check", e->label);
 		return;
 	}
-	toml_hooks_dir(rooted(d, "/usr/share/containers/containers.conf", path), "engine", dirs, &n);
-	toml_hooks_dir(rooted(d, "/etc/containers/containers.conf", path), "engine", dirs, &n);
-	k = conf_d_files(rooted(d, "/etc/containers/containers.conf.d", path), files, 32);
-	for (i = 0; i < k; i++)
-		toml_hooks_dir(files[i], "engine", dirs, &n);
+	for (i = 0; i < SH_ARRAY_SIZE(e->default_dirs) && e->default_dirs[i]; i++)
+		snprintf(dirs[n++], PATH_MAX, "%s", e->default_dirs[i]);
+	for (i = 0; i < SH_ARRAY_SIZE(e->conf_files) && e->conf_files[i]; i++)
+		toml_hooks_dir(rooted(d, e->conf_files[i], path), e->table, dirs, &n);
+	k = conf_d_files(rooted(d, e->conf_d, path), files, 32);
+	for (i = 0; i < (size_t)k; i++)
+		toml_hooks_dir(files[i], e->table, dirs, &n);
 	scan_hook_dirs(d, dirs, n, &h);
 	join_dirs(dirs, n, list, sizeof(list));
 	if (!h.create || !h.poststop) {
-		fixf(fix, sizeof(fix),
-		     "make install PREFIX=/usr (puts both files in /usr/share/containers/oci/hooks.d), or add the "
-		     "directory holding them to hooks_dir in [engine] of /etc/containers/containers.conf");
-		check(d, SH_CHECK_FAIL, "podman", fix, "no sriov-hook %s hooks file where podman looks (%s)",
+		check(d, SH_CHECK_FAIL, e->check, e->fix_missing, "no sriov-hook %s hooks file where %s looks (%s)",
 		      !h.create && !h.poststop ? "createRuntime or poststop"
 		      : !h.create	       ? "createRuntime"
 					       : "poststop",
-		      list);
+		      e->label, list);
 	} else if (!h.exec_ok) {
 		fixf(fix, sizeof(fix), "make install, or correct \"path\" in the hooks files in %s", list);
-		check(d, SH_CHECK_FAIL, "podman", fix, "the hooks files name %s, which is not an executable file",
+		check(d, SH_CHECK_FAIL, e->check, fix, "the hooks files name %s, which is not an executable file",
 		      h.path);
+	} else if (e->fix_generic && !h.pod_aware) {
+		check(d, SH_CHECK_WARN, e->check, e->fix_generic,
+		      "%s's hooks_dir (%s) has the generic files: they run the hook for every container of a pod",
+		      e->label, list);
 	} else {
-		check(d, SH_CHECK_OK, "podman", NULL, "sriov-hook's hooks files are in podman's hooks_dir (%s)", list);
+		check(d, SH_CHECK_OK, e->check, NULL, "sriov-hook's hooks files are in %s's hooks_dir (%s)", e->label,
+		      list);
 	}
 }
 
-static void check_crio(struct doctor *d)
+static bool docker_installed(const struct doctor *d)
 {
-	char dirs[MAX_HOOK_DIRS][PATH_MAX] = {"/usr/share/containers/oci/hooks.d"};
-	char files[32][PATH_MAX], path[PATH_MAX], list[1024];
-	struct hook_files h;
-	size_t n = 1;
-	int i, k;
-
-	if (!is_exec(d, "/usr/bin/crio") && !is_exec(d, "/usr/local/bin/crio")) {
-		check(d, SH_CHECK_OK, "cri-o", NULL, "CRI-O is not installed: no hooks directory to check");
-		return;
-	}
-	toml_hooks_dir(rooted(d, "/etc/crio/crio.conf", path), "crio.runtime", dirs, &n);
-	k = conf_d_files(rooted(d, "/etc/crio/crio.conf.d", path), files, 32);
-	for (i = 0; i < k; i++)
-		toml_hooks_dir(files[i], "crio.runtime", dirs, &n);
-	scan_hook_dirs(d, dirs, n, &h);
-	join_dirs(dirs, n, list, sizeof(list));
-	if (!h.create || !h.poststop || !h.exec_ok)
-		check(d, SH_CHECK_FAIL, "cri-o",
-		      "set hooks_dir = [\"/usr/share/sriov-hook/crio-hooks.d\"] in [crio.runtime] of a file in "
-		      "/etc/crio/crio.conf.d/ (the directory make install PREFIX=/usr fills), then systemctl restart "
-		      "crio",
-		      "no usable sriov-hook hooks files where CRI-O looks (%s)", list);
-	else if (!h.pod_aware)
-		check(d, SH_CHECK_WARN, "cri-o",
-		      "point hooks_dir at share/sriov-hook/crio-hooks.d instead (the files fire for the pod sandbox "
-		      "only)",
-		      "CRI-O's hooks_dir (%s) has the generic files: they run the hook for every container of a pod",
-		      list);
-	else
-		check(d, SH_CHECK_OK, "cri-o", NULL, "sriov-hook's CRI-O hooks files are in CRI-O's hooks_dir (%s)",
-		      list);
+	return is_exec(d, "/usr/bin/dockerd") || is_exec(d, "/usr/sbin/dockerd");
 }
 
 static void check_docker(struct doctor *d)
 {
-	static const char fix[] = "add {\"runtimes\": {\"sriov\": {\"path\": \"/usr/local/bin/sriov-runc\"}}} to "
+	static const char fix[] = "add {\"runtimes\": {\"sriov\": {\"path\": \"" SH_BINDIR "/sriov-runc\"}}} to "
 				  "/etc/docker/daemon.json (its path as installed), then systemctl restart docker";
 	_cleanup_free_ char *text = NULL;
 	struct sh_error err = {0};
@@ -625,7 +620,7 @@ static void check_docker(struct doctor *d)
 	const char *runtime = NULL;
 	yajl_val root, rt;
 
-	if (!is_exec(d, "/usr/bin/dockerd") && !is_exec(d, "/usr/sbin/dockerd")) {
+	if (!docker_installed(d)) {
 		check(d, SH_CHECK_OK, "docker", NULL, "docker is not installed: no runtime to check");
 		return;
 	}
@@ -653,9 +648,8 @@ static void check_docker(struct doctor *d)
 
 static void check_runc(struct doctor *d)
 {
-	static const char *const paths[] = {"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc",
-					    "/usr/local/bin/runc"};
-	size_t i;
+	const char *const *p;
+	char dirs[256];
 
 	if (d->cfg.runc[0]) {
 		if (is_exec(d, d->cfg.runc))
@@ -666,21 +660,33 @@ static void check_runc(struct doctor *d)
 			      "the configuration's \"runc\" is %s, which is not an executable file", d->cfg.runc);
 		return;
 	}
-	for (i = 0; i < SH_ARRAY_SIZE(paths); i++) {
-		if (is_exec(d, paths[i])) {
-			check(d, SH_CHECK_OK, "runc", NULL, "runc is %s", paths[i]);
+	/* Only sriov-runc needs a runc of its own, and only docker runs sriov-runc. */
+	if (!docker_installed(d)) {
+		check(d, SH_CHECK_OK, "runc", NULL, "docker is not installed: sriov-runc and its runc are not needed");
+		return;
+	}
+	for (p = sh_runc_search_paths; *p; p++) {
+		if (is_exec(d, *p)) {
+			check(d, SH_CHECK_OK, "runc", NULL, "runc is %s", *p);
 			return;
 		}
 	}
-	check(d, SH_CHECK_FAIL, "runc", "apt-get install runc",
-	      "no runc in /usr/sbin, /usr/bin, /usr/local/sbin or /usr/local/bin (sriov-runc runs it for docker)");
+	check(d, SH_CHECK_FAIL, "runc", "apt-get install runc", "no runc in %s (sriov-runc runs it for docker)",
+	      sh_runc_search_dirs(dirs, sizeof(dirs)));
 }
 
 /* ---- the hook's own state and log --------------------------------------------------------------- */
 
+static bool on_tmpfs(const char *path)
+{
+	struct statfs sf;
+
+	return statfs(path, &sf) == 0 && (sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC);
+}
+
 static void check_state_dir(struct doctor *d)
 {
-	char fix[PATH_MAX + 128], dir[PATH_MAX];
+	char fix[2 * PATH_MAX + 256], dir[PATH_MAX];
 	const char *sd = d->cfg.state_dir;
 	struct statfs sf;
 	struct stat sb;
@@ -708,7 +714,15 @@ static void check_state_dir(struct doctor *d)
 		return;
 	}
 	if (sf.f_type != TMPFS_MAGIC && sf.f_type != RAMFS_MAGIC) {
-		fixf(fix, sizeof(fix), "set \"state_dir\" to a directory under /run (tmpfs) in %s", d->config_file);
+		/* Moving it under /run helps only where /run is a tmpfs; elsewhere a tmpfs of its own does. */
+		if (on_tmpfs(rooted(d, "/run", dir)))
+			fixf(fix, sizeof(fix), "set \"state_dir\" to a directory under /run (tmpfs) in %s",
+			     d->config_file);
+		else
+			fixf(fix, sizeof(fix),
+			     "mount a tmpfs on it: mount -t tmpfs -o mode=0700,nosuid,nodev,noexec tmpfs %s (at boot, "
+			     "in /etc/fstab: tmpfs %s tmpfs mode=0700,nosuid,nodev,noexec 0 0)",
+			     sd, sd);
 		check(d, SH_CHECK_WARN, "state-dir", fix,
 		      "state_dir %s is not on tmpfs: claims would outlive a reboot, naming VFs and containers that are "
 		      "gone",
@@ -777,13 +791,14 @@ int sh_doctor(const struct sh_doctor_opts *o, void (*report)(const struct sh_che
 	}
 	check_iommu(&d, &l);
 	check_sriov(&d, &l);
+	check_pools(&d);
 	check_link(&d, &l);
 	check_vf_netdevs(&d, &l);
 	check_vfio(&d, &l);
 	check_vf_settings(&d, &l);
 	check_claims(&d, &l);
-	check_podman(&d);
-	check_crio(&d);
+	check_hooks_engine(&d, &podman);
+	check_hooks_engine(&d, &crio);
 	check_docker(&d);
 	check_runc(&d);
 	check_state_dir(&d);

@@ -186,6 +186,18 @@ int sh_metrics_format(const struct sh_listing *l, char **text, struct sh_error *
 
 int sh_metrics_write_file(const char *text, const char *path, struct sh_error *err)
 {
+	char dir[PATH_MAX];
+	struct stat sb;
+
+	/* A directory that is not there is the usual mistake (the collector's not made yet): say how
+	 * to make it rather than which temporary file could not be created. */
+	snprintf(dir, sizeof(dir), "%s", path);
+	dirname(dir);
+	if (stat(dir, &sb) < 0 && errno == ENOENT)
+		return sh_err(err, ENOENT,
+			      "write %s: the directory %s does not exist: create it (`mkdir -p %s`, node_exporter's "
+			      "--collector.textfile.directory), or give --output a file in one that does",
+			      path, dir, dir);
 	/* node_exporter's textfile collector reads whatever is there: never a half-written file. */
 	return sh_write_file_atomic(path, text, strlen(text), 0644, err);
 }

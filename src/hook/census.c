@@ -26,7 +26,7 @@ static void census_add_holder(struct sh_census *cs, const struct sh_record *r)
 static void census_note(unsigned *count, char *why, size_t len, const char *text)
 {
 	if (!(*count)++)
-		snprintf(why, len, "%.150s", text);
+		snprintf(why, len, "%.*s", (int)len - 1, text);
 }
 
 /* Counts the VFs of pf in scope (pool, or none: the VFs outside pools) after no claim succeeded:
@@ -39,7 +39,7 @@ void sh_census_count(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 	struct sh_record rec;
 	struct sh_link host;
 	enum sh_usability why;
-	char text[320];
+	char text[SH_ERR_MAX / 4];
 	struct sh_vf vf;
 	unsigned i;
 
@@ -63,7 +63,7 @@ void sh_census_count(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 		}
 		if (sh_vf_usability(a, &vf, &host, &why, text, sizeof(text), &ignored) < 0) {
 			why = SH_UNUSABLE;
-			snprintf(text, sizeof(text), "%.150s", ignored.msg);
+			snprintf(text, sizeof(text), "%.*s", (int)sizeof(text) - 1, ignored.msg);
 		}
 		if (why == SH_IN_USE_BY_HOST)
 			census_note(&cs->host, cs->host_why, sizeof(cs->host_why), text);

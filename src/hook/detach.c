@@ -54,6 +54,21 @@ static bool releasable(const struct sh_record *r, const struct sh_ctx *ctx, cons
 	return t->has_ns && r->netns_dev == t->netns_dev && r->netns_ino == t->netns_ino;
 }
 
+/* The log line of a release: a netdev VF is back under its host name; a vfio VF has none, and is
+ * back on its driver, or stays on vfio-pci where it was before the claim. */
+static void log_released(const struct sh_record *r)
+{
+	if (r->mode != SH_MODE_VFIO)
+		sh_log_msg(LOG_INFO, "VF %u (%s) of %s released as %s", r->vf_index, r->vf_pci, r->pf_name,
+			   r->host_name);
+	else if (r->driver[0])
+		sh_log_msg(LOG_INFO, "VF %u (%s) of %s released: back on %s%s%s", r->vf_index, r->vf_pci, r->pf_name,
+			   r->driver, r->host_name[0] ? " as " : "", r->host_name);
+	else
+		sh_log_msg(LOG_INFO, "VF %u (%s) of %s released: it stays on " SH_VFIO_DRIVER " (it was there before)",
+			   r->vf_index, r->vf_pci, r->pf_name);
+}
+
 /* Under the VF's lock, re-checks that the claim is still this container's (a new container may
  * have taken the VF over since), then releases it; its pin is added to pins. */
 static int detach_one(const struct sh_ctx *ctx, struct sh_store *store, struct nl_sock **sk, const char *pci,
@@ -99,7 +114,7 @@ static int detach_one(const struct sh_ctx *ctx, struct sh_store *store, struct n
 	}
 	if ((ret = sh_release_vf(ctx->cfg, *sk, &c, &r, false, err)) < 0)
 		return sh_err_ctx(err, "release VF %u (%s) of %s", r.vf_index, r.vf_pci, r.pf_name);
-	sh_log_msg(LOG_INFO, "VF %u (%s) of %s released as %s", r.vf_index, r.vf_pci, r.pf_name, r.host_name);
+	log_released(&r);
 	return 0;
 }
 

@@ -98,6 +98,24 @@ static void gc_claim(struct gc *g, const char *pci)
 	}
 }
 
+const char *sh_gc_event_what(const struct sh_gc_event *ev, bool dry_run, char *buf, size_t len)
+{
+	static const char removed[] = "removed ";
+
+	if (!dry_run || ev->result < 0)
+		return ev->what;
+	if (!strcmp(ev->what, "returned"))
+		return "would be returned";
+	if (!strcmp(ev->what, "returning"))
+		return "would be returned (its release was left unfinished)";
+	if (!strncmp(ev->what, removed, strlen(removed))) {
+		snprintf(buf, len, "would remove %s", ev->what + strlen(removed));
+		return buf;
+	}
+	snprintf(buf, len, "would be %s", ev->what);
+	return buf;
+}
+
 int sh_gc(const struct sh_config *cfg, bool dry_run, void (*report)(const struct sh_gc_event *ev, void *data),
 	  void *data, struct sh_error *err)
 {

@@ -84,7 +84,7 @@ int sh_stage_devices(const struct sh_spec *spec, const char *self, const struct 
 	struct stat self_sb;
 	bool own_seen = false;
 	ssize_t len;
-	size_t i;
+	size_t i, j;
 
 	*n = 0;
 	if (stat(self ? self : "/proc/self/exe", &self_sb) < 0)
@@ -104,9 +104,18 @@ int sh_stage_devices(const struct sh_spec *spec, const char *self, const struct 
 			continue;
 		if (*n == max)
 			return sh_err(err, EINVAL, "the container has more than %zu sriov-hook CDI devices", max);
+		sh_request_selector_key(&cmd.device, key, sizeof(key));
+		/* Two slots for one VF would each try to claim it: say what the user did, not a race. */
+		for (j = 0; j < *n; j++) {
+			char other[SH_DEVICE_MAX];
+
+			if (!strcmp(sh_request_selector_key(&out[j], other, sizeof(other)), key))
+				return sh_err(err, EINVAL,
+					      "the same CDI device (\"%s\") is asked twice: give each --device once",
+					      key);
+		}
 		out[(*n)++] = cmd.device;
-		own_seen =
-			own_seen || (own && !strcmp(sh_request_selector_key(&cmd.device, key, sizeof(key)), own_key));
+		own_seen = own_seen || (own && !strcmp(key, own_key));
 	}
 	if (own && !own_seen) {
 		if (*n == max)
@@ -124,12 +133,15 @@ static int build_request(struct sh_stage_input *in, struct sh_error *err)
 	struct sh_annotations *ann = input_annotations(in);
 	bool env = in->cfg.env_fallback;
 	struct sh_vf_request devices[SH_MAX_VFS];
-	char own[SH_DEVICE_MAX] = "";
+	char own[SH_DEVICE_MAX] = "", unused[1536];
 	size_t i, n;
 	int r;
 
 	if ((r = sh_stage_devices(&in->spec, in->self, in->device, devices, SH_MAX_VFS, &n, err)) < 0)
 		return r;
+	/* A variable dropped without a word leaves a container without its address: say which. */
+	if (sh_request_env_unused(in->spec.env, in->spec.n_env, env, unused, sizeof(unused)))
+		sh_log_msg(LOG_WARNING, "SRIOV_ variables not used: %s", unused);
 	if ((r = sh_request_build_with_env(ann, env ? in->spec.env : NULL, env ? in->spec.n_env : 0, devices, n,
 					   &in->req, err)) < 0 ||
 	    (r = sh_pool_apply(in->cfg.pools, in->cfg.n_pools, &in->req, err)) < 0)
@@ -174,6 +186,32 @@ void sh_stage_input_free(struct sh_stage_input *in)
 	memset(&in->ctx, 0, sizeof(in->ctx));
 }
 
+/* poststop gives the VFs back whatever the configuration says: the claim records carry all a
+ * release needs, and a broken file still names its roots before the point where it breaks (else
+ * the defaults). The run then fails with one line that says the file is broken, where, and what
+ * it went on with, after its VFs are back. */
+static int run_poststop(struct sh_stage_input *in, const char *config, struct sh_error *err)
+{
+	struct sh_error broken = {0};
+	char roots[2 * PATH_MAX + 96];
+	int r, cfg_r;
+
+	cfg_r = sh_config_load_roots(config, &in->cfg, &broken);
+	if ((r = sh_log_open(in->cfg.log, err)) == 0 && (r = sh_stage_prepare(in, err)) == 0) {
+		sh_log_set_container(in->state.id, in->ctx.name, sh_stage_name(in->stage));
+		if ((r = sh_sandbox_install(err)) == 0)
+			r = sh_detach(&in->ctx, err);
+	}
+	if (cfg_r == 0)
+		return r;
+	if (r < 0) {
+		sh_log_failure(broken.msg); /* both said: the broken file first, then what failed */
+		return r;
+	}
+	sh_config_roots_text(&in->cfg, roots, sizeof(roots));
+	return sh_err(err, broken.code, "%s; its VFs were released all the same, with %s", broken.msg, roots);
+}
+
 static int run(struct sh_stage_input *in, const char *config, int state_fd, struct sh_error *err)
 {
 	const char *stage = sh_stage_name(in->stage);
@@ -187,13 +225,15 @@ static int run(struct sh_stage_input *in, const char *config, int state_fd, stru
 	if ((r = sh_stage_read_state(state_fd, &in->state, err)) < 0)
 		return r;
 	sh_log_set_container(in->state.id, NULL, stage);
+	if (in->stage == SH_STAGE_POSTSTOP)
+		return run_poststop(in, config, err);
 	if ((r = sh_config_load(config, &in->cfg, err)) < 0 || (r = sh_log_open(in->cfg.log, err)) < 0)
 		return r;
 	r = sh_stage_prepare(in, err);
 	sh_log_set_container(in->state.id, in->ctx.name, stage);
 	if (r < 0 || (r = sh_sandbox_install(err)) < 0)
 		return r;
-	return in->stage == SH_STAGE_CREATE_RUNTIME ? sh_attach(&in->ctx, err) : sh_detach(&in->ctx, err);
+	return sh_attach(&in->ctx, err);
 }
 
 int sh_stage_run(enum sh_stage stage, const char *config, const struct sh_vf_request *device, int state_fd,

@@ -70,7 +70,7 @@ int sh_vf_usability(struct sh_attach_run *a, struct sh_vf *vf, struct sh_link *h
 int sh_vf_check_usable(struct sh_attach_run *a, struct sh_vf *vf, struct sh_link *host, struct sh_error *err)
 {
 	enum sh_usability why;
-	char text[320];
+	char text[SH_ERR_MAX / 4];
 	int r;
 
 	if ((r = sh_vf_usability(a, vf, host, &why, text, sizeof(text), err)) < 0)

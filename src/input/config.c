@@ -7,12 +7,32 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <yajl/yajl_parse.h>
 
 #include "sriov-hook/core/json.h"
 #include "sriov-hook/core/log.h"
 #include "sriov-hook/core/types.h"
 
 #define CONFIG_MAX_BYTES (1u << 20)
+
+const char *const sh_runc_search_paths[] = {
+	"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc", NULL,
+};
+
+const char *sh_runc_search_dirs(char *buf, size_t len)
+{
+	size_t i, at = 0;
+
+	buf[0] = '\0';
+	for (i = 0; sh_runc_search_paths[i] && at < len; i++) {
+		const char *p = sh_runc_search_paths[i], *slash = strrchr(p, '/');
+
+		const char *sep = !i ? "" : sh_runc_search_paths[i + 1] ? ", " : " or ";
+
+		at += (size_t)snprintf(buf + at, len - at, "%s%.*s", sep, (int)(slash - p), p);
+	}
+	return buf;
+}
 
 void sh_config_defaults(struct sh_config *cfg)
 {
@@ -176,7 +196,116 @@ int sh_config_parse(const char *json, struct sh_config *cfg, struct sh_error *er
 	return r;
 }
 
-int sh_config_load(const char *path, struct sh_config *cfg, struct sh_error *err)
+/* The keys a release needs (where the claims are, where sysfs is, where to log, how long to wait
+ * for a VF), taken from a file that does not load: those before the point where it breaks, each
+ * checked as set_key checks it. */
+static const char *const root_keys[] = {"state_dir", "sysfs_root", "dev_root", "log", "poststop_timeout_ms"};
+
+struct roots_scan {
+	struct sh_config *cfg;
+	unsigned depth; /* 1 inside the top-level object */
+	char key[32];	/* its key whose value comes next; "" when not one of root_keys */
+};
+
+static int scan_value(struct roots_scan *s, struct yajl_val_s *v)
+{
+	struct sh_error ignored;
+
+	if (s->depth == 1 && s->key[0])
+		(void)set_key(s->key, v, s->cfg, &ignored); /* a bad value leaves the default */
+	s->key[0] = '\0';
+	return 1;
+}
+
+static int scan_string(void *ctx, const unsigned char *str, size_t len)
+{
+	char buf[PATH_MAX];
+	struct yajl_val_s v = {.type = yajl_t_string, .u.string = buf};
+
+	if (len >= sizeof(buf) || memchr(str, '\0', len))
+		return scan_value(ctx, &(struct yajl_val_s){.type = yajl_t_null});
+	memcpy(buf, str, len);
+	buf[len] = '\0';
+	return scan_value(ctx, &v);
+}
+
+static int scan_integer(void *ctx, long long i)
+{
+	struct yajl_val_s v = {.type = yajl_t_number, .u.number = {.i = i, .flags = YAJL_NUMBER_INT_VALID}};
+
+	return scan_value(ctx, &v);
+}
+
+static int scan_other(void *ctx)
+{
+	return scan_value(ctx, &(struct yajl_val_s){.type = yajl_t_null});
+}
+
+static int scan_bool(void *ctx, int b)
+{
+	(void)b;
+	return scan_other(ctx);
+}
+
+static int scan_double(void *ctx, double d)
+{
+	(void)d;
+	return scan_other(ctx);
+}
+
+static int scan_key(void *ctx, const unsigned char *key, size_t len)
+{
+	struct roots_scan *s = ctx;
+	size_t i;
+
+	s->key[0] = '\0';
+	for (i = 0; s->depth == 1 && i < SH_ARRAY_SIZE(root_keys); i++)
+		if (len == strlen(root_keys[i]) && !memcmp(key, root_keys[i], len))
+			snprintf(s->key, sizeof(s->key), "%s", root_keys[i]);
+	return 1;
+}
+
+static int scan_open(void *ctx)
+{
+	struct roots_scan *s = ctx;
+
+	s->key[0] = '\0';
+	s->depth++;
+	return 1;
+}
+
+static int scan_close(void *ctx)
+{
+	((struct roots_scan *)ctx)->depth--;
+	return 1;
+}
+
+static const yajl_callbacks roots_callbacks = {
+	.yajl_null = scan_other,
+	.yajl_boolean = scan_bool,
+	.yajl_integer = scan_integer,
+	.yajl_double = scan_double,
+	.yajl_string = scan_string,
+	.yajl_start_map = scan_open,
+	.yajl_map_key = scan_key,
+	.yajl_end_map = scan_close,
+	.yajl_start_array = scan_open,
+	.yajl_end_array = scan_close,
+};
+
+void sh_config_salvage_roots(const char *json, struct sh_config *cfg)
+{
+	struct roots_scan s = {.cfg = cfg};
+	yajl_handle h = yajl_alloc(&roots_callbacks, NULL, &s);
+
+	if (!h)
+		return;
+	yajl_config(h, yajl_allow_comments, 1);
+	(void)yajl_parse(h, (const unsigned char *)json, strlen(json));
+	yajl_free(h);
+}
+
+static int load(const char *path, bool salvage, struct sh_config *cfg, struct sh_error *err)
 {
 	_cleanup_free_ char *buf = NULL;
 	const char *file = path ? path : SH_DEFAULT_CONFIG;
@@ -188,10 +317,36 @@ int sh_config_load(const char *path, struct sh_config *cfg, struct sh_error *err
 		return 0;
 	if ((r = sh_json_read_file(file, CONFIG_MAX_BYTES, &buf, err)) < 0)
 		return sh_err_ctx(err, "load config");
-	if ((r = sh_config_parse(buf, cfg, err)) < 0)
-		return sh_err_ctx(err, "%s", file);
+	if ((r = sh_config_parse(buf, cfg, err)) < 0) {
+		if (salvage) {
+			sh_config_free(cfg);
+			sh_config_defaults(cfg);
+			sh_config_salvage_roots(buf, cfg);
+		}
+		return sh_err_ctx(err, "broken configuration %s", file);
+	}
 	snprintf(cfg->path, sizeof(cfg->path), "%s", file);
 	return 0;
+}
+
+int sh_config_load(const char *path, struct sh_config *cfg, struct sh_error *err)
+{
+	return load(path, false, cfg, err);
+}
+
+int sh_config_load_roots(const char *path, struct sh_config *cfg, struct sh_error *err)
+{
+	return load(path, true, cfg, err);
+}
+
+void sh_config_roots_text(const struct sh_config *cfg, char *out, size_t len)
+{
+	bool state_default = !strcmp(cfg->state_dir, SH_DEFAULT_STATE_DIR);
+	bool sysfs_default = !strcmp(cfg->sysfs_root, SH_DEFAULT_SYSFS);
+
+	snprintf(out, len, "state_dir %s (%s) and sysfs_root %s (%s)", cfg->state_dir,
+		 state_default ? "the default" : "read from the file", cfg->sysfs_root,
+		 sysfs_default ? "the default" : "read from the file");
 }
 
 bool sh_config_pf_allowed(const struct sh_config *cfg, const char *pf_name, const char *pf_pci)

@@ -220,6 +220,54 @@ static int parse_pool(const char *name, yajl_val v, struct sh_pool *p, struct sh
 	return sh_vf_settings_check(p->given, &p->cfg, "config: ", prefix, err);
 }
 
+long sh_pool_ranges_overlap(const struct sh_pool_selector *a, const struct sh_pool_selector *b)
+{
+	static const struct sh_vf_range all = {0, SH_SELECTOR_MAX_INDEX};
+	long lowest = -1;
+	size_t i, j;
+
+	for (i = 0; i < (a->n_ranges ? a->n_ranges : 1); i++) {
+		const struct sh_vf_range *ra = a->n_ranges ? &a->ranges[i] : &all;
+
+		for (j = 0; j < (b->n_ranges ? b->n_ranges : 1); j++) {
+			const struct sh_vf_range *rb = b->n_ranges ? &b->ranges[j] : &all;
+			unsigned lo = ra->first > rb->first ? ra->first : rb->first;
+			unsigned hi = ra->last < rb->last ? ra->last : rb->last;
+
+			if (lo <= hi && (lowest < 0 || lo < (unsigned long)lowest))
+				lowest = lo;
+		}
+	}
+	return lowest;
+}
+
+/* The lowest VF index both selectors name, when they spell the PF alike; -1 when none. */
+static long selectors_overlap(const struct sh_pool_selector *a, const struct sh_pool_selector *b)
+{
+	return strcasecmp(a->pf, b->pf) ? -1 : sh_pool_ranges_overlap(a, b);
+}
+
+/* A VF in two pools would be handed out by the first alone, the second's settings bypassed: an
+ * error, named by both pools and the VF. (A PF spelt by name in one and by PCI address in the
+ * other is only known to be the same on the host: sh_pools_check_host.) */
+static int refuse_shared_vfs(const struct sh_pool *pools, size_t n, struct sh_error *err)
+{
+	size_t i, j, a, b;
+	long vf;
+
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n && pools[i].sel; j++)
+			for (a = 0; a < pools[i].n_sel && pools[j].sel; a++)
+				for (b = 0; b < pools[j].n_sel; b++)
+					if ((vf = selectors_overlap(&pools[i].sel[a], &pools[j].sel[b])) >= 0)
+						return sh_err(err, EINVAL,
+							      "config: VF %ld of %s is in pools.%s and pools.%s: a VF "
+							      "belongs to one pool (the other's settings would be "
+							      "bypassed); remove it from one of them",
+							      vf, pools[i].sel[a].pf, pools[i].name, pools[j].name);
+	return 0;
+}
+
 int sh_pools_parse(yajl_val v, struct sh_pool **pools, size_t *n, struct sh_error *err)
 {
 	struct sh_pool *out;
@@ -246,7 +294,7 @@ int sh_pools_parse(yajl_val v, struct sh_pool **pools, size_t *n, struct sh_erro
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	return refuse_shared_vfs(out, *n, err);
 }
 
 void sh_pools_free(struct sh_pool *pools, size_t n)

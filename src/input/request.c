@@ -7,6 +7,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -537,6 +539,106 @@ bool sh_request_env_is_key(const char *entry)
 	unsigned slot;
 
 	return env_entry_key(entry, &slot, name, &value);
+}
+
+/* Variables the hook and sriov-runc set or read themselves (vfioinfo's SRIOV_VFIO_*, the wrapper's
+ * SRIOV_HOOK_CONFIG): not misspelt keys. */
+static const char *const own_env_prefixes[] = {"SRIOV_VFIO_", "SRIOV_HOOK_"};
+
+static unsigned min3(unsigned a, unsigned b, unsigned c)
+{
+	unsigned m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
+/* Levenshtein distance of two short lower-case words (at most 31 characters each). */
+static unsigned distance(const char *a, const char *b)
+{
+	unsigned row[32], prev, next, i, j, la = (unsigned)strlen(a), lb = (unsigned)strlen(b);
+
+	if (la > 31 || lb > 31)
+		return UINT_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			next = row[j];
+			row[j] = a[i - 1] == b[j - 1] ? prev : 1 + min3(prev, row[j], row[j - 1]);
+			prev = next;
+		}
+	}
+	return row[lb];
+}
+
+/* The known key nearest to name (lower case), for "not a key: the nearest is ...". */
+static const char *nearest_key(const char *name)
+{
+	const struct sh_vf_setting *st;
+	const char *best = keys[0].name;
+	unsigned d, best_d = UINT_MAX;
+	size_t i, n;
+
+	for (i = 0; i < SH_ARRAY_SIZE(keys); i++)
+		if ((d = distance(name, keys[i].name)) < best_d)
+			best_d = d, best = keys[i].name;
+	for (st = sh_vf_settings(&n), i = 0; i < n; i++)
+		if ((d = distance(name, st[i].name)) < best_d)
+			best_d = d, best = st[i].name;
+	return best;
+}
+
+static void append(char *out, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void append(char *out, size_t len, const char *fmt, ...)
+{
+	size_t at = strlen(out);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (at < len)
+		vsnprintf(out + at, len - at, fmt, ap);
+	va_end(ap);
+}
+
+size_t sh_request_env_unused(char *const *env, size_t n_env, bool fallback, char *out, size_t len)
+{
+	char off[512] = "", unknown[1024] = "", name[32] = "", near[48];
+	size_t i, k, n_off = 0, n_unknown = 0;
+	const char *value, *p, *eq;
+	unsigned slot;
+	bool own;
+
+	out[0] = '\0';
+	for (i = 0; i < n_env; i++) {
+		if (strncmp(env[i], SH_ENV_PREFIX, strlen(SH_ENV_PREFIX)) || !(eq = strchr(env[i], '=')))
+			continue;
+		for (own = false, k = 0; k < SH_ARRAY_SIZE(own_env_prefixes); k++)
+			own = own || !strncmp(env[i], own_env_prefixes[k], strlen(own_env_prefixes[k]));
+		if (own)
+			continue;
+		if (env_entry_key(env[i], &slot, name, &value)) {
+			if (!fallback)
+				append(off, sizeof(off), "%s%.*s", n_off++ ? ", " : "", (int)(eq - env[i]), env[i]);
+			continue;
+		}
+		/* Not a key: the nearest one, in the variable's own slot and spelling. */
+		p = env[i] + strlen(SH_ENV_PREFIX);
+		slot = p[0] >= '1' && p[0] <= '9' && p[1] == '_' ? (unsigned)(p[0] - '0') : 0;
+		p += slot ? 2 : 0;
+		for (k = 0; p + k < eq && k < sizeof(name) - 1; k++)
+			name[k] = (char)tolower((unsigned char)p[k]);
+		name[k] = '\0';
+		spell(slot, nearest_key(name), true, near, sizeof(near));
+		append(unknown, sizeof(unknown), "%s%.*s (not a key; the nearest is %s)", n_unknown++ ? ", " : "",
+		       (int)(eq - env[i]), env[i], near);
+	}
+	if (n_off)
+		append(out, len, "%s not read: env_fallback is off in the configuration", off);
+	if (n_unknown)
+		append(out, len, "%s%s", n_off ? "; " : "", unknown);
+	return n_off + n_unknown;
 }
 
 /* A key of a CDI device's slot that says which VF: the device's hook arguments do. */

@@ -22,10 +22,6 @@
 #include "sriov-hook/input/request.h"
 #include "sriov-hook/runc/vfioprep.h"
 
-const char *const sh_wrapper_runc_paths[] = {
-	"/usr/sbin/runc", "/usr/bin/runc", "/usr/local/sbin/runc", "/usr/local/bin/runc", NULL,
-};
-
 /* runc's global options and create's options that take a separate value (urfave/cli accepts
  * "-name value", "--name value" and "--name=value" alike). */
 static const char *const global_value_opts[] = {"log", "log-format", "root", "criu", "rootless", NULL};
@@ -197,6 +193,7 @@ static int check_executable(const char *path)
 int sh_wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error *err)
 {
 	const char *const *p;
+	char dirs[256];
 
 	if (cfg->runc[0]) {
 		int r = check_executable(cfg->runc);
@@ -208,15 +205,14 @@ int sh_wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error
 		snprintf(out, PATH_MAX, "%s", cfg->runc);
 		return 0;
 	}
-	for (p = sh_wrapper_runc_paths; *p; p++) {
+	for (p = sh_runc_search_paths; *p; p++) {
 		if (check_executable(*p) == 0 && !is_self(*p)) {
 			snprintf(out, PATH_MAX, "%s", *p);
 			return 0;
 		}
 	}
-	return sh_err(err, ENOENT,
-		      "no runc found in /usr/sbin, /usr/bin, /usr/local/sbin or /usr/local/bin; "
-		      "set \"runc\" in the config file");
+	return sh_err(err, ENOENT, "no runc found in %s; set \"runc\" in the config file",
+		      sh_runc_search_dirs(dirs, sizeof(dirs)));
 }
 
 /* The sriov-hook next to the running executable (PATH_MAX bytes). */

@@ -113,6 +113,18 @@ standin_kill "$pid"
 standin_kill "$pid2"
 
 # ---- refusals, before anything is touched -------------------------------------------------------
+# The same device twice (--device sriov.io/vf=X --device sriov.io/vf=X): said so, not a race.
+standin_netns_proc pid
+b=$SH_TMP/twice
+bundle_bare "$b"
+with_devices "$b" 0 0
+dev_run createRuntime twice "$pid" "$b" 0
+t_message refuse/same-device-twice "^the same CDI device \(\"pf=$PF vf=0\"\) is asked twice: give each --device once\$" \
+	twice createRuntime
+t_empty refuse/twice-untouched "stand-ins" "$(standin_vf_problems a)"
+t_empty refuse/twice-no-residue "left under state_dir" "$(standin_state_residue "$STATE")"
+standin_kill "$pid"
+
 standin_netns_proc pid
 b=$SH_TMP/refuse
 bundle_bare "$b" vf=1

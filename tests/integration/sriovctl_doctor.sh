@@ -121,6 +121,20 @@ t_contains vfio_iommu_off/vf "$(line fail vfio)" "pool dpdk: $PF VF 0 ($VF0): " 
 mv "$SH_TMP/iommu_groups" "$SH_SYSFS/kernel/iommu_groups"
 write_cfg ""
 
+# --- pools the host contradicts (issue 20.5): a PF not here, a range beyond sriov_totalvfs, a VF
+# in two pools through two spellings of its PF --------------------------------------------------
+write_cfg ", \"pools\": {\"gone\": [\"nosuchpf0#0\"], \"wide\": [\"$PF#1-5\"]}"
+doctor
+expect pool_unknown_pf fail pools "pool gone: nosuchpf0#0: " "correct pools.gone in $CFG"
+t_contains pool_range/line "$D_OUT" "pool wide: $PF#1-5: VFs 2-5 are beyond the 2 VFs $PF offers (sriov_totalvfs): end the range at 1"
+write_cfg ", \"pools\": {\"x\": [\"$PF#0\"], \"y\": [\"$PCI#0-1\"]}"
+doctor
+expect pool_shared fail pools "pool y: VF 0 of $PCI is also in pools.x (as $PF)" "correct pools.y in $CFG"
+write_cfg ", \"pools\": {\"x\": [\"$PF#0\"], \"y\": [\"$PCI#1\"]}"
+doctor
+t_contains pools_fine/ok "$(line ok pools)" "every pool's PFs and VFs are on this host" "pools ok line"
+write_cfg ""
+
 echo 0 >"$SH_SYSFS/devices/pci0000:00/$PCI/sriov_numvfs"
 doctor
 expect numvfs_0 fail sriov "$PF: no VFs enabled" "sriovctl vfs apply"
@@ -159,7 +173,7 @@ mv "$ROOT"/usr/share/containers/oci/hooks.d/sriov-hook-createruntime.json "$ROOT
 for stage in poststop; do
 	sed "s|@BINDIR@|/usr/local/bin|" "$REPO/hooks.d/sriov-hook-$stage.json.in" >"$ROOT/opt/hooks/sriov-hook-$stage.json"
 done
-printf '[engine]\n# a comment\nhooks_dir = [\n  "/opt/hooks",   # ours\n]\n' >"$ROOT/etc/containers/containers.conf"
+printf '[engine]\n# a comment\nhooks_dir = [\n  "/opt/hooks",   # ours\n]\nhooks_dirs = ["/nowhere"]\n' >"$ROOT/etc/containers/containers.conf"
 doctor
 t_check podman_hooks_dir/ok "no ok podman line: $D_OUT" -n "$(line ok podman)"
 t_contains podman_hooks_dir/names_dir "$(line ok podman)" "/opt/hooks"
@@ -170,7 +184,7 @@ chmod 755 "$ROOT/usr/local/bin/sriov-hook"
 
 exe /usr/bin/crio
 doctor
-expect crio_no_hooks fail cri-o "no usable sriov-hook hooks files where CRI-O looks" "crio-hooks.d"
+expect crio_no_hooks fail cri-o "no sriov-hook createRuntime or poststop hooks file where CRI-O looks" "crio-hooks.d"
 mkdir -p "$ROOT/etc/crio/crio.conf.d"
 printf '[crio.runtime]\nhooks_dir = ["/opt/hooks"]\n' >"$ROOT/etc/crio/crio.conf.d/10-sriov.conf"
 doctor
@@ -201,8 +215,14 @@ chmod 0700 "$RUN/sriov-hook"
 mkdir -m 0700 "$SH_TMP/ondisk"
 write_cfg ""
 sed -i "s|$RUN/sriov-hook|$SH_TMP/ondisk|" "$CFG"
+mkdir -p "$ROOT/run" && mount -t tmpfs tmpfs "$ROOT/run"
 doctor
-expect state_not_tmpfs warn state-dir "is not on tmpfs" "under /run"
+expect state_not_tmpfs warn state-dir "is not on tmpfs" "set \"state_dir\" to a directory under /run"
+# a host whose /run is no tmpfs either: moving state_dir under /run would not help (issue 20.7)
+umount "$ROOT/run"
+doctor
+expect state_run_not_tmpfs warn state-dir "is not on tmpfs" "mount -t tmpfs -o mode=0700,nosuid,nodev,noexec tmpfs $SH_TMP/ondisk"
+t_lacks state_run_not_tmpfs/not_under_run "$(fix_of state-dir)" "under /run" "fix of state-dir"
 write_cfg ""
 
 sed -i "s|\"$SH_TMP/hook.log\"|\"syslog\"|" "$CFG"
@@ -227,6 +247,19 @@ ct_kill gone
 doctor
 expect claims_stale warn claims "1 stale claim(s)" "sriovctl gc"
 "$CTL" --config "$CFG" gc >/dev/null 2>&1
+
+# A podman-only host: no dockerd, no daemon.json, no runc (podman runs crun): docker and the runc
+# sriov-runc needs are not checked, and doctor passes (issue 20.7).
+mv "$ROOT/usr/bin/dockerd" "$SH_TMP/dockerd.saved"
+mv "$ROOT/usr/sbin/runc" "$SH_TMP/runc.saved"
+mv "$ROOT/etc/docker/daemon.json" "$SH_TMP/daemon.json.saved"
+doctor
+t_check podman_only/exit0 "rc $D_RC: $D_OUT" "$D_RC" = 0
+t_contains podman_only/docker "$(line ok docker)" "docker is not installed" "docker line"
+t_contains podman_only/runc "$(line ok runc)" "docker is not installed: sriov-runc and its runc are not needed" "runc line"
+mv "$SH_TMP/dockerd.saved" "$ROOT/usr/bin/dockerd"
+mv "$SH_TMP/runc.saved" "$ROOT/usr/sbin/runc"
+mv "$SH_TMP/daemon.json.saved" "$ROOT/etc/docker/daemon.json"
 
 doctor
 t_check healthy_again/exit0 "rc $D_RC: $D_OUT" "$D_RC" = 0

@@ -28,7 +28,8 @@ t_check pinned/create "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 ct_kill dead1
 gc --dry-run
 t_check pinned/dry_run_exit0 "rc $G_RC: $G_OUT" "$G_RC" = 0
-t_contains pinned/dry_run_says "$G_OUT" "dry run: $(standin_vf_pci a 0)"
+t_contains pinned/dry_run_says "$G_OUT" "dry run: $(standin_vf_pci a 0): would be returned (container dead1)"
+t_lacks pinned/dry_run_not_past "$G_OUT" ": returned" "dry run output"
 t_check pinned/dry_run_changes_nothing "VF 0 is back on the host" "$(standin_vf_now a 0)" = absent
 gc
 t_check pinned/exit0 "rc $G_RC: $G_OUT" "$G_RC" = 0

@@ -91,7 +91,8 @@ t_check counters/rise "tx_packets $before -> $after" "${after:-0}" -gt "${before
 "$CTL" --config "$CFG" metrics --output "$SH_TMP/nodir/sriov.prom" >/dev/null 2>"$SH_TMP/err"
 rc=$?
 t_check error/exit1 "rc $rc" "$rc" = 1
-t_contains error/names_file "$(cat "$SH_TMP/err")" "sriovctl: metrics: write $SH_TMP/nodir/sriov.prom: create temporary file" "stderr"
+t_contains error/names_file "$(cat "$SH_TMP/err")" "sriovctl: metrics: write $SH_TMP/nodir/sriov.prom: the directory $SH_TMP/nodir does not exist" "stderr"
+t_contains error/hint "$(cat "$SH_TMP/err")" "create it (\`mkdir -p $SH_TMP/nodir\`" "stderr"
 "$CTL" --config "$CFG" metrics extra >/dev/null 2>"$SH_TMP/err"
 t_contains error/extra_argument "$(cat "$SH_TMP/err")" "unexpected argument \"extra\"" "stderr"
 

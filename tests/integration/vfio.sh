@@ -229,4 +229,10 @@ t_check pool/released "poststop failed: $HOOK_ERR" "$HOOK_RC" = 0
 t_check pool/stays_vfio "VF 3 on '$(driver_of 3)'" "$(driver_of 3)" = vfio-pci
 t_check pool/no_claim "$(claims) claims left" "$(claims)" = 0
 standin_vf_set_driver a 3 igbvf
+
+# The poststop log lines of vfio VFs say where each went: never "released as " with nothing after.
+LOGTEXT=$(cat "$SH_TMP/vfio.log")
+t_contains log/pool_stays "$LOGTEXT" "VF 3 ($VF3PCI) of $PF released: it stays on vfio-pci (it was there before)" "hook log"
+t_contains log/back_on_driver "$LOGTEXT" "($VF0PCI) of $PF released: back on igbvf" "hook log"
+t_check log/no_empty_name "log: $(grep 'released as $' "$SH_TMP/vfio.log")" -z "$(grep 'released as $' "$SH_TMP/vfio.log")"
 t_end

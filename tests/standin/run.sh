@@ -1,9 +1,11 @@
 #!/bin/bash
-# `make standin-up` / `make standin-down` (root): up makes the stand-in PF and VFs and points
-# /etc/sriov-hook/config.json at them, so that the README's runc and podman quickstarts work by hand
-# with the build tree's hook and no --config; down removes every link, mount, file and directory up
-# made (a VF still held by a container included) and puts back the configuration that was there, also
-# after a reboot in between. Prints `PASS standin/updown/<check>` or `FAIL ...: <why>`.
+# `make standin-up` / `make standin-down` (root): up makes the stand-in PF and VFs, a configuration
+# of their own in /run/sriov-hook-standin and podman hooks.d files naming it, so that the README's
+# runc and podman quickstarts work by hand with the build tree's hook; /etc/sriov-hook (the admin's,
+# the package's conffile) is never written, also not by a down after a purge. The PF's link state in
+# the tree is the real device's (doctor sees it up, and down after `ip link set ... down`). down
+# removes every link, mount, file and directory up made (a VF still held by a container included).
+# Prints `PASS standin/updown/<check>` or `FAIL ...: <why>`.
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../engines/lib.sh
 . "$REPO/tests/engines/lib.sh"
@@ -15,7 +17,9 @@ e_require_cmd runc podman
 SCRIPT=$REPO/scripts/standin-pf.sh
 RUN_DIR=/run/sriov-hook-standin
 SAVE_DIR=/var/lib/sriov-hook-standin
-CONF=/etc/sriov-hook/config.json
+CONF=$RUN_DIR/config.json
+ETC_CONF=/etc/sriov-hook/config.json
+CTL=$REPO/build/sriovctl
 PF=standin0p
 
 standin_links() { ip -o link show | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | grep '^standin' | tr '\n' ' '; }
@@ -65,6 +69,16 @@ t_check up/config-names-tree "$CONF: $(cat "$CONF" 2>&1)" "$(cat "$sysfs/class/n
 t_contains up/tells-pf "$out" "PF   $PF"
 t_contains up/tells-config "$out" "$CONF"
 t_contains up/tells-down "$out" "make standin-down"
+t_check up/etc-untouched "/etc/sriov-hook: $(etc_state)" "$(etc_state)" = absent
+# doctor sees the PF as ip link does, and its fix clears the warning
+out=$("$CTL" --config "$CONF" doctor 2>&1)
+t_contains up/doctor-pf-up "$out" "$PF is up with carrier" "doctor"
+ip link set "$PF" down
+out=$("$CTL" --config "$CONF" doctor 2>&1)
+t_contains up/doctor-pf-down "$out" "fix: ip link set $PF up" "doctor"
+ip link set "$PF" up
+out=$("$CTL" --config "$CONF" doctor 2>&1)
+t_contains up/doctor-fix-clears "$out" "$PF is up with carrier" "doctor"
 VF0_IDX=$(cat /sys/class/net/standin0v0/ifindex 2>/dev/null)
 VF0_MAC=$(cat /sys/class/net/standin0v0/address 2>/dev/null)
 
@@ -75,21 +89,21 @@ t_contains up-again/says-so "$out" "already up"
 t_check up-again/same-devices "standin0v0 is now ifindex $(cat /sys/class/net/standin0v0/ifindex 2>&1), was $VF0_IDX" \
 	"$(cat /sys/class/net/standin0v0/ifindex 2>/dev/null)" = "$VF0_IDX"
 
-# The runc quickstart: hooks without --config read the stand-in's configuration.
-bundle_runc "$SH_TMP/b" "$HOOK" "" 'ip addr' pf=$PF vf=auto ip=10.99.5.2/24 >/dev/null
+# The runc quickstart: hooks with --config naming the stand-in's configuration.
+bundle_runc "$SH_TMP/b" "$HOOK" "$CONF" 'ip addr' pf=$PF vf=auto ip=10.99.5.2/24 >/dev/null
 out=$(runc_t run --bundle "$SH_TMP/b" standin-runc </dev/null 2>&1)
 rc=$?
 t_check runc/run "rc=$rc: $out" "$rc" = 0
 t_contains runc/vf-inside "$out" "$VF0_MAC" "ip addr in the container"
 t_check runc/vf-back "standin0v0: $(ip -o link show dev standin0v0 2>&1)" "$(cat /sys/class/net/standin0v0/ifindex 2>/dev/null)" = "$VF0_IDX"
 
-# The podman quickstart, with the build tree's hooks.d files (they name build/sriov-hook).
+# The podman quickstart, with the stand-in's hooks.d files (they name build/sriov-hook --config).
 e_podman_init
 IMG=localhost/sriov-hook-standin-busybox
 if ! out=$(e_podman import -q "$(e_image_tar)" "$IMG" 2>&1); then
 	t_fail podman/import "podman import: $out"
 else
-	out=$(e_podman --hooks-dir "$E_BUILD/hooks.d" run --rm --network none --annotation io.sriov.pf=$PF \
+	out=$(e_podman --hooks-dir "$RUN_DIR/hooks.d" run --rm --network none --annotation io.sriov.pf=$PF \
 		--annotation io.sriov.vf=auto --annotation io.sriov.ip=10.99.5.2/24 "$IMG" ip addr 2>&1)
 	rc=$?
 	t_check podman/run "rc=$rc: $out" "$rc" = 0
@@ -100,7 +114,7 @@ fi
 holder_pid=""
 standin_netns_proc holder_pid
 bundle_bare "$SH_TMP/holder" "pf=$PF" vf=1
-hook_run "" createRuntime "$(hook_state standin-holder "$holder_pid" "$SH_TMP/holder")"
+hook_run "$CONF" createRuntime "$(hook_state standin-holder "$holder_pid" "$SH_TMP/holder")"
 t_check holder/claims "rc=$HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 t_check holder/pinned "no mount under $RUN_DIR" -n "$(awk -v d="$RUN_DIR" 'index($2, d "/") == 1' /proc/self/mounts)"
 
@@ -115,27 +129,36 @@ rc=$?
 t_check down-again "rc=$rc: $out" "$rc" = 0
 t_contains down-again/says-so "$out" "nothing is up"
 
-# ---- an admin's configuration before: kept through up, a reboot, up again, and down --------------------
+# ---- an admin's configuration: never touched by up, a reboot, up again, and down ----------------------
 mkdir -p /etc/sriov-hook
-printf '{"env_fallback": true, "log": "stderr"}\n' >"$CONF"
-chmod 0600 "$CONF"
+printf '{"env_fallback": true, "log": "stderr"}\n' >"$ETC_CONF"
+chmod 0600 "$ETC_CONF"
 before=$(etc_state)
 out=$(make -s -C "$REPO" standin-up NUMVFS=1 2>&1)
 rc=$?
 t_check admin/up "rc=$rc: $out" "$rc" = 0
-t_check admin/config-replaced "$CONF: $(cat "$CONF")" "$(json_get "$CONF" sysfs_root)" = "$RUN_DIR/sys"
+t_check admin/config-untouched "/etc/sriov-hook was: $before; is: $(etc_state)" "$(etc_state)" = "$before"
+t_check admin/own-config "$CONF: $(cat "$CONF" 2>&1)" "$(json_get "$CONF" sysfs_root)" = "$RUN_DIR/sys"
 # A reboot: the devices and /run go, /etc and /var/lib stay.
 for l in $(standin_links); do ip link del dev "$l" 2>/dev/null; done
 rm -rf "$RUN_DIR"
 out=$(make -s -C "$REPO" standin-up NUMVFS=1 2>&1)
 rc=$?
 t_check admin/up-after-reboot "rc=$rc: $out" "$rc" = 0
-t_contains admin/up-after-reboot/keeps-saved "$out" "the one it replaced is in $SAVE_DIR"
 out=$(make -s -C "$REPO" standin-down 2>&1)
 rc=$?
 t_check admin/down "rc=$rc: $out" "$rc" = 0
 t_empty admin/nothing-left "left" "$(leftovers)"
-t_check admin/config-back "/etc/sriov-hook was: $before; is: $(etc_state)" "$(etc_state)" = "$before"
+t_check admin/config-kept "/etc/sriov-hook was: $before; is: $(etc_state)" "$(etc_state)" = "$before"
 rm -rf /etc/sriov-hook
+
+# ---- an earlier standin-up's saved configuration and a purge since: down recreates nothing -------------
+out=$(make -s -C "$REPO" standin-up NUMVFS=1 2>&1)
+mkdir -p "$SAVE_DIR" && printf '{"log": "stderr"}\n' >"$SAVE_DIR/config.json.saved"
+out=$(make -s -C "$REPO" standin-down 2>&1)
+rc=$?
+t_check purged/down "rc=$rc: $out" "$rc" = 0
+t_check purged/no-config "/etc/sriov-hook: $(etc_state)" "$(etc_state)" = absent
+t_empty purged/nothing-left "left" "$(leftovers)"
 
 t_end

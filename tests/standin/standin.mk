@@ -1,7 +1,7 @@
 # A stand-in SR-IOV PF that stays (root): `make standin-up [NUMVFS=4]` makes the PF standin0p with
-# VFs (veth devices behind a fake sysfs tree) and points /etc/sriov-hook/config.json at it, so that
-# the README's quickstarts can be followed by hand without an SR-IOV NIC; `make standin-down`
-# removes all of it and puts the configuration back. check-standin tests both.
+# VFs (veth devices behind a fake sysfs tree) and a configuration of its own in
+# /run/sriov-hook-standin (never /etc/sriov-hook), so that the README's quickstarts can be followed
+# by hand without an SR-IOV NIC; `make standin-down` removes all of it. check-standin tests both.
 .PHONY: standin-up standin-down check-standin
 standin-up:
 	@scripts/standin-pf.sh up $(NUMVFS)

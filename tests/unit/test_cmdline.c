@@ -185,7 +185,7 @@ static char *spec_json(const char *self, const char *link, const char *other, co
 			     "{\"path\": \"%s\", \"args\": [\"sriov-hook\", \"createRuntime\", \"--pool\", \"fast\"]},"
 			     "{\"path\": \"%s\", \"args\": [\"sriov-hook\", \"--bogus\", \"createRuntime\"]},"
 			     "{\"path\": \"%s\"},"
-			     "{\"path\": \"%s\", \"args\": [\"sriov-hook\", \"--vf=0\", \"--pf=p0\", "
+			     "{\"path\": \"%s\", \"args\": [\"sriov-hook\", \"--vf=2\", \"--pf=p0\", "
 			     "\"createRuntime\"]}%s]}}",
 			     self, self, other, self, link, self, self, self, extra) < SIZE);
 	return json;
@@ -209,7 +209,7 @@ static void test_devices_from_hooks(void **state)
 	assert_int_equal(n, 3);
 	assert_string_equal(sh_request_selector_key(&devs[0], key, sizeof(key)), "pf=p0 vf=0");
 	assert_string_equal(sh_request_selector_key(&devs[1], key, sizeof(key)), "pool=fast");
-	assert_string_equal(sh_request_selector_key(&devs[2], key, sizeof(key)), "pf=p0 vf=0");
+	assert_string_equal(sh_request_selector_key(&devs[2], key, sizeof(key)), "pf=p0 vf=2");
 	/* this run's device among them: nothing added; run by hand: its device comes last */
 	assert_int_equal(sh_request_set_selector(&own, "pool", "fast", "--pool", &err), 0);
 	assert_int_equal(sh_stage_devices(&spec, self, &own, devs, SH_MAX_VFS, &n, &err), 0);
@@ -232,6 +232,20 @@ static void test_devices_from_hooks(void **state)
 	assert_int_equal(sh_stage_devices(&spec, self, NULL, devs, SH_MAX_VFS, &n, &err), 0);
 	assert_int_equal(n, 4);
 	assert_string_equal(sh_request_selector_key(&devs[3], key, sizeof(key)), "pool=far");
+	/* the same device twice (--device X --device X): refused, saying so */
+	json = spec_json(self, link, other,
+			 ",{\"path\": \"/nonexistent/bin/sriov-hook\", \"args\": [\"sriov-hook\", \"--pf\", \"p0\", "
+			 "\"--vf\", \"2\", \"createRuntime\"]}");
+	sh_oci_spec_free(&spec);
+	assert_int_equal(sh_oci_spec_parse(json, &spec, &err), 0);
+	assert_int_equal(sh_stage_devices(&spec, self, NULL, devs, SH_MAX_VFS, &n, &err), -EINVAL);
+	assert_string_equal(err.msg, "the same CDI device (\"pf=p0 vf=2\") is asked twice: give each --device once");
+	free(json);
+	json = spec_json(self, link, other,
+			 ",{\"path\": \"/nonexistent/bin/sriov-hook\", \"args\": [\"sriov-hook\", \"--pool\", \"far\", "
+			 "\"createRuntime\"]}");
+	sh_oci_spec_free(&spec);
+	assert_int_equal(sh_oci_spec_parse(json, &spec, &err), 0);
 	/* more devices than slots */
 	assert_int_equal(sh_stage_devices(&spec, self, NULL, devs, 2, &n, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "more than 2 sriov-hook CDI devices"));
@@ -304,8 +318,8 @@ static void test_prepare_device_runs(void **state)
 	assert_int_equal(in.req.vf[1].mtu, 9000);
 	assert_int_equal(in.req.vf[1].cfg.vlan, 7); /* the pool's settings */
 	assert_true(in.req.vf[1].elsewhere);
-	assert_string_equal(in.req.vf[2].device, "pf=p0 vf=0"); /* the same device twice: this run's too */
-	assert_false(in.req.vf[2].elsewhere);
+	assert_string_equal(in.req.vf[2].device, "pf=p0 vf=2");
+	assert_true(in.req.vf[2].elsewhere);
 	assert_string_equal(in.req.vf[3].device, "");
 	assert_int_equal(in.req.vf[3].slot, 3);
 	assert_string_equal(in.req.vf[3].pf, "p9");

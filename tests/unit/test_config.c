@@ -381,6 +381,78 @@ static void test_load_not_regular(void **state)
 	sh_config_free(&cfg);
 }
 
+/* A file that does not load still gives the roots written before the point where it breaks, each
+ * as checked as when it loads; the others keep their defaults. */
+static void test_salvage_roots(void **state)
+{
+	static const struct {
+		const char *json, *state_dir, *sysfs_root, *log;
+		unsigned timeout;
+	} cases[] = {
+		/* a trailing comma: everything before it */
+		{ "{\"state_dir\": \"/s\", \"sysfs_root\": \"/f\", \"log\": \"stderr\",\n \"poststop_timeout_ms\": 9,\n}",
+		  "/s", "/f", "stderr", 9 },
+		/* the error first: nothing */
+		{ "{,\"state_dir\": \"/s\"}", SH_DEFAULT_STATE_DIR, SH_DEFAULT_SYSFS, "auto", 3000 },
+		/* valid JSON, a bad key elsewhere; a relative root is not taken */
+		{ "{\"colour\": 1, \"state_dir\": \"rel\", \"sysfs_root\": \"/f\"}", SH_DEFAULT_STATE_DIR, "/f", "auto", 3000 },
+		/* the same names deeper down are not roots */
+		{ "{\"pools\": {\"state_dir\": \"/p\"}, \"x\": [\"/q\"], \"sysfs_root\": [\"/a\"]", SH_DEFAULT_STATE_DIR,
+		  SH_DEFAULT_SYSFS, "auto", 3000 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		struct sh_config cfg;
+
+		sh_config_defaults(&cfg);
+		sh_config_salvage_roots(cases[i].json, &cfg);
+		assert_string_equal(cfg.state_dir, cases[i].state_dir);
+		assert_string_equal(cfg.sysfs_root, cases[i].sysfs_root);
+		assert_string_equal(cfg.log, cases[i].log);
+		assert_int_equal(cfg.poststop_timeout_ms, cases[i].timeout);
+		sh_config_free(&cfg);
+	}
+}
+
+/* sh_config_load_roots: the broken file's message with its line and column, and the roots. */
+static void test_load_roots(void **state)
+{
+	const char *dir = *state;
+	char path[PATH_MAX], text[2 * PATH_MAX + 96];
+	struct sh_config cfg;
+	struct sh_error err = { 0 };
+
+	snprintf(path, sizeof(path), "%s/config.json", dir);
+	write_text(path, "{\"state_dir\": \"/s\",\n \"pools\": {},\n}\n");
+	assert_int_equal(sh_config_load_roots(path, &cfg, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "broken configuration "));
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "at line 3, column 1"));
+	assert_string_equal(cfg.state_dir, "/s");
+	sh_config_roots_text(&cfg, text, sizeof(text));
+	assert_string_equal(text, "state_dir /s (read from the file) and sysfs_root /sys (the default)");
+	sh_config_free(&cfg);
+
+	/* a file that loads is loaded */
+	write_text(path, "{\"state_dir\": \"/t\"}");
+	assert_int_equal(sh_config_load_roots(path, &cfg, &err), 0);
+	assert_string_equal(cfg.state_dir, "/t");
+	sh_config_free(&cfg);
+}
+
+/* One list where runc is looked for; messages name its directories from it. */
+static void test_runc_search(void **state)
+{
+	char dirs[256];
+
+	(void)state;
+	assert_string_equal(sh_runc_search_paths[0], "/usr/sbin/runc");
+	assert_null(sh_runc_search_paths[4]);
+	assert_string_equal(sh_runc_search_dirs(dirs, sizeof(dirs)), "/usr/sbin, /usr/bin, /usr/local/sbin or /usr/local/bin");
+}
+
 static int tmpdir_setup(void **state)
 {
 	return tmpdir_setup_for(state, "config");
@@ -401,6 +473,9 @@ int main(void)
 		cmocka_unit_test(test_load_explicit_missing),
 		cmocka_unit_test_setup_teardown(test_load_file, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_load_not_regular, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test(test_salvage_roots),
+		cmocka_unit_test(test_runc_search),
+		cmocka_unit_test_setup_teardown(test_load_roots, tmpdir_setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

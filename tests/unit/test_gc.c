@@ -298,12 +298,38 @@ static void test_corrupt_record(void **state)
 	assert_true(exists(f, "claims/0000:3b:10.2.json"));
 }
 
+/* A dry run's lines speak of what would be done, not of what was. */
+static void test_dry_run_tense(void **state)
+{
+	static const struct {
+		const char *what, *dry;
+	} cases[] = {
+		{ "returned", "would be returned" },
+		{ "returning", "would be returned (its release was left unfinished)" },
+		{ "removed stale pin", "would remove stale pin" },
+		{ "removed stray file", "would remove stray file" },
+		{ "removed empty directory", "would remove empty directory" },
+	};
+	char buf[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sh_gc_event ev = { .what = cases[i].what };
+
+		assert_string_equal(sh_gc_event_what(&ev, true, buf, sizeof(buf)), cases[i].dry);
+		assert_string_equal(sh_gc_event_what(&ev, false, buf, sizeof(buf)), cases[i].what);
+		ev.result = -EIO; /* a failure says what it tried */
+		assert_string_equal(sh_gc_event_what(&ev, true, buf, sizeof(buf)), cases[i].what);
+	}
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, gc_setup, gc_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_missing_store), T(test_returns_stale_only), T(test_not_back),
-		T(test_dry_run),       T(test_corrupt_record),
+		T(test_dry_run),       T(test_corrupt_record), cmocka_unit_test(test_dry_run_tense),
 	};
 #undef T
 

@@ -335,6 +335,39 @@ static void test_parse_errors(void **state)
 	}
 }
 
+/* Where a document breaks, as a person counts it: a trailing comma is found at the brace after it. */
+static void test_parse_error_position(void **state)
+{
+	static const struct {
+		const char *json;
+		unsigned line, column;
+	} cases[] = {
+		{ "{\"a\":1,}", 1, 8 },
+		{ "{\"a\": 1,\n \"b\": 2,\n}\n", 3, 1 },
+		{ "{\n  \"a\": tru\n}", 2, 10 },
+		{ "{\"a\":", 1, 6 },
+		{ "{\"a\":1}\n\nx", 3, 1 },
+		{ "", 1, 1 },
+	};
+	char want[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		struct sh_error err = { 0 };
+		unsigned line, column;
+		yajl_val v = NULL;
+
+		sh_json_error_position(cases[i].json, &line, &column);
+		if (line != cases[i].line || column != cases[i].column)
+			fail_msg("\"%s\": want line %u column %u, got %u %u", cases[i].json, cases[i].line,
+				 cases[i].column, line, column);
+		assert_int_equal(sh_json_parse(cases[i].json, "doc", &v, &err), -EINVAL);
+		snprintf(want, sizeof(want), " at line %u, column %u", cases[i].line, cases[i].column);
+		assert_non_null(strstr(err.msg, want));
+	}
+}
+
 /* ---- getters --------------------------------------------------------------------------------- */
 
 static const char doc[] = "{\"s\": \"str\", \"empty\": \"\", \"i\": 42, \"neg\": -7, \"big\": 9007199254740993,"
@@ -407,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_parse_escaped_nul),
 		cmocka_unit_test(test_parse_ok),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_parse_error_position),
 		cmocka_unit_test(test_getters),
 	};
 

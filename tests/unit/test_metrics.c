@@ -129,7 +129,11 @@ static void test_write_file(void **state)
 
 	snprintf(bad, sizeof(bad), "%s/no-such-dir/sriov.prom", (char *)*state);
 	assert_int_equal(sh_metrics_write_file("x 1\n", bad, &err), -ENOENT);
-	assert_non_null(strstr(err.msg, "no-such-dir/sriov.prom: create temporary file"));
+	assert_non_null(strstr(err.msg, "no-such-dir/sriov.prom: the directory "));
+	/* it ends with the fix */
+	snprintf(path, sizeof(path), "`mkdir -p %s/no-such-dir`, node_exporter's --collector.textfile.directory), "
+				     "or give --output a file in one that does", (char *)*state);
+	assert_string_equal(err.msg + strlen(err.msg) - strlen(path), path);
 }
 
 static int setup(void **state)

@@ -228,6 +228,12 @@ static void test_pools_invalid(void **state)
 		 "is not a pool name"},
 		{"{\"pools\": {\"fast\": [\"p\"], \"fast\": [\"q\"]}}", "\"fast\" is given twice"},
 		{"{\"pools\": {}, \"pools\": {}}", "\"pools\" is given twice"},
+		/* a VF in two pools: the second's settings would be bypassed */
+		{"{\"pools\": {\"a\": [\"p#0-3\"], \"b\": {\"vfs\": [\"p#3-5\"], \"vlan\": 7}}}",
+		 "config: VF 3 of p is in pools.a and pools.b: a VF belongs to one pool"},
+		{"{\"pools\": {\"a\": [\"q\", \"p#6,2\"], \"b\": [\"p\"]}}", "VF 2 of p is in pools.a and pools.b"},
+		{"{\"pools\": {\"a\": [\"0000:3B:00.0#1\"], \"b\": [\"0000:3b:00.0#0-9\"]}}",
+		 "VF 1 of 0000:3b:00.0 is in pools.a and pools.b"},
 	};
 	size_t i;
 
@@ -243,6 +249,22 @@ static void test_pools_invalid(void **state)
 			fail_msg("%s: message \"%s\" lacks \"%s\"", cases[i].json, err.msg, cases[i].msg);
 		sh_config_free(&cfg);
 	}
+}
+
+/* Pools that share a PF but no VF are fine. */
+static void test_pools_disjoint(void **state)
+{
+	struct sh_config cfg;
+	struct sh_error err = {0};
+
+	(void)state;
+	sh_config_defaults(&cfg);
+	assert_int_equal(sh_config_parse("{\"pools\": {\"a\": [\"p#0-3\", \"q\"], \"b\": [\"p#4-7\", \"r#0\"], "
+					 "\"c\": [\"p#8\"]}}",
+					 &cfg, &err),
+			 0);
+	assert_int_equal(cfg.n_pools, 3);
+	sh_config_free(&cfg);
 }
 
 static void test_pool_names_valid(void **state)
@@ -465,6 +487,7 @@ int main(void)
 		cmocka_unit_test(test_pools_object_form),
 		cmocka_unit_test(test_pools_invalid),
 		cmocka_unit_test(test_pool_names_valid),
+		cmocka_unit_test(test_pools_disjoint),
 		cmocka_unit_test(test_apply_merges_settings),
 		cmocka_unit_test(test_apply_refuses_overrides),
 		cmocka_unit_test(test_vfio_pool),

@@ -728,6 +728,38 @@ static void test_env_fallback_first_wins(void **state)
 
 /* An error in a value that came from a variable names the variable, never the annotation it stands
  * for; a key the message adds is spelled like the key it is about. */
+/* SRIOV_ variables the request does not use are named, with why: env_fallback off, or no key (and
+ * the nearest one, in the variable's slot). The hook's own SRIOV_VFIO_ and SRIOV_HOOK_ are not. */
+static void test_env_unused(void **state)
+{
+	static const struct {
+		const char *env[6];
+		bool fallback;
+		size_t n;
+		const char *want;
+	} cases[] = {
+		{ { "PATH=/bin", "SRIOV_PF=p0", "SRIOV_VF=0" }, true, 0, "" },
+		{ { "SRIOV_PF=p0", "SRIOV_VF=0" }, false, 2, "SRIOV_PF, SRIOV_VF not read: env_fallback is off in the configuration" },
+		{ { "SRIOV_PF=p0", "SRIOV_IPADDR=10.0.0.2/24" }, true, 1, "SRIOV_IPADDR (not a key; the nearest is SRIOV_IP)" },
+		{ { "SRIOV_2_VLANID=5" }, true, 1, "SRIOV_2_VLANID (not a key; the nearest is SRIOV_2_VLAN)" },
+		{ { "SRIOV_MTU=9000", "SRIOV_vlan=5" }, false, 2,
+		  "SRIOV_MTU not read: env_fallback is off in the configuration; SRIOV_vlan (not a key; the nearest is SRIOV_VLAN)" },
+		{ { "SRIOV_VFIO_PCI=0000:3b:02.0", "SRIOV_HOOK_CONFIG=/x", "SRIOVX=1" }, false, 0, "" },
+	};
+	char out[1024];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < SH_ARRAY_SIZE(cases); i++) {
+		for (n = 0; n < 6 && cases[i].env[n]; n++)
+			;
+		if (sh_request_env_unused((char *const *)cases[i].env, n, cases[i].fallback, out, sizeof(out)) !=
+			    cases[i].n ||
+		    strcmp(out, cases[i].want))
+			fail_msg("case %zu: got \"%s\", want \"%s\"", i, out, cases[i].want);
+	}
+}
+
 static void test_env_fallback_errors_name_the_variable(void **state)
 {
 	static const struct {
@@ -1212,6 +1244,7 @@ int main(void)
 		cmocka_unit_test(test_env_fallback_annotations_win),
 		cmocka_unit_test(test_env_fallback_first_wins),
 		cmocka_unit_test(test_env_fallback_errors_name_the_variable),
+		cmocka_unit_test(test_env_unused),
 		cmocka_unit_test(test_env_fallback_pool_and_devices),
 		cmocka_unit_test(test_env_fallback_every_key),
 		cmocka_unit_test(test_env_variables_documented),

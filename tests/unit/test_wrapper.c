@@ -476,7 +476,7 @@ static void test_find_runc(void **state)
 		bool listed = false;
 		const char *const *p;
 
-		for (p = sh_wrapper_runc_paths; *p; p++)
+		for (p = sh_runc_search_paths; *p; p++)
 			listed |= !strcmp(*p, out);
 		assert_true(listed);
 	} else {
@@ -546,7 +546,7 @@ static bool listed_runc(const char *path)
 {
 	const char *const *p;
 
-	for (p = sh_wrapper_runc_paths; *p; p++)
+	for (p = sh_runc_search_paths; *p; p++)
 		if (!strcmp(*p, path))
 			return true;
 	return false;
@@ -802,7 +802,7 @@ static void test_run_failure_in_runc_log(void **state)
 	assert_int_equal(sh_json_read_file(log, 4096, &text, &err), 0);
 	snprintf(opt, sizeof(opt),
 		 "{\"level\":\"info\",\"msg\":\"before\",\"time\":\"x\"}\n{\"level\":\"error\","
-		 "\"msg\":\"sriov-runc: %s: config: unknown key \\\"env_fallbak\\\" (known: ",
+		 "\"msg\":\"sriov-runc: broken configuration %s: config: unknown key \\\"env_fallbak\\\" (known: ",
 		 cfg);
 	assert_non_null(strstr(text, opt));
 	assert_int_equal(text[strlen(text) - 1], '\n');

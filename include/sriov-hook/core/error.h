@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define SH_ERR_MAX 1024
+/* Room for the longest message with its fix, two paths in it included: no user-facing message is
+ * ever cut (tests/unit/test_error.c, tests/integration/refusals.sh). */
+#define SH_ERR_MAX 4096
 
 struct sh_error {
 	int code; /* positive errno */
@@ -18,7 +20,8 @@ struct sh_error {
 int sh_err(struct sh_error *err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Sets err to "<fmt>: <strerror(errnum)>" and returns -errnum. */
 int sh_err_errno(struct sh_error *err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* Prefixes the message already in err with "<fmt>: " and returns -err->code. */
+/* Prefixes the message already in err with "<fmt>: " and returns -err->code. The message is kept
+ * whole: when both do not fit, the prefix is cut (ending "..."). */
 int sh_err_ctx(struct sh_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static inline void sh_freep(void *p)

@@ -12,6 +12,9 @@
 /* Parses buf (NUL-terminated) into an object; what names the document in the error ("OCI state").
  * A string or key with an escaped NUL (\u0000) is refused: the tree would cut it there. */
 int sh_json_parse(const char *buf, const char *what, yajl_val *out, struct sh_error *err);
+/* Where yajl stops in buf (NUL-terminated), 1-based: the token it refuses, or the end of a
+ * document cut short. Editors and people count lines and columns, not byte offsets. */
+void sh_json_error_position(const char *buf, unsigned *line, unsigned *column);
 /* Reads a whole regular file (at most max bytes; a FIFO, a device or a larger file is refused
  * before reading) into a NUL-terminated malloc'd buffer. A NUL byte in it is an error. */
 int sh_json_read_file(const char *path, size_t max, char **out, struct sh_error *err);

@@ -48,13 +48,17 @@ const char *sh_vf_mode_name(enum sh_vf_mode mode);
 /* The mode called name; false when name is none. */
 bool sh_vf_mode_from_name(const char *name, enum sh_vf_mode *mode);
 
+/* link_state's values: the kernel's IFLA_VF_LINK_STATE_* (linux/if_link.h, checked in vfsetting.c),
+ * named for code that does not include netlink headers (doctor, listings). */
+enum sh_vf_link_state { SH_VF_LINK_AUTO = 0, SH_VF_LINK_ENABLE = 1, SH_VF_LINK_DISABLE = 2 };
+
 /* Values of the PF-side settings of one VF, as requested or as read back. */
 struct sh_vf_cfg {
 	uint8_t mac[6];
 	unsigned vlan, qos;
 	unsigned vlan_proto; /* ETH_P_8021Q or ETH_P_8021AD, host order */
 	unsigned spoofchk, trust;
-	unsigned link_state; /* IFLA_VF_LINK_STATE_* */
+	unsigned link_state; /* enum sh_vf_link_state */
 	unsigned min_tx_rate, max_tx_rate;
 };
 

@@ -12,8 +12,8 @@ enum sh_check_level { SH_CHECK_OK, SH_CHECK_WARN, SH_CHECK_FAIL };
 struct sh_check {
 	enum sh_check_level level;
 	const char *name; /* "config", "iommu", "sriov", ... (sriovctl(8) lists them) */
-	char what[512];
-	char fix[1024]; /* the command or edit that fixes it; "" when ok */
+	char what[SH_ERR_MAX];
+	char fix[SH_ERR_MAX]; /* the command or edit that fixes it; "" when ok */
 };
 
 struct sh_doctor_opts {

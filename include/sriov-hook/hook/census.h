@@ -13,7 +13,8 @@ struct sh_census {
 	unsigned total, held, stale, host, elsewhere, unusable, freed;
 	char holders[200];   /* the first holders, "web, 3f2a9c1d0b8e" */
 	char stale_why[256]; /* why a stale claim could not be taken over (the picking fills it) */
-	char host_why[160], elsewhere_why[160], unusable_why[160];
+	/* each reason whole, with its fix */
+	char host_why[SH_ERR_MAX / 4], elsewhere_why[SH_ERR_MAX / 4], unusable_why[SH_ERR_MAX / 4];
 };
 
 /* Counts the VFs of pf in scope (pool, or none: the VFs outside pools) after no claim succeeded:

@@ -20,6 +20,10 @@ struct sh_gc_event {
 	const char *why;  /* the failure's message, or NULL */
 };
 
+/* ev->what as a line says it: as it is for a run, and for a dry run in the conditional ("would be
+ * returned", "would remove stale pin"), since nothing was done. */
+const char *sh_gc_event_what(const struct sh_gc_event *ev, bool dry_run, char *buf, size_t len);
+
 /* Finishes every claim whose container is gone or that was left mid-way (the VF moved home from the
  * pin or found as devN, restored from its record, released), removes pins no record names and
  * stray temporary files and empty index directories. Takes the same locks as the hooks, so it is

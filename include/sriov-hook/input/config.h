@@ -42,10 +42,25 @@ struct sh_config {
 	size_t n_pools;
 };
 
+/* Where the real runc is looked for when "runc" is "" (never PATH: a daemon's PATH may lead back to
+ * sriov-runc), in order, NULL-terminated: sriov-runc runs the first, doctor checks the same. */
+extern const char *const sh_runc_search_paths[];
+/* Their directories for a message: "/usr/sbin, /usr/bin, /usr/local/sbin or /usr/local/bin". */
+const char *sh_runc_search_dirs(char *buf, size_t len);
+
 void sh_config_defaults(struct sh_config *cfg);
 int sh_config_parse(const char *json, struct sh_config *cfg, struct sh_error *err);
 /* path NULL: the default file, whose absence means defaults; a given path must exist. */
 int sh_config_load(const char *path, struct sh_config *cfg, struct sh_error *err);
+/* For what must work with a broken file (poststop, sriovctl list and gc): as sh_config_load, and
+ * when the file does not load, cfg holds the defaults but for the roots, the log and the poststop
+ * timeout the file gave before the point where it breaks (sh_config_salvage_roots); err says why
+ * it is broken, with line and column for a JSON error. */
+int sh_config_load_roots(const char *path, struct sh_config *cfg, struct sh_error *err);
+void sh_config_salvage_roots(const char *json, struct sh_config *cfg);
+/* "state_dir X (read from the file) and sysfs_root Y (the default)": what a run with a broken
+ * file goes on with, for its one line. */
+void sh_config_roots_text(const struct sh_config *cfg, char *out, size_t len);
 bool sh_config_pf_allowed(const struct sh_config *cfg, const char *pf_name, const char *pf_pci);
 void sh_config_free(struct sh_config *cfg);
 

@@ -50,6 +50,8 @@ int sh_pool_selector_parse(const char *s, struct sh_pool_selector *out, const ch
 bool sh_pool_selector_has(const struct sh_pool_selector *sel, const char *pf_name, const char *pf_pci, unsigned index);
 /* Whether the selector names PF (pf_name, pf_pci) at all. */
 bool sh_pool_selector_names_pf(const struct sh_pool_selector *sel, const char *pf_name, const char *pf_pci);
+/* The lowest VF index the ranges of both selectors name, whatever PF each names; -1 when none. */
+long sh_pool_ranges_overlap(const struct sh_pool_selector *a, const struct sh_pool_selector *b);
 /* The selector as the configuration spells it, normalised: "ens1f0#0-3,6". */
 const char *sh_pool_selector_format(const struct sh_pool_selector *sel, char *buf, size_t len);
 

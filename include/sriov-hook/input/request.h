@@ -78,6 +78,11 @@ int sh_request_build_with_env(const struct sh_annotations *a, char *const *env, 
 /* Whether a process.env entry ("NAME=value") is SRIOV_[N_]<KEY> for a key of the tables, spelled
  * exactly so (upper case, N = 1..7): the variables env_fallback reads. */
 bool sh_request_env_is_key(const char *entry);
+/* The SRIOV_ entries of process.env the request does not use, in out as one clause for a log line:
+ * those that spell a key while env_fallback is off, and those that spell none (with the nearest
+ * key: "SRIOV_IPADDR (not a key; the nearest is SRIOV_IP)"). The hook's own SRIOV_VFIO_* and
+ * SRIOV_HOOK_* are not counted. Returns how many. */
+size_t sh_request_env_unused(char *const *env, size_t n_env, bool fallback, char *out, size_t len);
 
 /* Sets one of the keys that say which VF (pf, vf, pool) to value; what names it in messages
  * ("--vf", "annotation io.sriov.vf"). -EINVAL for another key or a value it does not take. */

@@ -60,9 +60,8 @@ int sh_wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, 
  * may stand in for the one named. */
 int sh_wrapper_peek_config(const char *path, struct sh_config *cfg, struct sh_error *err);
 
-/* The real runc: cfg->runc when set, else the first executable of the system paths below —
- * never a PATH lookup, since the daemon's PATH may lead back to the wrapper. */
-extern const char *const sh_wrapper_runc_paths[];
+/* The real runc: cfg->runc when set, else the first executable of sh_runc_search_paths (config.h)
+ * — never a PATH lookup, since the daemon's PATH may lead back to the wrapper. */
 int sh_wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error *err);
 
 /* Whether the spec asks for SR-IOV: an io.sriov.* annotation, or with env_fallback an
