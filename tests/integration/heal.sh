@@ -22,6 +22,20 @@ ns_addrs() { nsenter -t "$1" -n ip -o addr show dev "$2" 2>/dev/null | awk '{pri
 # reset_in PID NAME TAG K: the VF netdev goes with the PF reset (deleted in the container).
 reset_in() { nsenter -t "$1" -n ip link del "$2"; }
 
+# --- the udev rule: udev reads it without complaint and leaves a netdev that is no VF alone
+# (`udevadm test` refuses a device outside the real sysfs, so the fake tree's VF is not one it
+# takes); its PROGRAM, run on the fake tree, names the VF's PF.
+RULE=$REPO/etc/udev/61-sriov-hook-heal.rules
+U_OUT=$(unshare -m --propagation private sh -c 'mount -t tmpfs none /run/udev/rules.d && cp "$1" /run/udev/rules.d/ &&
+	udevadm test --action=add "/sys/class/net/$2" 2>&1' sh "$RULE" "$(standin_vf_name a 1)")
+t_contains udev/read "$U_OUT" "Reading rules file: /run/udev/rules.d/61-sriov-hook-heal.rules"
+t_lacks udev/no_complaint "$U_OUT" "61-sriov-hook-heal.rules:"
+t_lacks udev/not_for_veth "$U_OUT" "sriov-hook-heal@"
+devpath=/devices/pci0000:00/$PCI0/net/$(standin_vf_name a 0)
+prog=$(sed -n "s/.*PROGRAM=\"\([^\"]*\)\".*/\1/p" "$RULE" | sed 's/\$\$/$/g' | sed "s|/sys%p|$SH_SYSFS$devpath|")
+t_check udev/program_names_pf "rule PROGRAM '$prog' printed '$(eval "$prog")'" "$(eval "$prog")" = "$(standin_pf_pci a)"
+t_contains udev/wants_unit "$(cat "$RULE")" 'ENV{SYSTEMD_WANTS}+="sriov-hook-heal@%c.service"'
+
 ct_create c1 "$CFG" pf="$PF" vf=0 ifname=hv0 mtu=1400 ip=10.92.0.2/24 gateway=10.92.0.1
 t_check setup/c1 "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 P1=$(ct_pid c1)
