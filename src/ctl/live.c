@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sriov-hook/core/json.h"
+#include "sriov-hook/core/log.h"
 #include "sriov-hook/hook/live.h"
 #include "sriov-hook/input/annotations.h"
 #include "sriov-hook/input/pool.h"
@@ -262,6 +263,14 @@ static int build_request(const struct sh_config *cfg, const struct args *a, stru
 	return 0;
 }
 
+static void log_open(const struct sh_config *cfg, const char *id, const char *stage)
+{
+	struct sh_error ignored;
+
+	sh_log_set_container(id, NULL, stage);
+	sh_log_open(cfg->log, &ignored);
+}
+
 int sh_ctl_attach(const struct sh_config *cfg, char **argv, int argc, FILE *out, struct sh_error *err)
 {
 	struct sh_live_target t;
@@ -274,7 +283,11 @@ int sh_ctl_attach(const struct sh_config *cfg, char **argv, int argc, FILE *out,
 	    (r = resolve(cfg, a.container, a.pid, a.netns, a.root, &t, err)) == 0) {
 		struct sh_live l = {cfg, t.id, t.pid, t.netns};
 
-		if ((r = sh_live_attach(&l, &req.vf[0], &rec, err)) < 0)
+		/* The hook's lines about this VF go where the hook's go, under the container's id. */
+		log_open(cfg, t.id, "attach");
+		r = sh_live_attach(&l, &req.vf[0], &rec, err);
+		sh_log_close();
+		if (r < 0)
 			sh_err_ctx(err, "container %s", t.id);
 		else
 			fprintf(out, "VF %u (%s) of %s: attached to %s as %s\n", rec.vf_index, rec.vf_pci, rec.pf_name,
@@ -295,7 +308,9 @@ int sh_ctl_detach(const struct sh_config *cfg, char **argv, int argc, FILE *out,
 	    (r = resolve(cfg, a.container, a.pid, NULL, a.root, &t, err)) == 0) {
 		struct sh_live l = {cfg, t.id, t.pid, NULL};
 
+		log_open(cfg, t.id, "detach");
 		r = sh_live_detach(&l, a.vf, &n, err);
+		sh_log_close();
 		if (r < 0)
 			sh_err_ctx(err, "container %s", t.id);
 		if (n)

@@ -7,7 +7,8 @@ REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 t_setup live "$REPO" "a 3b 3"
 CTL=$REPO/build/sriovctl
 PF=$(standin_pf_name a)
-CFG=$(standin_config live)
+POOL=p$SH_PREFIX
+CFG=$(standin_config live "\"pools\": {\"$POOL\": [\"$PF#2\"]}")
 STATE=$(standin_state_dir live)
 ROOT=$SH_TMP/runc
 
@@ -61,6 +62,10 @@ t_check host/one_line "$C_OUT" "$(printf '%s\n' "$C_OUT" | grep -c .)" = 1
 ctl attach --netns /proc/self/ns/net --pf "$PF" --vf 1
 t_check host_netns/exit1 "rc $C_RC: $C_OUT" "$C_RC" = 1
 t_contains host_netns/says "$C_OUT" "host"
+ctl attach --pid "$P2" --pf "$PF" --vf 2
+t_check pool/exit1 "rc $C_RC: $C_OUT" "$C_RC" = 1
+t_contains pool/says "$C_OUT" "pool"
+t_check pool/one_line "$C_OUT" "$(printf '%s\n' "$C_OUT" | grep -c .)" = 1
 t_check refused/nothing_left "records $(records)" "$(records)" = 1
 t_empty refused/vf1_untouched "VF 1" "$(standin_vf_problems a 1)"
 ctl attach --pid "$P2" --pf "$PF" --vf 1 --bogus 3
@@ -89,9 +94,9 @@ eval "wait \$RUNC_c1"
 t_empty poststop/restored "after c1's poststop" "$(standin_vf_problems a)"
 t_check poststop/no_record "records $(records)" "$(records)" = 0
 
-# --- gc after kill -9 of a process the claim store did not know (id pid-<pid>) ----------------------
+# --- gc after kill -9 of a process the claim store did not know (id pid-<pid>), VF from a pool ------
 standin_netns_proc P3
-ctl attach --pid "$P3" --pf "$PF" --vf 2 --mtu 1300
+ctl attach --pid "$P3" --pool "$POOL" --mtu 1300
 t_check gc/attach "rc $C_RC: $C_OUT" "$C_RC" = 0
 t_contains gc/pid_id "$C_OUT" "attached to pid-$P3"
 standin_kill "$P3"
