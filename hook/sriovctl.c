@@ -307,8 +307,8 @@ static int cmd_vfs(const struct opts *o, struct sh_error *err)
 }
 
 /* attach, detach and heal parse their own arguments (the request's keys are options there). */
-static int own_args(const struct opts *o, int (*fn)(const struct sh_config *cfg, char **args, int n, FILE *out,
-						    struct sh_error *err),
+static int own_args(const struct opts *o,
+		    int (*fn)(const struct sh_config *cfg, char **args, int n, FILE *out, struct sh_error *err),
 		    struct sh_error *err)
 {
 	struct sh_config cfg;
@@ -438,7 +438,8 @@ int main(int argc, char **argv)
 		optind = own;
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "sriovctl: no command given: list, metrics, gc, doctor, attach, detach, heal, vfs apply or cdi generate (see "
+		fprintf(stderr, "sriovctl: no command given: list, metrics, gc, doctor, attach, detach, heal, vfs "
+				"apply or cdi generate (see "
 				"sriovctl --help)\n");
 		return 2;
 	}
@@ -447,7 +448,8 @@ int main(int argc, char **argv)
 			cmd = &commands[i];
 	if (!cmd) {
 		fprintf(stderr,
-			"sriovctl: unknown command \"%s\": list, metrics, gc, doctor, attach, detach, heal, vfs apply or cdi generate\n",
+			"sriovctl: unknown command \"%s\": list, metrics, gc, doctor, attach, detach, heal, vfs apply "
+			"or cdi generate\n",
 			argv[optind]);
 		return 2;
 	}

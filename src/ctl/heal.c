@@ -95,8 +95,7 @@ struct heal {
 };
 
 /* The PF-side settings the claim applied, as knobs.c applies them (a MAC through the netdev first). */
-static int redo_knobs(struct heal *h, const struct sh_record *r, int pf_ifindex, int host_ifindex,
-		      struct sh_error *err)
+static int redo_knobs(struct heal *h, const struct sh_record *r, int pf_ifindex, int host_ifindex, struct sh_error *err)
 {
 	int k, ret;
 
@@ -142,8 +141,8 @@ static int redo_inside(int nsfd, const struct sh_record *r, int *ifindex, struct
 
 /* Back on the host: PF-side settings, the move (under the name the container knew), the setup. The
  * record learns the new indexes last, so that a heal killed on the way is finished by the next. */
-static int heal_back(struct heal *h, struct sh_claim *c, struct sh_record *r, int nsfd, int host_ifindex,
-		     bool moved, struct sh_error *err)
+static int heal_back(struct heal *h, struct sh_claim *c, struct sh_record *r, int nsfd, int host_ifindex, bool moved,
+		     struct sh_error *err)
 {
 	struct sh_link pf;
 	int ret, ifindex;
@@ -199,9 +198,10 @@ static void heal_vf(struct heal *h, const char *pci, char **pfs, int n_pfs)
 		ret = sh_release_vf(h->cfg, h->host_sk, &c, &r, false, &e);
 		if (ret == 0)
 			sh_store_unpin_if_unused(&h->store, r.pin, true, &e);
-		return line(h, &r, ret == -EAGAIN ? "container gone: released, not back yet (returning)"
-				   : ret == 0	  ? "container gone: released"
-						  : "container gone: release failed",
+		return line(h, &r,
+			    ret == -EAGAIN ? "container gone: released, not back yet (returning)"
+			    : ret == 0	   ? "container gone: released"
+					   : "container gone: release failed",
 			    ret < 0 && ret != -EAGAIN ? &e : NULL);
 	}
 	if (sh_store_open_pin(&h->store, r.pin, r.netns_dev, r.netns_ino, &nsfd, &e) < 0)

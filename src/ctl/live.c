@@ -78,9 +78,9 @@ int sh_runc_id_of_pid(const char *root, int pid, char id[SH_ID_MAX + 1])
 /* ---- the container named */
 
 struct find {
-	const char *id;		   /* by id or name */
-	int pid;		   /* by init process */
-	uint64_t dev, ino;	   /* by network namespace (ino 0: not) */
+	const char *id;	   /* by id or name */
+	int pid;	   /* by init process */
+	uint64_t dev, ino; /* by network namespace (ino 0: not) */
 	struct sh_live_target *out;
 	bool found;
 };
@@ -130,8 +130,8 @@ static int resolve(const struct sh_config *cfg, const char *container, int pid, 
 			return sh_err(err, EINVAL, "%s/%s/state.json: unreadable", root, container);
 		if (r < 0)
 			return sh_err(err, ENOENT,
-				      "unknown container %s: no claim names it nor does %s (--root): give --pid", container,
-				      root);
+				      "unknown container %s: no claim names it nor does %s (--root): give --pid",
+				      container, root);
 		snprintf(t->id, sizeof(t->id), "%s", container);
 		return 0;
 	}
@@ -197,7 +197,8 @@ static int parse_args(char **argv, int argc, bool attach, struct args *a, struct
 			continue;
 		}
 		eq = strchr(argv[i], '=');
-		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - argv[i] - 2) : (int)strlen(argv[i] + 2), argv[i] + 2);
+		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - argv[i] - 2) : (int)strlen(argv[i] + 2),
+			 argv[i] + 2);
 		if (!attach && !strcmp(key, "all") && !eq) {
 			a->all = true;
 			continue;

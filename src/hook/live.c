@@ -14,7 +14,7 @@
 
 struct slots {
 	bool used[SH_MAX_VFS];
-	size_t n; /* records seen */
+	size_t n;	 /* records seen */
 	const char *pci; /* find: the record of this VF */
 	int slot;	 /* find: the record of this slot */
 	struct sh_record *out;
@@ -45,8 +45,7 @@ static int scan(const struct sh_config *cfg, const char *id, struct slots *s, st
 	return sh_store_each_record_of(&store, id, note_record, s, err);
 }
 
-int sh_live_attach(const struct sh_live *l, const struct sh_vf_request *v, struct sh_record *out,
-		   struct sh_error *err)
+int sh_live_attach(const struct sh_live *l, const struct sh_vf_request *v, struct sh_record *out, struct sh_error *err)
 {
 	struct sh_request req;
 	struct sh_state state = {.id = (char *)l->id, .status = (char *)"running", .pid = l->pid, .bundle = (char *)""};

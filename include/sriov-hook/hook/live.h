@@ -19,8 +19,7 @@ struct sh_live {
 /* Attaches the VF v asks for (its slot is chosen here: the first the container's records leave
  * free) exactly as createRuntime does; *out gets its record. -EEXIST when the namespace's VFs are
  * another container's. */
-int sh_live_attach(const struct sh_live *l, const struct sh_vf_request *v, struct sh_record *out,
-		   struct sh_error *err);
+int sh_live_attach(const struct sh_live *l, const struct sh_vf_request *v, struct sh_record *out, struct sh_error *err);
 /* Gives back, as poststop does, the container's VF vf_pci, or every VF it holds (vf_pci NULL),
  * whichever device claimed them. *n counts the VFs released. */
 int sh_live_detach(const struct sh_live *l, const char *vf_pci, size_t *n, struct sh_error *err);
