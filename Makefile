@@ -138,6 +138,8 @@ CRIODIR  := $(PREFIX)/share/sriov-hook/crio-hooks.d
 EXAMPLEDIR := $(PREFIX)/share/doc/sriov-hook/examples
 # systemd units (sriov-hook-vfs.service: VFs at boot, before the engines).
 UNITDIR  := $(PREFIX)/lib/systemd/system
+# udev rules (61-sriov-hook-heal.rules: sriovctl heal when a VF's netdev appears).
+UDEVDIR  := $(PREFIX)/lib/udev/rules.d
 # The configuration the hook reads (SH_DEFAULT_CONFIG): outside PREFIX.
 CONFDIR  := /etc/sriov-hook
 
@@ -151,6 +153,8 @@ define INSTALL_FILES
 0644 $(BUILD)/man-install/sriov-runc.8                           $(MANDIR)/sriov-runc.8
 0644 $(BUILD)/man-install/sriovctl.8                             $(MANDIR)/sriovctl.8
 0644 $(BUILD)/systemd-install/sriov-hook-vfs.service             $(UNITDIR)/sriov-hook-vfs.service
+0644 $(BUILD)/systemd-install/sriov-hook-heal@.service           $(UNITDIR)/sriov-hook-heal@.service
+0644 etc/udev/61-sriov-hook-heal.rules                           $(UDEVDIR)/61-sriov-hook-heal.rules
 0644 $(BUILD)/hooks.d-install/sriov-hook-createruntime.json      $(HOOKSDIR)/sriov-hook-createruntime.json
 0644 $(BUILD)/hooks.d-install/sriov-hook-poststop.json           $(HOOKSDIR)/sriov-hook-poststop.json
 0644 $(BUILD)/hooks.d-install/crio/sriov-hook-createruntime.json $(CRIODIR)/sriov-hook-createruntime.json
@@ -161,7 +165,8 @@ export INSTALL_FILES
 # Directories `make uninstall` removes when it leaves them empty, deepest first: this project's,
 # and the hooks.d path that `make install` may have been the first to create. bin/ and man8/ stay.
 UNINSTALL_DIRS := $(CRIODIR) $(PREFIX)/share/sriov-hook $(EXAMPLEDIR) $(PREFIX)/share/doc/sriov-hook $(CONFDIR) \
-	$(HOOKSDIR) $(PREFIX)/share/containers/oci $(PREFIX)/share/containers $(UNITDIR) $(PREFIX)/lib/systemd $(PREFIX)/lib
+	$(HOOKSDIR) $(PREFIX)/share/containers/oci $(PREFIX)/share/containers $(UNITDIR) $(PREFIX)/lib/systemd \
+	$(UDEVDIR) $(PREFIX)/lib/udev $(PREFIX)/lib
 
 # hooks.d files naming the installed hook (remade each time: PREFIX may differ between runs).
 $(BUILD)/hooks.d-install/%.json: hooks.d/%.json.in install-force

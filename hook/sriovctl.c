@@ -14,7 +14,9 @@
 
 #include "sriov-hook/ctl/cdi.h"
 #include "sriov-hook/ctl/doctor.h"
+#include "sriov-hook/ctl/heal.h"
 #include "sriov-hook/ctl/listing.h"
+#include "sriov-hook/ctl/live.h"
 #include "sriov-hook/ctl/metrics.h"
 #include "sriov-hook/ctl/poolcheck.h"
 #include "sriov-hook/ctl/vfs.h"
@@ -41,6 +43,12 @@ static void usage(FILE *out)
 		"  vfs apply [--output FILE] create the VFs the configuration's \"pfs\" asks for, bind the VFs of\n"
 		"                            vfio pools to vfio-pci; rewrite the CDI spec (FILE, or those in\n"
 		"                            /etc/cdi and /var/run/cdi written for this configuration)\n"
+		"  attach (--pid PID | --netns PATH | CONTAINER) [--pf PF --vf N|auto|PCI | --pool NAME]\n"
+		"         [--ifname NAME] [--ip CIDR,...] [--gateway IP] [--mtu N] [--mac MAC] [--vlan N] ...\n"
+		"                            give a running container a VF, as createRuntime would\n"
+		"  detach (--pid PID | CONTAINER) [--vf PCI | --all]\n"
+		"                            take it back, as poststop would\n"
+		"  heal [PF...]              after a PF reset, put held VFs back into their containers\n"
 		"  cdi generate [--output FILE] [--hook PATH] [--net-devices]\n"
 		"                            the CDI spec (kind " SH_CDI_KIND "; default " SH_CDI_DEFAULT_OUTPUT "),\n"
 		"                            and for vfio pools kind " SH_CDI_VFIO_KIND
@@ -49,7 +57,7 @@ static void usage(FILE *out)
 		"  --config FILE  configuration (default " SH_DEFAULT_CONFIG ")\n"
 		"  --version, --help\n"
 		"\n"
-		"VF states: free, held, stale, returning, vfio, unusable. See sriovctl(8).\n");
+		"VF states: free, held, lost, stale, returning, vfio, unusable. See sriovctl(8).\n");
 }
 
 static void print_failure(const char *cmd, const struct sh_error *err)
@@ -322,8 +330,40 @@ static int cmd_vfs(const struct opts *o, struct sh_error *err)
 	return r;
 }
 
+/* attach, detach and heal parse their own arguments (the request's keys are options there). */
+static int own_args(const struct opts *o,
+		    int (*fn)(const struct sh_config *cfg, char **args, int n, FILE *out, struct sh_error *err),
+		    struct sh_error *err)
+{
+	struct sh_config cfg;
+	int r;
+
+	if ((r = load_config(o, &cfg, err)) < 0)
+		return r;
+	r = fn(&cfg, o->args, o->n_args, stdout, err);
+	sh_config_free(&cfg);
+	return r;
+}
+
+static int cmd_attach(const struct opts *o, struct sh_error *err)
+{
+	return own_args(o, sh_ctl_attach, err);
+}
+
+static int cmd_detach(const struct opts *o, struct sh_error *err)
+{
+	return own_args(o, sh_ctl_detach, err);
+}
+
+static int cmd_heal(const struct opts *o, struct sh_error *err)
+{
+	return own_args(o, sh_ctl_heal, err);
+}
+
 /* The options that belong to one command: given to another, they are an error, not ignored. */
 enum { OPT_JSON = 1, OPT_OUTPUT = 2, OPT_DRY_RUN = 4, OPT_ROOT = 8, OPT_HOOK = 16, OPT_NET_DEVICES = 32 };
+/* A command that parses the words after it itself, options included. */
+#define OPT_OWN 0x100u
 static const char *const opt_names[] = {"json", "output", "dry-run", "root", "hook", "net-devices"};
 
 static const struct command {
@@ -337,7 +377,26 @@ static const struct command {
 	{"doctor", cmd_doctor, OPT_ROOT},
 	{"vfs", cmd_vfs, OPT_OUTPUT | OPT_HOOK},
 	{"cdi", cmd_cdi, OPT_OUTPUT | OPT_HOOK | OPT_NET_DEVICES},
+	{"attach", cmd_attach, OPT_OWN},
+	{"detach", cmd_detach, OPT_OWN},
+	{"heal", cmd_heal, OPT_OWN},
 };
+
+/* Where a command that parses its own arguments stands (after --config FILE only), else argc. */
+static int own_args_at(int argc, char **argv)
+{
+	int i = 1;
+	size_t k;
+
+	while (i < argc && (!strcmp(argv[i], "--config") || !strcmp(argv[i], "-c")))
+		i += 2;
+	while (i < argc && !strncmp(argv[i], "--config=", 9))
+		i++;
+	for (k = 0; i < argc && k < SH_ARRAY_SIZE(commands); k++)
+		if ((commands[k].options & OPT_OWN) && !strcmp(argv[i], commands[k].name))
+			return i;
+	return argc;
+}
 
 int main(int argc, char **argv)
 {
@@ -353,8 +412,9 @@ int main(int argc, char **argv)
 	const struct command *cmd = NULL;
 	unsigned given = 0;
 	size_t i;
-	int c, r;
+	int c, r, full_argc = argc, own = own_args_at(argc, argv);
 
+	argc = own; /* getopt stops before a command that parses its own arguments */
 	opterr = 0; /* one line of our own instead of getopt's */
 	while ((c = getopt_long(argc, argv, "c:jo:nr:Vh", long_opts, NULL)) != -1) {
 		switch (c) {
@@ -397,8 +457,13 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (own < full_argc) {
+		argc = full_argc;
+		optind = own;
+	}
 	if (optind >= argc) {
-		fprintf(stderr, "sriovctl: no command given: list, metrics, gc, doctor, vfs apply or cdi generate (see "
+		fprintf(stderr, "sriovctl: no command given: list, metrics, gc, doctor, attach, detach, heal, vfs "
+				"apply or cdi generate (see "
 				"sriovctl --help)\n");
 		return 2;
 	}
@@ -407,7 +472,8 @@ int main(int argc, char **argv)
 			cmd = &commands[i];
 	if (!cmd) {
 		fprintf(stderr,
-			"sriovctl: unknown command \"%s\": list, metrics, gc, doctor, vfs apply or cdi generate\n",
+			"sriovctl: unknown command \"%s\": list, metrics, gc, doctor, attach, detach, heal, vfs apply "
+			"or cdi generate\n",
 			argv[optind]);
 		return 2;
 	}

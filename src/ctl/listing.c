@@ -15,6 +15,7 @@
 
 #include "sriov-hook/core/jsongen.h"
 #include "sriov-hook/core/vfsetting.h"
+#include "sriov-hook/ctl/heal.h"
 #include "sriov-hook/store/claim.h"
 #include "sriov-hook/sys/netns.h"
 #include "sriov-hook/sys/nl.h"
@@ -25,6 +26,7 @@ const char *sh_vf_state_name(enum sh_vf_state s)
 	static const char *const names[SH_VF_STATE_COUNT] = {
 		[SH_VF_FREE] = "free",		 [SH_VF_HELD] = "held", [SH_VF_STALE] = "stale",
 		[SH_VF_RETURNING] = "returning", [SH_VF_VFIO] = "vfio", [SH_VF_UNUSABLE] = "unusable",
+		[SH_VF_LOST] = "lost",
 	};
 
 	return (unsigned)s < SH_VF_STATE_COUNT ? names[s] : "?";
@@ -241,6 +243,26 @@ static int add_pf_vfs(const struct sh_config *cfg, struct sh_listing *l, size_t 
 	return 0;
 }
 
+/* A held netdev VF whose netdev left its container (a PF reset destroyed it) is lost until heal. */
+static void mark_lost(const struct sh_config *cfg, struct nl_sock *sk, struct sh_list_vf *v)
+{
+	enum sh_heal_where w;
+	char when[32] = "a time heal has not seen yet";
+	int ifindex;
+
+	if (v->state != SH_VF_HELD || !v->has_mode || v->mode != SH_MODE_NETDEV)
+		return;
+	w = sh_heal_locate(cfg, sk, &v->claim.rec, -1, &ifindex);
+	if (w != SH_HEAL_LOST && w != SH_HEAL_ON_HOST)
+		return;
+	v->state = SH_VF_LOST;
+	if (v->claim.rec.lost_since)
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S",
+			 localtime(&(time_t){(time_t)v->claim.rec.lost_since}));
+	snprintf(v->why, sizeof(v->why), "its netdev left the container (since %s): %s", when,
+		 w == SH_HEAL_ON_HOST ? "back on the host, sriovctl heal puts it back" : "not back on the host yet");
+}
+
 int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_specs, unsigned flags,
 		     struct sh_listing *l, struct sh_error *err)
 {
@@ -290,6 +312,7 @@ int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_s
 			if (!l->vfs[i].has_claim)
 				state_unclaimed(sk, pf, &l->vfs[i]);
 			netdev_counters(sk, &l->vfs[i]);
+			mark_lost(cfg, sk, &l->vfs[i]);
 		}
 	}
 	return 0;

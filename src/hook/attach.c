@@ -58,6 +58,7 @@ static int configure_inside(struct sh_attach_run *a, const struct sh_vf_request 
 	if ((ret = sh_link_get(a->cont_sk, 0, r->cont_name, &l, err)) < 0)
 		return ret;
 	r->cont_ifindex = l.ifindex;
+	sh_record_set_setup(r, v->mtu, v->addrs, v->n_addrs, v->gateways, v->n_gateways);
 	if ((ret = sh_claim_save(c, err)) < 0)
 		return ret;
 	if (v->mtu && (ret = sh_link_set_mtu(a->cont_sk, l.ifindex, v->mtu, err)) < 0)

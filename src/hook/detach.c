@@ -89,7 +89,7 @@ static int detach_one(const struct sh_ctx *ctx, struct sh_store *store, struct n
 		sh_claim_unlock(&c); /* another container's now */
 		return 0;
 	}
-	if (ret == 0 && strcmp(r.device, ctx->device)) {
+	if (ret == 0 && !ctx->any_device && strcmp(r.device, ctx->device)) {
 		sh_claim_unlock(&c); /* another CDI device's (or the annotations'): its own poststop's */
 		return 0;
 	}
@@ -138,6 +138,8 @@ int sh_detach(const struct sh_ctx *ctx, struct sh_error *err)
 		return sh_err(err, E2BIG, "%zu claims name this container: the state directory is corrupt", n);
 	teardown_init(ctx, &t);
 	for (i = 0; i < n; i++) {
+		if (ctx->vf_pci && strcmp(pci[i], ctx->vf_pci))
+			continue;
 		pins[npins][0] = '\0';
 		if ((r = detach_one(ctx, &store, &sk, pci[i], &t, &pins[npins], &one)) < 0 && !first) {
 			first = r;

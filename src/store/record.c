@@ -6,6 +6,7 @@
  * setting added to the table does not change what an old record means. */
 #include "sriov-hook/store/record.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -92,6 +93,10 @@ static const struct field fields[] = {
 	OTHER("host_altnames", K_ALTNAMES, host_altnames, false),
 	STR("cont_name", cont_name, false, C_IFNAME_OPT),
 	NUM("cont_ifindex", K_INT, cont_ifindex, false, 0, INT_MAX, 0),
+	NUM("cont_mtu", K_UINT, cont_mtu, false, 0, UINT_MAX, 0),
+	STR("cont_ip", cont_ip, false, C_NAME),
+	STR("cont_gateway", cont_gateway, false, C_NAME),
+	NUM("lost_since", K_LL, lost_since, false, 0, LLONG_MAX, 0),
 	OTHER("knobs", K_KNOBS, knobs, false),
 	OTHER("orig", K_CFG, orig, false),
 	OTHER("applied", K_CFG, applied, false),
@@ -123,11 +128,28 @@ static void gen_knobs(struct sh_jgen *j, unsigned mask)
 	sh_jgen_array_close(j);
 }
 
+/* The fields sriovctl heal added are written only when set: a record without them reads the same
+ * to every release. */
+static bool unset_and_optional(const struct field *f, const char *p)
+{
+	static const char *const optional[] = {"cont_mtu", "cont_ip", "cont_gateway", "lost_since"};
+	size_t i, k;
+
+	for (k = 0; k < SH_ARRAY_SIZE(optional) && strcmp(optional[k], f->key); k++)
+		;
+	for (i = 0; k < SH_ARRAY_SIZE(optional) && i < f->size && !p[i]; i++)
+		;
+	return k < SH_ARRAY_SIZE(optional) && (i == f->size || (f->kind == K_STR && !p[0]));
+}
+
 static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_record *r)
 {
 	const char *p = (const char *)r + f->off;
 	char mac[18];
 	size_t i;
+
+	if (unset_and_optional(f, p))
+		return;
 
 	if (f->kind == K_ALTNAMES && !r->altnames_known)
 		return; /* unknown stays unknown: an empty list would drop every altname on return */
@@ -468,4 +490,42 @@ enum sh_claim_state sh_record_state(const struct sh_record *r)
 	if (r->phase == SH_PHASE_RETURNING)
 		return SH_CLAIM_RETURNING;
 	return sh_record_holder_gone(r) ? SH_CLAIM_STALE : SH_CLAIM_HELD;
+}
+
+/* ---- the container-side setup ----------------------------------------------------------------- */
+
+static void ips_text(const struct sh_ip *ips, size_t n, char *out, size_t len)
+{
+	char one[INET6_ADDRSTRLEN + 8];
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		sh_format_ip(&ips[i], one, sizeof(one));
+		if (used + strlen(one) + 2 > len)
+			return;
+		used += (size_t)snprintf(out + used, len - used, "%s%s", i ? "," : "", one);
+	}
+}
+
+void sh_record_set_setup(struct sh_record *r, unsigned mtu, const struct sh_ip *addrs, size_t n_addrs,
+			 const struct sh_ip *gateways, size_t n_gateways)
+{
+	r->cont_mtu = mtu;
+	ips_text(addrs, n_addrs, r->cont_ip, sizeof(r->cont_ip));
+	ips_text(gateways, n_gateways, r->cont_gateway, sizeof(r->cont_gateway));
+}
+
+int sh_record_ips(const char *text, bool cidr, struct sh_ip *out, size_t max, size_t *n)
+{
+	char buf[SH_MAX_ADDRS_TEXT], *save = NULL, *tok;
+
+	*n = 0;
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (*n == max || sh_parse_ip(tok, cidr, &out[*n]) < 0)
+			return -EINVAL;
+		(*n)++;
+	}
+	return 0;
 }

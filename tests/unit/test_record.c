@@ -364,6 +364,49 @@ static void test_v3_fixture(void **state)
 	free(json);
 }
 
+/* The container-side setup heal redoes: kept through a round trip, written only when set, and its
+ * address lists read back as they were given. */
+static void test_setup_fields(void **state)
+{
+	struct sh_record r, back;
+	struct sh_ip addrs[2], gws[1], got[4];
+	struct sh_error err = {0};
+	char *json = NULL, buf[64];
+	size_t n;
+
+	(void)state;
+	fill_record(&r);
+	r.cont_mtu = 0;
+	r.cont_ip[0] = r.cont_gateway[0] = '\0';
+	r.lost_since = 0;
+	assert_int_equal(sh_record_format(&r, &json), 0);
+	assert_null(strstr(json, "cont_mtu"));
+	assert_null(strstr(json, "cont_ip"));
+	assert_null(strstr(json, "lost_since"));
+	free(json);
+
+	assert_int_equal(sh_parse_ip("10.1.0.2/24", true, &addrs[0]), 0);
+	assert_int_equal(sh_parse_ip("fd00::2/64", true, &addrs[1]), 0);
+	assert_int_equal(sh_parse_ip("10.1.0.1", false, &gws[0]), 0);
+	sh_record_set_setup(&r, 9000, addrs, 2, gws, 1);
+	r.lost_since = 1700000000;
+	assert_int_equal(sh_record_format(&r, &json), 0);
+	if (sh_record_parse(json, &back, &err) != 0)
+		fail_msg("%s", err.msg);
+	free(json);
+	assert_int_equal(back.cont_mtu, 9000);
+	assert_string_equal(back.cont_ip, "10.1.0.2/24,fd00::2/64");
+	assert_string_equal(back.cont_gateway, "10.1.0.1");
+	assert_int_equal(back.lost_since, 1700000000);
+	assert_int_equal(sh_record_ips(back.cont_ip, true, got, 4, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(sh_format_ip(&got[1], buf, sizeof(buf)), "fd00::2/64");
+	assert_int_equal(sh_record_ips("", true, got, 4, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(sh_record_ips("10.1.0.2/24,bogus", true, got, 4, &n), -EINVAL);
+	assert_int_equal(sh_record_ips("1.1.1.1,2.2.2.2", false, got, 1, &n), -EINVAL);
+}
+
 /* Each bit versions 1 and 2 wrote means the knob it meant then, whatever the enum is now. */
 static void test_v2_knob_bits(void **state)
 {
@@ -630,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_v2_fixture),
 		cmocka_unit_test(test_v3_fixture),
 		cmocka_unit_test(test_v2_knob_bits),
+		cmocka_unit_test(test_setup_fields),
 		cmocka_unit_test(test_knobs_by_name),
 		cmocka_unit_test(test_tolerant),
 		cmocka_unit_test(test_refused),

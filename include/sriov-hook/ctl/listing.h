@@ -21,6 +21,7 @@ enum sh_vf_state {
 	SH_VF_RETURNING, /* released, not back on the host yet: the next claim or gc finishes */
 	SH_VF_VFIO,	 /* bound to vfio-pci, no claim (free for a vfio request when in a vfio pool) */
 	SH_VF_UNUSABLE,	 /* why says why */
+	SH_VF_LOST,	 /* held, but its netdev left the container (a PF reset): sriovctl heal */
 	SH_VF_STATE_COUNT,
 };
 

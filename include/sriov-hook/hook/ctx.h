@@ -19,6 +19,9 @@ struct sh_ctx {
 	/* The key of the CDI device this run is the hook of ("pf=ens1f0 vf=0"), "" when the
 	 * annotations say: poststop releases that device's VFs only. */
 	char device[SH_DEVICE_MAX];
+	/* sriovctl detach: the VFs of every device (any_device), or the one VF vf_pci names. */
+	bool any_device;
+	const char *vf_pci;
 };
 
 #endif

@@ -13,6 +13,8 @@
 #include "sriov-hook/core/error.h"
 #include "sriov-hook/core/types.h"
 
+/* Room for io.sriov.ip's addresses as text, in a record. */
+#define SH_MAX_ADDRS_TEXT 1024
 
 /* The format written; version 1 (no "version" key) is the first release's. Version 3 names the
  * changed settings ("knobs": ["vlan", "qos", ...]) where 1 and 2 wrote enum sh_knob's bits. */
@@ -64,9 +66,14 @@ struct sh_record {
 	char host_altnames[8][128]; /* its alternative names: others found on return are dropped */
 	size_t n_host_altnames;
 
-	/* Inside the container. */
+	/* Inside the container. The setup asked for (MTU, addresses and default routes as
+	 * comma-separated lists) lets sriovctl heal redo it when a PF reset destroyed the netdev. */
 	char cont_name[IFNAMSIZ];
 	int cont_ifindex;
+	unsigned cont_mtu; /* 0: left as it was */
+	char cont_ip[SH_MAX_ADDRS_TEXT];
+	char cont_gateway[128];
+	long long lost_since; /* when sriovctl heal found the netdev gone from the container; 0 not */
 
 	/* PF-side settings: the knobs the claim changes (SH_KNOB_BIT), their values before it, and the
 	 * values it set. */
@@ -81,6 +88,13 @@ int sh_record_parse(const char *json, struct sh_record *r, struct sh_error *err)
  * that the parser would refuse, so nothing unreadable is ever written). */
 int sh_record_format(const struct sh_record *r, char **out);
 const char *sh_record_phase_name(enum sh_record_phase phase);
+
+/* Keeps the container-side setup (MTU, addresses, default routes) in r: what sriovctl heal redoes.
+ * Addresses that do not fit are left out of the record, never out of the container. */
+void sh_record_set_setup(struct sh_record *r, unsigned mtu, const struct sh_ip *addrs, size_t n_addrs,
+			 const struct sh_ip *gateways, size_t n_gateways);
+/* The addresses of a record's cont_ip or cont_gateway, parsed back: -EINVAL when one is not. */
+int sh_record_ips(const char *text, bool cidr, struct sh_ip *out, size_t max, size_t *n);
 
 /* A container as the hooks know it: id, init process and network namespace. */
 struct sh_holder {
