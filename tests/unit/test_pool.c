@@ -215,7 +215,7 @@ static void test_pools_invalid(void **state)
 		{"{\"pools\": {\"fast\": {\"vfs\": [\"p\"], \"mac\": \"02:00:00:00:00:01\"}}}",
 		 "a MAC address belongs to one VF"},
 		{"{\"pools\": {\"fast\": {\"vfs\": [\"p\"], \"vlanid\": 5}}}",
-		 "pools.fast: unknown key \"vlanid\" (known: vfs, driver, vlan, qos, vlan_proto, spoofchk, trust, link_state, "
+		 "pools.fast: unknown key \"vlanid\" (known: vfs, driver, numa, vlan, qos, vlan_proto, spoofchk, trust, link_state, "
 		 "min_tx_rate, max_tx_rate)"},
 		/* names: those of CDI devices */
 		{"{\"pools\": {\"\": [\"p\"]}}", "is not a pool name"},

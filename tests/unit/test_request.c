@@ -1121,7 +1121,7 @@ static void test_unknown_key_lists_the_keys(void **state)
 		if (i == n)
 			fail_msg("setting %s is not listed as a known key", s[j].name);
 	}
-	assert_int_equal(n, 8 + n_settings); /* pf, vf, pool, mode, ifname, mtu, ip, gateway */
+	assert_int_equal(n, 10 + n_settings); /* pf, vf, pool, mode, numa, near, ifname, mtu, ip, gateway */
 }
 
 static char *capture(void (*fn)(FILE *out))
