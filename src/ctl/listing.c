@@ -442,7 +442,8 @@ int sh_listing_print_table(const struct sh_listing *l, FILE *out, struct sh_erro
 		fprintf(out, "No SR-IOV PF on this host (no network device with sriov_totalvfs in sysfs).\n");
 		return 0;
 	}
-	if ((r = table_row(&pfs, err, "PF", "PCI", "NUMA", "PCIE ROOT", "DRIVER", "LINK", "CARRIER", "VFS", "NOTE")) < 0)
+	if ((r = table_row(&pfs, err, "PF", "PCI", "NUMA", "PCIE ROOT", "DRIVER", "LINK", "CARRIER", "VFS", "NOTE")) <
+	    0)
 		return r;
 	for (i = 0; i < l->n_pfs && r == 0; i++) {
 		const struct sh_inv_pf *p = &l->pfs[i].inv;
@@ -452,7 +453,8 @@ int sh_listing_print_table(const struct sh_listing *l, FILE *out, struct sh_erro
 			snprintf(numa, sizeof(numa), "-");
 		else
 			snprintf(numa, sizeof(numa), "%d", p->numa_node);
-		r = table_row(&pfs, err, p->pf.name, p->pf.pci, numa, p->pcie_root[0] ? p->pcie_root : "-", p->driver, p->operstate,
+		r = table_row(&pfs, err, p->pf.name, p->pf.pci, numa, p->pcie_root[0] ? p->pcie_root : "-", p->driver,
+			      p->operstate,
 			      p->carrier < 0 ? "-"
 			      : p->carrier   ? "yes"
 					     : "no",

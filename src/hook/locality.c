@@ -25,8 +25,8 @@ static int add_near(struct sh_locality *loc, const char *pci, struct sh_error *e
 	return 0;
 }
 
-static int init_numa(const struct sh_spec *spec, const struct sh_vf_request *v, const char *p,
-		     struct sh_locality *loc, struct sh_error *err)
+static int init_numa(const struct sh_spec *spec, const struct sh_vf_request *v, const char *p, struct sh_locality *loc,
+		     struct sh_error *err)
 {
 	char cpus[48], nodes[48];
 	unsigned host_nodes;
@@ -50,7 +50,8 @@ static int init_numa(const struct sh_spec *spec, const struct sh_vf_request *v, 
 	loc->numa = true;
 	loc->strict = v->numa == SH_NUMA_STRICT;
 	snprintf(loc->why_nodes, sizeof(loc->why_nodes), "%sthe container's CPUs %s are on node %s",
-		 loc->strict ? "numa strict: " : "", sh_cpuset_format(&spec->cpus, cpus, sizeof(cpus)), sh_cpuset_format(&loc->nodes, nodes, sizeof(nodes)));
+		 loc->strict ? "numa strict: " : "", sh_cpuset_format(&spec->cpus, cpus, sizeof(cpus)),
+		 sh_cpuset_format(&loc->nodes, nodes, sizeof(nodes)));
 	return 0;
 }
 

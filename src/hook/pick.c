@@ -247,8 +247,8 @@ static void census_per_node(struct sh_attach_run *a, const struct sh_pf *pfs, co
 	err_append(err, "per node: %s", list);
 }
 
-static int pick_auto(struct sh_attach_run *a, const struct sh_vf_request *v, const struct sh_pf *pf,
-		     struct sh_vf *vf, struct sh_claim *c, struct sh_link *host, struct sh_error *err)
+static int pick_auto(struct sh_attach_run *a, const struct sh_vf_request *v, const struct sh_pf *pf, struct sh_vf *vf,
+		     struct sh_claim *c, struct sh_link *host, struct sh_error *err)
 {
 	struct sh_census cs = {0};
 	struct sh_locality loc;

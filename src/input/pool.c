@@ -213,8 +213,8 @@ static int parse_pool(const char *name, yajl_val v, struct sh_pool *p, struct sh
 			const char *d = YAJL_GET_STRING(v->u.object.values[i]);
 
 			if (!d || sh_numa_policy_parse(d, &p->numa, &p->numa_node) < 0)
-				return sh_err(err, EINVAL, "config: pools.%s.numa must be " SH_NUMA_ACCEPTED " (a string)",
-					      name);
+				return sh_err(err, EINVAL,
+					      "config: pools.%s.numa must be " SH_NUMA_ACCEPTED " (a string)", name);
 			p->has_numa = true;
 		} else if ((r = parse_setting(key, v->u.object.values[i], p, err)) < 0)
 			return r;

@@ -24,8 +24,8 @@ static int read_small(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-int sh_topo_nodes_of_cpus(const char *root, const struct sh_cpuset *cpus, struct sh_cpuset *nodes,
-			  unsigned *host_nodes, struct sh_error *err)
+int sh_topo_nodes_of_cpus(const char *root, const struct sh_cpuset *cpus, struct sh_cpuset *nodes, unsigned *host_nodes,
+			  struct sh_error *err)
 {
 	char path[PATH_MAX], text[4096];
 	struct sh_cpuset node_cpus;

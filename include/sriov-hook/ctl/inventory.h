@@ -16,12 +16,12 @@
 struct sh_inv_pf {
 	struct sh_pf pf; /* name ("" when it has no netdev), pci, numvfs */
 	unsigned totalvfs;
-	char driver[64];    /* "" when unbound */
-	char operstate[16]; /* "up", "down", "lowerlayerdown", ... ("" without a netdev) */
-	bool admin_up;	    /* IFF_UP */
-	int carrier;	    /* 1, 0, or -1 when unknown (the kernel reads none while down) */
-	bool allowed;	    /* containers may take its VFs (allowed_pfs) */
-	int numa_node;	    /* -1 when the kernel does not know it */
+	char driver[64];	    /* "" when unbound */
+	char operstate[16];	    /* "up", "down", "lowerlayerdown", ... ("" without a netdev) */
+	bool admin_up;		    /* IFF_UP */
+	int carrier;		    /* 1, 0, or -1 when unknown (the kernel reads none while down) */
+	bool allowed;		    /* containers may take its VFs (allowed_pfs) */
+	int numa_node;		    /* -1 when the kernel does not know it */
 	char pcie_root[SH_PCI_LEN]; /* its root port, or root complex on the root bus; "" unknown */
 };
 

@@ -19,8 +19,8 @@ struct sh_pcie_path {
 
 /* The nodes whose CPUs meet cpus, into nodes; *host_nodes: how many nodes the host has (0 when
  * sysfs shows none). */
-int sh_topo_nodes_of_cpus(const char *root, const struct sh_cpuset *cpus, struct sh_cpuset *nodes,
-			  unsigned *host_nodes, struct sh_error *err);
+int sh_topo_nodes_of_cpus(const char *root, const struct sh_cpuset *cpus, struct sh_cpuset *nodes, unsigned *host_nodes,
+			  struct sh_error *err);
 /* A PCI device's node, -1 when the kernel does not know it (or the file is absent). */
 int sh_topo_pci_node(const char *root, const char *pci);
 /* The path of PCI device pci from its root complex down. -ENODEV (err says so) when pci is no PCI
