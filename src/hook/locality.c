@@ -96,6 +96,9 @@ void sh_locality_place(const struct sh_locality *loc, const struct sh_pf *pf, st
 	size_t i;
 
 	memset(pl, 0, sizeof(*pl));
+	pl->node = -1;
+	if (!sh_locality_active(loc)) /* nothing to weigh: no file read */
+		return;
 	pl->node = sh_topo_pci_node(loc->root, pf->pci);
 	pl->local = loc->numa && pl->node >= 0 && sh_cpuset_has(&loc->nodes, (unsigned)pl->node);
 	if (loc->n_near && sh_topo_pcie_path(loc->root, pf->pci, &path, &ignored) == 0) {
