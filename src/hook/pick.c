@@ -280,7 +280,10 @@ static int pick_auto(struct sh_attach_run *a, const struct sh_vf_request *v, con
 		pooled += !sh_vf_in_scope(a, pf, i, NULL);
 	sh_census_count(a, pf, NULL, &cs);
 	snprintf(head, sizeof(head), "claim a VF of %s", pf->name);
-	return sh_census_error(&cs, head, pooled, err);
+	r = sh_census_error(&cs, head, pooled, err);
+	if (loc.strict)
+		census_per_node(a, pf, &pl.node, 1, NULL, err);
+	return r;
 }
 
 /* The VF v->vf_pci of pool: it must be one of the pool's. */

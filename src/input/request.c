@@ -233,12 +233,13 @@ static const struct key {
 	 "a free VF on the NUMA nodes of the container's CPUs, *linux.resources.cpu.cpus*, before any other), "
 	 "*strict* (only such a VF: refused with a count of the free VFs per node when none is free), *any* "
 	 "(the configuration's order), or a node number (only VFs of that node). A VF's node is its PCI "
-	 "device's *numa_node*; without a cpuset the order is the configuration's."},
+	 "device's *numa_node*; without a cpuset the order is the configuration's. The claim's log line says "
+	 "why this VF (*local to node 1*, *no local VF free*)."},
 	{"near", parse_near,
 	 "A PCI address (*0000:af:00.0*: a GPU, an accelerator) or *auto* (the PCI devices behind the "
 	 "container's character devices, *linux.devices*): prefer the VF whose PF shares the longest PCIe "
-	 "path with it (the same switch, then root port, then root complex), then the NUMA rule. Refused when "
-	 "the address is no PCI device."},
+	 "path with it (the same switch, then root port, then root complex), then the NUMA rule (the log line: "
+	 "*near 0000:af:00.0 via switch 0000:ae:00.0*). Refused when the address is no PCI device."},
 	{"ifname", parse_ifname, "Name inside the container; default *eth0* when free there, else *net1*."},
 	{"mtu", parse_mtu, "MTU inside the container, " STR(MTU_MIN) "-" STR(MTU_MAX) "."},
 	{"ip", parse_ip,

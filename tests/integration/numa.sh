@@ -60,6 +60,12 @@ t_check strict/refused "rc $HOOK_RC" "$HOOK_RC/$(vf_of s1)" = 1/none
 t_message strict/per_node 'on node 1 .*numa strict.*no free VF.*2 held.*per node: node 0: 2 of 2 free, node 1: 0 of 2 free' \
 	s1 createRuntime
 ct_kill s1
+CFG_NP=$(standin_config numa_np) # no pool: the PFs' VFs are their own
+ct_prepare s2 pf="$PB" vf=auto numa=strict
+bundle_edit "$CT_BUNDLE" "c['linux']['resources'] = {'cpu': {'cpus': '1'}}"
+ct_createrun s2 "$CFG_NP"
+t_message strict/pf_per_node "claim a VF of $PB: no free VF.*per node: node 1: 0 of 2 free" s2 createRuntime
+ct_kill s2
 ct_numa p1 1 pool=span
 t_check prefer/falls_back "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC/$(vf_of p1)" = 0/a0
 t_contains prefer/log_fallback "$(cat "$LOG" 2>/dev/null)" "of $PA chosen: no local VF free (this one is on node 0)" "log"
@@ -75,7 +81,6 @@ release o1 o2
 # a node number: only that node's VFs, whatever the cpuset; a PF elsewhere is refused
 ct_numa d1 0 pool=span numa=1
 t_check node/pool "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC/$(vf_of d1)" = 0/b0
-CFG_NP=$(standin_config numa_np) # no pool: PF a's VFs are the PF's own
 ct_prepare d2 pf="$PA" vf=auto numa=1
 ct_createrun d2 "$CFG_NP"
 t_check node/pf_elsewhere "rc $HOOK_RC" "$HOOK_RC/$(vf_of d2)" = 1/none
