@@ -173,6 +173,7 @@ auto = {n: flat(f"auto{n}.add") for n in sizes}
 autod = {n: flat(f"auto{n}.del") for n in sizes}
 autoc = {n: flat(f"autoc{n}.add") for n in sizes}
 autocd = {n: flat(f"autoc{n}.del") for n in sizes}
+topo = {n: flat(f"topo{n}.add") for n in sizes}
 walk = {n: flat(f"walk{n}.add") for n in sizes}
 md.append("\n## 2. `vf=auto` over 8, 128 and 1024 VFs\n")
 md.append("Fake PF trees (same layout as tests/lib/standin.sh) where only the last VF is free, a real veth: "
@@ -185,11 +186,13 @@ if meta.get("walk.message"):
     md.append(f"\nThe walk-only failure reads: `{meta['walk.message']}`")
 stat_table("auto", "vf=auto", [(f"createRuntime, {n} VFs in use", auto[n]) for n in sizes] +
            [(f"createRuntime, {n} VFs claimed", autoc[n]) for n in sizes] +
+           [(f"createRuntime, {n} VFs in use, with topology (cpuset, 4 nodes)", topo[n]) for n in sizes] +
            [(f"walk only (no free VF), {n} VFs", walk[n]) for n in sizes] +
            [(f"poststop, {n} VFs in use", autod[n]) for n in sizes] +
            [(f"poststop, {n - 1} other claims", autocd[n]) for n in sizes])
 ratio_table("auto", "Scaling", [("createRuntime, in use, 1024/8", auto[1024], auto[8]),
                                 ("createRuntime, claimed, 1024/8", autoc[1024], autoc[8]),
+                                ("createRuntime, with topology, 1024/8", topo[1024], topo[8]),
                                 ("walk only 1024/8", walk[1024], walk[8]),
                                 ("poststop, 1023 vs 7 other claims", autocd[1024], autocd[8])])
 
@@ -274,7 +277,8 @@ for name, a, b in [("createRuntime vs ADD", hk_in, cn_in), ("poststop vs DEL", h
     r = ratio(a.med, b.med)
     target(f"hook never behind host-device, {name}",
            f"hook/host-device {fmt_ratio(r)} (medians {ms(a.med)} / {ms(b.med)} ms)", None if r is None else r <= 1.0)
-for label, d in (("VFs in use", auto), ("VFs claimed", autoc), ("walk only", walk)):
+for label, d in (("VFs in use", auto), ("VFs claimed", autoc), ("walk only", walk),
+                 ("with topology, 4 nodes", topo)):
     r = ratio(d[1024].med, d[8].med)
     target(f"auto at 1024 VFs ≤ 1.5× at 8 ({label})",
            f"{fmt_ratio(r)} (medians {ms(d[1024].med)} / {ms(d[8].med)} ms)", None if r is None else r <= 1.5)

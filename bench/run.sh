@@ -192,6 +192,13 @@ for i in 0 1 2; do
 	n=${AUTO_SIZES[$i]}
 	bench_pf_create "${tags[$i]}" "${buses[$i]}" "$n" last || die "tree of $n VFs"
 	bundle_bare "$B/auto$n" pf="${SH_PREFIX}${tags[$i]}p" vf=auto ifname=eth0 ip=10.77.8.2/24 || die "bundle"
+	# the same with topology: a cpuset on node 3 of 4, the PFs on nodes 0, 1 and 3
+	bundle_bare "$B/auto${n}t" pf="${SH_PREFIX}${tags[$i]}p" vf=auto ifname=eth0 ip=10.77.8.2/24 || die "bundle"
+	bundle_edit "$B/auto${n}t" "c['linux']['resources'] = {'cpu': {'cpus': '3'}}" || die "bundle_edit"
+	echo "$((i == 2 ? 3 : i))" >"$SH_SYSFS/devices/pci0000:00/$(standin_pf_pci "${tags[$i]}")/numa_node"
+done
+for i in 0 1 2 3; do
+	mkdir -p "$SH_SYSFS/devices/system/node/node$i" && echo "$i" >"$SH_SYSFS/devices/system/node/node$i/cpulist"
 done
 
 # --- parallel: a PF with 32 real VFs, one container and bundle per VF
@@ -322,12 +329,14 @@ else
 	echo "--- no claim record to use as a template: the claimed variant is skipped" >>"$B/errors.log"
 fi
 
-# one_auto VARIANT N REP: VARIANT auto (in use) or autoc (claimed).
+# one_auto VARIANT N REP: VARIANT auto (in use), autoc (claimed) or topo (in use, the container's
+# cpuset and the PF's NUMA node read: io.sriov.numa's default).
 one_auto() {
-	local v=$1 n=$2 rep=$3 id="$1$2-$3" cfg=$CFG
-	[ "$v" = auto ] || cfg=$SH_TMP/claimed$n.config.json
-	hook_state "$id" "$P_AUTO" "$B/auto$n" >"$B/auto.create.json"
-	hook_state "$id" 0 "$B/auto$n" >"$B/auto.poststop.json"
+	local v=$1 n=$2 rep=$3 id="$1$2-$3" cfg=$CFG bundle=$B/auto$2
+	if [ "$v" = autoc ]; then cfg=$SH_TMP/claimed$n.config.json; fi
+	if [ "$v" = topo ]; then bundle=$B/auto${n}t; fi
+	hook_state "$id" "$P_AUTO" "$bundle" >"$B/auto.create.json"
+	hook_state "$id" 0 "$bundle" >"$B/auto.poststop.json"
 	if m "$v$n.add" "$rep" -E -i "$B/auto.create.json" -- "$HOOK" --config "$cfg" createRuntime; then
 		m "$v$n.del" "$rep" -E -i "$B/auto.poststop.json" -- "$HOOK" --config "$cfg" poststop
 	else
@@ -341,7 +350,7 @@ one_auto_walk() {
 	mx "walk$n.add" "$rep" -E -i "$B/auto.create.json" -- "$HOOK" --config "$CFG" createRuntime
 	env -i "$HOOK" --config "$CFG" poststop <"$B/auto.poststop.json" >/dev/null 2>&1
 }
-variants=(auto)
+variants=(auto topo)
 [ $HAVE_CLAIMED = 1 ] && variants+=(autoc)
 nv=${#variants[@]}
 for n in "${AUTO_SIZES[@]}"; do for v in "${variants[@]}"; do warm one_auto "$v" "$n" 0; done; done

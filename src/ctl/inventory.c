@@ -11,6 +11,7 @@
 static void fill_pf(const struct sh_config *cfg, struct sh_inv_pf *p)
 {
 	const char *root = cfg->sysfs_root;
+	struct sh_pcie_path path;
 	char buf[32];
 	unsigned long flags;
 
@@ -19,6 +20,9 @@ static void fill_pf(const struct sh_config *cfg, struct sh_inv_pf *p)
 	if (sh_sysfs_pci_link(root, p->pf.pci, "driver", p->driver, sizeof(p->driver)) < 0)
 		p->driver[0] = '\0';
 	p->carrier = -1;
+	p->numa_node = sh_topo_pci_node(root, p->pf.pci);
+	if (sh_topo_pcie_path(root, p->pf.pci, &path, NULL) == 0)
+		snprintf(p->pcie_root, sizeof(p->pcie_root), "%s", sh_topo_pcie_root(&path));
 	p->allowed = sh_config_pf_allowed(cfg, p->pf.name, p->pf.pci);
 	if (!p->pf.name[0])
 		return;

@@ -456,8 +456,8 @@ static const char *note_text(const struct sh_list_vf *v, char *buf, size_t len)
 
 int sh_listing_print_table(const struct sh_listing *l, FILE *out, struct sh_error *err)
 {
-	struct table pfs = {.n_cols = 7}, vfs = {.n_cols = 10};
-	char vfcount[32], idx[16], holder[256], since[32], netdev[64], rx[48], note[CELL_LEN];
+	struct table pfs = {.n_cols = 9}, vfs = {.n_cols = 10};
+	char vfcount[32], numa[16], idx[16], holder[256], since[32], netdev[64], rx[48], note[CELL_LEN];
 	size_t i;
 	int r;
 
@@ -465,13 +465,19 @@ int sh_listing_print_table(const struct sh_listing *l, FILE *out, struct sh_erro
 		fprintf(out, "No SR-IOV PF on this host (no network device with sriov_totalvfs in sysfs).\n");
 		return 0;
 	}
-	if ((r = table_row(&pfs, err, "PF", "PCI", "DRIVER", "LINK", "CARRIER", "VFS", "NOTE")) < 0)
+	if ((r = table_row(&pfs, err, "PF", "PCI", "NUMA", "PCIE ROOT", "DRIVER", "LINK", "CARRIER", "VFS", "NOTE")) <
+	    0)
 		return r;
 	for (i = 0; i < l->n_pfs && r == 0; i++) {
 		const struct sh_inv_pf *p = &l->pfs[i].inv;
 
 		snprintf(vfcount, sizeof(vfcount), "%u/%u", p->pf.numvfs, p->totalvfs);
-		r = table_row(&pfs, err, p->pf.name, p->pf.pci, p->driver, p->operstate,
+		if (p->numa_node < 0)
+			snprintf(numa, sizeof(numa), "-");
+		else
+			snprintf(numa, sizeof(numa), "%d", p->numa_node);
+		r = table_row(&pfs, err, p->pf.name, p->pf.pci, numa, p->pcie_root[0] ? p->pcie_root : "-", p->driver,
+			      p->operstate,
 			      p->carrier < 0 ? "-"
 			      : p->carrier   ? "yes"
 					     : "no",
@@ -575,6 +581,12 @@ static void gen_pf(struct sh_jgen *j, const struct sh_list_pf *pf)
 		sh_jgen_bool(j, p->carrier);
 	sh_jgen_kv_int(j, "numvfs", p->pf.numvfs);
 	sh_jgen_kv_int(j, "totalvfs", p->totalvfs);
+	gen_key(j, "numa_node");
+	if (p->numa_node < 0)
+		sh_jgen_null(j);
+	else
+		sh_jgen_int(j, p->numa_node);
+	gen_kv_str_or_null(j, "pcie_root", p->pcie_root);
 	gen_key(j, "allowed");
 	sh_jgen_bool(j, p->allowed);
 	sh_jgen_map_close(j);

@@ -12,6 +12,7 @@
 
 #include "sriov-hook/core/log.h"
 #include "sriov-hook/hook/census.h"
+#include "sriov-hook/hook/locality.h"
 #include "sriov-hook/hook/restore.h"
 #include "sriov-hook/hook/usable.h"
 #include "sriov-hook/input/pool.h"
@@ -180,22 +181,109 @@ static int pick_pass(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 	return -ENOENT;
 }
 
-static int pick_auto(struct sh_attach_run *a, const struct sh_pf *pf, struct sh_vf *vf, struct sh_claim *c,
-		     struct sh_link *host, struct sh_error *err)
+/* Where request v wants its VF: its cpuset's nodes, io.sriov.numa, io.sriov.near. */
+static int locality(const struct sh_attach_run *a, const struct sh_vf_request *v, struct sh_locality *loc,
+		    struct sh_error *err)
+{
+	char p[32];
+
+	if (v->slot)
+		snprintf(p, sizeof(p), SH_ANNOTATION_PREFIX "%u.", v->slot);
+	else
+		snprintf(p, sizeof(p), SH_ANNOTATION_PREFIX);
+	return sh_locality_init(a->ctx->cfg->sysfs_root, a->ctx->spec, v, p, loc, err);
+}
+
+/* The claim's log line says why this VF when locality chose it. */
+static void log_why(const struct sh_locality *loc, const struct sh_pf_place *pl, const struct sh_pf *pf,
+		    const struct sh_vf *vf)
+{
+	char why[256];
+
+	if (sh_locality_active(loc) && sh_locality_why(loc, pl, why, sizeof(why))[0])
+		sh_log_msg(LOG_INFO, "VF %u (%s) of %s chosen: %s", vf->index, vf->pci, pf->name, why);
+}
+
+/* After strict found no local VF: "; per node: node 0: 3 of 4 free, node 1: 0 of 4 free" over the
+ * PFs in scope (each counted once), so that the refusal says where VFs are left. */
+static void census_per_node(struct sh_attach_run *a, const struct sh_pf *pfs, const int *nodes, size_t n,
+			    const struct sh_pool *pool, struct sh_error *err)
+{
+	enum { MAX_NODES = 16 };
+	int node[MAX_NODES];
+	unsigned total[MAX_NODES] = {0}, freed[MAX_NODES] = {0};
+	char list[320] = "";
+	size_t i, j, k, m = 0, at = 0;
+	bool done[MAX_NODES] = {false};
+
+	for (i = 0; i < n; i++) {
+		struct sh_census cs = {0};
+
+		for (j = 0; j < i && strcmp(pfs[j].pci, pfs[i].pci); j++)
+			;
+		for (k = 0; k < m && node[k] != nodes[i]; k++)
+			;
+		if (j < i || (k == m && m == MAX_NODES))
+			continue;
+		if (k == m)
+			node[m++] = nodes[i];
+		sh_census_count(a, &pfs[i], pool, &cs);
+		total[k] += cs.total;
+		freed[k] += cs.freed;
+	}
+	/* in node order (unknown first): a few nodes, a selection each */
+	for (i = 0; i < m && at < sizeof(list) - 1; i++) {
+		for (k = m, j = 0; j < m; j++)
+			if (!done[j] && (k == m || node[j] < node[k]))
+				k = j;
+		done[k] = true;
+		if (node[k] < 0)
+			at += (size_t)snprintf(list + at, sizeof(list) - at, "%snode unknown: %u of %u free",
+					       i ? ", " : "", freed[k], total[k]);
+		else
+			at += (size_t)snprintf(list + at, sizeof(list) - at, "%snode %d: %u of %u free", i ? ", " : "",
+					       node[k], freed[k], total[k]);
+	}
+	err_append(err, "per node: %s", list);
+}
+
+static int pick_auto(struct sh_attach_run *a, const struct sh_vf_request *v, const struct sh_pf *pf, struct sh_vf *vf,
+		     struct sh_claim *c, struct sh_link *host, struct sh_error *err)
 {
 	struct sh_census cs = {0};
-	char head[64];
+	struct sh_locality loc;
+	struct sh_pf_place pl;
+	char head[192], nodes[48];
 	unsigned i, pooled = 0;
 	int pass, r;
 
+	if ((r = locality(a, v, &loc, err)) < 0)
+		return r;
+	sh_locality_place(&loc, pf, &pl);
+	if (loc.strict && !pl.local) {
+		if (pl.node < 0)
+			snprintf(head, sizeof(head), "an unknown node");
+		else
+			snprintf(head, sizeof(head), "node %d", pl.node);
+		sh_err(err, EBUSY, "claim a VF of %s: it is on %s, not on node %s (%s)", pf->name, head,
+		       sh_cpuset_format(&loc.nodes, nodes, sizeof(nodes)), loc.why_nodes);
+		census_per_node(a, pf, &pl.node, 1, NULL, err);
+		return -EBUSY;
+	}
 	for (pass = 0; pass < 2; pass++)
-		if ((r = pick_pass(a, pf, NULL, pass, vf, c, host, &cs, err)) != -ENOENT)
+		if ((r = pick_pass(a, pf, NULL, pass, vf, c, host, &cs, err)) != -ENOENT) {
+			if (r == 0)
+				log_why(&loc, &pl, pf, vf);
 			return r;
+		}
 	for (i = 0; i < pf->numvfs; i++)
 		pooled += !sh_vf_in_scope(a, pf, i, NULL);
 	sh_census_count(a, pf, NULL, &cs);
 	snprintf(head, sizeof(head), "claim a VF of %s", pf->name);
-	return sh_census_error(&cs, head, pooled, err);
+	r = sh_census_error(&cs, head, pooled, err);
+	if (loc.strict)
+		census_per_node(a, pf, &pl.node, 1, NULL, err);
+	return r;
 }
 
 /* The VF v->vf_pci of pool: it must be one of the pool's. */
@@ -218,8 +306,41 @@ static int pick_pool_vf(struct sh_attach_run *a, const struct sh_vf_request *v, 
 	return 0;
 }
 
-/* A pool: its selectors in order, the free VFs of all of them before any stale one. A selector
- * whose PF is absent or not allowed offers no VF. */
+/* A pool's selectors whose PF is present and allowed, with where each PF sits. */
+struct pool_cands {
+	struct sh_pf pf[SH_POOL_MAX_SELECTORS];
+	struct sh_pf_place pl[SH_POOL_MAX_SELECTORS];
+	int node[SH_POOL_MAX_SELECTORS];
+	size_t order[SH_POOL_MAX_SELECTORS]; /* closest first, the configuration's order among equals */
+	size_t n;
+};
+
+static void pool_cands(struct sh_attach_run *a, const struct sh_pool *pool, const struct sh_locality *loc,
+		       struct pool_cands *pc)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	struct sh_error why;
+	size_t k, i, t;
+
+	pc->n = 0;
+	for (k = 0; k < pool->n_sel; k++) {
+		if (sh_sysfs_pf_resolve(cfg->sysfs_root, pool->sel[k].pf, &pc->pf[pc->n], &why) < 0 ||
+		    !sh_config_pf_allowed(cfg, pc->pf[pc->n].name, pc->pf[pc->n].pci))
+			continue;
+		sh_locality_place(loc, &pc->pf[pc->n], &pc->pl[pc->n]);
+		pc->node[pc->n] = pc->pl[pc->n].node;
+		/* insertion: stable, and a pool has a few selectors */
+		for (i = pc->n; i > 0 && pc->pl[pc->order[i - 1]].score < pc->pl[pc->n].score; i--)
+			;
+		for (t = pc->n; t > i; t--)
+			pc->order[t] = pc->order[t - 1];
+		pc->order[i] = pc->n++;
+	}
+}
+
+/* A pool: its selectors closest first (locality), in the configuration's order among equals; of
+ * each group of equals the free VFs before any stale one. A selector whose PF is absent or not
+ * allowed offers no VF; with strict, one not on the wanted nodes neither. */
 static int pick_pool(struct sh_attach_run *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
 		     struct sh_claim *c, struct sh_link *host, struct sh_error *err)
 {
@@ -227,39 +348,62 @@ static int pick_pool(struct sh_attach_run *a, const struct sh_vf_request *v, str
 	const struct sh_pool *pool = sh_pool_find(cfg->pools, cfg->n_pools, v->pool);
 	struct sh_census cs = {0};
 	struct sh_pf no_vfs = {0};
-	struct sh_error why;
-	char head[128];
-	size_t k;
+	struct sh_locality loc;
+	struct pool_cands pc;
+	char head[192], nodes[48];
+	size_t i, j, t, local = 0;
 	int pass, r;
 
 	if (!pool) /* checked with the request; the configuration is read once */
 		return sh_err(err, ENOENT, "no pool \"%s\" in the configuration", v->pool);
 	if (v->vf_pci[0]) /* one VF of the pool: a vfio pool's CDI device */
 		return pick_pool_vf(a, v, pool, pf, vf, c, host, err);
-	for (pass = 0; pass < 2; pass++) {
-		for (k = 0; k < pool->n_sel; k++) {
-			if (sh_sysfs_pf_resolve(cfg->sysfs_root, pool->sel[k].pf, pf, &why) < 0 ||
-			    !sh_config_pf_allowed(cfg, pf->name, pf->pci))
-				continue;
-			if ((r = pick_pass(a, pf, pool, pass, vf, c, host, &cs, err)) != -ENOENT)
-				return r;
+	if ((r = locality(a, v, &loc, err)) < 0)
+		return sh_err_ctx(err, "claim a VF of pool %s", pool->name);
+	pool_cands(a, pool, &loc, &pc);
+	for (i = 0; i < pc.n; i = j) {
+		for (j = i + 1; j < pc.n && pc.pl[pc.order[j]].score == pc.pl[pc.order[i]].score; j++)
+			;
+		for (pass = 0; pass < 2; pass++) {
+			for (t = i; t < j; t++) {
+				if (loc.strict && !pc.pl[pc.order[t]].local)
+					continue;
+				*pf = pc.pf[pc.order[t]];
+				if ((r = pick_pass(a, pf, pool, pass, vf, c, host, &cs, err)) == 0)
+					log_why(&loc, &pc.pl[pc.order[t]], pf, vf);
+				if (r != -ENOENT)
+					return r;
+			}
 		}
 	}
-	for (k = 0; k < pool->n_sel; k++) {
-		if (sh_sysfs_pf_resolve(cfg->sysfs_root, pool->sel[k].pf, pf, &why) < 0 ||
-		    !sh_config_pf_allowed(cfg, pf->name, pf->pci))
+	for (t = 0; t < pc.n; t++) {
+		if (loc.strict && !pc.pl[t].local)
 			continue;
-		if (pf->numvfs == 0 && !no_vfs.name[0])
-			no_vfs = *pf;
-		sh_census_count(a, pf, pool, &cs);
+		local++;
+		if (pc.pf[t].numvfs == 0 && !no_vfs.name[0])
+			no_vfs = pc.pf[t];
+		sh_census_count(a, &pc.pf[t], pool, &cs);
+	}
+	if (loc.strict && !local) {
+		sh_err(err, EBUSY, "claim a VF of pool %s: none of its PFs is on node %s (%s)", pool->name,
+		       sh_cpuset_format(&loc.nodes, nodes, sizeof(nodes)), loc.why_nodes);
+		census_per_node(a, pc.pf, pc.node, pc.n, pool, err);
+		return -EBUSY;
 	}
 	/* a pool on a PF whose VFs are not enabled: that, and how to enable them */
 	if (cs.total == 0 && no_vfs.name[0]) {
 		no_vfs_enabled(cfg, &no_vfs, err);
 		return sh_err_ctx(err, "claim a VF of pool %s", pool->name);
 	}
-	snprintf(head, sizeof(head), "claim a VF of pool %s", pool->name);
-	return sh_census_error(&cs, head, 0, err);
+	if (loc.strict)
+		snprintf(head, sizeof(head), "claim a VF of pool %s on node %s (%s)", pool->name,
+			 sh_cpuset_format(&loc.nodes, nodes, sizeof(nodes)), loc.why_nodes);
+	else
+		snprintf(head, sizeof(head), "claim a VF of pool %s", pool->name);
+	r = sh_census_error(&cs, head, 0, err);
+	if (loc.strict)
+		census_per_node(a, pc.pf, pc.node, pc.n, pool, err);
+	return r;
 }
 
 static int pick_vf(struct sh_attach_run *a, const struct sh_vf_request *v, const struct sh_pf *pf, struct sh_vf *vf,
@@ -270,7 +414,7 @@ static int pick_vf(struct sh_attach_run *a, const struct sh_vf_request *v, const
 	int r;
 
 	if (v->select == SH_VF_AUTO)
-		return pick_auto(a, pf, vf, c, host, err);
+		return pick_auto(a, v, pf, vf, c, host, err);
 	if (v->select == SH_VF_INDEX && (r = sh_sysfs_vf_get(cfg->sysfs_root, pf, v->vf_index, vf, err)) < 0)
 		return r;
 	if ((pool = sh_pool_of_vf(cfg->pools, cfg->n_pools, pf->name, pf->pci, vf->index)))

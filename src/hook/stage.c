@@ -164,6 +164,8 @@ int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
 		sh_request_selector_key(in->device, in->ctx.device, sizeof(in->ctx.device));
 	if (in->stage == SH_STAGE_CREATE_RUNTIME && (r = sh_oci_spec_load(in->state.bundle, &in->spec, err)) < 0)
 		return r;
+	if (in->stage == SH_STAGE_CREATE_RUNTIME)
+		in->ctx.spec = &in->spec;
 	/* Known before the request is checked, so that its errors name the container too. */
 	in->ctx.name = sh_stage_container_name(input_annotations(in));
 	if (in->stage == SH_STAGE_CREATE_RUNTIME) {

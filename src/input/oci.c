@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sriov-hook/core/json.h"
@@ -162,6 +163,55 @@ static int spec_env(yajl_val root, struct sh_spec *spec, struct sh_error *err)
 	return 0;
 }
 
+/* linux.resources.cpu.cpus: the CPUs the runtime confines the container to, which say its NUMA
+ * nodes. "" is no cpuset, as runc reads it. */
+static int spec_cpus(yajl_val root, struct sh_spec *spec, struct sh_error *err)
+{
+	const char *path[] = {"linux", "resources", "cpu", "cpus", NULL};
+	yajl_val v = yajl_tree_get(root, path, yajl_t_any);
+	const char *s;
+
+	if (!v || YAJL_IS_NULL(v))
+		return 0;
+	if (!(s = YAJL_GET_STRING(v)) || sh_cpuset_parse(s, &spec->cpus) < 0)
+		return sh_err(err, EINVAL, "config.json: linux.resources.cpu.cpus \"%.64s\" is not a CPU list (0-3,8)",
+			      s ? s : "(not a string)");
+	spec->has_cpus = !sh_cpuset_empty(&spec->cpus);
+	return 0;
+}
+
+/* linux.devices: the character devices, whose PCI devices io.sriov.near=auto looks for. */
+static int spec_devices(yajl_val root, struct sh_spec *spec, struct sh_error *err)
+{
+	const char *path[] = {"linux", "devices", NULL};
+	yajl_val devs = yajl_tree_get(root, path, yajl_t_any);
+	long long major, minor;
+	const char *type, *p;
+	size_t i;
+
+	if (!devs || YAJL_IS_NULL(devs))
+		return 0;
+	if (!YAJL_IS_ARRAY(devs))
+		return sh_err(err, EINVAL, "config.json: linux.devices is not an array");
+	if (!(spec->chardevs = calloc(devs->u.array.len + 1, sizeof(*spec->chardevs))))
+		return sh_err(err, ENOMEM, "out of memory");
+	for (i = 0; i < devs->u.array.len; i++) {
+		yajl_val d = devs->u.array.values[i];
+
+		if (sh_json_get_string(d, "type", &type) < 0 || strcmp(type, "c"))
+			continue;
+		if (sh_json_get_string(d, "path", &p) < 0 || sh_json_get_int(d, "major", &major) < 0 ||
+		    sh_json_get_int(d, "minor", &minor) < 0 || major < 0 || minor < 0 || major > UINT_MAX ||
+		    minor > UINT_MAX)
+			return sh_err(err, EINVAL, "config.json: linux.devices[%zu] lacks a path, major or minor", i);
+		spec->chardevs[spec->n_chardevs].major = (unsigned)major;
+		spec->chardevs[spec->n_chardevs].minor = (unsigned)minor;
+		if (!(spec->chardevs[spec->n_chardevs++].path = strdup(p)))
+			return sh_err(err, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 /* hooks.createRuntime: what a CDI device adds, and the order its slot is counted in. */
 static int spec_hooks(yajl_val root, struct sh_spec *spec, struct sh_error *err)
 {
@@ -222,6 +272,10 @@ int sh_oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *e
 		r = spec_env(root, spec, err);
 	if (r == 0)
 		r = spec_hooks(root, spec, err);
+	if (r == 0)
+		r = spec_cpus(root, spec, err);
+	if (r == 0)
+		r = spec_devices(root, spec, err);
 	if (r < 0)
 		sh_oci_spec_free(spec);
 	return r;
@@ -257,6 +311,9 @@ void sh_oci_spec_free(struct sh_spec *spec)
 	for (i = 0; i < spec->n_env; i++)
 		free(spec->env[i]);
 	free(spec->env);
+	for (i = 0; i < spec->n_chardevs; i++)
+		free(spec->chardevs[i].path);
+	free(spec->chardevs);
 	memset(spec, 0, sizeof(*spec));
 }
 

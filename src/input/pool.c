@@ -136,7 +136,7 @@ static int parse_vfs(yajl_val v, struct sh_pool *p, struct sh_error *err)
 static int unknown_pool_key(const struct sh_pool *p, const char *key, struct sh_error *err)
 {
 	const struct sh_vf_setting *s;
-	char known[256] = "vfs, driver";
+	char known[256] = "vfs, driver, numa";
 	size_t i, n;
 
 	for (s = sh_vf_settings(&n), i = 0; i < n; i++)
@@ -209,6 +209,13 @@ static int parse_pool(const char *name, yajl_val v, struct sh_pool *p, struct sh
 					      "(the default: the VF's own kernel driver)",
 					      name);
 			p->mode = strcmp(d, SH_VFIO_DRIVER) ? SH_MODE_NETDEV : SH_MODE_VFIO;
+		} else if (!strcmp(key, "numa")) {
+			const char *d = YAJL_GET_STRING(v->u.object.values[i]);
+
+			if (!d || sh_numa_policy_parse(d, &p->numa, &p->numa_node) < 0)
+				return sh_err(err, EINVAL,
+					      "config: pools.%s.numa must be " SH_NUMA_ACCEPTED " (a string)", name);
+			p->has_numa = true;
 		} else if ((r = parse_setting(key, v->u.object.values[i], p, err)) < 0)
 			return r;
 	}
@@ -401,6 +408,10 @@ int sh_pool_apply(const struct sh_pool *pools, size_t n, struct sh_request *req,
 				      "container may not ask for %s",
 				      p, pool->name, sh_vf_mode_name(pool->mode), sh_vf_mode_name(v->mode));
 		v->mode = pool->mode;
+		if (!v->has_numa && pool->has_numa) {
+			v->numa = pool->numa;
+			v->numa_node = pool->numa_node;
+		}
 		if (v->mode == SH_MODE_VFIO && (v->ifname[0] || v->mtu || v->n_addrs || v->n_gateways))
 			return sh_err(err, EINVAL,
 				      "annotation %s{ifname,mtu,ip,gateway}: the VFs of pool \"%s\" are vfio VFs, "

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sriov-hook/core/cpuset.h"
 #include "sriov-hook/core/vfsetting.h"
 
 #define STR_(x) #x
@@ -157,6 +158,41 @@ static int parse_mode(struct sh_vf_request *v, const char *key, const char *valu
 	return 0;
 }
 
+int sh_numa_policy_parse(const char *value, enum sh_numa_policy *policy, unsigned *node)
+{
+	static const char *const names[] = {"prefer", "strict", "any"};
+	unsigned long n;
+	size_t i;
+
+	for (i = 0; i < SH_ARRAY_SIZE(names); i++)
+		if (!strcmp(value, names[i])) {
+			*policy = (enum sh_numa_policy)i;
+			return 0;
+		}
+	if (sh_parse_uint(value, SH_CPUSET_MAX - 1, &n) < 0)
+		return -EINVAL;
+	*policy = SH_NUMA_NODE;
+	*node = (unsigned)n;
+	return 0;
+}
+
+static int parse_numa(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
+{
+	if (sh_numa_policy_parse(value, &v->numa, &v->numa_node) < 0)
+		return bad(err, key, value, SH_NUMA_ACCEPTED);
+	v->has_numa = true;
+	return 0;
+}
+
+static int parse_near(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
+{
+	if (!strcmp(value, "auto"))
+		snprintf(v->near, sizeof(v->near), "auto");
+	else if (sh_parse_pci_addr(value, v->near) < 0)
+		return bad(err, key, value, "a PCI address (0000:af:00.0) or \"auto\"");
+	return 0;
+}
+
 /* The keys that are not PF-side settings. Help text: *word* is typed as shown. (Not formatted:
  * clang-format would split the STR()s inside the strings.) */
 static const struct key {
@@ -180,6 +216,18 @@ static const struct key {
 	 "group, plus SRIOV_VFIO_* variables and /run/sriov/vfio.json that tell it the VF; its PF-side "
 	 "settings apply as for a netdev VF, the interface keys below do not. The device nodes must exist "
 	 "before the container is created: run it through sriov-runc, or give it a vfio pool's CDI device."},
+	{"numa", parse_numa,
+	 "Where the VF should be when the request leaves it open (*vf=auto*, a pool): *prefer* (the default: "
+	 "a free VF on the NUMA nodes of the container's CPUs, *linux.resources.cpu.cpus*, before any other), "
+	 "*strict* (only such a VF: refused with a count of the free VFs per node when none is free), *any* "
+	 "(the configuration's order), or a node number (only VFs of that node). A VF's node is its PCI "
+	 "device's *numa_node*; without a cpuset the order is the configuration's. The claim's log line says "
+	 "why this VF (*local to node 1*, *no local VF free*)."},
+	{"near", parse_near,
+	 "A PCI address (*0000:af:00.0*: a GPU, an accelerator) or *auto* (the PCI devices behind the "
+	 "container's character devices, *linux.devices*): prefer the VF whose PF shares the longest PCIe "
+	 "path with it (the same switch, then root port, then root complex), then the NUMA rule (the log line: "
+	 "*near 0000:af:00.0 via switch 0000:ae:00.0*). Refused when the address is no PCI device."},
 	{"ifname", parse_ifname, "Name inside the container; default *eth0* when free there, else *net1*."},
 	{"mtu", parse_mtu, "MTU inside the container, " STR(MTU_MIN) "-" STR(MTU_MAX) "."},
 	{"ip", parse_ip,
@@ -573,6 +621,17 @@ static unsigned distance(const char *a, const char *b)
 	return row[lb];
 }
 
+/* How far name is from key: a key the name begins with (SRIOV_IPADDR and ip) is nearer than any
+ * spelling slip, the longer the nearer; otherwise the edit distance, counted after those. */
+static unsigned key_distance(const char *name, const char *key)
+{
+	size_t len = strlen(key);
+
+	if (len >= 2 && !strncmp(name, key, len))
+		return 32 - (unsigned)len;
+	return 32 + distance(name, key);
+}
+
 /* The known key nearest to name (lower case), for "not a key: the nearest is ...". */
 static const char *nearest_key(const char *name)
 {
@@ -582,10 +641,10 @@ static const char *nearest_key(const char *name)
 	size_t i, n;
 
 	for (i = 0; i < SH_ARRAY_SIZE(keys); i++)
-		if ((d = distance(name, keys[i].name)) < best_d)
+		if ((d = key_distance(name, keys[i].name)) < best_d)
 			best_d = d, best = keys[i].name;
 	for (st = sh_vf_settings(&n), i = 0; i < n; i++)
-		if ((d = distance(name, st[i].name)) < best_d)
+		if ((d = key_distance(name, st[i].name)) < best_d)
 			best_d = d, best = st[i].name;
 	return best;
 }

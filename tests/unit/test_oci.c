@@ -272,6 +272,32 @@ static void test_spec_full(void **state)
 	sh_oci_spec_free(&spec);
 }
 
+/* Where the container's work is: its cpuset and its character devices (block devices and FIFOs
+ * are no PCI device's nodes). "" is no cpuset, as runc reads it. */
+static void test_spec_cpus_and_devices(void **state)
+{
+	static const char spec_json[] =
+		"{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"2-3,8\"}},\"devices\":["
+		"{\"type\":\"c\",\"path\":\"/dev/dri/renderD128\",\"major\":226,\"minor\":128},"
+		"{\"type\":\"b\",\"path\":\"/dev/sda\",\"major\":8,\"minor\":0},"
+		"{\"type\":\"c\",\"path\":\"/dev/fuse\",\"major\":10,\"minor\":229}]}}";
+	struct sh_spec spec;
+	struct sh_error err = { 0 };
+
+	(void)state;
+	assert_int_equal(sh_oci_spec_parse(spec_json, &spec, &err), 0);
+	assert_true(spec.has_cpus);
+	assert_true(sh_cpuset_has(&spec.cpus, 2) && sh_cpuset_has(&spec.cpus, 8) && !sh_cpuset_has(&spec.cpus, 4));
+	assert_int_equal(spec.n_chardevs, 2);
+	assert_string_equal(spec.chardevs[0].path, "/dev/dri/renderD128");
+	assert_int_equal(spec.chardevs[0].major, 226);
+	assert_int_equal(spec.chardevs[1].minor, 229);
+	sh_oci_spec_free(&spec);
+	assert_int_equal(sh_oci_spec_parse("{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"\"}}}}", &spec, &err), 0);
+	assert_false(spec.has_cpus);
+	sh_oci_spec_free(&spec);
+}
+
 static void test_spec_netns(void **state)
 {
 	static const struct {
@@ -320,6 +346,10 @@ static const struct {
 	{ "{\"linux\":{\"namespaces\":[{\"path\":\"/x\"}]}}", "has no type" },
 	{ "{\"linux\":{\"namespaces\":[{\"type\":5}]}}", "has no type" },
 	{ "{\"annotations\":[\"io.sriov.pf=x\"]}", "annotations is not an object" },
+	{ "{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":\"3-1\"}}}}", "linux.resources.cpu.cpus \"3-1\" is not a CPU list" },
+	{ "{\"linux\":{\"resources\":{\"cpu\":{\"cpus\":4}}}}", "is not a CPU list" },
+	{ "{\"linux\":{\"devices\":{}}}", "linux.devices is not an array" },
+	{ "{\"linux\":{\"devices\":[{\"type\":\"c\",\"path\":\"/dev/x\",\"major\":1}]}}", "linux.devices[0] lacks" },
 	{ "{\"annotations\":{\"io.sriov.pf\":null}}", "io.sriov.pf is not a string" },
 	{ "{\"annotations\":{\"io.sriov.mtu\":1500}}", "io.sriov.mtu is not a string" },
 	{ "{", "config.json is not valid JSON" },
@@ -455,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_id_1000),
 		cmocka_unit_test(test_annotation_value_limit),
 		cmocka_unit_test(test_spec_full),
+		cmocka_unit_test(test_spec_cpus_and_devices),
 		cmocka_unit_test(test_spec_netns),
 		cmocka_unit_test(test_spec_invalid),
 		cmocka_unit_test(test_spec_no_annotations_no_env),

@@ -215,7 +215,7 @@ static void test_pools_invalid(void **state)
 		{"{\"pools\": {\"fast\": {\"vfs\": [\"p\"], \"mac\": \"02:00:00:00:00:01\"}}}",
 		 "a MAC address belongs to one VF"},
 		{"{\"pools\": {\"fast\": {\"vfs\": [\"p\"], \"vlanid\": 5}}}",
-		 "pools.fast: unknown key \"vlanid\" (known: vfs, driver, vlan, qos, vlan_proto, spoofchk, trust, link_state, "
+		 "pools.fast: unknown key \"vlanid\" (known: vfs, driver, numa, vlan, qos, vlan_proto, spoofchk, trust, link_state, "
 		 "min_tx_rate, max_tx_rate)"},
 		/* names: those of CDI devices */
 		{"{\"pools\": {\"\": [\"p\"]}}", "is not a pool name"},
@@ -374,6 +374,38 @@ static void test_vfio_pool(void **state)
 	sh_config_free(&cfg);
 }
 
+/* A pool's numa is its VFs' rule unless the container names its own; a bad one names the values. */
+static void test_pool_numa(void **state)
+{
+	static const char *const plain[] = {"io.sriov.pool", "near", NULL};
+	static const char *const own[] = {"io.sriov.pool", "near", "io.sriov.numa", "any", NULL};
+	static const char *const other[] = {"io.sriov.pool", "plain", NULL};
+	struct sh_error err = {0};
+	struct sh_request req;
+	struct sh_config cfg;
+
+	(void)state;
+	parse_ok("{\"pools\": {\"near\": {\"vfs\": [\"p\", \"q\"], \"numa\": \"strict\"},"
+		 " \"one\": {\"vfs\": [\"r\"], \"numa\": \"1\"}, \"plain\": [\"s\"]}}",
+		 &cfg);
+	assert_true(sh_pool_find(cfg.pools, cfg.n_pools, "one")->has_numa);
+	assert_int_equal(sh_pool_find(cfg.pools, cfg.n_pools, "one")->numa, SH_NUMA_NODE);
+	assert_int_equal(sh_pool_find(cfg.pools, cfg.n_pools, "one")->numa_node, 1);
+	build(plain, NULL, 0, &req);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), 0);
+	assert_int_equal(req.vf[0].numa, SH_NUMA_STRICT);
+	build(own, NULL, 0, &req);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), 0);
+	assert_int_equal(req.vf[0].numa, SH_NUMA_ANY);
+	build(other, NULL, 0, &req);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), 0);
+	assert_int_equal(req.vf[0].numa, SH_NUMA_PREFER);
+	sh_config_free(&cfg);
+	assert_int_equal(sh_config_parse("{\"pools\": {\"x\": {\"vfs\": [\"p\"], \"numa\": 1}}}", &cfg, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "pools.x.numa must be prefer, strict, any or a NUMA node number"));
+	sh_config_free(&cfg);
+}
+
 static void test_apply_refuses_overrides(void **state)
 {
 	static const struct {
@@ -491,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_apply_merges_settings),
 		cmocka_unit_test(test_apply_refuses_overrides),
 		cmocka_unit_test(test_vfio_pool),
+		cmocka_unit_test(test_pool_numa),
 		cmocka_unit_test(test_apply_unknown_pool),
 		cmocka_unit_test(test_pool_annotation_combinations),
 	};

@@ -351,6 +351,58 @@ static void test_mode_and_pool_vf(void **state)
 	}
 }
 
+/* io.sriov.numa and io.sriov.near, per slot; a bad value names what is accepted. */
+static void test_numa_and_near(void **state)
+{
+	static const char *const good[] = { BASE, "io.sriov.numa", "strict", "io.sriov.near", "0000:AF:00.0",
+					    "io.sriov.1.pool", "fast", "io.sriov.1.numa", "3", "io.sriov.1.near", "auto",
+					    "io.sriov.2.pool", "slow", "io.sriov.2.numa", "any", NULL };
+	static const struct {
+		const char *key, *value, *msg;
+	} bad[] = {
+		{ "io.sriov.numa", "local", "\"local\" is not prefer, strict, any or a NUMA node number" },
+		{ "io.sriov.numa", "-1", "is not prefer" },
+		{ "io.sriov.near", "gpu0", "\"gpu0\" is not a PCI address (0000:af:00.0) or \"auto\"" },
+	};
+	struct sh_annotations a;
+	struct sh_request req;
+	struct sh_error err = { 0 };
+	size_t i;
+
+	(void)state;
+	build_annotations(good, &a);
+	assert_int_equal(sh_request_from_annotations(&a, &req, &err), 0);
+	sh_annotations_free(&a);
+	assert_int_equal(req.n, 3);
+	assert_int_equal(req.vf[0].numa, SH_NUMA_STRICT);
+	assert_true(req.vf[0].has_numa);
+	assert_string_equal(req.vf[0].near, "0000:af:00.0");
+	assert_int_equal(req.vf[1].numa, SH_NUMA_NODE);
+	assert_int_equal(req.vf[1].numa_node, 3);
+	assert_string_equal(req.vf[1].near, "auto");
+	assert_int_equal(req.vf[2].numa, SH_NUMA_ANY);
+	assert_string_equal(req.vf[2].near, "");
+	for (i = 0; i < SH_ARRAY_SIZE(bad); i++) {
+		const char *kv[] = { BASE, bad[i].key, bad[i].value, NULL };
+
+		build_annotations(kv, &a);
+		assert_int_equal(sh_request_from_annotations(&a, &req, &err), -EINVAL);
+		if (!strstr(err.msg, bad[i].msg) || !strstr(err.msg, bad[i].key))
+			fail_msg("%s=%s: %s", bad[i].key, bad[i].value, err.msg);
+		sh_annotations_free(&a);
+	}
+	/* unnamed: prefer, near nothing */
+	{
+		const char *kv[] = { BASE, NULL };
+
+		build_annotations(kv, &a);
+		assert_int_equal(sh_request_from_annotations(&a, &req, &err), 0);
+		assert_int_equal(req.vf[0].numa, SH_NUMA_PREFER);
+		assert_false(req.vf[0].has_numa);
+		sh_annotations_free(&a);
+	}
+}
+
 static void test_no_sriov_annotations(void **state)
 {
 	static const char *const kv[] = { "org.opencontainers.image.title", "x", "io.sriovpf", "y", "sriov.vf", "1",
@@ -1153,7 +1205,7 @@ static void test_unknown_key_lists_the_keys(void **state)
 		if (i == n)
 			fail_msg("setting %s is not listed as a known key", s[j].name);
 	}
-	assert_int_equal(n, 8 + n_settings); /* pf, vf, pool, mode, ifname, mtu, ip, gateway */
+	assert_int_equal(n, 10 + n_settings); /* pf, vf, pool, mode, numa, near, ifname, mtu, ip, gateway */
 }
 
 static char *capture(void (*fn)(FILE *out))
@@ -1237,6 +1289,7 @@ int main(void)
 		cmocka_unit_test(test_valid_annotations),
 		cmocka_unit_test(test_no_sriov_annotations),
 		cmocka_unit_test(test_mode_and_pool_vf),
+		cmocka_unit_test(test_numa_and_near),
 		cmocka_unit_test(test_invalid_annotations),
 		cmocka_unit_test(test_vf_pci_strict),
 		cmocka_unit_test(test_env_fallback),

@@ -11,15 +11,18 @@
 #include "sriov-hook/core/error.h"
 #include "sriov-hook/input/config.h"
 #include "sriov-hook/sys/sysfs.h"
+#include "sriov-hook/sys/topology.h"
 
 struct sh_inv_pf {
 	struct sh_pf pf; /* name ("" when it has no netdev), pci, numvfs */
 	unsigned totalvfs;
-	char driver[64];    /* "" when unbound */
-	char operstate[16]; /* "up", "down", "lowerlayerdown", ... ("" without a netdev) */
-	bool admin_up;	    /* IFF_UP */
-	int carrier;	    /* 1, 0, or -1 when unknown (the kernel reads none while down) */
-	bool allowed;	    /* containers may take its VFs (allowed_pfs) */
+	char driver[64];	    /* "" when unbound */
+	char operstate[16];	    /* "up", "down", "lowerlayerdown", ... ("" without a netdev) */
+	bool admin_up;		    /* IFF_UP */
+	int carrier;		    /* 1, 0, or -1 when unknown (the kernel reads none while down) */
+	bool allowed;		    /* containers may take its VFs (allowed_pfs) */
+	int numa_node;		    /* -1 when the kernel does not know it */
+	char pcie_root[SH_PCI_LEN]; /* its root port, or root complex on the root bus; "" unknown */
 };
 
 /* Why a VF has, or has not, a netdev on the host: the part of its state sysfs alone can tell. */

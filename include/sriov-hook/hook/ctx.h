@@ -14,8 +14,9 @@ struct sh_ctx {
 	const struct sh_config *cfg;
 	const struct sh_state *state;
 	const struct sh_request *req;
-	char netns_path[PATH_MAX]; /* createRuntime; at poststop "" unless the runtime named it */
-	const char *name;	   /* the container's name where the runtime gave one, else NULL */
+	const struct sh_spec *spec; /* config.json at createRuntime (its cpuset, its devices); else NULL */
+	char netns_path[PATH_MAX];  /* createRuntime; at poststop "" unless the runtime named it */
+	const char *name;	    /* the container's name where the runtime gave one, else NULL */
 	/* The key of the CDI device this run is the hook of ("pf=ens1f0 vf=0"), "" when the
 	 * annotations say: poststop releases that device's VFs only. */
 	char device[SH_DEVICE_MAX];

@@ -1,10 +1,12 @@
 /* The OCI inputs: the state on the hook's stdin and the bundle's config.json (annotations,
- * network namespace, process environment, createRuntime hooks). */
+ * network namespace, process environment, createRuntime hooks, the cpuset and character devices
+ * that say where the container's work is). */
 #ifndef SRIOV_HOOK_OCI_H
 #define SRIOV_HOOK_OCI_H
 
 #include <stdbool.h>
 
+#include "sriov-hook/core/cpuset.h"
 #include "sriov-hook/core/error.h"
 #include "sriov-hook/core/types.h" /* SH_ID_MAX */
 #include "sriov-hook/input/annotations.h"
@@ -31,6 +33,12 @@ struct sh_oci_hook {
 	size_t n_args;
 };
 
+/* A character device of linux.devices: its node in the container and its numbers. */
+struct sh_oci_chardev {
+	char *path;
+	unsigned major, minor;
+};
+
 struct sh_spec {
 	struct sh_annotations annotations;
 	struct sh_oci_hook *create_runtime; /* hooks.createRuntime, in the order they run */
@@ -39,6 +47,10 @@ struct sh_spec {
 	char *netns_path; /* SH_NETNS_PATH only */
 	char **env;	  /* process.env, "KEY=VALUE" */
 	size_t n_env;
+	bool has_cpus; /* linux.resources.cpu.cpus, when given and not "" */
+	struct sh_cpuset cpus;
+	struct sh_oci_chardev *chardevs; /* linux.devices of type "c" */
+	size_t n_chardevs;
 };
 
 /* An io.sriov.* annotation value longer than this is refused. */

@@ -42,6 +42,11 @@ struct sh_pool {
 	 * `sriovctl vfs apply` binds them to vfio-pci ahead of time (their CDI devices name the
 	 * device nodes). Absent: netdev VFs. */
 	enum sh_vf_mode mode;
+	/* "numa": the NUMA rule of the pool's VFs (as io.sriov.numa, which a container may still
+	 * name for itself); absent: prefer. */
+	bool has_numa;
+	enum sh_numa_policy numa;
+	unsigned numa_node;
 };
 
 /* Parses one selector; what names it in messages ("config: pools.fast[1]"). */

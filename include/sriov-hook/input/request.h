@@ -23,6 +23,14 @@
 
 enum sh_vf_select { SH_VF_INDEX, SH_VF_AUTO, SH_VF_PCI, SH_VF_POOL };
 
+/* io.sriov.numa: how the container's NUMA nodes weigh when the request leaves the VF open. */
+enum sh_numa_policy {
+	SH_NUMA_PREFER, /* local VFs first, then any (the default) */
+	SH_NUMA_STRICT, /* local VFs only */
+	SH_NUMA_ANY,	/* the configuration's order, whatever the node */
+	SH_NUMA_NODE,	/* VFs of one given node only */
+};
+
 struct sh_vf_request {
 	/* Where it comes from. slot: its settings are io.sriov.<slot>.* (io.sriov.* for slot 0).
 	 * device: the key of the CDI device whose hook arguments name the VF ("pf=ens1f0 vf=0",
@@ -47,6 +55,13 @@ struct sh_vf_request {
 	unsigned knobs;
 	unsigned given;
 	struct sh_vf_cfg cfg;
+	/* Where the VF should be when the request leaves it open (auto, pools): numa (has_numa: named,
+	 * else a pool's or the default), numa_node for SH_NUMA_NODE; near "" none, "auto" (the
+	 * container's devices) or a PCI address. */
+	enum sh_numa_policy numa;
+	bool has_numa;
+	unsigned numa_node;
+	char near[SH_PCI_LEN];
 	unsigned mtu; /* 0 = unchanged */
 	struct sh_ip addrs[SH_MAX_ADDRS];
 	size_t n_addrs;
@@ -93,6 +108,10 @@ int sh_request_set_selector(struct sh_vf_request *v, const char *name, const cha
  * ("annotation io.sriov.2.vf", "--vf"). */
 int sh_request_check_selector(const struct sh_vf_request *v, bool has_vf, bool has_pool, const char *what,
 			      const char *p, struct sh_error *err);
+/* io.sriov.numa's value: prefer, strict, any or a node number. -EINVAL for anything else. */
+int sh_numa_policy_parse(const char *value, enum sh_numa_policy *policy, unsigned *node);
+/* The values sh_numa_policy_parse takes, for messages. */
+#define SH_NUMA_ACCEPTED "prefer, strict, any or a NUMA node number"
 /* The VFs of req this run acts on (those not elsewhere). */
 size_t sh_request_count_own(const struct sh_request *req);
 /* Whether this run has a VF of its own in mode: a netdev to move into the container's namespace,
