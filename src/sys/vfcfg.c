@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sriov-hook/sys/nl-internal.h"
+#include "sriov-hook/sys/sysfs.h"
 #include "sriov-hook/sys/vfcfg.h"
 
 /* Reads the knob's settings into cfg; what the PF does not report keeps its default. */
@@ -79,6 +80,22 @@ int sh_vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_
 	rtnl_link_vf_put(vf);
 	rtnl_link_put(link);
 	return 0;
+}
+
+int sh_vf_cfg_refuse(const char *sysfs_root, const char *pf_name, const char *pf_pci, unsigned given,
+		     struct sh_error *err)
+{
+	size_t i, n;
+	const struct sh_vf_setting *s = sh_vf_settings(&n);
+	char driver[64];
+
+	for (i = 0; i < n && !(given & (1u << i)); i++)
+		;
+	/* The driver is what the operator can act on (another NIC, or no PF-side setting asked). */
+	if (sh_sysfs_pci_link(sysfs_root, pf_pci, "driver", driver, sizeof(driver)) < 0)
+		snprintf(driver, sizeof(driver), "(unbound)");
+	return sh_err(err, EOPNOTSUPP, "cannot set %s: the driver of %s, %s, has no PF-side VF settings",
+		      i < n ? s[i].name : "PF-side settings", pf_name, driver);
 }
 
 static int vf_put_knob(struct rtnl_link_vf *vf, enum sh_knob knob, const struct sh_vf_cfg *cfg)
