@@ -111,8 +111,9 @@ matrix=${SRIOV_VM_MATRIX:-"bookworm:igb:full bullseye:igb:smoke trixie:igb:smoke
 
 # The modules a guest may load, each file's path under the kernel's modules directory; a trailing ?
 # marks one a kernel may lack or have built in (checked against modules.builtin): vfio_virqfd was
-# folded into vfio in 6.2, vfio-pci-core split from vfio-pci in 5.15, virtio_pci is built in.
-mods="kernel/drivers/dca/dca kernel/drivers/i2c/algos/i2c-algo-bit kernel/drivers/net/ethernet/intel/igb/igb
+# folded into vfio in 6.2, vfio-pci-core split from vfio-pci in 5.15, virtio_pci is built in from
+# 6.12, and 5.10's igb needs ptp and pps_core as modules (built in from 6.1).
+mods="kernel/drivers/pps/pps_core? kernel/drivers/ptp/ptp? kernel/drivers/dca/dca kernel/drivers/i2c/algos/i2c-algo-bit kernel/drivers/net/ethernet/intel/igb/igb
 	kernel/drivers/net/ethernet/intel/igbvf/igbvf
 	kernel/virt/lib/irqbypass kernel/drivers/vfio/vfio kernel/drivers/vfio/vfio_iommu_type1
 	kernel/drivers/vfio/vfio_virqfd? kernel/drivers/vfio/pci/vfio-pci-core? kernel/drivers/vfio/pci/vfio-pci
@@ -121,7 +122,7 @@ mods="kernel/drivers/dca/dca kernel/drivers/i2c/algos/i2c-algo-bit kernel/driver
 	kernel/drivers/net/net_failover? kernel/drivers/net/virtio_net?"
 # In load order: each driver's modules, then vfio's (vfio-pci-core needs irqbypass, vfio and
 # vfio_virqfd; DPDK maps its memory through vfio_iommu_type1).
-drv_mods_igb="dca i2c-algo-bit igb igbvf"
+drv_mods_igb="pps_core ptp dca i2c-algo-bit igb igbvf"
 drv_mods_virtio="virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net"
 vfio_mods="irqbypass vfio vfio_iommu_type1 vfio_virqfd vfio-pci-core vfio-pci"
 
@@ -336,6 +337,8 @@ kernel_initramfs() {
 				echo "$m" >>"$mroot/lib/modules/$order.order"
 			elif grep -Eq "/$(echo "$m" | sed 's/[-_]/[-_]/g')\.ko" "$kdir/modules.builtin"; then
 				what="$what $m(built in)"
+			elif [ ! -s "$kdir/modules.builtin" ]; then
+				what="$what $m(no module)" # sid's linux-modules has no modules.builtin
 			else
 				what="$what $m(absent)"
 			fi

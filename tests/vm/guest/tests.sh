@@ -29,7 +29,15 @@ VM_SET=$(cmdline_arg sriov_vm_set)
 VM_SET=${VM_SET:-full}
 # The VF netdev's driver, and its PCI function's (virtio_net drives a virtio device on virtio-pci).
 case $DRV in virtio) VFDRV=virtio_net VFPCIDRV=virtio-pci ;; *) VFDRV=igbvf VFPCIDRV=igbvf ;; esac
-SMOKE_TESTS="knobs_all runc_lifecycle kernel_return_poststop kill9_create vfio_testpmd sriovctl_gc_netns_gone"
+SMOKE_TESTS="knobs_all runc_lifecycle kernel_return_poststop kill9_create vfio_hook_testpmd vfio_testpmd
+	sriovctl_gc_netns_gone"
+# Debian's runc 1.1.5 cannot start a container in this guest on 5.10: its nsexec re-executes itself
+# through a read-only bind mount of /proc/self/exe, and execveat(fd, "", AT_EMPTY_PATH) on that fd
+# answers ENOENT there ("could not ensure we are a cloned binary"; 6.1 and later run it). The tests
+# that need runc are reported SKIP on 5.10; the hook's own path is covered there without runc.
+RUNC_TESTS="runc_lifecycle runc_detached_mac vfio_runc vfio_testpmd vfio_release vfio_refused_no_driver"
+RUNC_SKIP=""
+case $(uname -r) in 5.10.*) RUNC_SKIP="runc 1.1.5 cannot start containers on 5.10 in this guest (execveat of its bind-mounted binary: ENOENT)" ;; esac
 VIRTIO_TESTS="virtio_refused_setting runc_lifecycle kernel_return_poststop sriovctl_virtio_list auto_race
 	virtio_cdi_pool sriovctl_gc_netns_gone"
 # PF-side settings the test may ask of the driver ("" on virtio: it has none).
@@ -153,12 +161,19 @@ new_netns() {
 	echo $! >>"$W/pids.$TEST"
 }
 
-# Links other than lo inside the netns of PID, one "name parentdev" per line.
+# Links other than lo inside the netns of PID, one "name parentdev" per line. `ip -d` names the
+# parent device only from 5.15 (IFLA_PARENT_DEV_NAME; 5.10 has none): without it, a sysfs mounted
+# from inside that netns (in a mount namespace of its own) gives the device link instead.
 ns_links() {
 	nsenter -t "$1" -n /usr/sbin/ip -d -o link show 2>/dev/null |
 		awk '{ n = $2; sub(/:$/, "", n); sub(/@.*/, "", n); p = "-"
 		       for (i = 1; i < NF; i++) if ($i == "parentdev") p = $(i + 1)
-		       if (n != "lo") print n, p }'
+		       if (n != "lo") print n, p }' |
+		while read -r _n _p; do
+			[ "$_p" = - ] && _p=$(nsenter -t "$1" -n unshare -m --propagation private sh -c \
+				"mount -t sysfs sysfs /sys && basename \"\$(readlink /sys/class/net/$_n/device)\"" 2>/dev/null)
+			echo "$_n ${_p:--}"
+		done
 }
 
 # Annotations as JSON members: annots vf=0 mac=02:... -> "io.sriov.vf":"0","io.sriov.mac":"02:..."
@@ -805,12 +820,20 @@ all)
 	[ "$VM_MODE" = noiommu ] && [ -z "$(cat /vm/only 2>/dev/null)" ] && keep=$NOIOMMU_TESTS
 	tests=$keep
 	case $VM_SET in smoke) tests=$SMOKE_TESTS ;; virtio) tests=$VIRTIO_TESTS ;; esac
+	[ "$VM_SET" != full ] && [ -n "$(cat /vm/only 2>/dev/null)" ] && tests=$(tr - _ </vm/only)
 	echo "PLAN setup $(echo $tests | tr _ -)"
 	setup || exit 1
 	echo "PASS vm/setup"
 	t0=$(uptime_s)
 	for t in $tests; do
 		name=$(echo $t | tr _ -)
+		case " $(echo $RUNC_TESTS) " in *" $t "*)
+			if [ -n "$RUNC_SKIP" ]; then
+				echo "SKIP vm/$name: $RUNC_SKIP"
+				continue
+			fi
+			;;
+		esac
 		s=$(uptime_s)
 		timeout -s KILL $TEST_TIMEOUT sh /vm/tests.sh one "$t" >"$W/log.$t" 2>&1
 		rc=$?

@@ -22,6 +22,7 @@ test_virtio_refused_setting() {
 		fi
 		expect_refusal createRuntime "vm-virtio-$set" "$b" \
 			"cannot set $set: the driver of $PF, [a-z_-]*, has no PF-side VF settings"
+		[ "$set" = vlan ] && echo "# virtio refusal: $(cat "$b/createRuntime.err")" >/dev/console
 		[ -z "$(ns_links "$pid")" ] || fail "the container netns still has: $(ns_links "$pid")"
 		expect_state 0 "after the refused createRuntime ($kv)"
 		expect_no_claim "after the refused createRuntime ($kv)"
@@ -41,7 +42,8 @@ test_sriovctl_virtio_list() {
 	mk_bundle "$b" - pf=$PF vf=4 ip=10.62.0.2/24
 	hook_ok createRuntime vm-virtio-list "$b" "$pid"
 	out=$("$CTL" --config "$CFG" list "$PF" 2>&1) || fail "list failed: $out"
-	echo "$out" | sed 's/^/# list: /'
+	# On the console too: the matrix shows what an operator sees of a PF without VF settings.
+	echo "$out" | sed 's/^/# virtio list: /' | tee /dev/console
 	echo "$out" | grep -q "$PF" || fail "list does not name the PF $PF"
 	n=$(echo "$out" | grep -c '0000:[0-9a-f:.]*')
 	[ "$n" -ge $NVF ] || fail "list shows $n PCI addresses, not the PF's $NVF VFs"
@@ -51,7 +53,7 @@ test_sriovctl_virtio_list() {
 		fail "list --json gives settings for virtio VFs: $("$CTL" --config "$CFG" list --json "$PF" | grep -A3 '"settings"' | head -n 8)"
 	out=$("$CTL" --config "$CFG" doctor "$PF" 2>&1)
 	rc=$?
-	echo "$out" | sed 's/^/# doctor: /'
+	echo "$out" | sed 's/^/# virtio doctor: /' | tee /dev/console
 	[ $rc -le 1 ] || fail "doctor exited $rc: $out"
 	echo "$out" | grep -Eiq 'spoofchk|link.state|vf-link' && fail "doctor reports settings the PF does not have"
 	hook_ok poststop vm-virtio-list "$b"
