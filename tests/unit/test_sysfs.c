@@ -24,6 +24,7 @@
 #include "testutil.h"
 #include "fakesys.h"
 #include "sriov-hook/sys/sysfs.h"
+#include "sriov-hook/sys/vfcfg.h"
 
 #define PF_PCI "0000:3b:00.0"
 #define PF_NAME "ens1f0"
@@ -461,6 +462,15 @@ static void test_virtio_layout(void **state)
 	assert_int_equal(sh_sysfs_vf_by_pci(root, "0000:01:00.1", &pf, &vf, &err), 0);
 	assert_string_equal(pf.name, "eth9");
 	assert_int_equal(vf.index, 0);
+	/* The refusal of a PF-side setting names the netdev's driver (virtio_net), not virtio-pci. */
+	fs_path(path, root, "bus/virtio/drivers/virtio_net");
+	fs_mkdir_p(path);
+	fs_path(path, root, "devices/pci0000:00/0000:01:00.0/virtio0/driver");
+	fs_link("../../../../bus/virtio/drivers/virtio_net", path);
+	assert_int_equal(sh_vf_cfg_refuse(root, "eth9", "0000:01:00.0", 1u << 1, &err), -EOPNOTSUPP);
+	assert_string_equal(err.msg, "cannot set vlan: the driver of eth9, virtio_net, has no PF-side VF settings");
+	assert_int_equal(sh_vf_cfg_refuse(root, "ens1f0", PF_PCI, 1u << 0, &err), -EOPNOTSUPP);
+	assert_string_equal(err.msg, "cannot set mac: the driver of ens1f0, igb, has no PF-side VF settings");
 }
 
 int main(void)

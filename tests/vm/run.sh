@@ -448,7 +448,7 @@ done
 virtio_devs+=(-netdev hubport,id=n0,hubid=0 -device virtio-net-pci,bus=rp0,addr=0x0.0x0,netdev=n0,id=pf0)
 # The guest's tests of a smoke boot (igb on every kernel) and of the virtio boot: guest/tests.sh
 # names them (SMOKE_TESTS, VIRTIO_TESTS); a kill -9 sweep of K9 seconds there.
-smoke_k9=20
+smoke_k9=8
 log="" noiommu=""
 rows=""
 for row in $matrix; do
@@ -544,10 +544,10 @@ if [ -n "$rows" ]; then
 		{ col = $1; t = $2; if (!(col in seen)) { seen[col] = 1; cols[++nc] = col }
 		  if (!(t in tseen)) { tseen[t] = 1; tests[++nt] = t }; res[col, t] = $3 }
 		END {
-			printf "  %-28s", "test"; for (c = 1; c <= nc; c++) printf " %-22s", cols[c]; printf "\n"
+			printf "  %-28s", "test"; for (c = 1; c <= nc; c++) printf " %-26s", cols[c]; printf "\n"
 			for (i = 1; i <= nt; i++) {
 				printf "  %-28s", tests[i]
-				for (c = 1; c <= nc; c++) printf " %-22s", ((cols[c], tests[i]) in res) ? res[cols[c], tests[i]] : "-"
+				for (c = 1; c <= nc; c++) printf " %-26s", ((cols[c], tests[i]) in res) ? res[cols[c], tests[i]] : "-"
 				printf "\n"
 			}
 		}'

@@ -29,8 +29,7 @@ VM_SET=$(cmdline_arg sriov_vm_set)
 VM_SET=${VM_SET:-full}
 # The VF netdev's driver, and its PCI function's (virtio_net drives a virtio device on virtio-pci).
 case $DRV in virtio) VFDRV=virtio_net VFPCIDRV=virtio-pci ;; *) VFDRV=igbvf VFPCIDRV=igbvf ;; esac
-SMOKE_TESTS="knobs_all runc_lifecycle kernel_return_poststop kill9_create vfio_hook_testpmd vfio_testpmd
-	sriovctl_gc_netns_gone"
+SMOKE_TESTS="knobs_all runc_lifecycle kernel_return_poststop kill9_create vfio_hook_testpmd sriovctl_gc_netns_gone"
 # Debian's runc 1.1.5 cannot start a container in this guest on 5.10: its nsexec re-executes itself
 # through a read-only bind mount of /proc/self/exe, and execveat(fd, "", AT_EMPTY_PATH) on that fd
 # answers ENOENT there ("could not ensure we are a cloned binary"; 6.1 and later run it). The tests
