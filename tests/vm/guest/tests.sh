@@ -80,15 +80,18 @@ pf_dev() {
 	case ${_d##*/} in virtio[0-9]*) _d=${_d%/*} ;; esac
 	echo "$_d"
 }
-PFDEV=/sys/class/net/$PF/device
-vf_pci() { basename "$(readlink "$PFDEV/virtfn$1")"; }
+# The helpers follow $PF (vfio-refused-group points it at the second igb): its PCI function is
+# /sys/class/net/$PF/device$PFUP.
+PFUP=""
+[ "$DRV" = virtio ] && PFUP=/..
+vf_pci() { basename "$(readlink "/sys/class/net/$PF/device$PFUP/virtfn$1")"; }
 # The VF's netdev name in this (the host) namespace, empty while it is elsewhere.
-vf_name() { ls "$PFDEV/virtfn$1/net/" "$PFDEV"/virtfn$1/virtio*/net/ 2>/dev/null | grep -v -e '^$' -e ':$' | head -n 1; }
+vf_name() { ls "/sys/class/net/$PF/device$PFUP/virtfn$1/net/" "/sys/class/net/$PF/device$PFUP"/virtfn$1/virtio*/net/ 2>/dev/null | grep -v -e '^$' -e ':$' | head -n 1; }
 # What `ip -d link` names as the VF netdev's parentdev (and its device link): the PCI address,
 # or virtioN for virtio-net.
 vf_parent() {
 	if [ "$DRV" = virtio ]; then
-		basename "$(ls -d "$PFDEV"/virtfn$1/virtio[0-9]* 2>/dev/null | head -n 1)"
+		basename "$(ls -d "/sys/class/net/$PF/device$PFUP"/virtfn$1/virtio[0-9]* 2>/dev/null | head -n 1)"
 	else
 		vf_pci "$1"
 	fi
@@ -795,7 +798,6 @@ done
 case ${1:-all} in
 one)
 	TEST=$2
-	PFDEV=$(pf_dev)
 	: >"$W/ids.$TEST"
 	: >"$W/pids.$TEST"
 	"test_$TEST"
