@@ -157,7 +157,7 @@ static int attach_vfio(struct sh_attach_run *a, const struct sh_vf_request *v, s
 	/* The PF-side settings as they are: what the container is told (its MAC, VLAN) even when it
 	 * changes none; a driver without SR-IOV netlink support only fails a request that does. */
 	if ((ret = sh_vf_cfg_get(a->host_sk, r->pf_ifindex, vf->index, &r->orig, err)) < 0 && v->knobs)
-		return ret;
+		return ret == -EOPNOTSUPP ? sh_vf_cfg_refuse(cfg->sysfs_root, vf->pf_name, vf->pf_pci, v->given, err) : ret;
 	if ((ret = sh_claim_save(c, err)) < 0)
 		return ret;
 	*recorded = true;
@@ -211,8 +211,11 @@ static int attach_one(struct sh_attach_run *a, size_t slot, struct sh_error *err
 			   host.name[0] ? host.name : "no netdev", r->iommu_group);
 		return 0;
 	}
-	if (v->knobs && (ret = sh_vf_cfg_get(a->host_sk, pf_link.ifindex, vf.index, &r->orig, err)) < 0)
+	if (v->knobs && (ret = sh_vf_cfg_get(a->host_sk, pf_link.ifindex, vf.index, &r->orig, err)) < 0) {
+		if (ret == -EOPNOTSUPP) /* virtio_net: no PF-side setting at all; nothing changed yet */
+			ret = sh_vf_cfg_refuse(a->ctx->cfg->sysfs_root, pf.name, pf.pci, v->given, err);
 		goto unclaimed;
+	}
 	if ((ret = pick_ifname(a, v, r->cont_name, err)) < 0)
 		goto unclaimed;
 	if ((ret = sh_claim_save(c, err)) < 0)

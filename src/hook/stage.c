@@ -14,6 +14,7 @@
 #include "sriov-hook/core/log.h"
 #include "sriov-hook/core/sandbox.h"
 #include "sriov-hook/hook/cmdline.h"
+#include "sriov-hook/sys/kernel.h"
 
 int sh_stage_read_state(int fd, struct sh_state *st, struct sh_error *err)
 {
@@ -230,6 +231,10 @@ static int run(struct sh_stage_input *in, const char *config, int state_fd, stru
 	if (in->stage == SH_STAGE_POSTSTOP)
 		return run_poststop(in, config, err);
 	if ((r = sh_config_load(config, &in->cfg, err)) < 0 || (r = sh_log_open(in->cfg.log, err)) < 0)
+		return r;
+	/* Below the oldest supported kernel a claim would fail half-way (no altnames before 5.5):
+	 * refused before anything is read or changed. Giving back (poststop) is never refused. */
+	if ((r = sh_kernel_check_running(err)) < 0)
 		return r;
 	r = sh_stage_prepare(in, err);
 	sh_log_set_container(in->state.id, in->ctx.name, stage);

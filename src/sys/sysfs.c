@@ -73,14 +73,40 @@ static int first_entry(const char *dir, char *out, size_t len, struct sh_error *
 	return 0;
 }
 
+/* The netdev of a virtio device: virtio-net (also the VFs of virtio-net SR-IOV, QEMU >= 10.1)
+ * hangs its netdev off a virtio bus device below the PCI function (<pci>/virtioN/net/<name>), not
+ * off the PCI function itself as igbvf, iavf or mlx5 do (<pci>/net/<name>). */
+static int virtio_netdev(const char *root, const char *pci, char name[IFNAMSIZ], struct sh_error *err)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+	int r = 0;
+
+	if ((r = path_fmt(path, err, "%s/bus/pci/devices/%s", root, pci)) < 0)
+		return r;
+	if (!(d = opendir(path)))
+		return 0;
+	while (!name[0] && (e = readdir(d))) {
+		if (strncmp(e->d_name, "virtio", 6) || e->d_name[6] < '0' || e->d_name[6] > '9')
+			continue;
+		if ((r = path_fmt(path, err, "%s/bus/pci/devices/%s/%s/net", root, pci, e->d_name)) < 0 ||
+		    (r = first_entry(path, name, IFNAMSIZ, err)) < 0)
+			break;
+	}
+	closedir(d);
+	return r;
+}
+
 int sh_sysfs_pci_netdev(const char *root, const char *pci, char name[IFNAMSIZ], struct sh_error *err)
 {
 	char path[PATH_MAX];
 	int r;
 
-	if ((r = path_fmt(path, err, "%s/bus/pci/devices/%s/net", root, pci)) < 0)
+	if ((r = path_fmt(path, err, "%s/bus/pci/devices/%s/net", root, pci)) < 0 ||
+	    (r = first_entry(path, name, IFNAMSIZ, err)) < 0 || name[0])
 		return r;
-	return first_entry(path, name, IFNAMSIZ, err);
+	return virtio_netdev(root, pci, name, err);
 }
 
 static int pf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct sh_error *err)
@@ -90,8 +116,7 @@ static int pf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct
 	if (path_fmt(path, err, "%s/bus/pci/devices/%s", root, pci) < 0 || access(path, F_OK) < 0)
 		return sh_err(err, ENODEV, "PF %s: no such PCI device", pci);
 	snprintf(pf->pci, sizeof(pf->pci), "%s", pci);
-	if (path_fmt(path, err, "%s/bus/pci/devices/%s/net", root, pci) < 0 ||
-	    first_entry(path, pf->name, sizeof(pf->name), err) < 0 || !pf->name[0])
+	if (sh_sysfs_pci_netdev(root, pci, pf->name, err) < 0 || !pf->name[0])
 		return sh_err(err, ENODEV, "PF %s has no network interface", pci);
 	return 0;
 }
@@ -106,6 +131,15 @@ static int pf_by_name(const char *root, const char *name, struct sh_pf *pf, stru
 	if (path_fmt(path, err, "%s/class/net/%s/device", root, name) < 0 ||
 	    link_basename(path, pf->pci, sizeof(pf->pci), err) < 0)
 		return sh_err(err, ENODEV, "PF %s is not a PCI device", name);
+	/* virtio-net: the netdev's device is virtioN, the PCI function is its parent. */
+	if (!sh_pci_addr_valid(pf->pci) && !strncmp(pf->pci, "virtio", 6)) {
+		char real[PATH_MAX];
+
+		if (path_fmt(path, err, "%s/class/net/%s/device/..", root, name) < 0 || !realpath(path, real) ||
+		    strlen(strrchr(real, '/') + 1) >= sizeof(pf->pci))
+			return sh_err(err, ENODEV, "PF %s: its virtio device has no PCI parent", name);
+		snprintf(pf->pci, sizeof(pf->pci), "%s", strrchr(real, '/') + 1);
+	}
 	return 0;
 }
 
@@ -270,8 +304,7 @@ static bool is_net_pf(const char *root, const char *pci, struct sh_pf *pf)
 		return false;
 	memset(pf, 0, sizeof(*pf));
 	snprintf(pf->pci, sizeof(pf->pci), "%.*s", (int)sizeof(pf->pci) - 1, pci);
-	if (path_fmt(path, NULL, "%s/bus/pci/devices/%s/net", root, pci) == 0)
-		first_entry(path, pf->name, sizeof(pf->name), NULL);
+	sh_sysfs_pci_netdev(root, pci, pf->name, NULL);
 	if (sh_sysfs_pci_attr_uint(root, pci, "sriov_numvfs", &pf->numvfs) < 0)
 		pf->numvfs = 0;
 	if (pf->name[0])

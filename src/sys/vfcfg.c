@@ -3,6 +3,7 @@
  * what the settings are, accept and mean is the table in vfsetting.c. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <netlink/netlink.h>
@@ -10,8 +11,10 @@
 #include <netlink/route/link/sriov.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sriov-hook/sys/nl-internal.h"
+#include "sriov-hook/sys/sysfs.h"
 #include "sriov-hook/sys/vfcfg.h"
 
 /* Reads the knob's settings into cfg; what the PF does not report keeps its default. */
@@ -79,6 +82,39 @@ int sh_vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned index, struct sh_
 	rtnl_link_vf_put(vf);
 	rtnl_link_put(link);
 	return 0;
+}
+
+/* The PF's driver as the operator knows it, for messages: the netdev's (virtio_net, whose PCI
+ * function is on virtio-pci), else the PCI function's, else "(unbound)". */
+static void pf_driver(const char *sysfs_root, const char *pf_name, const char *pf_pci, char *out, size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	if (snprintf(path, sizeof(path), "%s/class/net/%s/device/driver", sysfs_root, pf_name) < (int)sizeof(path) &&
+	    (n = readlink(path, target, sizeof(target) - 1)) > 0) {
+		target[n] = '\0';
+		base = strrchr(target, '/');
+		snprintf(out, len, "%.63s", base ? base + 1 : target);
+		return;
+	}
+	if (sh_sysfs_pci_link(sysfs_root, pf_pci, "driver", out, len) < 0)
+		snprintf(out, len, "(unbound)");
+}
+
+int sh_vf_cfg_refuse(const char *sysfs_root, const char *pf_name, const char *pf_pci, unsigned given,
+		     struct sh_error *err)
+{
+	size_t i, n;
+	const struct sh_vf_setting *s = sh_vf_settings(&n);
+	char driver[64];
+
+	for (i = 0; i < n && !(given & (1u << i)); i++)
+		;
+	pf_driver(sysfs_root, pf_name, pf_pci, driver, sizeof(driver));
+	return sh_err(err, EOPNOTSUPP, "cannot set %s: the driver of %s, %s, has no PF-side VF settings",
+		      i < n ? s[i].name : "PF-side settings", pf_name, driver);
 }
 
 static int vf_put_knob(struct rtnl_link_vf *vf, enum sh_knob knob, const struct sh_vf_cfg *cfg)

@@ -38,7 +38,7 @@ knob() {
 	local name=$1
 	shift
 	ct_create "$name" "$CFG" pf="$PFA" vf=1 ip=10.90.0.2/24 mtu=1400 "$@"
-	expect_rollback "$name" a 1 '^VF 1 \(0000:3b:10\.1\) of [^ ]+: the PF reports no settings for VF 1 '
+	expect_rollback "$name" a 1 '^VF 1 \(0000:3b:10\.1\) of [^ ]+: cannot set [a-z_]+: the driver of [^ ]+, [^ ]+, has no PF-side VF settings$'
 }
 knob knob_mac mac=02:aa:bb:cc:dd:01
 knob knob_vlan vlan=10

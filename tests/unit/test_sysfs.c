@@ -24,6 +24,7 @@
 #include "testutil.h"
 #include "fakesys.h"
 #include "sriov-hook/sys/sysfs.h"
+#include "sriov-hook/sys/vfcfg.h"
 
 #define PF_PCI "0000:3b:00.0"
 #define PF_NAME "ens1f0"
@@ -413,6 +414,65 @@ static void test_vf_by_pci_not_listed(void **state)
 	assert_non_null(strstr(err.msg, "not among the VFs of ens1f0"));
 }
 
+/* virtio-net SR-IOV: a netdev hangs off a virtio device below the PCI function:
+ *   devices/pci0000:00/<pci>/virtioN/net/<name>, class/net/<name> -> ... (its device link is virtioN)
+ * The PF resolves by name and by PCI address, and a VF's netdev is found, as with igb. */
+static void fs_virtio_netdev(const char *root, const char *pci, const char *virtio, const char *name)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+
+	fs_path(path, root, "devices/pci0000:00/%s/%s/net/%s", pci, virtio, name);
+	fs_mkdir_p(path);
+	fs_path(path, root, "devices/pci0000:00/%s/%s/net/%s/device", pci, virtio, name);
+	snprintf(target, sizeof(target), "../../../%s", virtio);
+	fs_link(target, path);
+	fs_path(path, root, "class/net/%s", name);
+	snprintf(target, sizeof(target), "../../devices/pci0000:00/%s/%s/net/%s", pci, virtio, name);
+	fs_link(target, path);
+}
+
+static void test_virtio_layout(void **state)
+{
+	const char *root = *state;
+	struct sh_error err = {0};
+	struct sh_pf pf;
+	struct sh_vf vf;
+	char path[PATH_MAX], real[PATH_MAX];
+
+	fs_pf(root, "0000:01:00.0", NULL, "2\n", "7\n");
+	fs_virtio_netdev(root, "0000:01:00.0", "virtio0", "eth9");
+	fs_vf(root, "0000:01:00.0", 0, "0000:01:00.1", NULL, "virtio-pci");
+	fs_virtio_netdev(root, "0000:01:00.1", "virtio1", "eth10");
+	fs_vf(root, "0000:01:00.0", 1, "0000:01:00.2", NULL, "virtio-pci");
+	fs_path(path, root, "class/net/eth9/device");
+	assert_non_null(realpath(path, real));
+	assert_non_null(strstr(real, "0000:01:00.0/virtio0"));
+
+	assert_int_equal(sh_sysfs_pf_resolve(root, "eth9", &pf, &err), 0);
+	assert_string_equal(pf.pci, "0000:01:00.0");
+	assert_int_equal(pf.numvfs, 2);
+	assert_int_equal(sh_sysfs_pf_resolve(root, "0000:01:00.0", &pf, &err), 0);
+	assert_string_equal(pf.name, "eth9");
+	assert_int_equal(sh_sysfs_vf_get(root, &pf, 0, &vf, &err), 0);
+	assert_string_equal(vf.netdev, "eth10");
+	assert_string_equal(vf.driver, "virtio-pci");
+	/* In a container: virtio1 has no net/ on the host. */
+	assert_int_equal(sh_sysfs_vf_get(root, &pf, 1, &vf, &err), 0);
+	assert_string_equal(vf.netdev, "");
+	assert_int_equal(sh_sysfs_vf_by_pci(root, "0000:01:00.1", &pf, &vf, &err), 0);
+	assert_string_equal(pf.name, "eth9");
+	assert_int_equal(vf.index, 0);
+	/* The refusal of a PF-side setting names the netdev's driver (virtio_net), not virtio-pci. */
+	fs_path(path, root, "bus/virtio/drivers/virtio_net");
+	fs_mkdir_p(path);
+	fs_path(path, root, "devices/pci0000:00/0000:01:00.0/virtio0/driver");
+	fs_link("../../../../bus/virtio/drivers/virtio_net", path);
+	assert_int_equal(sh_vf_cfg_refuse(root, "eth9", "0000:01:00.0", 1u << 1, &err), -EOPNOTSUPP);
+	assert_string_equal(err.msg, "cannot set vlan: the driver of eth9, virtio_net, has no PF-side VF settings");
+	assert_int_equal(sh_vf_cfg_refuse(root, "ens1f0", PF_PCI, 1u << 0, &err), -EOPNOTSUPP);
+	assert_string_equal(err.msg, "cannot set mac: the driver of ens1f0, igb, has no PF-side VF settings");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tree_setup, tree_teardown)
@@ -433,6 +493,7 @@ int main(void)
 		T(test_vf_by_pci_no_totalvfs),
 		T(test_vf_by_pci_errors),
 		T(test_vf_by_pci_not_listed),
+		T(test_virtio_layout),
 	};
 #undef T
 

@@ -1,12 +1,16 @@
 #!/bin/bash
-# Host side of the QEMU igb suite: fetch QEMU >= 8 and a Debian kernel (cached outside the work
-# tree), pack an initramfs with the freshly built hook, boot it, and turn what the guest prints on
-# its serial console into PASS/FAIL lines and an exit code. A guest that never reports is a FAIL.
+# Host side of the QEMU VM suite: fetch QEMU >= 8 (igb), a sid root with QEMU >= 10.1 (virtio-net
+# SR-IOV) and Debian's kernels of the matrix (cached outside the work tree), pack an initramfs with
+# the freshly built hook, boot each row of the matrix, and turn what the guests print on their
+# serial consoles into PASS/FAIL/SKIP lines, a table kernel x driver x test and an exit code. A
+# guest that never reports is a FAIL.
 #
 # Environment: BUILD (default build), SRIOV_VM_CACHE (default /var/cache/sriov-hook-vm),
-# SRIOV_VM_TIMEOUT (seconds for the suite's boot, default 300; the short boot without the IOMMU
-# has 90), SRIOV_VM_TESTS (space-separated guest test names to run instead of all),
-# SRIOV_VM_VERBOSE=1 (echo the whole console).
+# SRIOV_VM_TIMEOUT (seconds for the full boot, default 480; the short boot without the IOMMU has
+# 90), SRIOV_VM_SMOKE_TIMEOUT (the matrix's other boots, default 200), SRIOV_VM_TESTS
+# (space-separated guest test names to run instead of each boot's own), SRIOV_VM_VERBOSE=1 (echo
+# the whole console), SRIOV_VM_MATRIX (the boots: see matrix below), SRIOV_VM_FETCH_ONLY=1 (fill
+# the cache and stop).
 set -u -o pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,8 +18,12 @@ top=$(cd "$here/../.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
 cache=${SRIOV_VM_CACHE:-/var/cache/sriov-hook-vm}
-vmtimeout=${SRIOV_VM_TIMEOUT:-300}
+# The full boot takes about 270 s of a 2-core host alone; other suites booting guests at the same
+# time (parallel worktrees, CI) made it pass 300 s (measured): the timeout is a hang guard.
+vmtimeout=${SRIOV_VM_TIMEOUT:-480}
 noiommu_timeout=90
+# A smoke boot of the matrix (setup and a handful of tests).
+smoke_timeout=${SRIOV_VM_SMOKE_TIMEOUT:-200}
 out=$BUILD/vm
 t_start=$(date +%s.%N)
 
@@ -99,72 +107,138 @@ ensure_host_tools() {
 		die "installing$missing failed: $(tail -n 3 "$out/apt-tools.log" | tr '\n' ' ')"
 }
 
-# The modules the guest loads, in load order; a trailing ? marks one that a kernel may lack (6.2
-# folded vfio_virqfd into vfio). igb's first, then vfio's (vfio-pci-core needs irqbypass, vfio and
-# vfio_virqfd; DPDK maps its memory through vfio_iommu_type1).
-mods="kernel/drivers/dca/dca kernel/drivers/i2c/algos/i2c-algo-bit kernel/drivers/net/ethernet/intel/igb/igb
+# The kernel matrix: one boot per row, "suite:driver:tests". The suite's kernel (bookworm 6.1,
+# bullseye 5.10, trixie 6.12, sid 7.2), the PF's emulated NIC (igb: 82576 with igbvf VFs, under
+# bookworm-backports' QEMU; virtio: virtio-net SR-IOV, which needs QEMU >= 10.1, from a sid root)
+# and the guest's tests (full: every test, then the short boot without the IOMMU; smoke or virtio:
+# the lists in guest/tests.sh). SRIOV_VM_MATRIX replaces it ("bookworm:igb:full" is the old suite).
+matrix=${SRIOV_VM_MATRIX:-"bookworm:igb:full bullseye:igb:smoke trixie:igb:smoke sid:igb:smoke sid:virtio:virtio"}
+
+# The modules a guest may load, each file's path under the kernel's modules directory; a trailing ?
+# marks one a kernel may lack or have built in (checked against modules.builtin): vfio_virqfd was
+# folded into vfio in 6.2, vfio-pci-core split from vfio-pci in 5.15, virtio_pci is built in from
+# 6.12, and 5.10's igb needs ptp and pps_core as modules (built in from 6.1).
+mods="kernel/drivers/pps/pps_core? kernel/drivers/ptp/ptp? kernel/drivers/dca/dca kernel/drivers/i2c/algos/i2c-algo-bit kernel/drivers/net/ethernet/intel/igb/igb
 	kernel/drivers/net/ethernet/intel/igbvf/igbvf
 	kernel/virt/lib/irqbypass kernel/drivers/vfio/vfio kernel/drivers/vfio/vfio_iommu_type1
-	kernel/drivers/vfio/vfio_virqfd? kernel/drivers/vfio/pci/vfio-pci-core kernel/drivers/vfio/pci/vfio-pci"
+	kernel/drivers/vfio/vfio_virqfd? kernel/drivers/vfio/pci/vfio-pci-core? kernel/drivers/vfio/pci/vfio-pci
+	kernel/drivers/virtio/virtio? kernel/drivers/virtio/virtio_ring? kernel/drivers/virtio/virtio_pci_modern_dev?
+	kernel/drivers/virtio/virtio_pci_legacy_dev? kernel/drivers/virtio/virtio_pci? kernel/net/core/failover?
+	kernel/drivers/net/net_failover? kernel/drivers/net/virtio_net?"
+# In load order: each driver's modules, then vfio's (vfio-pci-core needs irqbypass, vfio and
+# vfio_virqfd; DPDK maps its memory through vfio_iommu_type1).
+drv_mods_igb="pps_core ptp dca i2c-algo-bit igb igbvf"
+drv_mods_virtio="virtio virtio_ring virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci failover net_failover virtio_net"
 vfio_mods="irqbypass vfio vfio_iommu_type1 vfio_virqfd vfio-pci-core vfio-pci"
 
-# A cached kernel is complete when it has vmlinuz and every module that is not optional (a cache
-# made before a module joined the list is refreshed), and its list of optional ones it lacks.
+# apt for one suite of the archive alone, with its own lists under the cache (never the machine's
+# sources): the URI is the machine's bookworm source's; sid's Release is past its Valid-Until.
+suite_apt() { # SUITE apt-get|apt-cache ARGS...
+	local suite=$1 tool=$2 d=$cache/apt/$1
+	shift 2
+	"$tool" -q -o Dir::Etc::SourceList="$d/sources.list" -o Dir::Etc::SourceParts=- \
+		-o Dir::State::Lists="$d/lists" -o Dir::Cache="$d" -o Acquire::Check-Valid-Until=false "$@"
+}
+suite_update() { # SUITE
+	local d=$cache/apt/$1 uri
+	[ -f "$d/updated" ] && return 0
+	uri=$(bookworm_uri | head -n 1)
+	[ -n "$uri" ] || die "no apt source for bookworm found to derive the archive URI from"
+	mkdir -p "$d/lists/partial" "$d/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $1 main" >"$d/sources.list"
+	suite_apt "$1" apt-get update >"$d/update.log" 2>&1 ||
+		die "apt-get update for $1 failed: $(grep -E '^(E|W):' "$d/update.log" | head -n 2 | tr '\n' ' ')"
+	: >"$d/updated"
+}
+
+# A cached kernel is complete when it has vmlinuz and every module that is not optional.
 kernel_complete() {
 	local m
-	[ -f "$1/vmlinuz" ] && [ -f "$1/package" ] || return 1
+	[ -f "$1/vmlinuz" ] && [ -f "$1/package" ] && [ -f "$1/release" ] || return 1
 	for m in $mods; do
 		case $m in *\?) continue ;; esac
 		[ -f "$1/$(basename "$m").ko" ] || return 1
 	done
 }
 
-# Kernel: bookworm's candidate linux-image-*-amd64, unpacked with dpkg -x (never installed); only
-# vmlinuz and the modules above are kept, decompressed. A cached kernel is reused without apt.
+# ensure_kernel SUITE: the suite's candidate linux-image-amd64, unpacked with dpkg -x (never
+# installed) into $cache/kernels/SUITE: vmlinuz, the modules above decompressed, modules.builtin,
+# the package and the release; sets kdir. A cached kernel is reused without apt. sid's image
+# package is a meta package: the kernel is in linux-binary-<ver>, the modules (.ko.xz) in
+# linux-modules-<ver>, all under /usr/lib/modules/<ver>/ (no /boot).
 ensure_kernel() {
-	kdir=$(ls -d "$cache"/kernel-*/ 2>/dev/null | sort -V | tail -n 1)
-	kdir=${kdir%/}
-	if [ -n "$kdir" ] && kernel_complete "$kdir"; then
-		return 0
-	fi
-	apt_update
-	local pkg tmp deb kver m f
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
-	[ -n "$pkg" ] || die "cannot resolve linux-image-amd64 to a kernel package"
+	local suite=$1 pkg pkgs tmp deb kver m f mdir why
+	kdir=$cache/kernels/$suite
+	kernel_complete "$kdir" && return 0
+	suite_update "$suite"
+	pkg=$(suite_apt "$suite" apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+	[ -n "$pkg" ] || die "cannot resolve $suite's linux-image-amd64 to a kernel package"
+	pkgs="$pkg $(suite_apt "$suite" apt-cache depends "$pkg" 2>/dev/null | awk '/Depends: linux-(binary|modules)-[0-9]/ { print $2 }' | sort -u | tr '\n' ' ')"
 	tmp=$(mktemp -d "$cache/unpack.XXXXXX")
 	chmod 755 "$tmp"
-	if ! (cd "$tmp" && apt-get download -q "$pkg" >"$tmp/download.log" 2>&1); then
-		local why
+	# shellcheck disable=SC2086 # a list of package names
+	if ! (cd "$tmp" && suite_apt "$suite" apt-get download $pkgs >"$tmp/download.log" 2>&1); then
 		why=$(grep -E '^(E|W):' "$tmp/download.log" | head -n 2 | tr '\n' ' ')
 		rm -rf "$tmp"
-		die "apt-get download $pkg failed: $why"
+		die "apt-get download $pkgs($suite) failed: $why"
 	fi
-	deb=$(ls "$tmp"/*.deb 2>/dev/null | head -n 1)
-	[ -n "$deb" ] || { rm -rf "$tmp"; die "apt-get download $pkg produced no .deb"; }
-	dpkg -x "$deb" "$tmp/root" || { rm -rf "$tmp"; die "dpkg -x $deb failed"; }
-	kver=$(ls "$tmp/root/lib/modules" | head -n 1)
-	mkdir -p "$cache/kernel-$kver.new"
-	cp "$tmp/root/boot/vmlinuz-$kver" "$cache/kernel-$kver.new/vmlinuz" || { rm -rf "$tmp"; die "no vmlinuz in $pkg"; }
+	for deb in "$tmp"/*.deb; do
+		dpkg -x "$deb" "$tmp/root" || { rm -rf "$tmp"; die "dpkg -x $deb failed"; }
+	done
+	mdir=$(ls -d "$tmp"/root/lib/modules/*/ "$tmp"/root/usr/lib/modules/*/ 2>/dev/null | head -n 1)
+	mdir=${mdir%/}
+	kver=$(basename "$mdir")
+	[ -n "$kver" ] || { rm -rf "$tmp"; die "no modules directory in $pkgs"; }
+	rm -rf "$kdir.new"
+	mkdir -p "$kdir.new"
+	f=$(ls "$tmp/root/boot/vmlinuz-$kver" "$mdir/vmlinuz" 2>/dev/null | head -n 1)
+	[ -n "$f" ] && cp "$f" "$kdir.new/vmlinuz" || { rm -rf "$tmp"; die "no vmlinuz in $pkgs"; }
+	cp "$mdir/modules.builtin" "$kdir.new/" 2>/dev/null || : >"$kdir.new/modules.builtin"
 	for m in $mods; do
-		f=$(ls "$tmp/root/lib/modules/$kver/${m%\?}".ko* 2>/dev/null | head -n 1)
+		f=$(ls "$mdir/${m%\?}".ko* 2>/dev/null | head -n 1)
 		if [ -z "$f" ]; then
 			case $m in *\?) continue ;; esac
 			rm -rf "$tmp"
-			die "module $m missing from $pkg"
+			die "module $m missing from $pkgs"
 		fi
 		case $f in
-		*.ko) cp "$f" "$cache/kernel-$kver.new/" ;;
-		*.ko.xz) xz -dc "$f" >"$cache/kernel-$kver.new/$(basename "$f" .xz)" ;;
-		*.ko.zst) zstd -qdc "$f" >"$cache/kernel-$kver.new/$(basename "$f" .zst)" ;;
-		*.ko.gz) gzip -dc "$f" >"$cache/kernel-$kver.new/$(basename "$f" .gz)" ;;
+		*.ko) cp "$f" "$kdir.new/" ;;
+		*.ko.xz) xz -dc "$f" >"$kdir.new/$(basename "$f" .xz)" ;;
+		*.ko.zst) zstd -qdc "$f" >"$kdir.new/$(basename "$f" .zst)" ;;
+		*.ko.gz) gzip -dc "$f" >"$kdir.new/$(basename "$f" .gz)" ;;
 		*) rm -rf "$tmp"; die "unknown module format $f" ;;
 		esac || { rm -rf "$tmp"; die "cannot decompress $f"; }
 	done
-	echo "$pkg" >"$cache/kernel-$kver.new/package"
-	rm -rf "$cache/kernel-$kver"
-	mv "$cache/kernel-$kver.new" "$cache/kernel-$kver"
+	echo "$pkg" >"$kdir.new/package"
+	echo "$kver" >"$kdir.new/release"
+	rm -rf "$kdir"
+	mv "$kdir.new" "$kdir"
 	rm -rf "$tmp"
-	kdir=$cache/kernel-$kver
+}
+
+# QEMU >= 10.1 for virtio-net SR-IOV (its sriov-pf property): bookworm has none, so a minimal sid
+# root (debootstrap, the same archive URI) with sid's qemu-system-x86, cached; QEMU runs in it.
+sidroot=$cache/sid-root
+sid_qemu_ok() {
+	[ -x "$sidroot/usr/bin/qemu-system-x86_64" ] &&
+		chroot "$sidroot" qemu-system-x86_64 -device virtio-net-pci,help 2>/dev/null | grep -q 'sriov-pf='
+}
+ensure_sid_qemu() {
+	local uri
+	sid_qemu_ok && return 0
+	command -v debootstrap >/dev/null || {
+		apt_update
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >"$out/apt-debootstrap.log" 2>&1 ||
+			die "installing debootstrap failed: $(tail -n 3 "$out/apt-debootstrap.log" | tr '\n' ' ')"
+	}
+	uri=$(bookworm_uri | head -n 1)
+	[ -n "$uri" ] || die "no apt source for bookworm found to derive the archive URI from"
+	rm -rf "$sidroot.new"
+	debootstrap --variant=minbase --include=qemu-system-x86 sid "$sidroot.new" "$uri" >"$out/debootstrap.log" 2>&1 ||
+		die "debootstrap of a sid root with qemu-system-x86 failed: $(tail -n 3 "$out/debootstrap.log" | tr '\n' ' ')"
+	rm -rf "$sidroot"
+	mv "$sidroot.new" "$sidroot"
+	sid_qemu_ok || die "sid's qemu-system-x86_64 has no sriov-pf property (virtio-net SR-IOV needs QEMU >= 10.1)"
 }
 
 # Copy a binary and every shared library ldd names, at the same paths, into the initramfs.
@@ -223,16 +297,6 @@ build_initramfs() {
 	copy_bin /usr/sbin/runc /usr/sbin/runc
 	copy_bin "$BUILD/sriov-hook" /usr/local/bin/sriov-hook
 	[ -x "$BUILD/sriov-runc" ] && copy_bin "$BUILD/sriov-runc" /usr/local/bin/sriov-runc
-	for m in dca i2c-algo-bit igb igbvf; do
-		cp "$kdir/$m.ko" "$root/lib/modules/"
-	done
-	# vfio's modules, and the order to load those this kernel has (guest/tests.sh reads it).
-	: >"$root/lib/modules/vfio.order"
-	for m in $vfio_mods; do
-		[ -f "$kdir/$m.ko" ] || continue
-		cp "$kdir/$m.ko" "$root/lib/modules/"
-		echo "$m" >>"$root/lib/modules/vfio.order"
-	done
 	copy_dpdk
 	# The container's rootfs: busybox alone.
 	cp /bin/busybox "$root/opt/rootfs/bin/busybox"
@@ -251,39 +315,80 @@ build_initramfs() {
 	done
 	chmod 755 "$root/init" "$root/vm/tests.sh"
 	printf '%s\n' "${SRIOV_VM_TESTS:-}" >"$root/vm/only"
+	mkdir -p "$root/lib/modules"
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
 	printf 'root:x:0:\n' >"$root/etc/group"
 	(cd "$root" && find . | LC_ALL=C sort | /bin/busybox cpio -o -H newc 2>/dev/null) >"$out/initramfs.cpio" ||
 		die "cannot pack the initramfs"
 }
 
+# kernel_initramfs SUITE DRIVER: the base initramfs and, appended as a second cpio archive (the
+# kernel unpacks them in turn), the suite kernel's modules for DRIVER and vfio, with the order to
+# load those this kernel has as modules (drv.order, vfio.order; guest/tests.sh reads them).
+# Prints which of them this kernel has built in or lacks: the kernels differ there.
+kernel_initramfs() {
+	local suite=$1 drv=$2 mroot m list what="" order
+	kdir=$cache/kernels/$suite
+	mroot=$out/mods-$suite-$drv
+	rm -rf "$mroot"
+	mkdir -p "$mroot/lib/modules"
+	eval "list=\$drv_mods_$drv"
+	for order in drv vfio; do
+		[ $order = vfio ] && list=$vfio_mods
+		: >"$mroot/lib/modules/$order.order"
+		for m in $list; do
+			if [ -f "$kdir/$m.ko" ]; then
+				cp "$kdir/$m.ko" "$mroot/lib/modules/"
+				echo "$m" >>"$mroot/lib/modules/$order.order"
+			elif grep -Eq "/$(echo "$m" | sed 's/[-_]/[-_]/g')\.ko" "$kdir/modules.builtin"; then
+				what="$what $m(built in)"
+			elif [ ! -s "$kdir/modules.builtin" ]; then
+				what="$what $m(no module)" # sid's linux-modules has no modules.builtin
+			else
+				what="$what $m(absent)"
+			fi
+		done
+	done
+	echo "vm: kernel $(cat "$kdir/release") ($suite), $drv:${what:- all modules}"
+	initrd=$out/initramfs-$suite-$drv.cpio
+	{
+		cat "$out/initramfs.cpio"
+		(cd "$mroot" && find . | LC_ALL=C sort | /bin/busybox cpio -o -H newc 2>/dev/null)
+	} >"$initrd" || die "cannot pack the initramfs for $suite"
+}
+
 mkdir -p "$cache" "$out" || die "cannot create $cache or $out"
 ensure_host_tools
 ensure_qemu
-ensure_kernel
+case " $matrix " in *:virtio:*) ensure_sid_qemu ;; esac
+for row in $matrix; do
+	ensure_kernel "${row%%:*}"
+done
+# SRIOV_VM_FETCH_ONLY=1: fill the cache (QEMU, the sid root, the kernels) and boot nothing.
+[ "${SRIOV_VM_FETCH_ONLY:-0}" = 1 ] && { echo "vm: cache filled in $(elapsed "$t_start") s"; exit 0; }
 build_initramfs
-echo "vm: $(qemu-system-x86_64 --version | head -n 1), kernel $(cat "$kdir/package" 2>/dev/null || basename "$kdir"), setup $(elapsed "$t_start") s"
+echo "vm: $(qemu-system-x86_64 --version | head -n 1) (igb)$(sid_qemu_ok && echo ", sid root's $(chroot "$sidroot" qemu-system-x86_64 --version | head -n 1) (virtio)"), setup $(elapsed "$t_start") s"
 
-# qemu_run LOG TIMEOUT APPEND QEMU-ARGS...: one boot of the guest (QEMU-ARGS before its devices,
-# the array after behind them), its console kept in LOG and shown as PASS/FAIL, TIME and "#" lines
-# (all of it with SRIOV_VM_VERBOSE=1); qrc gets QEMU's exit status.
+# qemu_run LOG TIMEOUT APPEND QEMU-ARGS...: one boot of the guest ($kimg and $initrd, with QEMU
+# as the array qemu runs it, QEMU-ARGS before the array devs), its console kept in LOG and shown
+# as PASS/FAIL (named vm/$label<test>), TIME and "#" lines (all of it with SRIOV_VM_VERBOSE=1);
+# qrc gets QEMU's exit status. no_timer_check: under TCG on a busy host the kernel's check that
+# the timer works through the remapped IO-APIC can time out and panic the boot (seen once).
 qemu_run() {
 	local log=$1 tmo=$2 append=$3
 	shift 3
 	: >"$log"
-	timeout --kill-after=10 "$tmo" qemu-system-x86_64 \
+	timeout --kill-after=10 "$tmo" "${qemu[@]}" \
 		-machine q35 -accel tcg -cpu max -smp 2 -m 1024 "$@" \
 		-nographic -no-reboot -nodefaults -serial stdio \
-		-kernel "$kdir/vmlinuz" -initrd "$out/initramfs.cpio" \
-		-append "console=ttyS0 panic=-1 quiet $append" \
-		-netdev hubport,id=n0,hubid=0 \
-		-device pcie-root-port,id=rp0,chassis=1,slot=1 \
-		-device igb,bus=rp0,netdev=n0 "${after[@]}" </dev/null 2>&1 |
+		-kernel "$kimg" -initrd "$initrd_in" \
+		-append "console=ttyS0 panic=-1 quiet no_timer_check $append" \
+		"${devs[@]}" </dev/null 2>&1 |
 		tr -d '\r' | while IFS= read -r line; do
 			printf '%s\n' "$line" >>"$log"
 			case $line in
-			PASS\ vm/* | FAIL\ vm/* | SKIP\ vm/*) echo "$line" ;;
-			TIME\ *) echo "vm: ${line#TIME }" ;;
+			PASS\ vm/* | FAIL\ vm/* | SKIP\ vm/*) echo "${line%% *} vm/$label${line#* vm/}" ;;
+			TIME\ *) echo "vm: $label${line#TIME }" ;;
 			\#*) echo "  $line" ;;
 			*) [ "${SRIOV_VM_VERBOSE:-0}" = 1 ] && echo "  | $line" ;;
 			esac
@@ -313,52 +418,98 @@ boot() {
 	fail=$((fail + $(grep -c '^FAIL vm/' "$log")))
 	plan=$(sed -n 's/^PLAN //p' "$log" | head -n 1)
 	if [ -z "$plan" ]; then
-		echo "FAIL vm/guest: the guest never started its tests (qemu exit $qrc); last console lines:"
+		echo "FAIL vm/${label}guest: the guest never started its tests (qemu exit $qrc); last console lines:"
 		tail -n 30 "$log" | sed 's/^/  | /'
 		fail=$((fail + 1))
 	else
 		for t in $plan; do
 			grep -Eq "^(PASS|FAIL|SKIP) vm/$t(:|\$)" "$log" && continue
-			echo "FAIL vm/$t: the guest never reported it (crash or timeout, qemu exit $qrc)"
+			echo "FAIL vm/$label$t: the guest never reported it (crash or timeout, qemu exit $qrc)"
 			fail=$((fail + 1))
 		done
 	fi
 	if ! grep -q '^VM-DONE' "$log"; then
-		echo "FAIL vm/guest: no VM-DONE from the guest (qemu exit $qrc after ${boot_s} s, timeout ${tmo} s)"
+		echo "FAIL vm/${label}guest: no VM-DONE from the guest (qemu exit $qrc after ${boot_s} s, timeout ${tmo} s)"
 		tail -n 30 "$log" | sed 's/^/  | /'
 		fail=$((fail + 1))
 	fi
 }
 
-# The suite. The emulated IOMMU comes before the devices it translates for, so that the igb PF
-# and its VFs sit behind it: each VF gets an IOMMU group of its own (vfio needs one; Debian's
-# kernel has no no-IOMMU mode). intremap=on: without interrupt remapping vfio_iommu_type1 refuses
-# every group ("No interrupt remapping support"). 1 GiB: 128 MiB become hugepages for DPDK.
-# A second igb (its PF comes second: eth1) sits behind a root port without ACS: the IOMMU puts the
-# port, the PF and its VFs in one group, which a VF bound to vfio-pci cannot use while the PF is on
-# igb (vfio-refused-group; the VFs of eth0 each have their own group).
-log=$out/console.log
-after=(-device pcie-root-port,id=rp1,chassis=2,slot=2,disable-acs=on
-	-netdev hubport,id=n1,hubid=0 -device igb,bus=rp1,netdev=n1)
-boot "$log" "$vmtimeout" 'intel_iommu=on iommu=pt' -device intel-iommu,intremap=on
-after=()
-# A second, short boot without the IOMMU for what vfio mode must refuse there (guest/tests.sh
-# runs only the tests that the kernel command line's sriov_vm=noiommu names; none: no boot).
-noiommu=$(sed -n 's/^NOIOMMU_TESTS=//p' "$here/guest/tests.d/vfio.sh" | tr -d '"')
-if [ -n "${SRIOV_VM_TESTS:-}" ]; then
-	keep=""
-	for t in $noiommu; do
-		case " $SRIOV_VM_TESTS " in *" $(echo "$t" | tr _ -) "*) keep="$keep $t" ;; esac
-	done
-	noiommu=$keep
-fi
-if [ -n "$noiommu" ]; then
-	boot "$out/console-noiommu.log" "$noiommu_timeout" 'sriov_vm=noiommu'
-fi
+# The boots of the matrix. The emulated IOMMU comes before the devices it translates for, so that
+# the igb PF and its VFs sit behind it: each VF gets an IOMMU group of its own (vfio needs one;
+# Debian's kernel has no no-IOMMU mode). intremap=on: without interrupt remapping vfio_iommu_type1
+# refuses every group ("No interrupt remapping support"). 1 GiB: 128 MiB become hugepages for DPDK.
+# In the full boot a second igb (its PF comes second: eth1) sits behind a root port without ACS:
+# the IOMMU puts the port, the PF and its VFs in one group, which a VF bound to vfio-pci cannot use
+# while the PF is on igb (vfio-refused-group; the VFs of eth0 each have their own group).
+# virtio-net SR-IOV (QEMU >= 10.1): the VFs are declared first, the PF last, all functions of one
+# slot behind a root port; the guest's PF offers as many VFs as there are VF devices (7, as igb).
+igb_devs=(-netdev hubport,id=n0,hubid=0 -device pcie-root-port,id=rp0,chassis=1,slot=1
+	-device igb,bus=rp0,netdev=n0)
+virtio_devs=(-device pcie-root-port,id=rp0,chassis=1,slot=1)
+for i in 1 2 3 4 5 6 7; do
+	virtio_devs+=(-netdev "hubport,id=n$i,hubid=0" -device "virtio-net-pci,bus=rp0,addr=0x0.0x$i,netdev=n$i,sriov-pf=pf0")
+done
+virtio_devs+=(-netdev hubport,id=n0,hubid=0 -device virtio-net-pci,bus=rp0,addr=0x0.0x0,netdev=n0,id=pf0)
+# The guest's tests of a smoke boot (igb on every kernel) and of the virtio boot: guest/tests.sh
+# names them (SMOKE_TESTS, VIRTIO_TESTS); a kill -9 sweep of K9 seconds there.
+smoke_k9=8
+log="" noiommu=""
+rows=""
+for row in $matrix; do
+	IFS=: read -r suite drv set <<<"$row"
+	kernel_initramfs "$suite" "$drv"
+	rel=$(cat "$kdir/release")
+	kimg=$kdir/vmlinuz initrd_in=$initrd
+	qemu=(qemu-system-x86_64)
+	if [ "$drv" = virtio ]; then
+		# sid's QEMU runs in the sid root: the kernel and initramfs are copied in.
+		mkdir -p "$sidroot/vm-boot"
+		cp "$kimg" "$sidroot/vm-boot/vmlinuz" && cp "$initrd" "$sidroot/vm-boot/initramfs.cpio" ||
+			die "cannot copy the guest into $sidroot"
+		qemu=(chroot "$sidroot" qemu-system-x86_64)
+		kimg=/vm-boot/vmlinuz initrd_in=/vm-boot/initramfs.cpio
+	fi
+	eval "devs=(\"\${${drv}_devs[@]}\")"
+	if [ "$set" = full ]; then
+		label=""
+		log=$out/console.log
+		devs+=(-device pcie-root-port,id=rp1,chassis=2,slot=2,disable-acs=on
+			-netdev hubport,id=n1,hubid=0 -device igb,bus=rp1,netdev=n1)
+		boot "$log" "$vmtimeout" "intel_iommu=on iommu=pt sriov_vm_drv=$drv" -device intel-iommu,intremap=on
+		rows="$rows $rel/$drv:$log"
+		# A second, short boot without the IOMMU for what vfio mode must refuse there (guest/tests.sh
+		# runs only the tests that the kernel command line's sriov_vm=noiommu names; none: no boot).
+		eval "devs=(\"\${${drv}_devs[@]}\")"
+		noiommu=$(sed -n 's/^NOIOMMU_TESTS=//p' "$here/guest/tests.d/vfio.sh" | tr -d '"')
+		if [ -n "${SRIOV_VM_TESTS:-}" ]; then
+			keep=""
+			for t in $noiommu; do
+				case " $SRIOV_VM_TESTS " in *" $(echo "$t" | tr _ -) "*) keep="$keep $t" ;; esac
+			done
+			noiommu=$keep
+		fi
+		if [ -n "$noiommu" ]; then
+			boot "$out/console-noiommu.log" "$noiommu_timeout" "sriov_vm=noiommu sriov_vm_drv=$drv"
+			rows="$rows $rel/$drv:$out/console-noiommu.log"
+		fi
+	elif [ "$drv" = virtio ]; then
+		label="$suite-$drv/"
+		boot "$out/console-$suite-$drv.log" "$smoke_timeout" "sriov_vm_drv=$drv sriov_vm_set=$set"
+		rows="$rows $rel/$drv:$out/console-$suite-$drv.log"
+	else
+		label="$suite-$drv/"
+		boot "$out/console-$suite-$drv.log" "$smoke_timeout" \
+			"intel_iommu=on iommu=pt sriov_vm_drv=$drv sriov_vm_set=$set sriov_vm_k9=$smoke_k9" \
+			-device intel-iommu,intremap=on
+		rows="$rows $rel/$drv:$out/console-$suite-$drv.log"
+	fi
+done
+label=""
 
 # The driver's knob table, from what the guest measured; the committed copy must match it.
 # (Only from a complete setup: a guest cut short prints half a table.)
-if grep -q '^PASS vm/setup' "$log"; then
+if [ -n "$log" ] && grep -q '^PASS vm/setup' "$log"; then
 	{
 		echo "# VF knobs on igb (QEMU igb, Debian kernel igb driver)"
 		echo
@@ -384,8 +535,35 @@ if grep -q '^PASS vm/setup' "$log"; then
 	fi
 fi
 
+# The matrix as a table: a row per test, a column per kernel and driver; "-" where not run. The
+# knob table is checked on the host from the full boot's log.
+if [ -n "$rows" ]; then
+	echo "vm: matrix (kernel/driver x test):"
+	for r in $rows; do
+		sed -n 's/^\(PASS\|FAIL\|SKIP\) vm\/\([^: ]*\).*/\2 \1/p' "${r#*:}" | sed "s|^|${r%%:*} |"
+		grep -q '^PLAN ' "${r#*:}" || echo "${r%%:*} guest FAIL"
+		# A planned test the guest never reported (crash, timeout) is a FAIL in its cell too.
+		for t in $(sed -n 's/^PLAN //p' "${r#*:}" | head -n 1); do
+			grep -Eq "^(PASS|FAIL|SKIP) vm/$t(:|\$)" "${r#*:}" || echo "${r%%:*} $t FAIL"
+		done
+		if [ "${r#*:}" = "$log" ] && [ -f "$out/KNOBS.md" ]; then
+			cmp -s "$out/KNOBS.md" "$here/KNOBS.md" && echo "${r%%:*} knob-table PASS" || echo "${r%%:*} knob-table FAIL"
+		fi
+	done | awk '
+		{ col = $1; t = $2; if (!(col in seen)) { seen[col] = 1; cols[++nc] = col }
+		  if (!(t in tseen)) { tseen[t] = 1; tests[++nt] = t }; res[col, t] = $3 }
+		END {
+			printf "  %-28s", "test"; for (c = 1; c <= nc; c++) printf " %-26s", cols[c]; printf "\n"
+			for (i = 1; i <= nt; i++) {
+				printf "  %-28s", tests[i]
+				for (c = 1; c <= nc; c++) printf " %-26s", ((cols[c], tests[i]) in res) ? res[cols[c], tests[i]] : "-"
+				printf "\n"
+			}
+		}'
+fi
+
 if [ "$fail" -gt 0 ]; then
-	echo "vm: console log: $log${noiommu:+ and $out/console-noiommu.log}"
+	echo "vm: console logs: $out/console*.log"
 fi
 echo "vm: total $(elapsed "$t_start") s"
 echo "vm: $pass passed, $fail failed"

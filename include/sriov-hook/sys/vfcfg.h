@@ -14,6 +14,11 @@ int sh_vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_vf_
 /* Applies one knob (one attribute per request, so a refused knob leaves the others untouched). */
 int sh_vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned vf, enum sh_knob knob, const struct sh_vf_cfg *cfg,
 		   struct sh_error *err);
+/* The refusal when the PF reports no settings for its VFs (sh_vf_cfg_get's -EOPNOTSUPP): its
+ * driver implements none of them (virtio_net). One message naming the driver and the first
+ * setting of `given` (bit i: row i of sh_vf_settings()); -EOPNOTSUPP. */
+int sh_vf_cfg_refuse(const char *sysfs_root, const char *pf_name, const char *pf_pci, unsigned given,
+		     struct sh_error *err);
 /* Sets the PF-side MAC of the VF to none: the PF stops enforcing one. */
 int sh_vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_error *err);
 

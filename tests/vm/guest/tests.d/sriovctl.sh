@@ -80,7 +80,7 @@ test_sriovctl_gc_netns_gone() {
 	pid=$!
 	echo $pid >>"$W/pids.$TEST"
 	b=$W/b-ctl-gc2
-	mk_bundle "$b" /run/netns/vmctl pf=$PF vf=6 vlan=66 mtu=1400
+	mk_bundle "$b" /run/netns/vmctl pf=$PF vf=6 $(pfside vlan=66) mtu=1400
 	hook_ok createRuntime vm-ctl-gc2 "$b" "$pid"
 	kill -9 "$pid"
 	ip netns del vmctl
