@@ -72,7 +72,7 @@ t_contains one/address "$blk" "inet 10.77.0.2/24" "eth0"
 m_after one 0
 out=$(dk rm one 2>&1)
 t_check one/rm "docker rm: $out" $? = 0
-m_after one-rm 0
+m_after one/after-rm 0
 
 # ---- two devices ---------------------------------------------------------------------------------
 out=$(dk run --rm --network none --device "sriov.io/vf=$PF-0" --device "sriov.io/vf=$PF-1" "$IMG" ip addr 2>&1)

@@ -48,7 +48,7 @@ t_contains one/address "$blk" "inet 10.77.0.2/24" "eth0"
 m_after one 0
 out=$(pm rm one 2>&1)
 t_check one/rm "podman rm: $out" $? = 0
-m_after one-rm 0
+m_after one/after-rm 0
 
 # ---- two devices ---------------------------------------------------------------------------------
 out=$(run --rm --network none --device "sriov.io/vf=$PF-0" --device "sriov.io/vf=$PF-1" "$IMG" ip addr 2>&1)

@@ -77,7 +77,6 @@ for line in sys.stdin:
     if not m:
         continue
     verdict, e, s = m.groups()
-    s = re.sub(r"-rm$", "", s)
     if e not in engines: engines.append(e)
     if s not in scen: scen.append(s)
     if res.get((e, s)) != "FAIL":
