@@ -1,6 +1,6 @@
 /* sriovctl doctor: each check looks at one thing an SR-IOV guide tells the operator to verify
  * (IOMMU, VFs enabled, PF link, VF drivers, vfio pools, link state and spoof checking, engine
- * hooks, runc, state_dir, stale claims, the configuration, the log sink) and says what to run when it is
+ * hooks, containerd's annotation lists, runc, state_dir, stale claims, the configuration, the log sink) and says what to run when it is
  * wrong. Configuration files of the engines are looked up under a root (--root) so that an image
  * or a test tree can be checked. */
 #define _GNU_SOURCE
@@ -410,9 +410,21 @@ static void check_claims(struct doctor *d, const struct sh_listing *l)
 
 /* ---- engines ------------------------------------------------------------------------------------ */
 
-/* TOML, as far as `hooks_dir = ["a", "b"]` in section goes (the engines' own files): the last
- * assignment wins, across files as the engines merge them. */
-static void toml_hooks_dir(const char *path, const char *section, char dirs[][PATH_MAX], size_t *n)
+/* Whether a TOML table header's name is the one asked for: SECTION exactly, or, when SECTION
+ * begins with '*', any name that holds the rest (containerd's runtimes live under plugin names that
+ * changed between its config versions 2 and 3). */
+static bool toml_section_is(const char *name, size_t len, const char *section)
+{
+	if (section[0] == '*')
+		return memmem(name, len, section + 1, strlen(section + 1)) != NULL;
+	return len == strlen(section) && !strncmp(name, section, len);
+}
+
+/* TOML, as far as `key = ["a", "b"]` in section goes (the engines' own files): the last
+ * assignment wins, across files as the engines merge them. *n is left alone when the file does
+ * not assign the key, and *found set when it does. */
+static void toml_strings(const char *path, const char *section, const char *key, char dirs[][PATH_MAX],
+			 size_t *n, bool *found)
 {
 	_cleanup_free_ char *text = NULL;
 	struct sh_error ignored;
@@ -426,14 +438,16 @@ static void toml_hooks_dir(const char *path, const char *section, char dirs[][PA
 			;
 		if (!in_value && *p == '[') {
 			q = strchr(p, ']');
-			in_section = q && (size_t)(q - p - 1) == strlen(section) &&
-				     !strncmp(p + 1, section, strlen(section));
+			in_section = q && toml_section_is(p + 1, (size_t)(q - p - 1), section);
 			continue;
 		}
 		if (!in_value) {
-			if (!in_section || strncmp(p, "hooks_dir", 9) || !(p = strchr(p + 9, '=')))
+			if (!in_section || strncmp(p, key, strlen(key)) ||
+			    !(p = strchr(p + strlen(key), '=')))
 				continue;
 			in_value = true;
+			if (found)
+				*found = true;
 			*n = 0;
 			p++;
 		}
@@ -555,11 +569,11 @@ static void check_podman(struct doctor *d)
 		check(d, SH_CHECK_OK, "podman", NULL, "podman is not installed: no hooks directory to check");
 		return;
 	}
-	toml_hooks_dir(rooted(d, "/usr/share/containers/containers.conf", path), "engine", dirs, &n);
-	toml_hooks_dir(rooted(d, "/etc/containers/containers.conf", path), "engine", dirs, &n);
+	toml_strings(rooted(d, "/usr/share/containers/containers.conf", path), "engine", "hooks_dir", dirs, &n, NULL);
+	toml_strings(rooted(d, "/etc/containers/containers.conf", path), "engine", "hooks_dir", dirs, &n, NULL);
 	k = conf_d_files(rooted(d, "/etc/containers/containers.conf.d", path), files, 32);
 	for (i = 0; i < k; i++)
-		toml_hooks_dir(files[i], "engine", dirs, &n);
+		toml_strings(files[i], "engine", "hooks_dir", dirs, &n, NULL);
 	scan_hook_dirs(d, dirs, n, &h);
 	join_dirs(dirs, n, list, sizeof(list));
 	if (!h.create || !h.poststop) {
@@ -592,10 +606,10 @@ static void check_crio(struct doctor *d)
 		check(d, SH_CHECK_OK, "cri-o", NULL, "CRI-O is not installed: no hooks directory to check");
 		return;
 	}
-	toml_hooks_dir(rooted(d, "/etc/crio/crio.conf", path), "crio.runtime", dirs, &n);
+	toml_strings(rooted(d, "/etc/crio/crio.conf", path), "crio.runtime", "hooks_dir", dirs, &n, NULL);
 	k = conf_d_files(rooted(d, "/etc/crio/crio.conf.d", path), files, 32);
 	for (i = 0; i < k; i++)
-		toml_hooks_dir(files[i], "crio.runtime", dirs, &n);
+		toml_strings(files[i], "crio.runtime", "hooks_dir", dirs, &n, NULL);
 	scan_hook_dirs(d, dirs, n, &h);
 	join_dirs(dirs, n, list, sizeof(list));
 	if (!h.create || !h.poststop || !h.exec_ok)
@@ -649,6 +663,65 @@ static void check_docker(struct doctor *d)
 	else
 		check(d, SH_CHECK_OK, "docker", NULL, "docker's \"sriov\" runtime is %s", runtime);
 	yajl_tree_free(root);
+}
+
+/* Whether one of containerd's annotation patterns passes io.sriov.* keys: CRI matches each
+ * annotation against them as globs ("io.sriov.*", "io.*", "*"). */
+static bool passes_sriov(char pats[][PATH_MAX], size_t n)
+{
+	size_t i, len;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(pats[i]);
+		if (len && pats[i][len - 1] == '*' && !strncmp("io.sriov.", pats[i], len - 1))
+			return true;
+	}
+	return false;
+}
+
+/* containerd's CRI copies a container's or pod's annotations into the OCI spec only when the
+ * runtime's container_annotations or pod_annotations lists them; without that, every io.sriov.*
+ * setting is dropped without an error and the VF arrives as net1 without its address. The lists
+ * sit in a runtime's table (config version 2: plugins."io.containerd.grpc.v1.cri".containerd.
+ * runtimes.runc, version 3: plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc). */
+static void check_containerd(struct doctor *d)
+{
+	static const char file[] = "/etc/containerd/config.toml";
+	char pats[MAX_HOOK_DIRS][PATH_MAX], path[PATH_MAX], fix[512];
+	size_t nc = 0, np = 0;
+	bool has_c = false, has_p = false, ok_c, ok_p;
+
+	if (!is_exec(d, "/usr/bin/containerd") && !is_exec(d, "/usr/local/bin/containerd") &&
+	    !is_exec(d, "/usr/sbin/containerd")) {
+		check(d, SH_CHECK_OK, "containerd", NULL, "containerd is not installed: no CRI configuration to check");
+		return;
+	}
+	fixf(fix, sizeof(fix),
+	     "in %s, under the runc runtime's table (containerd.runtimes.runc), set container_annotations = "
+	     "[\"io.sriov.*\"] and pod_annotations = [\"io.sriov.*\"], then systemctl restart containerd",
+	     file);
+	toml_strings(rooted(d, file, path), "*containerd.runtimes.", "container_annotations", pats, &nc, &has_c);
+	ok_c = has_c && passes_sriov(pats, nc);
+	toml_strings(rooted(d, file, path), "*containerd.runtimes.", "pod_annotations", pats, &np, &has_p);
+	ok_p = has_p && passes_sriov(pats, np);
+	if (!ok_c && !ok_p)
+		check(d, SH_CHECK_FAIL, "containerd", fix,
+		      "%s: no container_annotations or pod_annotations passes io.sriov.*: CRI drops every io.sriov.* "
+		      "setting (the VF comes without its address, and no error says why)",
+		      file);
+	else if (!ok_c)
+		check(d, SH_CHECK_FAIL, "containerd", fix,
+		      "%s: container_annotations does not pass io.sriov.*: CRI drops a container's io.sriov.* "
+		      "settings",
+		      file);
+	else if (!ok_p)
+		check(d, SH_CHECK_WARN, "containerd", fix,
+		      "%s: pod_annotations does not pass io.sriov.*: CRI drops the settings Kubernetes users give "
+		      "as pod annotations",
+		      file);
+	else
+		check(d, SH_CHECK_OK, "containerd", NULL,
+		      "%s passes io.sriov.* annotations of containers and pods to the runtime", file);
 }
 
 static void check_runc(struct doctor *d)
@@ -785,6 +858,7 @@ int sh_doctor(const struct sh_doctor_opts *o, void (*report)(const struct sh_che
 	check_podman(&d);
 	check_crio(&d);
 	check_docker(&d);
+	check_containerd(&d);
 	check_runc(&d);
 	check_state_dir(&d);
 	check_log(&d);
