@@ -527,7 +527,8 @@ static int pick_vf(struct attach *a, const struct sh_vf_request *v, const struct
 	return 0;
 }
 
-/* eth0 when free in the container, else net1, net2, ... */
+/* eth0 when free in the container, else net1, net2, ...; net1 and up when the engine adds the
+ * container's eth0 after this hook (ctx.h). */
 static int pick_ifname(struct attach *a, const struct sh_vf_request *v, char *name, struct sh_error *err)
 {
 	struct sh_link l;
@@ -540,8 +541,9 @@ static int pick_ifname(struct attach *a, const struct sh_vf_request *v, char *na
 		snprintf(name, IFNAMSIZ, "%s", v->ifname);
 		return 0;
 	}
-	snprintf(name, IFNAMSIZ, "eth0");
-	for (i = 1; sh_link_get(a->cont_sk, 0, name, &l, &ignored) == 0; i++) {
+	i = a->ctx->eth0_later;
+	snprintf(name, IFNAMSIZ, i ? "net1" : "eth0");
+	for (i++; sh_link_get(a->cont_sk, 0, name, &l, &ignored) == 0; i++) {
 		if (i > 64)
 			return sh_err(err, EEXIST, "no free interface name in the container");
 		snprintf(name, IFNAMSIZ, "net%u", i);

@@ -4,6 +4,7 @@
 #define SRIOV_HOOK_CTX_H
 
 #include <limits.h>
+#include <stdbool.h>
 
 #include "sriov-hook/input/config.h"
 #include "sriov-hook/input/oci.h"
@@ -19,6 +20,9 @@ struct sh_ctx {
 	/* The key of the CDI device this run is the hook of ("pf=ens1f0 vf=0"), "" when the
 	 * annotations say: poststop releases that device's VFs only. */
 	char device[SH_DEVICE_MAX];
+	/* The engine adds the container's eth0 after createRuntime (docker >= 28 on a network):
+	 * a VF takes net1 and up by default. */
+	bool eth0_later;
 };
 
 #endif

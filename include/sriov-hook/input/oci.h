@@ -1,5 +1,5 @@
 /* The OCI inputs: the state on the hook's stdin and the bundle's config.json (annotations,
- * network namespace, process environment, createRuntime hooks). */
+ * network namespace, process environment, createRuntime hooks, the /etc/hostname mount). */
 #ifndef SRIOV_HOOK_OCI_H
 #define SRIOV_HOOK_OCI_H
 
@@ -39,6 +39,7 @@ struct sh_spec {
 	char *netns_path; /* SH_NETNS_PATH only */
 	char **env;	  /* process.env, "KEY=VALUE" */
 	size_t n_env;
+	char *hostname_source; /* the source of the /etc/hostname mount, NULL without one */
 };
 
 /* An io.sriov.* annotation value longer than this is refused. */
