@@ -98,12 +98,14 @@ fi
 # The pods' and containers' cgroups: the shim is told its parent through the pod config.
 rootfs=$SH_TMP/image/rootfs
 e_image_tar >/dev/null
+# --local: containerd 2 imports through its transfer service otherwise, which unpacks for no
+# platform ("no unpack platforms defined").
 for spec in "$PAUSE sleep 1000000" "$IMG sh"; do
 	set -- $spec
 	name=$1
 	shift
 	if ! out=$(python3 "$M_DIR/ociimage.py" "$rootfs" "$name" "$C/img.tar" "$@" 2>&1 &&
-		k8s images import --snapshotter native "$C/img.tar" 2>&1); then
+		k8s images import --local --platform linux/amd64 --snapshotter native "$C/img.tar" 2>&1); then
 		t_fail setup "ctr images import $name: $out"
 		t_end
 	fi

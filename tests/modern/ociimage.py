@@ -39,6 +39,7 @@ def main(rootfs, name, out, cmd):
         mdig, msize = blob(tar, manifest)
         index = json.dumps({"schemaVersion": 2, "manifests": [
             {"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": mdig, "size": msize,
+             "platform": {"architecture": "amd64", "os": "linux"},
              "annotations": {"io.containerd.image.name": name,
                              "org.opencontainers.image.ref.name": name.rsplit(":", 1)[-1]}}]}).encode()
         for fname, data in (("oci-layout", b'{"imageLayoutVersion": "1.0.0"}'), ("index.json", index)):

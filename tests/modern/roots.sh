@@ -8,10 +8,13 @@ set -u
 CACHE=${MODERN_CACHE:-/var/cache/sriov-hook-modern}
 # What the suite runs in a root (see tests/modern/README.md): the engines, the runtimes, the CNI
 # plugins and nftables they need, tini as the namespace's init, the hook's shared libraries, and a
-# CRI client's parts (grpcio, grpc-tools and the CRI api.proto).
+# CRI client's parts (grpcio, grpc-tools; the CRI api.proto comes from CRI_PKG).
 PKGS="docker.io docker-cli containerd podman runc crun nftables iptables containernetworking-plugins tini
- iproute2 procps python3 python3-grpcio python3-grpc-tools golang-github-kubernetes-cri-api-dev
- libyajl2 libnl-3-200 libnl-route-3-200 libseccomp2 ca-certificates"
+ iproute2 procps python3 python3-grpcio python3-grpc-tools libyajl2 libnl-3-200 libnl-route-3-200
+ libseccomp2 ca-certificates"
+# Only its api.proto is taken: installed, the package pulls in ~230 MB of Go sources on sid.
+CRI_PKG=golang-github-kubernetes-cri-api-dev
+CRI_PROTO=./usr/share/gocode/src/k8s.io/cri-api/pkg/apis/runtime/v1/api.proto
 # Bump when PKGS or the root's setup changes: a root with another stamp is made again.
 STAMP_VERSION=1
 
@@ -35,11 +38,13 @@ make_root() {
 	# sid's Release file carries a Valid-Until that the archive lets expire.
 	echo 'Acquire::Check-Valid-Until "false";' >"$dir.new/etc/apt/apt.conf.d/99sriov-hook-modern"
 	# shellcheck disable=SC2086 # PKGS is a list of names
-	unshare -m --propagation private sh -c '
+	CRI_PKG=$CRI_PKG CRI_PROTO=$CRI_PROTO unshare -m --propagation private sh -c '
 		root=$1; shift
 		mount -t proc proc "$root/proc" && mount --bind /dev "$root/dev" &&
 		chroot "$root" apt-get update -q &&
 		DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -q --no-install-recommends "$@" &&
+		chroot "$root" sh -c "cd /tmp && apt-get download -q $CRI_PKG && dpkg-deb --fsys-tarfile ${CRI_PKG}_*.deb |
+			tar -C / -x $CRI_PROTO && rm ${CRI_PKG}_*.deb" &&
 		chroot "$root" apt-get clean' sh "$dir.new" $PKGS >>"$log" 2>&1 ||
 		die "installing the engines in the $suite root failed: $(tail -n 3 "$log" | tr '\n' ' ')"
 	mv "$dir.new" "$dir"
