@@ -100,6 +100,8 @@ rootfs=$SH_TMP/image/rootfs
 e_image_tar >/dev/null
 # --local: containerd 2 imports through its transfer service otherwise, which unpacks for no
 # platform ("no unpack platforms defined").
+# --local: containerd 2 imports through its transfer service otherwise, which unpacks for no
+# platform ("no unpack platforms defined").
 for spec in "$PAUSE sleep 1000000" "$IMG sh"; do
 	set -- $spec
 	name=$1
