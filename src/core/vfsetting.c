@@ -249,6 +249,24 @@ void sh_vf_cfg_defaults(struct sh_vf_cfg *cfg)
 			*uint_at(&settings[i], cfg) = settings[i].dflt;
 }
 
+const struct sh_vf_setting *sh_vf_cfg_over_limit(const struct sh_vf_cfg *cfg, const struct sh_vf_setting **limit)
+{
+	const struct sh_vf_setting *lim;
+	unsigned most;
+	size_t i;
+
+	for (i = 0; i < SH_ARRAY_SIZE(settings); i++) {
+		if (!settings[i].at_most || !(lim = sh_vf_setting_find(settings[i].at_most, NULL)))
+			continue;
+		most = sh_vf_setting_get(lim, cfg);
+		if (most && sh_vf_setting_get(&settings[i], cfg) > most) {
+			*limit = lim;
+			return &settings[i];
+		}
+	}
+	return NULL;
+}
+
 bool sh_vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *cur, const struct sh_vf_cfg *want)
 {
 	const struct sh_vf_setting *s;

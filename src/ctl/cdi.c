@@ -17,7 +17,7 @@
 #include "sriov-hook/core/fileio.h"
 #include "sriov-hook/core/json.h"
 #include "sriov-hook/ctl/inventory.h"
-#include "sriov-hook/store/store.h"
+#include "sriov-hook/store/info.h"
 #include "sriov-hook/store/vfioinfo.h"
 #include "sriov-hook/sys/nl.h"
 #include "sriov-hook/sys/sysfs.h"

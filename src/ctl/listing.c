@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "sriov-hook/core/json.h"
+#include "sriov-hook/core/vfsetting.h"
+#include "sriov-hook/store/claim.h"
 #include "sriov-hook/sys/netns.h"
 #include "sriov-hook/sys/nl.h"
 #include "sriov-hook/sys/vfcfg.h"
@@ -57,7 +59,7 @@ static int add_claim(const struct sh_claim_info *info, void *data)
 	size_t i;
 
 	for (i = 0; i < l->n_vfs && !v; i++)
-		if (!strcmp(l->vfs[i].inv.vf.pci, info->pci))
+		if (!strcmp(l->vfs[i].inv.vf.pci, info->rec.vf_pci))
 			v = &l->vfs[i];
 	if (!v || info->state == SH_CLAIM_NONE)
 		return 0; /* a VF of a PF not listed, or one that is gone */
@@ -179,15 +181,16 @@ static void netdev_counters(struct nl_sock *host_sk, struct sh_list_vf *v)
 			sh_netdev_stats_get(host_sk, v->inv.vf.netdev, &v->netdev_stats, &ignored);
 		return;
 	}
-	if (!v->has_claim || v->claim.state != SH_CLAIM_HELD || v->claim.pid <= 0 || !v->claim.cont_name[0])
+	if (!v->has_claim || v->claim.state != SH_CLAIM_HELD || v->claim.rec.pid <= 0 || !v->claim.rec.cont_name[0])
 		return;
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", v->claim.pid);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", v->claim.rec.pid);
 	if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0 ||
 	    sh_netns_check_type(nsfd, CLONE_NEWNET, path, &ignored) < 0 ||
-	    sh_netns_identity(nsfd, &dev, &ino, &ignored) < 0 || dev != v->claim.netns_dev || ino != v->claim.netns_ino)
+	    sh_netns_identity(nsfd, &dev, &ino, &ignored) < 0 || dev != v->claim.rec.netns_dev ||
+	    ino != v->claim.rec.netns_ino)
 		return;
 	if (sh_nl_open_in(nsfd, &sk, &ignored) == 0)
-		sh_netdev_stats_get(sk, v->claim.cont_name, &v->netdev_stats, &ignored);
+		sh_netdev_stats_get(sk, v->claim.rec.cont_name, &v->netdev_stats, &ignored);
 }
 
 static void fill_pf_netlink(struct nl_sock *sk, struct sh_list_pf *pf, struct sh_list_vf *vfs)
@@ -391,10 +394,10 @@ static const char *holder_text(const struct sh_list_vf *v, char *buf, size_t len
 {
 	if (!v->has_claim)
 		snprintf(buf, len, "-");
-	else if (v->claim.name[0])
-		snprintf(buf, len, "%.12s (%.64s)", v->claim.id, v->claim.name);
+	else if (v->claim.rec.name[0])
+		snprintf(buf, len, "%.12s (%.64s)", v->claim.rec.id, v->claim.rec.name);
 	else
-		snprintf(buf, len, "%.12s", v->claim.id);
+		snprintf(buf, len, "%.12s", v->claim.rec.id);
 	return buf;
 }
 
@@ -405,7 +408,7 @@ static const char *netdev_text(const struct sh_list_vf *v, char *buf, size_t len
 	else if (v->has_claim && v->has_mode && v->mode == SH_MODE_VFIO)
 		snprintf(buf, len, "-"); /* a vfio VF has none, in the container either */
 	else if (v->has_claim && v->claim.state == SH_CLAIM_HELD)
-		snprintf(buf, len, "in container%s%s", v->claim.cont_name[0] ? ": " : "", v->claim.cont_name);
+		snprintf(buf, len, "in container%s%s", v->claim.rec.cont_name[0] ? ": " : "", v->claim.rec.cont_name);
 	else
 		snprintf(buf, len, "-");
 	return buf;
@@ -426,8 +429,8 @@ static const char *note_text(const struct sh_list_vf *v, char *buf, size_t len)
 			 settings[0] ? "; " : "", settings);
 	} else if (v->why[0])
 		snprintf(buf, len, "%s%s%s", v->why, settings[0] ? "; " : "", settings);
-	else if (v->has_claim && v->claim.netns_ino)
-		snprintf(buf, len, "netns net:[%llu]%s%s", (unsigned long long)v->claim.netns_ino,
+	else if (v->has_claim && v->claim.rec.netns_ino)
+		snprintf(buf, len, "netns net:[%llu]%s%s", (unsigned long long)v->claim.rec.netns_ino,
 			 settings[0] ? "; " : "", settings);
 	else
 		snprintf(buf, len, "%s", settings);
@@ -592,20 +595,20 @@ static void gen_vf(yajl_gen g, const struct sh_list_vf *v)
 	gen_kv_str_or_null(g, "mode", v->has_mode ? sh_vf_mode_name(v->mode) : NULL);
 	gen_kv_str_or_null(g, "pool", v->pool);
 	gen_kv_str_or_null(g, "why", v->why);
-	gen_kv_str_or_null(g, "container", c ? c->id : NULL);
-	gen_kv_str_or_null(g, "container_name", c ? c->name : NULL);
+	gen_kv_str_or_null(g, "container", c ? c->rec.id : NULL);
+	gen_kv_str_or_null(g, "container_name", c ? c->rec.name : NULL);
 	gen_key(g, "pid");
-	if (c && c->pid > 0)
-		yajl_gen_integer(g, c->pid);
+	if (c && c->rec.pid > 0)
+		yajl_gen_integer(g, c->rec.pid);
 	else
 		yajl_gen_null(g);
-	snprintf(netns, sizeof(netns), "net:[%llu]", c ? (unsigned long long)c->netns_ino : 0ULL);
-	gen_kv_str_or_null(g, "netns", c && c->netns_ino ? netns : NULL);
+	snprintf(netns, sizeof(netns), "net:[%llu]", c ? (unsigned long long)c->rec.netns_ino : 0ULL);
+	gen_kv_str_or_null(g, "netns", c && c->rec.netns_ino ? netns : NULL);
 	since[0] = '\0';
 	if (c && c->since > 0 && gmtime_r(&c->since, &tm))
 		strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	gen_kv_str_or_null(g, "since", since);
-	gen_kv_str_or_null(g, "container_netdev", c ? c->cont_name : NULL);
+	gen_kv_str_or_null(g, "container_netdev", c ? c->rec.cont_name : NULL);
 	gen_key(g, "iommu_group");
 	if (v->inv.iommu_group >= 0)
 		yajl_gen_integer(g, v->inv.iommu_group);

@@ -123,8 +123,8 @@ static void state_metrics(FILE *f, const struct sh_listing *l)
 			continue;
 		fputs("sriov_vf_claim_info{", f);
 		vf_labels(f, v);
-		put_label(f, "container", v->claim.id, false);
-		put_label(f, "container_name", v->claim.name, false);
+		put_label(f, "container", v->claim.rec.id, false);
+		put_label(f, "container_name", v->claim.rec.name, false);
 		fputs("} 1\n", f);
 	}
 	header(f, "sriov_vf_claimed_since_seconds", "gauge", "When the claim on the VF was made (Unix time).");

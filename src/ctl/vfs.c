@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "sriov-hook/ctl/inventory.h"
-#include "sriov-hook/store/store.h"
+#include "sriov-hook/store/claim.h"
 #include "sriov-hook/sys/sysfs.h"
 #include "sriov-hook/sys/vfio.h"
 

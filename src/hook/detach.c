@@ -14,6 +14,8 @@
 #include "sriov-hook/core/log.h"
 #include "sriov-hook/hook/detach.h"
 #include "sriov-hook/hook/restore.h"
+#include "sriov-hook/store/owners.h"
+#include "sriov-hook/store/pin.h"
 #include "sriov-hook/sys/netns.h"
 #include "sriov-hook/sys/nl.h"
 

@@ -9,7 +9,10 @@
 #include <string.h>
 
 #include "sriov-hook/hook/restore.h"
-#include "sriov-hook/store/store.h"
+#include "sriov-hook/store/claim.h"
+#include "sriov-hook/store/pin.h"
+#include "sriov-hook/store/scan.h"
+#include "sriov-hook/store/tidy.h"
 #include "sriov-hook/sys/nl.h"
 
 struct gc {

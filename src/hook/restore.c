@@ -10,6 +10,9 @@
 
 #include "sriov-hook/core/log.h"
 #include "sriov-hook/hook/restore.h"
+#include "sriov-hook/store/info.h"
+#include "sriov-hook/store/owners.h"
+#include "sriov-hook/store/pin.h"
 #include "sriov-hook/sys/netns.h"
 #include "sriov-hook/sys/nl.h"
 #include "sriov-hook/sys/sysfs.h"

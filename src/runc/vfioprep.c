@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "sriov-hook/core/log.h"
-#include "sriov-hook/hook/attach.h"
-#include "sriov-hook/store/store.h"
+#include "sriov-hook/hook/prepare.h"
+#include "sriov-hook/store/info.h"
 #include "sriov-hook/store/vfioinfo.h"
 #include "sriov-hook/sys/vfio.h"
 

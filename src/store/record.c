@@ -14,6 +14,8 @@
 
 #include "sriov-hook/core/json.h"
 #include "sriov-hook/core/types.h"
+#include "sriov-hook/core/vfsetting.h"
+#include "sriov-hook/sys/netns.h"
 
 enum kind {
 	K_STR,	    /* char[size] */
@@ -418,4 +420,30 @@ int sh_record_parse(const char *json, struct sh_record *r, struct sh_error *err)
 	ret = record_from_tree(t, r, err);
 	yajl_tree_free(t);
 	return ret;
+}
+
+/* ---- what a record says of its holder --------------------------------------------------------- */
+
+bool sh_record_holder_gone(const struct sh_record *r)
+{
+	return r->pid > 0 && sh_proc_start_time(r->pid) != r->pid_start;
+}
+
+bool sh_record_is_stale(const struct sh_record *r)
+{
+	/* We hold the lock: a record still "attaching" belongs to a hook that died mid-way. */
+	return r->phase != SH_PHASE_ATTACHED || sh_record_holder_gone(r);
+}
+
+bool sh_record_held_by(const struct sh_record *r, const struct sh_holder *h)
+{
+	return !strcmp(r->id, h->id) && r->pid == h->pid && r->pid_start == h->pid_start &&
+	       r->netns_dev == h->netns_dev && r->netns_ino == h->netns_ino;
+}
+
+enum sh_claim_state sh_record_state(const struct sh_record *r)
+{
+	if (r->phase == SH_PHASE_RETURNING)
+		return SH_CLAIM_RETURNING;
+	return sh_record_holder_gone(r) ? SH_CLAIM_STALE : SH_CLAIM_HELD;
 }

@@ -7,7 +7,7 @@
 
 #include "sriov-hook/hook/gc.h"
 #include "sriov-hook/input/config.h"
-#include "sriov-hook/store/store.h"
+#include "sriov-hook/store/scan.h"
 
 static void print_event(const struct sh_gc_event *ev, void *data)
 {
@@ -21,9 +21,9 @@ static int print_claim(const struct sh_claim_info *i, void *data)
 	static const char *const states[] = {"none", "held", "stale", "returning"};
 
 	(void)data;
-	printf("%s %s %s name=%s pid=%d pf=%s vf=%u host=%s cont=%s since=%lld knobs=%u\n", i->pci, states[i->state],
-	       i->id, i->name, i->pid, i->pf_name, i->vf_index, i->host_name, i->cont_name, (long long)i->since,
-	       i->knobs);
+	printf("%s %s %s name=%s pid=%d pf=%s vf=%u host=%s cont=%s since=%lld knobs=%u\n", i->rec.vf_pci,
+	       states[i->state], i->rec.id, i->rec.name, i->rec.pid, i->rec.pf_name, i->rec.vf_index, i->rec.host_name,
+	       i->rec.cont_name, (long long)i->since, i->rec.knobs);
 	return 0;
 }
 

@@ -22,7 +22,7 @@
 
 #include "testutil.h"
 #include "sriov-hook/hook/gc.h"
-#include "sriov-hook/store/store.h"
+#include "sriov-hook/store/claim.h"
 #include "sriov-hook/sys/netns.h"
 
 #define PF_PCI "0000:3b:00.0"

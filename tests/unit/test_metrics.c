@@ -40,8 +40,8 @@ static void make_listing(struct sh_listing *l, struct sh_list_pf *pf, struct sh_
 	vfs[0].stats.present = (1u << SH_VF_TX_PACKETS) | (1u << SH_VF_RX_PACKETS);
 	vfs[1].state = SH_VF_HELD;
 	vfs[1].has_claim = true;
-	snprintf(vfs[1].claim.id, sizeof(vfs[1].claim.id), "3f2a");
-	snprintf(vfs[1].claim.name, sizeof(vfs[1].claim.name), "we\"b\\1\n");
+	snprintf(vfs[1].claim.rec.id, sizeof(vfs[1].claim.rec.id), "3f2a");
+	snprintf(vfs[1].claim.rec.name, sizeof(vfs[1].claim.rec.name), "we\"b\\1\n");
 	vfs[1].claim.since = 1700000000;
 	vfs[1].netdev_stats.v[SH_VF_TX_PACKETS] = 7;
 	vfs[1].netdev_stats.present = 1u << SH_VF_TX_PACKETS;

@@ -14,10 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "testutil.h"
 #include "sriov-hook/core/json.h"
+#include "sriov-hook/core/vfsetting.h"
 #include "sriov-hook/store/record.h"
+#include "sriov-hook/sys/netns.h"
 
 #ifndef FIXTURES
 #define FIXTURES "tests/unit/fixtures"
@@ -418,7 +422,8 @@ static void test_refused(void **state)
 	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"phase\":\"attached\",\"pf_name\":\"e\","
 		       "\"pf_ifindex\":1,\"vf_index\":0}",
 		       "\"host_name\" is missing");
-	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"mode\":\"dpdk\"," BASE "}", "\"mode\" is not valid");
+	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"mode\":\"dpdk\"," BASE "}",
+		       "\"mode\" is not valid");
 	expect_refused("{\"id\":\"c1\",\"vf_pci\":\"0000:3b:10.2\",\"iommu_group\":-2," BASE "}",
 		       "\"iommu_group\" is not valid");
 	/* a record a later, incompatible release wrote */
@@ -429,14 +434,76 @@ static void test_refused(void **state)
 	expect_refused("{", "not valid JSON");
 }
 
+/* ---- what a record says of its holder
+ * ----------------------------------------------------------------------------------- */
+
+static void test_holders(void **state)
+{
+	struct sh_record r;
+	struct sh_holder h;
+	int go, status;
+	pid_t pid = spawn_waiter(&go, NULL);
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	snprintf(r.id, sizeof(r.id), "c1");
+	r.phase = SH_PHASE_ATTACHED;
+	r.pid = pid;
+	r.pid_start = sh_proc_start_time(pid);
+	r.netns_dev = 4;
+	r.netns_ino = 4026532000ULL;
+	assert_false(sh_record_holder_gone(&r));
+	assert_false(sh_record_is_stale(&r));
+	assert_int_equal(sh_record_state(&r), SH_CLAIM_HELD);
+	/* attaching with the lock free (the caller holds it): the hook died mid-way */
+	r.phase = SH_PHASE_ATTACHING;
+	assert_true(sh_record_is_stale(&r));
+	r.phase = SH_PHASE_RETURNING;
+	assert_true(sh_record_is_stale(&r));
+	assert_int_equal(sh_record_state(&r), SH_CLAIM_RETURNING);
+	r.phase = SH_PHASE_ATTACHED;
+	/* its identity: id, init (pid and start time), namespace */
+	h = (struct sh_holder){"c1", pid, r.pid_start, 4, 4026532000ULL};
+	assert_true(sh_record_held_by(&r, &h));
+	h.id = "c2";
+	assert_false(sh_record_held_by(&r, &h));
+	h.id = "c1";
+	h.pid_start++;
+	assert_false(sh_record_held_by(&r, &h));
+	h.pid_start--;
+	h.netns_ino++;
+	assert_false(sh_record_held_by(&r, &h));
+	/* the pid reused by another process */
+	r.pid_start += 1;
+	assert_true(sh_record_holder_gone(&r));
+	r.pid_start -= 1;
+	/* gone (a zombie counts as gone) */
+	assert_int_equal(write(go, "x", 1), 1);
+	usleep(100 * 1000);
+	assert_true(sh_record_holder_gone(&r));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(sh_record_holder_gone(&r));
+	assert_true(sh_record_is_stale(&r));
+	assert_int_equal(sh_record_state(&r), SH_CLAIM_STALE);
+	/* unknown holder (no pid given at createRuntime): never gone by the pid */
+	r.pid = 0;
+	assert_false(sh_record_holder_gone(&r));
+	close(go);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vfio),
-		cmocka_unit_test(test_roundtrip),	 cmocka_unit_test(test_format_fields),
-		cmocka_unit_test(test_format_refuses),	 cmocka_unit_test(test_v1_fixture),
-		cmocka_unit_test(test_v1_fixture_knobs), cmocka_unit_test(test_v1_negative_u64),
-		cmocka_unit_test(test_tolerant),	 cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_format_fields),
+		cmocka_unit_test(test_format_refuses),
+		cmocka_unit_test(test_v1_fixture),
+		cmocka_unit_test(test_v1_fixture_knobs),
+		cmocka_unit_test(test_v1_negative_u64),
+		cmocka_unit_test(test_tolerant),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_holders),
 	};
 
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);

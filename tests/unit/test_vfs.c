@@ -14,7 +14,7 @@
 #include "testutil.h"
 #include "fakesys.h"
 #include "sriov-hook/ctl/vfs.h"
-#include "sriov-hook/store/store.h"
+#include "sriov-hook/store/claim.h"
 #include "sriov-hook/sys/netns.h"
 
 struct seen {

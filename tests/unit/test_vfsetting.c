@@ -371,6 +371,27 @@ static void test_help(void **state)
 	}
 }
 
+/* The at_most rule as a whole cfg sees it: a limit of 0 is none; the first setting above its
+ * limit is named, with the limit. */
+static void test_over_limit(void **state)
+{
+	const struct sh_vf_setting *s, *limit = NULL;
+	struct sh_vf_cfg cfg;
+
+	(void)state;
+	sh_vf_cfg_defaults(&cfg);
+	assert_null(sh_vf_cfg_over_limit(&cfg, &limit));
+	cfg.min_tx_rate = 500;
+	assert_null(sh_vf_cfg_over_limit(&cfg, &limit)); /* max 0: no limit */
+	cfg.max_tx_rate = 500;
+	assert_null(sh_vf_cfg_over_limit(&cfg, &limit));
+	cfg.max_tx_rate = 499;
+	s = sh_vf_cfg_over_limit(&cfg, &limit);
+	assert_non_null(s);
+	assert_string_equal(s->name, "min_tx_rate");
+	assert_string_equal(limit->name, "max_tx_rate");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_knob_equal),
 		cmocka_unit_test(test_knob_describe),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_over_limit),
 	};
 
 	return cmocka_run_group_tests_name("vfsetting", tests, NULL, NULL);

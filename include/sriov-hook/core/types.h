@@ -58,17 +58,8 @@ struct sh_vf_cfg {
 	unsigned min_tx_rate, max_tx_rate;
 };
 
-/* The fields of struct sh_vf_cfg, for code that stores or shows them one by one (claim records,
- * listings): each a MAC (uint8_t[6]) or an unsigned, at offset. */
+/* How a field of struct sh_vf_cfg is stored: a MAC (uint8_t[6]) or an unsigned (vfsetting.h). */
 enum sh_cfg_kind { SH_CFG_MAC, SH_CFG_UINT };
-struct sh_cfg_field {
-	const char *name;
-	enum sh_cfg_kind kind;
-	size_t offset;
-};
-/* Every field, in the order of the struct; *n gets their count. Read from the table of VF
- * settings (vfsetting.h), which holds what else there is to know of each. */
-const struct sh_cfg_field *sh_vf_cfg_fields(size_t *n);
 
 /* A decimal number of at most 10 digits, no sign or space: -EINVAL, or -ERANGE above max. */
 int sh_parse_uint(const char *s, unsigned long max, unsigned long *out);

@@ -45,6 +45,16 @@ struct sh_vf_setting {
 	const char *note; /* help after the accepted values ("*0*: no limit"); *word* is typed as shown */
 };
 
+/* The fields of struct sh_vf_cfg, for code that stores or shows them one by one (claim records,
+ * listings): each a MAC (uint8_t[6]) or an unsigned, at offset. */
+struct sh_cfg_field {
+	const char *name;
+	enum sh_cfg_kind kind;
+	size_t offset;
+};
+/* Every field, in the order of the struct; *n gets their count: the storage view of the table. */
+const struct sh_cfg_field *sh_vf_cfg_fields(size_t *n);
+
 /* Every setting, in the order of struct sh_vf_cfg; *n gets their count (at most 32: bitmasks). */
 const struct sh_vf_setting *sh_vf_settings(size_t *n);
 /* The setting called name, or NULL; *index (if not NULL) gets its row. */
@@ -66,6 +76,9 @@ const char *sh_vf_setting_format(const struct sh_vf_setting *s, const struct sh_
 
 /* Sets every field to the value a PF reports when it says nothing of it. */
 void sh_vf_cfg_defaults(struct sh_vf_cfg *cfg);
+/* The first setting whose value in cfg is above the setting its row says it is at most (a limit of
+ * 0 is none), *limit that one; NULL when every at_most rule holds. */
+const struct sh_vf_setting *sh_vf_cfg_over_limit(const struct sh_vf_cfg *cfg, const struct sh_vf_setting **limit);
 /* Whether the knob's settings are the same in cur (the VF's, read back) and want. */
 bool sh_vf_knob_equal(enum sh_knob knob, const struct sh_vf_cfg *cur, const struct sh_vf_cfg *want);
 /* The knob's values as `ip link set PF vf N ...` spells them ("vlan 10 qos 3 proto 802.1Q"). */

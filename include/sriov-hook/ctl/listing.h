@@ -11,7 +11,7 @@
 #include "sriov-hook/core/types.h"
 #include "sriov-hook/ctl/inventory.h"
 #include "sriov-hook/input/config.h"
-#include "sriov-hook/store/store.h"
+#include "sriov-hook/store/scan.h"
 #include "sriov-hook/sys/vfstats.h"
 
 enum sh_vf_state {

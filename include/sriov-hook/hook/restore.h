@@ -7,7 +7,7 @@
 
 #include "sriov-hook/core/error.h"
 #include "sriov-hook/input/config.h"
-#include "sriov-hook/store/store.h"
+#include "sriov-hook/store/claim.h"
 
 struct nl_sock;
 

@@ -1,6 +1,7 @@
 /* The claim record: what the store keeps for each claimed VF (who holds it, where it went, what to
  * put back) and its on-disk format, a versioned JSON object read tolerantly so that records written
- * by an earlier release are still released by a later one. Nothing here touches the system. */
+ * by an earlier release are still released by a later one; and what a record says of its holder
+ * (gone, stale, the one asking). Only sh_record_holder_gone looks at the system (/proc). */
 #ifndef SRIOV_HOOK_RECORD_H
 #define SRIOV_HOOK_RECORD_H
 
@@ -11,7 +12,6 @@
 
 #include "sriov-hook/core/error.h"
 #include "sriov-hook/core/types.h"
-
 
 /* The format written; version 1 (no "version" key) is the first release's. */
 #define SH_RECORD_VERSION 2
@@ -79,5 +79,30 @@ int sh_record_parse(const char *json, struct sh_record *r, struct sh_error *err)
  * that the parser would refuse, so nothing unreadable is ever written). */
 int sh_record_format(const struct sh_record *r, char **out);
 const char *sh_record_phase_name(enum sh_record_phase phase);
+
+/* A container as the hooks know it: id, init process and network namespace. */
+struct sh_holder {
+	const char *id;
+	int pid; /* 0: unknown */
+	unsigned long long pid_start;
+	uint64_t netns_dev, netns_ino;
+};
+
+/* Whether the record's container is gone: its init exited, or its pid now names another process. */
+bool sh_record_holder_gone(const struct sh_record *r);
+/* With the VF's lock held: whether the claim is left for the next one to finish: its holder is
+ * gone, it was left attaching (the hook died mid-way, its lock is free), or it is returning. */
+bool sh_record_is_stale(const struct sh_record *r);
+/* Whether the record was made for container h (same id, init process and network namespace). */
+bool sh_record_held_by(const struct sh_record *r, const struct sh_holder *h);
+
+/* What a record says of its VF, read without its lock (a snapshot, for display and for messages). */
+enum sh_claim_state {
+	SH_CLAIM_NONE,	    /* no record: free as far as the store knows */
+	SH_CLAIM_HELD,	    /* a live container holds it (or a live hook is attaching it) */
+	SH_CLAIM_STALE,	    /* its holder is gone (or died mid-way): the next claim or gc returns it */
+	SH_CLAIM_RETURNING, /* released, but the VF was not back on the host yet: gc or a claim finishes */
+};
+enum sh_claim_state sh_record_state(const struct sh_record *r);
 
 #endif

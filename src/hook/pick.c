@@ -1,0 +1,297 @@
+/* Which VF a request slot gets: the PF resolved and allowed, then the VF the request names, or for
+ * auto and pools the lowest free one before the lowest stale one (given back and taken over), each
+ * claimed through the store and checked usable; when none can be had, the census says why. */
+#include "sriov-hook/hook/pick.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sriov-hook/core/log.h"
+#include "sriov-hook/hook/census.h"
+#include "sriov-hook/hook/restore.h"
+#include "sriov-hook/hook/usable.h"
+#include "sriov-hook/input/pool.h"
+#include "sriov-hook/sys/vfio.h"
+
+/* Adds "; <fmt>" to the message already in err. */
+static void err_append(struct sh_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void err_append(struct sh_error *err, const char *fmt, ...)
+{
+	size_t at = strlen(err->msg);
+	va_list ap;
+
+	if (at + 3 >= sizeof(err->msg))
+		return;
+	memcpy(err->msg + at, "; ", 3);
+	va_start(ap, fmt);
+	vsnprintf(err->msg + at + 2, sizeof(err->msg) - at - 2, fmt, ap);
+	va_end(ap);
+}
+
+/* The configuration file, as messages name it. */
+static const char *config_file(const struct sh_config *cfg)
+{
+	return cfg->path[0] ? cfg->path : SH_DEFAULT_CONFIG;
+}
+
+/* A PF that does not resolve (a typo, a VF, a netdev without SR-IOV): the message goes on with the
+ * SR-IOV PFs there are, and which of them allowed_pfs lets containers use. */
+static void list_pfs(const struct sh_config *cfg, struct sh_error *err)
+{
+	_cleanup_free_ struct sh_pf *pfs = NULL;
+	struct sh_error ignored;
+	char list[640] = "";
+	size_t i, n, at = 0;
+	unsigned total;
+
+	if (sh_sysfs_pf_list(cfg->sysfs_root, &pfs, &n, &ignored) < 0)
+		return;
+	if (n == 0) {
+		err_append(err, "this host has no SR-IOV PF");
+		return;
+	}
+	for (i = 0; i < n && at < sizeof(list) - 1; i++) {
+		if (sh_sysfs_pci_attr_uint(cfg->sysfs_root, pfs[i].pci, "sriov_totalvfs", &total) < 0)
+			total = 0;
+		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s (%s, %u of %u VFs enabled%s)", i ? ", " : "",
+				       pfs[i].name[0] ? pfs[i].name : "no netdev", pfs[i].pci, pfs[i].numvfs, total,
+				       sh_config_pf_allowed(cfg, pfs[i].name, pfs[i].pci) ? ""
+											  : ", not in allowed_pfs");
+	}
+	err_append(err, "the SR-IOV PFs here: %s", list);
+}
+
+static int resolve_pf(const struct sh_attach_run *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
+		      struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	char allowed[512] = "";
+	size_t i, at = 0;
+	int r;
+
+	if (v->select == SH_VF_PCI) {
+		if ((r = sh_sysfs_vf_by_pci(cfg->sysfs_root, v->vf_pci, pf, vf, err)) < 0)
+			return r;
+		if (v->pf[0] && strcmp(v->pf, pf->name) && strcasecmp(v->pf, pf->pci))
+			return sh_err(err, EINVAL, "VF %s belongs to %s, not to %s", v->vf_pci, pf->name, v->pf);
+	} else if ((r = sh_sysfs_pf_resolve(cfg->sysfs_root, v->pf, pf, err)) < 0) {
+		if (r == -ENODEV || r == -ENOTSUP || r == -EINVAL)
+			list_pfs(cfg, err);
+		return r;
+	}
+	if (!sh_config_pf_allowed(cfg, pf->name, pf->pci)) {
+		for (i = 0; i < cfg->n_allowed_pfs && at < sizeof(allowed) - 1; i++)
+			at += (size_t)snprintf(allowed + at, sizeof(allowed) - at, "%s%s", i ? ", " : "",
+					       cfg->allowed_pfs[i]);
+		return sh_err(err, EPERM, "PF %s (%s) is not in allowed_pfs of %s (it allows: %s)", pf->name, pf->pci,
+			      config_file(cfg), allowed[0] ? allowed : "none");
+	}
+	return 0;
+}
+
+/* A PF whose VFs are not enabled: say so, and how to enable them. */
+static int no_vfs_enabled(const struct sh_config *cfg, const struct sh_pf *pf, struct sh_error *err)
+{
+	unsigned total;
+
+	if (sh_sysfs_pci_attr_uint(cfg->sysfs_root, pf->pci, "sriov_totalvfs", &total) < 0 || total == 0)
+		total = 1;
+	return sh_err(err, ENODEV,
+		      "PF %s (%s) has no VFs enabled (sriov_numvfs is 0, it supports up to %u): enable them with "
+		      "`sriovctl vfs apply` after adding \"pfs\": {\"%s\": {\"numvfs\": %u}} to %s, or with "
+		      "`echo %u > %s/class/net/%s/device/sriov_numvfs`",
+		      pf->name, pf->pci, total, pf->name, total, config_file(cfg), total,
+		      strcmp(cfg->sysfs_root, "/") ? cfg->sysfs_root : "", pf->name);
+}
+
+/* Begins this run's claim of vf through the store and checks that the VF is usable. With a stale
+ * claim on it, the VF is given back first (its record finished) and the claim taken over. On
+ * success c holds the lock and starts the record; on failure nothing is held. */
+static int try_claim(struct sh_attach_run *a, struct sh_vf *vf, struct sh_claim *c, struct sh_link *host,
+		     struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	struct sh_error ignored;
+	struct sh_record old;
+	int r;
+
+	if ((r = sh_claim_begin(&a->store, vf->pci, &a->self, c, &old, err)) < 0)
+		return r;
+	if (r == 1) {
+		sh_log_msg(LOG_NOTICE, "VF %s: taking over the %s claim of %s", vf->pci,
+			   old.phase == SH_PHASE_RETURNING ? "returning" : "stale", old.id);
+		if ((r = sh_release_vf(cfg, a->host_sk, c, &old, true, err)) < 0)
+			return sh_err_ctx(err, "take over the claim of %s", old.id);
+		/* not waiting: a pin whose lock is held is in use, or left to the next sweep */
+		sh_store_unpin_if_unused(&a->store, old.pin, false, &ignored);
+		/* a vfio VF given back is on its own driver again: judge it as it is now */
+		if (old.mode == SH_MODE_VFIO && (r = sh_vfio_driver(cfg->sysfs_root, vf->pci, vf->driver, err)) < 0) {
+			sh_claim_abort(c);
+			return r;
+		}
+	}
+	if ((r = sh_vf_check_usable(a, vf, host, err)) < 0)
+		sh_claim_abort(c);
+	return r;
+}
+
+/* Whether auto moves on to the next VF after this failure: the VF is busy, in use, not back yet
+ * or not a netdev. Anything else (the state directory, netlink) is reported as it is. */
+static bool skippable(int r)
+{
+	return r == -EBUSY || r == -EAGAIN || r == -ENODEV || r == -EOPNOTSUPP;
+}
+
+/* One pass of auto over the VFs of pf in scope: pass 0 takes the lowest VF nobody claimed whose
+ * netdev is on the host, pass 1 the lowest whose claim is stale or returning (finished and taken
+ * over). Claimed and in-use VFs cost no lock and no parse. -ENOENT (err untouched) when none; why
+ * a stale claim could not be taken over goes to cs. */
+static int pick_pass(struct sh_attach_run *a, const struct sh_pf *pf, const struct sh_pool *pool, int pass,
+		     struct sh_vf *vf, struct sh_claim *c, struct sh_link *host, struct sh_census *cs,
+		     struct sh_error *err)
+{
+	const char *root = a->ctx->cfg->sysfs_root;
+	char pci[SH_PCI_LEN], netdev[IFNAMSIZ];
+	struct sh_error why;
+	unsigned i;
+	int r;
+
+	for (i = 0; i < pf->numvfs; i++) {
+		/* Cheap checks first: this loop may walk hundreds of VFs. */
+		if (!sh_vf_in_scope(a, pf, i, pool) || sh_sysfs_virtfn_pci(root, pf, i, pci, NULL) < 0 ||
+		    sh_store_has_record(&a->store, pci) != (pass == 1))
+			continue;
+		if (pass == 0 && a->mode == SH_MODE_NETDEV &&
+		    (sh_sysfs_pci_netdev(root, pci, netdev, NULL) < 0 || !netdev[0]))
+			continue;
+		if (sh_sysfs_vf_get(root, pf, i, vf, &why) < 0)
+			continue;
+		if ((r = try_claim(a, vf, c, host, err)) == 0)
+			return 0;
+		if (!skippable(r))
+			return sh_err_ctx(err, "claim VF %u (%s) of %s", i, pci, pf->name);
+		if (pass == 1 && !cs->stale_why[0] && strncmp(err->msg, "already held", 12))
+			snprintf(cs->stale_why, sizeof(cs->stale_why), "VF %u: %.200s", i, err->msg);
+	}
+	return -ENOENT;
+}
+
+static int pick_auto(struct sh_attach_run *a, const struct sh_pf *pf, struct sh_vf *vf, struct sh_claim *c,
+		     struct sh_link *host, struct sh_error *err)
+{
+	struct sh_census cs = {0};
+	char head[64];
+	unsigned i, pooled = 0;
+	int pass, r;
+
+	for (pass = 0; pass < 2; pass++)
+		if ((r = pick_pass(a, pf, NULL, pass, vf, c, host, &cs, err)) != -ENOENT)
+			return r;
+	for (i = 0; i < pf->numvfs; i++)
+		pooled += !sh_vf_in_scope(a, pf, i, NULL);
+	sh_census_count(a, pf, NULL, &cs);
+	snprintf(head, sizeof(head), "claim a VF of %s", pf->name);
+	return sh_census_error(&cs, head, pooled, err);
+}
+
+/* The VF v->vf_pci of pool: it must be one of the pool's. */
+static int pick_pool_vf(struct sh_attach_run *a, const struct sh_vf_request *v, const struct sh_pool *pool,
+			struct sh_pf *pf, struct sh_vf *vf, struct sh_claim *c, struct sh_link *host,
+			struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	int r;
+
+	if ((r = sh_sysfs_vf_by_pci(cfg->sysfs_root, v->vf_pci, pf, vf, err)) < 0)
+		return sh_err_ctx(err, "claim VF %s of pool %s", v->vf_pci, pool->name);
+	if (!sh_pool_has_vf(pool, pf->name, pf->pci, vf->index))
+		return sh_err(err, EPERM, "VF %u (%s) of %s is not in pool %s", vf->index, vf->pci, pf->name,
+			      pool->name);
+	if (!sh_config_pf_allowed(cfg, pf->name, pf->pci))
+		return sh_err(err, EPERM, "PF %s (%s) of pool %s is not in allowed_pfs", pf->name, pf->pci, pool->name);
+	if ((r = try_claim(a, vf, c, host, err)) < 0)
+		return sh_err_ctx(err, "claim VF %u (%s) of %s (pool %s)", vf->index, vf->pci, pf->name, pool->name);
+	return 0;
+}
+
+/* A pool: its selectors in order, the free VFs of all of them before any stale one. A selector
+ * whose PF is absent or not allowed offers no VF. */
+static int pick_pool(struct sh_attach_run *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
+		     struct sh_claim *c, struct sh_link *host, struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	const struct sh_pool *pool = sh_pool_find(cfg->pools, cfg->n_pools, v->pool);
+	struct sh_census cs = {0};
+	struct sh_pf no_vfs = {0};
+	struct sh_error why;
+	char head[128];
+	size_t k;
+	int pass, r;
+
+	if (!pool) /* checked with the request; the configuration is read once */
+		return sh_err(err, ENOENT, "no pool \"%s\" in the configuration", v->pool);
+	if (v->vf_pci[0]) /* one VF of the pool: a vfio pool's CDI device */
+		return pick_pool_vf(a, v, pool, pf, vf, c, host, err);
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < pool->n_sel; k++) {
+			if (sh_sysfs_pf_resolve(cfg->sysfs_root, pool->sel[k].pf, pf, &why) < 0 ||
+			    !sh_config_pf_allowed(cfg, pf->name, pf->pci))
+				continue;
+			if ((r = pick_pass(a, pf, pool, pass, vf, c, host, &cs, err)) != -ENOENT)
+				return r;
+		}
+	}
+	for (k = 0; k < pool->n_sel; k++) {
+		if (sh_sysfs_pf_resolve(cfg->sysfs_root, pool->sel[k].pf, pf, &why) < 0 ||
+		    !sh_config_pf_allowed(cfg, pf->name, pf->pci))
+			continue;
+		if (pf->numvfs == 0 && !no_vfs.name[0])
+			no_vfs = *pf;
+		sh_census_count(a, pf, pool, &cs);
+	}
+	/* a pool on a PF whose VFs are not enabled: that, and how to enable them */
+	if (cs.total == 0 && no_vfs.name[0]) {
+		no_vfs_enabled(cfg, &no_vfs, err);
+		return sh_err_ctx(err, "claim a VF of pool %s", pool->name);
+	}
+	snprintf(head, sizeof(head), "claim a VF of pool %s", pool->name);
+	return sh_census_error(&cs, head, 0, err);
+}
+
+static int pick_vf(struct sh_attach_run *a, const struct sh_vf_request *v, const struct sh_pf *pf, struct sh_vf *vf,
+		   struct sh_claim *c, struct sh_link *host, struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	const struct sh_pool *pool;
+	int r;
+
+	if (v->select == SH_VF_AUTO)
+		return pick_auto(a, pf, vf, c, host, err);
+	if (v->select == SH_VF_INDEX && (r = sh_sysfs_vf_get(cfg->sysfs_root, pf, v->vf_index, vf, err)) < 0)
+		return r;
+	if ((pool = sh_pool_of_vf(cfg->pools, cfg->n_pools, pf->name, pf->pci, vf->index)))
+		return sh_err(err, EPERM,
+			      "VF %u (%s) of %s is in pool %s: it is handed out through the pool only "
+			      "(io.sriov.pool=%s, or the pool's CDI device)",
+			      vf->index, vf->pci, pf->name, pool->name, pool->name);
+	if ((r = try_claim(a, vf, c, host, err)) < 0)
+		return sh_err_ctx(err, "claim VF %u (%s) of %s", vf->index, vf->pci, pf->name);
+	return 0;
+}
+
+int sh_pick_vf(struct sh_attach_run *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
+	       struct sh_claim *c, struct sh_link *host, struct sh_error *err)
+{
+	int r;
+
+	a->mode = v->mode;
+	if (v->select == SH_VF_POOL)
+		return pick_pool(a, v, pf, vf, c, host, err);
+	if ((r = resolve_pf(a, v, pf, vf, err)) < 0)
+		return r;
+	return pf->numvfs ? pick_vf(a, v, pf, vf, c, host, err) : no_vfs_enabled(a->ctx->cfg, pf, err);
+}
