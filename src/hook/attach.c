@@ -287,21 +287,23 @@ static int attach_all(struct sh_attach_run *a, struct sh_error *err)
 	size_t i, todo = 0;
 	int r;
 
-	if (a->netdev) {
-		if ((r = sh_store_lock_pin(&a->store, &a->self, &a->pin, err)) < 0)
-			return r;
-		/* Under the pin's lock no other hook adds a record for this namespace: what is read
-		 * now holds. */
-		if ((r = sh_store_netns_holder(&a->store, &a->self, holder, err)) < 0)
+	if ((r = a->netdev ? sh_store_lock_pin(&a->store, &a->self, &a->pin, err) : 0) < 0 ||
+	    (r = find_held(a, err)) < 0)
+		return r;
+	/* Under the pin's lock no other hook adds a record for this namespace: what is read now
+	 * holds. A device another live container of the namespace (a pod) already brought there is
+	 * left to it; the pod's other devices come in beside it. */
+	for (i = 0; a->netdev && i < ctx->req->n; i++) {
+		if (!acts_on(a, i) || ctx->req->vf[i].mode != SH_MODE_NETDEV)
+			continue;
+		if ((r = sh_store_netns_holder(&a->store, &a->self, ctx->req->vf[i].device, holder, err)) < 0)
 			return r;
 		if (*holder) {
-			sh_log_msg(LOG_NOTICE, "the network namespace already has the VFs of %s: nothing to do",
-				   holder);
-			return 0;
+			sh_log_msg(LOG_NOTICE, "the network namespace already has the VF%s%s of %s: nothing to do for it",
+				   ctx->req->vf[i].device[0] ? " of device " : "s", ctx->req->vf[i].device, holder);
+			a->held[i] = true;
 		}
 	}
-	if ((r = find_held(a, err)) < 0)
-		return r;
 	/* the VFs of other devices are their runs' */
 	for (i = 0; i < ctx->req->n; i++)
 		todo += acts_on(a, i);

@@ -5,7 +5,8 @@
 # the runc runtime's container_annotations and pod_annotations, a CNI bridge that gives the pod its
 # eth0; images are imported, never pulled. Scenarios (the matrix's rows): one VF by the CRI CDI
 # field with io.sriov.ip (net1 beside the pod's eth0; back and free after StopContainer, and after
-# removal); a VF by a cdi.k8s.io/ annotation; the pod removed while its container runs; containerd
+# removal); a VF by a cdi.k8s.io/ annotation; a pod's two containers each with its own device;
+# the pod removed while its container runs; containerd
 # killed -9 and started again while a container holds a VF; `ctr run --device` (2.1).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -156,6 +157,23 @@ else
 	out=$(cri rmp "$p" 2>&1)
 	t_check cdi-annotation/rm "RemovePodSandbox: $out" $? = 0
 	m_after cdi-annotation 1
+fi
+
+# ---- a pod's two containers, each with its device: net1 and net2 beside the pod's eth0 ------------
+if ! p=$(pod two 2>&1) || ! c1=$(ctr_run "$p" c1 --cdi "sriov.io/vf=$PF-0" 2>&1) ||
+	! c2=$(ctr_run "$p" c2 --cdi "sriov.io/vf=$PF-1" 2>&1); then
+	t_fail two-containers/run "pod or containers: $p $c1 $c2"
+else
+	out=$(cri exec "$c2" ip addr 2>&1)
+	t_contains two-containers/first-net1 "$(m_if_block "$out" net1)" "$MAC0" "net1"
+	t_contains two-containers/second-net2 "$(m_if_block "$out" net2)" "$MAC1" "net2"
+	cri stop "$c1" >/dev/null 2>&1
+	if v=$(m_wait_back m 0); then t_pass two-containers/first-vf-back; else t_fail two-containers/first-vf-back "$v"; fi
+	m_held two-containers 1
+	cri stop "$c2" >/dev/null 2>&1
+	out=$(cri rm "$c1" 2>&1 && cri rm "$c2" 2>&1 && cri stopp "$p" 2>&1 && cri rmp "$p" 2>&1)
+	t_check two-containers/rm "remove: $out" $? = 0
+	m_after two-containers 0 1
 fi
 
 # ---- the pod removed while its container runs --------------------------------------------------------

@@ -42,10 +42,12 @@ int sh_store_open_pin(struct sh_store *s, const char *pin, uint64_t dev, uint64_
 /* The pins of container id, as records name them ("netns/..."), in pins[max]; *n counts them all. */
 int sh_store_list_pins(struct sh_store *s, const char *id, char (*pins)[NAME_MAX + 8], size_t max, size_t *n,
 		       struct sh_error *err);
-/* The id of a live container other than h whose records put VFs into h's network namespace (a pod:
- * its containers join one namespace and carry the same annotations); "" when there is none. */
-int sh_store_netns_holder(struct sh_store *s, const struct sh_holder *h, char holder[SH_ID_MAX + 1],
-			  struct sh_error *err);
+/* The id of a live container other than h whose records put VFs asked as device (a request's
+ * device key, "" for annotations) into h's network namespace; "" when there is none. A pod's
+ * containers join one namespace: CRI-O copies the pod's annotations onto each of them, which ask
+ * for the VFs the first one has, while a container with devices of its own gets them. */
+int sh_store_netns_holder(struct sh_store *s, const struct sh_holder *h, const char *device,
+			  char holder[SH_ID_MAX + 1], struct sh_error *err);
 
 /* ---- for the store's own modules (the tidy-up) */
 
