@@ -17,7 +17,12 @@ mount -t proc proc "$r/proc"
 # A sysfs of this network namespace, so that /sys/class/net shows its devices (the host's /sys
 # shows the host's); the cgroup hierarchies are the host's, bound in.
 mount -t sysfs sysfs "$r/sys"
-mount --rbind /sys/fs/cgroup "$r/sys/fs/cgroup"
+if [ -n "${MODERN_CGROUP2:-}" ]; then
+	# Pure cgroup v2 (crun refuses this host's hybrid layout): the host's unified hierarchy alone.
+	mount -t cgroup2 none "$r/sys/fs/cgroup"
+else
+	mount --rbind /sys/fs/cgroup "$r/sys/fs/cgroup"
+fi
 mount --rbind /dev "$r/dev"
 mount -t tmpfs -o mode=0755 tmpfs "$r/run"
 mount -t tmpfs -o mode=1777 tmpfs "$r/tmp"
