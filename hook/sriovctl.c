@@ -317,10 +317,14 @@ static const struct command {
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'}, {"dry-run", no_argument, NULL, 'n'},
-		{"root", required_argument, NULL, 'r'},	  {"hook", required_argument, NULL, 'H'},
-		{"version", no_argument, NULL, 'V'},	  {"help", no_argument, NULL, 'h'},
+		{"config", required_argument, NULL, 'c'},
+		{"json", no_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"root", required_argument, NULL, 'r'},
+		{"hook", required_argument, NULL, 'H'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	struct sh_error err = {0};

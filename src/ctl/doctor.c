@@ -1,8 +1,8 @@
 /* sriovctl doctor: each check looks at one thing an SR-IOV guide tells the operator to verify
  * (IOMMU, VFs enabled, PF link, VF drivers, vfio pools, link state and spoof checking, engine
- * hooks, containerd's annotation lists, runc, state_dir, stale claims, the configuration, the log sink) and says what to run when it is
- * wrong. Configuration files of the engines are looked up under a root (--root) so that an image
- * or a test tree can be checked. */
+ * hooks, containerd's annotation lists, runc, state_dir, stale claims, the configuration, the log
+ * sink) and says what to run when it is wrong. Configuration files of the engines are looked up
+ * under a root (--root) so that an image or a test tree can be checked. */
 #define _GNU_SOURCE
 #include "sriov-hook/ctl/doctor.h"
 
@@ -423,8 +423,8 @@ static bool toml_section_is(const char *name, size_t len, const char *section)
 /* TOML, as far as `key = ["a", "b"]` in section goes (the engines' own files): the last
  * assignment wins, across files as the engines merge them. *n is left alone when the file does
  * not assign the key, and *found set when it does. */
-static void toml_strings(const char *path, const char *section, const char *key, char dirs[][PATH_MAX],
-			 size_t *n, bool *found)
+static void toml_strings(const char *path, const char *section, const char *key, char dirs[][PATH_MAX], size_t *n,
+			 bool *found)
 {
 	_cleanup_free_ char *text = NULL;
 	struct sh_error ignored;
@@ -442,8 +442,7 @@ static void toml_strings(const char *path, const char *section, const char *key,
 			continue;
 		}
 		if (!in_value) {
-			if (!in_section || strncmp(p, key, strlen(key)) ||
-			    !(p = strchr(p + strlen(key), '=')))
+			if (!in_section || strncmp(p, key, strlen(key)) || !(p = strchr(p + strlen(key), '=')))
 				continue;
 			in_value = true;
 			if (found)

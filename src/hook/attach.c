@@ -299,7 +299,8 @@ static int attach_all(struct sh_attach_run *a, struct sh_error *err)
 		if ((r = sh_store_netns_holder(&a->store, &a->self, ctx->req->vf[i].device, holder, err)) < 0)
 			return r;
 		if (*holder) {
-			sh_log_msg(LOG_NOTICE, "the network namespace already has the VF%s%s of %s: nothing to do for it",
+			sh_log_msg(LOG_NOTICE,
+				   "the network namespace already has the VF%s%s of %s: nothing to do for it",
 				   ctx->req->vf[i].device[0] ? " of device " : "s", ctx->req->vf[i].device, holder);
 			a->held[i] = true;
 		}

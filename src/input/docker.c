@@ -33,8 +33,8 @@ static bool docker_dir(const struct sh_state *st, const struct sh_spec *spec, ch
 		return false;
 	end -= strlen("/hostname");
 	idlen = strlen(st->id);
-	if ((size_t)(end - src) < idlen + strlen("/containers/") ||
-	    strncmp(end - idlen, st->id, idlen) || strncmp(end - idlen - strlen("/containers/"), "/containers/", 12))
+	if ((size_t)(end - src) < idlen + strlen("/containers/") || strncmp(end - idlen, st->id, idlen) ||
+	    strncmp(end - idlen - strlen("/containers/"), "/containers/", 12))
 		return false;
 	return snprintf(dir, len, "%.*s", (int)(end - src), src) < (int)len;
 }

@@ -172,8 +172,8 @@ static int spec_hostname_mount(yajl_val root, struct sh_spec *spec, struct sh_er
 	size_t i;
 
 	for (i = 0; mounts && i < mounts->u.array.len; i++) {
-		if (sh_json_get_string(mounts->u.array.values[i], "destination", &dst) < 0 || strcmp(dst, "/etc/hostname") ||
-		    sh_json_get_string(mounts->u.array.values[i], "source", &src) < 0)
+		if (sh_json_get_string(mounts->u.array.values[i], "destination", &dst) < 0 ||
+		    strcmp(dst, "/etc/hostname") || sh_json_get_string(mounts->u.array.values[i], "source", &src) < 0)
 			continue;
 		free(spec->hostname_source);
 		if (!(spec->hostname_source = strdup(src)))

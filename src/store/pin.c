@@ -305,8 +305,8 @@ static int holder_of_pin(const char *name, void *data)
 	return 0;
 }
 
-int sh_store_netns_holder(struct sh_store *s, const struct sh_holder *h, const char *device,
-			  char holder[SH_ID_MAX + 1], struct sh_error *err)
+int sh_store_netns_holder(struct sh_store *s, const struct sh_holder *h, const char *device, char holder[SH_ID_MAX + 1],
+			  struct sh_error *err)
 {
 	struct holder_walk w = {s, h, device, holder};
 	int r;

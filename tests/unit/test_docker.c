@@ -25,8 +25,7 @@
 
 /* A docker data root under dir with container ID on network MODE; spec and state as docker 28 and
  * runc give them (a network namespace without a path, /etc/hostname from the container's dir). */
-static void docker_container(const char *dir, const char *mode, struct sh_state *st, struct sh_spec *sp,
-			     char *src)
+static void docker_container(const char *dir, const char *mode, struct sh_state *st, struct sh_spec *sp, char *src)
 {
 	char path[PATH_MAX], text[256];
 
@@ -49,8 +48,8 @@ static void test_networks(void **state)
 		const char *mode;
 		bool later;
 	} cases[] = {
-		{"bridge", true},      {"default", true}, {"my-net", true}, {"none", false},
-		{"host", false},       {"container:" ID, false},
+		{"bridge", true}, {"default", true}, {"my-net", true},
+		{"none", false},  {"host", false},   {"container:" ID, false},
 	};
 	struct sh_state st;
 	struct sh_spec sp;
@@ -111,7 +110,9 @@ static void test_spec_hostname_mount(void **state)
 			 0);
 	assert_string_equal(sp.hostname_source, "/d/hostname");
 	sh_oci_spec_free(&sp);
-	assert_int_equal(sh_oci_spec_parse("{\"mounts\": [{\"destination\": \"/etc/hosts\", \"source\": \"/d/h\"}]}", &sp, &err), 0);
+	assert_int_equal(
+		sh_oci_spec_parse("{\"mounts\": [{\"destination\": \"/etc/hosts\", \"source\": \"/d/h\"}]}", &sp, &err),
+		0);
 	assert_null(sp.hostname_source);
 	sh_oci_spec_free(&sp);
 }

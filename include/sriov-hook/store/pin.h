@@ -46,8 +46,8 @@ int sh_store_list_pins(struct sh_store *s, const char *id, char (*pins)[NAME_MAX
  * device key, "" for annotations) into h's network namespace; "" when there is none. A pod's
  * containers join one namespace: CRI-O copies the pod's annotations onto each of them, which ask
  * for the VFs the first one has, while a container with devices of its own gets them. */
-int sh_store_netns_holder(struct sh_store *s, const struct sh_holder *h, const char *device,
-			  char holder[SH_ID_MAX + 1], struct sh_error *err);
+int sh_store_netns_holder(struct sh_store *s, const struct sh_holder *h, const char *device, char holder[SH_ID_MAX + 1],
+			  struct sh_error *err);
 
 /* ---- for the store's own modules (the tidy-up) */
 
