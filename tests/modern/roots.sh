@@ -6,7 +6,7 @@
 #   tests/modern/roots.sh trixie sid    # prints nothing when the roots are there; exits non-zero if not
 set -u
 CACHE=${MODERN_CACHE:-/var/cache/sriov-hook-modern}
-# What the suite runs in a root (see tests/modern/README.md): the engines, the runtimes, the CNI
+# What the suite runs in a root (tests/modern/run.sh): the engines, the runtimes, the CNI
 # plugins and nftables they need, tini as the namespace's init, the hook's shared libraries, and a
 # CRI client's parts (grpcio, grpc-tools; the CRI api.proto comes from CRI_PKG).
 PKGS="docker.io docker-cli containerd podman runc crun nftables iptables containernetworking-plugins tini
