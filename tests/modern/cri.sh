@@ -5,8 +5,8 @@
 # the runc runtime's container_annotations and pod_annotations, a CNI bridge that gives the pod its
 # eth0; images are imported, never pulled. Scenarios (the matrix's rows): one VF by the CRI CDI
 # field with io.sriov.ip (net1 beside the pod's eth0; back and free after StopContainer, and after
-# removal); a VF by a cdi.k8s.io/ annotation; a pod's two containers each with its own device;
-# the pod removed while its container runs; containerd
+# removal); a VF by a cdi.k8s.io/ annotation; a pod's two containers each with its own device; a
+# device two containers of a pod share; a restart whose replacement takes the VF over; the pod removed while its container runs; containerd
 # killed -9 and started again while a container holds a VF; `ctr run --device` (2.1).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -174,6 +174,44 @@ else
 	out=$(cri rm "$c1" 2>&1 && cri rm "$c2" 2>&1 && cri stopp "$p" 2>&1 && cri rmp "$p" 2>&1)
 	t_check two-containers/rm "remove: $out" $? = 0
 	m_after two-containers 0 1
+fi
+
+# ---- a device two containers of a pod share (a sidecar): it stays while either runs -----------------
+if ! p=$(pod shared 2>&1) || ! c1=$(ctr_run "$p" main --cdi "sriov.io/vf=$PF-0" 2>&1) ||
+	! c2=$(ctr_run "$p" sidecar --cdi "sriov.io/vf=$PF-0" 2>&1); then
+	t_fail shared-device/run "pod or containers: $p $c1 $c2"
+else
+	out=$(cri exec "$c2" ip addr 2>&1)
+	t_contains shared-device/one-vf "$(m_if_block "$out" net1)" "$MAC0" "net1"
+	t_lacks shared-device/no-second "$out" "net2"
+	cri stop "$c1" >/dev/null 2>&1
+	m_held shared-device/after-first-stopped 0
+	cri stop "$c2" >/dev/null 2>&1
+	out=$(cri rm "$c1" 2>&1 && cri rm "$c2" 2>&1 && cri stopp "$p" 2>&1 && cri rmp "$p" 2>&1)
+	t_check shared-device/rm "remove: $out" $? = 0
+	m_after shared-device 0
+fi
+
+# ---- a restart: the replacement (attempt 1) comes before the old one's removal, takes the VF over
+# where it is, and the old one's poststop, run again late by hand (as CRI-O runs it only at
+# RemoveContainer), changes nothing ---------------------------------------------------------------
+if ! p=$(pod restart 2>&1) || ! d1=$(ctr_run "$p" app --cdi "sriov.io/vf=$PF-1" 2>&1) ||
+	! d2=$(ctr_run "$p" app --attempt 1 --cdi "sriov.io/vf=$PF-1" 2>&1); then
+	t_fail restart/run "pod or containers: $p $d1 $d2"
+else
+	before=$(cri exec "$d2" ip -o link show net1 2>&1 | cut -d: -f1)
+	cri stop "$d1" >/dev/null 2>&1
+	cri rm "$d1" >/dev/null 2>&1
+	hook_run "$CFG" "" "{\"ociVersion\": \"1.0.2\", \"id\": \"$d1\", \"status\": \"stopped\", \"bundle\": \"/run/containerd/io.containerd.runtime.v2.task/k8s.io/$d1\"}" \
+		--pf "$PF" --vf 1 poststop
+	t_check restart/late-poststop "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+	after=$(cri exec "$d2" ip -o link show net1 2>&1 | cut -d: -f1)
+	t_check restart/no-move "net1's ifindex was $before, is $after" -n "$before" -a "$before" = "$after"
+	m_held restart 1
+	cri stop "$d2" >/dev/null 2>&1
+	out=$(cri rm "$d2" 2>&1 && cri stopp "$p" 2>&1 && cri rmp "$p" 2>&1)
+	t_check restart/rm "remove: $out" $? = 0
+	m_after restart 1
 fi
 
 # ---- the pod removed while its container runs --------------------------------------------------------
