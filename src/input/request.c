@@ -192,7 +192,7 @@ static const struct key {
 	 "group, plus SRIOV_VFIO_* variables and /run/sriov/vfio.json that tell it the VF; its PF-side "
 	 "settings apply as for a netdev VF, the interface keys below do not. The device nodes must exist "
 	 "before the container is created: run it through sriov-runc, or give it a vfio pool's CDI device."},
-	{"ifname", parse_ifname, "Name inside the container; default *eth0* when free there, else *net1*."},
+	{"ifname", parse_ifname, "Name inside the container; default *eth0* when free there (and the engine adds none later), else *net1*, *net2*, ..."},
 	{"mtu", parse_mtu, "MTU inside the container, " STR(MTU_MIN) "-" STR(MTU_MAX) "."},
 	{"ip", parse_ip,
 	 "Comma-separated addresses in CIDR notation (*10.0.0.2/24,fd00::2/64*), IPv4 and IPv6, at most "
