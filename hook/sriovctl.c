@@ -25,7 +25,7 @@
 
 struct opts {
 	const char *config;
-	bool json, dry_run, net_devices;
+	bool json, dry_run;
 	const char *output, *root, *hook;
 	char **args; /* after the subcommand */
 	int n_args;
@@ -49,7 +49,7 @@ static void usage(FILE *out)
 		"  detach (--pid PID | CONTAINER) [--vf PCI | --all]\n"
 		"                            take it back, as poststop would\n"
 		"  heal [PF...]              after a PF reset, put held VFs back into their containers\n"
-		"  cdi generate [--output FILE] [--hook PATH] [--net-devices]\n"
+		"  cdi generate [--output FILE] [--hook PATH]\n"
 		"                            the CDI spec (kind " SH_CDI_KIND "; default " SH_CDI_DEFAULT_OUTPUT "),\n"
 		"                            and for vfio pools kind " SH_CDI_VFIO_KIND
 		" beside it (-vfio before .json)\n"
@@ -234,7 +234,6 @@ static int cdi_opts(const struct opts *o, char *hook, char *config, struct sh_cd
 	ssize_t n;
 
 	memset(c, 0, sizeof(*c));
-	c->net_devices = o->net_devices;
 	if (o->hook) {
 		c->hook = o->hook;
 	} else {
@@ -361,10 +360,10 @@ static int cmd_heal(const struct opts *o, struct sh_error *err)
 }
 
 /* The options that belong to one command: given to another, they are an error, not ignored. */
-enum { OPT_JSON = 1, OPT_OUTPUT = 2, OPT_DRY_RUN = 4, OPT_ROOT = 8, OPT_HOOK = 16, OPT_NET_DEVICES = 32 };
+enum { OPT_JSON = 1, OPT_OUTPUT = 2, OPT_DRY_RUN = 4, OPT_ROOT = 8, OPT_HOOK = 16 };
 /* A command that parses the words after it itself, options included. */
 #define OPT_OWN 0x100u
-static const char *const opt_names[] = {"json", "output", "dry-run", "root", "hook", "net-devices"};
+static const char *const opt_names[] = {"json", "output", "dry-run", "root", "hook"};
 
 static const struct command {
 	const char *name;
@@ -376,7 +375,7 @@ static const struct command {
 	{"gc", cmd_gc, OPT_DRY_RUN},
 	{"doctor", cmd_doctor, OPT_ROOT},
 	{"vfs", cmd_vfs, OPT_OUTPUT | OPT_HOOK},
-	{"cdi", cmd_cdi, OPT_OUTPUT | OPT_HOOK | OPT_NET_DEVICES},
+	{"cdi", cmd_cdi, OPT_OUTPUT | OPT_HOOK},
 	{"attach", cmd_attach, OPT_OWN},
 	{"detach", cmd_detach, OPT_OWN},
 	{"heal", cmd_heal, OPT_OWN},
@@ -401,11 +400,15 @@ static int own_args_at(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-		{"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'}, {"dry-run", no_argument, NULL, 'n'},
-		{"root", required_argument, NULL, 'r'},	  {"hook", required_argument, NULL, 'H'},
-		{"net-devices", no_argument, NULL, 'N'},  {"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},	  {0},
+		{"config", required_argument, NULL, 'c'},
+		{"json", no_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{"dry-run", no_argument, NULL, 'n'},
+		{"root", required_argument, NULL, 'r'},
+		{"hook", required_argument, NULL, 'H'},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	struct sh_error err = {0};
 	struct opts o = {0};
@@ -440,10 +443,6 @@ int main(int argc, char **argv)
 		case 'H':
 			o.hook = optarg;
 			given |= OPT_HOOK;
-			break;
-		case 'N':
-			o.net_devices = true;
-			given |= OPT_NET_DEVICES;
 			break;
 		case 'V':
 			printf("sriovctl %s\n", SRIOV_HOOK_VERSION);

@@ -11,7 +11,7 @@
 #   fresh        make demo the first time on a fresh minimal Debian 12 root (debootstrap, chroot)
 # SUITES="unit integration" narrows the run; SUITES=kill9 runs only the kill9 integration test.
 cd "$(dirname "$0")/.." || exit 1
-suites=${SUITES:-layers unit integration torture sanitize fuzz engines standin package fresh vm}
+suites=${SUITES:-layers unit integration torture sanitize fuzz engines modern standin package fresh vm}
 log=$(mktemp /tmp/sriov-hook-check.XXXXXX)
 trap 'rm -f "$log" "$log".*' EXIT
 all_start=$(date +%s)
@@ -26,6 +26,7 @@ for s in $suites; do
 	sanitize) cmd="make -s check-sanitize" ;;
 	fuzz) cmd="make -s fuzz-check" ;;
 	engines) cmd="make -s check-engines" ;;
+	modern) cmd="make -s check-modern" ;;
 	standin) cmd="make -s check-standin" ;;
 	package) cmd="make -s check-package" ;;
 	fresh) cmd="make -s check-fresh" ;;

@@ -25,10 +25,8 @@
 #include "sriov-hook/sys/vfcfg.h"
 #include "sriov-hook/sys/vfio.h"
 
-const char *sh_cdi_version(bool digit_name, bool net_devices)
+const char *sh_cdi_version(bool digit_name)
 {
-	if (net_devices)
-		return "1.1.0";
 	return digit_name ? "0.5.0" : "0.3.0";
 }
 
@@ -46,18 +44,16 @@ static bool cdi_name_valid(const char *name)
 	return true;
 }
 
-/* One device: its name, and the hook arguments that name its VF (NULL-terminated pairs) or the
- * host netdev the runtime moves (netdev). */
+/* One device: its name, and the hook arguments that name its VF (NULL-terminated pairs). */
 struct device {
 	char name[128];
 	const char *sel[8];
-	char netdev[IFNAMSIZ];
 };
 
 struct plan {
 	struct device *dev;
 	size_t n, cap;
-	bool digit_name, net_devices;
+	bool digit_name;
 };
 
 static int add_device(struct plan *p, const char *name, struct device **out, struct sh_error *err)
@@ -118,8 +114,6 @@ static int plan_pf(struct plan *p, const struct sh_cdi_pf *pf, const struct sh_p
 		d->sel[1] = pf->name;
 		d->sel[2] = "--vf";
 		d->sel[3] = index_text[i];
-		if (p->net_devices && pf->vf_netdev && pf->vf_netdev[i][0])
-			snprintf(d->netdev, sizeof(d->netdev), "%s", pf->vf_netdev[i]);
 	}
 	if (free_vfs == 0)
 		return 0;
@@ -170,18 +164,7 @@ static void gen_device(struct sh_jgen *j, const struct device *d, const struct s
 	sh_jgen_kv_str(j, "name", d->name);
 	sh_jgen_str(j, "containerEdits");
 	sh_jgen_map_open(j);
-	if (d->netdev[0]) {
-		/* The runtime moves the netdev in and, with the namespace, out: no hook. */
-		sh_jgen_str(j, "netDevices");
-		sh_jgen_array_open(j);
-		sh_jgen_map_open(j);
-		sh_jgen_kv_str(j, "hostInterfaceName", d->netdev);
-		sh_jgen_kv_str(j, "name", d->netdev);
-		sh_jgen_map_close(j);
-		sh_jgen_array_close(j);
-	} else {
-		gen_hooks(j, d, o);
-	}
+	gen_hooks(j, d, o);
 	sh_jgen_map_close(j);
 	sh_jgen_map_close(j);
 }
@@ -189,14 +172,11 @@ static void gen_device(struct sh_jgen *j, const struct device *d, const struct s
 static int gen_spec(const struct plan *p, const struct sh_cdi_opts *o, char **out, struct sh_error *err)
 {
 	_cleanup_jgen_ struct sh_jgen j = {0};
-	bool net_devices = false;
 	size_t i;
 
-	for (i = 0; i < p->n; i++)
-		net_devices = net_devices || p->dev[i].netdev[0];
 	sh_jgen_start(&j, "  ");
 	sh_jgen_map_open(&j);
-	sh_jgen_kv_str(&j, "cdiVersion", sh_cdi_version(p->digit_name, net_devices));
+	sh_jgen_kv_str(&j, "cdiVersion", sh_cdi_version(p->digit_name));
 	sh_jgen_kv_str(&j, "kind", SH_CDI_KIND);
 	sh_jgen_str(&j, "devices");
 	sh_jgen_array_open(&j);
@@ -210,7 +190,7 @@ static int gen_spec(const struct plan *p, const struct sh_cdi_opts *o, char **ou
 int sh_cdi_generate(const struct sh_cdi_pf *pfs, size_t n_pfs, const struct sh_pool *pools, size_t n_pools,
 		    const struct sh_cdi_opts *o, char **out, struct sh_error *err)
 {
-	struct plan p = {.net_devices = o->net_devices};
+	struct plan p = {0};
 	char(*index_text)[12] = NULL, (*texts)[12];
 	struct device *d;
 	size_t i, total = 0;
@@ -385,7 +365,7 @@ int sh_cdi_generate_vfio(const struct sh_cdi_vfio_vf *vfs, size_t n, const struc
 		sh_jgen_start(&j, "  ");
 		sh_jgen_map_open(&j);
 		/* a device node's hostPath is 0.5.0's */
-		sh_jgen_kv_str(&j, "cdiVersion", sh_cdi_version(p.digit_name || !dev_root_is_dev(o), false));
+		sh_jgen_kv_str(&j, "cdiVersion", sh_cdi_version(p.digit_name || !dev_root_is_dev(o)));
 		sh_jgen_kv_str(&j, "kind", SH_CDI_VFIO_KIND);
 		sh_jgen_str(&j, "devices");
 		sh_jgen_array_open(&j);
@@ -464,12 +444,12 @@ static int make_parent(const char *path, struct sh_error *err)
 	return 0;
 }
 
-/* The host's PFs that containers may use, with VF netdev names when netDevices are asked for. */
-static int host_pfs(const struct sh_config *cfg, bool netdevs, struct sh_cdi_pf **out, size_t *n, struct sh_error *err)
+/* The host's PFs that containers may use. */
+static int host_pfs(const struct sh_config *cfg, struct sh_cdi_pf **out, size_t *n, struct sh_error *err)
 {
 	_cleanup_free_ struct sh_inv_pf *inv = NULL;
 	struct sh_cdi_pf *pfs;
-	size_t i, k, n_inv;
+	size_t i, n_inv;
 	int r;
 
 	*out = NULL;
@@ -481,8 +461,6 @@ static int host_pfs(const struct sh_config *cfg, bool netdevs, struct sh_cdi_pf 
 	*out = pfs;
 	for (i = 0; i < n_inv; i++) {
 		struct sh_cdi_pf *p = &pfs[*n];
-		_cleanup_free_ struct sh_inv_vf *vfs = NULL;
-		size_t n_vfs;
 
 		if (!inv[i].allowed || !inv[i].pf.name[0])
 			continue;
@@ -490,26 +468,8 @@ static int host_pfs(const struct sh_config *cfg, bool netdevs, struct sh_cdi_pf 
 		snprintf(p->pci, sizeof(p->pci), "%s", inv[i].pf.pci);
 		p->numvfs = inv[i].pf.numvfs;
 		(*n)++;
-		if (!netdevs || !p->numvfs)
-			continue;
-		if ((r = sh_inventory_vfs(cfg->sysfs_root, &inv[i], &vfs, &n_vfs, err)) < 0)
-			return r;
-		if (!(p->vf_netdev = calloc(p->numvfs, sizeof(*p->vf_netdev))))
-			return sh_err(err, ENOMEM, "out of memory");
-		for (k = 0; k < n_vfs && k < p->numvfs; k++)
-			if (vfs[k].binding == SH_VF_BOUND_NETDEV)
-				snprintf(p->vf_netdev[k], sizeof(p->vf_netdev[k]), "%s", vfs[k].vf.netdev);
 	}
 	return 0;
-}
-
-static void free_pfs(struct sh_cdi_pf *pfs, size_t n)
-{
-	size_t i;
-
-	for (i = 0; pfs && i < n; i++)
-		free(pfs[i].vf_netdev);
-	free(pfs);
 }
 
 /* The VFs of the vfio pools on the PFs containers may use, with what their devices say. A VF that
@@ -627,12 +587,12 @@ int sh_cdi_generate_file(const struct sh_config *cfg, const struct sh_cdi_opts *
 
 	if ((r = sh_cdi_vfio_path(path, vfio_path, err)) < 0)
 		return r;
-	r = host_pfs(cfg, o->net_devices, &pfs, &n, err);
+	r = host_pfs(cfg, &pfs, &n, err);
 	if (r == 0)
 		r = sh_cdi_generate(pfs, n, cfg->pools, cfg->n_pools, o, &text, err);
 	if (r == 0)
 		r = host_vfio_vfs(cfg, pfs, n, &vfio, &n_vfio, &missing, err);
-	free_pfs(pfs, n);
+	free(pfs);
 	if (r < 0)
 		return r;
 	/* The temporary file's name does not end in .json: the engines, which read every *.json of the

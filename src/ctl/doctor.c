@@ -1,8 +1,8 @@
 /* sriovctl doctor: each check looks at one thing an SR-IOV guide tells the operator to verify
  * (IOMMU, VFs enabled, PF link, VF drivers, vfio pools, link state and spoof checking, engine
- * hooks, runc, state_dir, stale claims, the configuration, the log sink) and says what to run when it is
- * wrong. Configuration files of the engines are looked up under a root (--root) so that an image
- * or a test tree can be checked. */
+ * hooks, containerd's annotation lists, runc, state_dir, stale claims, the configuration, the log
+ * sink) and says what to run when it is wrong. Configuration files of the engines are looked up
+ * under a root (--root) so that an image or a test tree can be checked. */
 #define _GNU_SOURCE
 #include "sriov-hook/ctl/doctor.h"
 
@@ -646,6 +646,68 @@ static void check_docker(struct doctor *d)
 	yajl_tree_free(root);
 }
 
+/* Whether one of containerd's annotation patterns passes io.sriov.* keys: CRI matches each
+ * annotation against them as globs ("io.sriov.*", "io.*", "*"). */
+static bool passes_sriov(char pats[][PATH_MAX], size_t n)
+{
+	size_t i, len;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(pats[i]);
+		if (len && pats[i][len - 1] == '*' && !strncmp("io.sriov.", pats[i], len - 1))
+			return true;
+	}
+	return false;
+}
+
+/* containerd's CRI copies a container's or pod's annotations into the OCI spec only when the
+ * runtime's container_annotations or pod_annotations lists them; without that, every io.sriov.*
+ * setting is dropped without an error and the VF arrives as net1 without its address. The lists
+ * sit in a runtime's table (config version 2: plugins."io.containerd.grpc.v1.cri".containerd.
+ * runtimes.runc, version 3: plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc). */
+static void check_containerd(struct doctor *d)
+{
+	static const char file[] = "/etc/containerd/config.toml";
+	char pats[MAX_HOOK_DIRS][PATH_MAX], path[PATH_MAX], fix[512];
+	struct sh_error ignored;
+	size_t nc = 0, np = 0;
+	bool has_c = false, has_p = false, ok_c, ok_p;
+
+	if (!is_exec(d, "/usr/bin/containerd") && !is_exec(d, "/usr/local/bin/containerd") &&
+	    !is_exec(d, "/usr/sbin/containerd")) {
+		check(d, SH_CHECK_OK, "containerd", NULL, "containerd is not installed: no CRI configuration to check");
+		return;
+	}
+	fixf(fix, sizeof(fix),
+	     "in %s, under the runc runtime's table (containerd.runtimes.runc), set container_annotations = "
+	     "[\"io.sriov.*\"] and pod_annotations = [\"io.sriov.*\"], then systemctl restart containerd",
+	     file);
+	has_c = sh_toml_file_strings(rooted(d, file, path), "*containerd.runtimes.", "container_annotations", pats,
+				     MAX_HOOK_DIRS, &nc, &ignored) == 1;
+	ok_c = has_c && passes_sriov(pats, nc);
+	has_p = sh_toml_file_strings(rooted(d, file, path), "*containerd.runtimes.", "pod_annotations", pats,
+				     MAX_HOOK_DIRS, &np, &ignored) == 1;
+	ok_p = has_p && passes_sriov(pats, np);
+	if (!ok_c && !ok_p)
+		check(d, SH_CHECK_FAIL, "containerd", fix,
+		      "%s: no container_annotations or pod_annotations passes io.sriov.*: CRI drops every io.sriov.* "
+		      "setting (the VF comes without its address, and no error says why)",
+		      file);
+	else if (!ok_c)
+		check(d, SH_CHECK_FAIL, "containerd", fix,
+		      "%s: container_annotations does not pass io.sriov.*: CRI drops a container's io.sriov.* "
+		      "settings",
+		      file);
+	else if (!ok_p)
+		check(d, SH_CHECK_WARN, "containerd", fix,
+		      "%s: pod_annotations does not pass io.sriov.*: CRI drops the settings Kubernetes users give "
+		      "as pod annotations",
+		      file);
+	else
+		check(d, SH_CHECK_OK, "containerd", NULL,
+		      "%s passes io.sriov.* annotations of containers and pods to the runtime", file);
+}
+
 static void check_runc(struct doctor *d)
 {
 	const char *const *p;
@@ -800,6 +862,7 @@ int sh_doctor(const struct sh_doctor_opts *o, void (*report)(const struct sh_che
 	check_hooks_engine(&d, &podman);
 	check_hooks_engine(&d, &crio);
 	check_docker(&d);
+	check_containerd(&d);
 	check_runc(&d);
 	check_state_dir(&d);
 	check_log(&d);

@@ -137,6 +137,14 @@ static bool read_value(struct reader *r, bool keep, char out[][PATH_MAX], size_t
 	return keep;
 }
 
+/* Whether the table named current is the one asked for: table exactly, or, when table begins with
+ * '*', any name that holds the rest (containerd's runtimes sit under plugin names that changed
+ * between its config versions 2 and 3). */
+static bool table_is(const char *current, const char *table)
+{
+	return table[0] == '*' ? strstr(current, table + 1) != NULL : !strcmp(current, table);
+}
+
 int sh_toml_strings(const char *text, const char *table, const char *key, char out[][PATH_MAX], size_t max, size_t *n)
 {
 	struct reader r = {.p = text};
@@ -164,7 +172,7 @@ int sh_toml_strings(const char *text, const char *table, const char *key, char o
 		}
 		r.p++;
 		skip_space(&r, false);
-		if (read_value(&r, !strcmp(current, table) && !strcmp(name, key), out, max, n))
+		if (read_value(&r, table_is(current, table) && !strcmp(name, key), out, max, n))
 			found = 1;
 		skip_line(&r); /* what follows the value: a comment */
 	}

@@ -16,6 +16,7 @@
 #include "sriov-hook/hook/knobs.h"
 #include "sriov-hook/hook/pick.h"
 #include "sriov-hook/hook/restore.h"
+#include "sriov-hook/store/owners.h"
 #include "sriov-hook/store/tidy.h"
 #include "sriov-hook/sys/netns.h"
 #include "sriov-hook/sys/nl.h"
@@ -25,7 +26,8 @@
 
 _Static_assert(sizeof(((struct sh_record *)0)->device) >= SH_DEVICE_MAX, "a record keeps a request's device key");
 
-/* eth0 when free in the container, else net1, net2, ... */
+/* eth0 when free in the container, else net1, net2, ...; net1 and up when the engine adds the
+ * container's eth0 after this hook (ctx.h). */
 static int pick_ifname(struct sh_attach_run *a, const struct sh_vf_request *v, char *name, struct sh_error *err)
 {
 	struct sh_link l;
@@ -38,8 +40,9 @@ static int pick_ifname(struct sh_attach_run *a, const struct sh_vf_request *v, c
 		snprintf(name, IFNAMSIZ, "%s", v->ifname);
 		return 0;
 	}
-	snprintf(name, IFNAMSIZ, "eth0");
-	for (i = 1; sh_link_get(a->cont_sk, 0, name, &l, &ignored) == 0; i++) {
+	i = a->ctx->eth0_later;
+	snprintf(name, IFNAMSIZ, i ? "net1" : "eth0");
+	for (i++; sh_link_get(a->cont_sk, 0, name, &l, &ignored) == 0; i++) {
 		if (i > 64)
 			return sh_err(err, EEXIST, "no free interface name in the container");
 		snprintf(name, IFNAMSIZ, "net%u", i);
@@ -282,28 +285,52 @@ static bool acts_on(const struct sh_attach_run *a, size_t i)
 	return !a->held[i] && !v->elsewhere && (!a->prepare || v->mode == SH_MODE_VFIO);
 }
 
+/* This container holds VF pci, which another container of its namespace brought, too: it is named
+ * a sharer in the record, and indexed under this id so that its poststop finds the VF. */
+static int share(struct sh_attach_run *a, const char *pci, struct sh_error *err)
+{
+	struct sh_claim c;
+	struct sh_record r;
+	int ret;
+
+	if ((ret = sh_store_lock_vf(&a->store, pci, true, &c, err)) < 0)
+		return ret;
+	if ((ret = sh_claim_read(&c, &r, err)) == 0 && sh_record_sharer(&r, a->self.id) < 0) {
+		if (sh_record_add_sharer(&r, &a->self) < 0)
+			ret = sh_err(err, ENOSPC, "VF %s is shared by %d containers already", pci,
+				     SH_RECORD_SHARERS + 1);
+		else if ((ret = sh_owners_add(&a->store, a->self.id, pci, err)) == 0)
+			ret = sh_claim_write(&c, &r, err);
+	}
+	sh_claim_unlock(&c);
+	return ret == -ENOENT ? 0 : ret;
+}
+
 static int attach_all(struct sh_attach_run *a, struct sh_error *err)
 {
 	const struct sh_ctx *ctx = a->ctx;
-	char holder[SH_ID_MAX + 1];
+	char holder[SH_ID_MAX + 1], pci[SH_PCI_LEN];
 	size_t i, todo = 0;
 	int r;
 
-	if (a->netdev) {
-		if ((r = sh_store_lock_pin(&a->store, &a->self, &a->pin, err)) < 0)
-			return r;
-		/* Under the pin's lock no other hook adds a record for this namespace: what is read
-		 * now holds. */
-		if ((r = sh_store_netns_holder(&a->store, &a->self, holder, err)) < 0)
+	if ((r = a->netdev ? sh_store_lock_pin(&a->store, &a->self, &a->pin, err) : 0) < 0 ||
+	    (r = find_held(a, err)) < 0)
+		return r;
+	/* Under the pin's lock no other hook adds a record for this namespace: what is read now
+	 * holds. A device another live container of the namespace (a pod) already brought there is
+	 * shared: this container holds its VF too; the pod's other devices come in beside it. */
+	for (i = 0; a->netdev && i < ctx->req->n; i++) {
+		if (!acts_on(a, i) || ctx->req->vf[i].mode != SH_MODE_NETDEV)
+			continue;
+		if ((r = sh_store_netns_holder(&a->store, &a->self, ctx->req->vf[i].device, holder, pci, err)) < 0 ||
+		    (*holder && (r = share(a, pci, err)) < 0))
 			return r;
 		if (*holder) {
-			sh_log_msg(LOG_NOTICE, "the network namespace already has the VFs of %s: nothing to do",
-				   holder);
-			return 0;
+			sh_log_msg(LOG_NOTICE, "the network namespace already has the VF%s%s of %s: shared with it",
+				   ctx->req->vf[i].device[0] ? " of device " : "s", ctx->req->vf[i].device, holder);
+			a->held[i] = true;
 		}
 	}
-	if ((r = find_held(a, err)) < 0)
-		return r;
 	/* the VFs of other devices are their runs' */
 	for (i = 0; i < ctx->req->n; i++)
 		todo += acts_on(a, i);

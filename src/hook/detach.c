@@ -86,8 +86,17 @@ static int detach_one(const struct sh_ctx *ctx, struct sh_store *store, struct n
 	if (ret == -ENOENT)
 		return sh_claim_release(&c, err); /* and its lock file */
 	if (ret == 0 && strcmp(r.id, ctx->state->id)) {
-		sh_claim_unlock(&c); /* another container's now */
-		return 0;
+		if (!sh_record_remove_sharer(&r, ctx->state->id)) {
+			sh_claim_unlock(&c); /* another container's now */
+			return 0;
+		}
+		/* A sharer leaves; the VF goes with the last of its holders. */
+		if (!sh_record_holder_gone(&r)) {
+			sh_log_msg(LOG_INFO, "VF %s stays in the namespace: its other holders remain", pci);
+			ret = sh_claim_write(&c, &r, err);
+			sh_claim_unlock(&c);
+			return ret;
+		}
 	}
 	if (ret == 0 && !ctx->any_device && strcmp(r.device, ctx->device)) {
 		sh_claim_unlock(&c); /* another CDI device's (or the annotations'): its own poststop's */
@@ -103,6 +112,16 @@ static int detach_one(const struct sh_ctx *ctx, struct sh_store *store, struct n
 		sh_claim_unlock(&c);
 		return 0;
 	}
+	/* The first holder leaves before its sharers: the VF stays theirs. */
+	r.holder_left = r.holder_left || !strcmp(r.id, ctx->state->id);
+	if (r.n_sharers && !sh_record_holder_gone(&r)) {
+		sh_log_msg(LOG_INFO, "VF %s stays in the namespace: %s holds it too", pci, r.sharers[0].id);
+		ret = sh_claim_write(&c, &r, err);
+		sh_claim_unlock(&c);
+		return ret;
+	}
+	for (size_t k = 0; k < r.n_sharers; k++)
+		sh_owners_del(store, r.sharers[k].id, pci);
 	/* The log's fields: the VF, and the name the runtime gave at createRuntime (runc gives none now). */
 	sh_log_set_vf(r.pf_name, r.vf_pci);
 	if (!ctx->name && r.name[0])

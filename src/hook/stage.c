@@ -14,6 +14,7 @@
 #include "sriov-hook/core/log.h"
 #include "sriov-hook/core/sandbox.h"
 #include "sriov-hook/hook/cmdline.h"
+#include "sriov-hook/input/docker.h"
 #include "sriov-hook/sys/kernel.h"
 
 int sh_stage_read_state(int fd, struct sh_state *st, struct sh_error *err)
@@ -177,6 +178,7 @@ int sh_stage_prepare(struct sh_stage_input *in, struct sh_error *err)
 		if (!in->wrapper && sh_request_has_own(&in->req, SH_MODE_NETDEV) &&
 		    (r = sh_oci_netns_path(&in->state, &in->spec, in->ctx.netns_path, err)) < 0)
 			return r;
+		in->ctx.eth0_later = sh_docker_adds_eth0_later(&in->state, &in->spec);
 	}
 	return 0;
 }

@@ -212,6 +212,26 @@ static int spec_devices(yajl_val root, struct sh_spec *spec, struct sh_error *er
 	return 0;
 }
 
+/* The source of the mount on /etc/hostname: docker keeps it in the container's own directory,
+ * beside the file that says which network docker will connect it to (input/docker.c). */
+static int spec_hostname_mount(yajl_val root, struct sh_spec *spec, struct sh_error *err)
+{
+	const char *path[] = {"mounts", NULL};
+	yajl_val mounts = yajl_tree_get(root, path, yajl_t_array);
+	const char *dst, *src;
+	size_t i;
+
+	for (i = 0; mounts && i < mounts->u.array.len; i++) {
+		if (sh_json_get_string(mounts->u.array.values[i], "destination", &dst) < 0 ||
+		    strcmp(dst, "/etc/hostname") || sh_json_get_string(mounts->u.array.values[i], "source", &src) < 0)
+			continue;
+		free(spec->hostname_source);
+		if (!(spec->hostname_source = strdup(src)))
+			return sh_err(err, ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
 /* hooks.createRuntime: what a CDI device adds, and the order its slot is counted in. */
 static int spec_hooks(yajl_val root, struct sh_spec *spec, struct sh_error *err)
 {
@@ -276,6 +296,8 @@ int sh_oci_spec_parse(const char *json, struct sh_spec *spec, struct sh_error *e
 		r = spec_cpus(root, spec, err);
 	if (r == 0)
 		r = spec_devices(root, spec, err);
+	if (r == 0)
+		r = spec_hostname_mount(root, spec, err);
 	if (r < 0)
 		sh_oci_spec_free(spec);
 	return r;
@@ -308,6 +330,7 @@ void sh_oci_spec_free(struct sh_spec *spec)
 
 	sh_annotations_free(&spec->annotations);
 	free(spec->netns_path);
+	free(spec->hostname_source);
 	for (i = 0; i < spec->n_env; i++)
 		free(spec->env[i]);
 	free(spec->env);

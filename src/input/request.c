@@ -228,7 +228,7 @@ static const struct key {
 	 "container's character devices, *linux.devices*): prefer the VF whose PF shares the longest PCIe "
 	 "path with it (the same switch, then root port, then root complex), then the NUMA rule (the log line: "
 	 "*near 0000:af:00.0 via switch 0000:ae:00.0*). Refused when the address is no PCI device."},
-	{"ifname", parse_ifname, "Name inside the container; default *eth0* when free there, else *net1*."},
+		{"ifname", parse_ifname, "Name inside the container; default *eth0* when free there (and the engine adds none later), else *net1*, *net2*, ..."},
 	{"mtu", parse_mtu, "MTU inside the container, " STR(MTU_MIN) "-" STR(MTU_MAX) "."},
 	{"ip", parse_ip,
 	 "Comma-separated addresses in CIDR notation (*10.0.0.2/24,fd00::2/64*), IPv4 and IPv6, at most "

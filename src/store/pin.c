@@ -270,7 +270,9 @@ int sh_store_list_pins(struct sh_store *s, const char *id, char (*pins)[NAME_MAX
 struct holder_walk {
 	struct sh_store *s;
 	const struct sh_holder *h;
+	const char *device;
 	char *holder;
+	char *pci;
 };
 
 static int holder_of_pin(const char *name, void *data)
@@ -296,18 +298,20 @@ static int holder_of_pin(const char *name, void *data)
 	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++) {
 		if (sh_store_read_record(w->s, pci[i], &r, NULL, &ignored) == 0 && !strcmp(r.id, id.id) &&
 		    r.netns_dev == w->h->netns_dev && r.netns_ino == w->h->netns_ino && r.phase == SH_PHASE_ATTACHED &&
-		    !sh_record_holder_gone(&r)) {
+		    !strcmp(r.device, w->device)) {
 			snprintf(w->holder, SH_ID_MAX + 1, "%s", id.id);
+			if (w->pci)
+				snprintf(w->pci, SH_PCI_LEN, "%s", pci[i]);
 			return 1;
 		}
 	}
 	return 0;
 }
 
-int sh_store_netns_holder(struct sh_store *s, const struct sh_holder *h, char holder[SH_ID_MAX + 1],
-			  struct sh_error *err)
+int sh_store_netns_holder(struct sh_store *s, const struct sh_holder *h, const char *device, char holder[SH_ID_MAX + 1],
+			  char pci[SH_PCI_LEN], struct sh_error *err)
 {
-	struct holder_walk w = {s, h, holder};
+	struct holder_walk w = {s, h, device, holder, pci};
 	int r;
 
 	holder[0] = '\0';

@@ -34,6 +34,7 @@ enum kind {
 	K_ALTNAMES, /* host_altnames[], n_host_altnames, altnames_known */
 	K_CFG,	    /* struct sh_vf_cfg, an object of sh_vf_cfg_fields() */
 	K_KNOBS,    /* unsigned, SH_KNOB_BIT()s: the names of the settings they carry */
+	K_SHARERS,  /* sharers[], n_sharers: [{"id", "pid", "pid_start"}] */
 };
 
 /* What a string must be. */
@@ -100,6 +101,8 @@ static const struct field fields[] = {
 	OTHER("knobs", K_KNOBS, knobs, false),
 	OTHER("orig", K_CFG, orig, false),
 	OTHER("applied", K_CFG, applied, false),
+	OTHER("sharers", K_SHARERS, sharers, false),
+	OTHER("holder_left", K_BOOL, holder_left, false),
 };
 
 static const char *const phase_names[] = {
@@ -153,6 +156,10 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 
 	if (f->kind == K_ALTNAMES && !r->altnames_known)
 		return; /* unknown stays unknown: an empty list would drop every altname on return */
+	/* A VF held by one container reads as before sharers existed. */
+	if ((f->kind == K_SHARERS && !r->n_sharers) ||
+	    (f->off == offsetof(struct sh_record, holder_left) && !r->holder_left))
+		return;
 	sh_jgen_str(j, f->key);
 	switch (f->kind) {
 	case K_STR:
@@ -193,6 +200,18 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 		break;
 	case K_KNOBS:
 		gen_knobs(j, *(const unsigned *)p);
+		break;
+	case K_SHARERS:
+		sh_jgen_array_open(j);
+		for (i = 0; i < r->n_sharers; i++) {
+			sh_jgen_map_open(j);
+			sh_jgen_kv_str(j, "id", r->sharers[i].id);
+			sh_jgen_kv_int(j, "pid", r->sharers[i].pid);
+			sh_jgen_str(j, "pid_start");
+			sh_jgen_u64(j, r->sharers[i].pid_start);
+			sh_jgen_map_close(j);
+		}
+		sh_jgen_array_close(j);
 		break;
 	}
 }
@@ -359,6 +378,28 @@ static int parse_altnames(yajl_val v, struct sh_record *r)
 	return 0;
 }
 
+static int parse_sharers(yajl_val v, struct sh_record *r)
+{
+	size_t i;
+
+	if (!YAJL_IS_ARRAY(v) || v->u.array.len > SH_ARRAY_SIZE(r->sharers))
+		return -EINVAL;
+	for (i = 0; i < v->u.array.len; i++) {
+		yajl_val e = v->u.array.values[i], pid = sh_json_get(e, "pid"), start = sh_json_get(e, "pid_start");
+		struct sh_sharer *s = &r->sharers[i];
+		const char *id;
+
+		if (sh_json_get_string(e, "id", &id) < 0 || !string_ok(C_ID, id) || strlen(id) >= sizeof(s->id) ||
+		    !pid || !YAJL_IS_INTEGER(pid) || YAJL_GET_INTEGER(pid) < 0 || YAJL_GET_INTEGER(pid) > INT_MAX ||
+		    !start || get_u64(start, &s->pid_start) < 0)
+			return -EINVAL;
+		snprintf(s->id, sizeof(s->id), "%s", id);
+		s->pid = (int)YAJL_GET_INTEGER(pid);
+	}
+	r->n_sharers = i;
+	return 0;
+}
+
 static int parse_phase(yajl_val v, enum sh_record_phase *phase)
 {
 	const char *s = YAJL_IS_STRING(v) ? v->u.string : NULL;
@@ -422,6 +463,8 @@ static int parse_field(yajl_val v, const struct field *f, struct sh_record *r)
 		return parse_cfg(v, (struct sh_vf_cfg *)p);
 	case K_KNOBS:
 		return parse_knobs(v, (unsigned *)p);
+	case K_SHARERS:
+		return parse_sharers(v, r);
 	}
 	return -EINVAL;
 }
@@ -468,9 +511,56 @@ int sh_record_parse(const char *json, struct sh_record *r, struct sh_error *err)
 
 /* ---- what a record says of its holder --------------------------------------------------------- */
 
+static bool pid_gone(int pid, unsigned long long start)
+{
+	return pid > 0 && sh_proc_start_time(pid) != start;
+}
+
 bool sh_record_holder_gone(const struct sh_record *r)
 {
-	return r->pid > 0 && sh_proc_start_time(r->pid) != r->pid_start;
+	size_t i;
+
+	if (!r->holder_left && !pid_gone(r->pid, r->pid_start))
+		return false;
+	for (i = 0; i < r->n_sharers; i++)
+		if (!pid_gone(r->sharers[i].pid, r->sharers[i].pid_start))
+			return false;
+	return true;
+}
+
+int sh_record_sharer(const struct sh_record *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_sharers; i++)
+		if (!strcmp(r->sharers[i].id, id))
+			return (int)i;
+	return -1;
+}
+
+int sh_record_add_sharer(struct sh_record *r, const struct sh_holder *h)
+{
+	struct sh_sharer *s;
+	int i = sh_record_sharer(r, h->id);
+
+	if (i < 0 && r->n_sharers == SH_ARRAY_SIZE(r->sharers))
+		return -ENOSPC;
+	s = i < 0 ? &r->sharers[r->n_sharers++] : &r->sharers[i];
+	snprintf(s->id, sizeof(s->id), "%s", h->id);
+	s->pid = h->pid;
+	s->pid_start = h->pid_start;
+	return 0;
+}
+
+bool sh_record_remove_sharer(struct sh_record *r, const char *id)
+{
+	int i = sh_record_sharer(r, id);
+
+	if (i < 0)
+		return false;
+	memmove(&r->sharers[i], &r->sharers[i + 1], (r->n_sharers - (size_t)i - 1) * sizeof(r->sharers[0]));
+	r->n_sharers--;
+	return true;
 }
 
 bool sh_record_is_stale(const struct sh_record *r)

@@ -69,7 +69,7 @@ static int tidy_claim_file(const char *name, void *data)
 	return 0;
 }
 
-/* owners/<id>/<pci>: an entry whose record is gone or another container's. */
+/* owners/<id>/<pci>: an entry whose record is gone or another container's (a sharer's is its own). */
 static int tidy_index_entry(const char *pci, void *data)
 {
 	struct tidy *t = data;
@@ -84,7 +84,7 @@ static int tidy_index_entry(const char *pci, void *data)
 	if (lk == -EBUSY || (lk < 0 && lk != 1))
 		return 0;
 	ret = sh_store_read_record(t->s, pci, &r, NULL, &ignored);
-	if ((ret == 0 && !strcmp(r.id, t->id)) || (ret < 0 && ret != -ENOENT)) {
+	if ((ret == 0 && (!strcmp(r.id, t->id) || sh_record_sharer(&r, t->id) >= 0)) || (ret < 0 && ret != -ENOENT)) {
 		sh_claim_unlock(&c);
 		return 0;
 	}

@@ -50,7 +50,7 @@ fix_of() { printf '%s\n' "$D_OUT" | awk -v c="$1" 'f && /fix:/ {sub(/^ *fix: /, 
 doctor
 t_check healthy/exit0 "rc $D_RC: $D_OUT" "$D_RC" = 0
 t_contains healthy/summary "$D_OUT" "0 warn, 0 fail"
-for c in config iommu sriov link vf-netdev claims podman cri-o docker runc state-dir log; do
+for c in config iommu sriov link vf-netdev claims podman cri-o docker containerd runc state-dir log; do
 	t_check "healthy/$c" "no ok line for $c: $D_OUT" -n "$(line ok "$c")"
 done
 
@@ -198,6 +198,44 @@ echo '{"runtimes": ' >"$ROOT/etc/docker/daemon.json"
 doctor
 expect docker_bad_json fail docker "daemon.json" "correct the JSON"
 echo '{"runtimes": {"sriov": {"path": "/usr/local/bin/sriov-runc"}}}' >"$ROOT/etc/docker/daemon.json"
+
+# containerd's CRI drops annotations its runtime does not list: each missing list is named.
+exe /usr/bin/containerd
+doctor
+expect containerd_no_config fail containerd "no container_annotations or pod_annotations passes io.sriov.*" \
+	'container_annotations = ["io.sriov.*"]'
+mkdir -p "$ROOT/etc/containerd"
+cat >"$ROOT/etc/containerd/config.toml" <<'TOML'
+version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+  enable_cdi = true
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+    runtime_type = "io.containerd.runc.v2"
+    pod_annotations = ["io.sriov.*"]
+TOML
+doctor
+expect containerd_no_container_annotations fail containerd "container_annotations does not pass io.sriov.*" \
+	'container_annotations = ["io.sriov.*"]'
+cat >"$ROOT/etc/containerd/config.toml" <<'TOML'
+version = 3
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
+  container_annotations = ["io.sriov.*"]
+  pod_annotations = ["other.*"]   # not ours
+TOML
+doctor
+expect containerd_no_pod_annotations warn containerd "pod_annotations does not pass io.sriov.*" \
+	'pod_annotations = ["io.sriov.*"]'
+cat >"$ROOT/etc/containerd/config.toml" <<'TOML'
+version = 3
+[plugins.'io.containerd.cri.v1.runtime'.containerd.runtimes.runc]
+  container_annotations = [
+    "io.sriov.*",
+  ]
+  pod_annotations = ["io.*"]
+TOML
+doctor
+t_check containerd_ok/ok "no ok containerd line: $D_OUT" -n "$(line ok containerd)"
+rm "$ROOT/usr/bin/containerd"
 
 rm "$ROOT/usr/sbin/runc"
 doctor

@@ -1,6 +1,6 @@
 /* The CDI spec generator: the devices (<pf>-<index>, <pf>, <pool>) and their order, pool VFs left
  * to their pool, the hook entries whose arguments the hook's own parser reads back as the device's
- * VF, the lowest cdiVersion for what is used, netDevices only when asked, and refusals (names that
+ * VF, the lowest cdiVersion for what is used, and refusals (names that
  * are not CDI names, two devices of one name, a relative hook path). The vfio spec: a device per
  * VF of a vfio pool with its nodes, environment, JSON file mount and hooks in vfio mode. */
 #define _GNU_SOURCE
@@ -218,46 +218,8 @@ static void test_config_and_version(void **state)
 	assert_string_equal(cmd.config, "/etc/sriov-hook/alt.json");
 	yajl_tree_free(root);
 	sh_config_free(&cfg);
-	assert_string_equal(sh_cdi_version(false, false), "0.3.0");
-	assert_string_equal(sh_cdi_version(true, false), "0.5.0");
-	assert_string_equal(sh_cdi_version(true, true), "1.1.0");
-}
-
-/* netDevices only when asked, only for VFs with a netdev; the others keep their hooks. */
-static void test_net_devices(void **state)
-{
-	char netdevs[3][IFNAMSIZ] = {"ens1f0v0", "", "ens1f0v2"};
-	struct sh_cdi_pf pfs[] = {pf("ens1f0", "0000:3b:00.0", 3)};
-	static const char *const version[] = {"cdiVersion", NULL};
-	static const char *const nd[] = {"containerEdits", "netDevices", NULL};
-	static const char *const hooks[] = {"containerEdits", "hooks", NULL};
-	struct sh_cdi_opts o = opts;
-	yajl_val root, v;
-
-	(void)state;
-	pfs[0].vf_netdev = netdevs;
-	root = generate(pfs, 1, NULL, &opts); /* not asked: hooks only, 0.3.0 */
-	assert_string_equal(str_at(root, version), "0.3.0");
-	assert_null(yajl_tree_get(device(root, "ens1f0-0"), (const char **)nd, yajl_t_any));
-	yajl_tree_free(root);
-
-	o.net_devices = true;
-	root = generate(pfs, 1, NULL, &o);
-	assert_string_equal(str_at(root, version), "1.1.0");
-	v = yajl_tree_get(device(root, "ens1f0-0"), (const char **)nd, yajl_t_array);
-	assert_non_null(v);
-	assert_int_equal(v->u.array.len, 1);
-	{
-		const char *const host[] = {"hostInterfaceName", NULL}, *const name[] = {"name", NULL};
-
-		assert_string_equal(str_at(v->u.array.values[0], host), "ens1f0v0");
-		assert_string_equal(str_at(v->u.array.values[0], name), "ens1f0v0");
-	}
-	assert_null(yajl_tree_get(device(root, "ens1f0-0"), (const char **)hooks, yajl_t_any));
-	/* no netdev to name (in a container, vfio): the hook's device */
-	assert_string_equal(device_key(root, "ens1f0-1", NULL), "pf=ens1f0 vf=1");
-	assert_string_equal(device_key(root, "ens1f0", NULL), "pf=ens1f0 vf=auto");
-	yajl_tree_free(root);
+	assert_string_equal(sh_cdi_version(false), "0.3.0");
+	assert_string_equal(sh_cdi_version(true), "0.5.0");
 }
 
 static void test_refusals(void **state)
@@ -539,7 +501,6 @@ int main(void)
 		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_pools),
 		cmocka_unit_test(test_config_and_version),
-		cmocka_unit_test(test_net_devices),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_spec_is_for),
 		cmocka_unit_test(test_vfio_pool_not_in_vf_spec),

@@ -90,7 +90,7 @@ static void test_netns_holder(void **state)
 	struct sh_error err = {0};
 	struct sh_record r;
 	struct sh_claim c;
-	char holder[SH_ID_MAX + 1];
+	char holder[SH_ID_MAX + 1], pci[SH_PCI_LEN];
 	int ns1;
 	struct sh_holder sandbox, app;
 
@@ -99,7 +99,7 @@ static void test_netns_holder(void **state)
 	ns1 = new_netns();
 	sandbox = holder_of("sandbox", ns1);
 	app = holder_of("app", ns1);
-	assert_int_equal(sh_store_netns_holder(&f->s, &app, holder, &err), 0);
+	assert_int_equal(sh_store_netns_holder(&f->s, &app, "", holder, NULL, &err), 0);
 	assert_string_equal(holder, "");
 	assert_int_equal(sh_store_lock_pin(&f->s, &sandbox, &p, &err), 0);
 	assert_int_equal(sh_pin_make(&p, ns1, &sandbox, &err), 0);
@@ -110,16 +110,28 @@ static void test_netns_holder(void **state)
 	snprintf(r.pin, sizeof(r.pin), "%s", p.rel);
 	assert_int_equal(sh_claim_write(&c, &r, &err), 0);
 	sh_pin_unlock(&p);
-	assert_int_equal(sh_store_netns_holder(&f->s, &app, holder, &err), 0);
+	assert_int_equal(sh_store_netns_holder(&f->s, &app, "", holder, NULL, &err), 0);
 	assert_string_equal(holder, "sandbox");
-	/* itself is no other holder */
-	assert_int_equal(sh_store_netns_holder(&f->s, &sandbox, holder, &err), 0);
+	/* a device the sandbox did not bring is nobody's yet: the app's own (a pod's second container) */
+	assert_int_equal(sh_store_netns_holder(&f->s, &app, "pf=ens1f0 vf=1", holder, NULL, &err), 0);
 	assert_string_equal(holder, "");
-	/* a holder that is gone is none */
+	snprintf(r.device, sizeof(r.device), "pf=ens1f0 vf=1");
+	assert_int_equal(sh_claim_write(&c, &r, &err), 0);
+	assert_int_equal(sh_store_netns_holder(&f->s, &app, "pf=ens1f0 vf=1", holder, NULL, &err), 0);
+	assert_string_equal(holder, "sandbox");
+	assert_int_equal(sh_store_netns_holder(&f->s, &app, "", holder, NULL, &err), 0);
+	assert_string_equal(holder, "");
+	r.device[0] = '\0';
+	assert_int_equal(sh_claim_write(&c, &r, &err), 0);
+	/* itself is no other holder */
+	assert_int_equal(sh_store_netns_holder(&f->s, &sandbox, "", holder, NULL, &err), 0);
+	assert_string_equal(holder, "");
+	/* a holder that is gone still has its VF in the namespace: a restarted container takes it */
 	r.pid_start++;
 	assert_int_equal(sh_claim_write(&c, &r, &err), 0);
-	assert_int_equal(sh_store_netns_holder(&f->s, &app, holder, &err), 0);
-	assert_string_equal(holder, "");
+	assert_int_equal(sh_store_netns_holder(&f->s, &app, "", holder, pci, &err), 0);
+	assert_string_equal(holder, "sandbox");
+	assert_string_equal(pci, PCI_A);
 	assert_int_equal(sh_claim_release(&c, &err), 0);
 	assert_int_equal(sh_store_unpin_if_unused(&f->s, r.pin, true, &err), 0);
 	close(ns1);

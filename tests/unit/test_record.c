@@ -172,6 +172,70 @@ static void test_roundtrip(void **state)
 	/* altnames unknown (a version 1 record without them) stay unknown, not "none" */
 	r.altnames_known = false;
 	roundtrip(&r);
+	/* sharers, and the first holder gone before them */
+	r.sharers[0] = (struct sh_sharer){"sidecar", 4242, 99999ULL};
+	r.sharers[1] = (struct sh_sharer){"restarted", 0, 0};
+	r.n_sharers = 2;
+	r.holder_left = true;
+	roundtrip(&r);
+}
+
+/* A VF several containers of a pod hold: each joins once, leaves once; the record says it is
+ * gone only when every holder is. */
+static void test_sharers(void **state)
+{
+	struct sh_record r;
+	struct sh_holder h = {"b2", 0, 0, 4, 4026532000ULL};
+	char *json = NULL;
+	int go, status;
+	pid_t pid = spawn_waiter(&go, NULL);
+
+	(void)state;
+	/* one holder: the format as before sharers existed */
+	fill_record(&r);
+	r.phase = SH_PHASE_ATTACHED;
+	snprintf(r.id, sizeof(r.id), "b1");
+	r.pid = pid;
+	r.pid_start = sh_proc_start_time(pid);
+	assert_int_equal(sh_record_format(&r, &json), 0);
+	assert_null(strstr(json, "sharers"));
+	assert_null(strstr(json, "holder_left"));
+	free(json);
+
+	assert_int_equal(sh_record_sharer(&r, "b2"), -1);
+	h.pid = pid;
+	h.pid_start = r.pid_start;
+	assert_int_equal(sh_record_add_sharer(&r, &h), 0);
+	assert_int_equal(sh_record_add_sharer(&r, &h), 0); /* once */
+	assert_int_equal(r.n_sharers, 1);
+	assert_int_equal(sh_record_sharer(&r, "b2"), 0);
+	/* the first holder leaves (poststop) or dies: the sharer keeps the VF */
+	r.holder_left = true;
+	assert_false(sh_record_holder_gone(&r));
+	assert_false(sh_record_is_stale(&r));
+	r.holder_left = false;
+	r.pid_start++;
+	assert_false(sh_record_holder_gone(&r));
+	/* and once the sharer has gone too, the claim is stale */
+	assert_int_equal(write(go, "x", 1), 1);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(sh_record_holder_gone(&r));
+	assert_true(sh_record_remove_sharer(&r, "b2"));
+	assert_false(sh_record_remove_sharer(&r, "b2"));
+	assert_int_equal(r.n_sharers, 0);
+	assert_true(sh_record_holder_gone(&r));
+	/* no room for a ninth */
+	for (size_t i = 0; i < SH_RECORD_SHARERS; i++) {
+		char id[16];
+
+		snprintf(id, sizeof(id), "s%zu", i);
+		h.id = id;
+		assert_int_equal(sh_record_add_sharer(&r, &h), 0);
+	}
+	h.id = "one-more";
+	assert_int_equal(sh_record_add_sharer(&r, &h), -ENOSPC);
+	assert_string_equal(r.sharers[7].id, "s7");
+	close(go);
 }
 
 /* Written: the version, and every field of the settings table under orig and applied. */
@@ -678,6 +742,7 @@ int main(void)
 		cmocka_unit_test(test_tolerant),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_holders),
+		cmocka_unit_test(test_sharers),
 	};
 
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);

@@ -24,21 +24,16 @@
 #define SH_CDI_DEFAULT_OUTPUT "/var/run/cdi/sriov-hook.json"
 #define SH_CDI_ETC_OUTPUT "/etc/cdi/sriov-hook.json" /* kept across boots */
 
-/* A PF as the spec needs it. vf_netdev[i]: VF i's netdev on the host when generating ("" when it
- * has none), for netDevices only; NULL when not asked. */
+/* A PF as the spec needs it. */
 struct sh_cdi_pf {
 	char name[IFNAMSIZ];
 	char pci[SH_PCI_LEN];
 	unsigned numvfs;
-	char (*vf_netdev)[IFNAMSIZ];
 };
 
 struct sh_cdi_opts {
 	const char *hook;   /* the hook's path, as the runtimes will run it */
 	const char *config; /* the configuration the hooks are given (--config), NULL: their default */
-	/* CDI 1.1.0 netDevices for <pf>-<index> devices (the runtime moves the VF's netdev itself, no
-	 * hook; runc >= 1.4, crun >= 1.22): the spec then needs cdiVersion 1.1.0. */
-	bool net_devices;
 	/* Where the host's /dev/vfio is (the configuration's dev_root; NULL: /dev): elsewhere, the
 	 * vfio devices' nodes name it as their hostPath (cdiVersion 0.5.0). */
 	const char *dev_root;
@@ -58,8 +53,10 @@ struct sh_cdi_vfio_vf {
 };
 
 /* The lowest cdiVersion that carries what the spec uses: hooks are in 0.3.0, a device name that
- * begins with a digit needs 0.5.0, netDevices 1.1.0 (podman 4.3's library reads up to 0.5.0). */
-const char *sh_cdi_version(bool digit_name, bool net_devices);
+ * begins with a digit needs 0.5.0 (podman 4.3's library reads up to 0.5.0). CDI 1.1.0's
+ * netDevices (the runtime moves the netdev, no hook) is not offered: no engine's CDI library in
+ * Debian parses it yet (podman 5.8: unknown field "netDevices"). */
+const char *sh_cdi_version(bool digit_name);
 /* The spec as JSON, in a malloc'd *out. pfs: those whose VFs containers may take (allowed_pfs);
  * a VF in a pool is left to the pool's device, and a vfio pool has none here (its VFs are devices
  * of the vfio spec, whose device nodes a hook could not add). A device name that is not a valid CDI name, or that

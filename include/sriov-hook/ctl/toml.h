@@ -10,7 +10,8 @@
 
 #include "sriov-hook/core/error.h"
 
-/* The strings of `key = ["a", 'b']` (or `key = "a"`) in [table] of text (NUL-terminated), the
+/* The strings of `key = ["a", 'b']` (or `key = "a"`) in [table] of text (NUL-terminated; a table
+ * beginning with '*' is any table whose name holds the rest), the
  * last assignment if several: 1 with out[0..*n) set (at most max, each cut at PATH_MAX), 0 when
  * the key is not there (out untouched). */
 int sh_toml_strings(const char *text, const char *table, const char *key, char out[][PATH_MAX], size_t max, size_t *n);

@@ -29,7 +29,7 @@ struct sh_attach_run {
 	struct sh_store store;
 	struct sh_pin pin;
 	struct nl_sock *host_sk, *cont_sk;
-	bool held[SH_MAX_VFS];		       /* request slots this container already holds in this namespace */
+	bool held[SH_MAX_VFS]; /* slots held in this namespace already: by this container, or by another of its pod */
 	char prepared[SH_MAX_VFS][SH_PCI_LEN]; /* the VF sriov-runc bound for a slot, "" none */
 	struct sh_claim claims[SH_MAX_VFS];    /* each with its record */
 	size_t n;			       /* VFs claimed by this run so far, records written */

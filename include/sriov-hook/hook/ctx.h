@@ -4,6 +4,7 @@
 #define SRIOV_HOOK_CTX_H
 
 #include <limits.h>
+#include <stdbool.h>
 
 #include "sriov-hook/input/config.h"
 #include "sriov-hook/input/oci.h"
@@ -23,6 +24,9 @@ struct sh_ctx {
 	/* sriovctl detach: the VFs of every device (any_device), or the one VF vf_pci names. */
 	bool any_device;
 	const char *vf_pci;
+	/* The engine adds the container's eth0 after createRuntime (docker >= 28 on a network):
+	 * a VF takes net1 and up by default. */
+	bool eth0_later;
 };
 
 #endif

@@ -1,6 +1,6 @@
 /* The OCI inputs: the state on the hook's stdin and the bundle's config.json (annotations,
  * network namespace, process environment, createRuntime hooks, the cpuset and character devices
- * that say where the container's work is). */
+ * that say where the container's work is, the /etc/hostname mount). */
 #ifndef SRIOV_HOOK_OCI_H
 #define SRIOV_HOOK_OCI_H
 
@@ -51,6 +51,7 @@ struct sh_spec {
 	struct sh_cpuset cpus;
 	struct sh_oci_chardev *chardevs; /* linux.devices of type "c" */
 	size_t n_chardevs;
+	char *hostname_source; /* the source of the /etc/hostname mount, NULL without one */
 };
 
 /* An io.sriov.* annotation value longer than this is refused. */

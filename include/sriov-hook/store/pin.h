@@ -42,10 +42,14 @@ int sh_store_open_pin(struct sh_store *s, const char *pin, uint64_t dev, uint64_
 /* The pins of container id, as records name them ("netns/..."), in pins[max]; *n counts them all. */
 int sh_store_list_pins(struct sh_store *s, const char *id, char (*pins)[NAME_MAX + 8], size_t max, size_t *n,
 		       struct sh_error *err);
-/* The id of a live container other than h whose records put VFs into h's network namespace (a pod:
- * its containers join one namespace and carry the same annotations); "" when there is none. */
-int sh_store_netns_holder(struct sh_store *s, const struct sh_holder *h, char holder[SH_ID_MAX + 1],
-			  struct sh_error *err);
+/* The id of a container other than h whose records put VFs asked as device (a request's device
+ * key, "" for annotations) into h's network namespace, and (pci, when not NULL) one such VF; ""
+ * when there is none. Live or gone: the VF is in the namespace h is in. A pod's containers join one
+ * namespace: a device one of them brought is shared by the others that ask for it (a sidecar; a
+ * restarted container takes it over without a move; CRI-O copies the pod's annotations onto each
+ * container), while a container's other devices come in beside it. */
+int sh_store_netns_holder(struct sh_store *s, const struct sh_holder *h, const char *device, char holder[SH_ID_MAX + 1],
+			  char pci[SH_PCI_LEN], struct sh_error *err);
 
 /* ---- for the store's own modules (the tidy-up) */
 

@@ -27,6 +27,15 @@ enum sh_record_phase {
 			     * or gc finishes the job */
 };
 
+/* Another container of the namespace that asked for the same device (a pod's sidecar, a restarted
+ * container): it holds the VF too, which leaves the pod with the last of its holders. */
+#define SH_RECORD_SHARERS 8
+struct sh_sharer {
+	char id[SH_ID_MAX + 1];
+	int pid; /* its init at createRuntime, 0 unknown (never taken for gone) */
+	unsigned long long pid_start;
+};
+
 struct sh_record {
 	/* The holder: container id and name, and its identity (init process, network namespace). */
 	char id[SH_ID_MAX + 1];
@@ -79,6 +88,10 @@ struct sh_record {
 	 * values it set. */
 	unsigned knobs;
 	struct sh_vf_cfg orig, applied;
+	/* The other holders, and whether the first (id) has had its poststop while they remained. */
+	struct sh_sharer sharers[SH_RECORD_SHARERS];
+	size_t n_sharers;
+	bool holder_left;
 };
 
 /* A record as read from disk: unknown keys are ignored, optional ones default, the version is
@@ -104,8 +117,15 @@ struct sh_holder {
 	uint64_t netns_dev, netns_ino;
 };
 
-/* Whether the record's container is gone: its init exited, or its pid now names another process. */
+/* Whether the record's containers are all gone: the holder's init exited, or its pid now names
+ * another process, or its poststop ran (holder_left); and so did every sharer's. */
 bool sh_record_holder_gone(const struct sh_record *r);
+/* The index of sharer id in r->sharers, -1 when it is none. */
+int sh_record_sharer(const struct sh_record *r, const char *id);
+/* Adds h as a sharer (once); -ENOSPC when SH_RECORD_SHARERS are there already. */
+int sh_record_add_sharer(struct sh_record *r, const struct sh_holder *h);
+/* Removes sharer id; false when it was none. */
+bool sh_record_remove_sharer(struct sh_record *r, const char *id);
 /* With the VF's lock held: whether the claim is left for the next one to finish: its holder is
  * gone, it was left attaching (the hook died mid-way, its lock is free), or it is returning. */
 bool sh_record_is_stale(const struct sh_record *r);
