@@ -6,7 +6,8 @@
 #   torture      root: 1,000 hook runs, 16 workers, random SIGKILLs (make torture: 10,000)
 #   sanitize     unit + integration on the clang ASan + UBSan build
 #   fuzz         each libFuzzer harness for 30 s (make fuzz FUZZ_SECONDS=N for longer)
-#   engines      podman and docker;  vm  the QEMU igb guest (real VFs)
+#   engines      podman and docker (Debian 12);  modern  docker 26/28, podman 5, containerd (chroots)
+#   vm           the QEMU guest: igb VFs on 6.1 in full, 5.10/6.12/7.2 and virtio-net VFs in part
 #   standin      make standin-up / standin-down;  package  the Debian package, built, installed, purged
 #   fresh        make demo the first time on a fresh minimal Debian 12 root (debootstrap, chroot)
 # SUITES="unit integration" narrows the run; SUITES=kill9 runs only the kill9 integration test.
