@@ -35,8 +35,9 @@ enum kind {
 	K_KNOBS,    /* unsigned, SH_KNOB_BIT()s: the names of the settings they carry */
 };
 
-/* What a string must be. */
-enum check { C_ANY, C_ID, C_NAME, C_IFNAME, C_IFNAME_OPT, C_PCI, C_PCI_OPT };
+/* What a string must be; C_ZERO_UNWRITTEN: a number added to version 3 after its first release,
+ * written only when known (not zero), so that a claim made without it reads and writes as before. */
+enum check { C_ANY, C_ID, C_NAME, C_IFNAME, C_IFNAME_OPT, C_PCI, C_PCI_OPT, C_ZERO_UNWRITTEN };
 
 struct field {
 	const char *key;
@@ -74,6 +75,8 @@ static const struct field fields[] = {
 	OTHER("pid_start", K_U64, pid_start, false),
 	OTHER("netns_dev", K_U64, netns_dev, false),
 	OTHER("netns_ino", K_U64, netns_ino, false),
+	{"pidns_dev", K_U64, AT(pidns_dev), false, C_ZERO_UNWRITTEN, 0, 0, 0},
+	{"pidns_ino", K_U64, AT(pidns_ino), false, C_ZERO_UNWRITTEN, 0, 0, 0},
 	STR("pin", pin, false, C_ANY),
 	STR("pf_name", pf_name, true, C_IFNAME),
 	STR("pf_pci", pf_pci, false, C_PCI_OPT),
@@ -131,6 +134,8 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 
 	if (f->kind == K_ALTNAMES && !r->altnames_known)
 		return; /* unknown stays unknown: an empty list would drop every altname on return */
+	if (f->check == C_ZERO_UNWRITTEN && !*(const unsigned long long *)p)
+		return;
 	sh_jgen_str(j, f->key);
 	switch (f->kind) {
 	case K_STR:
@@ -209,6 +214,7 @@ static bool string_ok(enum check check, const char *s)
 
 	switch (check) {
 	case C_ANY:
+	case C_ZERO_UNWRITTEN:
 		return true;
 	case C_ID:
 		return sh_container_id_validate(s, &ignored) == 0;
@@ -446,9 +452,20 @@ int sh_record_parse(const char *json, struct sh_record *r, struct sh_error *err)
 
 /* ---- what a record says of its holder --------------------------------------------------------- */
 
+bool sh_record_pid_readable(const struct sh_record *r)
+{
+	uint64_t dev, ino;
+
+	if (sh_pidns_of_proc(&dev, &ino) < 0)
+		return false;
+	if (!r->pidns_ino)
+		return ino == SH_PIDNS_INIT_INO; /* an older record: made in the host's */
+	return dev == r->pidns_dev && ino == r->pidns_ino;
+}
+
 bool sh_record_holder_gone(const struct sh_record *r)
 {
-	return r->pid > 0 && sh_proc_start_time(r->pid) != r->pid_start;
+	return r->pid > 0 && sh_record_pid_readable(r) && sh_proc_start_time(r->pid) != r->pid_start;
 }
 
 bool sh_record_is_stale(const struct sh_record *r)

@@ -1,7 +1,8 @@
 /* The claim record: what the store keeps for each claimed VF (who holds it, where it went, what to
  * put back) and its on-disk format, a versioned JSON object read tolerantly so that records written
  * by an earlier release are still released by a later one; and what a record says of its holder
- * (gone, stale, the one asking). Only sh_record_holder_gone looks at the system (/proc). */
+ * (gone, stale, the one asking). Only sh_record_holder_gone and sh_record_pid_readable look at the
+ * system (/proc). */
 #ifndef SRIOV_HOOK_RECORD_H
 #define SRIOV_HOOK_RECORD_H
 
@@ -37,6 +38,9 @@ struct sh_record {
 	int pid;		      /* container init pid at createRuntime, 0 if unknown */
 	unsigned long long pid_start; /* its start time (/proc/<pid>/stat field 22) */
 	uint64_t netns_dev, netns_ino;
+	/* The PID namespace pid is a number in (the hook's); 0, 0 in records older than the field,
+	 * whose hooks ran in the host's. */
+	uint64_t pidns_dev, pidns_ino;
 	/* The netns pin, relative to state_dir ("netns/<name>"); "" when none. Version 1 wrote an
 	 * absolute path: the store makes it relative when it reads one. */
 	char pin[PATH_MAX];
@@ -90,8 +94,12 @@ struct sh_holder {
 	uint64_t netns_dev, netns_ino;
 };
 
-/* Whether the record's container is gone: its init exited, or its pid now names another process. */
+/* Whether the record's container is gone: its init exited, or its pid now names another process.
+ * Never true when this process cannot read the record's pid (sh_record_pid_readable). */
 bool sh_record_holder_gone(const struct sh_record *r);
+/* Whether the record's pid can be looked up here: /proc shows the PID namespace the claim was made
+ * in. From another one (a pod without hostPID) every pid would look gone. */
+bool sh_record_pid_readable(const struct sh_record *r);
 /* With the VF's lock held: whether the claim is left for the next one to finish: its holder is
  * gone, it was left attaching (the hook died mid-way, its lock is free), or it is returning. */
 bool sh_record_is_stale(const struct sh_record *r);
