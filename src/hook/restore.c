@@ -13,6 +13,7 @@
 #include "sriov-hook/store/info.h"
 #include "sriov-hook/store/owners.h"
 #include "sriov-hook/store/pin.h"
+#include "sriov-hook/sys/linkstate.h"
 #include "sriov-hook/sys/netns.h"
 #include "sriov-hook/sys/nl.h"
 #include "sriov-hook/sys/sysfs.h"
@@ -125,6 +126,29 @@ static int restore_netdev(struct nl_sock *sk, const struct sh_record *r, struct 
 	return 0;
 }
 
+/* What the holder left on the netdev (flags, alias, XDP, qdiscs, ethtool ...), put back kind by
+ * kind. A kind the driver refuses is named in one line and does not fail the release: the VF is
+ * still the host's, and the next claim or gc tries again. */
+static void restore_residue(struct nl_sock *sk, const struct sh_record *r, const struct sh_link *l)
+{
+	struct sh_netdev_state now;
+	struct sh_error e;
+	int res;
+
+	if (!r->host_state.known)
+		return; /* an older record: nothing to compare with */
+	if (sh_netdev_state_read(sk, l->ifindex, r->host_name, &now, &e) < 0) {
+		sh_log_msg(LOG_WARNING, "%s: cannot read what the holder left: %s", r->host_name, e.msg);
+		return;
+	}
+	for (res = 0; res < SH_RES_COUNT; res++) {
+		if (sh_residue_differs(&r->host_state, &now, res) &&
+		    sh_residue_restore(sk, l->ifindex, r->host_name, &r->host_state, &now, res, &e) < 0)
+			sh_log_msg(LOG_WARNING, "%s: cannot reset the %s the holder left: %s", r->host_name,
+				   sh_residue_name(res), e.msg);
+	}
+}
+
 /* The PF-side settings other than the MAC, which restore_vf handles around the netdev. */
 static int restore_knobs(struct nl_sock *sk, const struct sh_record *r, struct sh_error *err)
 {
@@ -213,6 +237,7 @@ int sh_restore_vf(const struct sh_config *cfg, struct sh_store *store, struct nl
 	}
 	if ((ret = restore_netdev(host_sk, r, &l, err)) < 0)
 		return sh_err_ctx(err, "restore %s", r->host_name);
+	restore_residue(host_sk, r, &l);
 	return restore_pf_mac(host_sk, r, err);
 }
 

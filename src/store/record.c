@@ -33,6 +33,7 @@ enum kind {
 	K_ALTNAMES, /* host_altnames[], n_host_altnames, altnames_known */
 	K_CFG,	    /* struct sh_vf_cfg, an object of sh_vf_cfg_fields() */
 	K_KNOBS,    /* unsigned, SH_KNOB_BIT()s: the names of the settings they carry */
+	K_NETSTATE, /* struct sh_netdev_state, an object; absent when not known */
 };
 
 /* What a string must be; C_ZERO_UNWRITTEN: a number added to version 3 after its first release,
@@ -93,6 +94,7 @@ static const struct field fields[] = {
 	NUM("host_mtu", K_UINT, host_mtu, false, 0, UINT_MAX, 0),
 	OTHER("host_up", K_BOOL, host_up, false),
 	OTHER("host_altnames", K_ALTNAMES, host_altnames, false),
+	OTHER("host_state", K_NETSTATE, host_state, false),
 	STR("cont_name", cont_name, false, C_IFNAME_OPT),
 	NUM("cont_ifindex", K_INT, cont_ifindex, false, 0, INT_MAX, 0),
 	OTHER("knobs", K_KNOBS, knobs, false),
@@ -126,6 +128,76 @@ static void gen_knobs(struct sh_jgen *j, unsigned mask)
 	sh_jgen_array_close(j);
 }
 
+/* The scalar members of struct sh_netdev_state, by the names the record keeps them under. */
+static const struct {
+	const char *key;
+	size_t off;
+	bool is_bool;
+	long long min, max;
+} netstate_fields[] = {
+#define NS(key, member, lo, hi)                                                                                        \
+	{                                                                                                              \
+		key, offsetof(struct sh_netdev_state, member), false, lo, hi                                           \
+	}
+	NS("flags", flags, 0, SH_RESIDUE_FLAGS),
+	NS("txqlen", txqlen, 0, UINT_MAX),
+	NS("group", group, 0, UINT_MAX),
+	NS("addrgenmode", addrgenmode, -1, 255),
+	NS("xdp_prog", xdp_prog, 0, UINT_MAX),
+	NS("xdp_mode", xdp_mode, 0, 255),
+#undef NS
+	{"tc_root", offsetof(struct sh_netdev_state, tc_root), true, 0, 1},
+	{"tc_ingress", offsetof(struct sh_netdev_state, tc_ingress), true, 0, 1},
+};
+
+static void gen_words(struct sh_jgen *j, const uint32_t *w, size_t n)
+{
+	size_t i;
+
+	sh_jgen_array_open(j);
+	for (i = 0; i < n; i++)
+		sh_jgen_int(j, w[i]);
+	sh_jgen_array_close(j);
+}
+
+static void gen_netstate(struct sh_jgen *j, const struct sh_netdev_state *st)
+{
+	struct sh_ethtool_state eth = st->eth;
+	const uint32_t *w;
+	size_t i, n;
+	int p;
+
+	sh_jgen_map_open(j);
+	for (i = 0; i < SH_ARRAY_SIZE(netstate_fields); i++) {
+		const char *m = (const char *)st + netstate_fields[i].off;
+
+		sh_jgen_str(j, netstate_fields[i].key);
+		if (netstate_fields[i].is_bool)
+			sh_jgen_bool(j, *(const bool *)m);
+		else if (netstate_fields[i].min < 0)
+			sh_jgen_int(j, *(const int *)m);
+		else
+			sh_jgen_int(j, *(const unsigned *)m);
+	}
+	sh_jgen_kv_str(j, "alias", st->alias);
+	/* each ethtool part the driver reported, as the words of its ioctl */
+	sh_jgen_str(j, "ethtool");
+	sh_jgen_map_open(j);
+	for (p = 0; p < SH_ETH_PART_COUNT; p++) {
+		if (!(eth.have & (1u << p)))
+			continue;
+		w = sh_ethtool_part_words(&eth, p, &n);
+		sh_jgen_str(j, sh_ethtool_part_name(p));
+		gen_words(j, w, n);
+		if (p == SH_ETH_FEATURES) {
+			sh_jgen_str(j, "changeable");
+			gen_words(j, eth.changeable, SH_ARRAY_SIZE(eth.changeable));
+		}
+	}
+	sh_jgen_map_close(j);
+	sh_jgen_map_close(j);
+}
+
 static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_record *r)
 {
 	const char *p = (const char *)r + f->off;
@@ -134,6 +206,8 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 
 	if (f->kind == K_ALTNAMES && !r->altnames_known)
 		return; /* unknown stays unknown: an empty list would drop every altname on return */
+	if (f->kind == K_NETSTATE && !r->host_state.known)
+		return;
 	if (f->check == C_ZERO_UNWRITTEN && !*(const unsigned long long *)p)
 		return;
 	sh_jgen_str(j, f->key);
@@ -176,6 +250,9 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 		break;
 	case K_KNOBS:
 		gen_knobs(j, *(const unsigned *)p);
+		break;
+	case K_NETSTATE:
+		gen_netstate(j, &r->host_state);
 		break;
 	}
 }
@@ -343,6 +420,77 @@ static int parse_altnames(yajl_val v, struct sh_record *r)
 	return 0;
 }
 
+static int parse_words(yajl_val v, uint32_t *w, size_t n)
+{
+	size_t i;
+
+	if (!YAJL_IS_ARRAY(v) || v->u.array.len != n)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		yajl_val x = v->u.array.values[i];
+
+		if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < 0 || YAJL_GET_INTEGER(x) > UINT32_MAX)
+			return -EINVAL;
+		w[i] = (uint32_t)YAJL_GET_INTEGER(x);
+	}
+	return 0;
+}
+
+/* Tolerant as the record is: a key this release does not know is ignored, one it lacks is left
+ * as read (0), an ethtool part it lacks is not compared. */
+static int parse_netstate(yajl_val v, struct sh_netdev_state *st)
+{
+	yajl_val x, eth;
+	uint32_t *w;
+	size_t i, n;
+	int p;
+
+	if (!YAJL_IS_OBJECT(v))
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	st->addrgenmode = -1;
+	for (i = 0; i < SH_ARRAY_SIZE(netstate_fields); i++) {
+		char *m = (char *)st + netstate_fields[i].off;
+
+		if (!(x = sh_json_get(v, netstate_fields[i].key)))
+			continue;
+		if (netstate_fields[i].is_bool) {
+			if (!YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x))
+				return -EINVAL;
+			*(bool *)m = YAJL_IS_TRUE(x);
+		} else if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < netstate_fields[i].min ||
+			   YAJL_GET_INTEGER(x) > netstate_fields[i].max) {
+			return -EINVAL;
+		} else if (netstate_fields[i].min < 0) {
+			*(int *)m = (int)YAJL_GET_INTEGER(x);
+		} else {
+			*(unsigned *)m = (unsigned)YAJL_GET_INTEGER(x);
+		}
+	}
+	if ((x = sh_json_get(v, "alias"))) {
+		if (!YAJL_IS_STRING(x) || strlen(x->u.string) >= sizeof(st->alias))
+			return -EINVAL;
+		snprintf(st->alias, sizeof(st->alias), "%s", x->u.string);
+	}
+	if ((eth = sh_json_get(v, "ethtool"))) {
+		if (!YAJL_IS_OBJECT(eth))
+			return -EINVAL;
+		for (p = 0; p < SH_ETH_PART_COUNT; p++) {
+			if (!(x = sh_json_get(eth, sh_ethtool_part_name(p))))
+				continue;
+			w = sh_ethtool_part_words(&st->eth, p, &n);
+			if (parse_words(x, w, n) < 0)
+				return -EINVAL;
+			if (p == SH_ETH_FEATURES && parse_words(sh_json_get(eth, "changeable"), st->eth.changeable,
+								SH_ARRAY_SIZE(st->eth.changeable)) < 0)
+				return -EINVAL;
+			st->eth.have |= 1u << p;
+		}
+	}
+	st->known = true;
+	return 0;
+}
+
 static int parse_phase(yajl_val v, enum sh_record_phase *phase)
 {
 	const char *s = YAJL_IS_STRING(v) ? v->u.string : NULL;
@@ -406,6 +554,8 @@ static int parse_field(yajl_val v, const struct field *f, struct sh_record *r)
 		return parse_cfg(v, (struct sh_vf_cfg *)p);
 	case K_KNOBS:
 		return parse_knobs(v, (unsigned *)p);
+	case K_NETSTATE:
+		return parse_netstate(v, (struct sh_netdev_state *)p);
 	}
 	return -EINVAL;
 }

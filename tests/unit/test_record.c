@@ -109,6 +109,9 @@ static void assert_record_equal(const struct sh_record *a, const struct sh_recor
 	assert_true(a->netns_dev == b->netns_dev);
 	assert_true(a->netns_ino == b->netns_ino);
 	assert_true(a->pidns_dev == b->pidns_dev && a->pidns_ino == b->pidns_ino);
+	assert_int_equal(a->host_state.known, b->host_state.known);
+	if (a->host_state.known)
+		assert_memory_equal(&a->host_state, &b->host_state, sizeof(a->host_state));
 	assert_string_equal(a->pin, b->pin);
 	assert_string_equal(a->pf_name, b->pf_name);
 	assert_string_equal(a->pf_pci, b->pf_pci);
@@ -174,6 +177,24 @@ static void test_roundtrip(void **state)
 	roundtrip(&r);
 	/* altnames unknown (a version 1 record without them) stay unknown, not "none" */
 	r.altnames_known = false;
+	roundtrip(&r);
+
+	/* the netdev's state before the claim: every member, each ethtool part or none */
+	memset(&r.host_state, 0, sizeof(r.host_state));
+	r.host_state.known = true;
+	r.host_state.flags = 0x1000 | 0x100;
+	snprintf(r.host_state.alias, sizeof(r.host_state.alias), "uplink \"A\"");
+	r.host_state.txqlen = 1000;
+	r.host_state.group = 7;
+	r.host_state.addrgenmode = -1;
+	r.host_state.xdp_prog = 12;
+	r.host_state.xdp_mode = 1;
+	r.host_state.tc_ingress = true;
+	roundtrip(&r);
+	r.host_state.eth.have = (1u << SH_ETH_PART_COUNT) - 1;
+	for (size_t i = 0; i < sizeof(r.host_state.eth) / 4 - 1; i++)
+		((uint32_t *)&r.host_state.eth)[i + 1] = 0xfffffff0u + (uint32_t)i;
+	r.host_state.addrgenmode = 3;
 	roundtrip(&r);
 }
 

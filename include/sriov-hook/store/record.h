@@ -13,7 +13,7 @@
 
 #include "sriov-hook/core/error.h"
 #include "sriov-hook/core/types.h"
-
+#include "sriov-hook/sys/linkstate.h"
 
 /* The format written; version 1 (no "version" key) is the first release's. Version 3 names the
  * changed settings ("knobs": ["vlan", "qos", ...]) where 1 and 2 wrote enum sh_knob's bits. */
@@ -67,6 +67,9 @@ struct sh_record {
 	bool altnames_known;	    /* false: the record lists no altnames, none are dropped */
 	char host_altnames[8][128]; /* its alternative names: others found on return are dropped */
 	size_t n_host_altnames;
+	/* What else a holder can change on the netdev (flags, alias, XDP, qdiscs, ethtool ...), as
+	 * it was before the claim; known false in records older than it (nothing is compared). */
+	struct sh_netdev_state host_state;
 
 	/* Inside the container. */
 	char cont_name[IFNAMSIZ];
