@@ -44,6 +44,22 @@ bool sh_vf_mode_from_name(const char *name, enum sh_vf_mode *mode)
 	return true;
 }
 
+const char *sh_release_mode_name(enum sh_release_mode mode)
+{
+	return mode == SH_RELEASE_REBIND ? "rebind" : mode == SH_RELEASE_RESTORE ? "restore" : "";
+}
+
+bool sh_release_mode_from_name(const char *name, enum sh_release_mode *mode)
+{
+	if (!strcmp(name, "restore"))
+		*mode = SH_RELEASE_RESTORE;
+	else if (!strcmp(name, "rebind"))
+		*mode = SH_RELEASE_REBIND;
+	else
+		return false;
+	return true;
+}
+
 bool sh_ifname_valid(const char *name)
 {
 	size_t len = strlen(name);

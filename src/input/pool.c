@@ -209,6 +209,10 @@ static int parse_pool(const char *name, yajl_val v, struct sh_pool *p, struct sh
 					      "(the default: the VF's own kernel driver)",
 					      name);
 			p->mode = strcmp(d, SH_VFIO_DRIVER) ? SH_MODE_NETDEV : SH_MODE_VFIO;
+		} else if (!strcmp(key, "release")) {
+			snprintf(prefix, sizeof(prefix), "pools.%s.release", name);
+			if ((r = sh_release_parse(v->u.object.values[i], prefix, &p->release, err)) < 0)
+				return r;
 		} else if ((r = parse_setting(key, v->u.object.values[i], p, err)) < 0)
 			return r;
 	}
@@ -218,6 +222,18 @@ static int parse_pool(const char *name, yajl_val v, struct sh_pool *p, struct sh
 		return r;
 	snprintf(prefix, sizeof(prefix), "pools.%s.", name);
 	return sh_vf_settings_check(p->given, &p->cfg, "config: ", prefix, err);
+}
+
+int sh_release_parse(yajl_val v, const char *what, enum sh_release_mode *mode, struct sh_error *err)
+{
+	const char *s = YAJL_GET_STRING(v);
+
+	if (!s || !sh_release_mode_from_name(s, mode))
+		return sh_err(err, EINVAL,
+			      "config: %s must be \"restore\" (undo what the holder changed) or \"rebind\" (a fresh "
+			      "netdev from the VF's driver)",
+			      what);
+	return 0;
 }
 
 int sh_pools_parse(yajl_val v, struct sh_pool **pools, size_t *n, struct sh_error *err)

@@ -34,6 +34,7 @@ enum kind {
 	K_CFG,	    /* struct sh_vf_cfg, an object of sh_vf_cfg_fields() */
 	K_KNOBS,    /* unsigned, SH_KNOB_BIT()s: the names of the settings they carry */
 	K_NETSTATE, /* struct sh_netdev_state, an object; absent when not known */
+	K_RELEASE,  /* enum sh_release_mode, by name; absent when unset */
 };
 
 /* What a string must be; C_ZERO_UNWRITTEN: a number added to version 3 after its first release,
@@ -85,6 +86,7 @@ static const struct field fields[] = {
 	NUM("vf_index", K_UINT, vf_index, true, 0, 65535, 0),
 	STR("vf_pci", vf_pci, true, C_PCI),
 	OTHER("mode", K_MODE, mode, false),
+	OTHER("release", K_RELEASE, release, false),
 	STR("driver", driver, false, C_NAME),
 	NUM("iommu_group", K_INT, iommu_group, false, -1, INT_MAX, -1),
 	/* required for a netdev VF (checked after the table): a vfio VF bound ahead has none */
@@ -208,6 +210,8 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 		return; /* unknown stays unknown: an empty list would drop every altname on return */
 	if (f->kind == K_NETSTATE && !r->host_state.known)
 		return;
+	if (f->kind == K_RELEASE && r->release == SH_RELEASE_UNSET)
+		return;
 	if (f->check == C_ZERO_UNWRITTEN && !*(const unsigned long long *)p)
 		return;
 	sh_jgen_str(j, f->key);
@@ -253,6 +257,9 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 		break;
 	case K_NETSTATE:
 		gen_netstate(j, &r->host_state);
+		break;
+	case K_RELEASE:
+		sh_jgen_str(j, sh_release_mode_name(r->release));
 		break;
 	}
 }
@@ -556,6 +563,8 @@ static int parse_field(yajl_val v, const struct field *f, struct sh_record *r)
 		return parse_knobs(v, (unsigned *)p);
 	case K_NETSTATE:
 		return parse_netstate(v, (struct sh_netdev_state *)p);
+	case K_RELEASE:
+		return s && sh_release_mode_from_name(s, &r->release) ? 0 : -EINVAL;
 	}
 	return -EINVAL;
 }

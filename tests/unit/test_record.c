@@ -109,6 +109,7 @@ static void assert_record_equal(const struct sh_record *a, const struct sh_recor
 	assert_true(a->netns_dev == b->netns_dev);
 	assert_true(a->netns_ino == b->netns_ino);
 	assert_true(a->pidns_dev == b->pidns_dev && a->pidns_ino == b->pidns_ino);
+	assert_int_equal(a->release, b->release);
 	assert_int_equal(a->host_state.known, b->host_state.known);
 	if (a->host_state.known)
 		assert_memory_equal(&a->host_state, &b->host_state, sizeof(a->host_state));
@@ -179,6 +180,12 @@ static void test_roundtrip(void **state)
 	r.altnames_known = false;
 	roundtrip(&r);
 
+	/* each release mode; unset (an older record) is not written */
+	r.release = SH_RELEASE_REBIND;
+	roundtrip(&r);
+	r.release = SH_RELEASE_RESTORE;
+	roundtrip(&r);
+	r.release = SH_RELEASE_UNSET;
 	/* the netdev's state before the claim: every member, each ethtool part or none */
 	memset(&r.host_state, 0, sizeof(r.host_state));
 	r.host_state.known = true;

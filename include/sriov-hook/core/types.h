@@ -48,6 +48,14 @@ const char *sh_vf_mode_name(enum sh_vf_mode mode);
 /* The mode called name; false when name is none. */
 bool sh_vf_mode_from_name(const char *name, enum sh_vf_mode *mode);
 
+/* How release makes a netdev VF clean for the next holder: undo what the holder changed, kind by
+ * kind, or unbind it from its driver and probe it again (a fresh netdev). SH_RELEASE_UNSET: a
+ * pool that leaves it to the configuration's global choice. */
+enum sh_release_mode { SH_RELEASE_UNSET, SH_RELEASE_RESTORE, SH_RELEASE_REBIND };
+/* "restore", "rebind" ("" for unset). */
+const char *sh_release_mode_name(enum sh_release_mode mode);
+bool sh_release_mode_from_name(const char *name, enum sh_release_mode *mode);
+
 /* Values of the PF-side settings of one VF, as requested or as read back. */
 struct sh_vf_cfg {
 	uint8_t mac[6];

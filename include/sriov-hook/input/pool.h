@@ -42,7 +42,12 @@ struct sh_pool {
 	 * `sriovctl vfs apply` binds them to vfio-pci ahead of time (their CDI devices name the
 	 * device nodes). Absent: netdev VFs. */
 	enum sh_vf_mode mode;
+	/* "release": "rebind" or "restore"; unset: the configuration's */
+	enum sh_release_mode release;
 };
+
+/* A "release" value ("restore" or "rebind"); what names the key in messages. */
+int sh_release_parse(yajl_val v, const char *what, enum sh_release_mode *mode, struct sh_error *err);
 
 /* Parses one selector; what names it in messages ("config: pools.fast[1]"). */
 int sh_pool_selector_parse(const char *s, struct sh_pool_selector *out, const char *what, struct sh_error *err);

@@ -55,6 +55,7 @@ struct sh_record {
 	 * bind it back to on release, "" when it stays on vfio-pci (it was there before the claim).
 	 * iommu_group: its IOMMU group, -1 unknown. */
 	enum sh_vf_mode mode;
+	enum sh_release_mode release; /* unset in older records: restore */
 	char driver[64];
 	int iommu_group;
 
