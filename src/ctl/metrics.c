@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sriov-hook/core/fileio.h"
+#include "sriov-hook/ctl/output.h"
 
 /* A label value: backslash, double quote and newline escaped, as the format requires. */
 static void put_label(FILE *f, const char *name, const char *value, bool first)
@@ -187,5 +188,5 @@ int sh_metrics_format(const struct sh_listing *l, char **text, struct sh_error *
 int sh_metrics_write_file(const char *text, const char *path, struct sh_error *err)
 {
 	/* node_exporter's textfile collector reads whatever is there: never a half-written file. */
-	return sh_write_file_atomic(path, text, strlen(text), 0644, err);
+	return sh_output_write(path, text, err);
 }
