@@ -38,6 +38,9 @@ struct sh_pool {
 	 * row i of sh_vf_settings()), the knobs they change, their values. */
 	unsigned given, knobs;
 	struct sh_vf_cfg cfg;
+	/* Settings (bit i: row i) the pool forbids ("<setting>": "forbid"): a container of the pool
+	 * may not name them, and the VF keeps what it has. The only pool value a MAC can take. */
+	unsigned forbidden;
 	/* "driver": "vfio-pci" makes it a vfio pool: its VFs are handed out in vfio mode, and
 	 * `sriovctl vfs apply` binds them to vfio-pci ahead of time (their CDI devices name the
 	 * device nodes). Absent: netdev VFs. */

@@ -3,6 +3,8 @@
 #ifndef SRIOV_HOOK_VFCFG_H
 #define SRIOV_HOOK_VFCFG_H
 
+#include <stdint.h>
+
 #include "sriov-hook/core/error.h"
 #include "sriov-hook/core/types.h"
 #include "sriov-hook/core/vfsetting.h"
@@ -14,6 +16,10 @@ int sh_vf_cfg_get(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_vf_
 /* Applies one knob (one attribute per request, so a refused knob leaves the others untouched). */
 int sh_vf_knob_set(struct nl_sock *sk, int pf_ifindex, unsigned vf, enum sh_knob knob, const struct sh_vf_cfg *cfg,
 		   struct sh_error *err);
+/* Who on PF pf_ifindex already has mac, as the PF sees it: the PF itself (*who -1), another VF
+ * than vf (*who its index); 0 when nobody (or mac is all zero), 1 when somebody. */
+int sh_vf_mac_in_use(struct nl_sock *sk, int pf_ifindex, unsigned vf, const uint8_t mac[6], int *who,
+		     struct sh_error *err);
 /* Sets the PF-side MAC of the VF to none: the PF stops enforcing one. */
 int sh_vf_clear_mac(struct nl_sock *sk, int pf_ifindex, unsigned vf, struct sh_error *err);
 
