@@ -49,13 +49,17 @@ uint32_t *sh_ethtool_part_words(struct sh_ethtool_state *st, enum sh_eth_part pa
 
 /* On a netlink socket, which the hook's sandbox allows: the kernel hands socket ioctls a family
  * does not know (SIOCETHTOOL) to the device layer of the socket's namespace. */
-static int ethtool_ioctl(const char *name, void *data)
+static int ethtool_socket(void)
 {
-	_cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int ethtool_ioctl(int fd, const char *name, void *data)
+{
 	struct ifreq ifr;
 
-	if (fd < 0)
-		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	ifr.ifr_data = data;
@@ -63,7 +67,7 @@ static int ethtool_ioctl(const char *name, void *data)
 }
 
 /* The number of feature words the kernel has (ETH_SS_FEATURES strings / 32). */
-static int feature_words(const char *name, uint32_t *n)
+static int feature_words(int fd, const char *name, uint32_t *n)
 {
 	struct {
 		struct ethtool_sset_info hdr;
@@ -71,7 +75,7 @@ static int feature_words(const char *name, uint32_t *n)
 	} info = {.hdr = {.cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_FEATURES}};
 	int r;
 
-	if ((r = ethtool_ioctl(name, &info)) < 0)
+	if ((r = ethtool_ioctl(fd, name, &info)) < 0)
 		return r;
 	if (!info.hdr.sset_mask)
 		return -EOPNOTSUPP;
@@ -79,7 +83,7 @@ static int feature_words(const char *name, uint32_t *n)
 	return *n > SH_ETH_FEATURE_WORDS ? -E2BIG : 0;
 }
 
-static int read_features(const char *name, struct sh_ethtool_state *st)
+static int read_features(int fd, const char *name, struct sh_ethtool_state *st)
 {
 	struct {
 		struct ethtool_gfeatures hdr;
@@ -88,12 +92,12 @@ static int read_features(const char *name, struct sh_ethtool_state *st)
 	uint32_t n, i;
 	int r;
 
-	if ((r = feature_words(name, &n)) < 0)
+	if ((r = feature_words(fd, name, &n)) < 0)
 		return r;
 	memset(&g, 0, sizeof(g));
 	g.hdr.cmd = ETHTOOL_GFEATURES;
 	g.hdr.size = n;
-	if ((r = ethtool_ioctl(name, &g)) < 0)
+	if ((r = ethtool_ioctl(fd, name, &g)) < 0)
 		return r;
 	for (i = 0; i < n; i++) {
 		st->features[i] = g.b[i].requested;
@@ -102,15 +106,15 @@ static int read_features(const char *name, struct sh_ethtool_state *st)
 	return 0;
 }
 
-static int read_part(const char *name, struct sh_ethtool_state *st, enum sh_eth_part p)
+static int read_part(int fd, const char *name, struct sh_ethtool_state *st, enum sh_eth_part p)
 {
 	uint32_t buf[1 + SH_ETH_COALESCE_WORDS] = {parts[p].get}, *w;
 	size_t n;
 	int r;
 
 	if (p == SH_ETH_FEATURES)
-		return read_features(name, st);
-	if ((r = ethtool_ioctl(name, buf)) < 0)
+		return read_features(fd, name, st);
+	if ((r = ethtool_ioctl(fd, name, buf)) < 0)
 		return r;
 	w = sh_ethtool_part_words(st, p, &n);
 	if (p == SH_ETH_RINGS)
@@ -124,11 +128,14 @@ static int read_part(const char *name, struct sh_ethtool_state *st, enum sh_eth_
 
 int sh_ethtool_read(const char *name, struct sh_ethtool_state *st, struct sh_error *err)
 {
+	_cleanup_close_ int fd = ethtool_socket();
 	int p, r;
 
 	memset(st, 0, sizeof(*st));
+	if (fd < 0)
+		return sh_err_errno(err, -fd, "open a socket for ethtool");
 	for (p = 0; p < SH_ETH_PART_COUNT; p++) {
-		r = read_part(name, st, p);
+		r = read_part(fd, name, st, p);
 		if (r == 0)
 			st->have |= 1u << p;
 		else if (r != -EOPNOTSUPP && r != -EINVAL && r != -E2BIG)
@@ -155,7 +162,7 @@ int sh_ethtool_part_differs(const struct sh_ethtool_state *want, const struct sh
 	return 0;
 }
 
-static int restore_features(const char *name, const struct sh_ethtool_state *want)
+static int restore_features(int fd, const char *name, const struct sh_ethtool_state *want)
 {
 	struct {
 		struct ethtool_sfeatures hdr;
@@ -164,7 +171,7 @@ static int restore_features(const char *name, const struct sh_ethtool_state *wan
 	uint32_t n, i;
 	int r;
 
-	if ((r = feature_words(name, &n)) < 0)
+	if ((r = feature_words(fd, name, &n)) < 0)
 		return r;
 	memset(&s, 0, sizeof(s));
 	s.hdr.cmd = ETHTOOL_SFEATURES;
@@ -175,24 +182,27 @@ static int restore_features(const char *name, const struct sh_ethtool_state *wan
 	}
 	/* A positive result says some features were not set as asked (ETHTOOL_F_WISH): the caller
 	 * reads them back and names what still differs. */
-	return ethtool_ioctl(name, &s);
+	return ethtool_ioctl(fd, name, &s);
 }
 
 int sh_ethtool_restore_part(const char *name, const struct sh_ethtool_state *want, enum sh_eth_part part,
 			    struct sh_error *err)
 {
 	uint32_t buf[1 + SH_ETH_COALESCE_WORDS] = {parts[part].get}, *w;
+	_cleanup_close_ int fd = ethtool_socket();
 	size_t n;
 	int r;
 
-	if (part == SH_ETH_FEATURES)
-		r = restore_features(name, want);
-	else if ((r = ethtool_ioctl(name, buf)) == 0) {
+	if (fd < 0)
+		r = fd;
+	else if (part == SH_ETH_FEATURES)
+		r = restore_features(fd, name, want);
+	else if ((r = ethtool_ioctl(fd, name, buf)) == 0) {
 		/* the current values, so that the maximums and what the table does not keep stay */
 		w = sh_ethtool_part_words((struct sh_ethtool_state *)want, part, &n);
 		memcpy(part == SH_ETH_RINGS || part == SH_ETH_CHANNELS ? buf + 5 : buf + 1, w, n * 4);
 		buf[0] = parts[part].set;
-		r = ethtool_ioctl(name, buf);
+		r = ethtool_ioctl(fd, name, buf);
 	}
 	return r < 0 ? sh_err_errno(err, -r, "set ethtool %s of %s back", parts[part].name, name) : 0;
 }
