@@ -83,6 +83,12 @@ bool sh_ifname_valid(const char *name);
 int sh_container_id_validate(const char *id, struct sh_error *err);
 /* Whether s holds no control character, so that it cannot spoil a log line or a listing's row. */
 bool sh_text_printable(const char *s);
+/* How many bytes at s would act on a terminal or reorder the text rather than show: a C0 control or
+ * DEL (1), a C1 control in UTF-8 (2, CSI U+009B among them), a bidirectional embedding, override or
+ * isolate (3); 0 for anything else. */
+size_t sh_text_unsafe_len(const char *s);
+/* s with each such byte written as \xNN, cut to fit out (len); returns out. */
+const char *sh_text_escape(const char *s, char *out, size_t len);
 bool sh_pci_addr_valid(const char *s);
 /* A valid PCI address into out in lower case, as sysfs spells it: -EINVAL when not valid. */
 int sh_parse_pci_addr(const char *s, char out[SH_PCI_LEN]);
