@@ -276,8 +276,12 @@ static yajl_val read_spec(const char *bundle, char *path, struct sh_error *err)
 		sh_err(err, ENAMETOOLONG, "bundle path too long");
 		return NULL;
 	}
-	if (sh_json_read_file(path, SH_WRAPPER_SPEC_MAX, &buf, &ignored) < 0 ||
-	    sh_json_parse(buf, "config.json", &spec, &ignored) < 0)
+	if (sh_json_read_file(path, SH_WRAPPER_SPEC_MAX, &buf, &ignored) == -EFBIG) {
+		/* passed on untouched, a container asking for a VF would start without it, silently */
+		sh_err(err, EFBIG, "%s: sriov-runc cannot tell whether it asks for SR-IOV: refused", ignored.msg);
+		return NULL;
+	}
+	if (!buf || sh_json_parse(buf, "config.json", &spec, &ignored) < 0)
 		return NULL;
 	return spec;
 }
