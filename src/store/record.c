@@ -303,8 +303,13 @@ static bool string_ok(enum check check, const char *s)
 	case C_ID:
 		return sh_container_id_validate(s, &ignored) == 0;
 	case C_NAME:
-		/* shown by listings, one per line */
-		return sh_text_printable(s);
+		/* Shown by listings, one per line: no C0 control. Only that: a name an earlier release
+		 * wrote with a C1 control or a bidi override must not strand its VF (listings and logs
+		 * escape those). */
+		for (; *s; s++)
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				return false;
+		return true;
 	case C_IFNAME_OPT:
 		return !*s || sh_ifname_valid(s);
 	case C_IFNAME:

@@ -504,6 +504,11 @@ static void test_tolerant(void **state)
 	assert_true(r.pidns_dev == 0 && r.pidns_ino == 0);
 	assert_int_equal(r.orig.vlan, 5);
 	assert_int_equal(r.orig.qos, 0);
+	/* a name an earlier release wrote with a C1 control (printable then) is still read */
+	if (sh_record_parse("{\"id\":\"c1\",\"name\":\"x\\u009b1m\",\"phase\":\"attached\",\"pf_name\":\"ens1f0\","
+			    "\"pf_ifindex\":7,\"vf_index\":2,\"vf_pci\":\"0000:3b:10.2\",\"host_name\":\"ens1f0v2\"}",
+			    &r, &err) != 0)
+		fail_msg("%s", err.msg);
 	/* the PID namespace, added to version 3: read, and written only when known */
 	if (sh_record_parse(pidns, &r, &err) != 0)
 		fail_msg("%s", err.msg);
