@@ -225,7 +225,8 @@ size_t sh_text_unsafe_len(const char *s)
 	if (c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)
 		return 2;
 	/* U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates) */
-	if (c[0] == 0xe2 && ((c[1] == 0x80 && c[2] >= 0xaa && c[2] <= 0xae) || (c[1] == 0x81 && c[2] >= 0xa6 && c[2] <= 0xa9)))
+	if (c[0] == 0xe2 &&
+	    ((c[1] == 0x80 && c[2] >= 0xaa && c[2] <= 0xae) || (c[1] == 0x81 && c[2] >= 0xa6 && c[2] <= 0xa9)))
 		return 3;
 	return 0;
 }
