@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "sriov-hook/core/error.h"
+#include "sriov-hook/core/types.h"
 #include "sriov-hook/runc/wrapper.h"
 
 int main(int argc, char **argv)
@@ -12,8 +13,11 @@ int main(int argc, char **argv)
 	/* Returns only when it could not exec runc, or with runc's status when it ran it as a child. */
 	int r = sh_wrapper_run(argc, argv, &err);
 
+	char line[SH_ERR_MAX * 4];
+
 	if (r >= 0)
 		return r;
-	fprintf(stderr, "sriov-runc: %s\n", err.msg);
+	/* values quoted from annotations must not forge a second line or reach the terminal */
+	fprintf(stderr, "sriov-runc: %s\n", sh_text_escape(err.msg, line, sizeof(line)));
 	return 1;
 }

@@ -18,6 +18,7 @@
 #include "sriov-hook/ctl/listing.h"
 #include "sriov-hook/ctl/live.h"
 #include "sriov-hook/ctl/metrics.h"
+#include "sriov-hook/ctl/output.h"
 #include "sriov-hook/ctl/poolcheck.h"
 #include "sriov-hook/ctl/vfs.h"
 #include "sriov-hook/hook/gc.h"
@@ -260,6 +261,8 @@ static int cdi_write(const struct opts *o, const struct sh_config *cfg, const ch
 
 	if ((r = cdi_opts(o, hook, config, &c, err)) < 0 || (r = sh_cdi_generate_file(cfg, &c, path, err)) < 0)
 		return r;
+	if (sh_output_is_stdout(path))
+		return 0; /* the spec is the output */
 	printf("%s: CDI spec written (kind %s, hook %s)\n", path, SH_CDI_KIND, c.hook);
 	if (sh_cdi_vfio_path(path, vfio, err) == 0 && access(vfio, F_OK) == 0 && sh_cdi_spec_is_for(vfio, c.config))
 		printf("%s: CDI spec written (kind %s)\n", vfio, SH_CDI_VFIO_KIND);

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sriov-hook/core/types.h"
+
 /* A message with each control character written as \xNN (four times as long at worst), so that no
  * error (SH_ERR_MAX) is ever cut on its way out. */
 #define MSG_LEN (SH_ERR_MAX * 4 + 8)
@@ -214,23 +216,7 @@ void sh_log_set_vf(const char *pf, const char *vf_pci)
  * a newline, an id with an escape sequence) must not split the one line or reach a terminal. */
 static const char *one_line(const char *msg, char *out, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (; *msg && o + 5 < len; msg++) {
-		unsigned char c = (unsigned char)*msg;
-
-		if (c < 0x20 || c == 0x7f) {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 0xf];
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-	return out;
+	return sh_text_escape(msg, out, len);
 }
 
 /* "<prefix>: <msg>", or msg alone without a prefix. */

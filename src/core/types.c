@@ -44,6 +44,22 @@ bool sh_vf_mode_from_name(const char *name, enum sh_vf_mode *mode)
 	return true;
 }
 
+const char *sh_release_mode_name(enum sh_release_mode mode)
+{
+	return mode == SH_RELEASE_REBIND ? "rebind" : mode == SH_RELEASE_RESTORE ? "restore" : "";
+}
+
+bool sh_release_mode_from_name(const char *name, enum sh_release_mode *mode)
+{
+	if (!strcmp(name, "restore"))
+		*mode = SH_RELEASE_RESTORE;
+	else if (!strcmp(name, "rebind"))
+		*mode = SH_RELEASE_REBIND;
+	else
+		return false;
+	return true;
+}
+
 bool sh_ifname_valid(const char *name)
 {
 	size_t len = strlen(name);
@@ -199,10 +215,50 @@ int sh_container_id_validate(const char *id, struct sh_error *err)
 	return 0;
 }
 
+size_t sh_text_unsafe_len(const char *s)
+{
+	const unsigned char *c = (const unsigned char *)s;
+
+	if (*c < 0x20 || *c == 0x7f)
+		return *c ? 1 : 0;
+	/* U+0080..U+009F: C1 controls, CSI (U+009B) among them */
+	if (c[0] == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)
+		return 2;
+	/* U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates) */
+	if (c[0] == 0xe2 &&
+	    ((c[1] == 0x80 && c[2] >= 0xaa && c[2] <= 0xae) || (c[1] == 0x81 && c[2] >= 0xa6 && c[2] <= 0xa9)))
+		return 3;
+	return 0;
+}
+
+const char *sh_text_escape(const char *s, char *out, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, n;
+
+	for (; *s && o + 13 < len; s += n ? n : 1) {
+		if (!(n = sh_text_unsafe_len(s))) {
+			out[o++] = *s;
+			continue;
+		}
+		for (size_t i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 0xf];
+		}
+	}
+	if (len)
+		out[o < len ? o : len - 1] = '\0';
+	return out;
+}
+
 bool sh_text_printable(const char *s)
 {
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-		if (*c < 0x20 || *c == 0x7f)
+	for (; *s; s++)
+		if (sh_text_unsafe_len(s))
 			return false;
 	return true;
 }

@@ -18,6 +18,7 @@
 #include "sriov-hook/core/json.h"
 #include "sriov-hook/core/jsongen.h"
 #include "sriov-hook/ctl/inventory.h"
+#include "sriov-hook/ctl/output.h"
 #include "sriov-hook/store/info.h"
 #include "sriov-hook/store/vfioinfo.h"
 #include "sriov-hook/sys/nl.h"
@@ -569,7 +570,7 @@ static int write_vfio(const struct sh_config *cfg, const struct sh_cdi_opts *o, 
 	}
 	if ((r = sh_cdi_generate_vfio(vfs, n, &opts, &text, err)) < 0)
 		return r;
-	if ((r = sh_write_file_atomic(path, text, strlen(text), 0644, err)) < 0)
+	if ((r = sh_output_write(path, text, err)) < 0)
 		return sh_err_ctx(err, "write the vfio CDI spec");
 	return 0;
 }
@@ -585,7 +586,7 @@ int sh_cdi_generate_file(const struct sh_config *cfg, const struct sh_cdi_opts *
 	size_t n = 0, n_vfio = 0;
 	int r;
 
-	if ((r = sh_cdi_vfio_path(path, vfio_path, err)) < 0)
+	if (!sh_output_is_stdout(path) && (r = sh_cdi_vfio_path(path, vfio_path, err)) < 0)
 		return r;
 	r = host_pfs(cfg, &pfs, &n, err);
 	if (r == 0)
@@ -597,7 +598,14 @@ int sh_cdi_generate_file(const struct sh_config *cfg, const struct sh_cdi_opts *
 		return r;
 	/* The temporary file's name does not end in .json: the engines, which read every *.json of the
 	 * directory at any time, never see it. */
-	if ((r = make_parent(path, err)) < 0 || (r = sh_write_file_atomic(path, text, strlen(text), 0644, err)) < 0)
+	if (sh_output_is_stdout(path)) {
+		/* one document on standard output: the vfio spec, named after a file, needs one */
+		if ((r = sh_output_write(path, text, err)) == 0 && n_vfio)
+			r = sh_err(err, EINVAL, "--output -: the vfio CDI spec of %zu VF(s) needs a file: not written",
+				   n_vfio);
+		return r;
+	}
+	if ((r = make_parent(path, err)) < 0 || (r = sh_output_write(path, text, err)) < 0)
 		return sh_err_ctx(err, "write the CDI spec");
 	if ((r = write_vfio(cfg, o, vfio_path, vfio, n_vfio, err)) < 0)
 		return r;

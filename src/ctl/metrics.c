@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sriov-hook/core/fileio.h"
+#include "sriov-hook/ctl/output.h"
 
 /* A label value: backslash, double quote and newline escaped, as the format requires. */
 static void put_label(FILE *f, const char *name, const char *value, bool first)
@@ -186,18 +187,19 @@ int sh_metrics_format(const struct sh_listing *l, char **text, struct sh_error *
 
 int sh_metrics_write_file(const char *text, const char *path, struct sh_error *err)
 {
-	char dir[PATH_MAX];
+	char copy[PATH_MAX];
+	const char *dir;
 	struct stat sb;
 
 	/* A directory that is not there is the usual mistake (the collector's not made yet): say how
 	 * to make it rather than which temporary file could not be created. */
-	snprintf(dir, sizeof(dir), "%s", path);
-	dirname(dir);
-	if (stat(dir, &sb) < 0 && errno == ENOENT)
+	snprintf(copy, sizeof(copy), "%s", path);
+	dir = dirname(copy); /* "." for a bare name, which may return a static string */
+	if (!sh_output_is_stdout(path) && stat(dir, &sb) < 0 && errno == ENOENT)
 		return sh_err(err, ENOENT,
 			      "write %s: the directory %s does not exist: create it (`mkdir -p %s`, node_exporter's "
 			      "--collector.textfile.directory), or give --output a file in one that does",
 			      path, dir, dir);
 	/* node_exporter's textfile collector reads whatever is there: never a half-written file. */
-	return sh_write_file_atomic(path, text, strlen(text), 0644, err);
+	return sh_output_write(path, text, err);
 }

@@ -293,12 +293,41 @@ static int apply_vfio(const struct sh_config *cfg, void (*report)(const struct s
 	return 0;
 }
 
+/* Two "pfs" entries that name one PF (by name and by PCI address) would set its count twice per
+ * apply, recreating its VFs each time: refused before anything changes. */
+static int check_distinct_pfs(const struct sh_config *cfg, struct sh_error *err)
+{
+	char(*pci)[SH_PCI_LEN] = calloc(cfg->n_pfs ? cfg->n_pfs : 1, SH_PCI_LEN);
+	struct sh_error ignored;
+	struct sh_pf pf;
+	size_t i, j;
+	int r = 0;
+
+	if (!pci)
+		return sh_err(err, ENOMEM, "out of memory");
+	for (i = 0; i < cfg->n_pfs && !r; i++) {
+		if (sh_sysfs_pf_resolve(cfg->sysfs_root, cfg->pfs[i].pf, &pf, &ignored) < 0)
+			continue; /* apply_one says why */
+		snprintf(pci[i], SH_PCI_LEN, "%s", pf.pci);
+		for (j = 0; j < i && !r; j++)
+			if (pci[j][0] && !strcmp(pci[j], pci[i]))
+				r = sh_err(err, EINVAL,
+					   "config: \"pfs\": \"%s\" and \"%s\" are one PF (%s): give it once",
+					   cfg->pfs[j].pf, cfg->pfs[i].pf, pf.pci);
+	}
+	free(pci);
+	return r;
+}
+
 int sh_vfs_apply(const struct sh_config *cfg, void (*report)(const struct sh_vfs_result *res, void *data), void *data,
 		 struct sh_error *err)
 {
 	struct sh_error one, first_err = {0}, vf_err = {0};
 	size_t i, failed = 0, vf_failed = 0;
 	int r, first = 0;
+
+	if ((r = check_distinct_pfs(cfg, err)) < 0)
+		return r;
 
 	for (i = 0; i < cfg->n_pfs; i++) {
 		struct sh_vfs_result res = {.spec = cfg->pfs[i].pf, .to = cfg->pfs[i].numvfs};

@@ -205,6 +205,15 @@ static int attach_one(struct sh_attach_run *a, size_t slot, struct sh_error *err
 	r->knobs = v->knobs & ~SH_KNOB_BIT(SH_KNOB_MAC);
 	if (r->host_name[0] && (ret = record_altnames(a, r, err)) < 0)
 		goto unclaimed;
+	r->release = sh_release_mode_of(a->ctx->cfg, pf.name, pf.pci, vf.index);
+	/* a rebind cut short by a kill leaves the VF on no driver: the next release binds it here */
+	if (v->mode == SH_MODE_NETDEV && r->release == SH_RELEASE_REBIND &&
+	    (ret = sh_vfio_driver(a->ctx->cfg->sysfs_root, vf.pci, r->driver, err)) < 0)
+		goto unclaimed;
+	/* what a holder may change in its namespace and release puts back */
+	if (r->host_name[0] &&
+	    (ret = sh_netdev_state_read(a->host_sk, r->host_ifindex, r->host_name, &r->host_state, err)) < 0)
+		goto unclaimed;
 	if (v->mode == SH_MODE_VFIO) {
 		if ((ret = attach_vfio(a, v, c, &vf, &host, &recorded, err)) < 0 && !recorded)
 			goto unclaimed;

@@ -23,6 +23,10 @@ struct gc {
 	void (*report)(const struct sh_gc_event *ev, void *data);
 	void *data;
 	int first;
+	/* The first claim whose pid cannot be read here: VF, holder, pid (0: none). */
+	char unreadable_pci[SH_PCI_LEN];
+	char unreadable_id[SH_ID_MAX + 1];
+	int unreadable_pid;
 	struct sh_error *err;
 };
 
@@ -49,6 +53,20 @@ static void tidy_event(const char *what, const char *path, int result, const cha
 		g->report(&ev, g->data);
 }
 
+/* Whether r is a claim only its pid can say is over, and that pid cannot be read here: left alone
+ * and remembered for the one refusal line. */
+static bool left_unjudged(struct gc *g, const char *pci, const struct sh_record *r)
+{
+	if (r->phase != SH_PHASE_ATTACHED || r->pid <= 0 || sh_record_pid_readable(r))
+		return false;
+	if (!g->unreadable_pid) {
+		g->unreadable_pid = r->pid;
+		snprintf(g->unreadable_pci, sizeof(g->unreadable_pci), "%s", pci);
+		snprintf(g->unreadable_id, sizeof(g->unreadable_id), "%s", r->id);
+	}
+	return true;
+}
+
 /* One claim: left alone while its holder lives, else given back (or, dry run, reported). */
 static void gc_claim(struct gc *g, const char *pci)
 {
@@ -63,6 +81,8 @@ static void gc_claim(struct gc *g, const char *pci)
 			return;
 		if (ret < 0)
 			return gc_event(g, pci, NULL, "returned", NULL, ret, &e);
+		if (left_unjudged(g, pci, &r))
+			return;
 		if (sh_record_is_stale(&r))
 			gc_event(g, pci, r.id, r.phase == SH_PHASE_RETURNING ? "returning" : "returned", NULL, 0, NULL);
 		return;
@@ -73,7 +93,7 @@ static void gc_claim(struct gc *g, const char *pci)
 	if (ret < 0)
 		return gc_event(g, pci, NULL, "returned", NULL, ret, &e);
 	ret = sh_claim_read(&c, &r, &e);
-	if (ret == 0 && !sh_record_is_stale(&r)) {
+	if (ret == 0 && (left_unjudged(g, pci, &r) || !sh_record_is_stale(&r))) {
 		sh_claim_unlock(&c);
 		return;
 	}
@@ -139,6 +159,11 @@ int sh_gc(const struct sh_config *cfg, bool dry_run, void (*report)(const struct
 	for (i = 0; i < n; i++)
 		gc_claim(&g, pci[i]);
 	r = g.first;
+	if (!r && g.unreadable_pid)
+		r = sh_err(err, EPERM,
+			   "VF %s is held by %s, whose pid %d is in another PID namespace than this /proc shows: "
+			   "run gc in the host's PID namespace (hostPID), where it can tell a live holder",
+			   g.unreadable_pci, g.unreadable_id, g.unreadable_pid);
 out:
 	free(pci);
 	sh_nl_close(g.sk);

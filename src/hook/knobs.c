@@ -31,6 +31,24 @@ static bool pf_enforces_mac(struct sh_attach_run *a, const struct sh_record *r)
 	return false;
 }
 
+/* A MAC another VF of the PF or the PF itself has is refused: with it, spoof checking would let
+ * the container send as its neighbour. 1 (err filled) when taken. */
+static int mac_free(struct sh_attach_run *a, const struct sh_record *r, const uint8_t mac[6], struct sh_error *err)
+{
+	char text[18];
+	int who = 0, ret;
+
+	if ((ret = sh_vf_mac_in_use(a->host_sk, r->pf_ifindex, r->vf_index, mac, &who, err)) <= 0)
+		return ret;
+	sh_format_mac(mac, text);
+	if (who < 0)
+		sh_err(err, EADDRINUSE, "mac %s is the PF %s's own: refused", text, r->pf_name);
+	else
+		sh_err(err, EADDRINUSE, "mac %s is already VF %d's of %s: refused (one MAC per VF)", text, who,
+		       r->pf_name);
+	return 1;
+}
+
 int sh_knobs_apply(struct sh_attach_run *a, const struct sh_vf_request *v, struct sh_claim *c,
 		   const struct sh_link *host, struct sh_error *err)
 {
@@ -45,6 +63,8 @@ int sh_knobs_apply(struct sh_attach_run *a, const struct sh_vf_request *v, struc
 	if ((s = sh_vf_cfg_over_limit(&want, &limit)))
 		return sh_err(err, EINVAL, "%s %u would exceed the VF's %s %u", s->name, sh_vf_setting_get(s, &want),
 			      limit->name, sh_vf_setting_get(limit, &want));
+	if ((v->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) && (ret = mac_free(a, r, want.mac, err)) != 0)
+		return ret < 0 ? ret : -EADDRINUSE;
 	if (v->knobs & SH_KNOB_BIT(SH_KNOB_MAC)) {
 		/* A MAC set on the PF reaches the VF netdev only when the VF resets, and while the PF
 		 * enforces one an untrusted VF may set none itself (igb): lift the PF's MAC, give the

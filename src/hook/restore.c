@@ -13,6 +13,7 @@
 #include "sriov-hook/store/info.h"
 #include "sriov-hook/store/owners.h"
 #include "sriov-hook/store/pin.h"
+#include "sriov-hook/sys/linkstate.h"
 #include "sriov-hook/sys/netns.h"
 #include "sriov-hook/sys/nl.h"
 #include "sriov-hook/sys/sysfs.h"
@@ -125,6 +126,55 @@ static int restore_netdev(struct nl_sock *sk, const struct sh_record *r, struct 
 	return 0;
 }
 
+enum sh_release_mode sh_release_mode_of(const struct sh_config *cfg, const char *pf_name, const char *pf_pci,
+					unsigned index)
+{
+	const struct sh_pool *p = sh_pool_of_vf(cfg->pools, cfg->n_pools, pf_name, pf_pci, index);
+
+	return p && p->release != SH_RELEASE_UNSET ? p->release : cfg->release;
+}
+
+/* "release": "rebind": the VF's driver lets go of it and probes it again, which makes a netdev
+ * with nothing of the holder's on it; restore_netdev then gives it its host name back. */
+static int rebind_netdev(const struct sh_config *cfg, struct nl_sock *sk, const struct sh_record *r, struct sh_link *l,
+			 struct sh_error *err)
+{
+	char driver[SH_VFIO_DRIVER_MAX];
+	long long start = now_ms();
+	int ret;
+
+	if ((ret = sh_pci_rebind(cfg->sysfs_root, r->vf_pci, driver, err)) < 0)
+		return ret;
+	if (find_on_host(cfg, sk, r, cfg->poststop_timeout_ms, l) < 0)
+		return sh_err(err, EAGAIN, "VF %s (%s) has no netdev after its rebind to %s", r->vf_pci, r->host_name,
+			      driver);
+	sh_log_msg(LOG_INFO, "%s: rebound VF %s to %s in %lld ms", r->host_name, r->vf_pci, driver, now_ms() - start);
+	return 0;
+}
+
+/* What the holder left on the netdev (flags, alias, XDP, qdiscs, ethtool ...), put back kind by
+ * kind. A kind the driver refuses is named in one line and does not fail the release: the VF is
+ * still the host's, and the next claim or gc tries again. */
+static void restore_residue(struct nl_sock *sk, const struct sh_record *r, const struct sh_link *l)
+{
+	struct sh_netdev_state now;
+	struct sh_error e;
+	int res;
+
+	if (!r->host_state.known)
+		return; /* an older record: nothing to compare with */
+	if (sh_netdev_state_read(sk, l->ifindex, r->host_name, &now, &e) < 0) {
+		sh_log_msg(LOG_WARNING, "%s: cannot read what the holder left: %s", r->host_name, e.msg);
+		return;
+	}
+	for (res = 0; res < SH_RES_COUNT; res++) {
+		if (sh_residue_differs(&r->host_state, &now, res) &&
+		    sh_residue_restore(sk, l->ifindex, r->host_name, &r->host_state, &now, res, &e) < 0)
+			sh_log_msg(LOG_WARNING, "%s: cannot reset the %s the holder left: %s", r->host_name,
+				   sh_residue_name(res), e.msg);
+	}
+}
+
 /* The PF-side settings other than the MAC, which restore_vf handles around the netdev. */
 static int restore_knobs(struct nl_sock *sk, const struct sh_record *r, struct sh_error *err)
 {
@@ -204,6 +254,10 @@ int sh_restore_vf(const struct sh_config *cfg, struct sh_store *store, struct nl
 		return vf_gone(cfg, r) ? 0 : ret;
 	if (!r->host_name[0]) /* a vfio VF bound ahead: no netdev to restore */
 		return restore_pf_mac(host_sk, r, err);
+	/* A rebind cut short (the hook killed between unbind and probe): bind the VF to its driver. */
+	if (r->mode == SH_MODE_NETDEV && r->release == SH_RELEASE_REBIND && r->driver[0] &&
+	    (ret = sh_vfio_unbind(cfg->sysfs_root, r->vf_pci, r->driver, err)) < 0)
+		return vf_gone(cfg, r) ? 0 : ret;
 	/* Without a pin the kernel may still be bringing the VF back from a dying namespace, or its
 	 * driver making its netdev again. */
 	if (find_on_host(cfg, host_sk, r, pinned ? 0 : cfg->poststop_timeout_ms, &l) < 0) {
@@ -211,8 +265,12 @@ int sh_restore_vf(const struct sh_config *cfg, struct sh_store *store, struct nl
 			return 0;
 		return sh_err(err, EAGAIN, "VF %s (%s) is not back on the host yet", r->vf_pci, r->host_name);
 	}
+	if (r->mode == SH_MODE_NETDEV && r->release == SH_RELEASE_REBIND &&
+	    (ret = rebind_netdev(cfg, host_sk, r, &l, err)) < 0)
+		return ret;
 	if ((ret = restore_netdev(host_sk, r, &l, err)) < 0)
 		return sh_err_ctx(err, "restore %s", r->host_name);
+	restore_residue(host_sk, r, &l);
 	return restore_pf_mac(host_sk, r, err);
 }
 

@@ -42,6 +42,7 @@ void sh_config_defaults(struct sh_config *cfg)
 	snprintf(cfg->dev_root, sizeof(cfg->dev_root), "%s", SH_DEFAULT_DEV);
 	snprintf(cfg->log, sizeof(cfg->log), "auto");
 	cfg->poststop_timeout_ms = SH_DEFAULT_POSTSTOP_TIMEOUT_MS;
+	cfg->release = SH_RELEASE_RESTORE;
 }
 
 static int set_path(yajl_val v, const char *key, char *dst, struct sh_error *err)
@@ -177,9 +178,11 @@ static int set_key(const char *key, yajl_val v, struct sh_config *cfg, struct sh
 	}
 	if (!strcmp(key, "pools"))
 		return sh_pools_parse(v, &cfg->pools, &cfg->n_pools, err);
+	if (!strcmp(key, "release"))
+		return sh_release_parse(v, "release", &cfg->release, err);
 	return sh_err(err, EINVAL,
 		      "config: unknown key \"%s\" (known: state_dir, sysfs_root, dev_root, allowed_pfs, log, "
-		      "poststop_timeout_ms, env_fallback, runc, pfs, pools)",
+		      "poststop_timeout_ms, env_fallback, runc, pfs, pools, release)",
 		      key);
 }
 

@@ -136,12 +136,11 @@ static int parse_vfs(yajl_val v, struct sh_pool *p, struct sh_error *err)
 static int unknown_pool_key(const struct sh_pool *p, const char *key, struct sh_error *err)
 {
 	const struct sh_vf_setting *s;
-	char known[256] = "vfs, driver, numa";
+	char known[256] = "vfs, driver, numa, release";
 	size_t i, n;
 
 	for (s = sh_vf_settings(&n), i = 0; i < n; i++)
-		if (s[i].kind != SH_CFG_MAC)
-			snprintf(known + strlen(known), sizeof(known) - strlen(known), ", %s", s[i].name);
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), ", %s", s[i].name);
 	return sh_err(err, EINVAL, "config: pools.%s: unknown key \"%s\" (known: %s)", p->name, key, known);
 }
 
@@ -155,10 +154,14 @@ static int parse_setting(const char *key, yajl_val v, struct sh_pool *p, struct 
 
 	if (!(s = sh_vf_setting_find(key, &i)))
 		return unknown_pool_key(p, key, err);
+	if (YAJL_IS_STRING(v) && v->u.string && !strcmp(v->u.string, "forbid")) {
+		p->forbidden |= 1u << i;
+		return 0;
+	}
 	if (s->kind == SH_CFG_MAC)
 		return sh_err(err, EINVAL,
 			      "config: pools.%s: \"%s\" cannot be a pool's: a MAC address belongs to one VF, not to "
-			      "all the VFs of a pool",
+			      "all the VFs of a pool (\"forbid\" keeps its containers from setting one)",
 			      p->name, key);
 	if (YAJL_IS_STRING(v))
 		value = YAJL_GET_STRING(v);
@@ -216,6 +219,10 @@ static int parse_pool(const char *name, yajl_val v, struct sh_pool *p, struct sh
 				return sh_err(err, EINVAL,
 					      "config: pools.%s.numa must be " SH_NUMA_ACCEPTED " (a string)", name);
 			p->has_numa = true;
+		} else if (!strcmp(key, "release")) {
+			snprintf(prefix, sizeof(prefix), "pools.%s.release", name);
+			if ((r = sh_release_parse(v->u.object.values[i], prefix, &p->release, err)) < 0)
+				return r;
 		} else if ((r = parse_setting(key, v->u.object.values[i], p, err)) < 0)
 			return r;
 	}
@@ -272,6 +279,18 @@ static int refuse_shared_vfs(const struct sh_pool *pools, size_t n, struct sh_er
 							      "belongs to one pool (the other's settings would be "
 							      "bypassed); remove it from one of them",
 							      vf, pools[i].sel[a].pf, pools[i].name, pools[j].name);
+	return 0;
+}
+
+int sh_release_parse(yajl_val v, const char *what, enum sh_release_mode *mode, struct sh_error *err)
+{
+	const char *s = YAJL_GET_STRING(v);
+
+	if (!s || !sh_release_mode_from_name(s, mode))
+		return sh_err(err, EINVAL,
+			      "config: %s must be \"restore\" (undo what the holder changed) or \"rebind\" (a fresh "
+			      "netdev from the VF's driver)",
+			      what);
 	return 0;
 }
 
@@ -418,6 +437,11 @@ int sh_pool_apply(const struct sh_pool *pools, size_t n, struct sh_request *req,
 				      "which give the container no netdev",
 				      p, pool->name);
 		for (j = 0; j < n_settings; j++) {
+			if ((v->given & pool->forbidden & (1u << j)))
+				return sh_err(err, EPERM,
+					      "annotation %s%s: pool \"%s\" forbids it: the administrator does not let its "
+					      "containers set %s",
+					      p, s[j].name, pool->name, s[j].name);
 			if (!(v->given & (1u << j)) || !(pool->knobs & SH_KNOB_BIT(s[j].knob)))
 				continue;
 			slot_prefix(v, p, sizeof(p));

@@ -272,8 +272,12 @@ static yajl_val read_spec(const char *bundle, char *path, struct sh_error *err)
 		sh_err(err, ENAMETOOLONG, "bundle path too long");
 		return NULL;
 	}
-	if (sh_json_read_file(path, SH_WRAPPER_SPEC_MAX, &buf, &ignored) < 0 ||
-	    sh_json_parse(buf, "config.json", &spec, &ignored) < 0)
+	if (sh_json_read_file(path, SH_WRAPPER_SPEC_MAX, &buf, &ignored) == -EFBIG) {
+		/* passed on untouched, a container asking for a VF would start without it, silently */
+		sh_err(err, EFBIG, "%s: sriov-runc cannot tell whether it asks for SR-IOV: refused", ignored.msg);
+		return NULL;
+	}
+	if (!buf || sh_json_parse(buf, "config.json", &spec, &ignored) < 0)
 		return NULL;
 	return spec;
 }
@@ -593,8 +597,11 @@ static int run_create(struct sh_wrapper_exec *ex, struct sh_error *err)
 		if (errno != EINTR)
 			return sh_err_errno(err, errno, "wait for %s", ex->runc);
 	code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	if (sh_vfio_prep_end(ex->vfio, code != 0, &end_err) < 0)
-		fprintf(stderr, "sriov-runc: %s\n", end_err.msg);
+	if (sh_vfio_prep_end(ex->vfio, code != 0, &end_err) < 0) {
+		char line[SH_ERR_MAX * 4];
+
+		fprintf(stderr, "sriov-runc: %s\n", sh_text_escape(end_err.msg, line, sizeof(line)));
+	}
 	return code;
 }
 
@@ -617,8 +624,11 @@ int sh_wrapper_run(int argc, char **argv, struct sh_error *err)
 	/* Where docker and containerd look for runc's error: without it they only say that the log
 	 * file is missing. */
 	snprintf(msg, sizeof(msg), "sriov-runc: %s", err->msg);
-	if (sh_wrapper_runc_log(&ex.cl, msg, &log_err) < 0)
-		fprintf(stderr, "sriov-runc: %s\n", log_err.msg);
+	if (sh_wrapper_runc_log(&ex.cl, msg, &log_err) < 0) {
+		char line[SH_ERR_MAX * 4];
+
+		fprintf(stderr, "sriov-runc: %s\n", sh_text_escape(log_err.msg, line, sizeof(line)));
+	}
 	sh_wrapper_exec_free(&ex);
 	return r;
 }

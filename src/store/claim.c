@@ -15,6 +15,7 @@
 #include "sriov-hook/core/json.h"
 #include "sriov-hook/store/files.h"
 #include "sriov-hook/store/owners.h"
+#include "sriov-hook/sys/netns.h"
 
 #define RECORD_MAX_BYTES (64u << 10)
 #define LOCK_NOTE_LEN 256 /* a VF lock file's content: "<id>\n", zero-padded */
@@ -260,6 +261,9 @@ static void set_holder(struct sh_record *r, const struct sh_holder *h)
 	r->pid_start = h->pid_start;
 	r->netns_dev = h->netns_dev;
 	r->netns_ino = h->netns_ino;
+	/* the pid is the runtime's, and the hook runs in the runtime's PID namespace */
+	if (sh_pidns_self(&r->pidns_dev, &r->pidns_ino) < 0)
+		r->pidns_dev = r->pidns_ino = 0;
 }
 
 int sh_claim_begin(struct sh_store *s, const char *pci, const struct sh_holder *h, struct sh_claim *c,

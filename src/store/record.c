@@ -35,10 +35,13 @@ enum kind {
 	K_CFG,	    /* struct sh_vf_cfg, an object of sh_vf_cfg_fields() */
 	K_KNOBS,    /* unsigned, SH_KNOB_BIT()s: the names of the settings they carry */
 	K_SHARERS,  /* sharers[], n_sharers: [{"id", "pid", "pid_start"}] */
+	K_NETSTATE, /* struct sh_netdev_state, an object; absent when not known */
+	K_RELEASE,  /* enum sh_release_mode, by name; absent when unset */
 };
 
-/* What a string must be. */
-enum check { C_ANY, C_ID, C_NAME, C_IFNAME, C_IFNAME_OPT, C_PCI, C_PCI_OPT };
+/* What a string must be; C_ZERO_UNWRITTEN: a number added to version 3 after its first release,
+ * written only when known (not zero), so that a claim made without it reads and writes as before. */
+enum check { C_ANY, C_ID, C_NAME, C_IFNAME, C_IFNAME_OPT, C_PCI, C_PCI_OPT, C_ZERO_UNWRITTEN };
 
 struct field {
 	const char *key;
@@ -76,6 +79,8 @@ static const struct field fields[] = {
 	OTHER("pid_start", K_U64, pid_start, false),
 	OTHER("netns_dev", K_U64, netns_dev, false),
 	OTHER("netns_ino", K_U64, netns_ino, false),
+	{"pidns_dev", K_U64, AT(pidns_dev), false, C_ZERO_UNWRITTEN, 0, 0, 0},
+	{"pidns_ino", K_U64, AT(pidns_ino), false, C_ZERO_UNWRITTEN, 0, 0, 0},
 	STR("pin", pin, false, C_ANY),
 	STR("pf_name", pf_name, true, C_IFNAME),
 	STR("pf_pci", pf_pci, false, C_PCI_OPT),
@@ -83,6 +88,7 @@ static const struct field fields[] = {
 	NUM("vf_index", K_UINT, vf_index, true, 0, 65535, 0),
 	STR("vf_pci", vf_pci, true, C_PCI),
 	OTHER("mode", K_MODE, mode, false),
+	OTHER("release", K_RELEASE, release, false),
 	STR("driver", driver, false, C_NAME),
 	NUM("iommu_group", K_INT, iommu_group, false, -1, INT_MAX, -1),
 	/* required for a netdev VF (checked after the table): a vfio VF bound ahead has none */
@@ -92,6 +98,7 @@ static const struct field fields[] = {
 	NUM("host_mtu", K_UINT, host_mtu, false, 0, UINT_MAX, 0),
 	OTHER("host_up", K_BOOL, host_up, false),
 	OTHER("host_altnames", K_ALTNAMES, host_altnames, false),
+	OTHER("host_state", K_NETSTATE, host_state, false),
 	STR("cont_name", cont_name, false, C_IFNAME_OPT),
 	NUM("cont_ifindex", K_INT, cont_ifindex, false, 0, INT_MAX, 0),
 	NUM("cont_mtu", K_UINT, cont_mtu, false, 0, UINT_MAX, 0),
@@ -145,6 +152,76 @@ static bool unset_and_optional(const struct field *f, const char *p)
 	return k < SH_ARRAY_SIZE(optional) && (i == f->size || (f->kind == K_STR && !p[0]));
 }
 
+/* The scalar members of struct sh_netdev_state, by the names the record keeps them under. */
+static const struct {
+	const char *key;
+	size_t off;
+	bool is_bool;
+	long long min, max;
+} netstate_fields[] = {
+#define NS(key, member, lo, hi)                                                                                        \
+	{                                                                                                              \
+		key, offsetof(struct sh_netdev_state, member), false, lo, hi                                           \
+	}
+	NS("flags", flags, 0, SH_RESIDUE_FLAGS),
+	NS("txqlen", txqlen, 0, UINT_MAX),
+	NS("group", group, 0, UINT_MAX),
+	NS("addrgenmode", addrgenmode, -1, 255),
+	NS("xdp_prog", xdp_prog, 0, UINT_MAX),
+	NS("xdp_mode", xdp_mode, 0, 255),
+#undef NS
+	{"tc_root", offsetof(struct sh_netdev_state, tc_root), true, 0, 1},
+	{"tc_ingress", offsetof(struct sh_netdev_state, tc_ingress), true, 0, 1},
+};
+
+static void gen_words(struct sh_jgen *j, const uint32_t *w, size_t n)
+{
+	size_t i;
+
+	sh_jgen_array_open(j);
+	for (i = 0; i < n; i++)
+		sh_jgen_int(j, w[i]);
+	sh_jgen_array_close(j);
+}
+
+static void gen_netstate(struct sh_jgen *j, const struct sh_netdev_state *st)
+{
+	struct sh_ethtool_state eth = st->eth;
+	const uint32_t *w;
+	size_t i, n;
+	int p;
+
+	sh_jgen_map_open(j);
+	for (i = 0; i < SH_ARRAY_SIZE(netstate_fields); i++) {
+		const char *m = (const char *)st + netstate_fields[i].off;
+
+		sh_jgen_str(j, netstate_fields[i].key);
+		if (netstate_fields[i].is_bool)
+			sh_jgen_bool(j, *(const bool *)m);
+		else if (netstate_fields[i].min < 0)
+			sh_jgen_int(j, *(const int *)m);
+		else
+			sh_jgen_int(j, *(const unsigned *)m);
+	}
+	sh_jgen_kv_str(j, "alias", st->alias);
+	/* each ethtool part the driver reported, as the words of its ioctl */
+	sh_jgen_str(j, "ethtool");
+	sh_jgen_map_open(j);
+	for (p = 0; p < SH_ETH_PART_COUNT; p++) {
+		if (!(eth.have & (1u << p)))
+			continue;
+		w = sh_ethtool_part_words(&eth, p, &n);
+		sh_jgen_str(j, sh_ethtool_part_name(p));
+		gen_words(j, w, n);
+		if (p == SH_ETH_FEATURES) {
+			sh_jgen_str(j, "changeable");
+			gen_words(j, eth.changeable, SH_ARRAY_SIZE(eth.changeable));
+		}
+	}
+	sh_jgen_map_close(j);
+	sh_jgen_map_close(j);
+}
+
 static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_record *r)
 {
 	const char *p = (const char *)r + f->off;
@@ -159,6 +236,12 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 	/* A VF held by one container reads as before sharers existed. */
 	if ((f->kind == K_SHARERS && !r->n_sharers) ||
 	    (f->off == offsetof(struct sh_record, holder_left) && !r->holder_left))
+		return;
+	if (f->kind == K_NETSTATE && !r->host_state.known)
+		return;
+	if (f->kind == K_RELEASE && r->release == SH_RELEASE_UNSET)
+		return;
+	if (f->check == C_ZERO_UNWRITTEN && !*(const unsigned long long *)p)
 		return;
 	sh_jgen_str(j, f->key);
 	switch (f->kind) {
@@ -213,6 +296,12 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 		}
 		sh_jgen_array_close(j);
 		break;
+	case K_NETSTATE:
+		gen_netstate(j, &r->host_state);
+		break;
+	case K_RELEASE:
+		sh_jgen_str(j, sh_release_mode_name(r->release));
+		break;
 	}
 }
 
@@ -250,12 +339,18 @@ static bool string_ok(enum check check, const char *s)
 
 	switch (check) {
 	case C_ANY:
+	case C_ZERO_UNWRITTEN:
 		return true;
 	case C_ID:
 		return sh_container_id_validate(s, &ignored) == 0;
 	case C_NAME:
-		/* shown by listings, one per line */
-		return sh_text_printable(s);
+		/* Shown by listings, one per line: no C0 control. Only that: a name an earlier release
+		 * wrote with a C1 control or a bidi override must not strand its VF (listings and logs
+		 * escape those). */
+		for (; *s; s++)
+			if ((unsigned char)*s < 0x20 || *s == 0x7f)
+				return false;
+		return true;
 	case C_IFNAME_OPT:
 		return !*s || sh_ifname_valid(s);
 	case C_IFNAME:
@@ -400,6 +495,77 @@ static int parse_sharers(yajl_val v, struct sh_record *r)
 	return 0;
 }
 
+static int parse_words(yajl_val v, uint32_t *w, size_t n)
+{
+	size_t i;
+
+	if (!YAJL_IS_ARRAY(v) || v->u.array.len != n)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		yajl_val x = v->u.array.values[i];
+
+		if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < 0 || YAJL_GET_INTEGER(x) > UINT32_MAX)
+			return -EINVAL;
+		w[i] = (uint32_t)YAJL_GET_INTEGER(x);
+	}
+	return 0;
+}
+
+/* Tolerant as the record is: a key this release does not know is ignored, one it lacks is left
+ * as read (0), an ethtool part it lacks is not compared. */
+static int parse_netstate(yajl_val v, struct sh_netdev_state *st)
+{
+	yajl_val x, eth;
+	uint32_t *w;
+	size_t i, n;
+	int p;
+
+	if (!YAJL_IS_OBJECT(v))
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	st->addrgenmode = -1;
+	for (i = 0; i < SH_ARRAY_SIZE(netstate_fields); i++) {
+		char *m = (char *)st + netstate_fields[i].off;
+
+		if (!(x = sh_json_get(v, netstate_fields[i].key)))
+			continue;
+		if (netstate_fields[i].is_bool) {
+			if (!YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x))
+				return -EINVAL;
+			*(bool *)m = YAJL_IS_TRUE(x);
+		} else if (!YAJL_IS_INTEGER(x) || YAJL_GET_INTEGER(x) < netstate_fields[i].min ||
+			   YAJL_GET_INTEGER(x) > netstate_fields[i].max) {
+			return -EINVAL;
+		} else if (netstate_fields[i].min < 0) {
+			*(int *)m = (int)YAJL_GET_INTEGER(x);
+		} else {
+			*(unsigned *)m = (unsigned)YAJL_GET_INTEGER(x);
+		}
+	}
+	if ((x = sh_json_get(v, "alias"))) {
+		if (!YAJL_IS_STRING(x) || strlen(x->u.string) >= sizeof(st->alias))
+			return -EINVAL;
+		snprintf(st->alias, sizeof(st->alias), "%s", x->u.string);
+	}
+	if ((eth = sh_json_get(v, "ethtool"))) {
+		if (!YAJL_IS_OBJECT(eth))
+			return -EINVAL;
+		for (p = 0; p < SH_ETH_PART_COUNT; p++) {
+			if (!(x = sh_json_get(eth, sh_ethtool_part_name(p))))
+				continue;
+			w = sh_ethtool_part_words(&st->eth, p, &n);
+			if (parse_words(x, w, n) < 0)
+				return -EINVAL;
+			if (p == SH_ETH_FEATURES && parse_words(sh_json_get(eth, "changeable"), st->eth.changeable,
+								SH_ARRAY_SIZE(st->eth.changeable)) < 0)
+				return -EINVAL;
+			st->eth.have |= 1u << p;
+		}
+	}
+	st->known = true;
+	return 0;
+}
+
 static int parse_phase(yajl_val v, enum sh_record_phase *phase)
 {
 	const char *s = YAJL_IS_STRING(v) ? v->u.string : NULL;
@@ -465,6 +631,10 @@ static int parse_field(yajl_val v, const struct field *f, struct sh_record *r)
 		return parse_knobs(v, (unsigned *)p);
 	case K_SHARERS:
 		return parse_sharers(v, r);
+	case K_NETSTATE:
+		return parse_netstate(v, (struct sh_netdev_state *)p);
+	case K_RELEASE:
+		return s && sh_release_mode_from_name(s, &r->release) ? 0 : -EINVAL;
 	}
 	return -EINVAL;
 }
@@ -511,19 +681,32 @@ int sh_record_parse(const char *json, struct sh_record *r, struct sh_error *err)
 
 /* ---- what a record says of its holder --------------------------------------------------------- */
 
-static bool pid_gone(int pid, unsigned long long start)
+bool sh_record_pid_readable(const struct sh_record *r)
 {
-	return pid > 0 && sh_proc_start_time(pid) != start;
+	uint64_t dev, ino;
+
+	if (sh_pidns_of_proc(&dev, &ino) < 0)
+		return false;
+	if (!r->pidns_ino)
+		return ino == SH_PIDNS_INIT_INO; /* an older record: made in the host's */
+	return dev == r->pidns_dev && ino == r->pidns_ino;
+}
+
+/* Whether the container of pid (started at start) is gone; never when this process cannot read
+ * the record's pids. */
+static bool pid_gone(const struct sh_record *r, int pid, unsigned long long start)
+{
+	return pid > 0 && sh_record_pid_readable(r) && sh_proc_start_time(pid) != start;
 }
 
 bool sh_record_holder_gone(const struct sh_record *r)
 {
 	size_t i;
 
-	if (!r->holder_left && !pid_gone(r->pid, r->pid_start))
+	if (!r->holder_left && !pid_gone(r, r->pid, r->pid_start))
 		return false;
 	for (i = 0; i < r->n_sharers; i++)
-		if (!pid_gone(r->sharers[i].pid, r->sharers[i].pid_start))
+		if (!pid_gone(r, r->sharers[i].pid, r->sharers[i].pid_start))
 			return false;
 	return true;
 }

@@ -32,37 +32,15 @@ static int parse_altnames(struct nl_msg *msg, void *data)
 	return NL_OK;
 }
 
-/* A private copy of the socket's callbacks, so that the reply handler is set for this request
- * only. nl_socket_get_cb hands out a reference of its own: put it once the copy is made. */
-static struct nl_cb *clone_socket_cb(struct nl_sock *sk)
-{
-	struct nl_cb *orig = nl_socket_get_cb(sk), *cb;
-
-	if (!orig)
-		return NULL;
-	cb = nl_cb_clone(orig);
-	nl_cb_put(orig);
-	return cb;
-}
-
 int sh_link_get_altnames(struct nl_sock *sk, int ifindex, struct sh_altnames *out, struct sh_error *err)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = ifindex};
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, 0);
-	struct nl_cb *cb = clone_socket_cb(sk);
 	int r = -NLE_NOMEM;
 
 	memset(out, 0, sizeof(*out));
-	if (msg && cb && nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0) {
-		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse_altnames, out);
-		r = nl_send_auto(sk, msg);
-		/* The reply and the ACK come as two datagrams: read one, then wait for the other. */
-		if (r >= 0)
-			r = nl_recvmsgs(sk, cb);
-		if (r >= 0)
-			r = nl_wait_for_ack(sk);
-	}
-	nl_cb_put(cb);
+	if (msg && nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) == 0)
+		r = sh_nl_request(sk, sh_steal_ptr(&msg), parse_altnames, out);
 	nlmsg_free(msg);
 	return r < 0 ? sh_nl_err(err, r, "read alternative names of interface %d", ifindex) : 0;
 }

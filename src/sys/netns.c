@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -98,6 +99,48 @@ int sh_netns_check_type(int fd, int nstype, const char *what, struct sh_error *e
 		return sh_err(err, EINVAL, "%s is a %s namespace, not a %s namespace", what, nstype_name(type),
 			      nstype_name(nstype));
 	return 0;
+}
+
+static int ns_identity_at(const char *path, uint64_t *dev, uint64_t *ino)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) < 0)
+		return -errno;
+	*dev = sb.st_dev;
+	*ino = sb.st_ino;
+	return 0;
+}
+
+int sh_pidns_self(uint64_t *dev, uint64_t *ino)
+{
+	return ns_identity_at("/proc/self/ns/pid", dev, ino);
+}
+
+/* /proc/self/status's NSpid lists this process's pid in each PID namespace from the one /proc was
+ * mounted for down to its own: a single entry means they are the same. (/proc/1/ns/pid would say
+ * it directly, but hardened hosts refuse it even to root.) */
+int sh_pidns_of_proc(uint64_t *dev, uint64_t *ino)
+{
+	char buf[4096], *p;
+	unsigned long pid;
+	ssize_t n;
+	int fd;
+
+	if ((fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	if (!(p = strstr(buf, "\nNSpid:")))
+		return -ENOENT;
+	p += strlen("\nNSpid:");
+	pid = strtoul(p, &p, 10);
+	if (!pid || (*p != '\n' && *p != '\0'))
+		return -EXDEV;
+	return sh_pidns_self(dev, ino);
 }
 
 /* Whether the namespace (dev, ino) is the one at path (where path can be read). */

@@ -117,6 +117,45 @@ int sh_vf_cfg_refuse(const char *sysfs_root, const char *pf_name, const char *pf
 		      i < n ? s[i].name : "PF-side settings", pf_name, driver);
 }
 
+static bool addr_is(struct nl_addr *a, const uint8_t mac[6])
+{
+	return a && nl_addr_get_len(a) >= 6 && !memcmp(nl_addr_get_binary_addr(a), mac, 6);
+}
+
+int sh_vf_mac_in_use(struct nl_sock *sk, int pf_ifindex, unsigned vf, const uint8_t mac[6], int *who,
+		     struct sh_error *err)
+{
+	static const uint8_t zero[6];
+	struct rtnl_link *link = NULL;
+	struct rtnl_link_vf *other;
+	struct nl_addr *a;
+	unsigned i, n = 0;
+	int r, found = 0;
+
+	if (!memcmp(mac, zero, 6))
+		return 0;
+	if ((r = rtnl_link_get_kernel(sk, pf_ifindex, NULL, &link)) < 0)
+		return sh_nl_err(err, r, "read the VFs' MACs from the PF");
+	if (addr_is(rtnl_link_get_addr(link), mac)) {
+		*who = -1;
+		found = 1;
+	}
+	if (!found && rtnl_link_has_vf_list(link) && rtnl_link_get_num_vf(link, &n) == 0) {
+		for (i = 0; i < n && !found; i++) {
+			if (i == vf || !(other = rtnl_link_vf_get(link, i)))
+				continue;
+			a = NULL;
+			if (rtnl_link_vf_get_addr(other, &a) == 0 && addr_is(a, mac)) {
+				*who = (int)i;
+				found = 1;
+			}
+			rtnl_link_vf_put(other);
+		}
+	}
+	rtnl_link_put(link);
+	return found;
+}
+
 static int vf_put_knob(struct rtnl_link_vf *vf, enum sh_knob knob, const struct sh_vf_cfg *cfg)
 {
 	struct nl_vf_rate rate = {.api = RTNL_LINK_VF_RATE_API_NEW};

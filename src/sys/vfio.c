@@ -360,6 +360,26 @@ int sh_vfio_unbind(const char *sysfs_root, const char *pci, const char *driver, 
 	return 0;
 }
 
+int sh_pci_rebind(const char *sysfs_root, const char *pci, char driver[SH_VFIO_DRIVER_MAX], struct sh_error *err)
+{
+	char cur[SH_VFIO_DRIVER_MAX];
+	int r;
+
+	if ((r = sh_vfio_driver(sysfs_root, pci, driver, err)) < 0)
+		return r;
+	if (!driver[0] || !strcmp(driver, SH_VFIO_DRIVER))
+		return sh_err(err, EINVAL, "rebind %s: it is on %s, not on its netdev driver", pci,
+			      driver[0] ? driver : "no driver");
+	if ((r = bus_write(sysfs_root, driver, "unbind", pci, err)) < 0)
+		return sh_err_ctx(err, "rebind %s to %s", pci, driver);
+	/* the driver lets go before the probe, or the probe finds it still bound */
+	if (!wait_for(sysfs_root, pci, "", NULL, timeout_ms, cur))
+		return sh_err(err, ETIMEDOUT, "rebind %s: still on %s %u ms after its unbind", pci, cur, timeout_ms);
+	if ((r = return_to(sysfs_root, pci, driver, err)) < 0)
+		return sh_err_ctx(err, "rebind %s to %s", pci, driver);
+	return 0;
+}
+
 /* Puts back what a failed bind changed: no override, and pci on orig (or unbound when orig is ""). */
 static int bind_rollback(const char *sysfs_root, const char *pci, const char *orig, struct sh_error *err)
 {

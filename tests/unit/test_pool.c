@@ -215,8 +215,8 @@ static void test_pools_invalid(void **state)
 		{"{\"pools\": {\"fast\": {\"vfs\": [\"p\"], \"mac\": \"02:00:00:00:00:01\"}}}",
 		 "a MAC address belongs to one VF"},
 		{"{\"pools\": {\"fast\": {\"vfs\": [\"p\"], \"vlanid\": 5}}}",
-		 "pools.fast: unknown key \"vlanid\" (known: vfs, driver, numa, vlan, qos, vlan_proto, spoofchk, trust, link_state, "
-		 "min_tx_rate, max_tx_rate)"},
+		 "pools.fast: unknown key \"vlanid\" (known: vfs, driver, numa, release, mac, vlan, qos, vlan_proto, spoofchk, "
+		 "trust, link_state, min_tx_rate, max_tx_rate)"},
 		/* names: those of CDI devices */
 		{"{\"pools\": {\"\": [\"p\"]}}", "is not a pool name"},
 		{"{\"pools\": {\"-fast\": [\"p\"]}}", "is not a pool name"},
@@ -451,6 +451,42 @@ static void test_apply_refuses_overrides(void **state)
 	sh_config_free(&cfg);
 }
 
+/* "<setting>": "forbid": a container of the pool may not name it, MAC and trust included. */
+static void test_apply_forbidden(void **state)
+{
+	static const char *const keys[] = {"io.sriov.mac", "02:00:00:00:00:09", "io.sriov.trust", "on"};
+	struct sh_config cfg;
+	size_t i;
+
+	(void)state;
+	parse_ok("{\"pools\": {\"t\": {\"vfs\": [\"p\"], \"spoofchk\": \"on\", \"mac\": \"forbid\", "
+		 "\"trust\": \"forbid\"}}}",
+		 &cfg);
+	assert_int_equal(cfg.pools[0].knobs, SH_KNOB_BIT(SH_KNOB_SPOOFCHK));
+	for (i = 0; i < SH_ARRAY_SIZE(keys); i += 2) {
+		const char *kv[] = {"io.sriov.pool", "t", keys[i], keys[i + 1], NULL};
+		struct sh_error err = {0};
+		struct sh_request req;
+		char want[128];
+
+		build(kv, NULL, 0, &req);
+		assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), -EPERM);
+		snprintf(want, sizeof(want), "annotation %s: pool \"t\" forbids it", keys[i]);
+		if (!strstr(err.msg, want))
+			fail_msg("\"%s\" lacks \"%s\"", err.msg, want);
+	}
+	{
+		/* what it does not forbid passes */
+		const char *kv[] = {"io.sriov.pool", "t", "io.sriov.vlan", "5", NULL};
+		struct sh_error err = {0};
+		struct sh_request req;
+
+		build(kv, NULL, 0, &req);
+		assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), 0);
+	}
+	sh_config_free(&cfg);
+}
+
 static void test_apply_unknown_pool(void **state)
 {
 	static const char *const kv[] = {"io.sriov.2.pool", "nope", "io.sriov.pf", "p", "io.sriov.vf", "0", NULL};
@@ -524,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_apply_refuses_overrides),
 		cmocka_unit_test(test_vfio_pool),
 		cmocka_unit_test(test_pool_numa),
+		cmocka_unit_test(test_apply_forbidden),
 		cmocka_unit_test(test_apply_unknown_pool),
 		cmocka_unit_test(test_pool_annotation_combinations),
 	};

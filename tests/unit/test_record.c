@@ -45,6 +45,8 @@ static void fill_record(struct sh_record *r)
 	r->pid_start = 98765432101ULL;
 	r->netns_dev = 0xffffffffffffff00ULL; /* beyond a signed 64-bit integer */
 	r->netns_ino = 4026532999ULL;
+	r->pidns_dev = 4;
+	r->pidns_ino = 4026531836ULL;
 	snprintf(r->pin, sizeof(r->pin), "%s", "netns/3f2a9c1d-container_id.with+chars@4-4026532999");
 	snprintf(r->pf_name, sizeof(r->pf_name), "%s", "ens1f0");
 	snprintf(r->pf_pci, sizeof(r->pf_pci), "%s", "0000:3b:00.0");
@@ -106,6 +108,11 @@ static void assert_record_equal(const struct sh_record *a, const struct sh_recor
 	assert_true(a->pid_start == b->pid_start);
 	assert_true(a->netns_dev == b->netns_dev);
 	assert_true(a->netns_ino == b->netns_ino);
+	assert_true(a->pidns_dev == b->pidns_dev && a->pidns_ino == b->pidns_ino);
+	assert_int_equal(a->release, b->release);
+	assert_int_equal(a->host_state.known, b->host_state.known);
+	if (a->host_state.known)
+		assert_memory_equal(&a->host_state, &b->host_state, sizeof(a->host_state));
 	assert_string_equal(a->pin, b->pin);
 	assert_string_equal(a->pf_name, b->pf_name);
 	assert_string_equal(a->pf_pci, b->pf_pci);
@@ -178,6 +185,32 @@ static void test_roundtrip(void **state)
 	r.n_sharers = 2;
 	r.holder_left = true;
 	roundtrip(&r);
+	r.n_sharers = 0;
+	r.holder_left = false;
+
+	/* each release mode; unset (an older record) is not written */
+	r.release = SH_RELEASE_REBIND;
+	roundtrip(&r);
+	r.release = SH_RELEASE_RESTORE;
+	roundtrip(&r);
+	r.release = SH_RELEASE_UNSET;
+	/* the netdev's state before the claim: every member, each ethtool part or none */
+	memset(&r.host_state, 0, sizeof(r.host_state));
+	r.host_state.known = true;
+	r.host_state.flags = 0x1000 | 0x100;
+	snprintf(r.host_state.alias, sizeof(r.host_state.alias), "uplink \"A\"");
+	r.host_state.txqlen = 1000;
+	r.host_state.group = 7;
+	r.host_state.addrgenmode = -1;
+	r.host_state.xdp_prog = 12;
+	r.host_state.xdp_mode = 1;
+	r.host_state.tc_ingress = true;
+	roundtrip(&r);
+	r.host_state.eth.have = (1u << SH_ETH_PART_COUNT) - 1;
+	for (size_t i = 0; i < sizeof(r.host_state.eth) / 4 - 1; i++)
+		((uint32_t *)&r.host_state.eth)[i + 1] = 0xfffffff0u + (uint32_t)i;
+	r.host_state.addrgenmode = 3;
+	roundtrip(&r);
 }
 
 /* A VF several containers of a pod hold: each joins once, leaves once; the record says it is
@@ -236,6 +269,7 @@ static void test_sharers(void **state)
 	assert_int_equal(sh_record_add_sharer(&r, &h), -ENOSPC);
 	assert_string_equal(r.sharers[7].id, "s7");
 	close(go);
+
 }
 
 /* Written: the version, and every field of the settings table under orig and applied. */
@@ -553,6 +587,10 @@ static void test_tolerant(void **state)
 		"{\"version\":2,\"id\":\"c1\",\"phase\":\"returning\",\"pf_name\":\"ens1f0\",\"pf_ifindex\":7,"
 		"\"vf_index\":2,\"vf_pci\":\"0000:3b:10.2\",\"host_name\":\"ens1f0v2\","
 		"\"future\":{\"a\":[1,2]},\"orig\":{\"vlan\":5,\"newknob\":3}}";
+	const char *pidns = "{\"version\":3,\"id\":\"c1\",\"phase\":\"attached\",\"pf_name\":\"ens1f0\","
+			    "\"pf_ifindex\":7,\"vf_index\":2,\"vf_pci\":\"0000:3b:10.2\",\"host_name\":\"ens1f0v2\","
+			    "\"pid\":42,\"pidns_dev\":4,\"pidns_ino\":4026532444}";
+	char *again = NULL;
 
 	(void)state;
 	if (sh_record_parse(minimal, &r, &err) != 0)
@@ -564,6 +602,8 @@ static void test_tolerant(void **state)
 	assert_int_equal(r.host_mtu, 0);
 	assert_false(r.altnames_known);
 	assert_string_equal(r.pin, "");
+	/* before the PID namespace was recorded: zero, which readers take for the host's */
+	assert_true(r.pidns_dev == 0 && r.pidns_ino == 0);
 	/* before vfio mode: a netdev VF */
 	assert_int_equal(r.mode, SH_MODE_NETDEV);
 	assert_int_equal(r.iommu_group, -1);
@@ -571,8 +611,25 @@ static void test_tolerant(void **state)
 	if (sh_record_parse(extra, &r, &err) != 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(r.phase, SH_PHASE_RETURNING);
+	assert_true(r.pidns_dev == 0 && r.pidns_ino == 0);
 	assert_int_equal(r.orig.vlan, 5);
 	assert_int_equal(r.orig.qos, 0);
+	/* a name an earlier release wrote with a C1 control (printable then) is still read */
+	if (sh_record_parse("{\"id\":\"c1\",\"name\":\"x\\u009b1m\",\"phase\":\"attached\",\"pf_name\":\"ens1f0\","
+			    "\"pf_ifindex\":7,\"vf_index\":2,\"vf_pci\":\"0000:3b:10.2\",\"host_name\":\"ens1f0v2\"}",
+			    &r, &err) != 0)
+		fail_msg("%s", err.msg);
+	/* the PID namespace, added to version 3: read, and written only when known */
+	if (sh_record_parse(pidns, &r, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_true(r.pidns_dev == 4 && r.pidns_ino == 4026532444ULL);
+	assert_int_equal(sh_record_format(&r, &again), 0);
+	assert_non_null(strstr(again, "\"pidns_ino\": 4026532444"));
+	free(again);
+	r.pidns_dev = r.pidns_ino = 0;
+	assert_int_equal(sh_record_format(&r, &again), 0);
+	assert_null(strstr(again, "pidns"));
+	free(again);
 }
 
 /* A vfio VF's record: no netdev when it was bound ahead; the driver to give it back to. */
@@ -724,6 +781,34 @@ static void test_holders(void **state)
 	close(go);
 }
 
+/* A pid recorded in another PID namespace than the one /proc shows is never read here: a holder
+ * that looks gone by it is not judged gone (gc from a pod without hostPID). */
+static void test_holder_other_pidns(void **state)
+{
+	struct sh_record r;
+	uint64_t dev, ino;
+
+	(void)state;
+	assert_int_equal(sh_pidns_self(&dev, &ino), 0);
+	memset(&r, 0, sizeof(r));
+	snprintf(r.id, sizeof(r.id), "c1");
+	r.phase = SH_PHASE_ATTACHED;
+	r.pid = getpid();
+	r.pid_start = sh_proc_start_time(r.pid) + 1; /* the pid names another process now */
+	r.pidns_dev = dev;
+	r.pidns_ino = ino;
+	assert_true(sh_record_pid_readable(&r));
+	assert_true(sh_record_holder_gone(&r));
+	r.pidns_ino = ino + 1;
+	assert_false(sh_record_pid_readable(&r));
+	assert_false(sh_record_holder_gone(&r));
+	assert_false(sh_record_is_stale(&r));
+	assert_int_equal(sh_record_state(&r), SH_CLAIM_HELD);
+	/* a record older than the field: made in the host's namespace */
+	r.pidns_dev = r.pidns_ino = 0;
+	assert_true(sh_record_pid_readable(&r) == (ino == SH_PIDNS_INIT_INO));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -743,6 +828,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_holders),
 		cmocka_unit_test(test_sharers),
+		cmocka_unit_test(test_holder_other_pidns),
 	};
 
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);

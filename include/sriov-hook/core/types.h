@@ -51,6 +51,13 @@ bool sh_vf_mode_from_name(const char *name, enum sh_vf_mode *mode);
 /* link_state's values: the kernel's IFLA_VF_LINK_STATE_* (linux/if_link.h, checked in vfsetting.c),
  * named for code that does not include netlink headers (doctor, listings). */
 enum sh_vf_link_state { SH_VF_LINK_AUTO = 0, SH_VF_LINK_ENABLE = 1, SH_VF_LINK_DISABLE = 2 };
+/* How release makes a netdev VF clean for the next holder: undo what the holder changed, kind by
+ * kind, or unbind it from its driver and probe it again (a fresh netdev). SH_RELEASE_UNSET: a
+ * pool that leaves it to the configuration's global choice. */
+enum sh_release_mode { SH_RELEASE_UNSET, SH_RELEASE_RESTORE, SH_RELEASE_REBIND };
+/* "restore", "rebind" ("" for unset). */
+const char *sh_release_mode_name(enum sh_release_mode mode);
+bool sh_release_mode_from_name(const char *name, enum sh_release_mode *mode);
 
 /* Values of the PF-side settings of one VF, as requested or as read back. */
 struct sh_vf_cfg {
@@ -82,6 +89,12 @@ int sh_container_id_validate(const char *id, struct sh_error *err);
 bool sh_pool_name_valid(const char *name);
 /* Whether s holds no control character, so that it cannot spoil a log line or a listing's row. */
 bool sh_text_printable(const char *s);
+/* How many bytes at s would act on a terminal or reorder the text rather than show: a C0 control or
+ * DEL (1), a C1 control in UTF-8 (2, CSI U+009B among them), a bidirectional embedding, override or
+ * isolate (3); 0 for anything else. */
+size_t sh_text_unsafe_len(const char *s);
+/* s with each such byte written as \xNN, cut to fit out (len); returns out. */
+const char *sh_text_escape(const char *s, char *out, size_t len);
 bool sh_pci_addr_valid(const char *s);
 /* A valid PCI address into out in lower case, as sysfs spells it: -EINVAL when not valid. */
 int sh_parse_pci_addr(const char *s, char out[SH_PCI_LEN]);

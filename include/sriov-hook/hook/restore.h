@@ -11,6 +11,11 @@
 
 struct nl_sock;
 
+/* How release makes VF index of PF (pf_name, pf_pci) clean: its pool's "release", else the
+ * configuration's. */
+enum sh_release_mode sh_release_mode_of(const struct sh_config *cfg, const char *pf_name, const char *pf_pci,
+					unsigned index);
+
 /* Puts the VF of record r back on the host as it was before the claim: moved back from the pinned
  * netns (or found by PCI address where the kernel returned it), renamed, MTU, MAC, up state and
  * the PF-side settings the claim changed. Idempotent. The caller holds the VF's lock. -EAGAIN when

@@ -36,6 +36,8 @@ struct sh_config {
 	unsigned poststop_timeout_ms;
 	bool env_fallback;     /* SRIOV_<KEY> in process.env act as annotations */
 	char runc[PATH_MAX];   /* sriov-runc: the real runtime; "" = search the system paths */
+	/* "release": how a netdev VF is made clean for its next holder; a pool may choose its own */
+	enum sh_release_mode release;
 	struct sh_pf_setting pfs[SH_MAX_PF_SETTINGS];
 	size_t n_pfs;
 	struct sh_pool *pools; /* "pools": malloc'd, NULL when none */

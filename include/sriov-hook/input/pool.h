@@ -38,6 +38,9 @@ struct sh_pool {
 	 * row i of sh_vf_settings()), the knobs they change, their values. */
 	unsigned given, knobs;
 	struct sh_vf_cfg cfg;
+	/* Settings (bit i: row i) the pool forbids ("<setting>": "forbid"): a container of the pool
+	 * may not name them, and the VF keeps what it has. The only pool value a MAC can take. */
+	unsigned forbidden;
 	/* "driver": "vfio-pci" makes it a vfio pool: its VFs are handed out in vfio mode, and
 	 * `sriovctl vfs apply` binds them to vfio-pci ahead of time (their CDI devices name the
 	 * device nodes). Absent: netdev VFs. */
@@ -47,7 +50,12 @@ struct sh_pool {
 	bool has_numa;
 	enum sh_numa_policy numa;
 	unsigned numa_node;
+	/* "release": "rebind" or "restore"; unset: the configuration's */
+	enum sh_release_mode release;
 };
+
+/* A "release" value ("restore" or "rebind"); what names the key in messages. */
+int sh_release_parse(yajl_val v, const char *what, enum sh_release_mode *mode, struct sh_error *err);
 
 /* Parses one selector; what names it in messages ("config: pools.fast[1]"). */
 int sh_pool_selector_parse(const char *s, struct sh_pool_selector *out, const char *what, struct sh_error *err);

@@ -78,7 +78,8 @@ int sh_wrapper_add_hooks(yajl_val spec, const struct sh_hook_ref *hook, char **o
 
 /* The create step: reads <bundle>/config.json and, when it asks for SR-IOV, rewrites it with the
  * hook added (hook->path NULL: the hook next to the wrapper). A config.json the wrapper cannot read
- * or parse is left to runc. changed (may be NULL): whether config.json was rewritten. */
+ * or parse is left to runc; one over SH_WRAPPER_SPEC_MAX is refused (-EFBIG), since a container it
+ * asks a VF for would start without one. changed (may be NULL): whether config.json was rewritten. */
 int sh_wrapper_prepare_bundle(const char *bundle, const struct sh_config *cfg, const struct sh_hook_ref *hook,
 			      bool *changed, struct sh_error *err);
 

@@ -1,7 +1,8 @@
 /* The claim record: what the store keeps for each claimed VF (who holds it, where it went, what to
  * put back) and its on-disk format, a versioned JSON object read tolerantly so that records written
  * by an earlier release are still released by a later one; and what a record says of its holder
- * (gone, stale, the one asking). Only sh_record_holder_gone looks at the system (/proc). */
+ * (gone, stale, the one asking). Only sh_record_holder_gone and sh_record_pid_readable look at the
+ * system (/proc). */
 #ifndef SRIOV_HOOK_RECORD_H
 #define SRIOV_HOOK_RECORD_H
 
@@ -12,6 +13,7 @@
 
 #include "sriov-hook/core/error.h"
 #include "sriov-hook/core/types.h"
+#include "sriov-hook/sys/linkstate.h"
 
 /* Room for io.sriov.ip's addresses as text, in a record. */
 #define SH_MAX_ADDRS_TEXT 1024
@@ -48,6 +50,9 @@ struct sh_record {
 	int pid;		      /* container init pid at createRuntime, 0 if unknown */
 	unsigned long long pid_start; /* its start time (/proc/<pid>/stat field 22) */
 	uint64_t netns_dev, netns_ino;
+	/* The PID namespace pid is a number in (the hook's); 0, 0 in records older than the field,
+	 * whose hooks ran in the host's. */
+	uint64_t pidns_dev, pidns_ino;
 	/* The netns pin, relative to state_dir ("netns/<name>"); "" when none. Version 1 wrote an
 	 * absolute path: the store makes it relative when it reads one. */
 	char pin[PATH_MAX];
@@ -62,6 +67,7 @@ struct sh_record {
 	 * bind it back to on release, "" when it stays on vfio-pci (it was there before the claim).
 	 * iommu_group: its IOMMU group, -1 unknown. */
 	enum sh_vf_mode mode;
+	enum sh_release_mode release; /* unset in older records: restore */
 	char driver[64];
 	int iommu_group;
 
@@ -74,6 +80,9 @@ struct sh_record {
 	bool altnames_known;	    /* false: the record lists no altnames, none are dropped */
 	char host_altnames[8][128]; /* its alternative names: others found on return are dropped */
 	size_t n_host_altnames;
+	/* What else a holder can change on the netdev (flags, alias, XDP, qdiscs, ethtool ...), as
+	 * it was before the claim; known false in records older than it (nothing is compared). */
+	struct sh_netdev_state host_state;
 
 	/* Inside the container. The setup asked for (MTU, addresses and default routes as
 	 * comma-separated lists) lets sriovctl heal redo it when a PF reset destroyed the netdev. */
@@ -118,8 +127,12 @@ struct sh_holder {
 };
 
 /* Whether the record's containers are all gone: the holder's init exited, or its pid now names
- * another process, or its poststop ran (holder_left); and so did every sharer's. */
+ * another process, or its poststop ran (holder_left); and so did every sharer's. Never true when
+ * this process cannot read the record's pid (sh_record_pid_readable). */
 bool sh_record_holder_gone(const struct sh_record *r);
+/* Whether the record's pid can be looked up here: /proc shows the PID namespace the claim was made
+ * in. From another one (a pod without hostPID) every pid would look gone. */
+bool sh_record_pid_readable(const struct sh_record *r);
 /* The index of sharer id in r->sharers, -1 when it is none. */
 int sh_record_sharer(const struct sh_record *r, const char *id);
 /* Adds h as a sharer (once); -ENOSPC when SH_RECORD_SHARERS are there already. */

@@ -31,4 +31,13 @@ int sh_netns_check_type(int fd, int nstype, const char *what, struct sh_error *e
 /* Start time of a process (/proc/<pid>/stat field 22), 0 when it does not exist or is a zombie. */
 unsigned long long sh_proc_start_time(int pid);
 
+/* The PID namespace the kernel gives to a process first created in no other: pid numbers read in
+ * it mean the same in every tool of the host. */
+#define SH_PIDNS_INIT_INO 0xEFFFFFFCULL
+/* (st_dev, st_ino) of this process's PID namespace: the one the pids it is given are in. */
+int sh_pidns_self(uint64_t *dev, uint64_t *ino);
+/* (st_dev, st_ino) of the PID namespace /proc shows: the one a pid is looked up in. -EXDEV when
+ * /proc was mounted for another namespace than this process's own. */
+int sh_pidns_of_proc(uint64_t *dev, uint64_t *ino);
+
 #endif

@@ -4,8 +4,15 @@
 
 #include "sriov-hook/core/error.h"
 
+struct nl_msg;
 struct nl_sock;
 struct rtnl_link;
+
+/* Sends msg (freed here) and hands each reply to parse (NULL: none expected), then waits for the
+ * kernel's ACK. A libnl error on failure. */
+int sh_nl_request(struct nl_sock *sk, struct nl_msg *msg, int (*parse)(struct nl_msg *, void *), void *data);
+/* A dump request (msg freed here): each reply to parse, up to the kernel's NLMSG_DONE. */
+int sh_nl_dump(struct nl_sock *sk, struct nl_msg *msg, int (*parse)(struct nl_msg *, void *), void *data);
 
 /* Sends the attributes set on change to the link ifindex (RTM_NEWLINK). libnl error on failure. */
 int sh_link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change);

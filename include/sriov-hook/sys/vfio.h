@@ -54,6 +54,11 @@ int sh_vfio_bind(const char *sysfs_root, const char *dev_root, const char *pci, 
  * is not left unbound. */
 int sh_vfio_unbind(const char *sysfs_root, const char *pci, const char *driver, struct sh_error *err);
 
+/* Unbinds pci from the driver it is on and probes it again (driver_override cleared, as a return
+ * from vfio-pci does), so that the driver makes a fresh netdev; waits for the driver to take it
+ * back. *driver gets that driver's name. */
+int sh_pci_rebind(const char *sysfs_root, const char *pci, char driver[SH_VFIO_DRIVER_MAX], struct sh_error *err);
+
 /* A character device node: its path, and numbers for config.json's linux.devices and the
  * device cgroup rule. */
 struct sh_devnode {
