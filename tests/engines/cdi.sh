@@ -55,17 +55,7 @@ after() {
 }
 
 # e_wait_vf_back for several VFs (all of the PF when none is named).
-e_wait_vf_back_all() {
-	local tag=$1 i p
-	shift
-	for ((i = 0; i < 200; i++)); do
-		p=$(standin_vf_problems "$tag" "$@")
-		[ -z "$p" ] && return 0
-		sleep 0.05
-	done
-	echo "$p"
-	return 1
-}
+e_wait_vf_back_all() { standin_wait_back 10 "$@"; }
 
 # ---- the spec ---------------------------------------------------------------------------------
 mkdir -p /var/run/cdi

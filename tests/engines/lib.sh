@@ -89,16 +89,7 @@ EOF
 
 # e_wait_vf_back TAG K [SECONDS]: podman runs poststop from its cleanup process, after `podman
 # run` may have returned. Returns 0 once the VF is back as created, else prints the difference.
-e_wait_vf_back() {
-	local tag=$1 k=$2 secs=${3:-10} i p
-	for ((i = 0; i < secs * 20; i++)); do
-		p=$(standin_vf_problems "$tag" "$k")
-		[ -z "$p" ] && return 0
-		sleep 0.05
-	done
-	echo "$p"
-	return 1
-}
+e_wait_vf_back() { standin_wait_back "${3:-10}" "$1" "$2"; }
 
 # e_wait_no_claim STATE_DIR [SECONDS]: waits until the claim store holds no record.
 e_wait_no_claim() {

@@ -161,6 +161,21 @@ standin_vf_now() {
 		print name, mtu, mac }'
 }
 
+# standin_wait_back SECONDS TAG [K...]: waits until the VFs are as created (a poststop may run
+# after the engine's command returned: podman runs it from its cleanup process). Returns 0 then,
+# else prints the difference and returns 1.
+standin_wait_back() {
+	local secs=$1 tag=$2 i p
+	shift 2
+	for ((i = 0; i < secs * 20; i++)); do
+		p=$(standin_vf_problems "$tag" "$@")
+		[ -z "$p" ] && return 0
+		sleep 0.05
+	done
+	echo "$p"
+	return 1
+}
+
 # standin_vf_problems TAG [K...]: one line per difference between the VFs now and at creation
 # (absent from the host, other name, MTU or MAC, addresses left on it). Empty output = as created.
 standin_vf_problems() {

@@ -35,17 +35,7 @@ m_init() {
 m_if_block() { printf '%s\n' "$1" | awk -v n="$2" '/^[0-9]+: /{show = ($2 ~ "^" n "(@|:)")} show'; }
 
 # m_wait_back TAG K...: the VFs are back as created (poststop may come after the CLI returned).
-m_wait_back() {
-	local tag=$1 i p
-	shift
-	for ((i = 0; i < 200; i++)); do
-		p=$(standin_vf_problems "$tag" "$@")
-		[ -z "$p" ] && return 0
-		sleep 0.05
-	done
-	echo "$p"
-	return 1
-}
+m_wait_back() { standin_wait_back 10 "$@"; }
 
 # m_after SCENARIO K...: VFs K of the stand-in are back as created, no claim, nothing left.
 m_after() {
