@@ -59,6 +59,13 @@ const char *sh_stage_container_name(const struct sh_annotations *a)
 	return NULL;
 }
 
+/* Whether a device's arguments name one VF (an index, a PCI address, a vfio pool's VF), not any
+ * free VF of a PF or a pool. */
+static bool names_one_vf(const struct sh_vf_request *v)
+{
+	return v->select == SH_VF_INDEX || v->select == SH_VF_PCI || (v->select == SH_VF_POOL && v->vf_pci[0]);
+}
+
 /* Whether the hook entry h runs this program with a VF in its arguments; *dev gets the VF. */
 static bool is_device_hook(const struct sh_oci_hook *h, const struct stat *self, const char *self_name,
 			   struct sh_cmdline *cmd)
@@ -107,8 +114,9 @@ int sh_stage_devices(const struct sh_spec *spec, const char *self, const struct 
 		if (*n == max)
 			return sh_err(err, EINVAL, "the container has more than %zu sriov-hook CDI devices", max);
 		sh_request_selector_key(&cmd.device, key, sizeof(key));
-		/* Two slots for one VF would each try to claim it: say what the user did, not a race. */
-		for (j = 0; j < *n; j++) {
+		/* Two slots for one named VF would each try to claim it: say what the user did, not a
+		 * race. A device that leaves the VF open (<pf>, <pool>) asked twice is two VFs. */
+		for (j = 0; names_one_vf(&cmd.device) && j < *n; j++) {
 			char other[SH_DEVICE_MAX];
 
 			if (!strcmp(sh_request_selector_key(&out[j], other, sizeof(other)), key))

@@ -69,39 +69,40 @@ static int ethtool_ioctl(int fd, const char *name, void *data)
 /* The number of feature words the kernel has (ETH_SS_FEATURES strings / 32). */
 static int feature_words(int fd, const char *name, uint32_t *n)
 {
-	struct {
-		struct ethtool_sset_info hdr;
-		uint32_t len;
-	} info = {.hdr = {.cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_FEATURES}};
+	/* The kernel's structs end in flexible arrays: each request is one allocation of the header and
+	 * the words that follow it. */
+	_cleanup_free_ struct ethtool_sset_info *info = calloc(1, sizeof(*info) + sizeof(uint32_t));
 	int r;
 
-	if ((r = ethtool_ioctl(fd, name, &info)) < 0)
+	if (!info)
+		return -ENOMEM;
+	info->cmd = ETHTOOL_GSSET_INFO;
+	info->sset_mask = 1ULL << ETH_SS_FEATURES;
+	if ((r = ethtool_ioctl(fd, name, info)) < 0)
 		return r;
-	if (!info.hdr.sset_mask)
+	if (!info->sset_mask)
 		return -EOPNOTSUPP;
-	*n = (info.len + 31) / 32;
+	*n = (info->data[0] + 31) / 32;
 	return *n > SH_ETH_FEATURE_WORDS ? -E2BIG : 0;
 }
 
 static int read_features(int fd, const char *name, struct sh_ethtool_state *st)
 {
-	struct {
-		struct ethtool_gfeatures hdr;
-		struct ethtool_get_features_block b[SH_ETH_FEATURE_WORDS];
-	} g;
+	_cleanup_free_ struct ethtool_gfeatures *g = NULL;
 	uint32_t n, i;
 	int r;
 
 	if ((r = feature_words(fd, name, &n)) < 0)
 		return r;
-	memset(&g, 0, sizeof(g));
-	g.hdr.cmd = ETHTOOL_GFEATURES;
-	g.hdr.size = n;
-	if ((r = ethtool_ioctl(fd, name, &g)) < 0)
+	if (!(g = calloc(1, sizeof(*g) + n * sizeof(g->features[0]))))
+		return -ENOMEM;
+	g->cmd = ETHTOOL_GFEATURES;
+	g->size = n;
+	if ((r = ethtool_ioctl(fd, name, g)) < 0)
 		return r;
 	for (i = 0; i < n; i++) {
-		st->features[i] = g.b[i].requested;
-		st->changeable[i] = g.b[i].available & ~g.b[i].never_changed;
+		st->features[i] = g->features[i].requested;
+		st->changeable[i] = g->features[i].available & ~g->features[i].never_changed;
 	}
 	return 0;
 }
@@ -164,25 +165,23 @@ int sh_ethtool_part_differs(const struct sh_ethtool_state *want, const struct sh
 
 static int restore_features(int fd, const char *name, const struct sh_ethtool_state *want)
 {
-	struct {
-		struct ethtool_sfeatures hdr;
-		struct ethtool_set_features_block b[SH_ETH_FEATURE_WORDS];
-	} s;
+	_cleanup_free_ struct ethtool_sfeatures *s = NULL;
 	uint32_t n, i;
 	int r;
 
 	if ((r = feature_words(fd, name, &n)) < 0)
 		return r;
-	memset(&s, 0, sizeof(s));
-	s.hdr.cmd = ETHTOOL_SFEATURES;
-	s.hdr.size = n;
+	if (!(s = calloc(1, sizeof(*s) + n * sizeof(s->features[0]))))
+		return -ENOMEM;
+	s->cmd = ETHTOOL_SFEATURES;
+	s->size = n;
 	for (i = 0; i < n; i++) {
-		s.b[i].valid = want->changeable[i];
-		s.b[i].requested = want->features[i] & want->changeable[i];
+		s->features[i].valid = want->changeable[i];
+		s->features[i].requested = want->features[i] & want->changeable[i];
 	}
-	/* A positive result says some features were not set as asked (ETHTOOL_F_WISH): the caller
-	 * reads them back and names what still differs. */
-	return ethtool_ioctl(fd, name, &s);
+	/* Features the kernel could not set as asked (ETHTOOL_F_WISH) are not an error here: the
+	 * caller reads them back and names what still differs. */
+	return ethtool_ioctl(fd, name, s);
 }
 
 int sh_ethtool_restore_part(const char *name, const struct sh_ethtool_state *want, enum sh_eth_part part,

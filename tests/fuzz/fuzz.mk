@@ -15,6 +15,7 @@ FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno
 FUZZ_PKG_CFLAGS = $(eval FUZZ_PKG_CFLAGS := $$(shell pkg-config --cflags $(FUZZ_PKGS)))$(FUZZ_PKG_CFLAGS)
 FUZZ_PKG_LIBS = $(eval FUZZ_PKG_LIBS := $$(shell pkg-config --libs $(FUZZ_PKGS)))$(FUZZ_PKG_LIBS)
 FUZZ_CFLAGS = -std=gnu11 -Wall -Wextra -Werror -Iinclude -O1 -g $(FUZZ_SAN) -DSRIOV_HOOK_VERSION='"fuzz"' \
+	       -DSH_PREFIX='"$(PREFIX)"' -DSH_BINDIR='"$(BINDIR)"' \
 	       $(FUZZ_PKG_CFLAGS)
 FUZZ_OBJS   := $(patsubst src/%.c,$(FUZZ_BUILD)/obj/%.o,$(sort $(wildcard src/*/*.c)))
 FUZZ_BINS   := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))

@@ -241,6 +241,16 @@ static void test_devices_from_hooks(void **state)
 	assert_int_equal(sh_stage_devices(&spec, self, NULL, devs, SH_MAX_VFS, &n, &err), -EINVAL);
 	assert_string_equal(err.msg, "the same CDI device (\"pf=p0 vf=2\") is asked twice: give each --device once");
 	free(json);
+	/* a device that leaves the VF open (a pool, a PF's any free VF) asked twice is two VFs */
+	json = spec_json(self, link, other,
+			 ",{\"path\": \"/nonexistent/bin/sriov-hook\", \"args\": [\"sriov-hook\", \"--pool\", \"fast\", "
+			 "\"createRuntime\"]}");
+	sh_oci_spec_free(&spec);
+	assert_int_equal(sh_oci_spec_parse(json, &spec, &err), 0);
+	assert_int_equal(sh_stage_devices(&spec, self, NULL, devs, SH_MAX_VFS, &n, &err), 0);
+	assert_int_equal(n, 4);
+	assert_string_equal(sh_request_selector_key(&devs[3], key, sizeof(key)), "pool=fast");
+	free(json);
 	json = spec_json(self, link, other,
 			 ",{\"path\": \"/nonexistent/bin/sriov-hook\", \"args\": [\"sriov-hook\", \"--pool\", \"far\", "
 			 "\"createRuntime\"]}");
