@@ -289,9 +289,11 @@ static int holder_of_pin(const char *name, void *data)
 		return 0;
 	if (id.has_ns && (id.dev != w->h->netns_dev || id.ino != w->h->netns_ino))
 		return 0;
-	/* a version 1 pin: what it holds tells (a mount point stats as the mounted namespace) */
-	if (!id.has_ns && (fstatat(w->s->pins, name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || sb.st_dev != w->h->netns_dev ||
-			   sb.st_ino != w->h->netns_ino))
+	/* What the pin holds tells (a mount point stats as the mounted namespace), whatever its name
+	 * says: a namespace's inode number is reused once it is gone, and a pin whose mount went with
+	 * it (a crash, a lazy unmount) names a dead namespace that a new one may share numbers with. */
+	if (fstatat(w->s->pins, name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || sb.st_dev != w->h->netns_dev ||
+	    sb.st_ino != w->h->netns_ino)
 		return 0;
 	if (sh_store_list_owned(w->s, id.id, pci, SH_ARRAY_SIZE(pci), &n, &ignored) < 0)
 		return 0;
