@@ -64,7 +64,14 @@ k9_lane() {
 		k9_hook createRuntime "k9-$_vf-$_n" "$_pid" "$_b" "$_cfg" -k $_n -o "$W/k9.$_vf.out"
 		_line=$(cat "$W/k9.$_vf.out")
 		_why=""
-		case $_line in "killed $_n "*) ;; *) _why="not killed at step $_n: $_line;" ;; esac
+		# A run makes a few system calls fewer than the reference now and then (seen on 7.2: the
+		# closes at its end): a step past the end of a run that finished is no kill to recover from,
+		# and what follows still checks that the run left the VF whole.
+		case $_line in
+		"killed $_n "*) ;;
+		"syscalls "*) [ "${_line#syscalls }" -lt "$_n" ] || _why="not killed at step $_n: $_line;" ;;
+		*) _why="not killed at step $_n: $_line;" ;;
+		esac
 		kill -9 "$_pid"
 		k9_hook poststop "k9-$_vf-$_n" 0 "$_b" "$_cfg" -o /dev/null ||
 			_why="$_why poststop failed: $(cat "$_b/poststop.err");"
