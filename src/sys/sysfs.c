@@ -106,6 +106,10 @@ int sh_sysfs_pci_netdev(const char *root, const char *pci, char name[IFNAMSIZ], 
 	if ((r = path_fmt(path, err, "%s/bus/pci/devices/%s/net", root, pci)) < 0 ||
 	    (r = first_entry(path, name, IFNAMSIZ, err)) < 0 || name[0])
 		return r;
+	/* An empty net/ is a VF whose netdev sits in another namespace: only a device without one can
+	 * be virtio's (a readdir of the whole device per VF would cost `auto` dearly on a large PF). */
+	if (access(path, F_OK) == 0)
+		return 0;
 	return virtio_netdev(root, pci, name, err);
 }
 
