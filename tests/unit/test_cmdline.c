@@ -233,6 +233,7 @@ static void test_devices_from_hooks(void **state)
 	assert_int_equal(n, 4);
 	assert_string_equal(sh_request_selector_key(&devs[3], key, sizeof(key)), "pool=far");
 	/* the same device twice (--device X --device X): refused, saying so */
+	free(json);
 	json = spec_json(self, link, other,
 			 ",{\"path\": \"/nonexistent/bin/sriov-hook\", \"args\": [\"sriov-hook\", \"--pf\", \"p0\", "
 			 "\"--vf\", \"2\", \"createRuntime\"]}");
