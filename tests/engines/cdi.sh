@@ -26,6 +26,8 @@ LOCKED=${SH_PREFIX}locked
 CFG=$(standin_config cdi "\"pools\": {\"$FAST\": [\"$PF#2-3\"], \"$LOCKED\": {\"vfs\": [\"$PFB\"], \"vlan\": 100}}")
 STATE=$(standin_state_dir cdi)
 SPEC=/var/run/cdi/sriov-hook-test-$SH_PREFIX.json
+# A /var/run/cdi this test makes goes with it, after the specs (cleanups run last first).
+[ -d /var/run/cdi ] || standin_atexit "rmdir /var/run/cdi 2>/dev/null"
 standin_atexit "rm -f '$SPEC'"
 
 e_podman_init

@@ -285,9 +285,13 @@ CDI_RUN=/var/run/cdi/sriov-hook.json
 CDI_ETC=/etc/cdi/sriov-hook-pkgtest-$$.json
 CDI_OTHER=/etc/cdi/sriov-hook-pkgtest-$$-other.json
 [ -e "$CDI_RUN" ] && mv "$CDI_RUN" "$SH_TMP/cdi-run.saved"
+# The CDI directories this test makes (sriovctl creates them) go with it; a host's own stay.
+CDI_DIRS_MADE=""
+for d in /var/run/cdi /etc/cdi; do [ -d "$d" ] || CDI_DIRS_MADE="$CDI_DIRS_MADE $d"; done
 _pkg_cdi_cleanup() {
 	rm -f "$CDI_RUN" "$CDI_ETC" "$CDI_OTHER"
 	if [ -e "$SH_TMP/cdi-run.saved" ]; then mv "$SH_TMP/cdi-run.saved" "$CDI_RUN"; fi
+	for d in $CDI_DIRS_MADE; do rmdir "$d" 2>/dev/null; done
 }
 standin_atexit _pkg_cdi_cleanup
 out=$(/usr/bin/sriovctl cdi generate 2>&1)
