@@ -52,17 +52,28 @@ static inline void fs_attr(const char *root, const char *pci, const char *attr, 
 	write_text(path, text);
 }
 
-static inline void fs_pci(const char *root, const char *pci)
+/* A PCI device at devices/<rel> (any depth: behind bridges and switches), with its
+ * bus/pci/devices/<address> link; the address is rel's last component. */
+static inline void fs_pci_at(const char *root, const char *rel)
 {
 	char path[PATH_MAX], target[PATH_MAX];
+	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
 
-	fs_path(path, root, "devices/pci0000:00/%s", pci);
+	fs_path(path, root, "devices/%s", rel);
 	fs_mkdir_p(path);
 	fs_path(path, root, "bus/pci/devices");
 	fs_mkdir_p(path);
-	fs_path(path, root, "bus/pci/devices/%s", pci);
-	snprintf(target, sizeof(target), "../../../devices/pci0000:00/%s", pci);
+	fs_path(path, root, "bus/pci/devices/%s", base);
+	snprintf(target, sizeof(target), "../../../devices/%s", rel);
 	fs_link(target, path);
+}
+
+static inline void fs_pci(const char *root, const char *pci)
+{
+	char rel[128]; /* a PCI address under the root bus */
+
+	snprintf(rel, sizeof(rel), "pci0000:00/%.64s", pci);
+	fs_pci_at(root, rel);
 }
 
 static inline void fs_netdev(const char *root, const char *pci, const char *name)

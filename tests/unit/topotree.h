@@ -28,16 +28,9 @@
 /* devices/<rel> with its bus/pci/devices link and, node >= -1, its numa_node. */
 static inline void tt_dev(const char *root, const char *rel, int node)
 {
-	char path[PATH_MAX], target[PATH_MAX], text[16];
-	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	char path[PATH_MAX], text[16];
 
-	fs_path(path, root, "devices/%s", rel);
-	fs_mkdir_p(path);
-	fs_path(path, root, "bus/pci/devices");
-	fs_mkdir_p(path);
-	fs_path(path, root, "bus/pci/devices/%s", base);
-	snprintf(target, sizeof(target), "../../../devices/%s", rel);
-	fs_link(target, path);
+	fs_pci_at(root, rel);
 	if (node < -1)
 		return;
 	fs_path(path, root, "devices/%s/numa_node", rel);
