@@ -145,6 +145,43 @@ expect_state() { # N WHAT: VF N is exactly as in the baseline
   now:    $_now"
 }
 
+# rebaseline_vfs WHY: the VFs a reset made anew (WHY: what made them) get their baseline names and
+# MACs and are brought up once, as setup does, so that expect_state compares like with like.
+rebaseline_vfs() {
+	local _n _name _mac
+	_n=0
+	while [ $_n -lt $NVF ]; do
+		wait_for 100 vf_present $_n || fail "VF $_n has no netdev after $1"
+		_name=$(sed -n 's/^name=\([^ ]*\).*/\1/p' "$W/base.$_n")
+		_mac=$(sed -n 's/.* mac=\([^ ]*\).*/\1/p' "$W/base.$_n")
+		[ "$(vf_name $_n)" = "$_name" ] || ip link set dev "$(vf_name $_n)" name "$_name"
+		ip link set dev "$_name" address "$_mac" up
+		_n=$((_n + 1))
+	done
+	sleep 0.5
+	_n=0
+	while [ $_n -lt $NVF ]; do
+		ip link set dev "$(vf_name $_n)" down
+		_n=$((_n + 1))
+	done
+}
+
+# expect_all_states WHAT: every VF is as in the baseline, each given up to 4 s (the VF's mailbox may
+# need a moment after it went down: see setup).
+expect_all_states() {
+	local _n _i
+	_n=0
+	while [ $_n -lt $NVF ]; do
+		_i=0
+		while [ "$(vf_state $_n)" != "$(cat "$W/base.$_n")" ] && [ $_i -lt 20 ]; do
+			sleep 0.2
+			_i=$((_i + 1))
+		done
+		expect_state $_n "$1"
+		_n=$((_n + 1))
+	done
+}
+
 # No claim record, lock or other regular file left, and no netns pin mounted.
 expect_no_claim() {
 	local _files _pins

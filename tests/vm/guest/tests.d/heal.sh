@@ -11,27 +11,6 @@ heal_json_state() {
 		awk -v pci="$(vf_pci "$1")" '$0 ~ "\"pci\": \"" pci "\"" { f = 1 } f && /"state":/ { gsub(/[",]/, "", $2); print $2; exit }'
 }
 
-# heal_rebaseline: the VFs a reset made anew get their baseline names and MACs, and are brought up
-# once (as setup does), so that expect_state compares like with like.
-heal_rebaseline() {
-	local n name mac
-	n=0
-	while [ $n -lt $NVF ]; do
-		wait_for 100 vf_present $n || fail "VF $n has no netdev after the reset"
-		name=$(sed -n 's/^name=\([^ ]*\).*/\1/p' "$W/base.$n")
-		mac=$(sed -n 's/.* mac=\([^ ]*\).*/\1/p' "$W/base.$n")
-		[ "$(vf_name $n)" = "$name" ] || ip link set dev "$(vf_name $n)" name "$name"
-		ip link set dev "$name" address "$mac" up
-		n=$((n + 1))
-	done
-	sleep 0.5
-	n=0
-	while [ $n -lt $NVF ]; do
-		ip link set dev "$(vf_name $n)" down
-		n=$((n + 1))
-	done
-}
-
 # heal_case RESET: VF 1 held with its settings, VF 2 by a container killed during the reset.
 heal_case() {
 	local pid pid2 b b2 out pfpci l
@@ -77,17 +56,8 @@ heal_case() {
 	echo "$out" | grep -q "container vm-heal1): in place$" || fail "heal again said: $out"
 	hook_ok poststop vm-heal1 "$b"
 	hook_ok poststop vm-heal2 "$b2"
-	heal_rebaseline
-	n=0
-	while [ $n -lt $NVF ]; do
-		i=0
-		while [ "$(vf_state $n)" != "$(cat "$W/base.$n")" ] && [ $i -lt 20 ]; do
-			sleep 0.2
-			i=$((i + 1))
-		done
-		expect_state $n "after heal and poststop"
-		n=$((n + 1))
-	done
+	rebaseline_vfs "the reset"
+	expect_all_states "after heal and poststop"
 	expect_no_claim "after heal and poststop"
 }
 

@@ -112,7 +112,7 @@ test_sriovctl_doctor_spoofchk() {
 
 # vfs apply from 0: the VFs come back with new random MACs, so each is put back as setup had it.
 test_sriovctl_vfs_apply() {
-	local cfg2 out n i base_mac base_name
+	local cfg2 out
 	cfg2=$W/vfs.json
 	sed "s|}\$|, \"pfs\": {\"$PF\": {\"numvfs\": $NVF}}}|" "$CFG" >"$cfg2"
 	echo 0 >/sys/class/net/$PF/device/sriov_numvfs || fail "cannot remove the VFs"
@@ -122,33 +122,8 @@ test_sriovctl_vfs_apply() {
 	[ "$(cat /sys/class/net/$PF/device/sriov_numvfs)" = $NVF ] || fail "sriov_numvfs is $(cat /sys/class/net/$PF/device/sriov_numvfs)"
 	out=$("$CTL" --config "$cfg2" vfs apply 2>&1) || fail "vfs apply again failed: $out"
 	echo "$out" | grep -q "$PF: $NVF VFs (unchanged)" || fail "a second vfs apply said: $out"
-	n=0
-	while [ $n -lt $NVF ]; do
-		wait_for 100 vf_present $n || fail "VF $n has no netdev after vfs apply"
-		base_name=$(sed -n 's/^name=\([^ ]*\).*/\1/p' "$W/base.$n")
-		base_mac=$(sed -n 's/.* mac=\([^ ]*\).*/\1/p' "$W/base.$n")
-		[ "$(vf_name $n)" = "$base_name" ] || ip link set dev "$(vf_name $n)" name "$base_name"
-		ip link set dev "$base_name" address "$base_mac"
-		ip link set dev "$base_name" up
-		n=$((n + 1))
-	done
-	sleep 0.5
-	n=0
-	while [ $n -lt $NVF ]; do
-		ip link set dev "$(vf_name $n)" down
-		n=$((n + 1))
-	done
-	n=0
-	while [ $n -lt $NVF ]; do
-		# The VF's mailbox may need a moment after it went down (see setup in tests.sh).
-		i=0
-		while [ "$(vf_state $n)" != "$(cat "$W/base.$n")" ] && [ $i -lt 20 ]; do
-			sleep 0.2
-			i=$((i + 1))
-		done
-		expect_state $n "after vfs apply recreated the VFs"
-		n=$((n + 1))
-	done
+	rebaseline_vfs "vfs apply"
+	expect_all_states "after vfs apply recreated the VFs"
 }
 
 ALL_TESTS="$ALL_TESTS sriovctl_list_counters sriovctl_gc_pinned sriovctl_gc_netns_gone sriovctl_doctor_spoofchk
