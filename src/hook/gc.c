@@ -158,14 +158,15 @@ static int return_item(struct gc *g, const struct sh_baseline *base, const struc
 static void return_items(struct gc *g, const char *pci, const struct sh_baseline *base,
 			 const struct sh_baseline *now, const struct sh_dirty *d)
 {
-	char done[512] = "", what[600], name[48];
+	char done[512] = "", what[600], buf[48];
 	unsigned knobs_done = 0;
 	struct sh_error e;
+	const char *name;
 	size_t i, used = 0;
 	int r;
 
 	for (i = 0; i < d->n; i++) {
-		sh_dirty_item_name(&d->item[i], name, sizeof(name));
+		name = sh_dirty_item_name(&d->item[i], buf, sizeof(buf));
 		if ((r = return_item(g, base, now, &d->item[i], &knobs_done, &e)) < 0) {
 			snprintf(what, sizeof(what), "%s not returned to its baseline", name);
 			gc_event(g, pci, NULL, what, NULL, r, &e);
