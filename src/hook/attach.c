@@ -161,7 +161,8 @@ static int attach_vfio(struct sh_attach_run *a, const struct sh_vf_request *v, s
 	/* The PF-side settings as they are: what the container is told (its MAC, VLAN) even when it
 	 * changes none; a driver without SR-IOV netlink support only fails a request that does. */
 	if ((ret = sh_vf_cfg_get(a->host_sk, r->pf_ifindex, vf->index, &r->orig, err)) < 0 && v->knobs)
-		return ret == -EOPNOTSUPP ? sh_vf_cfg_refuse(cfg->sysfs_root, vf->pf_name, vf->pf_pci, v->given, err) : ret;
+		return ret == -EOPNOTSUPP ? sh_vf_cfg_refuse(cfg->sysfs_root, vf->pf_name, vf->pf_pci, v->given, err)
+					  : ret;
 	if ((ret = sh_claim_save(c, err)) < 0)
 		return ret;
 	*recorded = true;
@@ -181,8 +182,9 @@ static void keep_baseline(struct sh_attach_run *a, const char *pci, const char *
 	struct sh_error e;
 
 	if (sh_baseline_keep(&a->store, a->host_sk, a->ctx->cfg->sysfs_root, pci, &e) < 0)
-		sh_log_msg(LOG_WARNING, "%s: its baseline was not kept (sriovctl list cannot tell what holders "
-					"leave on it): %s",
+		sh_log_msg(LOG_WARNING,
+			   "%s: its baseline was not kept (sriovctl list cannot tell what holders "
+			   "leave on it): %s",
 			   what, e.msg);
 }
 

@@ -155,8 +155,8 @@ static int return_item(struct gc *g, const struct sh_baseline *base, const struc
 }
 
 /* Returns each item of d, naming in one line each one the driver refuses and going on. */
-static void return_items(struct gc *g, const char *pci, const struct sh_baseline *base,
-			 const struct sh_baseline *now, const struct sh_dirty *d)
+static void return_items(struct gc *g, const char *pci, const struct sh_baseline *base, const struct sh_baseline *now,
+			 const struct sh_dirty *d)
 {
 	char done[512] = "", what[600], buf[48];
 	unsigned knobs_done = 0;
