@@ -16,6 +16,7 @@
 #include "sriov-hook/core/jsongen.h"
 #include "sriov-hook/core/vfsetting.h"
 #include "sriov-hook/ctl/heal.h"
+#include "sriov-hook/store/baseline.h"
 #include "sriov-hook/store/claim.h"
 #include "sriov-hook/sys/netns.h"
 #include "sriov-hook/sys/nl.h"
@@ -263,10 +264,28 @@ static void mark_lost(const struct sh_config *cfg, struct nl_sock *sk, struct sh
 		 w == SH_HEAL_ON_HOST ? "back on the host, sriovctl heal puts it back" : "not back on the host yet");
 }
 
+/* A free VF and its baseline (its state before its first claim): what differs now. The PF-side
+ * settings are the ones the listing read already. */
+static void mark_dirty(struct sh_store *st, struct nl_sock *sk, const char *sysfs_root, struct sh_list_vf *v)
+{
+	struct sh_baseline base, now;
+	struct sh_error ignored;
+
+	if (v->state != SH_VF_FREE || !sk || sh_baseline_read(st, v->inv.vf.pci, &base, &ignored) < 0 ||
+	    sh_baseline_capture(sk, sysfs_root, v->inv.vf.pci, false, &now, &ignored) < 0 ||
+	    !sh_baseline_same_vf(&base, &now))
+		return;
+	now.has_cfg = v->has_cfg;
+	now.cfg = v->cfg;
+	v->has_baseline = true;
+	sh_dirty_compare(&base, &now, &v->dirty);
+}
+
 int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_specs, unsigned flags,
 		     struct sh_listing *l, struct sh_error *err)
 {
 	_cleanup_nlsock_ struct nl_sock *sk = NULL;
+	_cleanup_store_ struct sh_store st = SH_STORE_INIT;
 	struct sh_error nl_err;
 	struct sh_inv_pf *inv = NULL;
 	size_t n, p, i;
@@ -302,6 +321,8 @@ int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_s
 	 * know; settings and counters stay empty. */
 	if (sh_nl_open(&sk, &nl_err) < 0)
 		sk = NULL;
+	if (sh_store_open(cfg->state_dir, false, &st, &nl_err) < 0)
+		st = SH_STORE_INIT; /* no baselines to compare: the claims' error was said above */
 	for (p = 0; p < l->n_pfs; p++) {
 		struct sh_list_pf *pf = &l->pfs[p];
 
@@ -313,6 +334,7 @@ int sh_listing_build(const struct sh_config *cfg, char *const *specs, size_t n_s
 				state_unclaimed(sk, pf, &l->vfs[i]);
 			netdev_counters(sk, &l->vfs[i]);
 			mark_lost(cfg, sk, &l->vfs[i]);
+			mark_dirty(&st, sk, cfg->sysfs_root, &l->vfs[i]);
 		}
 	}
 	return 0;
@@ -433,9 +455,15 @@ static const char *netdev_text(const struct sh_list_vf *v, char *buf, size_t len
 
 static const char *note_text(const struct sh_list_vf *v, char *buf, size_t len)
 {
-	char settings[160];
+	char settings[CELL_LEN], dirty[CELL_LEN];
 
 	settings_text(v, settings, sizeof(settings));
+	/* what holders left on a free VF, after its PF-side settings */
+	if (v->dirty.n) {
+		snprintf(dirty, sizeof(dirty), "%s%sdirty: ", settings, settings[0] ? "; " : "");
+		sh_dirty_text(&v->dirty, ", ", dirty + strlen(dirty), sizeof(dirty) - strlen(dirty));
+		memcpy(settings, dirty, sizeof(settings));
+	}
 	if (v->has_claim && v->has_mode && v->mode == SH_MODE_VFIO && !v->why[0]) {
 		char group[16] = "?";
 
@@ -563,6 +591,23 @@ static void gen_cfg(struct sh_jgen *j, const char *key, bool has, const struct s
 		sh_jgen_null(j);
 }
 
+/* "dirty": what a free VF differs in from its baseline ([] when nothing); null without one. */
+static void gen_dirty(struct sh_jgen *j, const struct sh_list_vf *v)
+{
+	char name[48];
+	size_t i;
+
+	gen_key(j, "dirty");
+	if (!v->has_baseline) {
+		sh_jgen_null(j);
+		return;
+	}
+	sh_jgen_array_open(j);
+	for (i = 0; i < v->dirty.n; i++)
+		sh_jgen_str(j, sh_dirty_item_name(&v->dirty.item[i], name, sizeof(name)));
+	sh_jgen_array_close(j);
+}
+
 static void gen_pf(struct sh_jgen *j, const struct sh_list_pf *pf)
 {
 	const struct sh_inv_pf *p = &pf->inv;
@@ -628,6 +673,7 @@ static void gen_vf(struct sh_jgen *j, const struct sh_list_vf *v)
 	else
 		sh_jgen_null(j);
 	gen_cfg(j, "settings", v->has_cfg, &v->cfg);
+	gen_dirty(j, v);
 	gen_stats(j, "stats", &v->stats);
 	gen_stats(j, "netdev_stats", &v->netdev_stats);
 	sh_jgen_map_close(j);

@@ -16,6 +16,7 @@
 #include "sriov-hook/hook/knobs.h"
 #include "sriov-hook/hook/pick.h"
 #include "sriov-hook/hook/restore.h"
+#include "sriov-hook/store/baseline.h"
 #include "sriov-hook/store/owners.h"
 #include "sriov-hook/store/tidy.h"
 #include "sriov-hook/sys/netns.h"
@@ -160,7 +161,8 @@ static int attach_vfio(struct sh_attach_run *a, const struct sh_vf_request *v, s
 	/* The PF-side settings as they are: what the container is told (its MAC, VLAN) even when it
 	 * changes none; a driver without SR-IOV netlink support only fails a request that does. */
 	if ((ret = sh_vf_cfg_get(a->host_sk, r->pf_ifindex, vf->index, &r->orig, err)) < 0 && v->knobs)
-		return ret == -EOPNOTSUPP ? sh_vf_cfg_refuse(cfg->sysfs_root, vf->pf_name, vf->pf_pci, v->given, err) : ret;
+		return ret == -EOPNOTSUPP ? sh_vf_cfg_refuse(cfg->sysfs_root, vf->pf_name, vf->pf_pci, v->given, err)
+					  : ret;
 	if ((ret = sh_claim_save(c, err)) < 0)
 		return ret;
 	*recorded = true;
@@ -171,6 +173,19 @@ static int attach_vfio(struct sh_attach_run *a, const struct sh_vf_request *v, s
 	    (ret = sh_vfio_bind(cfg->sysfs_root, cfg->dev_root, vf->pci, r->iommu_group, NULL, err)) < 0)
 		return ret;
 	return 0;
+}
+
+/* The VF's state before its first claim, for `sriovctl list` and gc (baseline.h): taken once,
+ * under the claim's lock, before anything changes. Never a reason to refuse the claim. */
+static void keep_baseline(struct sh_attach_run *a, const char *pci, const char *what)
+{
+	struct sh_error e;
+
+	if (sh_baseline_keep(&a->store, a->host_sk, a->ctx->cfg->sysfs_root, pci, &e) < 0)
+		sh_log_msg(LOG_WARNING,
+			   "%s: its baseline was not kept (sriovctl list cannot tell what holders "
+			   "leave on it): %s",
+			   what, e.msg);
 }
 
 /* Claims, records and configures the VF of request slot. Once its record is saved it counts in
@@ -214,6 +229,8 @@ static int attach_one(struct sh_attach_run *a, size_t slot, struct sh_error *err
 	if (r->host_name[0] &&
 	    (ret = sh_netdev_state_read(a->host_sk, r->host_ifindex, r->host_name, &r->host_state, err)) < 0)
 		goto unclaimed;
+	if (v->mode == SH_MODE_NETDEV && r->host_name[0])
+		keep_baseline(a, vf.pci, what);
 	if (v->mode == SH_MODE_VFIO) {
 		if ((ret = attach_vfio(a, v, c, &vf, &host, &recorded, err)) < 0 && !recorded)
 			goto unclaimed;

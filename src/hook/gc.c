@@ -1,6 +1,7 @@
 /* Garbage collection: finishes the claims nobody else will (holder gone without poststop, hook
  * killed mid-way, VF that was not back yet), with the same locks and the same release as the hooks,
- * then lets the store remove what crashed operations left. */
+ * then lets the store remove what crashed operations left, and returns each free VF that differs
+ * from its baseline (its state before its first claim) to it, item by item. */
 #include "sriov-hook/hook/gc.h"
 
 #include <errno.h>
@@ -8,12 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sriov-hook/core/vfsetting.h"
+#include "sriov-hook/hook/dirty.h"
 #include "sriov-hook/hook/restore.h"
+#include "sriov-hook/store/baseline.h"
 #include "sriov-hook/store/claim.h"
 #include "sriov-hook/store/pin.h"
 #include "sriov-hook/store/scan.h"
 #include "sriov-hook/store/tidy.h"
+#include "sriov-hook/sys/linkstate.h"
 #include "sriov-hook/sys/nl.h"
+#include "sriov-hook/sys/vfcfg.h"
 
 struct gc {
 	const struct sh_config *cfg;
@@ -118,6 +124,157 @@ static void gc_claim(struct gc *g, const char *pci)
 	}
 }
 
+/* ---- free VFs back to their baseline ---------------------------------------------------------- */
+
+/* Puts item it of VF now back as base has it; a setting is set with the other settings of its
+ * knob, once (*knobs_done). */
+static int return_item(struct gc *g, const struct sh_baseline *base, const struct sh_baseline *now,
+		       const struct sh_dirty_item *it, unsigned *knobs_done, struct sh_error *e)
+{
+	const struct sh_vf_setting *s;
+	size_t n;
+
+	switch (it->kind) {
+	case SH_DIRTY_RESIDUE:
+		return sh_residue_restore(g->sk, now->ifindex, now->netdev, &base->state, &now->state,
+					  (enum sh_residue)it->which, e);
+	case SH_DIRTY_LINK:
+		if (it->which == SH_DIRTY_MTU)
+			return sh_link_set_mtu(g->sk, now->ifindex, base->mtu, e);
+		if (it->which == SH_DIRTY_MAC)
+			return sh_link_set_mac(g->sk, now->ifindex, base->mac, e);
+		return sh_link_set_up(g->sk, now->ifindex, base->up, e);
+	case SH_DIRTY_SETTING:
+		s = sh_vf_settings(&n);
+		if (*knobs_done & SH_KNOB_BIT(s[it->which].knob))
+			return 0;
+		*knobs_done |= SH_KNOB_BIT(s[it->which].knob);
+		return sh_vf_knob_set(g->sk, now->pf_ifindex, now->vf_index, s[it->which].knob, &base->cfg, e);
+	}
+	return sh_err(e, EINVAL, "no such item");
+}
+
+/* Returns each item of d, naming in one line each one the driver refuses and going on. */
+static void return_items(struct gc *g, const char *pci, const struct sh_baseline *base, const struct sh_baseline *now,
+			 const struct sh_dirty *d)
+{
+	char done[512] = "", what[600], buf[48];
+	unsigned knobs_done = 0;
+	struct sh_error e;
+	const char *name;
+	size_t i, used = 0;
+	int r;
+
+	for (i = 0; i < d->n; i++) {
+		name = sh_dirty_item_name(&d->item[i], buf, sizeof(buf));
+		if ((r = return_item(g, base, now, &d->item[i], &knobs_done, &e)) < 0) {
+			snprintf(what, sizeof(what), "%s not returned to its baseline", name);
+			gc_event(g, pci, NULL, what, NULL, r, &e);
+		} else if (used < sizeof(done)) {
+			used += (size_t)snprintf(done + used, sizeof(done) - used, "%s%s", used ? ", " : "", name);
+		}
+	}
+	if (done[0]) {
+		snprintf(what, sizeof(what), "returned to its baseline (%s)", done);
+		gc_event(g, pci, NULL, what, NULL, 0, NULL);
+	}
+}
+
+/* Whether the host itself uses the VF's netdev (addresses, a master): its state is the admin's. */
+static bool host_uses(struct gc *g, const struct sh_baseline *now)
+{
+	struct sh_error ignored;
+	struct sh_link l;
+	char why[128];
+
+	return sh_link_get(g->sk, now->ifindex, NULL, &l, &ignored) == 0 &&
+	       sh_link_host_use(g->sk, &l, why, sizeof(why), &ignored) > 0;
+}
+
+/* VF pci's baseline, with the VF's lock held (or, dry run, looked at): removed when its VF is gone
+ * or is another PCI function now; else, when the free VF differs from it, the VF is put back. */
+static void gc_baseline_vf(struct gc *g, const char *pci)
+{
+	struct sh_baseline base, now;
+	struct sh_dirty d;
+	struct sh_error e;
+	char what[600], items[512];
+	int r;
+
+	if ((r = sh_baseline_read(&g->store, pci, &base, &e)) == -ENOENT)
+		return;
+	if (r < 0)
+		return gc_event(g, pci, NULL, "returned to its baseline", NULL, r, &e);
+	if (!g->sk && (r = sh_nl_open(&g->sk, &e)) < 0)
+		return gc_event(g, pci, NULL, "returned to its baseline", NULL, r, &e);
+	r = sh_baseline_capture(g->sk, g->cfg->sysfs_root, pci, true, &now, &e);
+	if (r == -ENOENT || (r == 0 && !sh_baseline_same_vf(&base, &now))) {
+		/* a VF recreated at the address never had this state: it gets its own at its claim */
+		r = g->dry_run ? 0 : sh_baseline_remove(&g->store, pci, &e);
+		gc_event(g, pci, NULL,
+			 now.dev_ino ? "removed the baseline of an earlier VF at its address"
+				     : "removed the baseline of a VF that is gone",
+			 NULL, r, &e);
+		return;
+	}
+	if (r == -ENODEV || (r == 0 && host_uses(g, &now)))
+		return; /* no netdev on the host (vfio-pci, moved away), or the host's own use */
+	if (r < 0)
+		return gc_event(g, pci, NULL, "returned to its baseline", NULL, r, &e);
+	sh_dirty_compare(&base, &now, &d);
+	if (!d.n)
+		return;
+	if (!g->dry_run)
+		return return_items(g, pci, &base, &now, &d);
+	snprintf(what, sizeof(what), "returned to its baseline (%s)", sh_dirty_text(&d, ", ", items, sizeof(items)));
+	gc_event(g, pci, NULL, what, NULL, 0, NULL);
+}
+
+/* A free VF only: one a live holder has (or a hook acts on, or whose claim gc could not return)
+ * is never touched. A temporary file is a killed writer's: every writer holds the VF's lock. */
+static int gc_baseline(const char *pci, bool tmp, void *data)
+{
+	struct gc *g = data;
+	struct sh_claim c;
+	struct sh_record r;
+	struct sh_error e;
+	char path[PATH_MAX + 64];
+	int ret;
+
+	if (tmp) {
+		if ((ret = sh_claim_trylock(&g->store, pci, &c)) < 0)
+			return 0;
+		snprintf(path, sizeof(path), "%s/baseline/%s.json.tmp", g->store.path, pci);
+		if (!g->dry_run)
+			sh_baseline_remove_tmp(&g->store, pci);
+		sh_claim_unlock(&c);
+		gc_event(g, NULL, NULL, "removed stray file", path, 0, NULL);
+		return 0;
+	}
+	if (g->dry_run) {
+		if (sh_store_vf_busy(&g->store, pci) == 0 && !sh_store_has_record(&g->store, pci))
+			gc_baseline_vf(g, pci);
+		return 0;
+	}
+	if ((ret = sh_store_lock_vf(&g->store, pci, false, &c, &e)) == -EBUSY)
+		return 0;
+	if (ret < 0) {
+		gc_event(g, pci, NULL, "returned to its baseline", NULL, ret, &e);
+		return 0;
+	}
+	if ((ret = sh_claim_read(&c, &r, &e)) == -ENOENT) {
+		gc_baseline_vf(g, pci);
+		/* nothing names the VF: its lock file goes with the lock */
+		if (sh_claim_release(&c, &e) < 0)
+			sh_claim_unlock(&c);
+		return 0;
+	}
+	if (ret < 0)
+		gc_event(g, pci, NULL, "returned to its baseline", NULL, ret, &e);
+	sh_claim_unlock(&c);
+	return 0;
+}
+
 const char *sh_gc_event_what(const struct sh_gc_event *ev, bool dry_run, char *buf, size_t len)
 {
 	static const char removed[] = "removed ";
@@ -158,6 +315,11 @@ int sh_gc(const struct sh_config *cfg, bool dry_run, void (*report)(const struct
 		goto out;
 	for (i = 0; i < n; i++)
 		gc_claim(&g, pci[i]);
+	/* after the claims: a VF one of them just returned may still differ from its baseline */
+	if ((r = sh_store_each_baseline(&g.store, gc_baseline, &g, &e)) < 0 && !g.first) {
+		g.first = r;
+		*err = e;
+	}
 	r = g.first;
 	if (!r && g.unreadable_pid)
 		r = sh_err(err, EPERM,

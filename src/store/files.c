@@ -1,6 +1,6 @@
 /* The store's file primitives: directory walks over an fd, lock files under locks/ (flock, and
- * the check that makes removing one while others wait for it safe), and the atomic replace of a
- * file. Every name is opened relative to a directory fd, never following a symlink. */
+ * the check that makes removing one while others wait for it safe), the atomic replace of a
+ * file, and the name of a baseline file. Every name is opened relative to a directory fd, never following a symlink. */
 #include "sriov-hook/store/files.h"
 
 #include <dirent.h>
@@ -56,6 +56,12 @@ bool sh_store_is_link(int dir, const char *name)
 	struct stat sb;
 
 	return fstatat(dir, name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || S_ISLNK(sb.st_mode);
+}
+
+/* baseline/<pci>.json of VF pci, as a name under baseline/ (baseline.h). */
+void sh_store_baseline_name(char *out, size_t len, const char *pci)
+{
+	snprintf(out, len, "%s.json", pci);
 }
 
 /* ---- locks ------------------------------------------------------------------------------------ */

@@ -184,7 +184,7 @@ static void gen_words(struct sh_jgen *j, const uint32_t *w, size_t n)
 	sh_jgen_array_close(j);
 }
 
-static void gen_netstate(struct sh_jgen *j, const struct sh_netdev_state *st)
+void sh_netdev_state_gen_json(struct sh_jgen *j, const struct sh_netdev_state *st)
 {
 	struct sh_ethtool_state eth = st->eth;
 	const uint32_t *w;
@@ -297,7 +297,7 @@ static void gen_field(struct sh_jgen *j, const struct field *f, const struct sh_
 		sh_jgen_array_close(j);
 		break;
 	case K_NETSTATE:
-		gen_netstate(j, &r->host_state);
+		sh_netdev_state_gen_json(j, &r->host_state);
 		break;
 	case K_RELEASE:
 		sh_jgen_str(j, sh_release_mode_name(r->release));
@@ -389,7 +389,7 @@ static int get_ranged(yajl_val v, const struct field *f, long long *out)
 	return *out < f->min || *out > f->max ? -EINVAL : 0;
 }
 
-static int parse_cfg(yajl_val v, struct sh_vf_cfg *cfg)
+int sh_vf_cfg_parse_json(yajl_val v, struct sh_vf_cfg *cfg)
 {
 	const struct sh_cfg_field *cf;
 	size_t i, n;
@@ -513,7 +513,7 @@ static int parse_words(yajl_val v, uint32_t *w, size_t n)
 
 /* Tolerant as the record is: a key this release does not know is ignored, one it lacks is left
  * as read (0), an ethtool part it lacks is not compared. */
-static int parse_netstate(yajl_val v, struct sh_netdev_state *st)
+int sh_netdev_state_parse_json(yajl_val v, struct sh_netdev_state *st)
 {
 	yajl_val x, eth;
 	uint32_t *w;
@@ -626,13 +626,13 @@ static int parse_field(yajl_val v, const struct field *f, struct sh_record *r)
 	case K_ALTNAMES:
 		return parse_altnames(v, r);
 	case K_CFG:
-		return parse_cfg(v, (struct sh_vf_cfg *)p);
+		return sh_vf_cfg_parse_json(v, (struct sh_vf_cfg *)p);
 	case K_KNOBS:
 		return parse_knobs(v, (unsigned *)p);
 	case K_SHARERS:
 		return parse_sharers(v, r);
 	case K_NETSTATE:
-		return parse_netstate(v, (struct sh_netdev_state *)p);
+		return sh_netdev_state_parse_json(v, (struct sh_netdev_state *)p);
 	case K_RELEASE:
 		return s && sh_release_mode_from_name(s, &r->release) ? 0 : -EINVAL;
 	}

@@ -21,6 +21,7 @@ static const struct {
 	{"locks", offsetof(struct sh_store, locks)},   {"claims", offsetof(struct sh_store, claims)},
 	{"owners", offsetof(struct sh_store, owners)}, {SH_STORE_PIN_DIR, offsetof(struct sh_store, pins)},
 	{"info", offsetof(struct sh_store, info)},     {"cdi", offsetof(struct sh_store, cdi)},
+	{"baseline", offsetof(struct sh_store, baseline)},
 };
 
 void sh_store_close_fd(int *fd)

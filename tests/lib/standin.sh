@@ -12,7 +12,7 @@
 #   cfg=$(standin_config t1)             # hook config file with a private state dir
 #   standin_netns_proc pid               # pid=: a live process in a new netns (a container's init)
 #   standin_vf_problems a                # prints how the VFs differ from creation; empty = same
-#   standin_state_residue "$state"       # prints files and mounts left under a state dir
+#   standin_state_residue "$state"       # prints files and mounts left under a state dir (baselines kept)
 #   standin_atexit 'cmd'                 # runs cmd at cleanup, before the links go
 #
 # Function names are stable: other suites source this file.
@@ -255,10 +255,13 @@ standin_kill() {
 }
 
 # standin_state_residue DIR: prints every regular file, symlink or socket under DIR and every mount
-# at or under DIR. Empty output = nothing left (empty directories may remain).
+# at or under DIR. Empty output = nothing left (empty directories may remain). A VF's baseline
+# (baseline/<pci>.json, a regular file: its state before its first claim) is kept on purpose after
+# release and is not residue; its temporary file (a writer killed midway) or anything else there is.
 standin_state_residue() {
 	local dir=$1
-	[ -e "$dir" ] && find "$dir" -mindepth 1 ! -type d -printf 'file %p\n' 2>/dev/null
+	[ -e "$dir" ] && find "$dir" -mindepth 1 ! -type d ! \( -type f -regex "$dir/baseline/[0-9a-f]+:[0-9a-f]+:[0-9a-f]+\.[0-7]\.json" \) \
+		-printf 'file %p\n' 2>/dev/null
 	awk -v d="$dir" '$2 == d || index($2, d "/") == 1 {print "mount " $2 " (" $3 ")"}' /proc/self/mounts
 }
 

@@ -29,7 +29,9 @@ store_pins() {
 }
 
 store_files() {
-	[ -e "$1" ] && find "$1" -mindepth 1 ! -type d ! -path "$1/locks/*" -printf 'file %p\n' 2>/dev/null
+	# baselines (baseline/<pci>.json) are kept after release on purpose (standin_state_residue)
+	[ -e "$1" ] && find "$1" -mindepth 1 ! -type d ! -path "$1/locks/*" \
+		! \( -type f -regex "$1/baseline/[0-9a-f]+:[0-9a-f]+:[0-9a-f]+\.[0-7]\.json" \) -printf 'file %p\n' 2>/dev/null
 	awk -v d="$1" '$2 == d || index($2, d "/") == 1 {print "mount " $2 " (" $3 ")"}' /proc/self/mounts
 }
 

@@ -10,6 +10,7 @@
 #include "sriov-hook/core/error.h"
 #include "sriov-hook/core/types.h"
 #include "sriov-hook/ctl/inventory.h"
+#include "sriov-hook/hook/dirty.h"
 #include "sriov-hook/input/config.h"
 #include "sriov-hook/store/scan.h"
 #include "sriov-hook/sys/vfstats.h"
@@ -42,6 +43,10 @@ struct sh_list_vf {
 	struct sh_vf_cfg cfg;		 /* PF-side settings now */
 	struct sh_vf_stats stats;	 /* as the PF reports them (present 0: none) */
 	struct sh_vf_stats netdev_stats; /* the VF netdev's own, on the host or in its holder's netns */
+	/* A free VF: what differs from its baseline (its state before its first claim); has_baseline
+	 * false when it has none of its own (never claimed, or recreated since). */
+	bool has_baseline;
+	struct sh_dirty dirty;
 };
 
 struct sh_list_pf {

@@ -20,6 +20,9 @@ bool sh_store_has_suffix(const char *s, const char *suffix, size_t *stem);
 /* Whether name is a symbolic link or absent in dir: left alone by every walk. */
 bool sh_store_is_link(int dir, const char *name);
 
+/* baseline/<pci>.json of VF pci, as a name under baseline/ (baseline.h). */
+void sh_store_baseline_name(char *out, size_t len, const char *pci);
+
 /* Opens and flock()s locks/<name>. A releaser unlinks a lock file while holding it: a file that is
  * no longer at the path once locked is not the lock, so retry on the one there now. create=false:
  * -ENOENT when there is no lock file (nobody can hold it). -EBUSY (err untouched) when held and

@@ -111,6 +111,14 @@ int sh_record_parse(const char *json, struct sh_record *r, struct sh_error *err)
 int sh_record_format(const struct sh_record *r, char **out);
 const char *sh_record_phase_name(enum sh_record_phase phase);
 
+/* The parts of a record that other files of the store keep too (the baseline, baseline.h), in
+ * the record's spelling: a netdev's state and PF-side settings as JSON, and read back. */
+struct sh_jgen;
+struct yajl_val_s; /* yajl_val */
+void sh_netdev_state_gen_json(struct sh_jgen *j, const struct sh_netdev_state *st);
+int sh_netdev_state_parse_json(struct yajl_val_s *v, struct sh_netdev_state *st);
+int sh_vf_cfg_parse_json(struct yajl_val_s *v, struct sh_vf_cfg *cfg);
+
 /* Keeps the container-side setup (MTU, addresses, default routes) in r: what sriovctl heal redoes.
  * Addresses that do not fit are left out of the record, never out of the container. */
 void sh_record_set_setup(struct sh_record *r, unsigned mtu, const struct sh_ip *addrs, size_t n_addrs,

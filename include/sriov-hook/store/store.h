@@ -17,6 +17,9 @@
  *   netns/<id>@<dev>-<ino>  container <id>'s network namespace (dev, ino), bind-mounted (pinned)
  *                           so that poststop still reaches the VF. Version 1 named it netns/<id>.
  *   info/<id>.json, cdi/<pci>.json  what vfio containers are told (info.h)
+ *   baseline/<pci>.json     VF pci's host-side state before its first claim (baseline.h), kept
+ *                           after release; written (atomically) under the VF's lock, never a lock
+ *                           itself: no claim waits for it.
  *
  * A lock file exists while its claim or pin does (or until gc after a crash); everything else of an
  * operation goes with it. state_dir must belong to the hook's user and not be group or world
@@ -34,10 +37,10 @@
 struct sh_store {
 	char path[PATH_MAX]; /* state_dir, for messages */
 	int dir;	     /* -1: state_dir does not exist (an empty store) */
-	int locks, claims, owners, pins, info, cdi;
+	int locks, claims, owners, pins, info, cdi, baseline;
 };
 #define SH_STORE_INIT                                                                                                  \
-	((struct sh_store){.dir = -1, .locks = -1, .claims = -1, .owners = -1, .pins = -1, .info = -1, .cdi = -1})
+	((struct sh_store){.dir = -1, .locks = -1, .claims = -1, .owners = -1, .pins = -1, .info = -1, .cdi = -1, .baseline = -1})
 
 /* Opens state_dir after checking who may write it. create: makes it and its subdirectories when
  * missing (createRuntime); otherwise a missing state_dir is an empty store (poststop creates
