@@ -182,10 +182,11 @@ expect_all_states() {
 	done
 }
 
-# No claim record, lock or other regular file left, and no netns pin mounted.
+# No claim record, lock or other regular file left, and no netns pin mounted. A VF's baseline
+# (baseline/<pci>.json, its state before its first claim) is kept on purpose.
 expect_no_claim() {
 	local _files _pins
-	_files=$(find "$STATE" -type f 2>/dev/null)
+	_files=$(find "$STATE" -type f ! -path "$STATE/baseline/*.json" 2>/dev/null)
 	[ -z "$_files" ] || fail "$1: files left in $STATE: $(echo $_files)"
 	_pins=$(awk -v s="$STATE" 'index($2, s) == 1 { print $2 }' /proc/mounts)
 	[ -z "$_pins" ] || fail "$1: netns pins still mounted: $(echo $_pins)"
