@@ -1,4 +1,5 @@
 #!/bin/bash
+# timeout: 600
 # kill -9 at every step: the hook is SIGKILLed at the entry of each of its system calls in turn
 # (tests/tools/killstep, ptrace), for createRuntime and for poststop, and after each kill the
 # runtime does what it does next:
