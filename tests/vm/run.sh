@@ -8,7 +8,7 @@
 # Environment: BUILD (default build), SRIOV_VM_CACHE (default /var/cache/sriov-hook-vm),
 # SRIOV_VM_TIMEOUT (seconds for the full boot, default 480; the short boot without the IOMMU has
 # 90), SRIOV_VM_SMOKE_TIMEOUT (the matrix's other boots, default 200), SRIOV_VM_NUMA_TIMEOUT (the
-# boot with two NUMA nodes, default 150), SRIOV_VM_TESTS
+# boot with two NUMA nodes, default 300), SRIOV_VM_TESTS
 # (space-separated guest test names to run instead of each boot's own), SRIOV_VM_VERBOSE=1 (echo
 # the whole console), SRIOV_VM_MATRIX (the boots: see matrix below), SRIOV_VM_FETCH_ONLY=1 (fill
 # the cache and stop).
@@ -25,8 +25,8 @@ vmtimeout=${SRIOV_VM_TIMEOUT:-480}
 noiommu_timeout=90
 # A smoke boot of the matrix (setup and a handful of tests).
 smoke_timeout=${SRIOV_VM_SMOKE_TIMEOUT:-200}
-# The boot with two NUMA nodes (no IOMMU, its few tests only).
-numa_timeout=${SRIOV_VM_NUMA_TIMEOUT:-150}
+# The boot with two NUMA nodes (its few tests only).
+numa_timeout=${SRIOV_VM_NUMA_TIMEOUT:-300}
 out=$BUILD/vm
 t_start=$(date +%s.%N)
 
@@ -462,8 +462,8 @@ virtio_devs+=(-netdev hubport,id=n0,hubid=0 -device virtio-net-pci,bus=rp0,addr=
 # numa_node -1 (measured), so eth0 sits behind an expander too. bus_nr 64 (node 0) and 128 (node
 # 1) keep the expanders' buses clear of pcie.0's and of each other's. The guest probes the
 # expander declared last first, whatever its bus number (measured): node 1's comes first, so that
-# eth0, setup's PF, is node 0's. No IOMMU: the NUMA tests need no vfio,
-# and a boot without it is faster and never meets QEMU's IOMMU abort.
+# eth0, setup's PF, is node 0's. The emulated IOMMU gives the node-1 PF's VFs vfio groups, whose
+# nodes near=auto resolves (numa-near-vfio-group).
 numa_devs=(-object memory-backend-ram,id=m0,size=512M -object memory-backend-ram,id=m1,size=512M
 	-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1)
 for n in 1 0; do
@@ -516,7 +516,8 @@ for row in $matrix; do
 	elif [ "$set" = numa ]; then
 		label="$suite-numa/"
 		devs=("${numa_devs[@]}")
-		boot "$out/console-$suite-numa.log" "$numa_timeout" "sriov_vm_drv=$drv sriov_vm_set=$set"
+		boot "$out/console-$suite-numa.log" "$numa_timeout" \
+			"intel_iommu=on iommu=pt sriov_vm_drv=$drv sriov_vm_set=$set" -device intel-iommu,intremap=on
 		rows="$rows $rel/numa:$out/console-$suite-numa.log"
 	elif [ "$drv" = virtio ]; then
 		label="$suite-$drv/"

@@ -431,8 +431,7 @@ setup() {
 	for m in $(cat /lib/modules/drv.order); do
 		insmod /lib/modules/$m.ko || { echo "FAIL vm/setup: insmod $m failed"; return 1; }
 	done
-	# The NUMA boot has no IOMMU and no vfio test.
-	[ "$DRV" = virtio ] || [ "$VM_SET" = numa ] || vfio_setup
+	[ "$DRV" = virtio ] || vfio_setup
 	wait_for 100 test -e /sys/class/net/$PF || { echo "FAIL vm/setup: no $PF after loading igb"; return 1; }
 	PFDEV=$(pf_dev)
 	echo "TIME PF $PF: $(basename "$PFDEV") on $(basename "$(readlink "$PFDEV/driver")"), netdev on $(basename "$(readlink "/sys/class/net/$PF/device/driver")"), sriov_totalvfs $(cat "$PFDEV/sriov_totalvfs")"

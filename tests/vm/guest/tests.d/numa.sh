@@ -3,8 +3,10 @@
 # and a second igb behind a PCIe expander bridge on node 1. runc containers whose cpuset is CPU 1
 # get a VF of the node-1 PF, through vf=auto and through a pool spanning both PFs whose order puts
 # node 0 first; with node 1 full, numa=strict is refused with the free VFs per node and prefer
-# takes node 0's. The claim's log line says why.
-NUMA_TESTS="numa_nodes_seen numa_auto_local numa_pool_local numa_strict_full numa_prefer_fallback"
+# takes node 0's. The claim's log line says why. near=auto finds the PCI device of a real vfio
+# group node (which has no device link in sysfs) through its IOMMU group.
+NUMA_TESTS="numa_nodes_seen numa_auto_local numa_pool_local numa_strict_full numa_prefer_fallback
+	numa_near_vfio_group"
 NUMA_POOL_CFG=/etc/sriov-hook/vm-numa-pool.json
 # The node-1 PF gets two VFs: two containers fill its node.
 NUMA_NVF1=2
@@ -191,7 +193,7 @@ test_numa_auto_local() {
 	[ $rc != 0 ] || fail "a VF of $P0 (node 0) was handed to a container on node 1 with numa=strict: $(cat "$b/run.out")"
 	grep -Eq "sriov-hook: vm-numa-auto-far: createRuntime: .*$P0.*on node 0, not on node 1" "$b/run.err" ||
 		fail "runc's error does not give the hook's reason: $(cat "$b/run.err")"
-	numa_show "$TEST: refused: $(grep -o 'sriov-hook: vm-numa-auto-far: [^"]*' "$b/run.err" | head -n 1)"
+	numa_show "$TEST: refused: $(grep -o 'sriov-hook: vm-numa-auto-far: [^"]*' "$b/run.err" | head -n 1 | sed 's/\\n$//')"
 	expect_numa_clean "after the containers"
 }
 
@@ -207,12 +209,12 @@ test_numa_pool_local() {
 	expect_numa_clean "after the containers"
 }
 
-# numa_fill: hold node 1's VFs through the pool (holders vm-numa-fill0, 1).
+# numa_fill: hold node 1's VFs through the pool (holders vm-fill0, vm-fill1).
 numa_fill() {
 	local _k
 	_k=0
 	while [ $_k -lt $NUMA_NVF1 ]; do
-		numa_hold vm-numa-fill$_k "$NUMA_POOL_CFG" 1 pool=span
+		numa_hold vm-fill$_k "$NUMA_POOL_CFG" 1 pool=span
 		_k=$((_k + 1))
 	done
 	[ -z "$(numa_vf_name 0)$(numa_vf_name 1)" ] || fail "node 1 is not full: $(numa_vf_name 0) $(numa_vf_name 1) on the host"
@@ -225,10 +227,10 @@ test_numa_strict_full() {
 	[ $rc != 0 ] || fail "numa=strict got a VF with node 1 full: $(cat "$b/run.out")"
 	grep -Eq "sriov-hook: vm-numa-strict: createRuntime: .*numa strict.*per node: node 0: $NVF of $NVF free, node 1: 0 of $NUMA_NVF1 free" "$b/run.err" ||
 		fail "runc's error does not give the census per node: $(cat "$b/run.err")"
-	numa_show "$TEST: refused: $(grep -o 'sriov-hook: vm-numa-strict: [^"]*' "$b/run.err" | head -n 1)"
+	numa_show "$TEST: refused: $(grep -o 'sriov-hook: vm-numa-strict: [^"]*' "$b/run.err" | head -n 1 | sed 's/\\n$//')"
 	[ "$(claim_files | grep -c .)" = $NUMA_NVF1 ] || fail "claims other than the holders': $(claim_files)"
 	expect_state 0 "after the refusal"
-	numa_drop vm-numa-fill0 vm-numa-fill1
+	numa_drop vm-fill0 vm-fill1
 	expect_numa_clean "after the containers"
 }
 
@@ -239,6 +241,39 @@ test_numa_prefer_fallback() {
 	[ $rc = 0 ] || fail "runc run exited $rc: $(cat "$b/run.err")"
 	expect_got "$b/run.out" "$(vf_pci 0)" 0
 	expect_log "VF 0 \($(vf_pci 0)\) of $P0 chosen: no local VF free \(this one is on node 0\)"
-	numa_drop vm-numa-fill0 vm-numa-fill1
+	numa_drop vm-fill0 vm-fill1
 	expect_numa_clean "after the containers"
+}
+
+# near=auto with a container given the vfio group of P1's VF 1 (on vfio-pci): the kernel's group
+# node has no device link; its IOMMU group names the VF, which shares the expander's root port with
+# P1. No cpuset: without near the pool's order would give P0's VF 0.
+test_numa_near_vfio_group() {
+	local pci group mm real
+	numa_ready
+	vfio_ready
+	pci=$(numa_vf_pci 1)
+	bind_vfio "$pci" || fail "cannot bind $pci to vfio-pci (on '$(pci_driver "$pci")')"
+	group=$(vf_group "$pci")
+	[ -c "/dev/vfio/$group" ] || fail "no /dev/vfio/$group for $pci on vfio-pci"
+	mm=$(stat -c '%t %T' "/dev/vfio/$group" | { read -r ma mi; echo "$((0x$ma)) $((0x$mi))"; })
+	real=$(readlink -f "/sys/dev/char/${mm% *}:${mm#* }")
+	numa_show "$TEST: /dev/vfio/$group is ${mm% *}:${mm#* }, sysfs $real (subsystem $(basename "$(readlink "$real/subsystem")"), device link: $([ -e "$real/device" ] && echo yes || echo none)); group $group: $(ls "/sys/kernel/iommu_groups/$group/devices" | tr '\n' ' ')"
+	b=$W/b-vm-numa-near
+	runc_bundle "$b" "[$NUMA_SHOW\"]" pool=span near=auto
+	sed -i -e "s|\"$CFG\"|\"$NUMA_POOL_CFG\"|g" \
+		-e "s|\"linux\": {\"namespaces\"|\"linux\": {\"devices\": [{\"type\": \"c\", \"path\": \"/dev/vfio/$group\", \"major\": ${mm% *}, \"minor\": ${mm#* }}], \"namespaces\"|" \
+		"$b/config.json"
+	echo "vm-numa-near $b" >>"$W/ids.$TEST"
+	(cd "$b" && runc run --no-pivot vm-numa-near) >"$b/run.out" 2>"$b/run.err" </dev/null
+	rc=$?
+	sed "s/^/# vm-numa-near: /" "$b/run.out"
+	unbind_vfio "$pci"
+	wait_for 100 numa_vf_present 1 || fail "VF 1 of $P1 has no netdev back on igbvf"
+	ip link set "$(numa_vf_name 1)" up
+	ip link set "$(numa_vf_name 1)" down
+	[ $rc = 0 ] || fail "runc run exited $rc: $(cat "$b/run.err")"
+	grep -q "^DEV $(numa_vf_pci 0)\$" "$b/run.out" || fail "the container's eth0 is not $(numa_vf_pci 0) near $pci: $(tr '\n' ' ' <"$b/run.out")"
+	expect_log "VF 0 \($(numa_vf_pci 0)\) of $P1 chosen: near $pci via root port "
+	expect_numa_clean "after the container"
 }
