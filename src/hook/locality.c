@@ -58,8 +58,8 @@ static int init_numa(const struct sh_spec *spec, const struct sh_vf_request *v, 
 int sh_locality_init(const char *root, const struct sh_spec *spec, const struct sh_vf_request *v, const char *p,
 		     struct sh_locality *loc, struct sh_error *err)
 {
-	char pci[SH_PCI_LEN];
-	size_t i;
+	char pcis[SH_NEAR_MAX][SH_PCI_LEN];
+	size_t i, j, n;
 	int r;
 
 	memset(loc, 0, sizeof(*loc));
@@ -71,11 +71,13 @@ int sh_locality_init(const char *root, const struct sh_spec *spec, const struct 
 	if (strcmp(v->near, "auto"))
 		return add_near(loc, v->near, err) < 0 ? sh_err_ctx(err, "%snear", p) : 0;
 	for (i = 0; spec && i < spec->n_chardevs; i++) {
-		/* a node that is no PCI device's (a tty, /dev/fuse) says nothing about where to be */
-		if (sh_topo_char_pci(root, spec->chardevs[i].major, spec->chardevs[i].minor, pci) < 0)
-			continue;
-		if ((r = add_near(loc, pci, err)) < 0)
-			return sh_err_ctx(err, "%snear=auto: %s", p, spec->chardevs[i].path);
+		/* A node that is no PCI device's (a tty, /dev/fuse, /dev/vfio/vfio) says nothing about
+		 * where to be; a vfio group's brings every device of the group, all of them the
+		 * container's (they sit together: a group is what the PCIe topology cannot isolate). */
+		n = sh_topo_char_pcis(root, spec->chardevs[i].major, spec->chardevs[i].minor, pcis, SH_NEAR_MAX);
+		for (j = 0; j < n; j++)
+			if ((r = add_near(loc, pcis[j], err)) < 0)
+				return sh_err_ctx(err, "%snear=auto: %s", p, spec->chardevs[i].path);
 	}
 	if (!loc->n_near)
 		sh_log_msg(LOG_INFO, "%snear=auto: no device of the container is a PCI device's", p);

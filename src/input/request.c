@@ -225,7 +225,8 @@ static const struct key {
 	 "why this VF (*local to node 1*, *no local VF free*)."},
 	{"near", parse_near,
 	 "A PCI address (*0000:af:00.0*: a GPU, an accelerator) or *auto* (the PCI devices behind the "
-	 "container's character devices, *linux.devices*): prefer the VF whose PF shares the longest PCIe "
+	 "container's character devices, *linux.devices*: a render node's device, or every device of a vfio "
+	 "group node's IOMMU group): prefer the VF whose PF shares the longest PCIe "
 	 "path with it (the same switch, then root port, then root complex), then the NUMA rule (the log line: "
 	 "*near 0000:af:00.0 via switch 0000:ae:00.0*). Refused when the address is no PCI device."},
 		{"ifname", parse_ifname, "Name inside the container; default *eth0* when free there (and the engine adds none later), else *net1*, *net2*, ..."},

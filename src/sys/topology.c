@@ -117,7 +117,9 @@ const char *sh_topo_pcie_root(const struct sh_pcie_path *p)
 	return p->n > 2 ? p->hop[1] : p->hop[0];
 }
 
-int sh_topo_char_pci(const char *root, unsigned major, unsigned minor, char pci[SH_PCI_LEN])
+/* The PCI device a character device's dev/char/<major>:<minor>/device link names (a DRM render
+ * node, an InfiniBand verbs node, a vfio device's cdev). */
+static int char_device_pci(const char *root, unsigned major, unsigned minor, char pci[SH_PCI_LEN])
 {
 	char path[PATH_MAX], real[PATH_MAX], *base;
 
@@ -130,4 +132,69 @@ int sh_topo_char_pci(const char *root, unsigned major, unsigned minor, char pci[
 		return -ENOENT;
 	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", root, pci);
 	return access(path, F_OK) == 0 ? 0 : -ENOENT;
+}
+
+/* The IOMMU group of a vfio group node. The kernel makes it a device of class vfio with no parent
+ * and so no device link, named after the group: "<N>", or "noiommu-<N>" in no-IOMMU mode. */
+static int char_vfio_group(const char *root, unsigned major, unsigned minor, unsigned long *group)
+{
+	char path[PATH_MAX], real[PATH_MAX], class[PATH_MAX], *name, *end;
+	const char *cls;
+
+	snprintf(path, sizeof(path), "%s/dev/char/%u:%u", root, major, minor);
+	if (!realpath(path, real))
+		return -ENOENT;
+	if (snprintf(path, sizeof(path), "%s/subsystem", real) >= (int)sizeof(path) || !realpath(path, class))
+		return -ENOENT;
+	cls = strrchr(class, '/');
+	if (!cls || strcmp(cls, "/vfio"))
+		return -ENOENT;
+	name = strrchr(real, '/') + 1;
+	if (!strncmp(name, "noiommu-", 8))
+		name += 8;
+	errno = 0;
+	*group = strtoul(name, &end, 10);
+	return *name >= '0' && *name <= '9' && !*end && !errno ? 0 : -ENOENT;
+}
+
+static int cmp_pci(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+size_t sh_topo_char_pcis(const char *root, unsigned major, unsigned minor, char (*pcis)[SH_PCI_LEN], size_t max)
+{
+	char path[PATH_MAX], pci[SH_PCI_LEN];
+	unsigned long group;
+	struct dirent *e;
+	size_t n = 0;
+	DIR *d;
+
+	if (max == 0)
+		return 0;
+	if (char_device_pci(root, major, minor, pcis[0]) == 0)
+		return 1;
+	if (char_vfio_group(root, major, minor, &group) < 0)
+		return 0;
+	snprintf(path, sizeof(path), "%s/kernel/iommu_groups/%lu/devices", root, group);
+	if (!(d = opendir(path)))
+		return 0;
+	while ((e = readdir(d))) {
+		if (sh_parse_pci_addr(e->d_name, pci) < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", root, pci);
+		if (access(path, F_OK) < 0)
+			continue;
+		if (n < max) {
+			memcpy(pcis[n++], pci, SH_PCI_LEN);
+			continue;
+		}
+		/* a group larger than max keeps its lowest addresses, whatever readdir's order */
+		qsort(pcis, n, SH_PCI_LEN, cmp_pci);
+		if (strcmp(pci, pcis[n - 1]) < 0)
+			memcpy(pcis[n - 1], pci, SH_PCI_LEN);
+	}
+	closedir(d);
+	qsort(pcis, n, SH_PCI_LEN, cmp_pci);
+	return n;
 }

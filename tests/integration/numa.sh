@@ -4,8 +4,9 @@
 # cpuset is CPU 1 gets b's VFs first (through the annotations and through the pool's CDI device
 # arguments), with b full prefer falls back to a and strict refuses with a count per node; no
 # cpuset keeps the configuration's order; numa=any and numa=<node>; near refused when the address
-# is no PCI device, near=auto with a device node behind no PCI device changes nothing; the log
-# line says why; sriovctl list shows each PF's node and PCIe root; a runc container with a cpuset.
+# is no PCI device, near=auto with a device node behind no PCI device changes nothing, with a vfio
+# group node (no device link) it finds the group's devices; the log line says why; sriovctl list
+# shows each PF's node and PCIe root; a runc container with a cpuset.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
 t_setup numa "$REPO" "a 3b 2" "b 5b 2"
@@ -101,6 +102,44 @@ c['linux']['devices'] = [{'type': 'c', 'path': '/dev/fuse', 'major': 10, 'minor'
 ct_createrun r2 "$CFG"
 t_check near/auto_nothing "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC/$(vf_of r2)" = 0/b0
 release r2
+
+# near=auto with a vfio group node: /dev/vfio/42 is a device of class vfio with no device link, as
+# the kernel makes it; its IOMMU group holds two functions of a device on the PFs' root complex,
+# which become the near devices (the lower first). /dev/vfio/vfio (class misc) brings none. Both
+# PFs share the root complex with them: the cpuset still decides, and the log says what was near.
+fake_pci() { # PCI GROUP: a PCI device on the root bus in IOMMU group GROUP
+	mkdir -p "$SH_SYSFS/devices/pci0000:00/$1" "$SH_SYSFS/kernel/iommu_groups/$2/devices"
+	ln -sfn "../../../devices/pci0000:00/$1" "$SH_SYSFS/bus/pci/devices/$1"
+	ln -sfn "../../../../devices/pci0000:00/$1" "$SH_SYSFS/kernel/iommu_groups/$2/devices/$1"
+}
+fake_char() { # MAJ:MIN CLASS NAME: dev/char/MAJ:MIN -> devices/virtual/CLASS/NAME, no device link
+	mkdir -p "$SH_SYSFS/devices/virtual/$2/$3" "$SH_SYSFS/class/$2" "$SH_SYSFS/dev/char"
+	ln -sfn "../../../../class/$2" "$SH_SYSFS/devices/virtual/$2/$3/subsystem"
+	ln -sfn "../../devices/virtual/$2/$3" "$SH_SYSFS/dev/char/$1"
+}
+fake_pci 0000:00:1e.1 42
+fake_pci 0000:00:1e.0 42
+fake_char 245:3 vfio 42
+fake_char 10:196 misc vfio
+: >"$LOG"
+ct_prepare g1 pool=span near=auto
+bundle_edit "$CT_BUNDLE" "c['linux']['resources'] = {'cpu': {'cpus': '1'}}
+c['linux']['devices'] = [{'type': 'c', 'path': '/dev/vfio/vfio', 'major': 10, 'minor': 196},
+                         {'type': 'c', 'path': '/dev/vfio/42', 'major': 245, 'minor': 3}]"
+ct_createrun g1 "$CFG"
+t_check near/auto_vfio_group "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC/$(vf_of g1)" = 0/b0
+t_contains near/auto_vfio_log "$(cat "$LOG" 2>/dev/null)" \
+	"of $PB chosen: near 0000:00:1e.0 via root complex pci0000:00, local to node 1" "log"
+release g1
+# the container node alone resolves to nothing
+: >"$LOG"
+ct_prepare g2 pool=span near=auto
+bundle_edit "$CT_BUNDLE" "c['linux']['resources'] = {'cpu': {'cpus': '1'}}
+c['linux']['devices'] = [{'type': 'c', 'path': '/dev/vfio/vfio', 'major': 10, 'minor': 196}]"
+ct_createrun g2 "$CFG"
+t_check near/auto_vfio_container "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC/$(vf_of g2)" = 0/b0
+t_contains near/auto_vfio_container_log "$(cat "$LOG" 2>/dev/null)" "no device of the container is a PCI device's" "log"
+release g2
 
 # the pool's CDI device (its hook's arguments name the pool) follows the same rule
 ct_prepare c1

@@ -191,6 +191,39 @@ static void test_near_auto(void **state)
 	assert_false(sh_locality_active(&loc));
 }
 
+/* A vfio group's node (no device link) brings its IOMMU group's devices: the GPU's group makes PF A,
+ * behind the GPU's switch, the nearest; the container node /dev/vfio/vfio says nothing. */
+static void test_near_auto_vfio_group(void **state)
+{
+	struct sh_oci_chardev devs[] = {
+		{.path = "/dev/vfio/vfio", .major = 10, .minor = 196},
+		{.path = "/dev/vfio/7", .major = 242, .minor = 0},
+	};
+	struct sh_spec spec = spec_with("4");
+	struct sh_vf_request v = {0};
+	struct sh_locality loc;
+	struct sh_pf_place pl;
+	struct sh_error err = {0};
+	char why[160];
+
+	snprintf(v.near, sizeof(v.near), "auto");
+	spec.chardevs = devs;
+	spec.n_chardevs = 2;
+	assert_int_equal(sh_locality_init(root_of(state, "four"), &spec, &v, "io.sriov.", &loc, &err), 0);
+	assert_int_equal(loc.n_near, 2);
+	assert_string_equal(loc.near_pci[0], GPU);
+	assert_string_equal(loc.near_pci[1], GPU_AUDIO);
+	assert_true(score(&loc, PF_A, &pl) > score(&loc, PF_C, &pl)); /* near beats the cpuset's node 1 */
+	score(&loc, PF_A, &pl);
+	assert_string_equal(sh_locality_why(&loc, &pl, why, sizeof(why)),
+			    "near " GPU " via switch 0000:01:00.0, no local VF free (this one is on node 0)");
+	/* the container node alone: no device, the cpuset decides */
+	spec.n_chardevs = 1;
+	assert_int_equal(sh_locality_init(root_of(state, "four"), &spec, &v, "io.sriov.", &loc, &err), 0);
+	assert_int_equal(loc.n_near, 0);
+	assert_true(score(&loc, PF_C, &pl) > score(&loc, PF_A, &pl));
+}
+
 static void test_near_no_pci_device(void **state)
 {
 	struct sh_vf_request v = {0};
@@ -212,6 +245,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_one_node_host, setup4, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_near_through_a_switch, setup4, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_near_auto, setup4, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_near_auto_vfio_group, setup4, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_near_no_pci_device, setup4, tmpdir_teardown),
 	};
 

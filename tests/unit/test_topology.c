@@ -133,15 +133,36 @@ static void test_pcie_path_and_sharing(void **state)
 
 static void test_char_device_pci(void **state)
 {
-	char root[PATH_MAX], pci[SH_PCI_LEN];
+	char root[PATH_MAX], pcis[4][SH_PCI_LEN];
 
 	fs_path(root, *state, "four");
 	tt_build(root, 4);
-	assert_int_equal(sh_topo_char_pci(root, 226, 128, pci), 0);
-	assert_string_equal(pci, GPU);
-	assert_int_equal(sh_topo_char_pci(root, 10, 229, pci), -ENOENT); /* no device link */
-	assert_int_equal(sh_topo_char_pci(root, 4, 64, pci), -ENOENT);	 /* a platform device */
-	assert_int_equal(sh_topo_char_pci(root, 1, 3, pci), -ENOENT);	 /* no such node */
+	assert_int_equal(sh_topo_char_pcis(root, 226, 128, pcis, 4), 1);
+	assert_string_equal(pcis[0], GPU);
+	assert_int_equal(sh_topo_char_pcis(root, 10, 229, pcis, 4), 0); /* no device link */
+	assert_int_equal(sh_topo_char_pcis(root, 4, 64, pcis, 4), 0);	/* a platform device */
+	assert_int_equal(sh_topo_char_pcis(root, 1, 3, pcis, 4), 0);	/* no such node */
+	assert_int_equal(sh_topo_char_pcis(root, 226, 128, pcis, 0), 0);
+}
+
+/* A vfio group node has no device link: its IOMMU group's devices, sorted, whatever the order
+ * they were made in; no-IOMMU mode's name; a group the kernel does not show and the container
+ * node /dev/vfio/vfio (class misc) give none. */
+static void test_char_vfio_group(void **state)
+{
+	char root[PATH_MAX], pcis[4][SH_PCI_LEN];
+
+	fs_path(root, *state, "four");
+	tt_build(root, 4);
+	assert_int_equal(sh_topo_char_pcis(root, 242, 0, pcis, 4), 2);
+	assert_string_equal(pcis[0], GPU);
+	assert_string_equal(pcis[1], GPU_AUDIO);
+	assert_int_equal(sh_topo_char_pcis(root, 242, 0, pcis, 1), 1); /* the lowest address kept */
+	assert_string_equal(pcis[0], GPU);
+	assert_int_equal(sh_topo_char_pcis(root, 242, 1, pcis, 4), 1);
+	assert_string_equal(pcis[0], NVME);
+	assert_int_equal(sh_topo_char_pcis(root, 242, 2, pcis, 4), 0);
+	assert_int_equal(sh_topo_char_pcis(root, 10, 196, pcis, 4), 0);
 }
 
 int main(void)
@@ -152,6 +173,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pci_node, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_pcie_path_and_sharing, setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_char_device_pci, setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_char_vfio_group, setup, tmpdir_teardown),
 	};
 
 	return cmocka_run_group_tests_name("topology", tests, NULL, NULL);

@@ -7,7 +7,8 @@
 #
 # Environment: BUILD (default build), SRIOV_VM_CACHE (default /var/cache/sriov-hook-vm),
 # SRIOV_VM_TIMEOUT (seconds for the full boot, default 480; the short boot without the IOMMU has
-# 90), SRIOV_VM_SMOKE_TIMEOUT (the matrix's other boots, default 200), SRIOV_VM_TESTS
+# 90), SRIOV_VM_SMOKE_TIMEOUT (the matrix's other boots, default 200), SRIOV_VM_NUMA_TIMEOUT (the
+# boot with two NUMA nodes, default 300), SRIOV_VM_TESTS
 # (space-separated guest test names to run instead of each boot's own), SRIOV_VM_VERBOSE=1 (echo
 # the whole console), SRIOV_VM_MATRIX (the boots: see matrix below), SRIOV_VM_FETCH_ONLY=1 (fill
 # the cache and stop).
@@ -24,6 +25,8 @@ vmtimeout=${SRIOV_VM_TIMEOUT:-480}
 noiommu_timeout=90
 # A smoke boot of the matrix (setup and a handful of tests).
 smoke_timeout=${SRIOV_VM_SMOKE_TIMEOUT:-200}
+# The boot with two NUMA nodes (its few tests only).
+numa_timeout=${SRIOV_VM_NUMA_TIMEOUT:-300}
 out=$BUILD/vm
 t_start=$(date +%s.%N)
 
@@ -110,9 +113,10 @@ ensure_host_tools() {
 # The kernel matrix: one boot per row, "suite:driver:tests". The suite's kernel (bookworm 6.1,
 # bullseye 5.10, trixie 6.12, sid 7.2), the PF's emulated NIC (igb: 82576 with igbvf VFs, under
 # bookworm-backports' QEMU; virtio: virtio-net SR-IOV, which needs QEMU >= 10.1, from a sid root)
-# and the guest's tests (full: every test, then the short boot without the IOMMU; smoke or virtio:
-# the lists in guest/tests.sh). SRIOV_VM_MATRIX replaces it ("bookworm:igb:full" is the old suite).
-matrix=${SRIOV_VM_MATRIX:-"bookworm:igb:full bullseye:igb:smoke trixie:igb:smoke sid:igb:smoke sid:virtio:virtio"}
+# and the guest's tests (full: every test, then the short boot without the IOMMU; smoke, virtio or
+# numa: the lists in guest/tests.sh; numa boots a guest with two NUMA nodes and a PF on each).
+# SRIOV_VM_MATRIX replaces it ("bookworm:igb:full" is the old suite).
+matrix=${SRIOV_VM_MATRIX:-"bookworm:igb:full bullseye:igb:smoke trixie:igb:smoke sid:igb:smoke sid:virtio:virtio bookworm:igb:numa"}
 
 # The modules a guest may load, each file's path under the kernel's modules directory; a trailing ?
 # marks one a kernel may lack or have built in (checked against modules.builtin): vfio_virqfd was
@@ -451,6 +455,22 @@ for i in 1 2 3 4 5 6 7; do
 	virtio_devs+=(-netdev "hubport,id=n$i,hubid=0" -device "virtio-net-pci,bus=rp0,addr=0x0.0x$i,netdev=n$i,sriov-pf=pf0")
 done
 virtio_devs+=(-netdev hubport,id=n0,hubid=0 -device virtio-net-pci,bus=rp0,addr=0x0.0x0,netdev=n0,id=pf0)
+# Two NUMA nodes, CPU 0 and half the memory on node 0, CPU 1 and the other half on node 1, and an
+# igb behind a PCIe expander bridge on each node (eth0 on node 0, eth1 on node 1): QEMU puts each
+# bridge's node in its ACPI _PXM, from which the guest kernel gives the bridge's buses, the PF and
+# its VFs their numa_node. The main root complex (pcie.0) has no _PXM: a device on it reads
+# numa_node -1 (measured), so eth0 sits behind an expander too. bus_nr 64 (node 0) and 128 (node
+# 1) keep the expanders' buses clear of pcie.0's and of each other's. The guest probes the
+# expander declared last first, whatever its bus number (measured): node 1's comes first, so that
+# eth0, setup's PF, is node 0's. The emulated IOMMU gives the node-1 PF's VFs vfio groups, whose
+# nodes near=auto resolves (numa-near-vfio-group).
+numa_devs=(-object memory-backend-ram,id=m0,size=512M -object memory-backend-ram,id=m1,size=512M
+	-numa node,nodeid=0,cpus=0,memdev=m0 -numa node,nodeid=1,cpus=1,memdev=m1)
+for n in 1 0; do
+	numa_devs+=(-device "pxb-pcie,id=pxb$n,bus_nr=$((64 * (n + 1))),numa_node=$n,bus=pcie.0"
+		-device "pcie-root-port,id=rp$n,bus=pxb$n,chassis=$((n + 1)),slot=0"
+		-netdev "hubport,id=n$n,hubid=0" -device "igb,bus=rp$n,netdev=n$n")
+done
 # The guest's tests of a smoke boot (igb on every kernel) and of the virtio boot: guest/tests.sh
 # names them (SMOKE_TESTS, VIRTIO_TESTS); a kill -9 sweep of K9 seconds there.
 smoke_k9=8
@@ -493,6 +513,12 @@ for row in $matrix; do
 			boot "$out/console-noiommu.log" "$noiommu_timeout" "sriov_vm=noiommu sriov_vm_drv=$drv"
 			rows="$rows $rel/$drv:$out/console-noiommu.log"
 		fi
+	elif [ "$set" = numa ]; then
+		label="$suite-numa/"
+		devs=("${numa_devs[@]}")
+		boot "$out/console-$suite-numa.log" "$numa_timeout" \
+			"intel_iommu=on iommu=pt sriov_vm_drv=$drv sriov_vm_set=$set" -device intel-iommu,intremap=on
+		rows="$rows $rel/numa:$out/console-$suite-numa.log"
 	elif [ "$drv" = virtio ]; then
 		label="$suite-$drv/"
 		boot "$out/console-$suite-$drv.log" "$smoke_timeout" "sriov_vm_drv=$drv sriov_vm_set=$set"

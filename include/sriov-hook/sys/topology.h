@@ -1,6 +1,7 @@
 /* Where things sit: the NUMA nodes of a set of CPUs (devices/system/node/node<N>/cpulist), a PCI
  * device's node (numa_node), its path from the root complex down (host bridge, root port,
- * switch ports), and the PCI device behind a character device node (dev/char/<maj>:<min>/device). */
+ * switch ports), and the PCI devices behind a character device node (dev/char/<maj>:<min>/device,
+ * or a vfio group node's IOMMU group). */
 #ifndef SRIOV_HOOK_TOPOLOGY_H
 #define SRIOV_HOOK_TOPOLOGY_H
 
@@ -34,8 +35,11 @@ unsigned sh_topo_shared(const struct sh_pcie_path *a, const struct sh_pcie_path 
 const char *sh_topo_share_name(unsigned shared);
 /* The root port of a path (hop[1]), or its root complex when the device sits on the root bus. */
 const char *sh_topo_pcie_root(const struct sh_pcie_path *p);
-/* The PCI device behind character device major:minor, through dev/char/<major>:<minor>/device:
- * -ENOENT when there is none (not a PCI device's node). */
-int sh_topo_char_pci(const char *root, unsigned major, unsigned minor, char pci[SH_PCI_LEN]);
+/* The PCI devices behind character device major:minor, at most max of them into pcis; how many (0:
+ * the node is no PCI device's). The device dev/char/<major>:<minor>/device names, or for a vfio
+ * group node (class vfio, no device link) every PCI device of its IOMMU group
+ * (kernel/iommu_groups/<N>/devices/), sorted by address: a container given the group node holds
+ * all of them. */
+size_t sh_topo_char_pcis(const char *root, unsigned major, unsigned minor, char (*pcis)[SH_PCI_LEN], size_t max);
 
 #endif

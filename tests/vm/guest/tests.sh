@@ -21,7 +21,8 @@ grep -qw 'sriov_vm=noiommu' /proc/cmdline && VM_MODE=noiommu
 NOIOMMU_TESTS=""
 # The matrix (run.sh): the PF's driver (igb, or virtio: virtio-net SR-IOV, whose driver has no
 # PF-side VF settings at all), and the tests of this boot (full: all; smoke, virtio: the lists
-# below); sriov_vm_k9=SECONDS shortens the kill -9 sweep of a smoke boot.
+# below; numa: NUMA_TESTS of tests.d/numa.sh); sriov_vm_k9=SECONDS shortens the kill -9 sweep of
+# a smoke boot.
 cmdline_arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | head -n 1; }
 DRV=$(cmdline_arg sriov_vm_drv)
 DRV=${DRV:-igb}
@@ -858,7 +859,7 @@ all)
 	done
 	[ "$VM_MODE" = noiommu ] && [ -z "$(cat /vm/only 2>/dev/null)" ] && keep=$NOIOMMU_TESTS
 	tests=$keep
-	case $VM_SET in smoke) tests=$SMOKE_TESTS ;; virtio) tests=$VIRTIO_TESTS ;; esac
+	case $VM_SET in smoke) tests=$SMOKE_TESTS ;; virtio) tests=$VIRTIO_TESTS ;; numa) tests=$NUMA_TESTS ;; esac
 	[ "$VM_SET" != full ] && [ -n "$(cat /vm/only 2>/dev/null)" ] && tests=$(tr - _ </vm/only)
 	echo "PLAN setup $(echo $tests | tr _ -)"
 	setup || exit 1
