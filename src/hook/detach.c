@@ -61,6 +61,9 @@ static void log_released(const struct sh_record *r)
 	if (r->mode != SH_MODE_VFIO)
 		sh_log_msg(LOG_INFO, "VF %u (%s) of %s released as %s", r->vf_index, r->vf_pci, r->pf_name,
 			   r->host_name);
+	else if (r->group_of[0])
+		sh_log_msg(LOG_INFO, "VF %u (%s) of %s released with %s, whose IOMMU group %d it shares", r->vf_index,
+			   r->vf_pci, r->pf_name, r->group_of, r->iommu_group);
 	else if (r->driver[0])
 		sh_log_msg(LOG_INFO, "VF %u (%s) of %s released: back on %s%s%s", r->vf_index, r->vf_pci, r->pf_name,
 			   r->driver, r->host_name[0] ? " as " : "", r->host_name);
@@ -137,6 +140,15 @@ static int detach_one(const struct sh_ctx *ctx, struct sh_store *store, struct n
 	return 0;
 }
 
+/* Whether VF pci was claimed with VF lead, as a VF of its IOMMU group: it goes with lead. */
+static bool claimed_with(struct sh_store *store, const char *pci, const char *lead)
+{
+	struct sh_record r;
+	struct sh_error ignored;
+
+	return sh_store_peek(store, pci, &r, &ignored) == 0 && !strcmp(r.group_of, lead);
+}
+
 int sh_detach(const struct sh_ctx *ctx, struct sh_error *err)
 {
 	_cleanup_store_ struct sh_store store = SH_STORE_INIT;
@@ -157,7 +169,7 @@ int sh_detach(const struct sh_ctx *ctx, struct sh_error *err)
 		return sh_err(err, E2BIG, "%zu claims name this container: the state directory is corrupt", n);
 	teardown_init(ctx, &t);
 	for (i = 0; i < n; i++) {
-		if (ctx->vf_pci && strcmp(pci[i], ctx->vf_pci))
+		if (ctx->vf_pci && strcmp(pci[i], ctx->vf_pci) && !claimed_with(&store, pci[i], ctx->vf_pci))
 			continue;
 		pins[npins][0] = '\0';
 		if ((r = detach_one(ctx, &store, &sk, pci[i], &t, &pins[npins], &one)) < 0 && !first) {

@@ -264,6 +264,33 @@ int sh_vfio_group_check(const char *sysfs_root, const char *pci, int group, stru
 	return r;
 }
 
+int sh_vfio_group_devices(const char *sysfs_root, int group, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,
+			  struct sh_error *err)
+{
+	char dir[PATH_MAX];
+	struct dirent **list = NULL;
+	int i, count;
+
+	*n = 0;
+	if (group < 0)
+		return sh_err(err, EINVAL, "IOMMU group %d is not a group", group);
+	if (path_fmt(dir, "%s/kernel/iommu_groups/%d/devices", sysfs_root, group) < 0)
+		return sh_err(err, ENAMETOOLONG, "IOMMU group %d: path too long", group);
+	if ((count = scandir(dir, &list, not_dot, alphasort)) < 0)
+		return sh_err_errno(err, errno, "IOMMU group %d: list %s", group, dir);
+	for (i = 0; i < count; i++) {
+		/* only names the kernel gives PCI devices: one that is not cannot be claimed */
+		if (sh_pci_addr_valid(list[i]->d_name) && strlen(list[i]->d_name) < SH_PCI_LEN) {
+			if (*n < max)
+				memcpy(pci[*n], list[i]->d_name, strlen(list[i]->d_name) + 1);
+			(*n)++;
+		}
+		free(list[i]);
+	}
+	free(list);
+	return 0;
+}
+
 /* Whether pci is on want now, and with a node path, that the node exists. */
 static bool settled(const char *sysfs_root, const char *pci, const char *want, const char *node,
 		    char cur[SH_VFIO_DRIVER_MAX], struct sh_error *err)
