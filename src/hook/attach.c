@@ -199,8 +199,9 @@ static int claim_group(struct sh_attach_run *a, const struct sh_claim *lead, str
 	if ((ret = sh_vfio_group_devices(root, group, pci, SH_ARRAY_SIZE(pci), &n, err)) < 0)
 		return ret;
 	if (n > SH_ARRAY_SIZE(pci))
-		return sh_err(err, E2BIG, "IOMMU group %d of %s holds %zu devices, more than a container may claim (%zu)",
-			      group, lead->pci, n, SH_ARRAY_SIZE(pci));
+		return sh_err(err, E2BIG,
+			      "IOMMU group %d of %s holds %zu devices, more than a container may claim (%zu)", group,
+			      lead->pci, n, SH_ARRAY_SIZE(pci));
 	for (i = 0; i < n; i++) {
 		if (!strcmp(pci[i], lead->pci))
 			continue;
@@ -212,8 +213,9 @@ static int claim_group(struct sh_attach_run *a, const struct sh_claim *lead, str
 		if (sh_sysfs_vf_by_pci(root, pci[i], &pf, &vf, &ignored) < 0)
 			continue;
 		if (a->n >= SH_ATTACH_MAX_CLAIMS)
-			return sh_err(err, E2BIG, "IOMMU group %d of %s holds more VFs than a container may claim (%zu)",
-				      group, lead->pci, (size_t)SH_ATTACH_MAX_CLAIMS);
+			return sh_err(err, E2BIG,
+				      "IOMMU group %d of %s holds more VFs than a container may claim (%zu)", group,
+				      lead->pci, (size_t)SH_ATTACH_MAX_CLAIMS);
 		if ((ret = claim_companion(a, lead, pci[i], &pf, &vf, err)) < 0)
 			return sh_err_ctx(err,
 					  "IOMMU group %d of %s is shared with VF %u (%s) of %s, which a vfio claim "
@@ -222,8 +224,10 @@ static int claim_group(struct sh_attach_run *a, const struct sh_claim *lead, str
 		taken++;
 	}
 	if (taken)
-		sh_log_msg(LOG_NOTICE, "IOMMU group %d of %s holds %zu other VF(s): claimed with it (whoever opens "
-			   "/dev/vfio/%d reaches them all)", group, lead->pci, taken, group);
+		sh_log_msg(LOG_NOTICE,
+			   "IOMMU group %d of %s holds %zu other VF(s): claimed with it (whoever opens "
+			   "/dev/vfio/%d reaches them all)",
+			   group, lead->pci, taken, group);
 	return 0;
 }
 

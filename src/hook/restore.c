@@ -316,7 +316,7 @@ int sh_release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct s
 
 struct group_rest {
 	const struct sh_record *r;
-	const char *lead; /* the VF the group claim was made for */
+	const char *lead;	  /* the VF the group claim was made for */
 	char pci[32][SH_PCI_LEN]; /* as many as a container may claim */
 	size_t n;
 };
@@ -346,8 +346,7 @@ void sh_release_group_rest(const struct sh_config *cfg, struct nl_sock *host_sk,
 		if (sh_store_lock_vf(store, g.pci[i], false, &c, &e) < 0)
 			continue;
 		/* still that holder's, of that group, and left by it */
-		if (sh_claim_read(&c, &rec, &e) < 0 || strcmp(rec.id, r->id) ||
-		    !sh_record_is_stale(&rec) ||
+		if (sh_claim_read(&c, &rec, &e) < 0 || strcmp(rec.id, r->id) || !sh_record_is_stale(&rec) ||
 		    (strcmp(g.pci[i], g.lead) && strcmp(rec.group_of, g.lead))) {
 			sh_claim_unlock(&c);
 			continue;
