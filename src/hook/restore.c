@@ -314,47 +314,38 @@ int sh_release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct s
 	return ret;
 }
 
-struct group_rest {
-	const struct sh_record *r;
-	const char *lead;	  /* the VF the group claim was made for */
-	char pci[32][SH_PCI_LEN]; /* as many as a container may claim */
-	size_t n;
-};
-
-static int note_group_rest(const char *pci, const struct sh_record *rec, void *data)
-{
-	struct group_rest *g = data;
-
-	if (strcmp(pci, g->r->vf_pci) && rec->mode == SH_MODE_VFIO && g->n < SH_ARRAY_SIZE(g->pci) &&
-	    (!strcmp(pci, g->lead) || !strcmp(rec->group_of, g->lead)))
-		snprintf(g->pci[g->n++], SH_PCI_LEN, "%s", pci);
-	return 0;
-}
-
 void sh_release_group_rest(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_store *store,
 			   const struct sh_record *r)
 {
-	struct group_rest g = {.r = r, .lead = r->group_of[0] ? r->group_of : r->vf_pci};
+	const char *lead = r->group_of[0] ? r->group_of : r->vf_pci;
+	char pci[32][SH_PCI_LEN]; /* as many as a container may claim */
 	struct sh_error e;
 	struct sh_record rec;
 	struct sh_claim c;
-	size_t i;
+	size_t i, n;
+	int ret;
 
-	if (r->mode != SH_MODE_VFIO || sh_store_each_record_of(store, r->id, note_group_rest, &g, &e) < 0)
+	if (r->mode != SH_MODE_VFIO || sh_store_list_owned(store, r->id, pci, SH_ARRAY_SIZE(pci), &n, &e) < 0)
 		return;
-	for (i = 0; i < g.n; i++) {
-		if (sh_store_lock_vf(store, g.pci[i], false, &c, &e) < 0)
+	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++) {
+		if (!strcmp(pci[i], r->vf_pci) || sh_store_lock_vf(store, pci[i], false, &c, &e) < 0)
 			continue;
+		/* An index entry whose record never came: a hook killed while it claimed the group (the
+		 * read drops the entry). */
+		if ((ret = sh_claim_read(&c, &rec, &e)) == -ENOENT) {
+			sh_claim_release(&c, &e);
+			continue;
+		}
 		/* still that holder's, of that group, and left by it */
-		if (sh_claim_read(&c, &rec, &e) < 0 || strcmp(rec.id, r->id) || !sh_record_is_stale(&rec) ||
-		    (strcmp(g.pci[i], g.lead) && strcmp(rec.group_of, g.lead))) {
+		if (ret < 0 || strcmp(rec.id, r->id) || rec.mode != SH_MODE_VFIO || !sh_record_is_stale(&rec) ||
+		    (strcmp(pci[i], lead) && strcmp(rec.group_of, lead))) {
 			sh_claim_unlock(&c);
 			continue;
 		}
 		if (sh_release_vf(cfg, host_sk, &c, &rec, false, &e) < 0)
-			sh_log_msg(LOG_WARNING, "VF %s of the IOMMU group of %s: %s", g.pci[i], g.lead, e.msg);
+			sh_log_msg(LOG_WARNING, "VF %s of the IOMMU group of %s: %s", pci[i], lead, e.msg);
 		else
-			sh_log_msg(LOG_NOTICE, "VF %s, claimed with %s (IOMMU group %d), released with it", g.pci[i],
-				   g.lead, rec.iommu_group);
+			sh_log_msg(LOG_NOTICE, "VF %s, claimed with %s (IOMMU group %d), released with it", pci[i],
+				   lead, rec.iommu_group);
 	}
 }

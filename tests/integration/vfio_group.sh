@@ -148,4 +148,55 @@ SUFFIX=$(printf '%s' "$PF-0" | tr 'a-z' 'A-Z' | tr -c 'A-Z0-9' '_')
 t_contains cdi/env "$(cat "$VSPEC" 2>/dev/null)" "SRIOV_VFIO_GROUP_VFS_$SUFFIX=$VF0,$VF1" "the vfio spec"
 rm -rf "$SH_TMP/cdi"
 
+# 9. kill -9 at each system call of A's createRuntime (the group claim: both locks, both records,
+# the commits). Its container is gone after each kill (the runtime fails the create). Then odd
+# steps `sriovctl gc`, even steps the next claim of the group (VF 1, another container) and its
+# poststop; after either, no claim is left and both VFs are on vfio-pci.
+[ -x "$KILLSTEP" ] || { t_fail sweep/build "$KILLSTEP is missing: run make tools"; t_end; exit 1; }
+bundle_bare "$SH_TMP/k9" pf="$PF" vf=0 mode=vfio
+bundle_bare "$SH_TMP/next" pf="$PF" vf=1 mode=vfio
+ks() {
+	printf '%s' "$(hook_state "$2" "$3" "$SH_TMP/k9")" |
+		env -i timeout 30 "$KILLSTEP" -k "$1" -o "$SH_TMP/ks.out" -- "$HOOK" --config "$CFG" createRuntime \
+			>/dev/null 2>&1
+	KS_LINE=$(tail -n 1 "$SH_TMP/ks.out")
+}
+sweep_problems() {
+	[ "$(claims)" = 0 ] || echo "claims left: $(ls "$STATE/claims" | tr '\n' ' ')"
+	[ "$(fakevfio_driver a 0)" = vfio-pci ] || echo "VF 0 on '$(fakevfio_driver a 0)'"
+	[ "$(fakevfio_driver a 1)" = vfio-pci ] || echo "VF 1 on '$(fakevfio_driver a 1)'"
+	standin_state_residue "$STATE" | grep -Ev '^file .*/locks/[^/]*$|^file .*\.lock$' | sed 's/^/left: /'
+}
+standin_netns_proc PK
+ks 0 k9ref "$PK"
+standin_kill "$PK"
+total=${KS_LINE#syscalls }
+case $KS_LINE in syscalls\ *) t_pass sweep/counted ;; *) t_fail sweep/counted "killstep: $KS_LINE"; t_end; exit 1 ;; esac
+t_check sweep/reference_claimed "VF 1 held by '$(holder_of "$VF1")'" "$(holder_of "$VF1")" = k9ref
+poststop k9ref
+failed=0 notkilled=0 first=""
+for ((n = 1; n <= total; n++)); do
+	standin_netns_proc PK
+	ks "$n" "k9c$n" "$PK"
+	standin_kill "$PK"
+	case $KS_LINE in killed\ *) ;; *) notkilled=$((notkilled + 1)) ;; esac
+	if [ $((n % 2)) = 1 ]; then
+		rec=$("$CTL" --config "$CFG" gc 2>&1)
+	else
+		standin_netns_proc PN
+		create "k9n$n" "$PN" pf="$PF" vf=1 mode=vfio
+		rec="$HOOK_RC $HOOK_ERR"
+		standin_kill "$PN"
+		poststop "k9n$n"
+	fi
+	p=$(sweep_problems)
+	if [ -n "$p" ]; then
+		failed=$((failed + 1))
+		[ -n "$first" ] || first="step $n (${KS_LINE}), $([ $((n % 2)) = 1 ] && echo gc || echo next claim): $rec $p"
+		rm -rf "$STATE"
+	fi
+done
+echo "# kill -9 of the group claim: $((total - failed))/$total steps recovered ($notkilled ran to their end)"
+t_check sweep/all_recovered "$failed of $total steps not recovered; first: $first" "$failed" = 0
+
 t_end
