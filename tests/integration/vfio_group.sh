@@ -8,7 +8,7 @@
 # back. tests/lib/fakevfio.py plays the kernel (this machine has no IOMMU).
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-t_setup vfio_group "$REPO" "a 5c 3"
+t_setup vfio_group "$REPO" "a 5c 4"
 . "$REPO/tests/lib/fakevfio.sh"
 CTL=$(dirname "$HOOK")/sriovctl
 KILLSTEP=${KILLSTEP:-$REPO/build/tests/tools/killstep}
@@ -17,13 +17,18 @@ PF=$(standin_pf_name a)
 DEVICES=$SH_SYSFS/devices/pci0000:00
 fakevfio_setup a
 DEV=$FAKEVFIO_DEV
-# VFs 0 and 1 in one group (10), both bound ahead to vfio-pci; VF 2 alone in group 12.
+# VFs 0 and 1 in one group (10), both bound ahead to vfio-pci; VFs 2 (on igbvf) and 3 (bound
+# ahead) in group 12, for sriov-runc.
 fakevfio_share a 0 1
+fakevfio_share a 2 3
 standin_vf_set_driver a 0 vfio-pci
 standin_vf_set_driver a 1 vfio-pci
+standin_vf_set_driver a 3 vfio-pci
 mknod "$DEV/vfio/10" c 1 3
 VF0=$(standin_vf_pci a 0)
 VF1=$(standin_vf_pci a 1)
+VF2=$(standin_vf_pci a 2)
+VF3=$(standin_vf_pci a 3)
 CFG=$(standin_config grp "\"dev_root\": \"$DEV\"")
 STATE=$(standin_state_dir grp)
 # the same VFs as a vfio pool, whose CDI devices name their VF (--pool --vf)
@@ -134,7 +139,35 @@ poststop ctrd
 free_again takeover
 standin_kill "$PB"
 
-# 8. doctor and cdi generate name the shared group.
+# 8. sriov-runc (docker's path) binds VF 2 and claims VF 3 of its group with it; the container's
+# createRuntime adopts both; the poststop of runc delete gives both back, VF 2 to igbvf.
+RUNC_WRAPPER=$(dirname "$HOOK")/sriov-runc
+B=$SH_TMP/wrapped
+bundle_runc "$B" "$HOOK" "$CFG" true pf="$PF" vf=2 mode=vfio
+bundle_edit "$B" 'c.pop("hooks", None)'
+mkdir -p "$SH_TMP/runc"
+SRIOV_HOOK_CONFIG=$CFG "$RUNC_WRAPPER" --root "$SH_TMP/runc" --log "$B/runc.log" --log-format json \
+	create --bundle "$B" --pid-file "$B/pid" wrapped </dev/null >"$B/out" 2>"$B/err"
+rc=$?
+t_check wrapper/created "sriov-runc create failed ($rc): $(cat "$B/err" "$B/runc.log" 2>/dev/null)" "$rc" = 0
+pid=$(cat "$B/pid" 2>/dev/null)
+t_check wrapper/vf2_bound "VF 2 on '$(fakevfio_driver a 2)'" "$(fakevfio_driver a 2)" = vfio-pci
+t_check wrapper/vf3_claimed "VF 3 held by '$(holder_of "$VF3")'" "$(holder_of "$VF3")" = wrapped
+t_check wrapper/vf3_adopted "VF 3's record pid '$(json_get "$STATE/claims/$VF3.json" pid)', container ${pid:-none}" \
+	"$(json_get "$STATE/claims/$VF3.json" pid)" = "$pid"
+t_contains wrapper/info_vf2 "$(cat "$STATE/info/wrapped.json" 2>/dev/null)" "$VF2" "the container's vfio.json"
+t_lacks wrapper/info_vf2_only "$(cat "$STATE/info/wrapped.json" 2>/dev/null)" "$VF3" "the container's vfio.json"
+runc_t start wrapped
+for ((i = 0; i < 250; i++)); do
+	runc_t state wrapped 2>/dev/null | grep -q '"status": "stopped"' && break
+	sleep 0.02
+done
+runc_t delete wrapped
+t_check wrapper/no_claim "$(claims) claims left: $(ls "$STATE/claims" 2>/dev/null | tr '\n' ' ')" "$(claims)" = 0
+t_check wrapper/vf2_back "VF 2 on '$(fakevfio_driver a 2)'" "$(fakevfio_driver a 2)" = igbvf
+t_check wrapper/vf3_stays "VF 3 on '$(fakevfio_driver a 3)'" "$(fakevfio_driver a 3)" = vfio-pci
+
+# 9. doctor and cdi generate name the shared group.
 DOC=$("$CTL" --config "$CFGP" doctor 2>&1)
 t_contains doctor/shared "$DOC" "IOMMU group 10 is shared by VF 0 ($VF0) and VF 1 ($VF1) of $PF" "doctor"
 SPEC=$SH_TMP/cdi/spec.json
@@ -148,7 +181,7 @@ SUFFIX=$(printf '%s' "$PF-0" | tr 'a-z' 'A-Z' | tr -c 'A-Z0-9' '_')
 t_contains cdi/env "$(cat "$VSPEC" 2>/dev/null)" "SRIOV_VFIO_GROUP_VFS_$SUFFIX=$VF0,$VF1" "the vfio spec"
 rm -rf "$SH_TMP/cdi"
 
-# 9. kill -9 at each system call of A's createRuntime (the group claim: both locks, both records,
+# 10. kill -9 at each system call of A's createRuntime (the group claim: both locks, both records,
 # the commits). Its container is gone after each kill (the runtime fails the create). Then odd
 # steps `sriovctl gc`, even steps the next claim of the group (VF 1, another container) and its
 # poststop; after either, no claim is left and both VFs are on vfio-pci.
