@@ -255,13 +255,23 @@ static int cdi_opts(const struct opts *o, char *hook, char *config, struct sh_cd
 	return 0;
 }
 
+/* VFs of vfio pools that share an IOMMU group: one line per group. */
+static void cdi_group_warning(const char *text, void *data)
+{
+	(void)data;
+	fprintf(stderr, "sriovctl: cdi generate: warning: %s\n", text);
+}
+
 static int cdi_write(const struct opts *o, const struct sh_config *cfg, const char *path, struct sh_error *err)
 {
 	char hook[PATH_MAX], config[PATH_MAX], vfio[PATH_MAX];
 	struct sh_cdi_opts c;
 	int r;
 
-	if ((r = cdi_opts(o, hook, config, &c, err)) < 0 || (r = sh_cdi_generate_file(cfg, &c, path, err)) < 0)
+	if ((r = cdi_opts(o, hook, config, &c, err)) < 0)
+		return r;
+	c.group_warning = cdi_group_warning;
+	if ((r = sh_cdi_generate_file(cfg, &c, path, err)) < 0)
 		return r;
 	if (sh_output_is_stdout(path))
 		return 0; /* the spec is the output */

@@ -310,6 +310,12 @@ static int gen_vfio_device(struct sh_jgen *j, const struct device *d, const stru
 	sh_jgen_array_open(j);
 	for (k = 0; k < SH_VFIO_ENV_COUNT && env[k]; k++)
 		sh_jgen_str(j, env[k]);
+	if (v->group_vfs[0]) {
+		char var[sizeof(suffix) + sizeof(v->group_vfs) + 32];
+
+		snprintf(var, sizeof(var), "SRIOV_VFIO_GROUP_VFS%s=%s", suffix, v->group_vfs);
+		sh_jgen_str(j, var);
+	}
 	sh_jgen_array_close(j);
 	sh_jgen_str(j, "mounts");
 	sh_jgen_array_open(j);
@@ -473,11 +479,38 @@ static int host_pfs(const struct sh_config *cfg, struct sh_cdi_pf **out, size_t 
 	return 0;
 }
 
+/* The VFs v shares its IOMMU group with (v->group_vfs), and once per group the line that says so. */
+static void group_note(const struct sh_config *cfg, const struct sh_cdi_opts *o, const struct sh_cdi_vfio_vf *done,
+		       size_t n_done, struct sh_cdi_vfio_vf *v)
+{
+	char text[512];
+	struct sh_error ignored;
+	size_t i;
+
+	if (sh_vfio_group_vfs(cfg->sysfs_root, v->iommu_group, v->group_vfs, sizeof(v->group_vfs), text, sizeof(text),
+			      &ignored) < 2) {
+		v->group_vfs[0] = '\0';
+		return;
+	}
+	for (i = 0; i < n_done && done[i].iommu_group != v->iommu_group; i++)
+		;
+	if (i == n_done && o->group_warning) {
+		char line[768];
+
+		snprintf(line, sizeof(line),
+			 "%s: a container given any of their devices gets them all (a vfio claim takes the whole "
+			 "group); enable ACS on the path to them to give them apart",
+			 text);
+		o->group_warning(line, o->data);
+	}
+}
+
 /* The VFs of the vfio pools on the PFs containers may use, with what their devices say. A VF that
  * has no IOMMU group (the IOMMU is off) or is not in sysfs yet is left out, the first such in
  * *missing (code 0 when none). */
-static int host_vfio_vfs(const struct sh_config *cfg, const struct sh_cdi_pf *pfs, size_t n_pfs,
-			 struct sh_cdi_vfio_vf **out, size_t *n, struct sh_error *missing, struct sh_error *err)
+static int host_vfio_vfs(const struct sh_config *cfg, const struct sh_cdi_opts *o, const struct sh_cdi_pf *pfs,
+			 size_t n_pfs, struct sh_cdi_vfio_vf **out, size_t *n, struct sh_error *missing,
+			 struct sh_error *err)
 {
 	_cleanup_nlsock_ struct nl_sock *sk = NULL;
 	struct sh_cdi_vfio_vf *vfs = NULL, *grown;
@@ -527,6 +560,7 @@ static int host_vfio_vfs(const struct sh_config *cfg, const struct sh_cdi_pf *pf
 				continue;
 			}
 			v->numa_node = sh_vfio_numa_node(cfg->sysfs_root, v->pci);
+			group_note(cfg, o, vfs, *n, v);
 			if (pool->knobs & SH_KNOB_BIT(SH_KNOB_VLAN)) {
 				v->vlan = pool->cfg.vlan;
 				v->qos = pool->cfg.qos;
@@ -592,7 +626,7 @@ int sh_cdi_generate_file(const struct sh_config *cfg, const struct sh_cdi_opts *
 	if (r == 0)
 		r = sh_cdi_generate(pfs, n, cfg->pools, cfg->n_pools, o, &text, err);
 	if (r == 0)
-		r = host_vfio_vfs(cfg, pfs, n, &vfio, &n_vfio, &missing, err);
+		r = host_vfio_vfs(cfg, o, pfs, n, &vfio, &n_vfio, &missing, err);
 	free(pfs);
 	if (r < 0)
 		return r;

@@ -364,6 +364,28 @@ static void check_vfio(struct doctor *d, const struct sh_listing *l)
 	}
 }
 
+/* IOMMU groups that several VFs share (no ACS between them): whoever opens the group reaches every
+ * VF of it, so they are one unit for vfio. One line per group, once the IOMMU is on. */
+static void check_iommu_groups(struct doctor *d, const struct sh_listing *l)
+{
+	char pcis[256], text[512];
+	struct sh_error ignored;
+	size_t i, j;
+
+	for (i = 0; i < l->n_vfs; i++) {
+		int g = l->vfs[i].inv.iommu_group;
+
+		for (j = 0; j < i && l->vfs[j].inv.iommu_group != g; j++)
+			;
+		if (g < 0 || j < i ||
+		    sh_vfio_group_vfs(d->cfg.sysfs_root, g, pcis, sizeof(pcis), text, sizeof(text), &ignored) < 2)
+			continue;
+		check(d, SH_CHECK_WARN, "iommu-group",
+		      "enable ACS on the PCIe path to them (firmware setup) to give them apart",
+		      "%s: through vfio they go to one container together (a vfio claim of one takes them all)", text);
+	}
+}
+
 /* PF-side settings that silently break a VF: link forced down, spoof checking with a MAC the VF
  * does not use. */
 static void check_vf_settings(struct doctor *d, const struct sh_listing *l)
@@ -857,6 +879,7 @@ int sh_doctor(const struct sh_doctor_opts *o, void (*report)(const struct sh_che
 	check_link(&d, &l);
 	check_vf_netdevs(&d, &l);
 	check_vfio(&d, &l);
+	check_iommu_groups(&d, &l);
 	check_vf_settings(&d, &l);
 	check_claims(&d, &l);
 	check_hooks_engine(&d, &podman);

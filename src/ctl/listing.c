@@ -469,9 +469,13 @@ static const char *note_text(const struct sh_list_vf *v, char *buf, size_t len)
 
 		if (v->inv.iommu_group >= 0)
 			snprintf(group, sizeof(group), "%d", v->inv.iommu_group);
-		snprintf(buf, len, "vfio: /dev/vfio/%s, back to %s on release%s%s", group,
-			 v->return_driver[0] ? v->return_driver : "nothing (stays on vfio-pci)",
-			 settings[0] ? "; " : "", settings);
+		if (v->claim.rec.group_of[0]) /* the holder asked another VF of the group */
+			snprintf(buf, len, "vfio: /dev/vfio/%s, held with %s (one IOMMU group)%s%s", group,
+				 v->claim.rec.group_of, settings[0] ? "; " : "", settings);
+		else
+			snprintf(buf, len, "vfio: /dev/vfio/%s, back to %s on release%s%s", group,
+				 v->return_driver[0] ? v->return_driver : "nothing (stays on vfio-pci)",
+				 settings[0] ? "; " : "", settings);
 	} else if (v->why[0])
 		snprintf(buf, len, "%s%s%s", v->why, settings[0] ? "; " : "", settings);
 	else if (v->has_claim && v->claim.rec.netns_ino)

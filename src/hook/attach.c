@@ -138,6 +138,100 @@ static int vfio_group(const struct sh_attach_run *a, const struct sh_vf *vf, int
 	return 0;
 }
 
+/* VF pci, of the IOMMU group of the VF that lead claims, claimed with it for this holder: a record
+ * that gives nothing back but the claim (the VF stays on the driver the group check found it on),
+ * saved at once, so that a rollback, the poststop and gc release it with the lead. */
+static int claim_companion(struct sh_attach_run *a, const struct sh_claim *lead, const char *pci,
+			   const struct sh_pf *pf, const struct sh_vf *vf, struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	struct sh_claim *c = &a->claims[a->n];
+	struct sh_record *r = &c->rec, old;
+	struct sh_link pf_link;
+	struct sh_error ignored;
+	int ret;
+
+	if ((ret = sh_link_get(a->host_sk, 0, pf->name, &pf_link, err)) < 0)
+		return sh_err_ctx(err, "PF %s", pf->name);
+	if ((ret = sh_claim_begin(&a->store, pci, &a->self, c, &old, err)) < 0)
+		return ret;
+	if (ret == 1) {
+		sh_log_msg(LOG_NOTICE, "VF %s: taking over the %s claim of %s", pci,
+			   old.phase == SH_PHASE_RETURNING ? "returning" : "stale", old.id);
+		if ((ret = sh_release_vf(cfg, a->host_sk, c, &old, true, err)) < 0)
+			return sh_err_ctx(err, "take over the claim of %s", old.id);
+		sh_store_unpin_if_unused(&a->store, old.pin, false, &ignored);
+		sh_release_group_rest(cfg, a->host_sk, &a->store, &old);
+	}
+	record_name(a->ctx->name, r->name);
+	record_name(a->ctx->state->bundle, r->bundle);
+	r->slot = lead->rec.slot;
+	memcpy(r->device, lead->rec.device, sizeof(r->device)); /* two claims of a->claims: no overlap */
+	snprintf(r->pf_name, sizeof(r->pf_name), "%s", pf->name);
+	snprintf(r->pf_pci, sizeof(r->pf_pci), "%s", pf->pci);
+	r->pf_ifindex = pf_link.ifindex;
+	r->vf_index = vf->index;
+	r->mode = SH_MODE_VFIO;
+	r->iommu_group = lead->rec.iommu_group;
+	_Static_assert(sizeof(r->group_of) == sizeof(lead->pci), "a PCI address fits group_of");
+	memcpy(r->group_of, lead->pci, sizeof(r->group_of));
+	if ((ret = sh_claim_save(c, err)) < 0) {
+		sh_claim_abort(c);
+		return ret;
+	}
+	a->n++; /* from here on, rollback releases it */
+	return 0;
+}
+
+/* Whoever opens /dev/vfio/<group> reaches every device of the group: a vfio claim takes every
+ * other VF of it too (hardware without ACS between VFs), or none when one is held or open. Other
+ * devices (a bridge on pcieport, a device unbound) are not the store's: the group check let them. */
+static int claim_group(struct sh_attach_run *a, const struct sh_claim *lead, struct sh_error *err)
+{
+	const char *root = a->ctx->cfg->sysfs_root;
+	int group = lead->rec.iommu_group;
+	char pci[SH_ATTACH_MAX_CLAIMS][SH_PCI_LEN];
+	struct sh_error ignored;
+	struct sh_pf pf;
+	struct sh_vf vf;
+	size_t i, n, taken = 0;
+	int ret;
+
+	if ((ret = sh_vfio_group_devices(root, group, pci, SH_ARRAY_SIZE(pci), &n, err)) < 0)
+		return ret;
+	if (n > SH_ARRAY_SIZE(pci))
+		return sh_err(err, E2BIG,
+			      "IOMMU group %d of %s holds %zu devices, more than a container may claim (%zu)", group,
+			      lead->pci, n, SH_ARRAY_SIZE(pci));
+	for (i = 0; i < n; i++) {
+		if (!strcmp(pci[i], lead->pci))
+			continue;
+		if (sh_vfio_device_in_use(root, pci[i]))
+			return sh_err(err, EBUSY,
+				      "IOMMU group %d of %s: %s of the same group is open (a VM's or a DPDK "
+				      "process's): the group is in use; stop that user first",
+				      group, lead->pci, pci[i]);
+		if (sh_sysfs_vf_by_pci(root, pci[i], &pf, &vf, &ignored) < 0)
+			continue;
+		if (a->n >= SH_ATTACH_MAX_CLAIMS)
+			return sh_err(err, E2BIG,
+				      "IOMMU group %d of %s holds more VFs than a container may claim (%zu)", group,
+				      lead->pci, (size_t)SH_ATTACH_MAX_CLAIMS);
+		if ((ret = claim_companion(a, lead, pci[i], &pf, &vf, err)) < 0)
+			return sh_err_ctx(err,
+					  "IOMMU group %d of %s is shared with VF %u (%s) of %s, which a vfio claim "
+					  "takes too",
+					  group, lead->pci, vf.index, pci[i], pf.name);
+		taken++;
+	}
+	if (taken)
+		sh_log_msg(LOG_NOTICE,
+			   "IOMMU group %d of %s holds %zu other VF(s): claimed with it (whoever opens "
+			   "/dev/vfio/%d reaches them all)",
+			   group, lead->pci, taken, group);
+	return 0;
+}
+
 /* The vfio side of attach_one, once the VF is claimed and its record initialised: the group checked,
  * the driver to go back to recorded before anything changes, the PF-side settings, then (sriov-runc)
  * the bind; a VF bound ahead must have its group's node. */
@@ -167,6 +261,8 @@ static int attach_vfio(struct sh_attach_run *a, const struct sh_vf_request *v, s
 		return ret;
 	*recorded = true;
 	a->n++; /* from here on, rollback restores this VF, and rebinds its driver */
+	if ((ret = claim_group(a, c, err)) < 0)
+		return ret;
 	if ((ret = sh_knobs_apply(a, v, c, host, err)) < 0)
 		return ret;
 	if (r->driver[0] &&
@@ -202,6 +298,9 @@ static int attach_one(struct sh_attach_run *a, size_t slot, struct sh_error *err
 	bool recorded;
 	int ret;
 
+	if (a->n >= SH_ATTACH_MAX_CLAIMS)
+		return sh_err(err, E2BIG, "the container claims more than %d VFs (with their IOMMU groups)",
+			      SH_ATTACH_MAX_CLAIMS);
 	if (v->mode == SH_MODE_VFIO && !a->prepare && (ret = sh_adopt(a, slot, err)) != -ENOENT)
 		return ret;
 	ret = sh_pick_vf(a, v, &pf, &vf, c, &host, err);
@@ -286,7 +385,19 @@ static void rollback(struct sh_attach_run *a)
 static int note_held(const char *pci, const struct sh_record *r, void *data)
 {
 	struct sh_attach_run *a = data;
+	size_t i;
 
+	/* A VF the container holds already through another's IOMMU group (its other CDI device): the
+	 * group is the container's, so is the VF. */
+	for (i = 0; r->group_of[0] && sh_record_held_by(r, &a->self) && i < a->ctx->req->n; i++) {
+		const struct sh_vf_request *v = &a->ctx->req->vf[i];
+
+		if (v->mode == SH_MODE_VFIO && !strcmp(v->vf_pci, pci) && !a->held[i]) {
+			sh_log_msg(LOG_INFO, "VF %s is the container's already, with %s of its IOMMU group %d", pci,
+				   r->group_of, r->iommu_group);
+			a->held[i] = true;
+		}
+	}
 	if (r->slot < 0 || (size_t)r->slot >= a->ctx->req->n)
 		return 0;
 	if (sh_record_held_by(r, &a->self) && r->phase == SH_PHASE_ATTACHED &&
@@ -382,7 +493,8 @@ static int attach_all(struct sh_attach_run *a, struct sh_error *err)
 		}
 	}
 	for (i = 0; i < a->n; i++) {
-		if (a->out && i < a->out_max)
+		/* the VFs claimed with another's IOMMU group are not the container's to use */
+		if (a->out && *a->out_n < a->out_max && !a->claims[i].rec.group_of[0])
 			a->out[(*a->out_n)++] = a->claims[i].rec;
 		sh_claim_unlock(&a->claims[i]);
 	}

@@ -61,6 +61,9 @@ static void log_released(const struct sh_record *r)
 	if (r->mode != SH_MODE_VFIO)
 		sh_log_msg(LOG_INFO, "VF %u (%s) of %s released as %s", r->vf_index, r->vf_pci, r->pf_name,
 			   r->host_name);
+	else if (r->group_of[0])
+		sh_log_msg(LOG_INFO, "VF %u (%s) of %s released with %s, whose IOMMU group %d it shares", r->vf_index,
+			   r->vf_pci, r->pf_name, r->group_of, r->iommu_group);
 	else if (r->driver[0])
 		sh_log_msg(LOG_INFO, "VF %u (%s) of %s released: back on %s%s%s", r->vf_index, r->vf_pci, r->pf_name,
 			   r->driver, r->host_name[0] ? " as " : "", r->host_name);
@@ -137,16 +140,28 @@ static int detach_one(const struct sh_ctx *ctx, struct sh_store *store, struct n
 	return 0;
 }
 
+/* The VF VF pci was claimed with, as a VF of its IOMMU group ("" when none): it goes with that one. */
+static const char *claimed_with(struct sh_store *store, const char *pci, char lead[SH_PCI_LEN])
+{
+	struct sh_record r;
+	struct sh_error ignored;
+
+	lead[0] = '\0';
+	if (sh_store_peek(store, pci, &r, &ignored) == 0)
+		memcpy(lead, r.group_of, SH_PCI_LEN);
+	return lead;
+}
+
 int sh_detach(const struct sh_ctx *ctx, struct sh_error *err)
 {
 	_cleanup_store_ struct sh_store store = SH_STORE_INIT;
 	_cleanup_nlsock_ struct nl_sock *sk = NULL;
-	char pci[SH_MAX_VFS * 4][SH_PCI_LEN], pins[SH_MAX_VFS * 4 + 8][NAME_MAX + 8];
+	char pci[SH_MAX_VFS * 4][SH_PCI_LEN], pins[SH_MAX_VFS * 4 + 8][NAME_MAX + 8], lead[SH_PCI_LEN];
 	const char *id = ctx->state->id;
 	struct teardown t;
 	struct sh_error one;
 	size_t i, n, npins = 0, more;
-	int r, first = 0;
+	int r, pass, first = 0;
 
 	/* poststop creates nothing: no state_dir is an empty store */
 	if ((r = sh_store_open(ctx->cfg->state_dir, false, &store, err)) < 0)
@@ -156,15 +171,21 @@ int sh_detach(const struct sh_ctx *ctx, struct sh_error *err)
 	if (n > SH_ARRAY_SIZE(pci)) /* more than any createRuntime makes */
 		return sh_err(err, E2BIG, "%zu claims name this container: the state directory is corrupt", n);
 	teardown_init(ctx, &t);
-	for (i = 0; i < n; i++) {
-		if (ctx->vf_pci && strcmp(pci[i], ctx->vf_pci))
-			continue;
-		pins[npins][0] = '\0';
-		if ((r = detach_one(ctx, &store, &sk, pci[i], &t, &pins[npins], &one)) < 0 && !first) {
-			first = r;
-			*err = one;
+	/* The VFs claimed with another's IOMMU group first: killed half-way, the one they came with is
+	 * still claimed, and whoever takes that claim over gives them back with it. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			claimed_with(&store, pci[i], lead);
+			if (!lead[0] != (pass == 1) ||
+			    (ctx->vf_pci && strcmp(pci[i], ctx->vf_pci) && strcmp(lead, ctx->vf_pci)))
+				continue;
+			pins[npins][0] = '\0';
+			if ((r = detach_one(ctx, &store, &sk, pci[i], &t, &pins[npins], &one)) < 0 && !first) {
+				first = r;
+				*err = one;
+			}
+			npins += pins[npins][0] != '\0';
 		}
-		npins += pins[npins][0] != '\0';
 	}
 	/* The pins: those of the claims released, and any other of this id that no record names (left
 	 * by a hook that died between pinning and claiming). A pin a record still names stays, a

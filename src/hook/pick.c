@@ -129,6 +129,7 @@ static int try_claim(struct sh_attach_run *a, struct sh_vf *vf, struct sh_claim 
 			return sh_err_ctx(err, "take over the claim of %s", old.id);
 		/* not waiting: a pin whose lock is held is in use, or left to the next sweep */
 		sh_store_unpin_if_unused(&a->store, old.pin, false, &ignored);
+		sh_release_group_rest(cfg, a->host_sk, &a->store, &old); /* a vfio group goes back as one */
 		/* a vfio VF given back is on its own driver again: judge it as it is now */
 		if (old.mode == SH_MODE_VFIO && (r = sh_vfio_driver(cfg->sysfs_root, vf->pci, vf->driver, err)) < 0) {
 			sh_claim_abort(c);

@@ -40,17 +40,25 @@ int sh_attach_abandon(const struct sh_ctx *ctx, struct sh_error *err)
 	struct sh_holder self = {ctx->state->id, getpid(), sh_proc_start_time(getpid()), 0, 0};
 	struct sh_error one;
 	struct sh_claim c;
-	size_t i, n;
+	size_t i, k, m, n;
 	int ret, first = 0;
 
 	if ((ret = sh_store_open(ctx->cfg->state_dir, false, &store, err)) < 0 ||
 	    (ret = sh_store_list_owned(&store, self.id, pci, SH_ARRAY_SIZE(pci), &n, err)) < 0)
 		return ret;
-	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++) {
+	/* The VFs claimed with another's IOMMU group first (as poststop does): killed half-way, the
+	 * one they came with is still claimed, and its takeover gives them back with it. */
+	m = n < SH_ARRAY_SIZE(pci) ? n : SH_ARRAY_SIZE(pci);
+	for (k = 0; k < 2 * m; k++) {
+		i = k % m;
 		if ((ret = sh_claim_reopen(&store, pci[i], &self, &c, &one)) == -ENOENT)
-			continue; /* adopted: the container's poststop gives it back */
+			continue; /* adopted (the container's poststop gives it back), or released already */
 		if (ret < 0)
 			goto next;
+		if (!c.rec.group_of[0] != (k >= m)) {
+			sh_claim_unlock(&c);
+			continue; /* the other pass's */
+		}
 		if (!sk && (ret = sh_nl_open(&sk, &one)) < 0) {
 			sh_claim_unlock(&c);
 			goto next;

@@ -313,3 +313,39 @@ int sh_release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct s
 		drop_info(c->store, r->id);
 	return ret;
 }
+
+void sh_release_group_rest(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_store *store,
+			   const struct sh_record *r)
+{
+	const char *lead = r->group_of[0] ? r->group_of : r->vf_pci;
+	char pci[32][SH_PCI_LEN]; /* as many as a container may claim */
+	struct sh_error e;
+	struct sh_record rec;
+	struct sh_claim c;
+	size_t i, n;
+	int ret;
+
+	if (r->mode != SH_MODE_VFIO || sh_store_list_owned(store, r->id, pci, SH_ARRAY_SIZE(pci), &n, &e) < 0)
+		return;
+	for (i = 0; i < n && i < SH_ARRAY_SIZE(pci); i++) {
+		if (!strcmp(pci[i], r->vf_pci) || sh_store_lock_vf(store, pci[i], false, &c, &e) < 0)
+			continue;
+		/* An index entry whose record never came: a hook killed while it claimed the group (the
+		 * read drops the entry). */
+		if ((ret = sh_claim_read(&c, &rec, &e)) == -ENOENT) {
+			sh_claim_release(&c, &e);
+			continue;
+		}
+		/* still that holder's, of that group, and left by it */
+		if (ret < 0 || strcmp(rec.id, r->id) || rec.mode != SH_MODE_VFIO || !sh_record_is_stale(&rec) ||
+		    (strcmp(pci[i], lead) && strcmp(rec.group_of, lead))) {
+			sh_claim_unlock(&c);
+			continue;
+		}
+		if (sh_release_vf(cfg, host_sk, &c, &rec, false, &e) < 0)
+			sh_log_msg(LOG_WARNING, "VF %s of the IOMMU group of %s: %s", pci[i], lead, e.msg);
+		else
+			sh_log_msg(LOG_NOTICE, "VF %s, claimed with %s (IOMMU group %d), released with it", pci[i],
+				   lead, rec.iommu_group);
+	}
+}

@@ -407,10 +407,12 @@ static int no_such_pool(const struct sh_pool *pools, size_t n, const struct sh_v
 
 int sh_pool_apply(const struct sh_pool *pools, size_t n, struct sh_request *req, struct sh_error *err)
 {
+	static const char *const netdev_keys[] = {"ifname", "mtu", "ip", "gateway"};
 	const struct sh_vf_setting *s;
 	const struct sh_pool *pool;
-	char p[32], fixed[128];
+	char key[96], fixed[128];
 	size_t i, j, n_settings;
+	int r;
 
 	s = sh_vf_settings(&n_settings);
 	for (i = 0; i < req->n; i++) {
@@ -420,40 +422,51 @@ int sh_pool_apply(const struct sh_pool *pools, size_t n, struct sh_request *req,
 			continue;
 		if (!(pool = sh_pool_find(pools, n, v->pool)))
 			return no_such_pool(pools, n, v, err);
-		slot_prefix(v, p, sizeof(p));
 		if (v->has_mode && v->mode != pool->mode)
-			return sh_err(err, EPERM,
-				      "annotation %smode: the VFs of pool \"%s\" are %s VFs, set by the administrator: a "
-				      "container may not ask for %s",
-				      p, pool->name, sh_vf_mode_name(pool->mode), sh_vf_mode_name(v->mode));
+			return sh_err(
+				err, EPERM,
+				"%s: the VFs of pool \"%s\" are %s VFs, set by the administrator: a container may "
+				"not ask for %s",
+				sh_request_key_name(v, "mode", key, sizeof(key)), pool->name,
+				sh_vf_mode_name(pool->mode), sh_vf_mode_name(v->mode));
 		v->mode = pool->mode;
 		if (!v->has_numa && pool->has_numa) {
 			v->numa = pool->numa;
 			v->numa_node = pool->numa_node;
 		}
-		if (v->mode == SH_MODE_VFIO && (v->ifname[0] || v->mtu || v->n_addrs || v->n_gateways))
+		if (v->mode == SH_MODE_VFIO && (v->ifname[0] || v->mtu || v->n_addrs || v->n_gateways)) {
+			bool set[] = {v->ifname[0] != '\0', v->mtu != 0, v->n_addrs != 0, v->n_gateways != 0};
+
+			for (j = 0; !set[j]; j++)
+				;
 			return sh_err(err, EINVAL,
-				      "annotation %s{ifname,mtu,ip,gateway}: the VFs of pool \"%s\" are vfio VFs, "
-				      "which give the container no netdev",
-				      p, pool->name);
+				      "%s: the VFs of pool \"%s\" are vfio VFs, which give the container no netdev",
+				      sh_request_key_name(v, netdev_keys[j], key, sizeof(key)), pool->name);
+		}
 		for (j = 0; j < n_settings; j++) {
 			if ((v->given & pool->forbidden & (1u << j)))
-				return sh_err(err, EPERM,
-					      "annotation %s%s: pool \"%s\" forbids it: the administrator does not let its "
-					      "containers set %s",
-					      p, s[j].name, pool->name, s[j].name);
+				return sh_err(
+					err, EPERM,
+					"%s: pool \"%s\" forbids it: the administrator does not let its containers "
+					"set %s",
+					sh_request_key_name(v, s[j].name, key, sizeof(key)), pool->name, s[j].name);
 			if (!(v->given & (1u << j)) || !(pool->knobs & SH_KNOB_BIT(s[j].knob)))
 				continue;
-			slot_prefix(v, p, sizeof(p));
 			pool_knob_settings(pool, s[j].knob, fixed, sizeof(fixed));
 			return sh_err(err, EPERM,
-				      "annotation %s%s: the VFs of pool \"%s\" have %s, set by the administrator: a "
-				      "container may not change %s",
-				      p, s[j].name, pool->name, fixed, s[j].name);
+				      "%s: the VFs of pool \"%s\" have %s, set by the administrator: a container may "
+				      "not change %s",
+				      sh_request_key_name(v, s[j].name, key, sizeof(key)), pool->name, fixed,
+				      s[j].name);
 		}
+		/* What the container's settings need (qos a vlan): a knob its pool fixes it may not touch
+		 * (refused above), so what it names needs what it names. Checked here, not with the
+		 * request, so that a refusal says the pool's reason first. */
 		for (j = 0; j < n_settings; j++)
 			if (pool->given & (1u << j))
 				sh_vf_setting_copy(&s[j], &v->cfg, &pool->cfg);
+		if ((r = sh_request_check_settings(v, err)) < 0)
+			return r;
 		v->given |= pool->given;
 		v->knobs |= pool->knobs;
 	}

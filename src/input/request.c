@@ -494,6 +494,43 @@ int sh_vf_settings_check(unsigned given, const struct sh_vf_cfg *cfg, const char
 	return check_settings(given, cfg, &nm, err);
 }
 
+/* The keys of v's settings as a slot names them: given, and which came from variables. */
+static void slot_of_request(const struct sh_vf_request *v, struct slot *sl)
+{
+	const struct sh_vf_setting *s;
+	size_t i, n;
+
+	memset(sl, 0, sizeof(*sl));
+	for (s = sh_vf_settings(&n), i = 0; i < n; i++)
+		if (v->given & (1u << i))
+			sl->given |= KEY_BIT(s[i].name);
+	sl->from_env = v->env_keys & sl->given;
+}
+
+const char *sh_request_key_name(const struct sh_vf_request *v, const char *name, char *buf, size_t len)
+{
+	char key[64];
+	bool env;
+
+	if (v->device[0] && is_selector(name)) {
+		snprintf(buf, len, "CDI device \"%s\"", v->device);
+		return buf;
+	}
+	env = key_index(name) >= 0 && (v->env_keys & KEY_BIT(name));
+	spell(v->slot, name, env, key, sizeof(key));
+	snprintf(buf, len, "%s %s", env ? "variable" : "annotation", key);
+	return buf;
+}
+
+int sh_request_check_settings(const struct sh_vf_request *v, struct sh_error *err)
+{
+	struct slot sl;
+	const struct namer nm = {.sl = &sl, .slot = v->slot};
+
+	slot_of_request(v, &sl);
+	return check_settings(v->given, &v->cfg, &nm, err);
+}
+
 static int check_gateways(const struct sh_vf_request *v, const struct namer *nm, struct sh_error *err)
 {
 	char key[80], ip[80];
@@ -547,7 +584,9 @@ static int check_slot(const struct slot *sl, unsigned s, const struct sh_vf_requ
 
 	if (!device && (r = check_selector(v, sl->has_vf, sl->has_pool, &nm, err)) < 0)
 		return r;
-	if ((r = check_settings(v->given, &v->cfg, &nm, err)) < 0)
+	/* A pool's slot is checked once its pool's settings are in (sh_request_check_settings): the
+	 * vlan qos needs may be the pool's, or the pool may forbid what the container names. */
+	if (!sl->has_pool && v->select != SH_VF_POOL && (r = check_settings(v->given, &v->cfg, &nm, err)) < 0)
 		return r;
 	if ((r = check_vfio(sl, v, &nm, err)) < 0)
 		return r;
@@ -764,6 +803,7 @@ int sh_request_build_with_env(const struct sh_annotations *a, char *const *env, 
 		slots[s].has_pool = slots[s].has_pool || !strcmp(lower, "pool");
 		slots[s].given |= KEY_BIT(lower);
 		slots[s].from_env |= KEY_BIT(lower);
+		vfs[s].env_keys |= KEY_BIT(lower);
 	}
 	for (s = 0; s < SH_MAX_VFS; s++) {
 		if (!slots[s].used)

@@ -278,6 +278,9 @@ int sh_claim_begin(struct sh_store *s, const char *pci, const struct sh_holder *
 		char holder[SH_ID_MAX + SH_NAME_MAX + 8];
 
 		sh_claim_unlock(c);
+		if (stale->group_of[0])
+			return sh_err(err, EBUSY, "already held by %s, with VF %s of its IOMMU group %d (through vfio)",
+				      holder_of(stale, holder, sizeof(holder)), stale->group_of, stale->iommu_group);
 		return sh_err(err, EBUSY, "already held by %s", holder_of(stale, holder, sizeof(holder)));
 	}
 	if (r < 0 && r != -ENOENT) {

@@ -91,6 +91,7 @@ static const struct field fields[] = {
 	OTHER("release", K_RELEASE, release, false),
 	STR("driver", driver, false, C_NAME),
 	NUM("iommu_group", K_INT, iommu_group, false, -1, INT_MAX, -1),
+	STR("group_of", group_of, false, C_PCI_OPT),
 	/* required for a netdev VF (checked after the table): a vfio VF bound ahead has none */
 	STR("host_name", host_name, false, C_IFNAME_OPT),
 	NUM("host_ifindex", K_INT, host_ifindex, false, 0, INT_MAX, 0),
@@ -138,11 +139,11 @@ static void gen_knobs(struct sh_jgen *j, unsigned mask)
 	sh_jgen_array_close(j);
 }
 
-/* The fields sriovctl heal added are written only when set: a record without them reads the same
- * to every release. */
+/* The fields sriovctl heal added, and group_of, are written only when set: a record without them
+ * reads the same to every release. */
 static bool unset_and_optional(const struct field *f, const char *p)
 {
-	static const char *const optional[] = {"cont_mtu", "cont_ip", "cont_gateway", "lost_since"};
+	static const char *const optional[] = {"cont_mtu", "cont_ip", "cont_gateway", "lost_since", "group_of"};
 	size_t i, k;
 
 	for (k = 0; k < SH_ARRAY_SIZE(optional) && strcmp(optional[k], f->key); k++)

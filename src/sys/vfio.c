@@ -264,6 +264,79 @@ int sh_vfio_group_check(const char *sysfs_root, const char *pci, int group, stru
 	return r;
 }
 
+int sh_vfio_group_devices(const char *sysfs_root, int group, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,
+			  struct sh_error *err)
+{
+	char dir[PATH_MAX];
+	struct dirent **list = NULL;
+	int i, count;
+
+	*n = 0;
+	if (group < 0)
+		return sh_err(err, EINVAL, "IOMMU group %d is not a group", group);
+	if (path_fmt(dir, "%s/kernel/iommu_groups/%d/devices", sysfs_root, group) < 0)
+		return sh_err(err, ENAMETOOLONG, "IOMMU group %d: path too long", group);
+	if ((count = scandir(dir, &list, not_dot, alphasort)) < 0)
+		return sh_err_errno(err, errno, "IOMMU group %d: list %s", group, dir);
+	for (i = 0; i < count; i++) {
+		/* only names the kernel gives PCI devices: one that is not cannot be claimed */
+		if (sh_pci_addr_valid(list[i]->d_name) && strlen(list[i]->d_name) < SH_PCI_LEN) {
+			if (*n < max)
+				memcpy(pci[*n], list[i]->d_name, strlen(list[i]->d_name) + 1);
+			(*n)++;
+		}
+		free(list[i]);
+	}
+	free(list);
+	return 0;
+}
+
+/* Adds to buf (len bytes, its text used so far) what fmt makes, cut at its end. */
+static void buf_add(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void buf_add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t at = strnlen(buf, len);
+	va_list ap;
+
+	if (at + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + at, len - at, fmt, ap);
+	va_end(ap);
+}
+
+int sh_vfio_group_vfs(const char *sysfs_root, int group, char *pcis, size_t plen, char *text, size_t tlen,
+		      struct sh_error *err)
+{
+	char dev[64][SH_PCI_LEN];
+	struct sh_pf pf[64];
+	struct sh_vf vf[64];
+	struct sh_error ignored;
+	size_t i, n, k = 0;
+	bool one_pf = true;
+	int r;
+
+	pcis[0] = text[0] = '\0';
+	if ((r = sh_vfio_group_devices(sysfs_root, group, dev, SH_ARRAY_SIZE(dev), &n, err)) < 0)
+		return r;
+	for (i = 0; i < n && i < SH_ARRAY_SIZE(dev); i++) {
+		if (sh_sysfs_vf_by_pci(sysfs_root, dev[i], &pf[k], &vf[k], &ignored) < 0)
+			continue; /* not a VF: a bridge, another device */
+		one_pf = one_pf && !strcmp(pf[k].pci, pf[0].pci);
+		k++;
+	}
+	buf_add(text, tlen, "IOMMU group %d is shared by", group);
+	for (i = 0; i < k; i++) {
+		buf_add(pcis, plen, "%s%s", i ? "," : "", vf[i].pci);
+		buf_add(text, tlen, "%s VF %u (%s)", !i ? "" : i + 1 < k ? "," : " and", vf[i].index, vf[i].pci);
+		if (!one_pf)
+			buf_add(text, tlen, " of %s", pf[i].name[0] ? pf[i].name : pf[i].pci);
+	}
+	if (one_pf && k)
+		buf_add(text, tlen, " of %s", pf[0].name[0] ? pf[0].name : pf[0].pci);
+	return (int)k;
+}
+
 /* Whether pci is on want now, and with a node path, that the node exists. */
 static bool settled(const char *sysfs_root, const char *pci, const char *want, const char *node,
 		    char cur[SH_VFIO_DRIVER_MAX], struct sh_error *err)

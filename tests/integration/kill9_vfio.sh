@@ -7,11 +7,13 @@
 # the next container does must put everything back: odd steps `sriovctl gc`, even steps the next
 # claim of the VF (a netdev container's createRuntime, then its poststop). Then the VF is on igbvf
 # with its netdev, no driver_override, as created, and the state dir holds nothing but lock files.
+# Each lane's VF shares its IOMMU group with a second VF, bound ahead to vfio-pci: the claim takes
+# that one too (its steps are in the sweep), and every recovery gives it back with the first.
 # tests/lib/fakevfio.py plays the kernel's part of a bind (this machine has no IOMMU); the failing
 # steps are listed in build/tests/kill9_vfio.txt.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-t_setup kill9_vfio "$REPO" "a 3e 1" "b 3f 1"
+t_setup kill9_vfio "$REPO" "a 3e 2" "b 3f 2"
 . "$REPO/tests/lib/fakevfio.sh"
 KILLSTEP=${KILLSTEP:-$REPO/build/tests/tools/killstep}
 WRAPPER=$(dirname "$HOOK")/sriov-runc
@@ -21,6 +23,10 @@ REPORT=${KILL9_REPORT:-$REPO/build/tests/kill9_vfio.txt}
 # Two lanes at once, each with its own PF (one VF), state dir and bundle: odd steps (recovered by
 # gc) and even steps (recovered by the next claim).
 fakevfio_setup a b
+for l in a b; do
+	fakevfio_share "$l" 0 1
+	standin_vf_set_driver "$l" 1 vfio-pci
+done
 STUB=$SH_TMP/stub-runc
 printf '#!/bin/sh\nexit 1\n' >"$STUB"
 chmod +x "$STUB"
@@ -57,7 +63,8 @@ ks() {
 problems() {
 	[ "$(fakevfio_driver "$L" 0)" = igbvf ] || echo "on driver '$(fakevfio_driver "$L" 0)'"
 	[ -z "$(tr -d '\n' <"$DEVDIR/driver_override")" ] || echo "driver_override '$(cat "$DEVDIR/driver_override")'"
-	standin_vf_problems "$L"
+	standin_vf_problems "$L" 0
+	[ "$(fakevfio_driver "$L" 1)" = vfio-pci ] || echo "VF 1 on driver '$(fakevfio_driver "$L" 1)'"
 	standin_state_residue "$STATE" | grep -Ev '^file .*/locks/[^/]*$|^file .*\.lock$' | sed 's/^/left: /'
 }
 
@@ -125,6 +132,7 @@ total=${KS_LINE#syscalls }
 case $KS_LINE in syscalls\ *) t_pass reference/counted ;; *) t_fail reference/counted "killstep: $KS_LINE"; exit 1 ;; esac
 # the run must have got as far as runc: bound, then given back after the create failed
 t_contains reference/bound "$(cat "$SH_TMP/k9va.log")" "attached on vfio-pci" "the log"
+t_contains reference/group "$(cat "$SH_TMP/k9va.log")" "holds 1 other VF(s): claimed with it" "the log"
 settled
 t_empty reference/recovered "after a create that failed" "$(problems)"
 

@@ -7,6 +7,7 @@
 #                             # of its own, numbered from 10 (VF k of the first TAG: 10+k); once
 #   fakevfio_refuse on|off    # whether probes bind nothing (a driver that will not take the VF)
 #   fakevfio_driver TAG K     # the driver VF K is on now ("" for none)
+#   fakevfio_share TAG K J    # VF J moves into VF K's IOMMU group (hardware without ACS between them)
 
 fakevfio_setup() {
 	local tag k n pci devs="$SH_SYSFS/devices/pci0000:00" first=10
@@ -42,4 +43,14 @@ fakevfio_refuse() {
 
 fakevfio_driver() {
 	basename "$(readlink "$SH_SYSFS/devices/pci0000:00/$(standin_vf_pci "$1" "$2")/driver" 2>/dev/null)"
+}
+
+fakevfio_share() {
+	local dev="$SH_SYSFS/devices/pci0000:00" g j old
+	g=$(basename "$(readlink "$dev/$(standin_vf_pci "$1" "$2")/iommu_group")")
+	j=$(standin_vf_pci "$1" "$3")
+	old=$(basename "$(readlink "$dev/$j/iommu_group")")
+	rm -rf "${SH_SYSFS:?}/kernel/iommu_groups/$old"
+	ln -sfn "../../../../devices/pci0000:00/$j" "$SH_SYSFS/kernel/iommu_groups/$g/devices/$j"
+	ln -sfn "../../kernel/iommu_groups/$g" "$dev/$j/iommu_group"
 }

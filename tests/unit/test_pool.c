@@ -451,6 +451,61 @@ static void test_apply_refuses_overrides(void **state)
 	sh_config_free(&cfg);
 }
 
+/* A pool's refusal names each key as the user wrote it: a variable, an annotation, a CDI device's
+ * argument; and qos in a pool's slot is judged with the pool's settings (the pool's reason first). */
+static void test_apply_names_keys_as_given(void **state)
+{
+	static const char *const pool_only[] = {"io.sriov.pool", "fast", NULL};
+	static const char *const qos_fast[] = {"io.sriov.pool", "fast", "io.sriov.qos", "3", NULL};
+	static const char *const qos_plain[] = {"io.sriov.pool", "plain", "io.sriov.qos", "3", NULL};
+	static const char *const none[] = {NULL};
+	char *vlan_env[] = {"SRIOV_VLAN=200"}, *mtu_env[] = {"SRIOV_MTU=9000"};
+	struct sh_vf_request dev = {.select = SH_VF_POOL,
+				    .pool = "dpdk",
+				    .mode = SH_MODE_NETDEV,
+				    .has_mode = true,
+				    .device = "pool=dpdk mode=netdev"};
+	struct sh_annotations a = {0};
+	struct sh_error err = {0};
+	struct sh_request req;
+	struct sh_config cfg;
+	size_t i;
+
+	(void)state;
+	parse_ok("{\"pools\": {\"fast\": {\"vfs\": [\"ens1f0#0-3\"], \"vlan\": 100}, \"plain\": [\"ens2f0\"],"
+		 " \"dpdk\": {\"vfs\": [\"ens3f0\"], \"driver\": \"vfio-pci\"}}}",
+		 &cfg);
+	for (i = 0; pool_only[i]; i += 2)
+		assert_int_equal(sh_annotations_add(&a, pool_only[i], pool_only[i + 1]), 0);
+	assert_int_equal(sh_request_build_with_env(&a, vlan_env, 1, NULL, 0, &req, &err), 0);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), -EPERM);
+	if (!strstr(err.msg, "variable SRIOV_VLAN: the VFs of pool \"fast\" have vlan 100"))
+		fail_msg("SRIOV_VLAN: %s", err.msg);
+	sh_annotations_free(&a);
+	a = (struct sh_annotations){0};
+	assert_int_equal(sh_annotations_add(&a, "io.sriov.pool", "dpdk"), 0);
+	assert_int_equal(sh_request_build_with_env(&a, mtu_env, 1, NULL, 0, &req, &err), 0);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), -EINVAL);
+	if (!strstr(err.msg, "variable SRIOV_MTU: the VFs of pool \"dpdk\" are vfio VFs"))
+		fail_msg("SRIOV_MTU: %s", err.msg);
+	sh_annotations_free(&a);
+	build(none, &dev, 1, &req);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), -EPERM);
+	if (!strstr(err.msg, "CDI device \"pool=dpdk\": the VFs of pool \"dpdk\" are vfio VFs"))
+		fail_msg("--mode: %s", err.msg);
+	/* the pool fixes the vlan: the container may not change its qos (not "qos needs vlan") */
+	build(qos_fast, NULL, 0, &req);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), -EPERM);
+	if (!strstr(err.msg, "annotation io.sriov.qos: the VFs of pool \"fast\" have vlan 100"))
+		fail_msg("pool + qos: %s", err.msg);
+	/* a pool that sets no vlan: qos needs the container's */
+	build(qos_plain, NULL, 0, &req);
+	assert_int_equal(sh_pool_apply(cfg.pools, cfg.n_pools, &req, &err), -EINVAL);
+	if (!strstr(err.msg, "annotation io.sriov.qos needs io.sriov.vlan greater than 0"))
+		fail_msg("plain pool + qos: %s", err.msg);
+	sh_config_free(&cfg);
+}
+
 /* "<setting>": "forbid": a container of the pool may not name it, MAC and trust included. */
 static void test_apply_forbidden(void **state)
 {
@@ -561,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_vfio_pool),
 		cmocka_unit_test(test_pool_numa),
 		cmocka_unit_test(test_apply_forbidden),
+		cmocka_unit_test(test_apply_names_keys_as_given),
 		cmocka_unit_test(test_apply_unknown_pool),
 		cmocka_unit_test(test_pool_annotation_combinations),
 	};

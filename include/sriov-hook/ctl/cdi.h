@@ -37,6 +37,10 @@ struct sh_cdi_opts {
 	/* Where the host's /dev/vfio is (the configuration's dev_root; NULL: /dev): elsewhere, the
 	 * vfio devices' nodes name it as their hostPath (cdiVersion 0.5.0). */
 	const char *dev_root;
+	/* Called once per IOMMU group that VFs of vfio pools share, with a line that names them (NULL:
+	 * not told). */
+	void (*group_warning)(const char *text, void *data);
+	void *data;
 };
 
 /* A VF of a vfio pool, as its sriov.io/vfio device needs it: device <pf>-<index>. */
@@ -50,6 +54,10 @@ struct sh_cdi_vfio_vf {
 	char mac[18];	     /* the MAC the PF enforces for it when generated; "" none */
 	unsigned vlan, qos;  /* the pool's, 0 when it sets none */
 	char info[PATH_MAX]; /* its JSON file on the host (the store's cdi/<pci>.json), mounted read-only */
+	/* The VFs of its IOMMU group, itself included, comma-separated, when it shares the group with
+	 * others (no ACS between them); "" when it is alone. The device tells it the container
+	 * (SRIOV_VFIO_GROUP_VFS_<DEV>): whichever of their devices it is given, it gets them all. */
+	char group_vfs[256];
 };
 
 /* The lowest cdiVersion that carries what the spec uses: hooks are in 0.3.0, a device name that

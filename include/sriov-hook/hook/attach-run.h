@@ -15,6 +15,10 @@
 
 struct nl_sock;
 
+/* The claims one run may make: a VF per slot, and with a vfio VF the other VFs of its IOMMU group
+ * (claimed with it, store/record.h's group_of). */
+#define SH_ATTACH_MAX_CLAIMS (SH_MAX_VFS * 4)
+
 struct sh_attach_run {
 	const struct sh_ctx *ctx;
 	/* sriov-runc before runc create: the vfio VFs only, bound to vfio-pci here, held by this
@@ -31,7 +35,7 @@ struct sh_attach_run {
 	struct nl_sock *host_sk, *cont_sk;
 	bool held[SH_MAX_VFS]; /* slots held in this namespace already: by this container, or by another of its pod */
 	char prepared[SH_MAX_VFS][SH_PCI_LEN]; /* the VF sriov-runc bound for a slot, "" none */
-	struct sh_claim claims[SH_MAX_VFS];    /* each with its record */
+	struct sh_claim claims[SH_ATTACH_MAX_CLAIMS]; /* each with its record */
 	size_t n;			       /* VFs claimed by this run so far, records written */
 };
 

@@ -29,4 +29,11 @@ int sh_restore_vf(const struct sh_config *cfg, struct sh_store *store, struct nl
 int sh_release_vf(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_claim *c, struct sh_record *r,
 		  bool keep_lock, struct sh_error *err);
 
+/* After the release of r (a vfio claim taken over as stale): the other VFs of the same group claim
+ * (r's lead VF, and each VF claimed with it as one IOMMU group, group_of) held by r's holder and
+ * stale too are released, each under its own lock (taken without waiting: one busy is left to its
+ * holder or gc). A group goes back as one, never half. */
+void sh_release_group_rest(const struct sh_config *cfg, struct nl_sock *host_sk, struct sh_store *store,
+			   const struct sh_record *r);
+
 #endif

@@ -62,6 +62,9 @@ struct sh_vf_request {
 	bool has_numa;
 	unsigned numa_node;
 	char near[SH_PCI_LEN];
+	/* The keys given as variables (SRIOV_[N_]<KEY>, env_fallback), by their row in the key table:
+	 * messages name each key as the user wrote it (sh_request_key_name). */
+	uint64_t env_keys;
 	unsigned mtu; /* 0 = unchanged */
 	struct sh_ip addrs[SH_MAX_ADDRS];
 	size_t n_addrs;
@@ -90,6 +93,13 @@ int sh_request_build(const struct sh_annotations *a, const struct sh_vf_request 
 int sh_request_build_with_env(const struct sh_annotations *a, char *const *env, size_t n_env,
 			      const struct sh_vf_request *devices, size_t n_devices, struct sh_request *req,
 			      struct sh_error *err);
+/* Key name (vlan, mode, ...) of request v as the user wrote it, in buf: "annotation io.sriov.1.vlan",
+ * "variable SRIOV_1_VLAN", or for a selector of a CDI device's slot "CDI device \"pool=fast\"". */
+const char *sh_request_key_name(const struct sh_vf_request *v, const char *name, char *buf, size_t len);
+/* What the table says of v's settings together (what each needs, what each may not exceed), each
+ * key named as the user wrote it: the check a pool's slot gets once its pool's settings are in. */
+int sh_request_check_settings(const struct sh_vf_request *v, struct sh_error *err);
+
 /* Whether a process.env entry ("NAME=value") is SRIOV_[N_]<KEY> for a key of the tables, spelled
  * exactly so (upper case, N = 1..7): the variables env_fallback reads. */
 bool sh_request_env_is_key(const char *entry);

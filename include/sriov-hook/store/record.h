@@ -70,6 +70,10 @@ struct sh_record {
 	enum sh_release_mode release; /* unset in older records: restore */
 	char driver[64];
 	int iommu_group;
+	/* A VF of the IOMMU group of VF group_of, claimed with it because whoever opens the group
+	 * reaches every VF in it: released with it, never handed out alone. "" for a VF claimed for
+	 * itself. */
+	char group_of[SH_PCI_LEN];
 
 	/* The VF netdev on the host before the claim ("" for a vfio VF that had none). */
 	char host_name[IFNAMSIZ];

@@ -33,6 +33,18 @@ int sh_vfio_driver(const char *sysfs_root, const char *pci, char driver[SH_VFIO_
  * 0000:01:00.0 (igb): ..."). */
 int sh_vfio_group_check(const char *sysfs_root, const char *pci, int group, struct sh_error *err);
 
+/* The PCI devices of IOMMU group (kernel/iommu_groups/<group>/devices), sorted: *n of them, the
+ * first max in pci. Devices that share a group (no ACS between them) are one unit for vfio: whoever
+ * opens /dev/vfio/<group> reaches every one of them. */
+int sh_vfio_group_devices(const char *sysfs_root, int group, char (*pci)[SH_PCI_LEN], size_t max, size_t *n,
+			  struct sh_error *err);
+
+/* The SR-IOV VFs of IOMMU group: their count (other devices of the group are not counted), in pcis
+ * their addresses comma-separated, in text "IOMMU group 7 is shared by VF 0 (0000:01:10.0) and VF 1
+ * (0000:01:10.1) of ens1f0" (each VF's PF named when they differ). Both cut at their length. */
+int sh_vfio_group_vfs(const char *sysfs_root, int group, char *pcis, size_t plen, char *text, size_t tlen,
+		      struct sh_error *err);
+
 /* Binds pci to vfio-pci: checks that vfio-pci is loaded (else -ENOENT naming `modprobe
  * vfio-pci`), writes driver_override, unbinds the current driver, asks drivers_probe, and waits
  * (up to SH_VFIO_BIND_TIMEOUT_MS) for the driver to be vfio-pci and dev_root/vfio/<group> to exist.
