@@ -506,7 +506,11 @@ int sh_attach_run(struct sh_attach_run *a, struct sh_error *err)
 	struct sh_error ignored;
 	int r;
 
-	if ((r = sh_store_open(a->ctx->cfg->state_dir, true, &a->store, err)) == 0) {
+	/* calloc's fresh pages cost nothing until a claim is written into them */
+	a->claims = calloc(SH_ATTACH_MAX_CLAIMS, sizeof(*a->claims));
+	if (!a->claims)
+		r = sh_err(err, ENOMEM, "claim VFs: out of memory");
+	else if ((r = sh_store_open(a->ctx->cfg->state_dir, true, &a->store, err)) == 0) {
 		r = attach_all(a, err);
 		sh_pin_unlock(&a->pin);
 		/* what crashed hooks left: pins no record names (this container's own included) */
@@ -516,6 +520,8 @@ int sh_attach_run(struct sh_attach_run *a, struct sh_error *err)
 	sh_nl_close(a->cont_sk);
 	sh_nl_close(a->host_sk);
 	sh_store_close(&a->store);
+	free(a->claims);
+	a->claims = NULL;
 	if (a->ns.fd >= 0)
 		close(a->ns.fd);
 	if (r == 0) /* a failure's line is about the VF it names */

@@ -35,7 +35,7 @@ struct sh_attach_run {
 	struct nl_sock *host_sk, *cont_sk;
 	bool held[SH_MAX_VFS]; /* slots held in this namespace already: by this container, or by another of its pod */
 	char prepared[SH_MAX_VFS][SH_PCI_LEN]; /* the VF sriov-runc bound for a slot, "" none */
-	struct sh_claim claims[SH_ATTACH_MAX_CLAIMS]; /* each with its record */
+	struct sh_claim *claims; /* SH_ATTACH_MAX_CLAIMS, each with its record: on the heap (~450 KiB) */
 	size_t n;			       /* VFs claimed by this run so far, records written */
 };
 
