@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "sriov-hook/core/log.h"
@@ -183,6 +184,34 @@ static int claim_companion(struct sh_attach_run *a, const struct sh_claim *lead,
 	return 0;
 }
 
+static bool acts_on(const struct sh_attach_run *a, size_t i);
+
+/* Whether VF pci of the lead's IOMMU group is this container's already: claimed by this run (a
+ * slot's VF, or with another slot's group), or named by a slot of the request, which claims it
+ * as its own, with its own settings. */
+static bool group_mate_ours(const struct sh_attach_run *a, const char *pci, const struct sh_pf *pf,
+			    const struct sh_vf *vf)
+{
+	const struct sh_request *req = a->ctx->req;
+	const struct sh_vf_request *v;
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (!strcmp(a->claims[i].pci, pci))
+			return true;
+	for (i = 0; i < req->n; i++) {
+		v = &req->vf[i];
+		if (!acts_on(a, i))
+			continue;
+		if (v->select == SH_VF_PCI && !strcasecmp(v->vf_pci, pci))
+			return true;
+		if (v->select == SH_VF_INDEX && v->vf_index == vf->index &&
+		    (!strcmp(v->pf, pf->name) || !strcasecmp(v->pf, pf->pci)))
+			return true;
+	}
+	return false;
+}
+
 /* Whoever opens /dev/vfio/<group> reaches every device of the group: a vfio claim takes every
  * other VF of it too (hardware without ACS between VFs), or none when one is held or open. Other
  * devices (a bridge on pcieport, a device unbound) are not the store's: the group check let them. */
@@ -211,7 +240,7 @@ static int claim_group(struct sh_attach_run *a, const struct sh_claim *lead, str
 				      "IOMMU group %d of %s: %s of the same group is open (a VM's or a DPDK "
 				      "process's): the group is in use; stop that user first",
 				      group, lead->pci, pci[i]);
-		if (sh_sysfs_vf_by_pci(root, pci[i], &pf, &vf, &ignored) < 0)
+		if (sh_sysfs_vf_by_pci(root, pci[i], &pf, &vf, &ignored) < 0 || group_mate_ours(a, pci[i], &pf, &vf))
 			continue;
 		if (a->n >= SH_ATTACH_MAX_CLAIMS)
 			return sh_err(err, E2BIG,

@@ -93,6 +93,20 @@ poststop ctra
 t_check poststop/ok "poststop failed: $HOOK_ERR" "$HOOK_RC" = 0
 free_again poststop
 
+# 4b. One request naming both VFs of the group (two slots, as DPDK with two ports asks): each slot
+# claims its own VF, neither as the other's group mate; the poststop frees both.
+standin_netns_proc PA
+create ctra "$PA" pf="$PF" vf=0 mode=vfio 1.pf="$PF" 1.vf=1 1.mode=vfio
+t_check twoslots/ok "createRuntime failed: $HOOK_ERR" "$HOOK_RC" = 0
+t_check twoslots/vf0_a "VF 0 held by '$(holder_of "$VF0")'" "$(holder_of "$VF0")" = ctra
+t_check twoslots/vf1_a "VF 1 held by '$(holder_of "$VF1")'" "$(holder_of "$VF1")" = ctra
+t_check twoslots/vf1_own "VF 1's group_of '$(json_get "$STATE/claims/$VF1.json" group_of)'" \
+	-z "$(json_get "$STATE/claims/$VF1.json" group_of)"
+standin_kill "$PA"
+poststop ctra
+t_check twoslots/poststop "poststop failed: $HOOK_ERR" "$HOOK_RC" = 0
+free_again twoslots
+
 # 5. The pool's CDI devices (--pool --vf): P's device for VF 1 takes VF 0 too; P's second device
 # (VF 0) finds it the container's already; Q's device for VF 0 is refused naming P; the poststop of
 # P's first device frees both, that of the second finds nothing left.
