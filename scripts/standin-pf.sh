@@ -67,7 +67,7 @@ info() {
 	echo "              --annotation io.sriov.vf=auto --annotation io.sriov.ip=10.99.0.2/24 busybox ip addr"
 	echo "  runc:     the README's hooks, with \"--config\", \"$CONF\" before the stage in their args"
 	echo "            and \"io.sriov.pf\": \"$pf\" in the annotations"
-	echo "  docker:   the README's daemon.json, with SRIOV_HOOK_CONFIG=$CONF in dockerd's environment;"
+	echo "  docker:   the README's daemon.json without runtimeArgs, and SRIOV_HOOK_CONFIG=$CONF in dockerd's environment;"
 	echo "            Debian's docker 20.10 has no --annotation: add \"env_fallback\": true to $CONF"
 	echo "            and use -e SRIOV_PF=$pf -e SRIOV_VF=auto"
 	echo "  sriovctl: sriovctl --config $CONF list (doctor, gc, cdi generate alike)"

@@ -116,7 +116,7 @@ int sh_cmdline_parse(int argc, char *const argv[], struct sh_cmdline *out, struc
 		}
 		eq = strchr(a, '=');
 		if (strncmp(a, "--", 2) || !(o = find_option(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2))))
-			return sh_err(err, EINVAL, "%.64s: unknown option (see sriov-hook --help)", a);
+			return sh_err(err, EINVAL, "%.64s: unknown option", a);
 		if (o->value && eq)
 			value = eq + 1;
 		else if (o->value && i + 1 < argc)

@@ -323,8 +323,8 @@ int sh_gc(const struct sh_config *cfg, bool dry_run, void (*report)(const struct
 	r = g.first;
 	if (!r && g.unreadable_pid)
 		r = sh_err(err, EPERM,
-			   "VF %s is held by %s, whose pid %d is in another PID namespace than this /proc shows: "
-			   "run gc in the host's PID namespace (hostPID), where it can tell a live holder",
+			   "VF %s is held by %s, whose pid %d is in another PID namespace than this /proc shows, "
+			   "so gc cannot tell whether it lives: run gc in the host's PID namespace (hostPID)",
 			   g.unreadable_pci, g.unreadable_id, g.unreadable_pid);
 out:
 	free(pci);

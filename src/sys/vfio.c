@@ -258,8 +258,8 @@ int sh_vfio_group_check(const char *sysfs_root, const char *pci, int group, stru
 	free(list);
 	if (bad)
 		r = sh_err(err, EBUSY,
-			   "IOMMU group %d of %s also holds %s: unbind %s or bind %s to vfio-pci (the group "
-			   "is not viable otherwise)",
+			   "IOMMU group %d of %s also holds %s, so the group is not viable: unbind %s or bind %s "
+			   "to vfio-pci",
 			   group, pci, others, bad > 1 ? "them" : "it", bad > 1 ? "them" : "it");
 	return r;
 }

@@ -527,7 +527,7 @@ static void test_not_viable(void **state)
 	fs_iommu_group(t->sys, BRIDGE, GROUP);
 	assert_int_equal(sh_vfio_group_check(t->sys, VF, GROUP, &err), -EBUSY);
 	assert_one_line(&err);
-	assert_non_null(strstr(err.msg, "IOMMU group 12 of " VF " also holds " PF " (igb): "));
+	assert_non_null(strstr(err.msg, "IOMMU group 12 of " VF " also holds " PF " (igb), so the group is not viable: "));
 	assert_null(strstr(err.msg, BRIDGE));
 	assert_non_null(strstr(err.msg, "unbind it or bind it to vfio-pci"));
 
@@ -535,7 +535,7 @@ static void test_not_viable(void **state)
 	fs_driver(t->sys, "0000:01:00.1", "e1000e");
 	fs_iommu_group(t->sys, "0000:01:00.1", GROUP);
 	assert_int_equal(sh_vfio_group_check(t->sys, VF, GROUP, &err), -EBUSY);
-	assert_non_null(strstr(err.msg, "also holds " PF " (igb), 0000:01:00.1 (e1000e): unbind them"));
+	assert_non_null(strstr(err.msg, "also holds " PF " (igb), 0000:01:00.1 (e1000e), so the group is not viable: unbind them"));
 }
 
 /* A neighbour whose driver cannot be read is not taken for a free one. */
