@@ -99,6 +99,7 @@ ctl() {
 # Not renderable by a user (reviewed):
 exclude hook/sriovctl:vf-s-or-file-s-could "summary line after the failed items' own lines (each its own row)"
 exclude ctl/heal:vf-s-could-not-be-healed "summary line after the failed items' own lines (each its own row)"
+exclude ctl/cdi:a-container-given-any-of-their "a warning of cdi generate (exit 0), not a refusal: vfio_group.sh checks it"
 exclude hook/sriovctl:find-this-program-use-hook-path "internal: /proc/self/exe unreadable"
 exclude hook/live:the-network-namespace-s-vfs-are "defensive: an attach into a namespace whose VFs another container holds makes the attacher a sharer (attach.c share()), so a claim always names it (tried by --netns and by --pid of another process there)"
 
@@ -162,6 +163,17 @@ wrapper no_vfio_pci sys/vfio:bind-vfio-pci-is-not-loaded "$CFG" "vfio-pci is not
 	pf="$PFA" vf=1 mode=vfio
 mv "$SH_TMP/vfio-pci.driver" "$SH_SYSFS/bus/pci/drivers/vfio-pci"
 wrapper broken core/json:is-not-valid-json-at-line "$LONG/broken.json" "at line 2, column 18" pf="$PFA" vf=1 mode=vfio
+# a VF of the group is open (a VM's, DPDK's): a vfio claim takes the whole group, so it refuses
+VF2PCI=$(standin_vf_pci a 2)
+GROUP2=$(basename "$(readlink "$DEVICES/$VF2PCI/iommu_group")")
+fakevfio_share a 1 2
+standin_vf_set_driver a 2 vfio-pci
+echo 1 >"$DEVICES/$VF2PCI/enable"
+wrapper group_open hook/attach:iommu-group-of-of-the-same "$CFG" "the group is in use; stop that user first" \
+	pf="$PFA" vf=1 mode=vfio
+echo 0 >"$DEVICES/$VF2PCI/enable"
+standin_vf_set_driver a 2 igbvf
+fakevfio_unshare a 2 "$GROUP2"
 # no runc where the wrapper looks: each is hidden by a non-executable file in a mount namespace
 WRAP_PRE="unshare -m --propagation private $SH_TMP/hide-runc"
 printf '#!/bin/sh\nfor p in /usr/sbin/runc /usr/bin/runc /usr/local/sbin/runc /usr/local/bin/runc; do\n\t[ -e "$p" ] && mount --bind /dev/null "$p"\ndone\nexec "$@"\n' >"$SH_TMP/hide-runc"

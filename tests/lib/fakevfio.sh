@@ -8,6 +8,7 @@
 #   fakevfio_refuse on|off    # whether probes bind nothing (a driver that will not take the VF)
 #   fakevfio_driver TAG K     # the driver VF K is on now ("" for none)
 #   fakevfio_share TAG K J    # VF J moves into VF K's IOMMU group (hardware without ACS between them)
+#   fakevfio_unshare TAG J G  # VF J back in a group of its own, number G
 
 fakevfio_setup() {
 	local tag k n pci devs="$SH_SYSFS/devices/pci0000:00" first=10
@@ -53,4 +54,15 @@ fakevfio_share() {
 	rm -rf "${SH_SYSFS:?}/kernel/iommu_groups/$old"
 	ln -sfn "../../../../devices/pci0000:00/$j" "$SH_SYSFS/kernel/iommu_groups/$g/devices/$j"
 	ln -sfn "../../kernel/iommu_groups/$g" "$dev/$j/iommu_group"
+}
+
+# fakevfio_unshare TAG J GROUP: VF J goes back to an IOMMU group of its own, number GROUP.
+fakevfio_unshare() {
+	local dev="$SH_SYSFS/devices/pci0000:00" g j
+	j=$(standin_vf_pci "$1" "$2")
+	g=$(basename "$(readlink "$dev/$j/iommu_group")")
+	rm -f "$SH_SYSFS/kernel/iommu_groups/$g/devices/$j"
+	mkdir -p "$SH_SYSFS/kernel/iommu_groups/$3/devices"
+	ln -sfn "../../../../devices/pci0000:00/$j" "$SH_SYSFS/kernel/iommu_groups/$3/devices/$j"
+	ln -sfn "../../kernel/iommu_groups/$3" "$dev/$j/iommu_group"
 }
