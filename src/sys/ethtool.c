@@ -1,207 +1,131 @@
-/* The ethtool state of a netdev through SIOCETHTOOL: one table row per part, each read and written
- * with its own GET/SET command, so a driver that refuses one part leaves the others. The features
- * are set back as requested bits, limited to those the driver lets change. */
+/* Which way each part of a netdev's ethtool state goes to the kernel: the ethtool netlink family
+ * first; SIOCETHTOOL for a part the family answers EOPNOTSUPP (a kernel older than the part's
+ * message, or a driver without it) and for every part on a kernel without the family. Each read and
+ * each restore says in one debug line which way it went. */
 #include "sriov-hook/sys/ethtool.h"
 
 #include <errno.h>
-#include <linux/ethtool.h>
-#include <linux/netlink.h>
-#include <linux/sockios.h>
-#include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include "sriov-hook/core/fileio.h"
+#include "sriov-hook/core/log.h"
+#include "sriov-hook/sys/ethtool_ioctl.h"
+#include "sriov-hook/sys/ethtool_nl.h"
 
-struct part {
-	const char *name;
-	uint32_t get, set;
-	size_t off, words; /* the words in struct sh_ethtool_state */
+/* Both ways for one read or restore: the family's socket (nl.sk NULL when not used, and why) and
+ * the ioctl socket, opened when a part first needs it. */
+struct ways {
+	struct sh_ethnl nl;
+	const char *no_netlink;
+	int fd;
 };
 
-#define WORDS(member) offsetof(struct sh_ethtool_state, member), sizeof(((struct sh_ethtool_state *)0)->member) / 4
-
-static const struct part parts[SH_ETH_PART_COUNT] = {
-	[SH_ETH_FEATURES] = {"features", ETHTOOL_GFEATURES, ETHTOOL_SFEATURES, WORDS(features)},
-	[SH_ETH_RINGS] = {"rings", ETHTOOL_GRINGPARAM, ETHTOOL_SRINGPARAM, WORDS(rings)},
-	[SH_ETH_CHANNELS] = {"channels", ETHTOOL_GCHANNELS, ETHTOOL_SCHANNELS, WORDS(channels)},
-	[SH_ETH_COALESCE] = {"coalesce", ETHTOOL_GCOALESCE, ETHTOOL_SCOALESCE, WORDS(coalesce)},
-	[SH_ETH_PAUSE] = {"pause", ETHTOOL_GPAUSEPARAM, ETHTOOL_SPAUSEPARAM, WORDS(pause)},
-	[SH_ETH_PRIVFLAGS] = {"private-flags", ETHTOOL_GPFLAGS, ETHTOOL_SPFLAGS, WORDS(privflags)},
-};
-
-_Static_assert(sizeof(struct ethtool_coalesce) == 4 * (1 + SH_ETH_COALESCE_WORDS), "coalesce words");
-
-const char *sh_ethtool_part_name(enum sh_eth_part part)
+static void ways_close(struct ways *w)
 {
-	return (size_t)part < SH_ETH_PART_COUNT ? parts[part].name : "?";
+	sh_ethnl_close(&w->nl);
+	if (w->fd >= 0)
+		close(w->fd);
 }
+#define _cleanup_ways_ __attribute__((cleanup(ways_close)))
 
-uint32_t *sh_ethtool_part_words(struct sh_ethtool_state *st, enum sh_eth_part part, size_t *n)
+static int ways_open(struct ways *w)
 {
-	*n = parts[part].words;
-	return (uint32_t *)((char *)st + parts[part].off);
-}
-
-/* On a netlink socket, which the hook's sandbox allows: the kernel hands socket ioctls a family
- * does not know (SIOCETHTOOL) to the device layer of the socket's namespace. */
-static int ethtool_socket(void)
-{
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-
-	return fd < 0 ? -errno : fd;
-}
-
-static int ethtool_ioctl(int fd, const char *name, void *data)
-{
-	struct ifreq ifr;
-
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	ifr.ifr_data = data;
-	return ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
-}
-
-/* The number of feature words the kernel has (ETH_SS_FEATURES strings / 32). */
-static int feature_words(int fd, const char *name, uint32_t *n)
-{
-	/* The kernel's structs end in flexible arrays: each request is one allocation of the header and
-	 * the words that follow it. */
-	_cleanup_free_ struct ethtool_sset_info *info = calloc(1, sizeof(*info) + sizeof(uint32_t));
+	const char *env = getenv(SH_ETHTOOL_ENV);
 	int r;
 
-	if (!info)
-		return -ENOMEM;
-	info->cmd = ETHTOOL_GSSET_INFO;
-	info->sset_mask = 1ULL << ETH_SS_FEATURES;
-	if ((r = ethtool_ioctl(fd, name, info)) < 0)
-		return r;
-	if (!info->sset_mask)
-		return -EOPNOTSUPP;
-	*n = (info->data[0] + 31) / 32;
-	return *n > SH_ETH_FEATURE_WORDS ? -E2BIG : 0;
-}
-
-static int read_features(int fd, const char *name, struct sh_ethtool_state *st)
-{
-	_cleanup_free_ struct ethtool_gfeatures *g = NULL;
-	uint32_t n, i;
-	int r;
-
-	if ((r = feature_words(fd, name, &n)) < 0)
-		return r;
-	if (!(g = calloc(1, sizeof(*g) + n * sizeof(g->features[0]))))
-		return -ENOMEM;
-	g->cmd = ETHTOOL_GFEATURES;
-	g->size = n;
-	if ((r = ethtool_ioctl(fd, name, g)) < 0)
-		return r;
-	for (i = 0; i < n; i++) {
-		st->features[i] = g->features[i].requested;
-		st->changeable[i] = g->features[i].available & ~g->features[i].never_changed;
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+	if (env && !strcmp(env, "ioctl")) {
+		w->no_netlink = "netlink off by " SH_ETHTOOL_ENV "=ioctl";
+		return 0;
 	}
-	return 0;
+	if ((r = sh_ethnl_open(&w->nl)) == -ENOENT) {
+		w->no_netlink = "the kernel has no ethtool netlink family";
+		return 0;
+	}
+	return r;
 }
 
-static int read_part(int fd, const char *name, struct sh_ethtool_state *st, enum sh_eth_part p)
+static int ioctl_fd(struct ways *w)
 {
-	uint32_t buf[1 + SH_ETH_COALESCE_WORDS] = {parts[p].get}, *w;
-	size_t n;
-	int r;
-
-	if (p == SH_ETH_FEATURES)
-		return read_features(fd, name, st);
-	if ((r = ethtool_ioctl(fd, name, buf)) < 0)
-		return r;
-	w = sh_ethtool_part_words(st, p, &n);
-	if (p == SH_ETH_RINGS)
-		memcpy(w, buf + 5, 4 * 4); /* after the four maximums */
-	else if (p == SH_ETH_CHANNELS)
-		memcpy(w, buf + 5, 4 * 4); /* likewise */
-	else
-		memcpy(w, buf + 1, n * 4);
-	return 0;
+	if (w->fd < 0)
+		w->fd = sh_ethtool_ioctl_socket();
+	return w->fd;
 }
 
-int sh_ethtool_read(const char *name, struct sh_ethtool_state *st, struct sh_error *err)
+/* "features,channels" for the parts in mask. */
+static const char *part_list(unsigned mask, char *buf, size_t len)
 {
-	_cleanup_close_ int fd = ethtool_socket();
+	size_t used = 0;
+	int p;
+
+	buf[0] = '\0';
+	for (p = 0; p < SH_ETH_PART_COUNT && used < len; p++) {
+		if (mask & (1u << p))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "", sh_ethtool_part_name(p));
+	}
+	return buf;
+}
+
+/* One debug line: "ethtool: eth1: read features through netlink, rings through ioctl (why)". */
+static void log_ways(const char *name, const char *verb, unsigned via_nl, unsigned via_ioctl, const char *why)
+{
+	char a[128], b[128];
+
+	if (via_nl && via_ioctl)
+		sh_log_msg(LOG_DEBUG, "ethtool: %s: %s %s through netlink, %s through ioctl (netlink: not supported)",
+			   name, verb, part_list(via_nl, a, sizeof(a)), part_list(via_ioctl, b, sizeof(b)));
+	else if (via_nl)
+		sh_log_msg(LOG_DEBUG, "ethtool: %s: %s %s through netlink", name, verb, part_list(via_nl, a, sizeof(a)));
+	else if (via_ioctl)
+		sh_log_msg(LOG_DEBUG, "ethtool: %s: %s %s through ioctl (%s)", name, verb,
+			   part_list(via_ioctl, b, sizeof(b)), why ? why : "netlink: not supported");
+}
+
+/* A part the driver does not report, whichever way asked. */
+static bool unsupported(int r)
+{
+	return r == -EOPNOTSUPP || r == -EINVAL || r == -E2BIG;
+}
+
+int sh_ethtool_read(int ifindex, const char *name, struct sh_ethtool_state *st, struct sh_error *err)
+{
+	_cleanup_ways_ struct ways w;
+	unsigned via_nl = 0, via_ioctl = 0;
 	int p, r;
 
 	memset(st, 0, sizeof(*st));
-	if (fd < 0)
-		return sh_err_errno(err, -fd, "open a socket for ethtool");
+	if ((r = ways_open(&w)) < 0)
+		return sh_err_errno(err, -r, "ask the kernel for its ethtool netlink family");
 	for (p = 0; p < SH_ETH_PART_COUNT; p++) {
-		r = read_part(fd, name, st, p);
+		r = -EOPNOTSUPP;
+		if (w.nl.sk && (r = sh_ethnl_read(&w.nl, ifindex, st, p)) == 0)
+			via_nl |= 1u << p;
+		if (r == -EOPNOTSUPP && (r = ioctl_fd(&w)) >= 0 && (r = sh_ethtool_ioctl_read(w.fd, name, st, p)) == 0)
+			via_ioctl |= 1u << p;
 		if (r == 0)
 			st->have |= 1u << p;
-		else if (r != -EOPNOTSUPP && r != -EINVAL && r != -E2BIG)
-			return sh_err_errno(err, -r, "read ethtool %s of %s", parts[p].name, name);
+		else if (!unsupported(r))
+			return sh_err_errno(err, -r, "read ethtool %s of %s", sh_ethtool_part_name(p), name);
 	}
+	log_ways(name, "read", via_nl, via_ioctl, w.no_netlink);
 	return 0;
 }
 
-int sh_ethtool_part_differs(const struct sh_ethtool_state *want, const struct sh_ethtool_state *now,
-			    enum sh_eth_part part)
+int sh_ethtool_restore_part(int ifindex, const char *name, const struct sh_ethtool_state *want,
+			    enum sh_eth_part part, struct sh_error *err)
 {
-	size_t n, i;
-	const uint32_t *a = sh_ethtool_part_words((struct sh_ethtool_state *)want, part, &n);
-	const uint32_t *b = sh_ethtool_part_words((struct sh_ethtool_state *)now, part, &n);
-
-	if (!(want->have & now->have & (1u << part)))
-		return 0;
-	for (i = 0; i < n; i++) {
-		uint32_t mask = part == SH_ETH_FEATURES ? want->changeable[i] : ~0u;
-
-		if ((a[i] ^ b[i]) & mask)
-			return 1;
-	}
-	return 0;
-}
-
-static int restore_features(int fd, const char *name, const struct sh_ethtool_state *want)
-{
-	_cleanup_free_ struct ethtool_sfeatures *s = NULL;
-	uint32_t n, i;
+	_cleanup_ways_ struct ways w;
 	int r;
 
-	if ((r = feature_words(fd, name, &n)) < 0)
-		return r;
-	if (!(s = calloc(1, sizeof(*s) + n * sizeof(s->features[0]))))
-		return -ENOMEM;
-	s->cmd = ETHTOOL_SFEATURES;
-	s->size = n;
-	for (i = 0; i < n; i++) {
-		s->features[i].valid = want->changeable[i];
-		s->features[i].requested = want->features[i] & want->changeable[i];
-	}
-	/* Features the kernel could not set as asked (ETHTOOL_F_WISH) are not an error here: the
-	 * caller reads them back and names what still differs. */
-	return ethtool_ioctl(fd, name, s);
-}
-
-int sh_ethtool_restore_part(const char *name, const struct sh_ethtool_state *want, enum sh_eth_part part,
-			    struct sh_error *err)
-{
-	uint32_t buf[1 + SH_ETH_COALESCE_WORDS] = {parts[part].get}, *w;
-	_cleanup_close_ int fd = ethtool_socket();
-	size_t n;
-	int r;
-
-	if (fd < 0)
-		r = fd;
-	else if (part == SH_ETH_FEATURES)
-		r = restore_features(fd, name, want);
-	else if ((r = ethtool_ioctl(fd, name, buf)) == 0) {
-		/* the current values, so that the maximums and what the table does not keep stay */
-		w = sh_ethtool_part_words((struct sh_ethtool_state *)want, part, &n);
-		memcpy(part == SH_ETH_RINGS || part == SH_ETH_CHANNELS ? buf + 5 : buf + 1, w, n * 4);
-		buf[0] = parts[part].set;
-		r = ethtool_ioctl(fd, name, buf);
-	}
-	return r < 0 ? sh_err_errno(err, -r, "set ethtool %s of %s back", parts[part].name, name) : 0;
+	if ((r = ways_open(&w)) < 0)
+		return sh_err_errno(err, -r, "ask the kernel for its ethtool netlink family");
+	r = -EOPNOTSUPP;
+	if (w.nl.sk && (r = sh_ethnl_restore(&w.nl, ifindex, want, part)) == 0)
+		log_ways(name, "set back", 1u << part, 0, NULL);
+	if (r == -EOPNOTSUPP && (r = ioctl_fd(&w)) >= 0 && (r = sh_ethtool_ioctl_restore(w.fd, name, want, part)) == 0)
+		log_ways(name, "set back", 0, 1u << part, w.no_netlink);
+	return r < 0 ? sh_err_errno(err, -r, "set ethtool %s of %s back", sh_ethtool_part_name(part), name) : 0;
 }

@@ -1,5 +1,5 @@
 /* A netdev's state as a holder can leave it: read with one RTM_GETLINK (flags, alias, txqueuelen,
- * group, IPv6 address generation mode, XDP), the qdisc dump and SIOCETHTOOL; put back with one
+ * group, IPv6 address generation mode, XDP), the qdisc dump and ethtool; put back with one
  * request per kind, so a driver that refuses one kind leaves the others to be restored. */
 #include "sriov-hook/sys/linkstate.h"
 
@@ -118,7 +118,7 @@ int sh_netdev_state_read(struct nl_sock *sk, int ifindex, const char *name, stru
 		return sh_nl_err(err, r, "read the state of interface %d", ifindex);
 	if ((r = sh_qdisc_read(sk, ifindex, &st->tc_root, &st->tc_ingress, err)) < 0)
 		return r;
-	if ((r = sh_ethtool_read(name, &st->eth, err)) < 0)
+	if ((r = sh_ethtool_read(ifindex, name, &st->eth, err)) < 0)
 		return r;
 	st->known = true;
 	return 0;
@@ -287,7 +287,7 @@ int sh_residue_restore(struct nl_sock *sk, int ifindex, const char *name, const 
 	default:
 		if (res < SH_RES_ETHTOOL || res >= SH_RES_COUNT)
 			return sh_err(err, EINVAL, "no such residue kind %d", res);
-		return sh_ethtool_restore_part(name, &want->eth, (enum sh_eth_part)(res - SH_RES_ETHTOOL), err);
+		return sh_ethtool_restore_part(ifindex, name, &want->eth, (enum sh_eth_part)(res - SH_RES_ETHTOOL), err);
 	}
 	return r < 0 ? sh_nl_err(err, r, "set %s of %s back", sh_residue_name(res), name) : 0;
 }

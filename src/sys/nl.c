@@ -19,7 +19,7 @@
 #include "sriov-hook/sys/nl-internal.h"
 
 /* libnl's error codes, as the errno users know from ip(8). */
-static int nle_errno(int nle)
+int sh_nl_errno(int nle)
 {
 	switch (nle < 0 ? -nle : nle) {
 	case NLE_EXIST:
@@ -58,7 +58,7 @@ int sh_nl_err(struct sh_error *err, int nle, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	int e = nle_errno(nle);
+	int e = sh_nl_errno(nle);
 
 	/* The kernel's errno reads as users know it from ip(8); libnl's own text only where it has
 	 * no errno. */

@@ -1,51 +1,22 @@
 /* The ethtool state a holder of a VF can change from its namespace (offload features, ring sizes,
  * channels, interrupt coalescing, pause, private flags), read before a claim and put back at
- * release through SIOCETHTOOL, which every kernel and driver of a VF answers. */
+ * release: through the ethtool netlink family, or SIOCETHTOOL where the kernel lacks the family or
+ * its family does not know a part. */
 #ifndef SRIOV_HOOK_ETHTOOL_H
 #define SRIOV_HOOK_ETHTOOL_H
 
-#include <stddef.h>
-#include <stdint.h>
-
 #include "sriov-hook/core/error.h"
+#include "sriov-hook/sys/ethtool_state.h"
 
-#define SH_ETH_FEATURE_WORDS 8 /* 256 features: the kernel has about 70 */
-#define SH_ETH_COALESCE_WORDS 22
+/* Set to "ioctl" in the hook's environment, this turns the netlink family off, so that the tests
+ * prove the SIOCETHTOOL way on a kernel that has the family. Nothing else reads it. */
+#define SH_ETHTOOL_ENV "SRIOV_HOOK_ETHTOOL"
 
-/* One part of the state: a row of the table in ethtool.c. */
-enum sh_eth_part {
-	SH_ETH_FEATURES,
-	SH_ETH_RINGS,
-	SH_ETH_CHANNELS,
-	SH_ETH_COALESCE,
-	SH_ETH_PAUSE,
-	SH_ETH_PRIVFLAGS,
-	SH_ETH_PART_COUNT,
-};
-
-struct sh_ethtool_state {
-	unsigned have; /* bit (1 << part) for each part the driver reported */
-	/* features: the requested bits, and which of them the driver lets anyone change */
-	uint32_t features[SH_ETH_FEATURE_WORDS], changeable[SH_ETH_FEATURE_WORDS];
-	uint32_t rings[4];    /* rx, rx_mini, rx_jumbo, tx pending */
-	uint32_t channels[4]; /* rx, tx, other, combined count */
-	uint32_t coalesce[SH_ETH_COALESCE_WORDS];
-	uint32_t pause[3]; /* autoneg, rx, tx */
-	uint32_t privflags[1];
-};
-
-/* The part's name as ethtool(8) users know it ("features", "rings", ...), and its words in st
- * (for the record: *n words at the returned address). */
-const char *sh_ethtool_part_name(enum sh_eth_part part);
-uint32_t *sh_ethtool_part_words(struct sh_ethtool_state *st, enum sh_eth_part part, size_t *n);
-
-/* Reads what the driver of netdev name reports; a part it does not support is left out of have. */
-int sh_ethtool_read(const char *name, struct sh_ethtool_state *st, struct sh_error *err);
-/* Whether part differs between want and now (parts either lacks are equal). */
-int sh_ethtool_part_differs(const struct sh_ethtool_state *want, const struct sh_ethtool_state *now,
-			    enum sh_eth_part part);
-/* Puts part back to want on netdev name. */
-int sh_ethtool_restore_part(const char *name, const struct sh_ethtool_state *want, enum sh_eth_part part,
-			    struct sh_error *err);
+/* Reads what the driver of netdev ifindex (named name) in the caller's network namespace reports;
+ * a part it does not support is left out of have. */
+int sh_ethtool_read(int ifindex, const char *name, struct sh_ethtool_state *st, struct sh_error *err);
+/* Puts part of netdev ifindex (named name) back to want. */
+int sh_ethtool_restore_part(int ifindex, const char *name, const struct sh_ethtool_state *want,
+			    enum sh_eth_part part, struct sh_error *err);
 
 #endif

@@ -16,6 +16,8 @@ int sh_nl_dump(struct nl_sock *sk, struct nl_msg *msg, int (*parse)(struct nl_ms
 
 /* Sends the attributes set on change to the link ifindex (RTM_NEWLINK). libnl error on failure. */
 int sh_link_change(struct nl_sock *sk, int ifindex, struct rtnl_link *change);
+/* libnl's error code nle (negative or not) as the errno users know from ip(8). */
+int sh_nl_errno(int nle);
 /* Sets err to "<fmt>: <libnl's text for nle>" and returns the negative errno. */
 int sh_nl_err(struct sh_error *err, int nle, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
