@@ -6,6 +6,10 @@
 # without undoing any; after poststop each kind reads on the host as before the claim. The table
 # lists each kind: restored, LEFT, or not produced (this machine's kernel or driver cannot make
 # it: never counted as passed).
+# It runs twice: with the ethtool netlink family (the hook as it ships), and with the family turned
+# off (SRIOV_HOOK_ETHTOOL=ioctl), as on a kernel without it; the hook's debug lines show which way
+# each ethtool part went. Last, a part the driver refuses to set back is named in one line and the
+# release still succeeds, the other kinds restored.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
 t_setup residue "$REPO" "a 3e 1"
@@ -48,40 +52,110 @@ KINDS=(
 )
 
 probe() { bash -c "${1//IF/$VF}" 2>&1; }
-declare -A BEFORE PRODUCED
-for row in "${KINDS[@]}"; do
-	IFS='|' read -r kind _ look <<<"$row"
-	BEFORE[$kind]=$(probe "$look")
-done
+LOG=$SH_TMP/residue.log
+REAL_HOOK=$HOOK
+# The hook with the ethtool netlink family turned off: runc's empty environment plus the switch.
+printf '#!/bin/sh\nexec /usr/bin/env %s=ioctl "%s" "$@"\n' SRIOV_HOOK_ETHTOOL "$REAL_HOOK" >"$SH_TMP/hook-ioctl"
+chmod +x "$SH_TMP/hook-ioctl"
+ETHTOOL_KINDS="features channels rings coalesce pause"
 
-ct_create tenant "$CFG" pf="$PF" vf=0
-t_check setup/claimed "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
-PID=$(ct_pid tenant)
-CIF=$(ns_links "$PID" | grep -i "$MAC" | awk -F': ' '{sub(/@.*/, "", $2); print $2}')
-t_check setup/in_container "links: $(ns_links "$PID")" -n "$CIF"
-for row in "${KINDS[@]}"; do
-	IFS='|' read -r kind make _ <<<"$row"
-	if nsenter -t "$PID" -n bash -c "${make//IF/$CIF}" >/dev/null 2>&1; then PRODUCED[$kind]=1; fi
-done
-ct_kill tenant
-ct_poststop tenant "$CFG"
-t_check release/ok "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+# round WAY: a tenant leaves every kind, poststop returns the VF, and each kind is compared with
+# before the claim; checks are named WAY/... . WAY netlink runs the hook as it ships, ioctl with
+# the family turned off. The log lines of the round say which way each ethtool part went.
+round() {
+	local way=$1 other row kind make look after lines start
+	local -A BEFORE=() PRODUCED=()
+	[ "$way" = netlink ] && other=ioctl || other=netlink
+	[ "$way" = netlink ] && HOOK=$REAL_HOOK || HOOK=$SH_TMP/hook-ioctl
+	for row in "${KINDS[@]}"; do
+		IFS='|' read -r kind _ look <<<"$row"
+		BEFORE[$kind]=$(probe "$look")
+	done
+	start=$(cat "$LOG" 2>/dev/null | wc -l)
 
-echo "# residue kind      | result"
-for row in "${KINDS[@]}"; do
-	IFS='|' read -r kind _ look <<<"$row"
-	if [ -z "${PRODUCED[$kind]:-}" ]; then
-		printf '# %-17s | not produced\n' "$kind"
-		continue
+	ct_create "$way" "$CFG" pf="$PF" vf=0
+	t_check "$way/setup/claimed" "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+	PID=$(ct_pid "$way")
+	CIF=$(ns_links "$PID" | grep -i "$MAC" | awk -F': ' '{sub(/@.*/, "", $2); print $2}')
+	t_check "$way/setup/in_container" "links: $(ns_links "$PID")" -n "$CIF"
+	for row in "${KINDS[@]}"; do
+		IFS='|' read -r kind make _ <<<"$row"
+		if nsenter -t "$PID" -n bash -c "${make//IF/$CIF}" >/dev/null 2>&1; then PRODUCED[$kind]=1; fi
+	done
+	ct_kill "$way"
+	ct_poststop "$way" "$CFG"
+	t_check "$way/release/ok" "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+	HOOK=$REAL_HOOK
+
+	echo "# residue kind ($way) | result"
+	for row in "${KINDS[@]}"; do
+		IFS='|' read -r kind _ look <<<"$row"
+		if [ -z "${PRODUCED[$kind]:-}" ]; then
+			printf '# %-17s | not produced\n' "$kind"
+			continue
+		fi
+		after=$(probe "$look")
+		if [ "$after" = "${BEFORE[$kind]}" ]; then
+			printf '# %-17s | restored\n' "$kind"
+			t_pass "$way/restored/$kind"
+		else
+			printf '# %-17s | LEFT\n' "$kind"
+			t_fail "$way/restored/$kind" "before: ${BEFORE[$kind]} | after: $after"
+		fi
+	done
+	t_empty "$way/end/vf_as_created" "stand-in" "$(standin_vf_problems a 0)"
+
+	# Which way: the claim read the ethtool state, the release set back each part the tenant
+	# changed, each through WAY only.
+	lines=$(tail -n +$((start + 1)) "$LOG" | grep -o 'ethtool: .*')
+	printf '# %s\n' "${lines//$'\n'/$'\n'# }"
+	t_contains "$way/way/read" "$lines" "ethtool: $VF: read features" "the claim's log"
+	t_lacks "$way/way/not_$other" "$lines" "through $other" "the round's log"
+	for kind in $ETHTOOL_KINDS; do
+		[ -n "${PRODUCED[$kind]:-}" ] || continue
+		t_contains "$way/way/$kind" "$lines" "ethtool: $VF: set back $kind through $way" "the release's log"
+	done
+}
+
+round netlink
+round ioctl
+
+# A part the driver refuses to set back. veth refuses more tx channels than its peer has rx queues
+# while the peer runs a native XDP program: the host had 2 channels each way, the tenant leaves 1,
+# and the host side (the peer) attaches such a program before the release.
+PEER=${VF}x
+refused_release() {
+	local flags_before lines
+	if [ ! -s "$XDP_OBJ" ] || ! ethtool -L "$VF" rx 2 tx 2 >/dev/null 2>&1; then
+		echo "# refused channels  | not produced (no BPF compiler or no veth channels)"
+		return
 	fi
-	after=$(probe "$look")
-	if [ "$after" = "${BEFORE[$kind]}" ]; then
-		printf '# %-17s | restored\n' "$kind"
-		t_pass "restored/$kind"
-	else
-		printf '# %-17s | LEFT\n' "$kind"
-		t_fail "restored/$kind" "before: ${BEFORE[$kind]} | after: $after"
+	standin_atexit "ip link set dev $PEER xdpdrv off; ethtool -L $VF rx 1 tx 1"
+	flags_before=$(cat "/sys/class/net/$VF/flags")
+	ct_create refused "$CFG" pf="$PF" vf=0
+	t_check refused/setup/claimed "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+	PID=$(ct_pid refused)
+	CIF=$(ns_links "$PID" | grep -i "$MAC" | awk -F': ' '{sub(/@.*/, "", $2); print $2}')
+	if ! nsenter -t "$PID" -n sh -c "ethtool -L $CIF rx 1 tx 1 && ip link set $CIF promisc on" ||
+		! ip link set dev "$PEER" xdpdrv obj "$XDP_OBJ" sec xdp; then
+		echo "# refused channels  | not produced (the tenant or the peer could not be set)"
+		ct_kill refused
+		ct_poststop refused "$CFG"
+		return
 	fi
-done
-t_empty end/vf_as_created "stand-in" "$(standin_vf_problems a 0)"
+	local start
+	start=$(wc -l <"$LOG")
+	ct_kill refused
+	ct_poststop refused "$CFG"
+	t_check refused/release/ok "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+	t_empty refused/release/vf_returned "stand-in" "$(standin_vf_problems a 0)"
+	lines=$(tail -n +$((start + 1)) "$LOG")
+	t_contains refused/logged "$lines" "$VF: cannot reset the channels the holder left: set ethtool channels of $VF back: Invalid argument" "the release's log"
+	t_check refused/others_restored "flags $(cat "/sys/class/net/$VF/flags"), were $flags_before" \
+		"$(cat "/sys/class/net/$VF/flags")" = "$flags_before"
+	echo "# refused channels  | $(ethtool -l "$VF" | sed -n '/Current/,$p' | awk '/^(RX|TX):/ {printf "%s%s ", $1, $2}')left, logged"
+	ip link set dev "$PEER" xdpdrv off
+	ethtool -L "$VF" rx 1 tx 1
+}
+refused_release
 t_end
