@@ -64,7 +64,8 @@ static const char *part_list(unsigned mask, char *buf, size_t len)
 	buf[0] = '\0';
 	for (p = 0; p < SH_ETH_PART_COUNT && used < len; p++) {
 		if (mask & (1u << p))
-			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "", sh_ethtool_part_name(p));
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "",
+						 sh_ethtool_part_name(p));
 	}
 	return buf;
 }
@@ -78,7 +79,8 @@ static void log_ways(const char *name, const char *verb, unsigned via_nl, unsign
 		sh_log_msg(LOG_DEBUG, "ethtool: %s: %s %s through netlink, %s through ioctl (netlink: not supported)",
 			   name, verb, part_list(via_nl, a, sizeof(a)), part_list(via_ioctl, b, sizeof(b)));
 	else if (via_nl)
-		sh_log_msg(LOG_DEBUG, "ethtool: %s: %s %s through netlink", name, verb, part_list(via_nl, a, sizeof(a)));
+		sh_log_msg(LOG_DEBUG, "ethtool: %s: %s %s through netlink", name, verb,
+			   part_list(via_nl, a, sizeof(a)));
 	else if (via_ioctl)
 		sh_log_msg(LOG_DEBUG, "ethtool: %s: %s %s through ioctl (%s)", name, verb,
 			   part_list(via_ioctl, b, sizeof(b)), why ? why : "netlink: not supported");
@@ -114,8 +116,8 @@ int sh_ethtool_read(int ifindex, const char *name, struct sh_ethtool_state *st, 
 	return 0;
 }
 
-int sh_ethtool_restore_part(int ifindex, const char *name, const struct sh_ethtool_state *want,
-			    enum sh_eth_part part, struct sh_error *err)
+int sh_ethtool_restore_part(int ifindex, const char *name, const struct sh_ethtool_state *want, enum sh_eth_part part,
+			    struct sh_error *err)
 {
 	_cleanup_ways_ struct ways w;
 	int r;

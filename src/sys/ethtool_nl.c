@@ -43,7 +43,8 @@ static const struct nlpart {
  * the same order: what makes the two ways interchangeable. */
 #define WORD_OF(type, field) (offsetof(type, field) / 4 - 1)
 _Static_assert(ETHTOOL_A_RINGS_TX - ETHTOOL_A_RINGS_RX == 3, "rings: rx, rx_mini, rx_jumbo, tx");
-_Static_assert(ETHTOOL_A_CHANNELS_COMBINED_COUNT - ETHTOOL_A_CHANNELS_RX_COUNT == 3, "channels: rx, tx, other, combined");
+_Static_assert(ETHTOOL_A_CHANNELS_COMBINED_COUNT - ETHTOOL_A_CHANNELS_RX_COUNT == 3,
+	       "channels: rx, tx, other, combined");
 _Static_assert(ETHTOOL_A_COALESCE_RATE_SAMPLE_INTERVAL - ETHTOOL_A_COALESCE_RX_USECS == SH_ETH_COALESCE_WORDS - 1,
 	       "coalesce: one attribute per word");
 _Static_assert(ETHTOOL_A_COALESCE_USE_ADAPTIVE_RX - ETHTOOL_A_COALESCE_RX_USECS ==
@@ -55,8 +56,7 @@ _Static_assert(ETHTOOL_A_COALESCE_RATE_SAMPLE_INTERVAL - ETHTOOL_A_COALESCE_RX_U
 _Static_assert(ETHTOOL_A_PAUSE_TX - ETHTOOL_A_PAUSE_AUTONEG == 2, "pause: autoneg, rx, tx");
 /* Every part's header is its attribute 1. */
 _Static_assert(ETHTOOL_A_FEATURES_HEADER == 1 && ETHTOOL_A_RINGS_HEADER == 1 && ETHTOOL_A_CHANNELS_HEADER == 1 &&
-		       ETHTOOL_A_COALESCE_HEADER == 1 && ETHTOOL_A_PAUSE_HEADER == 1 &&
-		       ETHTOOL_A_PRIVFLAGS_HEADER == 1,
+		       ETHTOOL_A_COALESCE_HEADER == 1 && ETHTOOL_A_PAUSE_HEADER == 1 && ETHTOOL_A_PRIVFLAGS_HEADER == 1,
 	       "part headers");
 #define PART_HEADER 1
 /* Attributes of a reply read here are below this; newer ones are ignored. */
@@ -322,7 +322,10 @@ int sh_ethnl_open(struct sh_ethnl *nl)
 	nl->family = 0;
 	if (!(nl->sk = nl_socket_alloc()))
 		return -ENOMEM;
-	if ((r = nl_connect(nl->sk, NETLINK_GENERIC)) < 0)
+	/* Each reply read in one recvmsg rather than a peek and a read: nlctrl's answer is about
+	 * 1 KiB (6.18), ethtool's a few hundred bytes. */
+	nl_socket_disable_msg_peek(nl->sk);
+	if ((r = nl_socket_set_msg_buf_size(nl->sk, 32768)) < 0 || (r = nl_connect(nl->sk, NETLINK_GENERIC)) < 0)
 		r = nl_errno(r);
 	else if (!(msg = sh_ethnl_family_msg()))
 		r = -ENOMEM;

@@ -12,9 +12,9 @@ struct part {
 #define WORDS(member) offsetof(struct sh_ethtool_state, member), sizeof(((struct sh_ethtool_state *)0)->member) / 4
 
 static const struct part parts[SH_ETH_PART_COUNT] = {
-	[SH_ETH_FEATURES] = {"features", WORDS(features)},   [SH_ETH_RINGS] = {"rings", WORDS(rings)},
-	[SH_ETH_CHANNELS] = {"channels", WORDS(channels)},   [SH_ETH_COALESCE] = {"coalesce", WORDS(coalesce)},
-	[SH_ETH_PAUSE] = {"pause", WORDS(pause)},	     [SH_ETH_PRIVFLAGS] = {"private-flags", WORDS(privflags)},
+	[SH_ETH_FEATURES] = {"features", WORDS(features)}, [SH_ETH_RINGS] = {"rings", WORDS(rings)},
+	[SH_ETH_CHANNELS] = {"channels", WORDS(channels)}, [SH_ETH_COALESCE] = {"coalesce", WORDS(coalesce)},
+	[SH_ETH_PAUSE] = {"pause", WORDS(pause)},	   [SH_ETH_PRIVFLAGS] = {"private-flags", WORDS(privflags)},
 };
 
 const char *sh_ethtool_part_name(enum sh_eth_part part)
