@@ -176,7 +176,7 @@ static void test_reply_values(void **state)
 	assert_int_equal(st.coalesce[offsetof(struct ethtool_coalesce, rate_sample_interval) / 4 - 1], 5);
 	for (i = 1; i < 9; i++)
 		assert_int_equal(st.coalesce[i], 0); /* not reported: zero, as the ioctl gives it */
-	assert_int_equal(st.rings[0], 0xeeeeeeee); /* other parts untouched */
+	assert_int_equal(st.rings[0], 0xeeeeeeee);   /* other parts untouched */
 	nlmsg_free(msg);
 
 	msg = reply(ETHTOOL_MSG_PAUSE_GET_REPLY);
@@ -420,10 +420,10 @@ static void test_loopback_both_ways(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_family_lookup),	   cmocka_unit_test(test_get_requests),
-		cmocka_unit_test(test_reply_features),	   cmocka_unit_test(test_reply_values),
-		cmocka_unit_test(test_reply_refused),	   cmocka_unit_test(test_set_values),
-		cmocka_unit_test(test_set_bitsets),	   cmocka_unit_test(test_loopback_both_ways),
+		cmocka_unit_test(test_family_lookup),  cmocka_unit_test(test_get_requests),
+		cmocka_unit_test(test_reply_features), cmocka_unit_test(test_reply_values),
+		cmocka_unit_test(test_reply_refused),  cmocka_unit_test(test_set_values),
+		cmocka_unit_test(test_set_bitsets),    cmocka_unit_test(test_loopback_both_ways),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

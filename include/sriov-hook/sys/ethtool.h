@@ -16,7 +16,7 @@
  * a part it does not support is left out of have. */
 int sh_ethtool_read(int ifindex, const char *name, struct sh_ethtool_state *st, struct sh_error *err);
 /* Puts part of netdev ifindex (named name) back to want. */
-int sh_ethtool_restore_part(int ifindex, const char *name, const struct sh_ethtool_state *want,
-			    enum sh_eth_part part, struct sh_error *err);
+int sh_ethtool_restore_part(int ifindex, const char *name, const struct sh_ethtool_state *want, enum sh_eth_part part,
+			    struct sh_error *err);
 
 #endif
