@@ -6,9 +6,10 @@
 # without undoing any; after poststop each kind reads on the host as before the claim. The table
 # lists each kind: restored, LEFT, or not produced (this machine's kernel or driver cannot make
 # it: never counted as passed).
-# It runs twice: with the ethtool netlink family (the hook as it ships), and with the family turned
-# off (SRIOV_HOOK_ETHTOOL=ioctl), as on a kernel without it; the hook's debug lines show which way
-# each ethtool part went. Last, a part the driver refuses to set back is named in one line and the
+# It runs three times: with the ethtool netlink family (the hook as it ships), with the family
+# turned off (SRIOV_HOOK_ETHTOOL=ioctl) as on a kernel without it, and with a claim recorded by the
+# ioctl way set back through the family; the hook's debug lines show which way each ethtool part
+# went. Last, a part the driver refuses to set back is named in one line and the
 # release still succeeds, the other kinds restored.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
@@ -59,35 +60,41 @@ printf '#!/bin/sh\nexec /usr/bin/env %s=ioctl "%s" "$@"\n' SRIOV_HOOK_ETHTOOL "$
 chmod +x "$SH_TMP/hook-ioctl"
 ETHTOOL_KINDS="features channels rings coalesce pause"
 
-# round WAY: a tenant leaves every kind, poststop returns the VF, and each kind is compared with
-# before the claim; checks are named WAY/... . WAY netlink runs the hook as it ships, ioctl with
-# the family turned off. The log lines of the round say which way each ethtool part went.
+hook_of() { if [ "$1" = netlink ]; then echo "$REAL_HOOK"; else echo "$SH_TMP/hook-ioctl"; fi; }
+other_of() { if [ "$1" = netlink ]; then echo ioctl; else echo netlink; fi; }
+
+# round NAME CLAIM RELEASE: a tenant leaves every kind, poststop returns the VF, and each kind is
+# compared with before the claim; checks are named NAME/... . CLAIM and RELEASE are the ethtool
+# ways of the two stages: netlink (the hook as it ships) or ioctl (the family turned off). The
+# log lines of each stage must name its way for every ethtool part, and never the other.
 round() {
-	local way=$1 other row kind make look after lines start
+	local name=$1 claim=$2 release=$3 row kind make look after lines start mid
 	local -A BEFORE=() PRODUCED=()
-	[ "$way" = netlink ] && other=ioctl || other=netlink
-	[ "$way" = netlink ] && HOOK=$REAL_HOOK || HOOK=$SH_TMP/hook-ioctl
 	for row in "${KINDS[@]}"; do
 		IFS='|' read -r kind _ look <<<"$row"
 		BEFORE[$kind]=$(probe "$look")
 	done
 	start=$(cat "$LOG" 2>/dev/null | wc -l)
 
-	ct_create "$way" "$CFG" pf="$PF" vf=0
-	t_check "$way/setup/claimed" "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
-	PID=$(ct_pid "$way")
+	HOOK=$(hook_of "$claim")
+	ct_create "$name" "$CFG" pf="$PF" vf=0
+	HOOK=$REAL_HOOK
+	t_check "$name/setup/claimed" "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+	mid=$(wc -l <"$LOG")
+	PID=$(ct_pid "$name")
 	CIF=$(ns_links "$PID" | grep -i "$MAC" | awk -F': ' '{sub(/@.*/, "", $2); print $2}')
-	t_check "$way/setup/in_container" "links: $(ns_links "$PID")" -n "$CIF"
+	t_check "$name/setup/in_container" "links: $(ns_links "$PID")" -n "$CIF"
 	for row in "${KINDS[@]}"; do
 		IFS='|' read -r kind make _ <<<"$row"
 		if nsenter -t "$PID" -n bash -c "${make//IF/$CIF}" >/dev/null 2>&1; then PRODUCED[$kind]=1; fi
 	done
-	ct_kill "$way"
-	ct_poststop "$way" "$CFG"
-	t_check "$way/release/ok" "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+	ct_kill "$name"
+	HOOK=$(hook_of "$release")
+	ct_poststop "$name" "$CFG"
 	HOOK=$REAL_HOOK
+	t_check "$name/release/ok" "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 
-	echo "# residue kind ($way) | result"
+	echo "# residue kind ($name) | result"
 	for row in "${KINDS[@]}"; do
 		IFS='|' read -r kind _ look <<<"$row"
 		if [ -z "${PRODUCED[$kind]:-}" ]; then
@@ -97,28 +104,35 @@ round() {
 		after=$(probe "$look")
 		if [ "$after" = "${BEFORE[$kind]}" ]; then
 			printf '# %-17s | restored\n' "$kind"
-			t_pass "$way/restored/$kind"
+			t_pass "$name/restored/$kind"
 		else
 			printf '# %-17s | LEFT\n' "$kind"
-			t_fail "$way/restored/$kind" "before: ${BEFORE[$kind]} | after: $after"
+			t_fail "$name/restored/$kind" "before: ${BEFORE[$kind]} | after: $after"
 		fi
 	done
-	t_empty "$way/end/vf_as_created" "stand-in" "$(standin_vf_problems a 0)"
+	t_empty "$name/end/vf_as_created" "stand-in" "$(standin_vf_problems a 0)"
 
-	# Which way: the claim read the ethtool state, the release set back each part the tenant
-	# changed, each through WAY only.
-	lines=$(tail -n +$((start + 1)) "$LOG" | grep -o 'ethtool: .*')
-	printf '# %s\n' "${lines//$'\n'/$'\n'# }"
-	t_contains "$way/way/read" "$lines" "ethtool: $VF: read features" "the claim's log"
-	t_lacks "$way/way/not_$other" "$lines" "through $other" "the round's log"
+	# Which way: the claim read the ethtool state through CLAIM's way; the release read it and
+	# set back each part the tenant changed through RELEASE's, each through that way only.
+	lines=$(sed -n "$((start + 1)),${mid}p" "$LOG" | grep -o 'ethtool: .*')
+	printf '# claim:   %s\n' "${lines//$'\n'/$'\n'# claim:   }"
+	t_contains "$name/way/claim_read" "$lines" "ethtool: $VF: read features" "the claim's log"
+	t_contains "$name/way/claim_$claim" "$lines" "through $claim" "the claim's log"
+	t_lacks "$name/way/claim_not_$(other_of "$claim")" "$lines" "through $(other_of "$claim")" "the claim's log"
+	lines=$(tail -n +$((mid + 1)) "$LOG" | grep -o 'ethtool: .*')
+	printf '# release: %s\n' "${lines//$'\n'/$'\n'# release: }"
+	t_lacks "$name/way/release_not_$(other_of "$release")" "$lines" "through $(other_of "$release")" "the release's log"
 	for kind in $ETHTOOL_KINDS; do
 		[ -n "${PRODUCED[$kind]:-}" ] || continue
-		t_contains "$way/way/$kind" "$lines" "ethtool: $VF: set back $kind through $way" "the release's log"
+		t_contains "$name/way/$kind" "$lines" "ethtool: $VF: set back $kind through $release" "the release's log"
 	done
 }
 
-round netlink
-round ioctl
+round netlink netlink netlink
+round ioctl ioctl ioctl
+# A claim recorded by the ioctl way (as every record before the family was used), set back
+# through the family: the words of each part are the same either way.
+round upgrade ioctl netlink
 
 # A part the driver refuses to set back. veth refuses more tx channels than its peer has rx queues
 # while the peer runs a native XDP program: the host had 2 channels each way, the tenant leaves 1,
