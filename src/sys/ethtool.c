@@ -1,7 +1,7 @@
 /* Which way each part of a netdev's ethtool state goes to the kernel: the ethtool netlink family
  * first; SIOCETHTOOL for a part the family answers EOPNOTSUPP (a kernel older than the part's
- * message, or a driver without it) and for every part on a kernel without the family. Each read and
- * each restore says in one debug line which way it went. */
+ * message, or a driver without it) and for every part on a kernel without the family. A read or
+ * restore that used ioctl says so in one line; with SH_ETHTOOL_ENV set, every one says its way. */
 #include "sriov-hook/sys/ethtool.h"
 
 #include <errno.h>
@@ -70,19 +70,23 @@ static const char *part_list(unsigned mask, char *buf, size_t len)
 	return buf;
 }
 
-/* One debug line: "ethtool: eth1: read features through netlink, rings through ioctl (why)". */
+/* One line: "ethtool: eth1: read features through netlink, rings through ioctl (why)"; none for the
+ * usual case, all through netlink, unless the tests' switch asks (it would be a line or two in the
+ * log of every container start and stop). */
 static void log_ways(const char *name, const char *verb, unsigned via_nl, unsigned via_ioctl, const char *why)
 {
 	char a[128], b[128];
 
+	if (!via_ioctl && !getenv(SH_ETHTOOL_ENV))
+		return;
 	if (via_nl && via_ioctl)
-		sh_log_msg(LOG_DEBUG, "ethtool: %s: %s %s through netlink, %s through ioctl (netlink: not supported)",
+		sh_log_msg(LOG_INFO, "ethtool: %s: %s %s through netlink, %s through ioctl (netlink: not supported)",
 			   name, verb, part_list(via_nl, a, sizeof(a)), part_list(via_ioctl, b, sizeof(b)));
 	else if (via_nl)
-		sh_log_msg(LOG_DEBUG, "ethtool: %s: %s %s through netlink", name, verb,
+		sh_log_msg(LOG_INFO, "ethtool: %s: %s %s through netlink", name, verb,
 			   part_list(via_nl, a, sizeof(a)));
 	else if (via_ioctl)
-		sh_log_msg(LOG_DEBUG, "ethtool: %s: %s %s through ioctl (%s)", name, verb,
+		sh_log_msg(LOG_INFO, "ethtool: %s: %s %s through ioctl (%s)", name, verb,
 			   part_list(via_ioctl, b, sizeof(b)), why ? why : "netlink: not supported");
 }
 

@@ -57,10 +57,12 @@ LOG=$SH_TMP/residue.log
 REAL_HOOK=$HOOK
 # The hook with the ethtool netlink family turned off: runc's empty environment plus the switch.
 printf '#!/bin/sh\nexec /usr/bin/env %s=ioctl "%s" "$@"\n' SRIOV_HOOK_ETHTOOL "$REAL_HOOK" >"$SH_TMP/hook-ioctl"
-chmod +x "$SH_TMP/hook-ioctl"
+# The hook as it ships, but naming its way in the log (it is silent when all goes through netlink).
+printf '#!/bin/sh\nexec /usr/bin/env %s=netlink "%s" "$@"\n' SRIOV_HOOK_ETHTOOL "$REAL_HOOK" >"$SH_TMP/hook-netlink"
+chmod +x "$SH_TMP/hook-ioctl" "$SH_TMP/hook-netlink"
 ETHTOOL_KINDS="features channels rings coalesce pause"
 
-hook_of() { if [ "$1" = netlink ]; then echo "$REAL_HOOK"; else echo "$SH_TMP/hook-ioctl"; fi; }
+hook_of() { echo "$SH_TMP/hook-$1"; }
 other_of() { if [ "$1" = netlink ]; then echo ioctl; else echo netlink; fi; }
 
 # round NAME CLAIM RELEASE: a tenant leaves every kind, poststop returns the VF, and each kind is

@@ -9,7 +9,9 @@
 #include "sriov-hook/sys/ethtool_state.h"
 
 /* Set to "ioctl" in the hook's environment, this turns the netlink family off, so that the tests
- * prove the SIOCETHTOOL way on a kernel that has the family. Nothing else reads it. */
+ * prove the SIOCETHTOOL way on a kernel that has the family; set to "netlink" it changes nothing
+ * but the log, which then names the way of every read and restore (a hook as it ships logs only a
+ * part that went through ioctl). Nothing else reads it. */
 #define SH_ETHTOOL_ENV "SRIOV_HOOK_ETHTOOL"
 
 /* Reads what the driver of netdev ifindex (named name) in the caller's network namespace reports;
