@@ -153,9 +153,6 @@ residue_case() {
 		elif [ "$_fresh" = "$_next" ]; then
 			_r=restored
 			[ "$_make" = - ] && _r=equal
-		elif [ "$_kind" = view:permaddr ] && ! echo "$_next" | grep -q "$RES_TENANT_MAC"; then
-			# igb gives a VF a new random address at each reset of it, which a probe is.
-			_r="new ($_next): igb's, at the VF's reset; not the tenant's"
 		else
 			_r=LEFT
 			note "$_kind: fresh: $(echo "$_fresh" | tr '\n' ' ')" >&2
