@@ -257,6 +257,22 @@ for k, name in [("size.hook", "build/sriov-hook (with debug info)"), ("size.hook
     rows.append(("size", name, "bytes", None, (v, None)))
 md.append(f"| dynamic libraries of the hook | {meta.get('size.hook.libs', '?')} |")
 
+# --- release modes, in the VM
+md.append("\n## 6. release: restore vs rebind on igbvf (VM, TCG)\n")
+if meta.get("vm.release.why"):
+    md.append(f"Not measured: {meta['vm.release.why']}.")
+else:
+    md.append(f"In the VM suite's guest ({meta.get('vm.release.guest', '?')}): poststop of the same claim "
+              "(ifname, MTU 1400, an address) with `\"release\": \"restore\"` and with `\"rebind\"`, "
+              "alternating which goes first (`release-timing` in tests/vm/guest/tests.d/residue.sh). Under "
+              "TCG every guest instruction is emulated: the absolute times are the emulator's, not a real "
+              "host's; the ratio is the comparison.")
+    rel = {m: flat(f"vm.release.{m}") for m in ("restore", "rebind", "probe")}
+    stat_table("vm-release", "poststop by release mode",
+               [("poststop, release restore", rel["restore"]), ("poststop, release rebind", rel["rebind"]),
+                ("of which unbind + igbvf probe + netdev back (hook's log, whole ms)", rel["probe"])])
+    ratio_table("vm-release", "Cost of rebind", [("rebind/restore", rel["rebind"], rel["restore"])])
+
 # --- targets
 md.append("\n## Targets\n")
 md.append("| target | measured | met |")

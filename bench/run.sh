@@ -2,13 +2,15 @@
 # `make bench`: sriov-hook side by side with the kernel floor, CNI host-device, plain ip commands and
 # runc end to end, all on veth stand-ins behind a fake sysfs tree, interleaved in one run; then
 # vf=auto over 8/128/1024 VFs, N parallel createRuntime, time until a VF is claimable again after
-# poststop starts, peak RSS and binary size. Writes bench/results/bench.{md,csv}. Root only.
+# poststop starts, peak RSS and binary size; and in the VM suite's guest (igbvf under QEMU TCG),
+# poststop with "release": "restore" against "rebind". Writes bench/results/bench.{md,csv}. Root only.
 #
 # Environment: REPS (default 50, at least 30), PAR_REPS (default 30), GAP (idle seconds before
 # each timed run, default 0.02), BENCH_SEED (order shuffling, default 1), BUILD (default build),
 # HOOK (the binary to measure, default $BUILD/sriov-hook), BENCH_NOTE (a line for the report),
 # BENCH_OUT (default bench/results: the summaries kept in git), BENCH_RAW (default $BUILD/bench:
-# errors.log of failed runs, and with BENCH_KEEP=1 the raw samples in BENCH_RAW/raw/).
+# errors.log of failed runs, and with BENCH_KEEP=1 the raw samples in BENCH_RAW/raw/), BENCH_VM=0
+# (skip the VM section), SRIOV_VM_CACHE (where the VM suite keeps its guest kernels).
 # Wall-clock numbers are reported, never asserted: the exit status says only whether it ran.
 set -u -o pipefail
 
@@ -498,6 +500,37 @@ meta size.hook.text "$(size "$HOOK" | awk 'NR == 2 {print $1}')"
 meta size.hook.libs "$(ldd "$HOOK" 2>/dev/null | awk '/=>/ {sub(/\..*/, "", $1); printf "%s%s", sep, $1; sep = " "}')"
 meta size.floor "$(stat -c %s "$FLOOR")"
 meta size.cni "$(stat -c %s "$CNI")"
+
+# --- 6. release: restore vs rebind on igbvf (VM, TCG). The VM suite's bookworm guest runs only
+# release-timing (tests/vm/guest/tests.d/residue.sh), which prints its samples in microseconds as
+# "# release-timing|MODE|S1 S2 ..." and the rebind step alone from the hook's log ("probe-ms").
+# Only with QEMU and a cached guest kernel (make vm-check fills the cache): otherwise, and with
+# BENCH_VM=0, the report says why it was not measured.
+vm_release() {
+	local log=$RAW/vm-release.log cache=${SRIOV_VM_CACHE:-/var/cache/sriov-hook-vm} m
+	if [ "${BENCH_VM:-1}" = 0 ]; then
+		meta vm.release.why "BENCH_VM=0"
+		return
+	fi
+	if ! command -v qemu-system-x86_64 >/dev/null || [ ! -f "$cache/kernels/bookworm/vmlinuz" ]; then
+		meta vm.release.why "no QEMU or no cached bookworm guest kernel in $cache (run make vm-check once)"
+		return
+	fi
+	say "VM: poststop with release restore vs rebind on igbvf (the bookworm guest under TCG, ~2 minutes)"
+	SRIOV_VM_MATRIX=bookworm:igb:full SRIOV_VM_TESTS=release-timing BUILD=$BUILD bash tests/vm/run.sh >"$log" 2>&1
+	if ! grep -q '^PASS vm/release-timing' "$log"; then
+		meta vm.release.why "the VM run failed: $(grep -m 1 '^FAIL' "$log" || tail -n 1 "$log") (see $log)"
+		return
+	fi
+	for m in restore rebind; do
+		sed -n "s/^ *# release-timing|$m|//p" "$log" | tr ' ' '\n' | awk 'NF { print NR, $1 }' >"$S/vm.release.$m"
+	done
+	sed -n 's/^ *# release-timing|probe-ms|//p' "$log" | tr ' ' '\n' | awk 'NF { print NR, $1 * 1000 }' \
+		>"$S/vm.release.probe"
+	meta vm.release.guest "$(grep -m 1 -o 'kernel [^ ]* (bookworm)' "$log"), igbvf, QEMU $(qemu-system-x86_64 --version |
+		awk 'NR == 1 { print $4 }') TCG, 2 vCPUs"
+}
+vm_release
 
 # Everything back where it was? (reported, not asserted)
 problems=$(for t in h e r c p; do standin_vf_problems "$t"; done; standin_vf_problems a 7; standin_vf_problems b 127;

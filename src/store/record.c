@@ -205,6 +205,11 @@ void sh_netdev_state_gen_json(struct sh_jgen *j, const struct sh_netdev_state *s
 			sh_jgen_int(j, *(const unsigned *)m);
 	}
 	sh_jgen_kv_str(j, "alias", st->alias);
+	if (memcmp(st->perm_addr, (const uint8_t[6]){0}, sizeof(st->perm_addr))) {
+		char mac[18];
+
+		sh_jgen_kv_str(j, "perm_addr", sh_format_mac(st->perm_addr, mac));
+	}
 	/* each ethtool part the driver reported, as the words of its ioctl */
 	sh_jgen_str(j, "ethtool");
 	sh_jgen_map_open(j);
@@ -548,6 +553,8 @@ int sh_netdev_state_parse_json(yajl_val v, struct sh_netdev_state *st)
 			return -EINVAL;
 		snprintf(st->alias, sizeof(st->alias), "%s", x->u.string);
 	}
+	if ((x = sh_json_get(v, "perm_addr")) && (!YAJL_IS_STRING(x) || sh_parse_mac(x->u.string, st->perm_addr) < 0))
+		return -EINVAL;
 	if ((eth = sh_json_get(v, "ethtool"))) {
 		if (!YAJL_IS_OBJECT(eth))
 			return -EINVAL;

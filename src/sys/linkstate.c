@@ -28,6 +28,7 @@ static const char *const names[SH_RES_ETHTOOL] = {
 	[SH_RES_XDP] = "xdp",
 	[SH_RES_TC_ROOT] = "qdisc root",
 	[SH_RES_TC_INGRESS] = "qdisc ingress",
+	[SH_RES_PERMADDR] = "permaddr",
 };
 
 /* The IFF_ flag of each flag kind. */
@@ -89,6 +90,9 @@ static int parse_link(struct nl_msg *msg, void *data)
 	if (h->nlmsg_type != RTM_NEWLINK || nlmsg_parse(h, sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) < 0)
 		return NL_SKIP;
 	st->flags = ((struct ifinfomsg *)nlmsg_data(h))->ifi_flags & SH_RESIDUE_FLAGS;
+	st->up = ((struct ifinfomsg *)nlmsg_data(h))->ifi_flags & IFF_UP;
+	if (tb[IFLA_PERM_ADDRESS] && nla_len(tb[IFLA_PERM_ADDRESS]) == sizeof(st->perm_addr))
+		memcpy(st->perm_addr, nla_data(tb[IFLA_PERM_ADDRESS]), sizeof(st->perm_addr));
 	if (tb[IFLA_IFALIAS])
 		nla_strlcpy(st->alias, tb[IFLA_IFALIAS], sizeof(st->alias));
 	if (tb[IFLA_TXQLEN])
@@ -126,6 +130,13 @@ int sh_netdev_state_read(struct nl_sock *sk, int ifindex, const char *name, stru
 
 /* ---- comparing -------------------------------------------------------------------------------- */
 
+static bool is_zero_addr(const uint8_t a[6])
+{
+	static const uint8_t zero[6];
+
+	return !memcmp(a, zero, sizeof(zero));
+}
+
 bool sh_residue_differs(const struct sh_netdev_state *want, const struct sh_netdev_state *now, enum sh_residue res)
 {
 	if (!want->known || !now->known)
@@ -150,6 +161,9 @@ bool sh_residue_differs(const struct sh_netdev_state *want, const struct sh_netd
 		return now->tc_root && !want->tc_root;
 	case SH_RES_TC_INGRESS:
 		return now->tc_ingress && !want->tc_ingress;
+	case SH_RES_PERMADDR:
+		return !is_zero_addr(want->perm_addr) && !is_zero_addr(now->perm_addr) &&
+		       memcmp(want->perm_addr, now->perm_addr, sizeof(want->perm_addr));
 	default:
 		if (res >= SH_RES_ETHTOOL && res < SH_RES_COUNT)
 			return sh_ethtool_part_differs(&want->eth, &now->eth, (enum sh_eth_part)(res - SH_RES_ETHTOOL));
@@ -284,6 +298,13 @@ int sh_residue_restore(struct nl_sock *sk, int ifindex, const char *name, const 
 	case SH_RES_TC_ROOT:
 	case SH_RES_TC_INGRESS:
 		return sh_qdisc_delete(sk, ifindex, res == SH_RES_TC_INGRESS, err);
+	case SH_RES_PERMADDR:
+		/* Only a reset of the driver makes it read its address anew (igbvf: at each close, from
+		 * the PF, which holds what the MAC restore set): once down and up, or up and down. */
+		r = setlink(sk, ifindex, now->up ? 0 : IFF_UP, IFF_UP, NULL, NULL);
+		if (r >= 0)
+			r = setlink(sk, ifindex, now->up ? IFF_UP : 0, IFF_UP, NULL, NULL);
+		break;
 	default:
 		if (res < SH_RES_ETHTOOL || res >= SH_RES_COUNT)
 			return sh_err(err, EINVAL, "no such residue kind %d", res);

@@ -64,6 +64,15 @@ static void test_diff(void **state)
 	/* a part one side lacks, or a state not known (an older record), is not compared */
 	now.eth.have = 0;
 	assert_false(sh_residue_differs(&want, &now, SH_RES_ETHTOOL + SH_ETH_FEATURES));
+	/* the permanent address compares only where both states have one */
+	known(&now);
+	memcpy(want.perm_addr, "\x02\x00\x00\x00\x00\x01", 6);
+	assert_false(sh_residue_differs(&want, &now, SH_RES_PERMADDR));
+	memcpy(now.perm_addr, "\x02\x77\x77\x77\x77\x77", 6);
+	sh_netdev_state_diff(&want, &now, out, sizeof(out));
+	assert_string_equal(out, "permaddr");
+	memcpy(now.perm_addr, want.perm_addr, 6);
+	assert_false(sh_residue_differs(&want, &now, SH_RES_PERMADDR));
 	want.known = false;
 	now.flags = 0x100;
 	sh_netdev_state_diff(&want, &now, out, sizeof(out));

@@ -202,6 +202,7 @@ static void test_roundtrip(void **state)
 	r.host_state.txqlen = 1000;
 	r.host_state.group = 7;
 	r.host_state.addrgenmode = -1;
+	memcpy(r.host_state.perm_addr, "\x02\x5e\x00\x00\x00\x07", 6);
 	r.host_state.xdp_prog = 12;
 	r.host_state.xdp_mode = 1;
 	r.host_state.tc_ingress = true;

@@ -100,7 +100,7 @@ ensure_qemu() {
 
 ensure_host_tools() {
 	local p missing=""
-	for p in busybox-static runc iproute2 dpdk-dev; do
+	for p in busybox-static runc iproute2 dpdk-dev ethtool clang libbpf-dev; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0
@@ -283,6 +283,22 @@ copy_dpdk() {
 	done
 }
 
+# guest/tests.d/residue.sh: a tenant's tc and ethtool, the XDP program it attaches (built here
+# for the BPF target, as tests/integration/residue.sh does; without clang the guest reports XDP
+# as not produced, which fails that test), and coreutils' date for timings (busybox's has no %N).
+copy_residue_tools() {
+	local lib=$root/usr/lib/sriov-vm
+	copy_bin /usr/sbin/tc /usr/sbin/tc
+	copy_bin /usr/sbin/ethtool /usr/sbin/ethtool
+	copy_bin /usr/bin/date /usr/lib/sriov-vm/date
+	printf '%s\n' '#include <linux/bpf.h>' '#include <bpf/bpf_helpers.h>' \
+		'SEC("xdp") int pass(struct xdp_md *ctx) { return XDP_PASS; }' \
+		'char _license[] SEC("license") = "GPL";' >"$out/xdp_pass.c"
+	clang -O2 -target bpf -I"/usr/include/$(gcc -dumpmachine 2>/dev/null)" -c "$out/xdp_pass.c" \
+		-o "$lib/xdp_pass.o" 2>"$out/xdp_pass.log" ||
+		{ rm -f "$lib/xdp_pass.o"; echo "vm: no XDP object for the guest: $(head -n 1 "$out/xdp_pass.log")"; }
+}
+
 build_initramfs() {
 	root=$out/root
 	rm -rf "$root"
@@ -299,6 +315,7 @@ build_initramfs() {
 	done
 	copy_bin /usr/sbin/ip /usr/sbin/ip
 	copy_bin /usr/sbin/runc /usr/sbin/runc
+	copy_residue_tools
 	copy_bin "$BUILD/sriov-hook" /usr/local/bin/sriov-hook
 	[ -x "$BUILD/sriov-runc" ] && copy_bin "$BUILD/sriov-runc" /usr/local/bin/sriov-runc
 	copy_dpdk

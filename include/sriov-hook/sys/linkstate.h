@@ -1,12 +1,13 @@
 /* What a holder can change on a VF's netdev from inside its namespace and what survives the way
  * back to the host (link flags, alias, txqueuelen, group, IPv6 address generation mode, an XDP
- * program, qdiscs, ethtool state): read before a claim, compared and put back at release item by
+ * program, qdiscs, the permanent address a driver takes from the PF, ethtool state): read before a claim, compared and put back at release item by
  * item. MTU, MAC, up/down and altnames are the claim record's own fields. */
 #ifndef SRIOV_HOOK_LINKSTATE_H
 #define SRIOV_HOOK_LINKSTATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sriov-hook/core/error.h"
 #include "sriov-hook/sys/ethtool.h"
@@ -27,6 +28,10 @@ struct sh_netdev_state {
 	unsigned xdp_mode; /* XDP_ATTACHED_* of that program */
 	bool tc_root;	   /* a root qdisc other than the kernel's default */
 	bool tc_ingress;   /* an ingress or clsact qdisc */
+	/* The driver's permanent address (IFLA_PERM_ADDRESS; zero: none). igbvf copies into it, at each
+	 * reset, the address the PF holds for the VF: the one its last holder set, until the next. */
+	uint8_t perm_addr[6];
+	bool up; /* IFF_UP as read; not kept in records (the record's host_up is the one to restore) */
 	struct sh_ethtool_state eth;
 };
 
@@ -43,6 +48,7 @@ enum sh_residue {
 	SH_RES_XDP,
 	SH_RES_TC_ROOT,
 	SH_RES_TC_INGRESS,
+	SH_RES_PERMADDR,
 	SH_RES_ETHTOOL, /* + enum sh_eth_part */
 	SH_RES_COUNT = SH_RES_ETHTOOL + SH_ETH_PART_COUNT,
 };

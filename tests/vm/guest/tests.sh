@@ -35,7 +35,8 @@ SMOKE_TESTS="knobs_all runc_lifecycle kernel_return_poststop kill9_create vfio_h
 # through a read-only bind mount of /proc/self/exe, and execveat(fd, "", AT_EMPTY_PATH) on that fd
 # answers ENOENT there ("could not ensure we are a cloned binary"; 6.1 and later run it). The tests
 # that need runc are reported SKIP on 5.10; the hook's own path is covered there without runc.
-RUNC_TESTS="runc_lifecycle runc_detached_mac vfio_runc vfio_testpmd vfio_release vfio_refused_no_driver"
+RUNC_TESTS="runc_lifecycle runc_detached_mac vfio_runc vfio_testpmd vfio_release vfio_refused_no_driver
+	residue_restore residue_rebind residue_vfio"
 RUNC_SKIP=""
 case $(uname -r) in 5.10.*) RUNC_SKIP="runc 1.1.5 cannot start containers on 5.10 in this guest (execveat of its bind-mounted binary: ENOENT)" ;; esac
 VIRTIO_TESTS="virtio_refused_setting runc_lifecycle kernel_return_poststop sriovctl_virtio_list auto_race
