@@ -10,7 +10,8 @@
 #                  source: its JSON schema, and python3-jsonschema to check specs against it
 #                  (tests/engines/cdi.sh). dpdk-dev: DPDK's dpdk-testpmd, which the VM suite runs
 #                  on a vfio VF (Debian's dpdk package has only the scripts). debootstrap: the
-#                  fresh-machine suite (tests/fresh/).
+#                  fresh-machine suite (tests/fresh/). ethtool and libbpf-dev: the residue tests
+#                  (a tenant's offloads; its XDP program, built with clang for the BPF target).
 set -e
 demo="gcc libc6-dev make pkg-config libyajl-dev libnl-3-dev libnl-route-3-dev libseccomp-dev
       runc iproute2 busybox-static python3"
@@ -24,7 +25,7 @@ all)
 	pkgs="$demo build-essential libcmocka-dev podman docker.io containernetworking-plugins time strace
 	      dpkg-dev debhelper fakeroot lintian clang libclang-rt-14-dev llvm
 	      golang-github-container-orchestrated-devices-container-device-interface-dev python3-jsonschema
-	      dpdk-dev debootstrap"
+	      dpdk-dev debootstrap ethtool libbpf-dev"
 	opts=
 	;;
 *)
