@@ -40,7 +40,8 @@ static const struct option {
 	{"config", true, "FILE", "configuration (default " SH_DEFAULT_CONFIG ")"},
 	{"pf", true, "PF", "a CDI device's VF: of this PF (netdev name or PCI address), with --vf"},
 	{"vf", true, "VF", "VF index, auto, or VF PCI address (then --pf is optional)"},
-	{"pool", true, "POOL", "a free VF of this pool of the configuration (instead of --pf/--vf; with --vf PCI: that VF of it)"},
+	{"pool", true, "POOL",
+	 "a free VF of this pool of the configuration (instead of --pf/--vf; with --vf PCI: that VF of it)"},
 	{"mode", true, "MODE", "netdev (default) or vfio: how the container gets its VF"},
 	{"help", false, NULL, "this text"},
 	{"version", false, NULL, "the version"},
@@ -84,7 +85,8 @@ static int set_option(struct sh_cmdline *out, const struct option *o, const char
 	snprintf(what, sizeof(what), "--%s", o->name);
 	if (!strcmp(o->name, "config")) {
 		if (!*value)
-			return sh_err(err, EINVAL, "--config: the file name is empty; give the configuration file's path");
+			return sh_err(err, EINVAL,
+				      "--config: the file name is empty; give the configuration file's path");
 		out->config = value;
 		return 0;
 	}
@@ -110,7 +112,9 @@ int sh_cmdline_parse(int argc, char *const argv[], struct sh_cmdline *out, struc
 
 		if (options_end || a[0] != '-' || !a[1]) {
 			if (out->has_stage)
-				return sh_err(err, EINVAL, "unexpected argument \"%.64s\" after the stage %s: give options before the stage, and one stage",
+				return sh_err(err, EINVAL,
+					      "unexpected argument \"%.64s\" after the stage %s: give options before "
+					      "the stage, and one stage",
 					      a, sh_stage_name(out->stage));
 			if (!sh_stage_from_name(a, &out->stage))
 				return sh_err(err, EINVAL,
@@ -128,7 +132,8 @@ int sh_cmdline_parse(int argc, char *const argv[], struct sh_cmdline *out, struc
 		}
 		eq = strchr(a, '=');
 		if (strncmp(a, "--", 2) || !(o = find_option(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2))))
-			return sh_err(err, EINVAL, "%.64s: unknown option (known: %s)", a, known_options(known, sizeof(known)));
+			return sh_err(err, EINVAL, "%.64s: unknown option (known: %s)", a,
+				      known_options(known, sizeof(known)));
 		if (o->value && eq)
 			value = eq + 1;
 		else if (o->value && i + 1 < argc)

@@ -102,7 +102,8 @@ static int set_pf_setting(const char *pf, yajl_val v, struct sh_pf_setting *out,
 	size_t i;
 
 	if (!sh_ifname_valid(pf) && !sh_pci_addr_valid(pf))
-		return sh_err(err, EINVAL, "config: \"pfs\": \"%s\" is not a PF name or PCI address (dddd:bb:dd.f)", pf);
+		return sh_err(err, EINVAL, "config: \"pfs\": \"%s\" is not a PF name or PCI address (dddd:bb:dd.f)",
+			      pf);
 	if (!YAJL_IS_OBJECT(v))
 		return sh_err(err, EINVAL, "config: \"pfs\".\"%s\" must be an object such as {\"numvfs\": 8}", pf);
 	out->numvfs = UINT_MAX;
@@ -132,12 +133,13 @@ static int set_pfs(yajl_val v, struct sh_config *cfg, struct sh_error *err)
 	int r;
 
 	if (!YAJL_IS_OBJECT(v))
-		return sh_err(err, EINVAL, "config: \"pfs\" must be an object: {\"<PF name or PCI address>\": {\"numvfs\": N}}");
+		return sh_err(err, EINVAL,
+			      "config: \"pfs\" must be an object: {\"<PF name or PCI address>\": {\"numvfs\": N}}");
 	if (cfg->n_pfs)
 		return sh_err(err, EINVAL, "config: \"pfs\" is given twice: give it once");
 	if (v->u.object.len > SH_MAX_PF_SETTINGS)
-		return sh_err(err, EINVAL, "config: \"pfs\" has more than %d entries: give at most %d", SH_MAX_PF_SETTINGS,
-			      SH_MAX_PF_SETTINGS);
+		return sh_err(err, EINVAL, "config: \"pfs\" has more than %d entries: give at most %d",
+			      SH_MAX_PF_SETTINGS, SH_MAX_PF_SETTINGS);
 	for (i = 0; i < v->u.object.len; i++) {
 		const char *pf = v->u.object.keys[i];
 

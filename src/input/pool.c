@@ -40,11 +40,11 @@ static int parse_ranges(char *list, struct sh_pool_selector *out, const char *wh
 		if (!dash)
 			r.last = r.first;
 		if (r.first > r.last)
-			return sh_err(err, EINVAL, "%s: range %u-%u ends before it begins: give it as %u-%u", what, r.first,
-				      r.last, r.last, r.first);
+			return sh_err(err, EINVAL, "%s: range %u-%u ends before it begins: give it as %u-%u", what,
+				      r.first, r.last, r.last, r.first);
 		if (out->n_ranges == SH_SELECTOR_MAX_RANGES)
-			return sh_err(err, EINVAL, "%s: more than %d ranges: give at most %d", what, SH_SELECTOR_MAX_RANGES,
-				      SH_SELECTOR_MAX_RANGES);
+			return sh_err(err, EINVAL, "%s: more than %d ranges: give at most %d", what,
+				      SH_SELECTOR_MAX_RANGES, SH_SELECTOR_MAX_RANGES);
 		out->ranges[out->n_ranges++] = r;
 	}
 	return 0;
@@ -161,10 +161,11 @@ static int parse_setting(const char *key, yajl_val v, struct sh_pool *p, struct 
 		return 0;
 	}
 	if (s->kind == SH_CFG_MAC)
-		return sh_err(err, EINVAL,
-			      "config: pools.%s: \"%s\" cannot be a pool's: a MAC address belongs to one VF, not to "
-			      "all the VFs of a pool; remove it, or give \"forbid\" to keep its containers from setting one",
-			      p->name, key);
+		return sh_err(
+			err, EINVAL,
+			"config: pools.%s: \"%s\" cannot be a pool's: a MAC address belongs to one VF, not to "
+			"all the VFs of a pool; remove it, or give \"forbid\" to keep its containers from setting one",
+			p->name, key);
 	if (YAJL_IS_STRING(v))
 		value = YAJL_GET_STRING(v);
 	else if (YAJL_IS_INTEGER(v) && YAJL_GET_INTEGER(v) >= 0)
@@ -229,7 +230,8 @@ static int parse_pool(const char *name, yajl_val v, struct sh_pool *p, struct sh
 			return r;
 	}
 	if (!vfs)
-		return sh_err(err, EINVAL, "config: pools.%s has no \"vfs\": add \"vfs\": [selectors] (\"ens1f0#0-3,6\")", name);
+		return sh_err(err, EINVAL,
+			      "config: pools.%s has no \"vfs\": add \"vfs\": [selectors] (\"ens1f0#0-3,6\")", name);
 	if ((r = parse_vfs(vfs, p, err)) < 0)
 		return r;
 	snprintf(prefix, sizeof(prefix), "pools.%s.", name);
@@ -307,7 +309,8 @@ int sh_pools_parse(yajl_val v, struct sh_pool **pools, size_t *n, struct sh_erro
 	if (*pools)
 		return sh_err(err, EINVAL, "config: \"pools\" is given twice: give it once");
 	if (v->u.object.len > SH_MAX_POOLS)
-		return sh_err(err, EINVAL, "config: \"pools\" has more than %d pools: give at most %d", SH_MAX_POOLS, SH_MAX_POOLS);
+		return sh_err(err, EINVAL, "config: \"pools\" has more than %d pools: give at most %d", SH_MAX_POOLS,
+			      SH_MAX_POOLS);
 	if (!(out = calloc(v->u.object.len + 1, sizeof(*out))))
 		return sh_err(err, ENOMEM, "out of memory");
 	*pools = out;
@@ -442,7 +445,8 @@ int sh_pool_apply(const struct sh_pool *pools, size_t n, struct sh_request *req,
 			for (j = 0; !set[j]; j++)
 				;
 			return sh_err(err, EINVAL,
-				      "%s: the VFs of pool \"%s\" are vfio VFs, which give the container no netdev; remove it",
+				      "%s: the VFs of pool \"%s\" are vfio VFs, which give the container no netdev; "
+				      "remove it",
 				      sh_request_key_name(v, netdev_keys[j], key, sizeof(key)), pool->name);
 		}
 		for (j = 0; j < n_settings; j++) {

@@ -373,13 +373,13 @@ static int check_selector(const struct sh_vf_request *v, bool has_vf, bool has_p
 			      key_name(nm, "pf", "pool", false, b, sizeof(b)),
 			      key_name(nm, "vf", "pool", false, c, sizeof(c)));
 	if (!has_pool && !has_vf)
-		return sh_err(err, EINVAL, "%s is missing: give it (a VF index, \"auto\" or a VF PCI address), or give %s",
-			      key_name(nm, "vf", "pf", true, a, sizeof(a)),
-			      key_name(nm, "pool", "pf", false, b, sizeof(b)));
+		return sh_err(
+			err, EINVAL, "%s is missing: give it (a VF index, \"auto\" or a VF PCI address), or give %s",
+			key_name(nm, "vf", "pf", true, a, sizeof(a)), key_name(nm, "pool", "pf", false, b, sizeof(b)));
 	if (!has_pool && !v->pf[0] && v->select != SH_VF_PCI)
-		return sh_err(err, EINVAL, "%s is missing: give it (a PF name or PCI address), or give %s a VF PCI address",
-			      key_name(nm, "pf", "vf", true, a, sizeof(a)),
-			      key_name(nm, "vf", "vf", false, b, sizeof(b)));
+		return sh_err(
+			err, EINVAL, "%s is missing: give it (a PF name or PCI address), or give %s a VF PCI address",
+			key_name(nm, "pf", "vf", true, a, sizeof(a)), key_name(nm, "vf", "vf", false, b, sizeof(b)));
 	return 0;
 }
 
@@ -439,8 +439,8 @@ static int split_key(const char *key, unsigned *slot, const char **name, struct 
 		*slot = (unsigned)(rest[0] - '0');
 		*name = rest + 2;
 		if (*slot == 0 || *slot >= SH_MAX_VFS)
-			return sh_err(err, EINVAL, "annotation %s: VF slot %u is out of range: use slots 1-%d", key, *slot,
-				      SH_MAX_VFS - 1);
+			return sh_err(err, EINVAL, "annotation %s: VF slot %u is out of range: use slots 1-%d", key,
+				      *slot, SH_MAX_VFS - 1);
 	}
 	return 0;
 }
@@ -549,9 +549,11 @@ static int check_gateways(const struct sh_vf_request *v, const struct namer *nm,
 			if (v->addrs[j].family == gw->family)
 				reachable = reachable || linklocal || sh_ip_in_subnet(gw, &v->addrs[j]);
 		if (!reachable)
-			return sh_err(err, EINVAL, "%s: %s is not in the subnet of any IPv%d address of %s; give a next hop inside one", key,
-				      sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6,
-				      key_name(nm, "ip", "gateway", false, ip, sizeof(ip)));
+			return sh_err(
+				err, EINVAL,
+				"%s: %s is not in the subnet of any IPv%d address of %s; give a next hop inside one",
+				key, sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6,
+				key_name(nm, "ip", "gateway", false, ip, sizeof(ip)));
 	}
 	return 0;
 }
@@ -568,7 +570,8 @@ static int check_vfio(const struct slot *sl, const struct sh_vf_request *v, cons
 		return 0;
 	for (i = 0; i < SH_ARRAY_SIZE(netdev_keys); i++)
 		if (sl->given & KEY_BIT(netdev_keys[i]))
-			return sh_err(err, EINVAL, "%s does not apply with %s vfio: the container gets no netdev; remove it",
+			return sh_err(err, EINVAL,
+				      "%s does not apply with %s vfio: the container gets no netdev; remove it",
 				      key_name(nm, netdev_keys[i], netdev_keys[i], true, a, sizeof(a)),
 				      key_name(nm, "mode", netdev_keys[i], false, b, sizeof(b)));
 	return 0;

@@ -11,6 +11,18 @@
 # no row, and when a row names an identity no message has any more. Rows may also render messages
 # outside that set (a parse error's line and column is what the user needs there).
 # A vfio refusal was cut at 160 bytes ("give it a vfio pool's CDI device: `srio").
+# "Every" is two sets, both read from the source and printed at the end:
+# - the refusals that carry a fix, anywhere in src/ and hook/ (76 today), each rendered or excluded;
+# - every refusal site of the files that read user input (src/input/, src/hook/cmdline.c, hook/*.c,
+#   src/runc/specedit.c, wrapper.c, vfioprep.c: 166 today, sh_err, sh_err_errno, bad() and
+#   sriovctl's fprintf(stderr)). Each is an input refusal (96), which must end with what to give
+#   instead (refusals.py's ACCEPT: "must be", "is not a ...", "(known: ...)", "give at most" ...; or
+#   a FIX_WORDS instruction) and has a row that renders it (annotations and SRIOV_* variables with
+#   env_fallback on at createRuntime, a CDI hook's --pf/--vf/--pool/--mode, the hook's and
+#   sriovctl's command lines, the config file under the 200-character directory, sriov-runc's
+#   option and "runc"); or internal: out of memory by rule (21), or listed below with its reason
+#   (49: engine-written OCI state and config.json, relays of another row's message, system calls,
+#   defensive checks).
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
 t_setup refusals "$REPO" "a 5c 3" "b 5d 0"

@@ -8,10 +8,13 @@ FIX_WORDS. Its identity is its file and the first words of its text, e.g.
 `hook/pick:pf-s-has-no-vfs-enabled`, with `#2` ... for repeats in one file.
 
   refusals.py list REPO              the refusals that carry a fix: ID, file:line, text
-  refusals.py check REPO ROWS        ROWS has lines "rendered ID" and "excluded ID reason...":
-                                     fails (exit 1) when a refusal of the inventory has no row, or a
-                                     row names an ID that no message in the source has; prints the
-                                     summary (rows rendered, rows excluded by reason)
+  refusals.py inputs REPO            every refusal site of the files that read user input (INPUT_FILES):
+                                     ID, file:line, "fix", "NO FIX" or the rule that exempts it, text
+  refusals.py check REPO ROWS        ROWS has lines "rendered ID", "excluded ID reason..."
+                                     and "internal ID reason...": fails (exit 1) when a refusal of
+                                     the inventory or an input site has no row, a rendered input
+                                     refusal has no fix (FIX or ACCEPT), or a row names an ID that
+                                     no message in the source has; prints the counts by class
 """
 import collections
 import glob
