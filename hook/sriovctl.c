@@ -486,8 +486,8 @@ int main(int argc, char **argv)
 			cmd = &commands[i];
 	if (!cmd) {
 		fprintf(stderr,
-			"sriovctl: unknown command \"%s\": list, metrics, gc, doctor, attach, detach, heal, vfs apply "
-			"or cdi generate\n",
+			"sriovctl: unknown command \"%s\" (known: list, metrics, gc, doctor, attach, detach, heal, vfs "
+			"apply, cdi generate)\n",
 			argv[optind]);
 		return 2;
 	}

@@ -40,7 +40,8 @@ static const struct option {
 	{"config", true, "FILE", "configuration (default " SH_DEFAULT_CONFIG ")"},
 	{"pf", true, "PF", "a CDI device's VF: of this PF (netdev name or PCI address), with --vf"},
 	{"vf", true, "VF", "VF index, auto, or VF PCI address (then --pf is optional)"},
-	{"pool", true, "POOL", "a free VF of this pool of the configuration (instead of --pf/--vf; with --vf PCI: that VF of it)"},
+	{"pool", true, "POOL",
+	 "a free VF of this pool of the configuration (instead of --pf/--vf; with --vf PCI: that VF of it)"},
 	{"mode", true, "MODE", "netdev (default) or vfio: how the container gets its VF"},
 	{"help", false, NULL, "this text"},
 	{"version", false, NULL, "the version"},
@@ -56,6 +57,17 @@ static const struct option *find_option(const char *name, size_t len)
 	return NULL;
 }
 
+/* "--config, --pf, ...": the options, for a refusal of one that is not among them. */
+static const char *known_options(char *buf, size_t len)
+{
+	size_t i, at = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < SH_ARRAY_SIZE(options) && at < len; i++)
+		at += (size_t)snprintf(buf + at, len - at, "%s--%s", i ? ", " : "", options[i].name);
+	return buf;
+}
+
 static unsigned option_bit(const char *name)
 {
 	return 1u << (find_option(name, strlen(name)) - options);
@@ -68,12 +80,13 @@ static int set_option(struct sh_cmdline *out, const struct option *o, const char
 	unsigned bit = 1u << (o - options);
 
 	if (*seen & bit)
-		return sh_err(err, EINVAL, "--%s is given twice", o->name);
+		return sh_err(err, EINVAL, "--%s is given twice: give it once", o->name);
 	*seen |= bit;
 	snprintf(what, sizeof(what), "--%s", o->name);
 	if (!strcmp(o->name, "config")) {
 		if (!*value)
-			return sh_err(err, EINVAL, "--config: the file name is empty");
+			return sh_err(err, EINVAL,
+				      "--config: the file name is empty; give the configuration file's path");
 		out->config = value;
 		return 0;
 	}
@@ -88,6 +101,7 @@ static int set_option(struct sh_cmdline *out, const struct option *o, const char
 int sh_cmdline_parse(int argc, char *const argv[], struct sh_cmdline *out, struct sh_error *err)
 {
 	const struct option *o;
+	char known[128];
 	unsigned seen = 0;
 	bool options_end = false;
 	int i, r;
@@ -98,8 +112,10 @@ int sh_cmdline_parse(int argc, char *const argv[], struct sh_cmdline *out, struc
 
 		if (options_end || a[0] != '-' || !a[1]) {
 			if (out->has_stage)
-				return sh_err(err, EINVAL, "unexpected argument \"%.64s\" after the stage %s", a,
-					      sh_stage_name(out->stage));
+				return sh_err(err, EINVAL,
+					      "unexpected argument \"%.64s\" after the stage %s: give options before "
+					      "the stage, and one stage",
+					      a, sh_stage_name(out->stage));
 			if (!sh_stage_from_name(a, &out->stage))
 				return sh_err(err, EINVAL,
 					      "unknown stage \"%.64s\" (expected createRuntime or poststop)", a);
@@ -116,22 +132,23 @@ int sh_cmdline_parse(int argc, char *const argv[], struct sh_cmdline *out, struc
 		}
 		eq = strchr(a, '=');
 		if (strncmp(a, "--", 2) || !(o = find_option(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2))))
-			return sh_err(err, EINVAL, "%.64s: unknown option", a);
+			return sh_err(err, EINVAL, "%.64s: unknown option (known: %s)", a,
+				      known_options(known, sizeof(known)));
 		if (o->value && eq)
 			value = eq + 1;
 		else if (o->value && i + 1 < argc)
 			value = argv[++i];
 		else if (o->value)
-			return sh_err(err, EINVAL, "--%s needs a value (%s)", o->name, o->arg);
+			return sh_err(err, EINVAL, "--%s needs a value: give --%s %s", o->name, o->name, o->arg);
 		else if (eq)
-			return sh_err(err, EINVAL, "--%s takes no value", o->name);
+			return sh_err(err, EINVAL, "--%s takes no value: give --%s alone", o->name, o->name);
 		if ((r = set_option(out, o, value, &seen, err)) < 0)
 			return r;
 	}
 	if (out->help || out->version)
 		return 0;
 	if (!out->has_stage)
-		return sh_err(err, EINVAL, "expected one stage argument (createRuntime or poststop)");
+		return sh_err(err, EINVAL, "expected one stage argument: give createRuntime or poststop");
 	if (out->has_device)
 		return sh_request_check_selector(&out->device, seen & option_bit("vf"), seen & option_bit("pool"), "",
 						 "--", err);

@@ -112,7 +112,9 @@ int sh_stage_devices(const struct sh_spec *spec, const char *self, const struct 
 		if (!is_device_hook(&spec->create_runtime[i], &self_sb, name, &cmd))
 			continue;
 		if (*n == max)
-			return sh_err(err, EINVAL, "the container has more than %zu sriov-hook CDI devices", max);
+			return sh_err(err, EINVAL,
+				      "the container has more than %zu sriov-hook CDI devices: give at most %zu", max,
+				      max);
 		sh_request_selector_key(&cmd.device, key, sizeof(key));
 		/* Two slots for one named VF would each try to claim it: say what the user did, not a
 		 * race. A device that leaves the VF open (<pf>, <pool>) asked twice is two VFs. */
@@ -129,7 +131,9 @@ int sh_stage_devices(const struct sh_spec *spec, const char *self, const struct 
 	}
 	if (own && !own_seen) {
 		if (*n == max)
-			return sh_err(err, EINVAL, "the container has more than %zu sriov-hook CDI devices", max);
+			return sh_err(err, EINVAL,
+				      "the container has more than %zu sriov-hook CDI devices: give at most %zu", max,
+				      max);
 		out[(*n)++] = *own;
 	}
 	return 0;

@@ -52,7 +52,8 @@ static int set_path(yajl_val v, const char *key, char *dst, struct sh_error *err
 	if (!s || s[0] != '/')
 		return sh_err(err, EINVAL, "config: \"%s\" must be an absolute path", key);
 	if (strlen(s) >= PATH_MAX - 64)
-		return sh_err(err, ENAMETOOLONG, "config: \"%s\" is too long", key);
+		return sh_err(err, ENAMETOOLONG, "config: \"%s\" is too long (at most %d characters)", key,
+			      PATH_MAX - 65);
 	snprintf(dst, PATH_MAX, "%s", s);
 	return 0;
 }
@@ -64,9 +65,10 @@ static int set_allowed_pfs(yajl_val v, struct sh_config *cfg, struct sh_error *e
 	if (!YAJL_IS_ARRAY(v))
 		return sh_err(err, EINVAL, "config: \"allowed_pfs\" must be an array of PF names or PCI addresses");
 	if (cfg->has_allowed_pfs)
-		return sh_err(err, EINVAL, "config: \"allowed_pfs\" is given twice");
+		return sh_err(err, EINVAL, "config: \"allowed_pfs\" is given twice: give it once");
 	if (v->u.array.len > SH_MAX_ALLOWED_PFS)
-		return sh_err(err, EINVAL, "config: \"allowed_pfs\" has more than %d entries", SH_MAX_ALLOWED_PFS);
+		return sh_err(err, EINVAL, "config: \"allowed_pfs\" has more than %d entries: give at most %d",
+			      SH_MAX_ALLOWED_PFS, SH_MAX_ALLOWED_PFS);
 	cfg->has_allowed_pfs = true;
 	for (i = 0; i < v->u.array.len; i++) {
 		const char *s = YAJL_GET_STRING(v->u.array.values[i]);
@@ -100,7 +102,8 @@ static int set_pf_setting(const char *pf, yajl_val v, struct sh_pf_setting *out,
 	size_t i;
 
 	if (!sh_ifname_valid(pf) && !sh_pci_addr_valid(pf))
-		return sh_err(err, EINVAL, "config: \"pfs\": \"%s\" is not a PF name or PCI address (dddd:bb:dd.f)", pf);
+		return sh_err(err, EINVAL, "config: \"pfs\": \"%s\" is not a PF name or PCI address (dddd:bb:dd.f)",
+			      pf);
 	if (!YAJL_IS_OBJECT(v))
 		return sh_err(err, EINVAL, "config: \"pfs\".\"%s\" must be an object such as {\"numvfs\": 8}", pf);
 	out->numvfs = UINT_MAX;
@@ -116,7 +119,8 @@ static int set_pf_setting(const char *pf, yajl_val v, struct sh_pf_setting *out,
 		out->numvfs = (unsigned)YAJL_GET_INTEGER(n);
 	}
 	if (out->numvfs == UINT_MAX)
-		return sh_err(err, EINVAL, "config: \"pfs\".\"%s\" lacks \"numvfs\"", pf);
+		return sh_err(err, EINVAL, "config: \"pfs\".\"%s\" lacks \"numvfs\": add \"numvfs\": N (0-%d)", pf,
+			      SH_MAX_NUMVFS);
 	if (!(out->pf = strdup(pf)))
 		return sh_err(err, ENOMEM, "out of memory");
 	return 0;
@@ -129,17 +133,19 @@ static int set_pfs(yajl_val v, struct sh_config *cfg, struct sh_error *err)
 	int r;
 
 	if (!YAJL_IS_OBJECT(v))
-		return sh_err(err, EINVAL, "config: \"pfs\" must be an object: {\"<PF name or PCI address>\": {\"numvfs\": N}}");
+		return sh_err(err, EINVAL,
+			      "config: \"pfs\" must be an object: {\"<PF name or PCI address>\": {\"numvfs\": N}}");
 	if (cfg->n_pfs)
-		return sh_err(err, EINVAL, "config: \"pfs\" is given twice");
+		return sh_err(err, EINVAL, "config: \"pfs\" is given twice: give it once");
 	if (v->u.object.len > SH_MAX_PF_SETTINGS)
-		return sh_err(err, EINVAL, "config: \"pfs\" has more than %d entries", SH_MAX_PF_SETTINGS);
+		return sh_err(err, EINVAL, "config: \"pfs\" has more than %d entries: give at most %d",
+			      SH_MAX_PF_SETTINGS, SH_MAX_PF_SETTINGS);
 	for (i = 0; i < v->u.object.len; i++) {
 		const char *pf = v->u.object.keys[i];
 
 		for (j = 0; j < cfg->n_pfs; j++)
 			if (!strcasecmp(cfg->pfs[j].pf, pf))
-				return sh_err(err, EINVAL, "config: \"pfs\": \"%s\" is given twice", pf);
+				return sh_err(err, EINVAL, "config: \"pfs\": \"%s\" is given twice: give it once", pf);
 		if ((r = set_pf_setting(pf, v->u.object.values[i], &cfg->pfs[cfg->n_pfs], err)) < 0)
 			return r;
 		cfg->n_pfs++;
@@ -318,7 +324,10 @@ static int load(const char *path, bool salvage, struct sh_config *cfg, struct sh
 	sh_config_defaults(cfg);
 	if (!path && stat(file, &sb) < 0 && errno == ENOENT)
 		return 0;
-	if ((r = sh_json_read_file(file, CONFIG_MAX_BYTES, &buf, err)) < 0)
+	r = sh_json_read_file(file, CONFIG_MAX_BYTES, &buf, err);
+	if (r == -ENOENT || r == -EISDIR || r == -ENOTDIR)
+		return sh_err(err, -r, "config %s: %s; give the path of a configuration file", file, strerror(-r));
+	if (r < 0)
 		return sh_err_ctx(err, "load config");
 	if ((r = sh_config_parse(buf, cfg, err)) < 0) {
 		if (salvage) {

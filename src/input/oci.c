@@ -44,8 +44,8 @@ static int annotations_from_json(yajl_val obj, const char *what, struct sh_annot
 		/* Ours are short (16 addresses fit in 1 KiB); others' are not ours to judge. */
 		if (!strncmp(key, SH_ANNOTATION_PREFIX, strlen(SH_ANNOTATION_PREFIX)) &&
 		    strlen(value) > SH_ANNOTATION_VALUE_MAX)
-			return sh_err(err, E2BIG, "%s: annotation %.64s has %zu bytes, more than the %d allowed", what,
-				      key, strlen(value), SH_ANNOTATION_VALUE_MAX);
+			return sh_err(err, E2BIG, "%s: annotation %.64s has %zu bytes: give at most %d", what, key,
+				      strlen(value), SH_ANNOTATION_VALUE_MAX);
 		if (sh_annotations_add(out, key, value) < 0)
 			return sh_err(err, ENOMEM, "out of memory");
 	}
@@ -346,7 +346,8 @@ int sh_oci_netns_path(const struct sh_state *st, const struct sh_spec *spec, cha
 	case SH_NETNS_HOST:
 		return sh_err(err, EINVAL,
 			      "the container has no network namespace of its own (host networking): "
-			      "refusing to move a VF into the host namespace");
+			      "refusing to move a VF into the host namespace; give it a network namespace of its own "
+			      "(not --network host)");
 	case SH_NETNS_PATH:
 		snprintf(out, PATH_MAX, "%s", spec->netns_path);
 		return 0;

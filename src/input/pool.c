@@ -40,9 +40,11 @@ static int parse_ranges(char *list, struct sh_pool_selector *out, const char *wh
 		if (!dash)
 			r.last = r.first;
 		if (r.first > r.last)
-			return sh_err(err, EINVAL, "%s: range %u-%u ends before it begins", what, r.first, r.last);
+			return sh_err(err, EINVAL, "%s: range %u-%u ends before it begins: give it as %u-%u", what,
+				      r.first, r.last, r.last, r.first);
 		if (out->n_ranges == SH_SELECTOR_MAX_RANGES)
-			return sh_err(err, EINVAL, "%s: more than %d ranges", what, SH_SELECTOR_MAX_RANGES);
+			return sh_err(err, EINVAL, "%s: more than %d ranges: give at most %d", what,
+				      SH_SELECTOR_MAX_RANGES, SH_SELECTOR_MAX_RANGES);
 		out->ranges[out->n_ranges++] = r;
 	}
 	return 0;
@@ -54,7 +56,7 @@ int sh_pool_selector_parse(const char *s, struct sh_pool_selector *out, const ch
 
 	memset(out, 0, sizeof(*out));
 	if (strlen(s) >= sizeof(buf))
-		return sh_err(err, EINVAL, "%s: selector too long", what);
+		return sh_err(err, EINVAL, "%s: selector too long (at most %zu characters)", what, sizeof(buf) - 1);
 	snprintf(buf, sizeof(buf), "%s", s);
 	if ((hash = strchr(buf, '#')))
 		*hash = '\0';
@@ -116,8 +118,8 @@ static int parse_vfs(yajl_val v, struct sh_pool *p, struct sh_error *err)
 			      "config: pools.%s: \"vfs\" must be a non-empty list of selectors (\"ens1f0#0-3,6\")",
 			      p->name);
 	if (v->u.array.len > SH_POOL_MAX_SELECTORS)
-		return sh_err(err, EINVAL, "config: pools.%s has more than %d selectors", p->name,
-			      SH_POOL_MAX_SELECTORS);
+		return sh_err(err, EINVAL, "config: pools.%s has more than %d selectors: give at most %d", p->name,
+			      SH_POOL_MAX_SELECTORS, SH_POOL_MAX_SELECTORS);
 	if (!(p->sel = calloc(v->u.array.len, sizeof(*p->sel))))
 		return sh_err(err, ENOMEM, "out of memory");
 	for (i = 0; i < v->u.array.len; i++) {
@@ -125,7 +127,7 @@ static int parse_vfs(yajl_val v, struct sh_pool *p, struct sh_error *err)
 
 		snprintf(what, sizeof(what), "config: pools.%s[%zu]", p->name, i);
 		if (!s)
-			return sh_err(err, EINVAL, "%s is not a string", what);
+			return sh_err(err, EINVAL, "%s is not a string: give a selector (\"ens1f0#0-3,6\")", what);
 		if ((r = sh_pool_selector_parse(s, &p->sel[i], what, err)) < 0)
 			return r;
 		p->n_sel++;
@@ -159,10 +161,11 @@ static int parse_setting(const char *key, yajl_val v, struct sh_pool *p, struct 
 		return 0;
 	}
 	if (s->kind == SH_CFG_MAC)
-		return sh_err(err, EINVAL,
-			      "config: pools.%s: \"%s\" cannot be a pool's: a MAC address belongs to one VF, not to "
-			      "all the VFs of a pool (\"forbid\" keeps its containers from setting one)",
-			      p->name, key);
+		return sh_err(
+			err, EINVAL,
+			"config: pools.%s: \"%s\" cannot be a pool's: a MAC address belongs to one VF, not to "
+			"all the VFs of a pool; remove it, or give \"forbid\" to keep its containers from setting one",
+			p->name, key);
 	if (YAJL_IS_STRING(v))
 		value = YAJL_GET_STRING(v);
 	else if (YAJL_IS_INTEGER(v) && YAJL_GET_INTEGER(v) >= 0)
@@ -227,7 +230,8 @@ static int parse_pool(const char *name, yajl_val v, struct sh_pool *p, struct sh
 			return r;
 	}
 	if (!vfs)
-		return sh_err(err, EINVAL, "config: pools.%s has no \"vfs\"", name);
+		return sh_err(err, EINVAL,
+			      "config: pools.%s has no \"vfs\": add \"vfs\": [selectors] (\"ens1f0#0-3,6\")", name);
 	if ((r = parse_vfs(vfs, p, err)) < 0)
 		return r;
 	snprintf(prefix, sizeof(prefix), "pools.%s.", name);
@@ -303,9 +307,10 @@ int sh_pools_parse(yajl_val v, struct sh_pool **pools, size_t *n, struct sh_erro
 	if (!YAJL_IS_OBJECT(v))
 		return sh_err(err, EINVAL, "config: \"pools\" must be an object {\"<name>\": [selectors], ...}");
 	if (*pools)
-		return sh_err(err, EINVAL, "config: \"pools\" is given twice");
+		return sh_err(err, EINVAL, "config: \"pools\" is given twice: give it once");
 	if (v->u.object.len > SH_MAX_POOLS)
-		return sh_err(err, EINVAL, "config: \"pools\" has more than %d pools", SH_MAX_POOLS);
+		return sh_err(err, EINVAL, "config: \"pools\" has more than %d pools: give at most %d", SH_MAX_POOLS,
+			      SH_MAX_POOLS);
 	if (!(out = calloc(v->u.object.len + 1, sizeof(*out))))
 		return sh_err(err, ENOMEM, "out of memory");
 	*pools = out;
@@ -313,7 +318,7 @@ int sh_pools_parse(yajl_val v, struct sh_pool **pools, size_t *n, struct sh_erro
 	for (i = 0; i < v->u.object.len; i++) {
 		for (j = 0; j < i; j++)
 			if (!strcmp(v->u.object.keys[i], v->u.object.keys[j]))
-				return sh_err(err, EINVAL, "config: pools: \"%.64s\" is given twice",
+				return sh_err(err, EINVAL, "config: pools: \"%.64s\" is given twice: give it once",
 					      v->u.object.keys[i]);
 		r = parse_pool(v->u.object.keys[i], v->u.object.values[i], &out[i], err);
 		(*n)++; /* freed by sh_pools_free, whatever its state */
@@ -426,7 +431,7 @@ int sh_pool_apply(const struct sh_pool *pools, size_t n, struct sh_request *req,
 			return sh_err(
 				err, EPERM,
 				"%s: the VFs of pool \"%s\" are %s VFs, set by the administrator: a container may "
-				"not ask for %s",
+				"not ask for %s; remove it",
 				sh_request_key_name(v, "mode", key, sizeof(key)), pool->name,
 				sh_vf_mode_name(pool->mode), sh_vf_mode_name(v->mode));
 		v->mode = pool->mode;
@@ -440,7 +445,8 @@ int sh_pool_apply(const struct sh_pool *pools, size_t n, struct sh_request *req,
 			for (j = 0; !set[j]; j++)
 				;
 			return sh_err(err, EINVAL,
-				      "%s: the VFs of pool \"%s\" are vfio VFs, which give the container no netdev",
+				      "%s: the VFs of pool \"%s\" are vfio VFs, which give the container no netdev; "
+				      "remove it",
 				      sh_request_key_name(v, netdev_keys[j], key, sizeof(key)), pool->name);
 		}
 		for (j = 0; j < n_settings; j++) {
@@ -448,14 +454,14 @@ int sh_pool_apply(const struct sh_pool *pools, size_t n, struct sh_request *req,
 				return sh_err(
 					err, EPERM,
 					"%s: pool \"%s\" forbids it: the administrator does not let its containers "
-					"set %s",
+					"set %s; remove it",
 					sh_request_key_name(v, s[j].name, key, sizeof(key)), pool->name, s[j].name);
 			if (!(v->given & (1u << j)) || !(pool->knobs & SH_KNOB_BIT(s[j].knob)))
 				continue;
 			pool_knob_settings(pool, s[j].knob, fixed, sizeof(fixed));
 			return sh_err(err, EPERM,
 				      "%s: the VFs of pool \"%s\" have %s, set by the administrator: a container may "
-				      "not change %s",
+				      "not change %s; remove it",
 				      sh_request_key_name(v, s[j].name, key, sizeof(key)), pool->name, fixed,
 				      s[j].name);
 		}

@@ -48,7 +48,7 @@ static int parse_ip_list(const char *key, const char *value, bool cidr, struct s
 	char buf[1024], *tok, *next;
 
 	if (strlen(value) >= sizeof(buf))
-		return sh_err(err, EINVAL, "%s: value too long", key);
+		return sh_err(err, EINVAL, "%s: value too long (at most %zu bytes)", key, sizeof(buf) - 1);
 	snprintf(buf, sizeof(buf), "%s", value);
 	*n = 0;
 	/* Not strtok: "a,,b" and "a," hold an empty entry, which is an error, not nothing. */
@@ -61,16 +61,14 @@ static int parse_ip_list(const char *key, const char *value, bool cidr, struct s
 		for (char *e = tok + strlen(tok); e > tok && isspace((unsigned char)e[-1]); e--)
 			e[-1] = '\0';
 		if (*n == max)
-			return sh_err(err, EINVAL, "%s: more than %zu entries", key, max);
+			return sh_err(err, EINVAL, "%s: more than %zu entries: give at most %zu", key, max, max);
 		if (sh_parse_ip(tok, cidr, &out[*n]) < 0)
 			return bad(err, key, tok,
 				   cidr ? "an IPv4 or IPv6 address with a prefix length (10.0.0.2/24, fd00::2/64)"
 					: "an IPv4 or IPv6 address");
 		(*n)++;
 	}
-	if (*n == 0)
-		return bad(err, key, value, cidr ? "a list of CIDRs" : "a list of addresses");
-	return 0;
+	return 0; /* at least one: an empty value is an empty entry, refused above */
 }
 
 static int parse_pf(struct sh_vf_request *v, const char *key, const char *value, struct sh_error *err)
@@ -370,18 +368,18 @@ static int check_selector(const struct sh_vf_request *v, bool has_vf, bool has_p
 	char a[80], b[80], c[80];
 
 	if (has_pool && (v->pf[0] || (has_vf && (v->select != SH_VF_POOL || !v->vf_pci[0]))))
-		return sh_err(err, EINVAL, "%s picks the VF: it is given without %s and %s",
+		return sh_err(err, EINVAL, "%s picks the VF: give it without %s and %s",
 			      key_name(nm, "pool", "pool", true, a, sizeof(a)),
 			      key_name(nm, "pf", "pool", false, b, sizeof(b)),
 			      key_name(nm, "vf", "pool", false, c, sizeof(c)));
 	if (!has_pool && !has_vf)
-		return sh_err(err, EINVAL, "%s is required (a VF index, \"auto\" or a VF PCI address), or %s",
-			      key_name(nm, "vf", "pf", true, a, sizeof(a)),
-			      key_name(nm, "pool", "pf", false, b, sizeof(b)));
+		return sh_err(
+			err, EINVAL, "%s is missing: give it (a VF index, \"auto\" or a VF PCI address), or give %s",
+			key_name(nm, "vf", "pf", true, a, sizeof(a)), key_name(nm, "pool", "pf", false, b, sizeof(b)));
 	if (!has_pool && !v->pf[0] && v->select != SH_VF_PCI)
-		return sh_err(err, EINVAL, "%s is required unless %s is a VF PCI address",
-			      key_name(nm, "pf", "vf", true, a, sizeof(a)),
-			      key_name(nm, "vf", "vf", false, b, sizeof(b)));
+		return sh_err(
+			err, EINVAL, "%s is missing: give it (a PF name or PCI address), or give %s a VF PCI address",
+			key_name(nm, "pf", "vf", true, a, sizeof(a)), key_name(nm, "vf", "vf", false, b, sizeof(b)));
 	return 0;
 }
 
@@ -441,8 +439,8 @@ static int split_key(const char *key, unsigned *slot, const char **name, struct 
 		*slot = (unsigned)(rest[0] - '0');
 		*name = rest + 2;
 		if (*slot == 0 || *slot >= SH_MAX_VFS)
-			return sh_err(err, EINVAL, "annotation %s: VF slot %u is out of range (1-%d)", key, *slot,
-				      SH_MAX_VFS - 1);
+			return sh_err(err, EINVAL, "annotation %s: VF slot %u is out of range: use slots 1-%d", key,
+				      *slot, SH_MAX_VFS - 1);
 	}
 	return 0;
 }
@@ -461,7 +459,7 @@ static bool named_above_zero(unsigned given, const struct sh_vf_cfg *cfg, const 
 static int check_settings(unsigned given, const struct sh_vf_cfg *cfg, const struct namer *nm, struct sh_error *err)
 {
 	const struct sh_vf_setting *s;
-	char word[32], a[80], b[80];
+	char word[32], a[80], b[80], c[80];
 	unsigned value, other;
 	size_t i, n;
 
@@ -474,14 +472,15 @@ static int check_settings(unsigned given, const struct sh_vf_cfg *cfg, const str
 			word[0] = '\0';
 			if (s[i].words)
 				sh_vf_setting_format(&s[i], cfg, word, sizeof(word));
-			return sh_err(err, EINVAL, "%s%s%s needs %s greater than 0",
+			return sh_err(err, EINVAL, "%s%s%s needs %s greater than 0: set %s too, or remove %s",
 				      key_name(nm, s[i].name, s[i].name, true, a, sizeof(a)), word[0] ? " " : "", word,
-				      key_name(nm, s[i].needs, s[i].name, false, b, sizeof(b)));
+				      key_name(nm, s[i].needs, s[i].name, false, b, sizeof(b)), b,
+				      key_name(nm, s[i].name, s[i].name, false, c, sizeof(c)));
 		}
 		if (s[i].at_most && named_above_zero(given, cfg, s[i].at_most, &other) && value > other)
-			return sh_err(err, EINVAL, "%s (%u) is greater than %s (%u)",
+			return sh_err(err, EINVAL, "%s (%u) is greater than %s (%u): give at most %u",
 				      key_name(nm, s[i].name, s[i].name, true, a, sizeof(a)), value,
-				      key_name(nm, s[i].at_most, s[i].name, false, b, sizeof(b)), other);
+				      key_name(nm, s[i].at_most, s[i].name, false, b, sizeof(b)), other, other);
 	}
 	return 0;
 }
@@ -544,15 +543,17 @@ static int check_gateways(const struct sh_vf_request *v, const struct namer *nm,
 
 		for (j = 0; j < i; j++)
 			if (v->gateways[j].family == gw->family)
-				return sh_err(err, EINVAL, "%s: more than one IPv%d gateway", key,
+				return sh_err(err, EINVAL, "%s: more than one IPv%d gateway: give one per family", key,
 					      gw->family == AF_INET ? 4 : 6);
 		for (j = 0; j < v->n_addrs; j++)
 			if (v->addrs[j].family == gw->family)
 				reachable = reachable || linklocal || sh_ip_in_subnet(gw, &v->addrs[j]);
 		if (!reachable)
-			return sh_err(err, EINVAL, "%s: %s is not in the subnet of any IPv%d address of %s", key,
-				      sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6,
-				      key_name(nm, "ip", "gateway", false, ip, sizeof(ip)));
+			return sh_err(
+				err, EINVAL,
+				"%s: %s is not in the subnet of any IPv%d address of %s; give a next hop inside one",
+				key, sh_format_ip(gw, buf, sizeof(buf)), gw->family == AF_INET ? 4 : 6,
+				key_name(nm, "ip", "gateway", false, ip, sizeof(ip)));
 	}
 	return 0;
 }
@@ -569,7 +570,8 @@ static int check_vfio(const struct slot *sl, const struct sh_vf_request *v, cons
 		return 0;
 	for (i = 0; i < SH_ARRAY_SIZE(netdev_keys); i++)
 		if (sl->given & KEY_BIT(netdev_keys[i]))
-			return sh_err(err, EINVAL, "%s does not apply with %s vfio: the container gets no netdev",
+			return sh_err(err, EINVAL,
+				      "%s does not apply with %s vfio: the container gets no netdev; remove it",
 				      key_name(nm, netdev_keys[i], netdev_keys[i], true, a, sizeof(a)),
 				      key_name(nm, "mode", netdev_keys[i], false, b, sizeof(b)));
 	return 0;
@@ -765,8 +767,8 @@ int sh_request_build_with_env(const struct sh_annotations *a, char *const *env, 
 	memset(req, 0, sizeof(*req));
 	memset(vfs, 0, sizeof(vfs));
 	if (n_devices > SH_MAX_VFS)
-		return sh_err(err, EINVAL, "the container has %zu sriov-hook CDI devices, more than the %d allowed",
-			      n_devices, SH_MAX_VFS);
+		return sh_err(err, EINVAL, "the container has %zu sriov-hook CDI devices: give at most %d", n_devices,
+			      SH_MAX_VFS);
 	for (s = 0; s < n_devices; s++) {
 		vfs[s] = devices[s];
 		sh_request_selector_key(&devices[s], vfs[s].device, sizeof(vfs[s].device));

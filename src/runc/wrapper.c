@@ -114,7 +114,8 @@ int sh_wrapper_parse_cmdline(int argc, char **argv, struct sh_runc_cmdline *cl, 
 				value = argv[++i];
 			if (!value || !*value) {
 				sh_wrapper_cmdline_free(cl);
-				return sh_err(err, EINVAL, "option %s needs a file name", SH_WRAPPER_CONFIG_OPT);
+				return sh_err(err, EINVAL, "option %s needs a file name: give %s FILE",
+					      SH_WRAPPER_CONFIG_OPT, SH_WRAPPER_CONFIG_OPT);
 			}
 			cl->config = value;
 			continue; /* runc never sees it */
@@ -163,7 +164,7 @@ int sh_wrapper_config_path(const struct sh_runc_cmdline *cl, const char **path, 
 	/* The hook runs from another working directory: hand it an absolute path. */
 	if (!realpath(p, hook_config)) {
 		hook_config[0] = '\0';
-		return sh_err_errno(err, errno, "config %s", p);
+		return sh_err(err, errno, "config %s: %s; give the path of a configuration file", p, strerror(errno));
 	}
 	if (!strcmp(hook_config, SH_DEFAULT_CONFIG))
 		hook_config[0] = '\0';
@@ -199,9 +200,13 @@ int sh_wrapper_find_runc(const struct sh_config *cfg, char *out, struct sh_error
 		int r = check_executable(cfg->runc);
 
 		if (r < 0)
-			return sh_err_errno(err, -r, "runc %s (config \"runc\")", cfg->runc);
+			return sh_err(err, -r, "runc %s (config \"runc\"): %s; set \"runc\" to runc's executable",
+				      cfg->runc, strerror(-r));
 		if (is_self(cfg->runc))
-			return sh_err(err, ELOOP, "runc %s (config \"runc\") is sriov-runc itself", cfg->runc);
+			return sh_err(
+				err, ELOOP,
+				"runc %s (config \"runc\") is sriov-runc itself; set \"runc\" to runc's executable",
+				cfg->runc);
 		snprintf(out, PATH_MAX, "%s", cfg->runc);
 		return 0;
 	}

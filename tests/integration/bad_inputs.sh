@@ -119,7 +119,7 @@ bad spec_missing 'config\.json' --spec 'import os; os.remove(path); c = None' --
 bad spec_fifo 'config\.json: not a regular file \(a FIFO\)' --spec 'os.remove(path); os.mkfifo(path); c = None' -- pf="$PF" vf=0
 bad spec_dev_zero 'config\.json: not a regular file \(a character device\)' --spec 'os.remove(path); os.symlink("/dev/zero", path); c = None' -- pf="$PF" vf=0
 bad spec_1gib 'config\.json has 1073741824 bytes, more than the 4194304 allowed' --spec 'os.truncate(path, 1 << 30); c = None' -- pf="$PF" vf=0
-bad spec_annotation_1mib 'annotation io\.sriov\.ip has 1048576 bytes, more than the 4096 allowed' --spec 'c["annotations"]["io.sriov.ip"] = "1" * (1 << 20)' -- pf="$PF" vf=0
+bad spec_annotation_1mib 'annotation io\.sriov\.ip has 1048576 bytes: give at most 4096' --spec 'c["annotations"]["io.sriov.ip"] = "1" * (1 << 20)' -- pf="$PF" vf=0
 bad spec_annotations_not_object 'annotations' --spec 'c["annotations"] = ["io.sriov.pf"]' -- pf="$PF" vf=0
 bad spec_annotation_not_string 'io\.sriov\.vf' --spec 'c["annotations"]["io.sriov.vf"] = 0' -- pf="$PF" vf=0
 bad spec_host_network 'host|network namespace|netns' --spec 'c["linux"]["namespaces"] = [{"type": "pid"}, {"type": "mount"}]' -- pf="$PF" vf=0

@@ -229,7 +229,7 @@ static void test_annotation_value_limit(void **state)
 	/* one more: refused */
 	snprintf(json, n, "{\"annotations\":{\"io.sriov.ip\":\"%0*d\"}}", SH_ANNOTATION_VALUE_MAX + 1, 0);
 	assert_int_equal(sh_oci_spec_parse(json, &spec, &err), -E2BIG);
-	assert_string_equal(err.msg, "config.json: annotation io.sriov.ip has 4097 bytes, more than the 4096 allowed");
+	assert_string_equal(err.msg, "config.json: annotation io.sriov.ip has 4097 bytes: give at most 4096");
 	/* 1 MiB, in config.json and in the state */
 	snprintf(json, n, "{\"annotations\":{\"io.sriov.1.mac\":\"%0*d\"}}", (int)big, 0);
 	assert_int_equal(sh_oci_spec_parse(json, &spec, &err), -E2BIG);

@@ -576,10 +576,10 @@ static void test_pool_annotation_combinations(void **state)
 		{{"io.sriov.pool", "fast", "io.sriov.vf", "0", NULL}, "annotation io.sriov.pool picks the VF"},
 		{{"io.sriov.pool", "fast", "io.sriov.pf", "p", NULL}, "annotation io.sriov.pool picks the VF"},
 		{{"io.sriov.3.pool", "fast", "io.sriov.3.vf", "auto", "io.sriov.3.pf", "p", NULL},
-		 "annotation io.sriov.3.pool picks the VF: it is given without io.sriov.3.pf and io.sriov.3.vf"},
+		 "annotation io.sriov.3.pool picks the VF: give it without io.sriov.3.pf and io.sriov.3.vf"},
 		{{"io.sriov.pool", "fa st", NULL}, "annotation io.sriov.pool: \"fa st\" is not a pool name"},
 		{{"io.sriov.pf", "p", NULL},
-		 "io.sriov.vf is required (a VF index, \"auto\" or a VF PCI address), or "
+		 "io.sriov.vf is missing: give it (a VF index, \"auto\" or a VF PCI address), or give "
 		 "io.sriov.pool"},
 	};
 	size_t i;

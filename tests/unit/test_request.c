@@ -593,12 +593,12 @@ static const struct invalid_case invalid_cases[] = {
 	{ { "io.sriov.pool", "fast", "io.sriov.vf", "auto", NULL }, "io.sriov.pool", "io.sriov.vf" },
 	{ { "io.sriov.pool", "fast", "io.sriov.pf", "p", "io.sriov.vf", "0000:3b:02.1", NULL }, "io.sriov.pool", NULL },
 	/* required keys */
-	{ { PF0, NULL }, "io.sriov.vf", "required" },
-	{ { PF0, "io.sriov.mtu", "1500", NULL }, "io.sriov.vf", "required" },
-	{ { BASE, "io.sriov.2.pf", "ens2f0", NULL }, "io.sriov.2.vf", "required" },
-	{ { "io.sriov.vf", "3", NULL }, "io.sriov.pf", "required" },
-	{ { "io.sriov.vf", "auto", NULL }, "io.sriov.pf", "required" },
-	{ { BASE, "io.sriov.3.vf", "auto", NULL }, "io.sriov.3.pf", "required" },
+	{ { PF0, NULL }, "io.sriov.vf", "missing: give it" },
+	{ { PF0, "io.sriov.mtu", "1500", NULL }, "io.sriov.vf", "missing: give it" },
+	{ { BASE, "io.sriov.2.pf", "ens2f0", NULL }, "io.sriov.2.vf", "missing: give it" },
+	{ { "io.sriov.vf", "3", NULL }, "io.sriov.pf", "missing: give it" },
+	{ { "io.sriov.vf", "auto", NULL }, "io.sriov.pf", "missing: give it" },
+	{ { BASE, "io.sriov.3.vf", "auto", NULL }, "io.sriov.3.pf", "missing: give it" },
 	/* numbered slots are checked like the first one */
 	{ { BASE, "io.sriov.4.pf", "p4", "io.sriov.4.vf", "1", "io.sriov.4.mtu", "20", NULL }, "io.sriov.4.mtu", NULL },
 	{ { BASE, "io.sriov.4.pf", "p4", "io.sriov.4.vf", "1", "io.sriov.4.qos", "2", NULL }, "io.sriov.4.qos",
@@ -844,20 +844,20 @@ static void test_env_fallback_errors_name_the_variable(void **state)
 		  { "SRIOV_PF=p0", "SRIOV_VF=0", "SRIOV_IP=10.0.0.2/24", "SRIOV_GATEWAY=10.0.1.1" },
 		  "variable SRIOV_GATEWAY: 10.0.1.1 is not in the subnet of any IPv4 address of SRIOV_IP",
 		  "io.sriov" },
-		{ { NULL }, { "SRIOV_PF=p0" }, "variable SRIOV_VF is required", "io.sriov" },
+		{ { NULL }, { "SRIOV_PF=p0" }, "variable SRIOV_VF is missing", "io.sriov" },
 		{ { NULL },
 		  { "SRIOV_MTU=1500" },
-		  "variable SRIOV_VF is required (a VF index, \"auto\" or a VF PCI address), or SRIOV_POOL",
+		  "variable SRIOV_VF is missing: give it (a VF index, \"auto\" or a VF PCI address), or give SRIOV_POOL",
 		  "io.sriov" },
 		{ { NULL },
 		  { "SRIOV_POOL=fast", "SRIOV_VF=0" },
-		  "variable SRIOV_POOL picks the VF: it is given without SRIOV_PF and SRIOV_VF",
+		  "variable SRIOV_POOL picks the VF: give it without SRIOV_PF and SRIOV_VF",
 		  "io.sriov" },
 		{ { NULL }, { "SRIOV_POOL=-x" }, "variable SRIOV_POOL: \"-x\" is not a pool name", "io.sriov" },
-		{ { NULL }, { "SRIOV_3_PF=p0", "SRIOV_3_MTU=1500" }, "variable SRIOV_3_VF is required", "io.sriov" },
+		{ { NULL }, { "SRIOV_3_PF=p0", "SRIOV_3_MTU=1500" }, "variable SRIOV_3_VF is missing", "io.sriov" },
 		{ { NULL },
 		  { "SRIOV_VF=3" },
-		  "variable SRIOV_PF is required unless SRIOV_VF is a VF PCI address",
+		  "variable SRIOV_PF is missing: give it (a PF name or PCI address), or give SRIOV_VF a VF PCI address",
 		  "io.sriov" },
 		/* mixed: each key named as it was given */
 		{ { "io.sriov.qos", "3", NULL },
@@ -868,7 +868,7 @@ static void test_env_fallback_errors_name_the_variable(void **state)
 		  { "SRIOV_SPOOFCHK=yes" },
 		  "variable SRIOV_SPOOFCHK: \"yes\"",
 		  "io.sriov.spoofchk" },
-		{ { "io.sriov.pf", "p0", NULL }, { "SRIOV_MTU=1500" }, "annotation io.sriov.vf is required", "SRIOV_" },
+		{ { "io.sriov.pf", "p0", NULL }, { "SRIOV_MTU=1500" }, "annotation io.sriov.vf is missing", "SRIOV_" },
 		{ { "io.sriov.pf", "p0", "io.sriov.vf", "0", "io.sriov.vlan", "x", NULL },
 		  { "SRIOV_MTU=1" },
 		  "annotation io.sriov.vlan: \"x\"",
@@ -1072,7 +1072,7 @@ static void test_env_fallback_many(void **state)
 		assert_true(r > 0);
 	}
 	assert_int_equal(sh_request_build_with_env(&a, env, VARS, NULL, 0, &req, &err), -EINVAL);
-	assert_non_null(strstr(err.msg, "variable SRIOV_VF is required")); /* slot 0 has only SRIOV_MTU */
+	assert_non_null(strstr(err.msg, "variable SRIOV_VF is missing")); /* slot 0 has only SRIOV_MTU */
 	assert_int_equal(sh_annotations_add(&a, "io.sriov.vf", "0"), 0);
 	assert_int_equal(sh_annotations_add(&a, "io.sriov.pf", "p"), 0);
 	assert_int_equal(sh_request_build_with_env(&a, env, VARS, NULL, 0, &req, &err), 0);
