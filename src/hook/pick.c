@@ -157,7 +157,8 @@ static int pick_pass(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 		     struct sh_error *err)
 {
 	const char *root = a->ctx->cfg->sysfs_root;
-	char pci[SH_PCI_LEN], netdev[IFNAMSIZ];
+	_cleanup_host_netdevs_ struct sh_host_netdevs on_host = SH_HOST_NETDEVS_INIT;
+	char pci[SH_PCI_LEN];
 	struct sh_error why;
 	unsigned i;
 	int r;
@@ -167,8 +168,7 @@ static int pick_pass(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 		if (!sh_vf_in_scope(a, pf, i, pool) || sh_sysfs_virtfn_pci(root, pf, i, pci, NULL) < 0 ||
 		    sh_store_has_record(&a->store, pci) != (pass == 1))
 			continue;
-		if (pass == 0 && a->mode == SH_MODE_NETDEV &&
-		    (sh_sysfs_pci_netdev(root, pci, netdev, NULL) < 0 || !netdev[0]))
+		if (pass == 0 && a->mode == SH_MODE_NETDEV && !sh_vf_netdev_on_host(root, pci, &on_host))
 			continue;
 		if (sh_sysfs_vf_get(root, pf, i, vf, &why) < 0)
 			continue;

@@ -97,3 +97,28 @@ bool sh_vf_in_scope(const struct sh_attach_run *a, const struct sh_pf *pf, unsig
 		return sh_pool_has_vf(pool, pf->name, pf->pci, i);
 	return !sh_pool_of_vf(cfg->pools, cfg->n_pools, pf->name, pf->pci, i);
 }
+
+bool sh_vf_netdev_on_host(const char *root, const char *pci, struct sh_host_netdevs *h)
+{
+	char netdev[IFNAMSIZ];
+	struct sh_error ignored;
+
+	if (h->asked < SH_NETDEV_DIRECT) {
+		h->asked++;
+		return sh_sysfs_pci_netdev(root, pci, netdev, NULL) == 0 && netdev[0];
+	}
+	/* listed once; a listing that fails leaves each VF to its own net/ */
+	if (h->asked == SH_NETDEV_DIRECT) {
+		h->asked++;
+		h->have_list = sh_sysfs_netdev_pcis(root, &h->listed, &ignored) == 0;
+	}
+	if (!h->have_list)
+		return sh_sysfs_pci_netdev(root, pci, netdev, NULL) == 0 && netdev[0];
+	return sh_netdev_pcis_has(&h->listed, pci);
+}
+
+void sh_host_netdevs_free(struct sh_host_netdevs *h)
+{
+	sh_netdev_pcis_free(&h->listed);
+	h->have_list = false;
+}

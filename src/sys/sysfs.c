@@ -113,6 +113,86 @@ int sh_sysfs_pci_netdev(const char *root, const char *pci, char name[IFNAMSIZ], 
 	return virtio_netdev(root, pci, name, err);
 }
 
+/* The PCI function a class/net link leads to: its target ends in <pci>/net/<name>, or for
+ * virtio-net in <pci>/virtioN/net/<name> (as sh_sysfs_pci_netdev looks for them); "" for any other
+ * device (a veth, a bridge, a sub-function). */
+static void netdev_link_pci(const char *target, char pci[SH_PCI_LEN])
+{
+	char buf[PATH_MAX], *parts[4] = {NULL}, *slash;
+	size_t k;
+
+	pci[0] = '\0';
+	snprintf(buf, sizeof(buf), "%s", target);
+	/* the last four components, from the end: name, "net", the device, its parent */
+	for (k = 0; k < 4 && (slash = strrchr(buf, '/')); k++) {
+		parts[k] = slash + 1;
+		*slash = '\0';
+	}
+	if (k < 3 || strcmp(parts[1], "net"))
+		return;
+	if (sh_pci_addr_valid(parts[2]))
+		snprintf(pci, SH_PCI_LEN, "%s", parts[2]);
+	else if (k == 4 && !strncmp(parts[2], "virtio", 6) && parts[2][6] >= '0' && parts[2][6] <= '9' &&
+		 sh_pci_addr_valid(parts[3]))
+		snprintf(pci, SH_PCI_LEN, "%s", parts[3]);
+}
+
+static int cmp_pci(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int sh_sysfs_netdev_pcis(const char *root, struct sh_netdev_pcis *set, struct sh_error *err)
+{
+	char path[PATH_MAX], target[PATH_MAX], pci[SH_PCI_LEN];
+	size_t cap = 0;
+	struct dirent *e;
+	ssize_t len;
+	void *grown;
+	DIR *d;
+
+	set->pci = NULL;
+	set->n = 0;
+	if (path_fmt(path, err, "%s/class/net", root) < 0)
+		return -ENAMETOOLONG;
+	if (!(d = opendir(path)))
+		return sh_err_errno(err, errno, "list %s", path);
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || (len = readlinkat(dirfd(d), e->d_name, target, sizeof(target) - 1)) < 0)
+			continue;
+		target[len] = '\0';
+		netdev_link_pci(target, pci);
+		if (!pci[0])
+			continue;
+		if (set->n == cap) {
+			cap = cap ? 2 * cap : 32;
+			if (!(grown = realloc(set->pci, cap * sizeof(*set->pci)))) {
+				closedir(d);
+				sh_netdev_pcis_free(set);
+				return sh_err(err, ENOMEM, "out of memory");
+			}
+			set->pci = grown;
+		}
+		memcpy(set->pci[set->n++], pci, SH_PCI_LEN);
+	}
+	closedir(d);
+	if (set->n)
+		qsort(set->pci, set->n, sizeof(*set->pci), cmp_pci);
+	return 0;
+}
+
+bool sh_netdev_pcis_has(const struct sh_netdev_pcis *set, const char *pci)
+{
+	return set->n && bsearch(pci, set->pci, set->n, sizeof(*set->pci), cmp_pci);
+}
+
+void sh_netdev_pcis_free(struct sh_netdev_pcis *set)
+{
+	free(set->pci);
+	set->pci = NULL;
+	set->n = 0;
+}
+
 static int pf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct sh_error *err)
 {
 	char path[PATH_MAX];

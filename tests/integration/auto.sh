@@ -4,7 +4,7 @@
 # skipped VFs are left exactly as they were, and no file of theirs stays in the state dir.
 REPO=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$REPO/tests/lib/testlib.sh"
-t_setup auto "$REPO" "a 3b 4"
+t_setup auto "$REPO" "a 3b 4" "b 3c 20"
 PF=$(standin_pf_name a)
 CFG=$(standin_config auto)
 STATE=$(standin_state_dir auto)
@@ -50,5 +50,28 @@ ip link set "$V1" down
 standin_vf_set_driver a 2 igbvf
 t_empty release/vfs_restored "stand-ins" "$(standin_vf_problems a)"
 t_empty release/no_residue "left under state_dir" "$(standin_state_residue "$STATE")"
+
+# A PF of 20 VFs: past the first 16, the walk asks one listing of the host's netdevs instead of
+# each VF's net/. VFs 0-16 and 18 are in containers (net/ empty), VF 17 is used by the host (it is
+# listed, and the claim's own check refuses it): auto gives VF 19, and VF 17 stays as it was.
+DEV=$SH_SYSFS/devices/pci0000:00
+for k in $(seq 0 16) 18; do
+	rm -rf "${DEV:?}/$(standin_vf_pci b "$k")/net/$(standin_vf_name b "$k")" "$SH_SYSFS/class/net/$(standin_vf_name b "$k")"
+done
+V17=$(standin_vf_name b 17)
+ip addr add 10.98.1.1/24 dev "$V17"
+ip link set "$V17" up
+ct_create big "$CFG" pf="$(standin_pf_name b)" vf=auto
+got=$(ns_links "$(ct_pid big)" | grep -ci "$(standin_vf_mac b 19)")
+t_check big/gets_19 "rc $HOOK_RC: $HOOK_ERR; links $(ns_links "$(ct_pid big)")" "$HOOK_RC/$got" = 0/1
+t_contains big/host_vf_untouched "$(ip -o addr show dev "$V17" 2>/dev/null)" "10.98.1.1/24" "VF 17 on the host"
+ct_poststop big "$CFG"
+t_check big/release "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
+ct_kill big
+ip addr flush dev "$V17"
+ip link set "$V17" down
+for k in $(seq 0 16) 18; do standin_vf_set_driver b "$k" igbvf; done
+t_empty big/vfs_restored "stand-ins" "$(standin_vf_problems b)"
+t_empty big/no_residue "left under state_dir" "$(standin_state_residue "$STATE")"
 
 t_end

@@ -91,7 +91,7 @@ standin_pf_device() {
 # standin_pf_create TAG BUS NVFS [veth|tap]
 # TAG: one character, unique within the test. BUS: two hex digits, unique within the test.
 # The PF is a veth end named <prefix><tag>p (peer <prefix><tag>q), at PCI 0000:BUS:00.0; VF k is
-# <prefix><tag>v<k> at 0000:BUS:10.k: a veth end (peer <name>x, up, so the VF has carrier) or a tap
+# <prefix><tag>v<k> at 0000:BUS:10.k (k < 8; then 11.0, 11.1, ...): a veth end (peer <name>x, up, so the VF has carrier) or a tap
 # (max MTU 65521, so the kernel rejects MTU 65530 that the hook's range allows).
 standin_pf_create() {
 	local tag=$1 bus=$2 n=$3 kind=${4:-veth}
@@ -101,7 +101,8 @@ standin_pf_create() {
 
 	for ((k = 0; k < n; k++)); do
 		vf="${SH_PREFIX}${tag}v$k"
-		vfpci="0000:$bus:10.$k"
+		# functions 0-7 of device 10, 11, ...: a valid PCI address for any number of VFs
+		vfpci=$(printf '0000:%s:%02x.%x' "$bus" $((0x10 + k / 8)) $((k % 8)))
 		mac=$(printf '02:5e:%s:00:10:%02x' "$bus" "$k")
 		case $kind in
 		veth)

@@ -473,6 +473,43 @@ static void test_virtio_layout(void **state)
 	assert_string_equal(err.msg, "cannot set mac: the driver of ens1f0, igb, has no PF-side VF settings");
 }
 
+/* The host's netdevs by PCI function, from class/net: the same answer as each device's net/ (the
+ * VFs' own netdevs, the PFs', a virtio-net VF's through its virtio device), and nothing for a
+ * virtual device or a VF whose netdev went into a container. */
+static void test_netdev_pcis(void **state)
+{
+	const char *root = *state;
+	static const char *const pcis[] = {PF_PCI,	   "0000:3b:02.0", "0000:3b:02.1", "0000:3b:0a.0", "0000:3b:02.3",
+					   "0000:3b:00.1", "0000:3b:00.2", "0000:00:1f.6", "0000:01:00.0", "0000:01:00.1",
+					   "0000:01:00.2", "0000:3b:1f.7"};
+	struct sh_netdev_pcis set;
+	struct sh_error err = {0};
+	char name[IFNAMSIZ], path[PATH_MAX];
+	size_t i;
+
+	fs_pf(root, "0000:01:00.0", NULL, "2\n", "7\n");
+	fs_virtio_netdev(root, "0000:01:00.0", "virtio0", "eth9");
+	fs_vf(root, "0000:01:00.0", 0, "0000:01:00.1", NULL, "virtio-pci");
+	fs_virtio_netdev(root, "0000:01:00.1", "virtio1", "eth10");
+	fs_vf(root, "0000:01:00.0", 1, "0000:01:00.2", NULL, "virtio-pci");
+	assert_int_equal(sh_sysfs_netdev_pcis(root, &set, &err), 0);
+	assert_int_equal(set.n, 7);
+	for (i = 0; i < SH_ARRAY_SIZE(pcis); i++) {
+		assert_int_equal(sh_sysfs_pci_netdev(root, pcis[i], name, &err), 0);
+		if (sh_netdev_pcis_has(&set, pcis[i]) != (name[0] != '\0'))
+			fail_msg("%s: listed %d, its net/ names \"%s\"", pcis[i], sh_netdev_pcis_has(&set, pcis[i]), name);
+	}
+	assert_false(sh_netdev_pcis_has(&set, "veth0"));
+	sh_netdev_pcis_free(&set);
+	assert_null(set.pci);
+
+	fs_path(path, root, "class/net");
+	rm_tree(path);
+	assert_int_equal(sh_sysfs_netdev_pcis(root, &set, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "class/net"));
+	assert_null(set.pci);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tree_setup, tree_teardown)
@@ -494,6 +531,7 @@ int main(void)
 		T(test_vf_by_pci_errors),
 		T(test_vf_by_pci_not_listed),
 		T(test_virtio_layout),
+		T(test_netdev_pcis),
 	};
 #undef T
 

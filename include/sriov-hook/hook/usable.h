@@ -32,4 +32,19 @@ int sh_vf_check_usable(struct sh_attach_run *a, struct sh_vf *vf, struct sh_link
  * nobody takes one by index or auto without the pool's admin settings. */
 bool sh_vf_in_scope(const struct sh_attach_run *a, const struct sh_pf *pf, unsigned i, const struct sh_pool *pool);
 
+/* A walk's cheap question "does this VF show a netdev on the host?" (the claim then checks for
+ * itself). The first VFs are answered by their own net/; past SH_NETDEV_DIRECT of them, one listing
+ * of the host's netdevs answers for the rest of the walk, as a large PF whose VFs sit in
+ * containers would otherwise cost a directory read per VF. */
+#define SH_NETDEV_DIRECT 16
+struct sh_host_netdevs {
+	struct sh_netdev_pcis listed;
+	unsigned asked;
+	bool have_list;
+};
+#define SH_HOST_NETDEVS_INIT ((struct sh_host_netdevs){.asked = 0})
+bool sh_vf_netdev_on_host(const char *root, const char *pci, struct sh_host_netdevs *h);
+void sh_host_netdevs_free(struct sh_host_netdevs *h);
+#define _cleanup_host_netdevs_ __attribute__((cleanup(sh_host_netdevs_free)))
+
 #endif

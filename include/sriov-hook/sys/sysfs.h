@@ -35,6 +35,16 @@ int sh_sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, stru
 /* The current host netdev name of PCI device pci ("" when none shows in the host namespace). */
 int sh_sysfs_pci_netdev(const char *root, const char *pci, char name[IFNAMSIZ], struct sh_error *err);
 
+/* The PCI functions with a netdev in this network namespace (the ones sh_sysfs_pci_netdev names),
+ * from one listing of class/net: a walk over many VFs asks it instead of reading each VF's net/. */
+struct sh_netdev_pcis {
+	char (*pci)[SH_PCI_LEN]; /* sorted; malloc'd */
+	size_t n;
+};
+int sh_sysfs_netdev_pcis(const char *root, struct sh_netdev_pcis *set, struct sh_error *err);
+bool sh_netdev_pcis_has(const struct sh_netdev_pcis *set, const char *pci);
+void sh_netdev_pcis_free(struct sh_netdev_pcis *set);
+
 /* For the operators' tool (inventory, doctor, vfs apply): whole-device reads and the one write. */
 
 /* Every SR-IOV PF (a network PCI device with sriov_totalvfs and no physfn), in PCI address order.
