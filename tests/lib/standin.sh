@@ -91,8 +91,9 @@ standin_pf_device() {
 # standin_pf_create TAG BUS NVFS [veth|tap]
 # TAG: one character, unique within the test. BUS: two hex digits, unique within the test.
 # The PF is a veth end named <prefix><tag>p (peer <prefix><tag>q), at PCI 0000:BUS:00.0; VF k is
-# <prefix><tag>v<k> at 0000:BUS:10.k (k < 8; then 11.0, 11.1, ...): a veth end (peer <name>x, up, so the VF has carrier) or a tap
-# (max MTU 65521, so the kernel rejects MTU 65530 that the hook's range allows).
+# <prefix><tag>v<k> at 0000:BUS:10.k (k < 8; then 11.0, 11.1, ...): a veth end (peer <name>x, up,
+# so the VF has carrier) or a tap (max MTU 65521, so the kernel rejects MTU 65530 that the hook's
+# range allows).
 standin_pf_create() {
 	local tag=$1 bus=$2 n=$3 kind=${4:-veth}
 	local d="$SH_TMP/standin/$tag" pfpci="0000:$bus:00.0"
