@@ -31,15 +31,17 @@ static void census_note(unsigned *count, char *why, size_t len, const char *text
 
 /* Counts the VFs of pf in scope (pool, or none: the VFs outside pools) after no claim succeeded:
  * claims are read without their lock, usability as check_usable sees it (a snapshot: a VF freed
- * meanwhile counts as such). */
+ * meanwhile counts as such). A VF not on the host costs its links and no directory read, as in
+ * auto's walk. */
 void sh_census_count(struct sh_attach_run *a, const struct sh_pf *pf, const struct sh_pool *pool, struct sh_census *cs)
 {
 	const char *root = a->ctx->cfg->sysfs_root;
+	_cleanup_host_netdevs_ struct sh_host_netdevs on_host = SH_HOST_NETDEVS_INIT;
 	struct sh_error ignored;
 	struct sh_record rec;
 	struct sh_link host;
 	enum sh_usability why;
-	char text[SH_ERR_MAX / 4];
+	char text[SH_ERR_MAX / 4], pci[SH_PCI_LEN];
 	struct sh_vf vf;
 	unsigned i;
 
@@ -47,11 +49,16 @@ void sh_census_count(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 		if (!sh_vf_in_scope(a, pf, i, pool))
 			continue;
 		cs->total++;
-		if (sh_sysfs_vf_get(root, pf, i, &vf, &ignored) < 0) {
+		if (sh_sysfs_virtfn_pci(root, pf, i, pci, NULL) < 0) {
+			sh_err(&ignored, ENODEV, "VF %u of %s: no virtfn%u in sysfs", i, pf->name, i);
 			census_note(&cs->unusable, cs->unusable_why, sizeof(cs->unusable_why), ignored.msg);
 			continue;
 		}
-		if (sh_store_peek(&a->store, vf.pci, &rec, &ignored) == 0) {
+		if (sh_sysfs_vf_at(root, pf, i, pci, sh_vf_netdev_on_host(root, pci, &on_host), &vf, &ignored) < 0) {
+			census_note(&cs->unusable, cs->unusable_why, sizeof(cs->unusable_why), ignored.msg);
+			continue;
+		}
+		if (sh_store_has_record(&a->store, vf.pci) && sh_store_peek(&a->store, vf.pci, &rec, &ignored) == 0) {
 			/* Read without its lock: a live holder still attaching counts as holding. */
 			if (rec.phase == SH_PHASE_RETURNING || sh_record_holder_gone(&rec)) {
 				cs->stale++;
@@ -61,7 +68,7 @@ void sh_census_count(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 			}
 			continue;
 		}
-		if (sh_vf_usability(a, &vf, &host, &why, text, sizeof(text), &ignored) < 0) {
+		if (sh_vf_usability_as_read(a, &vf, &host, &why, text, sizeof(text), &ignored) < 0) {
 			why = SH_UNUSABLE;
 			snprintf(text, sizeof(text), "%.*s", (int)sizeof(text) - 1, ignored.msg);
 		}

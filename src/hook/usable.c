@@ -21,6 +21,16 @@ int sh_vf_usability(struct sh_attach_run *a, struct sh_vf *vf, struct sh_link *h
 	memset(host, 0, sizeof(*host));
 	if ((r = sh_sysfs_pci_netdev(a->ctx->cfg->sysfs_root, vf->pci, vf->netdev, err)) < 0)
 		return r;
+	return sh_vf_usability_as_read(a, vf, host, why, why_text, len, err);
+}
+
+int sh_vf_usability_as_read(struct sh_attach_run *a, const struct sh_vf *vf, struct sh_link *host,
+			    enum sh_usability *why, char *why_text, size_t len, struct sh_error *err)
+{
+	int r;
+
+	*why = SH_USABLE;
+	memset(host, 0, sizeof(*host));
 	if (a->mode == SH_MODE_VFIO && !strcmp(vf->driver, SH_VFIO_DRIVER)) {
 		/* bound ahead (a vfio pool), or by an administrator for a VM: free unless open */
 		if (sh_vfio_device_in_use(a->ctx->cfg->sysfs_root, vf->pci)) {

@@ -244,21 +244,6 @@ int sh_sysfs_pf_resolve(const char *root, const char *spec, struct sh_pf *pf, st
 	return 0;
 }
 
-static int vf_fill(const char *root, struct sh_vf *vf, struct sh_error *err)
-{
-	char path[PATH_MAX];
-	struct sh_error unbound;
-	int r;
-
-	if ((r = sh_sysfs_pci_netdev(root, vf->pci, vf->netdev, err)) < 0 ||
-	    (r = path_fmt(path, err, "%s/bus/pci/devices/%s/driver", root, vf->pci)) < 0)
-		return r;
-	/* No driver link: unbound, which the caller reports when it matters. */
-	if (link_basename(path, vf->driver, sizeof(vf->driver), &unbound) < 0)
-		vf->driver[0] = '\0';
-	return 0;
-}
-
 int sh_sysfs_virtfn_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN],
 			struct sh_error *err)
 {
@@ -272,17 +257,35 @@ int sh_sysfs_virtfn_pci(const char *root, const struct sh_pf *pf, unsigned index
 
 int sh_sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err)
 {
+	char pci[SH_PCI_LEN];
+
 	memset(vf, 0, sizeof(*vf));
 	if (index >= pf->numvfs)
 		return sh_err(err, ERANGE, "VF %u of %s does not exist (sriov_numvfs is %u)", index, pf->name,
 			      pf->numvfs);
+	if (sh_sysfs_virtfn_pci(root, pf, index, pci, err) < 0)
+		return sh_err(err, ENODEV, "VF %u of %s: no virtfn%u in sysfs", index, pf->name, index);
+	return sh_sysfs_vf_at(root, pf, index, pci, true, vf, err);
+}
+
+int sh_sysfs_vf_at(const char *root, const struct sh_pf *pf, unsigned index, const char *pci, bool netdev,
+		   struct sh_vf *vf, struct sh_error *err)
+{
+	char path[PATH_MAX];
+	struct sh_error unbound;
+	int r;
+
+	memset(vf, 0, sizeof(*vf));
 	snprintf(vf->pf_name, sizeof(vf->pf_name), "%s", pf->name);
 	snprintf(vf->pf_pci, sizeof(vf->pf_pci), "%s", pf->pci);
 	vf->index = index;
-	if (sh_sysfs_virtfn_pci(root, pf, index, vf->pci, err) < 0)
-		return sh_err(err, ENODEV, "VF %u of %s: no virtfn%u in sysfs", index, pf->name, index);
-	if (vf_fill(root, vf, err) < 0)
+	snprintf(vf->pci, sizeof(vf->pci), "%s", pci);
+	if ((netdev && (r = sh_sysfs_pci_netdev(root, vf->pci, vf->netdev, err)) < 0) ||
+	    (r = path_fmt(path, err, "%s/bus/pci/devices/%s/driver", root, vf->pci)) < 0)
 		return sh_err_ctx(err, "VF %u of %s", index, pf->name);
+	/* No driver link: unbound, which the caller reports when it matters. */
+	if (link_basename(path, vf->driver, sizeof(vf->driver), &unbound) < 0)
+		vf->driver[0] = '\0';
 	return 0;
 }
 

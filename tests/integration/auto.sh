@@ -65,6 +65,12 @@ ct_create big "$CFG" pf="$(standin_pf_name b)" vf=auto
 got=$(ns_links "$(ct_pid big)" | grep -ci "$(standin_vf_mac b 19)")
 t_check big/gets_19 "rc $HOOK_RC: $HOOK_ERR; links $(ns_links "$(ct_pid big)")" "$HOOK_RC/$got" = 0/1
 t_contains big/host_vf_untouched "$(ip -o addr show dev "$V17" 2>/dev/null)" "10.98.1.1/24" "VF 17 on the host"
+# None left: the census counts each VF once, the ones past the first 16 through the listing too.
+ct_create big2 "$CFG" pf="$(standin_pf_name b)" vf=auto
+t_message big/none_free "^claim a VF of $(standin_pf_name b): no free VF among its 20: 1 held by running containers \(big\); \
+1 in use by the host \($V17 is up with addresses\); 18 in another network namespace without a claim \(its netdev is \
+not in the host namespace\)$" big2 createRuntime
+ct_kill big2
 ct_poststop big "$CFG"
 t_check big/release "rc $HOOK_RC: $HOOK_ERR" "$HOOK_RC" = 0
 ct_kill big

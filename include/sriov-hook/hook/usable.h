@@ -26,6 +26,9 @@ enum sh_usability {
  * all but SH_USABLE). A negative errno only when it cannot tell (sysfs, netlink). */
 int sh_vf_usability(struct sh_attach_run *a, struct sh_vf *vf, struct sh_link *host, enum sh_usability *why,
 		    char *why_text, size_t len, struct sh_error *err);
+/* The same for a VF its caller has just read (its netdev as it is now): census's snapshot. */
+int sh_vf_usability_as_read(struct sh_attach_run *a, const struct sh_vf *vf, struct sh_link *host,
+			    enum sh_usability *why, char *why_text, size_t len, struct sh_error *err);
 /* sh_vf_usability as the error of a VF that was asked for (or tried). */
 int sh_vf_check_usable(struct sh_attach_run *a, struct sh_vf *vf, struct sh_link *host, struct sh_error *err);
 /* Whether VF i of pf is one this request may take: a pool's VFs through their pool only, so that

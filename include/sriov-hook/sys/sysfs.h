@@ -30,6 +30,10 @@ int sh_sysfs_pf_resolve(const char *root, const char *spec, struct sh_pf *pf, st
 int sh_sysfs_virtfn_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN],
 			struct sh_error *err);
 int sh_sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err);
+/* VF index of pf at pci (its virtfn link, read already): its netdev read only when netdev is true
+ * (a caller that knows it shows none on the host leaves vf->netdev ""), its driver always. */
+int sh_sysfs_vf_at(const char *root, const struct sh_pf *pf, unsigned index, const char *pci, bool netdev,
+		   struct sh_vf *vf, struct sh_error *err);
 /* Finds a VF from its own PCI address (its physfn gives the PF). */
 int sh_sysfs_vf_by_pci(const char *root, const char *pci, struct sh_pf *pf, struct sh_vf *vf, struct sh_error *err);
 /* The current host netdev name of PCI device pci ("" when none shows in the host namespace). */
