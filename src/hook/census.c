@@ -37,6 +37,7 @@ void sh_census_count(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 {
 	const char *root = a->ctx->cfg->sysfs_root;
 	_cleanup_host_netdevs_ struct sh_host_netdevs on_host = SH_HOST_NETDEVS_INIT;
+	_cleanup_close_ int pf_fd = sh_sysfs_pf_open(root, pf);
 	struct sh_error ignored;
 	struct sh_record rec;
 	struct sh_link host;
@@ -49,7 +50,7 @@ void sh_census_count(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 		if (!sh_vf_in_scope(a, pf, i, pool))
 			continue;
 		cs->total++;
-		if (sh_sysfs_virtfn_pci(root, pf, i, pci, NULL) < 0) {
+		if (sh_sysfs_virtfn_pci_at(pf_fd, i, pci) < 0) {
 			sh_err(&ignored, ENODEV, "VF %u of %s: no virtfn%u in sysfs", i, pf->name, i);
 			census_note(&cs->unusable, cs->unusable_why, sizeof(cs->unusable_why), ignored.msg);
 			continue;

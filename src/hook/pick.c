@@ -158,6 +158,7 @@ static int pick_pass(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 {
 	const char *root = a->ctx->cfg->sysfs_root;
 	_cleanup_host_netdevs_ struct sh_host_netdevs on_host = SH_HOST_NETDEVS_INIT;
+	_cleanup_close_ int pf_fd = sh_sysfs_pf_open(root, pf);
 	char pci[SH_PCI_LEN];
 	struct sh_error why;
 	unsigned i;
@@ -165,7 +166,7 @@ static int pick_pass(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 
 	for (i = 0; i < pf->numvfs; i++) {
 		/* Cheap checks first: this loop may walk hundreds of VFs. */
-		if (!sh_vf_in_scope(a, pf, i, pool) || sh_sysfs_virtfn_pci(root, pf, i, pci, NULL) < 0 ||
+		if (!sh_vf_in_scope(a, pf, i, pool) || sh_sysfs_virtfn_pci_at(pf_fd, i, pci) < 0 ||
 		    sh_store_has_record(&a->store, pci) != (pass == 1))
 			continue;
 		if (pass == 0 && a->mode == SH_MODE_NETDEV && !sh_vf_netdev_on_host(root, pci, &on_host))

@@ -255,6 +255,33 @@ int sh_sysfs_virtfn_pci(const char *root, const struct sh_pf *pf, unsigned index
 	return link_basename(path, pci, SH_PCI_LEN, err);
 }
 
+int sh_sysfs_pf_open(const char *root, const struct sh_pf *pf)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (path_fmt(path, NULL, "%s/bus/pci/devices/%s", root, pf->pci) < 0)
+		return -ENAMETOOLONG;
+	return (fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ? -errno : fd;
+}
+
+int sh_sysfs_virtfn_pci_at(int pf_fd, unsigned index, char pci[SH_PCI_LEN])
+{
+	char name[32], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	snprintf(name, sizeof(name), "virtfn%u", index);
+	if ((n = readlinkat(pf_fd, name, target, sizeof(target) - 1)) < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+	if (strlen(base) >= SH_PCI_LEN)
+		return -ENAMETOOLONG;
+	memcpy(pci, base, strlen(base) + 1);
+	return 0;
+}
+
 int sh_sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err)
 {
 	char pci[SH_PCI_LEN];

@@ -510,6 +510,30 @@ static void test_netdev_pcis(void **state)
 	assert_null(set.pci);
 }
 
+/* A walk's reads through the PF's directory give what the path-based ones give. */
+static void test_virtfn_at(void **state)
+{
+	const char *root = *state;
+	struct sh_error err = {0};
+	char pci[SH_PCI_LEN], want[SH_PCI_LEN];
+	struct sh_pf pf;
+	unsigned i;
+	int fd;
+
+	assert_int_equal(sh_sysfs_pf_resolve(root, PF_NAME, &pf, &err), 0);
+	assert_true((fd = sh_sysfs_pf_open(root, &pf)) >= 0);
+	for (i = 0; i < pf.numvfs; i++) {
+		assert_int_equal(sh_sysfs_virtfn_pci(root, &pf, i, want, &err), 0);
+		assert_int_equal(sh_sysfs_virtfn_pci_at(fd, i, pci), 0);
+		assert_string_equal(pci, want);
+	}
+	assert_int_equal(sh_sysfs_virtfn_pci_at(fd, 4, pci), -ENOENT);
+	assert_int_equal(sh_sysfs_virtfn_pci_at(-1, 0, pci), -EBADF);
+	close(fd);
+	snprintf(pf.pci, sizeof(pf.pci), "0000:3b:1f.7");
+	assert_int_equal(sh_sysfs_pf_open(root, &pf), -ENOENT);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, tree_setup, tree_teardown)
@@ -532,6 +556,7 @@ int main(void)
 		T(test_vf_by_pci_not_listed),
 		T(test_virtio_layout),
 		T(test_netdev_pcis),
+		T(test_virtfn_at),
 	};
 #undef T
 

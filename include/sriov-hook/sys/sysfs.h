@@ -29,6 +29,10 @@ int sh_sysfs_pf_resolve(const char *root, const char *spec, struct sh_pf *pf, st
 /* Just the PCI address of VF index (its virtfn link). */
 int sh_sysfs_virtfn_pci(const char *root, const struct sh_pf *pf, unsigned index, char pci[SH_PCI_LEN],
 			struct sh_error *err);
+/* The same through the PF's directory held open (sh_sysfs_pf_open: an fd, or a negative errno), for
+ * a walk over many VFs: a short path per VF. A negative errno when there is no such link. */
+int sh_sysfs_pf_open(const char *root, const struct sh_pf *pf);
+int sh_sysfs_virtfn_pci_at(int pf_fd, unsigned index, char pci[SH_PCI_LEN]);
 int sh_sysfs_vf_get(const char *root, const struct sh_pf *pf, unsigned index, struct sh_vf *vf, struct sh_error *err);
 /* VF index of pf at pci (its virtfn link, read already): its netdev read only when netdev is true
  * (a caller that knows it shows none on the host leaves vf->netdev ""), its driver always. */
