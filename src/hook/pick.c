@@ -167,9 +167,7 @@ static int pick_pass(struct sh_attach_run *a, const struct sh_pf *pf, const stru
 	for (i = 0; i < pf->numvfs; i++) {
 		/* Cheap checks first: this loop may walk hundreds of VFs. */
 		if (!sh_vf_in_scope(a, pf, i, pool) || sh_sysfs_virtfn_pci_at(pf_fd, i, pci) < 0 ||
-		    sh_store_has_record(&a->store, pci) != (pass == 1))
-			continue;
-		if (pass == 0 && a->mode == SH_MODE_NETDEV && !sh_vf_netdev_on_host(root, pci, &on_host))
+		    !(pass == 0 ? sh_vf_maybe_free(a, pci, &on_host) : sh_store_has_record(&a->store, pci)))
 			continue;
 		if (sh_sysfs_vf_get(root, pf, i, vf, &why) < 0)
 			continue;

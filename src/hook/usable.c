@@ -127,6 +127,17 @@ bool sh_vf_netdev_on_host(const char *root, const char *pci, struct sh_host_netd
 	return sh_netdev_pcis_has(&h->listed, pci);
 }
 
+bool sh_vf_maybe_free(struct sh_attach_run *a, const char *pci, struct sh_host_netdevs *h)
+{
+	const char *root = a->ctx->cfg->sysfs_root;
+
+	if (a->mode != SH_MODE_NETDEV)
+		return !sh_store_has_record(&a->store, pci);
+	if (h->have_list)
+		return sh_vf_netdev_on_host(root, pci, h) && !sh_store_has_record(&a->store, pci);
+	return !sh_store_has_record(&a->store, pci) && sh_vf_netdev_on_host(root, pci, h);
+}
+
 void sh_host_netdevs_free(struct sh_host_netdevs *h)
 {
 	sh_netdev_pcis_free(&h->listed);

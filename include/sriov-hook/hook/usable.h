@@ -47,6 +47,9 @@ struct sh_host_netdevs {
 };
 #define SH_HOST_NETDEVS_INIT ((struct sh_host_netdevs){.asked = 0})
 bool sh_vf_netdev_on_host(const char *root, const char *pci, struct sh_host_netdevs *h);
+/* Whether auto's first pass may try VF pci: no claim record, and for a netdev VF a netdev on the
+ * host; the cheaper question first (a claim file, until the host's netdevs are listed). */
+bool sh_vf_maybe_free(struct sh_attach_run *a, const char *pci, struct sh_host_netdevs *h);
 void sh_host_netdevs_free(struct sh_host_netdevs *h);
 #define _cleanup_host_netdevs_ __attribute__((cleanup(sh_host_netdevs_free)))
 
