@@ -479,9 +479,9 @@ static void test_virtio_layout(void **state)
 static void test_netdev_pcis(void **state)
 {
 	const char *root = *state;
-	static const char *const pcis[] = {PF_PCI,	   "0000:3b:02.0", "0000:3b:02.1", "0000:3b:0a.0", "0000:3b:02.3",
-					   "0000:3b:00.1", "0000:3b:00.2", "0000:00:1f.6", "0000:01:00.0", "0000:01:00.1",
-					   "0000:01:00.2", "0000:3b:1f.7"};
+	static const char *const pcis[] = {PF_PCI,	   "0000:3b:02.0", "0000:3b:02.1", "0000:3b:0a.0",
+					   "0000:3b:02.3", "0000:3b:00.1", "0000:3b:00.2", "0000:00:1f.6",
+					   "0000:01:00.0", "0000:01:00.1", "0000:01:00.2", "0000:3b:1f.7"};
 	struct sh_netdev_pcis set;
 	struct sh_error err = {0};
 	char name[IFNAMSIZ], path[PATH_MAX];
@@ -497,7 +497,8 @@ static void test_netdev_pcis(void **state)
 	for (i = 0; i < SH_ARRAY_SIZE(pcis); i++) {
 		assert_int_equal(sh_sysfs_pci_netdev(root, pcis[i], name, &err), 0);
 		if (sh_netdev_pcis_has(&set, pcis[i]) != (name[0] != '\0'))
-			fail_msg("%s: listed %d, its net/ names \"%s\"", pcis[i], sh_netdev_pcis_has(&set, pcis[i]), name);
+			fail_msg("%s: listed %d, its net/ names \"%s\"", pcis[i], sh_netdev_pcis_has(&set, pcis[i]),
+				 name);
 	}
 	assert_false(sh_netdev_pcis_has(&set, "veth0"));
 	sh_netdev_pcis_free(&set);
