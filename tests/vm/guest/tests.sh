@@ -619,31 +619,56 @@ test_refused_vlan_proto_8021ad() {
 	refused_case vlan_proto_8021ad '(vlan_proto|proto|802\.1ad|vlan).*(Protocol not supported|Protocol mismatch)' vlan_proto=802.1ad
 }
 
-# An OCI config.json for runc: busybox rootfs, the hook at createRuntime and poststop.
-# runc_bundle DIR 'ARGS-JSON' ANNOTATION...
-runc_bundle() {
-	local _dir _args _h _caps
-	_dir=$1 _args=$2
-	shift 2
+# oci_config DIR 'ARGS-JSON' HOOK-CONFIG 'CAPS' 'MOUNTS' ANNOTATION...: an OCI config.json for
+# runc in DIR: busybox rootfs, proc, a /dev and /tmp tmpfs, sysfs read-only, an unlimited memlock
+# (vfio pins a DPDK application's DMA memory; docker: --ulimit memlock=-1), plus CAPS (capability
+# names beyond the three of a default container, each quoted and led by a comma) and MOUNTS (mount
+# objects, each led by a comma). With a HOOK-CONFIG the hook runs at createRuntime and poststop
+# with it; with "" there are no hooks (sriov-runc adds them).
+oci_config() {
+	local _dir _args _cfg _caps _mounts _h _hooks
+	_dir=$1 _args=$2 _cfg=$3
+	_caps="\"CAP_AUDIT_WRITE\",\"CAP_KILL\",\"CAP_NET_BIND_SERVICE\"$4" _mounts=$5
+	shift 5
 	mkdir -p "$_dir"
-	_h="{\"path\":\"$HOOK\",\"args\":[\"sriov-hook\",\"--config\",\"$CFG\","
-	_caps='"CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE"'
+	_hooks=""
+	if [ -n "$_cfg" ]; then
+		_h="{\"path\":\"$HOOK\",\"args\":[\"sriov-hook\",\"--config\",\"$_cfg\","
+		_hooks="\"hooks\": {\"createRuntime\": [$_h\"createRuntime\"], \"timeout\": 30}],
+		   \"poststop\": [$_h\"poststop\"], \"timeout\": 30}]},"
+	fi
 	cat >"$_dir/config.json" <<-EOF
 		{"ociVersion": "1.0.2",
 		 "process": {"terminal": false, "user": {"uid": 0, "gid": 0}, "args": $_args,
-		   "env": ["PATH=/bin"], "cwd": "/", "noNewPrivileges": true,
-		   "capabilities": {"bounding": [$_caps], "effective": [$_caps], "permitted": [$_caps]}},
+		   "env": ["PATH=/bin:/usr/bin:/usr/sbin:/usr/local/bin"], "cwd": "/", "noNewPrivileges": true,
+		   "capabilities": {"bounding": [$_caps], "effective": [$_caps], "permitted": [$_caps]},
+		   "rlimits": [{"type": "RLIMIT_MEMLOCK", "hard": 18446744073709551615, "soft": 18446744073709551615}]},
 		 "root": {"path": "$ROOTFS", "readonly": true},
 		 "hostname": "vm",
 		 "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
 		   {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
 		   {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]},
-		   {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]}],
-		 "hooks": {"createRuntime": [$_h"createRuntime"], "timeout": 30}],
-		           "poststop": [$_h"poststop"], "timeout": 30}]},
+		   {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]}$_mounts],
+		 $_hooks
 		 "annotations": {$(annots "$@")},
 		 "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}]}}
 	EOF
+}
+
+# The guest's /usr, /lib and /lib64, read-only: MOUNTS of oci_config for a container that runs the
+# guest's tools (testpmd, tc, ethtool) with their libraries.
+OCI_GUEST_LIBS='
+		   ,{"destination": "/usr", "type": "bind", "source": "/usr", "options": ["rbind", "ro", "nosuid", "nodev"]}
+		   ,{"destination": "/lib", "type": "bind", "source": "/lib", "options": ["rbind", "ro", "nosuid", "nodev"]}
+		   ,{"destination": "/lib64", "type": "bind", "source": "/lib64", "options": ["rbind", "ro", "nosuid", "nodev"]}'
+
+# An OCI config.json for runc: busybox rootfs, the hook at createRuntime and poststop.
+# runc_bundle DIR 'ARGS-JSON' ANNOTATION...
+runc_bundle() {
+	local _dir _args
+	_dir=$1 _args=$2
+	shift 2
+	oci_config "$_dir" "$_args" "$CFG" "" "" "$@"
 }
 
 test_runc_lifecycle() {

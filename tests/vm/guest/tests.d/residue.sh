@@ -71,35 +71,13 @@ res_scripts() { # DIR IFNAME
 # an object only where one is mounted: without CAP_SYS_ADMIN it cannot mount one itself).
 # res_bundle DIR CFG 'ARGS' ANNOTATION...
 res_bundle() {
-	local _dir _cfg _args _h _caps _ro
+	local _dir _cfg _args
 	_dir=$1 _cfg=$2 _args=$3
 	shift 3
-	mkdir -p "$_dir" "$ROOTFS/res"
-	_h="{\"path\":\"$HOOK\",\"args\":[\"sriov-hook\",\"--config\",\"$_cfg\","
-	_caps='"CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE","CAP_NET_ADMIN","CAP_NET_RAW","CAP_BPF","CAP_PERFMON"'
-	_ro='"options": ["rbind", "ro", "nosuid", "nodev"]'
-	cat >"$_dir/config.json" <<-EOF
-		{"ociVersion": "1.0.2",
-		 "process": {"terminal": false, "user": {"uid": 0, "gid": 0}, "args": $_args,
-		   "env": ["PATH=/bin:/usr/bin:/usr/sbin"], "cwd": "/", "noNewPrivileges": true,
-		   "capabilities": {"bounding": [$_caps], "effective": [$_caps], "permitted": [$_caps]},
-		   "rlimits": [{"type": "RLIMIT_MEMLOCK", "hard": 18446744073709551615, "soft": 18446744073709551615}]},
-		 "root": {"path": "$ROOTFS", "readonly": true},
-		 "hostname": "vm",
-		 "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
-		   {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
-		   {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]},
-		   {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]},
-		   {"destination": "/usr", "type": "bind", "source": "/usr", $_ro},
-		   {"destination": "/lib", "type": "bind", "source": "/lib", $_ro},
-		   {"destination": "/lib64", "type": "bind", "source": "/lib64", $_ro},
-		   {"destination": "/res", "type": "bind", "source": "$W/res", $_ro},
-		   {"destination": "/sys/fs/bpf", "type": "bpf", "source": "bpf"}],
-		 "hooks": {"createRuntime": [$_h"createRuntime"], "timeout": 30}],
-		           "poststop": [$_h"poststop"], "timeout": 30}]},
-		 "annotations": {$(annots "$@")},
-		 "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}]}}
-	EOF
+	mkdir -p "$ROOTFS/res"
+	oci_config "$_dir" "$_args" "$_cfg" ',"CAP_NET_ADMIN","CAP_NET_RAW","CAP_BPF","CAP_PERFMON"' "$OCI_GUEST_LIBS
+		   ,{\"destination\": \"/res\", \"type\": \"bind\", \"source\": \"$W/res\", \"options\": [\"rbind\", \"ro\", \"nosuid\", \"nodev\"]}
+		   ,{\"destination\": \"/sys/fs/bpf\", \"type\": \"bpf\", \"source\": \"bpf\"}" "$@"
 }
 
 # res_run ID CFG SCRIPT N: a container given VF N as net1 runs /res/SCRIPT and exits; its output

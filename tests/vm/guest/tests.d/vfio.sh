@@ -108,30 +108,10 @@ WRAPPER=/usr/local/bin/sriov-runc
 # unlimited memlock: vfio pins the DMA memory of a DPDK application (docker: --ulimit memlock=-1).
 # vfio_bundle DIR 'ARGS-JSON' ANNOTATION...
 vfio_bundle() {
-	local _dir _args _caps _ro
+	local _dir _args
 	_dir=$1 _args=$2
 	shift 2
-	mkdir -p "$_dir"
-	_caps='"CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE"'
-	_ro='"options": ["rbind", "ro", "nosuid", "nodev"]'
-	cat >"$_dir/config.json" <<-EOF
-		{"ociVersion": "1.0.2",
-		 "process": {"terminal": false, "user": {"uid": 0, "gid": 0}, "args": $_args,
-		   "env": ["PATH=/bin:/usr/bin:/usr/local/bin"], "cwd": "/", "noNewPrivileges": true,
-		   "capabilities": {"bounding": [$_caps], "effective": [$_caps], "permitted": [$_caps]},
-		   "rlimits": [{"type": "RLIMIT_MEMLOCK", "hard": 18446744073709551615, "soft": 18446744073709551615}]},
-		 "root": {"path": "$ROOTFS", "readonly": true},
-		 "hostname": "vm",
-		 "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
-		   {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
-		   {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]},
-		   {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]},
-		   {"destination": "/usr", "type": "bind", "source": "/usr", $_ro},
-		   {"destination": "/lib", "type": "bind", "source": "/lib", $_ro},
-		   {"destination": "/lib64", "type": "bind", "source": "/lib64", $_ro}],
-		 "annotations": {$(annots "$@")},
-		 "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}]}}
-	EOF
+	oci_config "$_dir" "$_args" "" "" "$OCI_GUEST_LIBS" "$@"
 }
 
 # wrapped_create ID BUNDLE: `runc create` as docker runs it, through sriov-runc (--no-pivot: the
