@@ -209,7 +209,7 @@ t_check cli/foreign_option "rc $CTL_RC: $CTL_ERR" "$CTL_RC" = 2
 t_contains cli/foreign_option_says "$CTL_ERR" "--output does not apply" "message"
 ctl frobnicate
 t_check cli/unknown_command "rc $CTL_RC" "$CTL_RC" = 2
-t_contains cli/unknown_command_lists "$CTL_ERR" "list, metrics, gc, doctor, attach, detach, heal, vfs apply or cdi generate" "message"
+t_contains cli/unknown_command_lists "$CTL_ERR" "(known: list, metrics, gc, doctor, attach, detach, heal, vfs apply, cdi generate)" "message"
 CTL_OUT=$("$CTL" --version); t_contains cli/version "$CTL_OUT" "sriovctl 0." "--version"
 CTL_OUT=$("$CTL" --help); t_contains cli/help "$CTL_OUT" "vfs apply" "--help"
 "$CTL" --config "$SH_TMP/absent.json" list >/dev/null 2>"$SH_TMP/err"

@@ -13,7 +13,7 @@ operation.
 Checked while running:
   double holds: createRuntime succeeded for a container while another live container held the VF,
                 or a live holder lost its VF, or createRuntime exited 0 without moving a VF in;
-  records:      two claim records (*.json under state_dir, field vf_pci) naming one VF.
+  records:      two claim records (*.json under state_dir but baseline/, field vf_pci) naming one VF.
 The end state (every VF home, state_dir holding only lock files) is checked by torture.sh after the
 final recovery pass, which is also here (`final`): what a later container does, the next claim of
 each VF by index, then its poststop.
@@ -194,7 +194,9 @@ class Torture:
         """Two claim records naming one VF, at any moment."""
         while not self.stop.wait(0.05):
             seen = {}
-            for root, _, files in os.walk(self.c["state_dir"]):
+            for root, dirs, files in os.walk(self.c["state_dir"]):
+                # A VF's baseline (its state before its first claim) names the VF too; no claim.
+                dirs[:] = [d for d in dirs if d != "baseline"]
                 for f in files:
                     if not f.endswith(".json"):
                         continue
