@@ -39,6 +39,21 @@ FIX_WORDS = ("`", "run ", "give ", "set ", "add ", "use ", "remove ", "enable ",
 FIX = re.compile(r"(?:: |; |\(| or | then )(" + "|".join(re.escape(w) for w in FIX_WORDS) + ")")
 
 
+def words_of(text):
+    """The words of a message, its printf conversions left out."""
+    return re.findall(r"[a-z0-9]+", re.sub(r"%[-+ #0-9.*]*[a-z]+", " ", text.lower()))
+
+
+def identity(base, words, seen):
+    """A refusal's identity: its file and first six words, "#N" for the Nth of the same in the
+    file (seen counts them); None for a message without words."""
+    if not words:
+        return None
+    slug = base + ":" + "-".join(words[:6])
+    seen[slug] += 1
+    return slug if seen[slug] == 1 else "%s#%d" % (slug, seen[slug])
+
+
 def call_args(s, i):
     """The text of a call's arguments, s[i] being just after its "(" (strings and chars skipped)."""
     depth, j = 1, i
@@ -72,14 +87,9 @@ def messages(repo):
             if not first:
                 continue
             text = "".join(LITERAL.findall(first.group(0)))
-            words = re.findall(r"[a-z0-9]+", re.sub(r"%[-+ #0-9.*]*[a-z]+", " ", text.lower()))
-            if not words:
-                continue
-            slug = base + ":" + "-".join(words[:6])
-            seen[slug] += 1
-            ident = slug if seen[slug] == 1 else "%s#%d" % (slug, seen[slug])
-            line = s.count("\n", 0, m.start()) + 1
-            out.append((ident, "%s:%d" % (rel, line), text, bool(FIX.search(text))))
+            ident = identity(base, words_of(text), seen)
+            if ident:
+                out.append((ident, "%s:%d" % (rel, s.count("\n", 0, m.start()) + 1), text, bool(FIX.search(text))))
     return out
 
 
@@ -110,18 +120,15 @@ def input_sites(repo):
                 continue
             if kind == "bad":
                 named = text if first else re.findall(r"\w+", args.split(",")[-1])[0]
-                words = ["bad"] + re.findall(r"[a-z0-9]+", re.sub(r"%[-+ #0-9.*]*[a-z]+", " ", named.lower()))
+                words = ["bad"] + words_of(named)
                 text = '%s: "%s" is not ' + text
             else:
-                words = re.findall(r"[a-z0-9]+", re.sub(r"%[-+ #0-9.*]*[a-z]+", " ", text.lower()))
-            if not words:
+                words = words_of(text)
+            ident = identity(base, words, seen)
+            if not ident:
                 continue
-            slug = base + ":" + "-".join(words[:6])
-            seen[slug] += 1
-            ident = slug if seen[slug] == 1 else "%s#%d" % (slug, seen[slug])
-            line = s.count("\n", 0, m.start()) + 1
             rule = "ENOMEM" if re.match(r"\s*err\s*,\s*ENOMEM\b", args) else None
-            out.append((ident, "%s:%d" % (rel, line), text, rule))
+            out.append((ident, "%s:%d" % (rel, s.count("\n", 0, m.start()) + 1), text, rule))
     return out
 
 
