@@ -145,25 +145,15 @@ static int vfio_group(const struct sh_attach_run *a, const struct sh_vf *vf, int
 static int claim_companion(struct sh_attach_run *a, const struct sh_claim *lead, const char *pci,
 			   const struct sh_pf *pf, const struct sh_vf *vf, struct sh_error *err)
 {
-	const struct sh_config *cfg = a->ctx->cfg;
 	struct sh_claim *c = &a->claims[a->n];
 	struct sh_record *r = &c->rec, old;
 	struct sh_link pf_link;
-	struct sh_error ignored;
 	int ret;
 
 	if ((ret = sh_link_get(a->host_sk, 0, pf->name, &pf_link, err)) < 0)
 		return sh_err_ctx(err, "PF %s", pf->name);
-	if ((ret = sh_claim_begin(&a->store, pci, &a->self, c, &old, err)) < 0)
+	if ((ret = sh_pick_begin(a, pci, c, &old, err)) < 0)
 		return ret;
-	if (ret == 1) {
-		sh_log_msg(LOG_NOTICE, "VF %s: taking over the %s claim of %s", pci,
-			   old.phase == SH_PHASE_RETURNING ? "returning" : "stale", old.id);
-		if ((ret = sh_release_vf(cfg, a->host_sk, c, &old, true, err)) < 0)
-			return sh_err_ctx(err, "take over the claim of %s", old.id);
-		sh_store_unpin_if_unused(&a->store, old.pin, false, &ignored);
-		sh_release_group_rest(cfg, a->host_sk, &a->store, &old);
-	}
 	record_name(a->ctx->name, r->name);
 	record_name(a->ctx->state->bundle, r->bundle);
 	r->slot = lead->rec.slot;

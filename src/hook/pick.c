@@ -109,32 +109,40 @@ static int no_vfs_enabled(const struct sh_config *cfg, const struct sh_pf *pf, s
 		      strcmp(cfg->sysfs_root, "/") ? cfg->sysfs_root : "", pf->name);
 }
 
-/* Begins this run's claim of vf through the store and checks that the VF is usable. With a stale
- * claim on it, the VF is given back first (its record finished) and the claim taken over. On
- * success c holds the lock and starts the record; on failure nothing is held. */
+int sh_pick_begin(struct sh_attach_run *a, const char *pci, struct sh_claim *c, struct sh_record *old,
+		  struct sh_error *err)
+{
+	const struct sh_config *cfg = a->ctx->cfg;
+	struct sh_error ignored;
+	int r;
+
+	if ((r = sh_claim_begin(&a->store, pci, &a->self, c, old, err)) != 1)
+		return r;
+	sh_log_msg(LOG_NOTICE, "VF %s: taking over the %s claim of %s", pci,
+		   old->phase == SH_PHASE_RETURNING ? "returning" : "stale", old->id);
+	if ((r = sh_release_vf(cfg, a->host_sk, c, old, true, err)) < 0)
+		return sh_err_ctx(err, "take over the claim of %s", old->id);
+	/* not waiting: a pin whose lock is held is in use, or left to the next sweep */
+	sh_store_unpin_if_unused(&a->store, old->pin, false, &ignored);
+	sh_release_group_rest(cfg, a->host_sk, &a->store, old); /* a vfio group goes back as one */
+	return 1;
+}
+
+/* Begins this run's claim of vf (sh_pick_begin) and checks that the VF is usable. On success c
+ * holds the lock and starts the record; on failure nothing is held. */
 static int try_claim(struct sh_attach_run *a, struct sh_vf *vf, struct sh_claim *c, struct sh_link *host,
 		     struct sh_error *err)
 {
 	const struct sh_config *cfg = a->ctx->cfg;
-	struct sh_error ignored;
 	struct sh_record old;
 	int r;
 
-	if ((r = sh_claim_begin(&a->store, vf->pci, &a->self, c, &old, err)) < 0)
+	if ((r = sh_pick_begin(a, vf->pci, c, &old, err)) < 0)
 		return r;
-	if (r == 1) {
-		sh_log_msg(LOG_NOTICE, "VF %s: taking over the %s claim of %s", vf->pci,
-			   old.phase == SH_PHASE_RETURNING ? "returning" : "stale", old.id);
-		if ((r = sh_release_vf(cfg, a->host_sk, c, &old, true, err)) < 0)
-			return sh_err_ctx(err, "take over the claim of %s", old.id);
-		/* not waiting: a pin whose lock is held is in use, or left to the next sweep */
-		sh_store_unpin_if_unused(&a->store, old.pin, false, &ignored);
-		sh_release_group_rest(cfg, a->host_sk, &a->store, &old); /* a vfio group goes back as one */
-		/* a vfio VF given back is on its own driver again: judge it as it is now */
-		if (old.mode == SH_MODE_VFIO && (r = sh_vfio_driver(cfg->sysfs_root, vf->pci, vf->driver, err)) < 0) {
-			sh_claim_abort(c);
-			return r;
-		}
+	/* a vfio VF given back is on its own driver again: judge it as it is now */
+	if (r == 1 && old.mode == SH_MODE_VFIO && (r = sh_vfio_driver(cfg->sysfs_root, vf->pci, vf->driver, err)) < 0) {
+		sh_claim_abort(c);
+		return r;
 	}
 	if ((r = sh_vf_check_usable(a, vf, host, err)) < 0)
 		sh_claim_abort(c);

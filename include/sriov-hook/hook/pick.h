@@ -16,4 +16,10 @@
 int sh_pick_vf(struct sh_attach_run *a, const struct sh_vf_request *v, struct sh_pf *pf, struct sh_vf *vf,
 	       struct sh_claim *c, struct sh_link *host, struct sh_error *err);
 
+/* Begins this run's claim of VF pci through the store. A stale or returning claim on it is given
+ * back first (with the rest of its vfio group) and taken over: 1, *old that claim. 0: the VF was
+ * unclaimed. Either way c holds the lock and starts the record. */
+int sh_pick_begin(struct sh_attach_run *a, const char *pci, struct sh_claim *c, struct sh_record *old,
+		  struct sh_error *err);
+
 #endif
