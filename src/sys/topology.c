@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sriov-hook/sys/vfio.h"
+
 static int read_small(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");
@@ -157,44 +159,25 @@ static int char_vfio_group(const char *root, unsigned major, unsigned minor, uns
 	return *name >= '0' && *name <= '9' && !*end && !errno ? 0 : -ENOENT;
 }
 
-static int cmp_pci(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
 size_t sh_topo_char_pcis(const char *root, unsigned major, unsigned minor, char (*pcis)[SH_PCI_LEN], size_t max)
 {
-	char path[PATH_MAX], pci[SH_PCI_LEN];
+	char path[PATH_MAX];
 	unsigned long group;
-	struct dirent *e;
-	size_t n = 0;
-	DIR *d;
+	struct sh_error ignored;
+	size_t i, total, n = 0;
 
 	if (max == 0)
 		return 0;
 	if (char_device_pci(root, major, minor, pcis[0]) == 0)
 		return 1;
-	if (char_vfio_group(root, major, minor, &group) < 0)
+	/* the group's devices by address: a group larger than max keeps its lowest */
+	if (char_vfio_group(root, major, minor, &group) < 0 || group > INT_MAX ||
+	    sh_vfio_group_devices(root, (int)group, pcis, max, &total, &ignored) < 0)
 		return 0;
-	snprintf(path, sizeof(path), "%s/kernel/iommu_groups/%lu/devices", root, group);
-	if (!(d = opendir(path)))
-		return 0;
-	while ((e = readdir(d))) {
-		if (sh_parse_pci_addr(e->d_name, pci) < 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", root, pci);
-		if (access(path, F_OK) < 0)
-			continue;
-		if (n < max) {
-			memcpy(pcis[n++], pci, SH_PCI_LEN);
-			continue;
-		}
-		/* a group larger than max keeps its lowest addresses, whatever readdir's order */
-		qsort(pcis, n, SH_PCI_LEN, cmp_pci);
-		if (strcmp(pci, pcis[n - 1]) < 0)
-			memcpy(pcis[n - 1], pci, SH_PCI_LEN);
+	for (i = 0; i < total && i < max; i++) {
+		snprintf(path, sizeof(path), "%s/bus/pci/devices/%s", root, pcis[i]);
+		if (access(path, F_OK) == 0)
+			memmove(pcis[n++], pcis[i], SH_PCI_LEN);
 	}
-	closedir(d);
-	qsort(pcis, n, SH_PCI_LEN, cmp_pci);
 	return n;
 }
