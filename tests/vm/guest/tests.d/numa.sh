@@ -72,15 +72,14 @@ numa_vf_pci() { basename "$(readlink "/sys/class/net/$P1/device/virtfn$1")"; }
 numa_vf_name() { ls "/sys/class/net/$P1/device/virtfn$1/net/" 2>/dev/null | head -n 1; }
 numa_vf_present() { [ -n "$(numa_vf_name "$1")" ]; }
 
-# numa_bundle DIR CONFIG CPUS 'ARGS-JSON' ANNOTATION...: runc_bundle whose hooks read CONFIG and
-# whose container runc confines to CPUS.
+# numa_bundle DIR CONFIG CPUS 'ARGS-JSON' ANNOTATION...: oci_config's bundle whose hooks read
+# CONFIG and whose container runc confines to CPUS.
 numa_bundle() {
 	local _dir _cfg _cpus _args
 	_dir=$1 _cfg=$2 _cpus=$3 _args=$4
 	shift 4
-	runc_bundle "$_dir" "$_args" "$@"
-	sed -i -e "s|\"$CFG\"|\"$_cfg\"|g" \
-		-e "s|\"linux\": {\"namespaces\"|\"linux\": {\"resources\": {\"cpu\": {\"cpus\": \"$_cpus\"}}, \"namespaces\"|" \
+	oci_config "$_dir" "$_args" "$_cfg" "" "" "$@"
+	sed -i "s|\"linux\": {\"namespaces\"|\"linux\": {\"resources\": {\"cpu\": {\"cpus\": \"$_cpus\"}}, \"namespaces\"|" \
 		"$_dir/config.json"
 	grep -q "\"cpus\": \"$_cpus\"" "$_dir/config.json" || fail "cannot set the cpuset in $_dir/config.json"
 }
